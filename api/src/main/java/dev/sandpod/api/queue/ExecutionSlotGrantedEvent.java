@@ -1,0 +1,7 @@
+package dev.sandpod.api.queue;
+
+import org.axonframework.serialization.Revision;
+
+@Revision("1")
+public record ExecutionSlotGrantedEvent(String queueId, String executionId) {
+}

@@ -1,0 +1,4 @@
+package dev.sandpod.api.runtime;
+
+public record RuntimeInfo(String lang, String version, boolean available, String reason) {
+}

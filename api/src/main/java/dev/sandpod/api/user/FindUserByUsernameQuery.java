@@ -1,0 +1,4 @@
+package dev.sandpod.api.user;
+
+public record FindUserByUsernameQuery(String username) {
+}
