@@ -1,0 +1,99 @@
+package dev.sandpod.command.queue;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.sandpod.api.execution.Priority;
+import dev.sandpod.api.queue.EnqueueExecutionCommand;
+import dev.sandpod.api.queue.ExecutionEnqueuedEvent;
+import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
+import dev.sandpod.api.queue.ExecutionSlotReleasedEvent;
+import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/**
+ * The cluster-wide dispatch queue: at most {@code maxConcurrent} executions hold a slot, the rest wait in
+ * priority order, FIFO within a priority. Event-sourced, so the queue survives a restart; every end of an
+ * execution releases its slot through the saga, so slots cannot leak.
+ *
+ * <p>Fields are visible to Jackson because this aggregate is snapshotted (its stream grows with every run).
+ */
+@Aggregate(snapshotTriggerDefinition = "dispatchQueueSnapshotTrigger", cache = "dispatchQueueCache")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+class DispatchQueue {
+
+    @AggregateIdentifier
+    private String queueId;
+    private long nextTicket;
+    private List<Waiting> waiting = new ArrayList<>();
+    private Set<String> active = new LinkedHashSet<>();
+
+    DispatchQueue() {
+        // for Axon
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    void handle(EnqueueExecutionCommand command) {
+        if (active.contains(command.executionId()) || isWaiting(command.executionId())) {
+            return;
+        }
+        apply(new ExecutionEnqueuedEvent(command.queueId(), command.executionId(), command.priority()));
+        grantFreeSlots(command.maxConcurrent());
+    }
+
+    @CommandHandler
+    void handle(ReleaseExecutionSlotCommand command) {
+        if (active.contains(command.executionId()) || isWaiting(command.executionId())) {
+            apply(new ExecutionSlotReleasedEvent(queueId, command.executionId()));
+        }
+        grantFreeSlots(command.maxConcurrent());
+    }
+
+    private void grantFreeSlots(int maxConcurrent) {
+        while (active.size() < maxConcurrent) {
+            Optional<Waiting> next = waiting.stream()
+                    .min(Comparator.comparing(Waiting::priority).thenComparingLong(Waiting::ticket));
+            if (next.isEmpty()) {
+                return;
+            }
+            apply(new ExecutionSlotGrantedEvent(queueId, next.get().executionId()));
+        }
+    }
+
+    private boolean isWaiting(String executionId) {
+        return waiting.stream().anyMatch(w -> w.executionId().equals(executionId));
+    }
+
+    @EventSourcingHandler
+    void on(ExecutionEnqueuedEvent event) {
+        queueId = event.queueId();
+        waiting.add(new Waiting(event.executionId(), event.priority(), nextTicket++));
+    }
+
+    @EventSourcingHandler
+    void on(ExecutionSlotGrantedEvent event) {
+        waiting.removeIf(w -> w.executionId().equals(event.executionId()));
+        active.add(event.executionId());
+    }
+
+    @EventSourcingHandler
+    void on(ExecutionSlotReleasedEvent event) {
+        waiting.removeIf(w -> w.executionId().equals(event.executionId()));
+        active.remove(event.executionId());
+    }
+
+    record Waiting(String executionId, Priority priority, long ticket) {
+    }
+}

@@ -1,0 +1,45 @@
+package dev.sandpod.projections.execution;
+
+import dev.sandpod.api.execution.ErrorType;
+import dev.sandpod.api.execution.ExecutionResultView;
+import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.Priority;
+import dev.sandpod.api.execution.ResourceUsage;
+import java.time.Instant;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.index.CompoundIndex;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+/** The result read model: one document per execution, kept by {@link ExecutionProjection}. */
+@Document(ExecutionDocument.COLLECTION)
+@CompoundIndex(name = "user_created", def = "{'userId': 1, 'createdAt': -1}")
+public class ExecutionDocument {
+
+    public static final String COLLECTION = "executions";
+
+    @Id
+    public String executionId;
+    public String userId;
+    public ExecutionStatus status;
+    public String lang;
+    public String langVersion;
+    public Priority priority;
+    public String stdout;
+    public String stderr;
+    public boolean stdoutTruncated;
+    public boolean stderrTruncated;
+    public Integer exitCode;
+    public ErrorType errorType;
+    public String errorMessage;
+    public ResourceUsage resourceUsage;
+    public Instant createdAt;
+    public Instant updatedAt;
+    /** Sequence number of the last event applied: makes redelivered events no-ops. */
+    public long lastSequence = -1;
+
+    public ExecutionResultView toView() {
+        return new ExecutionResultView(executionId, userId, status, stdout, stderr, lang, langVersion,
+                resourceUsage == null ? ResourceUsage.NONE : resourceUsage, exitCode, errorType,
+                priority == null ? Priority.NORMAL : priority, stdoutTruncated, stderrTruncated, createdAt, updatedAt);
+    }
+}

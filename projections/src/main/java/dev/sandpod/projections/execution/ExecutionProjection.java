@@ -1,0 +1,195 @@
+package dev.sandpod.projections.execution;
+
+import dev.sandpod.api.execution.ExecutionCancelledEvent;
+import dev.sandpod.api.execution.ExecutionCompletedEvent;
+import dev.sandpod.api.execution.ExecutionErroredEvent;
+import dev.sandpod.api.execution.ExecutionFailedEvent;
+import dev.sandpod.api.execution.ExecutionFrameView;
+import dev.sandpod.api.execution.ExecutionOutcome;
+import dev.sandpod.api.execution.ExecutionQueuedEvent;
+import dev.sandpod.api.execution.ExecutionRequestedEvent;
+import dev.sandpod.api.execution.ExecutionRunningEvent;
+import dev.sandpod.api.execution.ExecutionScheduledEvent;
+import dev.sandpod.api.execution.ExecutionStartedEvent;
+import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.ExecutionTimedOutEvent;
+import dev.sandpod.api.execution.ResultStoredEvent;
+import dev.sandpod.api.execution.StreamExecutionQuery;
+import java.util.function.Consumer;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ReplayStatus;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.queryhandling.QueryUpdateEmitter;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the execution result read model and the per-execution frame list, and pushes each stored frame
+ * to live stream subscribers. Writes are idempotent (keyed by event id / guarded by sequence number), so a
+ * redelivered event changes nothing; frames are not pushed while replaying.
+ */
+@Component
+@ProcessingGroup(ExecutionProjection.PROCESSING_GROUP)
+public class ExecutionProjection {
+
+    public static final String PROCESSING_GROUP = "executions";
+
+    private final MongoTemplate mongo;
+    private final QueryUpdateEmitter emitter;
+
+    ExecutionProjection(MongoTemplate mongo, QueryUpdateEmitter emitter) {
+        this.mongo = mongo;
+        this.emitter = emitter;
+    }
+
+    @EventHandler
+    void on(ExecutionRequestedEvent event, EventMessage<?> message, @SequenceNumber long sequence,
+            ReplayStatus replay) {
+        ExecutionDocument doc = mongo.findById(event.executionId(), ExecutionDocument.class);
+        if (doc == null) {
+            doc = new ExecutionDocument();
+            doc.executionId = event.executionId();
+        }
+        if (doc.lastSequence >= sequence) {
+            return;
+        }
+        doc.userId = event.userId();
+        doc.lang = event.lang();
+        doc.langVersion = event.langVersion();
+        doc.priority = event.priority();
+        doc.status = ExecutionStatus.QUEUED;
+        doc.stdout = "";
+        doc.stderr = "";
+        doc.createdAt = message.getTimestamp();
+        doc.updatedAt = message.getTimestamp();
+        doc.lastSequence = sequence;
+        mongo.save(doc);
+        recordFrame(event.executionId(), "execution_requested", ExecutionStatus.QUEUED, message, sequence, replay);
+    }
+
+    @EventHandler
+    void on(ExecutionQueuedEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
+        transition(event.executionId(), "execution_queued", ExecutionStatus.QUEUED, null, message, sequence, replay);
+    }
+
+    @EventHandler
+    void on(ExecutionScheduledEvent event, EventMessage<?> message, @SequenceNumber long sequence,
+            ReplayStatus replay) {
+        transition(event.executionId(), "execution_scheduled", ExecutionStatus.SCHEDULED, null, message, sequence,
+                replay);
+    }
+
+    @EventHandler
+    void on(ExecutionStartedEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
+        transition(event.executionId(), "execution_started", ExecutionStatus.SCHEDULED, null, message, sequence,
+                replay);
+    }
+
+    @EventHandler
+    void on(ExecutionRunningEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
+        transition(event.executionId(), "execution_running", ExecutionStatus.RUNNING, null, message, sequence, replay);
+    }
+
+    @EventHandler
+    void on(ExecutionCompletedEvent event, EventMessage<?> message, @SequenceNumber long sequence,
+            ReplayStatus replay) {
+        transition(event.executionId(), "execution_completed", ExecutionStatus.COMPLETED, outcome(event.outcome()),
+                message, sequence, replay);
+    }
+
+    @EventHandler
+    void on(ExecutionFailedEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
+        transition(event.executionId(), "execution_failed", ExecutionStatus.FAILED, outcome(event.outcome()), message,
+                sequence, replay);
+    }
+
+    @EventHandler
+    void on(ExecutionTimedOutEvent event, EventMessage<?> message, @SequenceNumber long sequence,
+            ReplayStatus replay) {
+        transition(event.executionId(), "execution_timeout", ExecutionStatus.TIMEOUT, outcome(event.outcome()),
+                message, sequence, replay);
+    }
+
+    @EventHandler
+    void on(ExecutionCancelledEvent event, EventMessage<?> message, @SequenceNumber long sequence,
+            ReplayStatus replay) {
+        transition(event.executionId(), "execution_cancelled", ExecutionStatus.CANCELLED, outcome(event.outcome()),
+                message, sequence, replay);
+    }
+
+    @EventHandler
+    void on(ExecutionErroredEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
+        transition(event.executionId(), "execution_error", ExecutionStatus.ERROR,
+                doc -> doc.errorMessage = event.message(), message, sequence, replay);
+    }
+
+    @EventHandler
+    void on(ResultStoredEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
+        transition(event.executionId(), "result_stored", event.status(), null, message, sequence, replay);
+    }
+
+    @ResetHandler
+    void reset() {
+        mongo.dropCollection(ExecutionDocument.class);
+        mongo.dropCollection(ExecutionFrameDocument.class);
+    }
+
+    private static Consumer<ExecutionDocument> outcome(ExecutionOutcome outcome) {
+        return doc -> {
+            if (outcome == null) {
+                return;
+            }
+            doc.stdout = outcome.stdout();
+            doc.stderr = outcome.stderr();
+            doc.stdoutTruncated = outcome.stdoutTruncated();
+            doc.stderrTruncated = outcome.stderrTruncated();
+            doc.exitCode = outcome.exitCode();
+            doc.errorType = outcome.errorType();
+            doc.errorMessage = outcome.errorMessage();
+            doc.resourceUsage = outcome.resourceUsage();
+        };
+    }
+
+    private void transition(String executionId, String eventType, ExecutionStatus status,
+            Consumer<ExecutionDocument> change, EventMessage<?> message, long sequence, ReplayStatus replay) {
+        ExecutionDocument doc = mongo.findById(executionId, ExecutionDocument.class);
+        if (doc != null && doc.lastSequence < sequence) {
+            doc.status = status;
+            if (change != null) {
+                change.accept(doc);
+            }
+            doc.updatedAt = message.getTimestamp();
+            doc.lastSequence = sequence;
+            mongo.save(doc);
+        }
+        recordFrame(executionId, eventType, status, message, sequence, replay);
+    }
+
+    private void recordFrame(String executionId, String eventType, ExecutionStatus status, EventMessage<?> message,
+            long sequence, ReplayStatus replay) {
+        ExecutionFrameDocument frame = new ExecutionFrameDocument();
+        frame.eventId = message.getIdentifier();
+        frame.executionId = executionId;
+        frame.sequence = sequence;
+        frame.eventType = eventType;
+        frame.timestamp = message.getTimestamp();
+        frame.status = status;
+        mongo.save(frame);
+        if (replay.isReplay()) {
+            return;
+        }
+        ExecutionDocument doc = "result_stored".equals(eventType)
+                ? mongo.findById(executionId, ExecutionDocument.class)
+                : null;
+        emitter.emit(StreamExecutionQuery.class, query -> query.executionId().equals(executionId),
+                toView(frame, doc));
+    }
+
+    static ExecutionFrameView toView(ExecutionFrameDocument frame, ExecutionDocument result) {
+        return new ExecutionFrameView(frame.eventType, frame.executionId, frame.timestamp, frame.eventId, frame.status,
+                result == null ? null : result.toView(), null, null);
+    }
+}

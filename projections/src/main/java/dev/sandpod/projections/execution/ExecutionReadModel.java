@@ -1,0 +1,68 @@
+package dev.sandpod.projections.execution;
+
+import dev.sandpod.api.execution.ExecutionFrameView;
+import dev.sandpod.api.execution.ExecutionPageView;
+import dev.sandpod.api.execution.ExecutionResultView;
+import dev.sandpod.api.execution.FindUserExecutionsQuery;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+
+/** Read access to the execution read model for the query side; returns views, never documents. */
+@Component
+public class ExecutionReadModel {
+
+    private final MongoTemplate mongo;
+
+    ExecutionReadModel(MongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    public Optional<ExecutionResultView> result(String executionId) {
+        return Optional.ofNullable(mongo.findById(executionId, ExecutionDocument.class)).map(ExecutionDocument::toView);
+    }
+
+    /** Frames of one execution in stored order; the full result rides on {@code result_stored}. */
+    public List<ExecutionFrameView> frames(String executionId) {
+        List<ExecutionFrameDocument> frames = mongo.find(Query.query(Criteria.where("executionId").is(executionId)),
+                ExecutionFrameDocument.class);
+        frames.sort(Comparator.comparingLong(f -> f.sequence));
+        ExecutionDocument result = frames.stream().anyMatch(f -> "result_stored".equals(f.eventType))
+                ? mongo.findById(executionId, ExecutionDocument.class)
+                : null;
+        return frames.stream()
+                .map(f -> ExecutionProjection.toView(f, "result_stored".equals(f.eventType) ? result : null))
+                .toList();
+    }
+
+    public ExecutionPageView page(FindUserExecutionsQuery q) {
+        Criteria criteria = Criteria.where("userId").is(q.userId());
+        if (q.status() != null) {
+            criteria = criteria.and("status").is(q.status());
+        }
+        if (q.lang() != null) {
+            criteria = criteria.and("lang").is(q.lang());
+        }
+        if (q.startTime() != null || q.endTime() != null) {
+            Criteria created = criteria.and("createdAt");
+            if (q.startTime() != null) {
+                created = created.gte(q.startTime());
+            }
+            if (q.endTime() != null) {
+                created = created.lte(q.endTime());
+            }
+        }
+        Query query = Query.query(criteria);
+        long total = mongo.count(query, ExecutionDocument.class);
+        query.with(Sort.by(Sort.Direction.DESC, "createdAt")).skip(q.skip()).limit(q.limit());
+        List<ExecutionResultView> items = mongo.find(query, ExecutionDocument.class).stream()
+                .map(ExecutionDocument::toView)
+                .toList();
+        return new ExecutionPageView(items, total, q.limit(), q.skip(), q.skip() + items.size() < total);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.sandpod.projections.user;
+
+import dev.sandpod.api.user.UserRole;
+import dev.sandpod.api.user.UserView;
+import java.time.Instant;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+@Document(UserDocument.COLLECTION)
+public class UserDocument {
+
+    public static final String COLLECTION = "users";
+
+    @Id
+    public String userId;
+    public String username;
+    public String email;
+    public UserRole role;
+    public boolean active;
+    public Instant createdAt;
+    public Instant updatedAt;
+    public Instant lastLoginAt;
+
+    UserView toView() {
+        return new UserView(userId, username, email, role, active, createdAt, updatedAt);
+    }
+}

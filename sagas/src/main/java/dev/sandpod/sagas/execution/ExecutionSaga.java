@@ -1,0 +1,91 @@
+package dev.sandpod.sagas.execution;
+
+import dev.sandpod.api.execution.ExecutionQueuedEvent;
+import dev.sandpod.api.execution.ExecutionScheduledEvent;
+import dev.sandpod.api.execution.ExpireExecutionCommand;
+import dev.sandpod.api.execution.ResultStoredEvent;
+import dev.sandpod.api.execution.ScheduleExecutionCommand;
+import dev.sandpod.api.queue.EnqueueExecutionCommand;
+import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
+import dev.sandpod.api.queue.QueueIds;
+import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
+import java.time.Duration;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.modelling.saga.EndSaga;
+import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.modelling.saga.StartSaga;
+import org.axonframework.spring.stereotype.Saga;
+
+/**
+ * Drives one execution: wait for a queue slot, dispatch, and make sure it ends. The slot is released on
+ * {@link ResultStoredEvent}, which every end of an execution produces, so no path leaks a slot. A
+ * persistent deadline ends an execution whose runner never reports back.
+ *
+ * <p>State is serialized with Jackson: the fields have accessors for that reason.
+ */
+@Saga
+public class ExecutionSaga {
+
+    static final String ASSOCIATION = "executionId";
+    static final String BACKSTOP_DEADLINE = "execution-backstop";
+
+    private String executionId;
+    private String backstopId;
+
+    @StartSaga
+    @SagaEventHandler(associationProperty = ASSOCIATION)
+    void on(ExecutionQueuedEvent event, CommandGateway commands, ExecutionDefaults defaults) {
+        executionId = event.executionId();
+        commands.send(new EnqueueExecutionCommand(QueueIds.DEFAULT, executionId, event.priority(),
+                defaults.maxConcurrentExecutions()));
+    }
+
+    @SagaEventHandler(associationProperty = ASSOCIATION)
+    void on(ExecutionSlotGrantedEvent event, CommandGateway commands, ExecutionDefaults defaults) {
+        commands.send(new ScheduleExecutionCommand(executionId, defaults.limits()));
+    }
+
+    @SagaEventHandler(associationProperty = ASSOCIATION)
+    void on(ExecutionScheduledEvent event, DeadlineManager deadlines, ExecutionDefaults defaults) {
+        Duration backstop = Duration.ofSeconds(event.limits().timeoutSeconds() + defaults.backstopGraceSeconds());
+        backstopId = deadlines.schedule(backstop, BACKSTOP_DEADLINE, executionId);
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = ASSOCIATION)
+    void on(ResultStoredEvent event, CommandGateway commands, DeadlineManager deadlines, ExecutionDefaults defaults) {
+        if (backstopId != null) {
+            deadlines.cancelSchedule(BACKSTOP_DEADLINE, backstopId);
+        }
+        commands.send(new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, executionId,
+                defaults.maxConcurrentExecutions()));
+    }
+
+    /**
+     * Blocks on purpose: a deadline that fires before the command bus is ready after a restart must fail so
+     * that the deadline manager retries it, instead of losing the command.
+     */
+    @DeadlineHandler(deadlineName = BACKSTOP_DEADLINE)
+    void onBackstop(String expiredExecutionId, CommandGateway commands) {
+        commands.sendAndWait(new ExpireExecutionCommand(expiredExecutionId,
+                "No report from the runner in time; the run was lost"));
+    }
+
+    public String getExecutionId() {
+        return executionId;
+    }
+
+    public void setExecutionId(String executionId) {
+        this.executionId = executionId;
+    }
+
+    public String getBackstopId() {
+        return backstopId;
+    }
+
+    public void setBackstopId(String backstopId) {
+        this.backstopId = backstopId;
+    }
+}
