@@ -5,6 +5,8 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import dev.sandpod.api.user.LogInUserCommand;
 import dev.sandpod.api.user.LogOutUserCommand;
 import dev.sandpod.api.user.LoginOutcome;
+import dev.sandpod.api.user.LoginResult;
+import dev.sandpod.api.user.UserRole;
 import dev.sandpod.api.user.RegisterUserCommand;
 import dev.sandpod.api.user.UserLoggedInEvent;
 import dev.sandpod.api.user.UserLoggedOutEvent;
@@ -24,6 +26,8 @@ class UserAccount {
 
     @AggregateIdentifier
     private String userId;
+    private String username;
+    private UserRole role;
     private boolean active;
 
     UserAccount() {
@@ -38,18 +42,18 @@ class UserAccount {
 
     /** Failed attempts are events too, so that lockout and audit see them; nothing is thrown. */
     @CommandHandler
-    LoginOutcome handle(LogInUserCommand command, PasswordVerifier verifier) {
+    LoginResult handle(LogInUserCommand command, PasswordVerifier verifier) {
         boolean passwordMatches = verifier.matches(userId, command.password());
         if (!passwordMatches) {
             apply(new UserLoginFailedEvent(userId, "wrong_password"));
-            return LoginOutcome.WRONG_PASSWORD;
+            return new LoginResult(LoginOutcome.WRONG_PASSWORD, null, null);
         }
         if (!active) {
             apply(new UserLoginFailedEvent(userId, "inactive"));
-            return LoginOutcome.INACTIVE;
+            return new LoginResult(LoginOutcome.INACTIVE, null, null);
         }
         apply(new UserLoggedInEvent(userId, command.sessionId()));
-        return LoginOutcome.SUCCEEDED;
+        return new LoginResult(LoginOutcome.SUCCEEDED, username, role);
     }
 
     @CommandHandler
@@ -60,6 +64,8 @@ class UserAccount {
     @EventSourcingHandler
     void on(UserRegisteredEvent event) {
         userId = event.userId();
+        username = event.username();
+        role = event.role();
         active = event.active();
     }
 }

@@ -1,0 +1,96 @@
+package dev.sandpod.sagas.execution;
+
+import dev.sandpod.api.execution.ExecutionLimits;
+import dev.sandpod.api.execution.ExecutionQueuedEvent;
+import dev.sandpod.api.execution.ExecutionScheduledEvent;
+import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.ExpireExecutionCommand;
+import dev.sandpod.api.execution.Priority;
+import dev.sandpod.api.execution.ResultStoredEvent;
+import dev.sandpod.api.execution.ScheduleExecutionCommand;
+import dev.sandpod.api.queue.EnqueueExecutionCommand;
+import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
+import dev.sandpod.api.queue.QueueIds;
+import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
+import java.time.Duration;
+import org.axonframework.test.saga.FixtureConfiguration;
+import org.axonframework.test.saga.SagaTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+class ExecutionSagaTest {
+
+    private static final String ID = "exec-1";
+    private static final int MAX_CONCURRENT = 3;
+    private static final int GRACE = 30;
+    private static final ExecutionDefaults DEFAULTS = new ExecutionDefaults(10, DataSize.ofMegabytes(128), 1000, 64,
+            DataSize.ofMegabytes(1), DataSize.ofMegabytes(10), MAX_CONCURRENT, GRACE);
+    private static final ExecutionLimits LIMITS = DEFAULTS.limits();
+
+    private FixtureConfiguration fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new SagaTestFixture<>(ExecutionSaga.class);
+        fixture.registerResource(DEFAULTS);
+    }
+
+    private static ExecutionQueuedEvent queued() {
+        return new ExecutionQueuedEvent(ID, "user-1", Priority.NORMAL);
+    }
+
+    private static ExecutionScheduledEvent scheduled() {
+        return new ExecutionScheduledEvent(ID, "print(1)", "python", "3.11", LIMITS);
+    }
+
+    @Test
+    void aQueuedExecutionStartsTheSagaAndAsksTheQueueForASlot() {
+        fixture.givenNoPriorActivity()
+                .whenAggregate(ID).publishes(queued())
+                .expectActiveSagas(1)
+                .expectDispatchedCommands(new EnqueueExecutionCommand(QueueIds.DEFAULT, ID, Priority.NORMAL,
+                        MAX_CONCURRENT));
+    }
+
+    @Test
+    void aGrantedSlotSchedulesTheRunWithTheConfiguredLimits() {
+        fixture.givenAggregate(ID).published(queued())
+                .whenAggregate(QueueIds.DEFAULT).publishes(new ExecutionSlotGrantedEvent(QueueIds.DEFAULT, ID))
+                .expectDispatchedCommands(new ScheduleExecutionCommand(ID, LIMITS));
+    }
+
+    @Test
+    void aScheduledRunArmsTheBackstopDeadlinePastItsTimeout() {
+        fixture.givenAggregate(ID).published(queued())
+                .whenAggregate(ID).publishes(scheduled())
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(LIMITS.timeoutSeconds() + GRACE),
+                        ExecutionSaga.BACKSTOP_DEADLINE);
+    }
+
+    @Test
+    void theBackstopExpiresAnExecutionWhoseRunnerNeverReported() {
+        fixture.givenAggregate(ID).published(queued(), scheduled())
+                .whenTimeElapses(Duration.ofSeconds(LIMITS.timeoutSeconds() + GRACE + 1))
+                .expectTriggeredDeadlinesWithName(ExecutionSaga.BACKSTOP_DEADLINE)
+                .expectDispatchedCommands(new ExpireExecutionCommand(ID,
+                        "No report from the runner in time; the run was lost"));
+    }
+
+    @Test
+    void aStoredResultReleasesTheSlotCancelsTheBackstopAndEndsTheSaga() {
+        fixture.givenAggregate(ID).published(queued(), scheduled())
+                .whenAggregate(ID).publishes(new ResultStoredEvent(ID, ExecutionStatus.COMPLETED))
+                .expectActiveSagas(0)
+                .expectNoScheduledDeadlines()
+                .expectDispatchedCommands(new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, ID, MAX_CONCURRENT));
+    }
+
+    @Test
+    void anExecutionCancelledWhileQueuedStillReleasesItsPlace() {
+        fixture.givenAggregate(ID).published(queued())
+                .whenAggregate(ID).publishes(new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
+                .expectActiveSagas(0)
+                .expectDispatchedCommands(new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, ID, MAX_CONCURRENT));
+    }
+}
