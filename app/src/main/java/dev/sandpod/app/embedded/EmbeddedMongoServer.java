@@ -1,0 +1,67 @@
+package dev.sandpod.app.embedded;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.ServerVersion;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The in-process Mongo-wire server: mongo-java-server over an H2 MVStore file, so data survives a restart. */
+final class EmbeddedMongoServer implements AutoCloseable {
+
+    static final String DATABASE = "sandpod";
+    private static final String HOST = "127.0.0.1";
+
+    private final MongoServer server;
+    private final InetSocketAddress address;
+    private final Path file;
+
+    private EmbeddedMongoServer(MongoServer server, InetSocketAddress address, Path file) {
+        this.server = server;
+        this.address = address;
+        this.file = file;
+    }
+
+    /** Opens (or creates) {@code <dir>/sandpod.mv} and listens on 127.0.0.1; port 0 picks a free one. */
+    static EmbeddedMongoServer start(Path dir, int port) {
+        Path file = dir.resolve("sandpod.mv");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the embedded Mongo data directory " + dir, e);
+        }
+        H2Backend backend = new H2Backend(file.toString());
+        // 5.0 is the newest wire version the Mongo driver 5.5 and mongo-java-server agree on.
+        backend.version(ServerVersion.MONGO_5_0);
+        MongoServer server = new MongoServer(backend);
+        try {
+            server.bind(HOST, port);
+        } catch (RuntimeException e) {
+            // bind failed after the MVStore was opened: release its file lock before giving up.
+            server.shutdownNow();
+            throw e;
+        }
+        return new EmbeddedMongoServer(server, server.getLocalAddress(), file);
+    }
+
+    String uri() {
+        return "mongodb://" + HOST + ":" + address.getPort() + "/" + DATABASE;
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Closes the client connections and the backend, which commits and unlocks the MVStore file. */
+    @Override
+    public void close() {
+        server.shutdownNow();
+    }
+}
