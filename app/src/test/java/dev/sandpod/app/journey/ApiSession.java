@@ -1,0 +1,146 @@
+package dev.sandpod.app.journey;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** A signed-in client of the real HTTP API, as a REST client would hold it: two cookies and the CSRF header. */
+final class ApiSession {
+
+    static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    record Reply(int status, JsonNode body) {
+    }
+
+    private final WebClient client;
+    private final String accessToken;
+    private final String csrfToken;
+
+    private ApiSession(WebClient client, String accessToken, String csrfToken) {
+        this.client = client;
+        this.accessToken = accessToken;
+        this.csrfToken = csrfToken;
+    }
+
+    static WebClient clientFor(int port) {
+        return WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
+    }
+
+    static ApiSession login(int port, String username, String password) {
+        WebClient client = clientFor(port);
+        var response = client.post().uri("/api/v1/auth/login")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData("username", username).with("password", password))
+                .retrieve().toEntity(String.class).block(TIMEOUT);
+        if (response == null || !response.getStatusCode().is2xxSuccessful()) {
+            throw new IllegalStateException("login failed: " + response);
+        }
+        List<String> setCookies = response.getHeaders().get("Set-Cookie");
+        String access = cookie(setCookies, "access_token");
+        String csrf = cookie(setCookies, "csrf_token");
+        return new ApiSession(client, access, csrf);
+    }
+
+    static Reply anonymous(int port, String method, String path, Object body) {
+        var spec = clientFor(port).method(org.springframework.http.HttpMethod.valueOf(method)).uri(path);
+        if (body != null) {
+            spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+        }
+        return spec.exchangeToMono(r -> r.bodyToMono(String.class).defaultIfEmpty("")
+                .map(b -> new Reply(r.statusCode().value(), parse(b)))).block(TIMEOUT);
+    }
+
+    private static String cookie(List<String> setCookies, String name) {
+        return setCookies.stream().filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';'))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no cookie " + name));
+    }
+
+    String csrfToken() {
+        return csrfToken;
+    }
+
+    Reply get(String path) {
+        return exchange("GET", path, null, true);
+    }
+
+    Reply post(String path, Object body) {
+        return exchange("POST", path, body, true);
+    }
+
+    Reply postWithoutCsrf(String path, Object body) {
+        return exchange("POST", path, body, false);
+    }
+
+    Reply exchange(String method, String path, Object body, boolean withCsrf) {
+        var spec = client.method(org.springframework.http.HttpMethod.valueOf(method)).uri(path)
+                .cookie("access_token", accessToken)
+                .cookie("csrf_token", csrfToken);
+        if (withCsrf) {
+            spec.header("X-CSRF-Token", csrfToken);
+        }
+        if (body != null) {
+            spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+        }
+        return spec.exchangeToMono(r -> r.bodyToMono(String.class).defaultIfEmpty("")
+                .map(b -> new Reply(r.statusCode().value(), parse(b)))).block(TIMEOUT);
+    }
+
+    String execute(String script) {
+        Reply reply = post("/api/v1/execute", Map.of("script", script, "lang", "python", "lang_version", "3.11"));
+        if (reply.status() != 200) {
+            throw new IllegalStateException("execute failed: " + reply);
+        }
+        return reply.body().get("execution_id").asText();
+    }
+
+    String execute(String lang, String version, String script) {
+        Reply reply = post("/api/v1/execute", Map.of("script", script, "lang", lang, "lang_version", version));
+        if (reply.status() != 200) {
+            throw new IllegalStateException("execute failed: " + reply);
+        }
+        return reply.body().get("execution_id").asText();
+    }
+
+    /** Reads the execution's SSE stream to its end (the server closes it), returning every data frame. */
+    List<JsonNode> stream(String executionId, String lastEventId, Duration limit) {
+        var spec = client.get().uri("/api/v1/events/executions/" + executionId)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .cookie("access_token", accessToken);
+        if (lastEventId != null) {
+            spec.header("Last-Event-ID", lastEventId);
+        }
+        return spec.retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+                })
+                .filter(event -> event.data() != null)
+                .map(event -> parse(event.data()))
+                .collectList()
+                .block(limit);
+    }
+
+    JsonNode awaitResult(String executionId) {
+        List<JsonNode> frames = stream(executionId, null, Duration.ofSeconds(60));
+        return frames.get(frames.size() - 1).get("result");
+    }
+
+    static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return JSON.nullNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (Exception e) {
+            return JSON.getNodeFactory().textNode(body);
+        }
+    }
+}

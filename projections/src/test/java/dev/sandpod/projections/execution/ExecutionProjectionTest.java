@@ -1,0 +1,176 @@
+package dev.sandpod.projections.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.sandpod.api.execution.ExecutionCompletedEvent;
+import dev.sandpod.api.execution.ExecutionFrameView;
+import dev.sandpod.api.execution.ExecutionLimits;
+import dev.sandpod.api.execution.ExecutionOutcome;
+import dev.sandpod.api.execution.ExecutionQueuedEvent;
+import dev.sandpod.api.execution.ExecutionRequestedEvent;
+import dev.sandpod.api.execution.ExecutionRunningEvent;
+import dev.sandpod.api.execution.ExecutionScheduledEvent;
+import dev.sandpod.api.execution.ExecutionStartedEvent;
+import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.FindUserExecutionsQuery;
+import dev.sandpod.api.execution.Priority;
+import dev.sandpod.api.execution.ResourceUsage;
+import dev.sandpod.api.execution.ResultStoredEvent;
+import dev.sandpod.api.execution.StreamExecutionQuery;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.ReplayStatus;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.GenericSubscriptionQueryMessage;
+import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.MongoTemplate;
+
+/** The projection against a real Mongo wire protocol server (in memory). */
+class ExecutionProjectionTest {
+
+    private static final String ID = "exec-1";
+    private static final String USER = "user-1";
+    private static final ExecutionLimits LIMITS = new ExecutionLimits(10, 1 << 27, 1000, 64, 1 << 20, 10 << 20);
+    private static final ExecutionOutcome HI = new ExecutionOutcome("hi\n", "", false, false, 0, null, null,
+            new ResourceUsage(0.03, 2, 100, 9100));
+
+    private MongoServer server;
+    private MongoClient client;
+    private MongoTemplate mongo;
+    private SimpleQueryUpdateEmitter emitter;
+    private ExecutionProjection projection;
+    private ExecutionReadModel readModel;
+    private long sequence;
+
+    @BeforeEach
+    void setUp() {
+        server = new MongoServer(new MemoryBackend());
+        InetSocketAddress address = server.bind();
+        client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
+        mongo = new MongoTemplate(client, "sandpod-test");
+        emitter = SimpleQueryUpdateEmitter.builder().build();
+        projection = new ExecutionProjection(mongo, emitter);
+        readModel = new ExecutionReadModel(mongo);
+        sequence = 0;
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    private final List<EventMessage<?>> delivered = new ArrayList<>();
+
+    private EventMessage<?> message(Object payload) {
+        EventMessage<?> message = new GenericDomainEventMessage<>("Execution", ID, sequence++, payload);
+        delivered.add(message);
+        return message;
+    }
+
+    private void runToCompletion() {
+        var requested = new ExecutionRequestedEvent(ID, USER, "print('hi')", "python", "3.11", Priority.NORMAL);
+        var m0 = message(requested);
+        projection.on(requested, m0, 0, ReplayStatus.REGULAR);
+        apply(new ExecutionQueuedEvent(ID, USER, Priority.NORMAL));
+        apply(new ExecutionScheduledEvent(ID, "print('hi')", "python", "3.11", LIMITS));
+        apply(new ExecutionStartedEvent(ID, "local@test"));
+        apply(new ExecutionRunningEvent(ID));
+        apply(new ExecutionCompletedEvent(ID, HI));
+        apply(new ResultStoredEvent(ID, ExecutionStatus.COMPLETED));
+    }
+
+    private void apply(Object event) {
+        long seq = sequence;
+        EventMessage<?> m = message(event);
+        if (event instanceof ExecutionQueuedEvent e) {
+            projection.on(e, m, seq, ReplayStatus.REGULAR);
+        } else if (event instanceof ExecutionScheduledEvent e) {
+            projection.on(e, m, seq, ReplayStatus.REGULAR);
+        } else if (event instanceof ExecutionStartedEvent e) {
+            projection.on(e, m, seq, ReplayStatus.REGULAR);
+        } else if (event instanceof ExecutionRunningEvent e) {
+            projection.on(e, m, seq, ReplayStatus.REGULAR);
+        } else if (event instanceof ExecutionCompletedEvent e) {
+            projection.on(e, m, seq, ReplayStatus.REGULAR);
+        } else if (event instanceof ResultStoredEvent e) {
+            projection.on(e, m, seq, ReplayStatus.REGULAR);
+        } else {
+            throw new IllegalArgumentException(event.toString());
+        }
+    }
+
+    @Test
+    void aCompletedRunIsReadableWithItsOutputAndUsage() {
+        runToCompletion();
+
+        var result = readModel.result(ID).orElseThrow();
+        assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(result.stdout()).isEqualTo("hi\n");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.resourceUsage().clkTckHertz()).isEqualTo(100);
+        assertThat(result.userId()).isEqualTo(USER);
+    }
+
+    @Test
+    void framesAreKeptInOrderWithTheResultOnResultStored() {
+        runToCompletion();
+
+        List<ExecutionFrameView> frames = readModel.frames(ID);
+        assertThat(frames).extracting(ExecutionFrameView::eventType).containsExactly("execution_requested",
+                "execution_queued", "execution_scheduled", "execution_started", "execution_running",
+                "execution_completed", "result_stored");
+        assertThat(frames.get(frames.size() - 1).result().stdout()).isEqualTo("hi\n");
+    }
+
+    @Test
+    void aRedeliveredEventChangesNothing() {
+        runToCompletion();
+        EventMessage<?> again = delivered.get(4);
+
+        projection.on((ExecutionRunningEvent) again.getPayload(), again, 4, ReplayStatus.REGULAR);
+
+        assertThat(readModel.result(ID).orElseThrow().status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(readModel.frames(ID)).hasSize(7);
+    }
+
+    @Test
+    void storedFramesArePushedToLiveSubscribersButNotDuringAReplay() {
+        var subscription = emitter.registerUpdateHandler(new GenericSubscriptionQueryMessage<>(
+                new StreamExecutionQuery(ID), ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
+                ResponseTypes.instanceOf(ExecutionFrameView.class)), 64);
+        List<String> pushed = new ArrayList<>();
+        subscription.getUpdates().subscribe(update -> pushed.add(((ExecutionFrameView) update.getPayload()).eventType()));
+
+        runToCompletion();
+        var replayed = new ExecutionRunningEvent(ID);
+        projection.on(replayed, new GenericDomainEventMessage<>("Execution", ID, 99, replayed), 99, ReplayStatus.REPLAY);
+
+        assertThat(pushed).hasSize(7).endsWith("result_stored");
+    }
+
+    @Test
+    void aUsersListIsNewestFirstAndFiltered() {
+        runToCompletion();
+
+        var page = readModel.page(new FindUserExecutionsQuery(USER, ExecutionStatus.COMPLETED, "python", null, null,
+                50, 0));
+        var none = readModel.page(new FindUserExecutionsQuery(USER, ExecutionStatus.FAILED, null, null, null, 50, 0));
+        var other = readModel.page(new FindUserExecutionsQuery("someone-else", null, null, null, null, 50, 0));
+
+        assertThat(page.total()).isEqualTo(1);
+        assertThat(page.executions()).extracting(v -> v.executionId()).containsExactly(ID);
+        assertThat(none.total()).isZero();
+        assertThat(other.executions()).isEmpty();
+    }
+}
