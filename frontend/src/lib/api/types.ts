@@ -1,0 +1,299 @@
+// Wire types of the REST/SSE contract (shared/contract/openapi.json). Field names are the contract's,
+// letter for letter; src/lib/api/contract.test.ts checks every type below against the schema of the
+// same name, so a renamed or missing field fails the unit tests instead of a user's page.
+
+export type UserRole = 'user' | 'admin' | 'moderator';
+export type ExecutionStatus =
+  'queued' | 'scheduled' | 'running' | 'completed' | 'failed' | 'timeout' | 'cancelled' | 'error';
+export type ExecutionErrorType =
+  'system_error' | 'timeout' | 'resource_limit' | 'script_error' | 'permission_denied';
+export type QueuePriority = 'critical' | 'high' | 'normal' | 'low' | 'background';
+export type Theme = 'light' | 'dark' | 'auto';
+export type NotificationChannel = 'in_app' | 'webhook' | 'slack';
+export type NotificationStatus =
+  'pending' | 'queued' | 'sending' | 'delivered' | 'failed' | 'skipped' | 'read' | 'clicked';
+export type NotificationSeverity = 'low' | 'medium' | 'high' | 'urgent';
+export type CancelStatus = 'already_cancelled' | 'cancellation_requested';
+
+export interface ErrorResponse {
+  detail: string;
+  type: string | null;
+}
+
+export interface ValidationError {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+export interface HTTPValidationError {
+  detail?: ValidationError[];
+}
+
+export interface LoginResponse {
+  message: string;
+  username: string;
+  role: UserRole;
+  csrf_token: string;
+}
+
+export interface UserCreate {
+  username: string;
+  email: string;
+  password: string;
+  role?: UserRole;
+  is_active?: boolean;
+}
+
+export interface UserResponse {
+  username: string;
+  email: string;
+  role: UserRole;
+  is_active: boolean;
+  user_id: string;
+  is_superuser: boolean;
+  created_at: string;
+  updated_at: string;
+  bypass_rate_limit: boolean | null;
+  global_multiplier: number | null;
+  has_custom_limits: boolean | null;
+}
+
+export interface MessageResponse {
+  message: string;
+}
+
+export interface ExecutionRequest {
+  script: string;
+  lang?: string;
+  lang_version?: string;
+}
+
+export interface ExecutionResponse {
+  execution_id: string;
+  status: ExecutionStatus;
+}
+
+export interface ResourceUsage {
+  execution_time_wall_seconds: number;
+  cpu_time_jiffies: number;
+  clk_tck_hertz: number;
+  peak_memory_kb: number;
+}
+
+/** The contract's ExecutionResult plus the fields SPEC §3.4 adds (optional: older servers omit them). */
+export interface ExecutionResult {
+  execution_id: string;
+  status: ExecutionStatus | null;
+  stdout: string | null;
+  stderr: string | null;
+  lang: string;
+  lang_version: string;
+  resource_usage: ResourceUsage | null;
+  exit_code: number | null;
+  error_type: ExecutionErrorType | null;
+  priority: QueuePriority;
+  created_at?: string;
+  updated_at?: string;
+  stdout_truncated?: boolean;
+  stderr_truncated?: boolean;
+}
+
+export interface CancelExecutionRequest {
+  reason?: string;
+}
+
+export interface CancelResponse {
+  execution_id: string;
+  status: CancelStatus;
+  message: string;
+  event_id: string | null;
+}
+
+export interface ExecutionListResponse {
+  executions: ExecutionResult[];
+  total: number;
+  limit: number;
+  skip: number;
+  has_more: boolean;
+}
+
+export interface ExampleScripts {
+  scripts: Record<string, string>;
+}
+
+export interface LanguageInfo {
+  versions: string[];
+  file_ext: string;
+}
+
+/** Not in the contract: a server may list every configured runtime with why it cannot run. */
+export interface RuntimeAvailability {
+  lang: string;
+  version: string;
+  available: boolean;
+  reason?: string | null;
+}
+
+export interface ResourceLimits {
+  cpu_limit: string;
+  memory_limit: string;
+  cpu_request: string;
+  memory_request: string;
+  execution_timeout: number;
+  supported_runtimes: Record<string, LanguageInfo>;
+  runtimes?: RuntimeAvailability[];
+}
+
+export interface SavedScriptCreateRequest {
+  name: string;
+  script: string;
+  lang?: string;
+  lang_version?: string;
+  description?: string | null;
+}
+
+export interface SavedScriptUpdate {
+  name?: string | null;
+  script?: string | null;
+  lang?: string | null;
+  lang_version?: string | null;
+  description?: string | null;
+  updated_at?: string;
+}
+
+export interface SavedScriptResponse {
+  script_id: string;
+  name: string;
+  script: string;
+  lang: string;
+  lang_version: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SavedScriptListResponse {
+  scripts: SavedScriptResponse[];
+}
+
+export interface NotificationResponse {
+  notification_id: string;
+  channel: NotificationChannel;
+  status: NotificationStatus;
+  subject: string;
+  body: string;
+  action_url: string;
+  created_at: string;
+  read_at: string | null;
+  severity: NotificationSeverity;
+  tags: string[];
+}
+
+export interface NotificationListResponse {
+  notifications: NotificationResponse[];
+  total: number;
+  unread_count: number;
+}
+
+export interface UnreadCountResponse {
+  unread_count: number;
+}
+
+export interface DeleteNotificationResponse {
+  message: string;
+}
+
+export interface EditorSettings {
+  font_size: number;
+  tab_size: number;
+  use_tabs: boolean;
+  word_wrap: boolean;
+  show_line_numbers: boolean;
+}
+
+export interface NotificationSettings {
+  execution_completed: boolean;
+  execution_failed: boolean;
+  system_updates: boolean;
+  security_alerts: boolean;
+  channels: NotificationChannel[];
+}
+
+export interface UserSettings {
+  user_id: string;
+  theme: Theme;
+  timezone: string;
+  date_format: string;
+  time_format: string;
+  notifications: NotificationSettings;
+  editor: EditorSettings;
+  custom_settings: Record<string, unknown>;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserSettingsUpdate {
+  theme?: Theme | null;
+  timezone?: string | null;
+  date_format?: string | null;
+  time_format?: string | null;
+  notifications?: NotificationSettings | null;
+  editor?: EditorSettings | null;
+  custom_settings?: Record<string, unknown> | null;
+}
+
+export interface ThemeUpdateRequest {
+  theme: Theme;
+}
+
+export interface SettingsHistoryEntry {
+  timestamp: string;
+  event_type: string;
+  field: string;
+  old_value: unknown;
+  new_value: unknown;
+  reason: string | null;
+}
+
+export interface SettingsHistoryResponse {
+  history: SettingsHistoryEntry[];
+  limit: number;
+}
+
+export interface RestoreSettingsRequest {
+  timestamp: string;
+  reason?: string | null;
+}
+
+/** One `data:` frame of GET /events/executions/{id}. */
+export interface SSEExecutionEvent {
+  event_type: string;
+  execution_id: string;
+  timestamp: string | null;
+  event_id: string | null;
+  status: ExecutionStatus | null;
+  result: ExecutionResult | null;
+}
+
+/** SPEC §3.5.5: live output, sent while the run is going. */
+export interface SSEOutputFrame {
+  event_type: 'output';
+  execution_id?: string;
+  event_id?: string | null;
+  stream: 'stdout' | 'stderr';
+  data: string;
+}
+
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = [
+  'completed',
+  'failed',
+  'timeout',
+  'cancelled',
+  'error',
+];
+
+export function isTerminal(status: ExecutionStatus | null | undefined): boolean {
+  return status != null && TERMINAL_STATUSES.includes(status);
+}
