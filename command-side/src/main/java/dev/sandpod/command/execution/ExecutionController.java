@@ -11,6 +11,7 @@ import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.RequestExecutionCommand;
 import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.command.web.Origin;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -68,7 +70,8 @@ class ExecutionController {
     }
 
     @PostMapping("/execute")
-    Mono<ExecutionResponse> execute(@Valid @RequestBody ExecuteRequest request, Caller caller) {
+    Mono<ExecutionResponse> execute(@Valid @RequestBody ExecuteRequest request, Caller caller,
+            ServerHttpRequest http) {
         String lang = request.langOrDefault();
         String version = request.versionOrDefault();
         var rejection = runtimes.rejection(lang, version);
@@ -78,14 +81,14 @@ class ExecutionController {
         String executionId = UUID.randomUUID().toString();
         var command = new RequestExecutionCommand(executionId, caller.userId(), request.script(), lang, version,
                 Priority.NORMAL);
-        return Mono.fromFuture(() -> commands.send(command))
+        return Mono.fromFuture(() -> commands.send(Origin.command(command, caller, http)))
                 .timeout(TIMEOUT)
                 .thenReturn(new ExecutionResponse(executionId, ExecutionStatus.QUEUED.wireName()));
     }
 
     @PostMapping("/executions/{executionId}/cancel")
     Mono<CancelResponse> cancel(@PathVariable String executionId,
-            @RequestBody(required = false) @Valid CancelRequest request, Caller caller) {
+            @RequestBody(required = false) @Valid CancelRequest request, Caller caller, ServerHttpRequest http) {
         String reason = request == null ? null : request.reason();
         return ownedExecution(executionId, caller)
                 .flatMap(view -> {
@@ -97,8 +100,8 @@ class ExecutionController {
                         return Mono.error(new SandpodException(ErrorCode.INVALID_STATE,
                                 "Cannot cancel execution in " + view.status().wireName() + " state"));
                     }
-                    return Mono.fromFuture(() -> commands.<ExecutionStatus>send(
-                                    new CancelExecutionCommand(executionId, caller.userId(), reason)))
+                    return Mono.fromFuture(() -> commands.<ExecutionStatus>send(Origin.command(
+                                    new CancelExecutionCommand(executionId, caller.userId(), reason), caller, http)))
                             .timeout(TIMEOUT)
                             .map(status -> new CancelResponse(executionId, "cancellation_requested",
                                     "Cancellation requested", null));
