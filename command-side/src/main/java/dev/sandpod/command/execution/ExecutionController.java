@@ -2,6 +2,7 @@ package dev.sandpod.command.execution;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
+import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.CancelExecutionCommand;
 import dev.sandpod.api.execution.ExecutionResultView;
@@ -19,13 +20,16 @@ import java.time.Duration;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Turns execution requests into commands; reads only what it needs to check ownership. */
 @RestController
@@ -33,16 +37,25 @@ import reactor.core.publisher.Mono;
 class ExecutionController {
 
     static final int MAX_SCRIPT_LENGTH = 50_000;
+    private static final int MAX_KEY_LENGTH = 255;
+    private static final int ACCEPT_WAIT_POLLS = 60;
+    private static final Duration ACCEPT_WAIT_POLL = Duration.ofMillis(50);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final CommandGateway commands;
     private final QueryGateway queries;
     private final RuntimeCatalog runtimes;
+    private final ExecutionAdmission admission;
+    private final int maxActivePerUser;
 
-    ExecutionController(CommandGateway commands, QueryGateway queries, RuntimeCatalog runtimes) {
+    ExecutionController(CommandGateway commands, QueryGateway queries, RuntimeCatalog runtimes,
+            ExecutionAdmission admission,
+            @Value("${sandpod.execution.max-active-per-user:5}") int maxActivePerUser) {
         this.commands = commands;
         this.queries = queries;
         this.runtimes = runtimes;
+        this.admission = admission;
+        this.maxActivePerUser = maxActivePerUser;
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -71,19 +84,70 @@ class ExecutionController {
 
     @PostMapping("/execute")
     Mono<ExecutionResponse> execute(@Valid @RequestBody ExecuteRequest request, Caller caller,
-            ServerHttpRequest http) {
+            ServerHttpRequest http, @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         String lang = request.langOrDefault();
         String version = request.versionOrDefault();
         var rejection = runtimes.rejection(lang, version);
         if (rejection.isPresent()) {
             return Mono.error(new SandpodException(ErrorCode.UNSUPPORTED_RUNTIME, rejection.get()));
         }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
+            return Mono.error(RequestValidationException.of("header", "Idempotency-Key",
+                    "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters"));
+        }
         String executionId = UUID.randomUUID().toString();
         var command = new RequestExecutionCommand(executionId, caller.userId(), request.script(), lang, version,
                 Priority.NORMAL);
-        return Mono.fromFuture(() -> commands.send(Origin.command(command, caller, http)))
-                .timeout(TIMEOUT)
+        Mono<ExecutionResponse> submit = Mono.fromCallable(() -> {
+                    if (!admission.reserveActive(caller.userId(), executionId, maxActivePerUser)) {
+                        throw new SandpodException(ErrorCode.TOO_MANY_REQUESTS, "Too many active executions: at most "
+                                + maxActivePerUser + " may be queued or running at once; wait for one to finish");
+                    }
+                    return executionId;
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(id -> Mono.fromFuture(() -> commands.send(Origin.command(command, caller, http)))
+                        .timeout(TIMEOUT)
+                        .onErrorResume(e -> Mono.fromRunnable(() -> admission.releaseActive(caller.userId(), id))
+                                .subscribeOn(Schedulers.boundedElastic())
+                                .then(Mono.error(e))))
                 .thenReturn(new ExecutionResponse(executionId, ExecutionStatus.QUEUED.wireName()));
+        if (idempotencyKey == null) {
+            return submit;
+        }
+        return Mono.fromCallable(() -> admission.claimKey(caller.userId(), idempotencyKey, executionId))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(existing -> existing.isPresent()
+                        ? replay(caller, idempotencyKey, existing.get())
+                        : submit.flatMap(response -> Mono.fromRunnable(
+                                        () -> admission.markAccepted(caller.userId(), idempotencyKey))
+                                        .subscribeOn(Schedulers.boundedElastic())
+                                        .thenReturn(response))
+                                .onErrorResume(e -> Mono.fromRunnable(
+                                                () -> admission.releaseKey(caller.userId(), idempotencyKey))
+                                        .subscribeOn(Schedulers.boundedElastic())
+                                        .then(Mono.error(e))));
+    }
+
+    /**
+     * A key seen before: answer with its execution. While the first request is still being accepted the
+     * duplicate waits a moment for it, and gets 409 if it is still not through.
+     */
+    private Mono<ExecutionResponse> replay(Caller caller, String key, ExecutionAdmission.Claim claim) {
+        Mono<ExecutionAdmission.Claim> accepted = claim.accepted() ? Mono.just(claim)
+                : Mono.fromCallable(() -> admission.claimOf(caller.userId(), key).filter(
+                                ExecutionAdmission.Claim::accepted).orElse(null))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .repeatWhenEmpty(ACCEPT_WAIT_POLLS, polls -> polls.delayElements(ACCEPT_WAIT_POLL));
+        return accepted
+                .switchIfEmpty(Mono.error(new SandpodException(ErrorCode.CONFLICT,
+                        "A request with this Idempotency-Key is still being processed")))
+                .flatMap(done -> Mono.fromFuture(() -> queries.query(
+                                new FindExecutionResultQuery(done.executionId()), ExecutionResultView.class))
+                        .timeout(TIMEOUT)
+                        .map(view -> view.status().wireName())
+                        .defaultIfEmpty(ExecutionStatus.QUEUED.wireName())
+                        .map(status -> new ExecutionResponse(done.executionId(), status)));
     }
 
     @PostMapping("/executions/{executionId}/cancel")
