@@ -1,0 +1,80 @@
+package dev.sandpod.executor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the executor role ({@code sandpod.executor.*}). The runtime registry itself is separate
+ * ({@code sandpod.runtimes.*}, see {@link dev.sandpod.executor.runtime.RuntimeProperties}) because API-only
+ * instances need it too.
+ *
+ * @param enabled          whether this instance consumes run requests and runs them; an API-only instance sets false
+ * @param workers          runs executing at once in this process
+ * @param queueCapacity    accepted runs waiting for a worker; beyond it a request is answered FAILED/system_error
+ * @param runnerId         the {@code runner} field of every report; defaults to {@code local@<hostname>}
+ * @param frameBytes       upper bound of one live output frame (raw bytes before decoding)
+ * @param frameInterval    how long live output is coalesced before it is sent
+ * @param rememberedExecutions finished execution ids kept to ignore duplicate requests
+ */
+@ConfigurationProperties("sandpod.executor")
+public record ExecutorProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("16") int workers,
+        @DefaultValue("256") int queueCapacity,
+        String runnerId,
+        @DefaultValue("sandpod.run-requests") String requestsTopic,
+        @DefaultValue("sandpod.run-reports") String reportsTopic,
+        @DefaultValue("sandpod-executor") String groupId,
+        @DefaultValue("8KB") DataSize frameBytes,
+        @DefaultValue("50ms") Duration frameInterval,
+        @DefaultValue("10000") int rememberedExecutions,
+        @DefaultValue Sandbox sandbox) {
+
+    /** What happens to a run whose output passes {@code max_output_bytes}. */
+    public enum OutputOverflow {
+        /** Keep the run going and drop the excess: the program's own outcome is reported. */
+        DISCARD,
+        /** Kill the run at once: FAILED with error_type resource_limit. */
+        KILL
+    }
+
+    /** Which cgroup hierarchy may carry per-run limits. */
+    public enum CgroupMode { AUTO, V2, V1, NONE }
+
+    /**
+     * The local sandbox.
+     *
+     * @param cgroups       AUTO prefers v2 controllers and falls back per controller to v1, then to rlimits
+     * @param cgroupParent  directory under each cgroup mount holding this host's run groups
+     * @param workDir       host directory for per-run files (script, status); default {@code $TMPDIR/sandpod-runs}
+     * @param uidBase       first host uid of the per-run uid range (only used when the JVM runs as root)
+     * @param toolsPath     where bwrap, setpriv, prlimit and the interpreters are looked up; the JVM's own PATH
+     *                      is ignored on purpose so shims (pyenv, asdf) never end up inside a sandbox
+     * @param readOnlyBinds host paths bound read-only at the same place inside every sandbox
+     * @param outputOverflow what to do when a stream passes its cap
+     * @param openFiles     RLIMIT_NOFILE inside the sandbox
+     * @param probeTimeout  limit of every startup probe (canary run, interpreter version)
+     * @param killGrace     how long to wait for a killed tree and its pipes before giving up
+     */
+    public record Sandbox(
+            @DefaultValue("auto") CgroupMode cgroups,
+            @DefaultValue("sandpod") String cgroupParent,
+            Path workDir,
+            @DefaultValue("1900000000") int uidBase,
+            @DefaultValue("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") String toolsPath,
+            @DefaultValue({"/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"}) List<String> readOnlyBinds,
+            @DefaultValue("discard") OutputOverflow outputOverflow,
+            @DefaultValue("1024") int openFiles,
+            @DefaultValue("10s") Duration probeTimeout,
+            @DefaultValue("2s") Duration killGrace) {
+
+        public Path effectiveWorkDir() {
+            return workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "sandpod-runs");
+        }
+    }
+}

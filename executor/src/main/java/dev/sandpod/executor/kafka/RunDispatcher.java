@@ -1,0 +1,262 @@
+package dev.sandpod.executor.kafka;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import dev.sandpod.api.avro.CancelRun;
+import dev.sandpod.api.avro.RunCommand;
+import dev.sandpod.api.avro.RunLimits;
+import dev.sandpod.api.avro.RunRequested;
+import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
+import dev.sandpod.executor.runtime.ResolvedRuntime;
+import dev.sandpod.executor.sandbox.LocalSandboxRunner;
+import dev.sandpod.executor.sandbox.RunResult;
+import dev.sandpod.executor.sandbox.RunSpec;
+import dev.sandpod.executor.sandbox.SandboxLimits;
+import dev.sandpod.executor.sandbox.SandboxRun;
+
+/**
+ * Turns run commands into sandbox runs on a bounded worker pool, never on the consumer thread, so a
+ * {@link CancelRun} reaches a run while it is going. Requests are idempotent per execution id within this
+ * process: a duplicate of a queued, running or recently finished execution is ignored.
+ */
+public class RunDispatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunDispatcher.class);
+
+    private final LocalSandboxRunner runner;
+    private final LocalRuntimeCatalog catalog;
+    private final RunReportPublisher publisher;
+    private final Duration shutdownGrace;
+    private final ThreadPoolExecutor pool;
+    private final Map<String, Job> active = new ConcurrentHashMap<>();
+    private final Set<String> finished;
+    private final Set<String> cancelledBeforeRequest;
+    private volatile boolean closing;
+
+    public RunDispatcher(LocalSandboxRunner runner, LocalRuntimeCatalog catalog, RunReportPublisher publisher,
+                         int workers, int queueCapacity, int remembered, Duration shutdownGrace) {
+        this.runner = runner;
+        this.catalog = catalog;
+        this.publisher = publisher;
+        this.shutdownGrace = shutdownGrace;
+        AtomicInteger n = new AtomicInteger();
+        // Core threads never time out: a sandbox dies with the thread that started it (PR_SET_PDEATHSIG).
+        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(queueCapacity), r -> {
+                    Thread t = new Thread(r, "sandpod-run-" + n.incrementAndGet());
+                    t.setDaemon(false);
+                    return t;
+                });
+        this.finished = boundedSet(remembered);
+        this.cancelledBeforeRequest = boundedSet(remembered);
+    }
+
+    /** Executions queued or running right now. */
+    public int activeCount() {
+        return active.size();
+    }
+
+    public void handle(RunCommand command) {
+        String id = command.getExecutionId();
+        Object payload = command.getPayload();
+        MDC.put("execution_id", id);
+        try {
+            if (payload instanceof RunRequested requested) {
+                request(id, requested, command.getTrace());
+            } else if (payload instanceof CancelRun cancel) {
+                cancel(id, cancel.getReason());
+            } else {
+                log.warn("run command of unknown kind {} ignored", payload == null ? null : payload.getClass());
+            }
+        } finally {
+            MDC.remove("execution_id");
+        }
+    }
+
+    private synchronized void request(String id, RunRequested requested, Map<String, String> trace) {
+        if (closing) {
+            log.info("run request arrived during shutdown; ignored, the platform's backstop ends it");
+            return;
+        }
+        if (active.containsKey(id) || finished.contains(id)) {
+            log.info("duplicate run request ignored");
+            return;
+        }
+        RunReportPublisher.Reporter reporter = publisher.forExecution(id);
+        if (cancelledBeforeRequest.remove(id)) {
+            end(id, reporter, RunResult.Outcome.CANCELLED, null, "Execution cancelled before it started");
+            return;
+        }
+        Optional<String> rejection = catalog.rejection(requested.getLang(), requested.getLangVersion());
+        if (rejection.isPresent()) {
+            end(id, reporter, RunResult.Outcome.FAILED, "system_error", rejection.get());
+            return;
+        }
+        SandboxLimits limits;
+        try {
+            limits = limits(requested.getLimits());
+        } catch (IllegalArgumentException e) {
+            end(id, reporter, RunResult.Outcome.FAILED, "system_error", "invalid limits: " + e.getMessage());
+            return;
+        }
+        ResolvedRuntime runtime = catalog.resolve(requested.getLang(), requested.getLangVersion()).orElseThrow();
+        SandboxRun run = runner.prepare(RunSpec.of(id, runtime, requested.getScript(), limits), reporter);
+        Job job = new Job(id, run, reporter, trace);
+        active.put(id, job);
+        try {
+            pool.execute(() -> work(job));
+        } catch (RejectedExecutionException e) {
+            active.remove(id);
+            end(id, reporter, RunResult.Outcome.FAILED, "system_error",
+                    "executor busy: " + pool.getQueue().size() + " runs already waiting");
+        }
+    }
+
+    private void cancel(String id, String reason) {
+        Job job;
+        synchronized (this) {
+            job = active.get(id);
+            if (job == null) {
+                if (!finished.contains(id)) {
+                    // Cancelled before its request got here (redelivery, reordering): refuse it when it comes.
+                    cancelledBeforeRequest.add(id);
+                }
+                log.info("cancel for an execution not running here ignored ({})", reason);
+                return;
+            }
+        }
+        log.info("cancelling run ({})", reason);
+        if (job.claim()) {
+            // Still waiting for a worker: it never starts, the worker will skip it.
+            done(job);
+            end(id, job.reporter, RunResult.Outcome.CANCELLED, null, "Execution cancelled before it started");
+        } else {
+            job.run.cancel();
+        }
+    }
+
+    private void work(Job job) {
+        if (!job.claim()) {
+            return;
+        }
+        MDC.put("execution_id", job.id);
+        String traceparent = job.trace == null ? null : job.trace.get("traceparent");
+        if (traceparent != null) {
+            MDC.put("traceparent", traceparent);
+        }
+        try {
+            job.reporter.started();
+            RunResult result = job.run.execute();
+            log.info("run ended: {} exit {} in {} s", result.outcome(), result.exitCode(),
+                    String.format("%.3f", result.wallSeconds()));
+            job.reporter.finished(result);
+        } catch (RuntimeException e) {
+            log.error("run failed unexpectedly", e);
+            job.reporter.finished(RunResult.failed("system_error", "executor error: " + e, runner.clkTck()));
+        } finally {
+            done(job);
+            MDC.remove("execution_id");
+            MDC.remove("traceparent");
+        }
+    }
+
+    private synchronized void done(Job job) {
+        active.remove(job.id);
+        finished.add(job.id);
+    }
+
+    private synchronized void end(String id, RunReportPublisher.Reporter reporter, RunResult.Outcome outcome,
+                                  String errorType, String message) {
+        finished.add(id);
+        if (outcome == RunResult.Outcome.FAILED) {
+            log.warn("run not started: {}", message);
+        }
+        reporter.finished(outcome == RunResult.Outcome.CANCELLED
+                ? RunResult.cancelled(message, runner.clkTck())
+                : RunResult.failed(errorType, message, runner.clkTck()));
+    }
+
+    /** Kills every running sandbox (FAILED/system_error), fails every queued run, and waits for their reports. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closing = true;
+        }
+        for (Job job : active.values()) {
+            if (job.claim()) {
+                done(job);
+                job.reporter.finished(RunResult.failed("system_error",
+                        "Executor shut down before the run started", runner.clkTck()));
+            } else {
+                job.run.abortForShutdown();
+            }
+        }
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            publisher.flush();
+        } catch (RuntimeException e) {
+            log.warn("run reports not flushed at shutdown: {}", e.toString());
+        }
+    }
+
+    static SandboxLimits limits(RunLimits l) {
+        if (l == null) {
+            throw new IllegalArgumentException("missing");
+        }
+        return new SandboxLimits(Duration.ofSeconds(l.getTimeoutSeconds()), l.getMemoryBytes(), l.getCpuMillis(),
+                l.getPids(), l.getMaxOutputBytes(), l.getWorkspaceBytes());
+    }
+
+    private static Set<String> boundedSet(int max) {
+        return Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > max;
+            }
+        }));
+    }
+
+    private static final class Job {
+        private final String id;
+        private final SandboxRun run;
+        private final RunReportPublisher.Reporter reporter;
+        private final Map<String, String> trace;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
+        private Job(String id, SandboxRun run, RunReportPublisher.Reporter reporter, Map<String, String> trace) {
+            this.id = id;
+            this.run = run;
+            this.reporter = reporter;
+            this.trace = trace;
+        }
+
+        /** Exactly one of the worker and an early cancel/shutdown gets to decide the job's fate. */
+        boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
+    }
+}

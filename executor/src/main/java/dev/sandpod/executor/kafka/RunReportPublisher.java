@@ -1,0 +1,120 @@
+package dev.sandpod.executor.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import dev.sandpod.api.avro.OutputStream;
+import dev.sandpod.api.avro.RunFinished;
+import dev.sandpod.api.avro.RunOutcome;
+import dev.sandpod.api.avro.RunOutput;
+import dev.sandpod.api.avro.RunReport;
+import dev.sandpod.api.avro.RunStarted;
+import dev.sandpod.executor.sandbox.OutputSink;
+import dev.sandpod.executor.sandbox.RunResult;
+import dev.sandpod.executor.sandbox.StreamKind;
+
+/**
+ * Sends {@link RunReport}s (Avro single-object encoding) to the reports topic, keyed by execution id so all
+ * reports of one execution land in one partition, in the order they were sent.
+ */
+public class RunReportPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(RunReportPublisher.class);
+
+    private final KafkaTemplate<String, byte[]> template;
+    private final String topic;
+    private final String runnerId;
+
+    public RunReportPublisher(KafkaTemplate<String, byte[]> template, String topic, String runnerId) {
+        this.template = template;
+        this.topic = topic;
+        this.runnerId = runnerId;
+    }
+
+    public String runnerId() {
+        return runnerId;
+    }
+
+    /** The reporter of one execution; its sequence numbers start at 0 and only grow. */
+    public Reporter forExecution(String executionId) {
+        return new Reporter(executionId);
+    }
+
+    void flush() {
+        template.flush();
+    }
+
+    /** Reports of one execution. Also the run's {@link OutputSink}, so live output goes straight out as frames. */
+    public final class Reporter implements OutputSink {
+
+        private final String executionId;
+        private final AtomicLong sequence = new AtomicLong();
+
+        private Reporter(String executionId) {
+            this.executionId = executionId;
+        }
+
+        public void started() {
+            send(RunStarted.newBuilder().build());
+        }
+
+        @Override
+        public void output(StreamKind stream, String text) {
+            send(RunOutput.newBuilder()
+                    .setStream(stream == StreamKind.STDOUT ? OutputStream.STDOUT : OutputStream.STDERR)
+                    .setData(text)
+                    .build());
+        }
+
+        public void finished(RunResult r) {
+            send(RunFinished.newBuilder()
+                    .setOutcome(RunOutcome.valueOf(r.outcome().name()))
+                    .setExitCode(r.exitCode())
+                    .setErrorType(r.errorType())
+                    .setErrorMessage(r.errorMessage())
+                    .setStdout(r.stdout())
+                    .setStderr(r.stderr())
+                    .setStdoutTruncated(r.stdoutTruncated())
+                    .setStderrTruncated(r.stderrTruncated())
+                    .setWallSeconds(r.wallSeconds())
+                    .setCpuTimeJiffies(r.cpuTimeJiffies())
+                    .setClkTckHertz(r.clkTckHertz())
+                    .setPeakMemoryKb(r.peakMemoryKb())
+                    .build());
+        }
+
+        /** Synchronized so that sequence order is send order, whichever thread reports. */
+        private synchronized void send(Object payload) {
+            RunReport report = RunReport.newBuilder()
+                    .setExecutionId(executionId)
+                    .setSequence(sequence.getAndIncrement())
+                    .setReportedAtMillis(System.currentTimeMillis())
+                    .setRunner(runnerId)
+                    .setPayload(payload)
+                    .build();
+            template.send(topic, executionId, encode(report)).whenComplete((result, error) -> {
+                if (error != null) {
+                    log.error("run report {}#{} ({}) not delivered: {}", executionId, report.getSequence(),
+                            payload.getClass().getSimpleName(), error.toString());
+                }
+            });
+        }
+    }
+
+    private static byte[] encode(RunReport report) {
+        try {
+            ByteBuffer buffer = report.toByteBuffer();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode run report", e);
+        }
+    }
+}

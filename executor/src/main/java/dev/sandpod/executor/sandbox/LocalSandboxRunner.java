@@ -1,0 +1,650 @@
+package dev.sandpod.executor.sandbox;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sandpod.executor.ExecutorProperties;
+import dev.sandpod.executor.ExecutorProperties.CgroupMode;
+import dev.sandpod.executor.ExecutorProperties.OutputOverflow;
+import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
+import dev.sandpod.executor.sandbox.SandboxRun.Termination;
+import dev.sandpod.executor.sandbox.cgroup.CgroupSupport;
+import dev.sandpod.executor.sandbox.cgroup.Controller;
+import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
+
+/**
+ * Runs scripts on this host inside bubblewrap (SPEC §4, local runner).
+ *
+ * <p>Each run is started as a chain of execs in one host process, so nothing of it ever exists outside its
+ * cgroups and a single SIGKILL ends it: {@code sh} (writes its own pid into the run's cgroups, opens the
+ * status/script fds) → {@code prlimit} (rlimits) → {@code setpriv} (a per-run unprivileged host uid, when the
+ * JVM is root) → {@code bwrap} (fresh user/pid/mount/net/ipc/uts/cgroup namespaces, read-only host binds,
+ * tmpfs workspace, no capabilities) → the interpreter. The host side only ever touches its own per-run
+ * directory, never a path inside the sandbox.
+ */
+public final class LocalSandboxRunner implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalSandboxRunner.class);
+
+    static final String WORKSPACE = "/workspace";
+    private static final String SANDBOX_HOME = WORKSPACE;
+    private static final int SANDBOX_UID = 1000;
+    private static final int UID_POOL_SIZE = 4096;
+    private static final int READ_CHUNK = 8 * 1024;
+    private static final int MAX_SETUP_MESSAGE = 2000;
+    private static final Pattern EXIT_CODE = Pattern.compile("\"exit-code\"\\s*:\\s*(-?\\d+)");
+    private static final Pattern INSTANCE = Pattern.compile("(\\d+)-[a-z0-9]+");
+    private static final AtomicLong RUN_COUNTER = new AtomicLong();
+
+    /**
+     * The first link of the chain. Failing to join a cgroup or to open a file exits before bwrap runs, so the
+     * status file then lacks {@code exit-code} and the run is reported as a setup failure.
+     */
+    private static final String LAUNCHER = String.join("\n",
+            "s=$1 f=$2 p=$3 g=$4",
+            "shift 4",
+            "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done",
+            "shift",
+            "exec 3>\"$s\" 4<\"$f\" 5<\"$p\" 6<\"$g\" || exit 125",
+            "exec \"$@\"");
+
+    private final ExecutorProperties.Sandbox settings;
+    private final int frameBytes;
+    private final Duration frameInterval;
+    private final HostTools tools;
+    private final String instance;
+    private final boolean root;
+    private final Path bwrap;
+    private final Path sh;
+    private final Path prlimit;
+    private final Path setpriv;
+    private final CgroupSupport cgroups;
+    private final UidPool uids;
+    private final int clkTck;
+    private final List<String> mountArgs;
+    private final Path instanceDir;
+    private final ScheduledExecutorService ticker;
+    private final ExecutorService readers;
+    private final Set<SandboxRun> active = ConcurrentHashMap.newKeySet();
+    private final SandboxCapabilities capabilities;
+    private volatile boolean closed;
+
+    public LocalSandboxRunner(ExecutorProperties.Sandbox settings, int frameBytes, Duration frameInterval) {
+        this.settings = settings;
+        this.frameBytes = frameBytes;
+        this.frameInterval = frameInterval;
+        this.tools = new HostTools(settings.toolsPath());
+        this.instance = ProcessHandle.current().pid() + "-"
+                + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36);
+        this.root = effectiveUid() == 0;
+        this.bwrap = tools.find("bwrap").orElse(null);
+        this.sh = tools.find("sh").orElse(null);
+        this.prlimit = tools.find("prlimit").orElse(null);
+        this.setpriv = root ? tools.find("setpriv").orElse(null) : null;
+        this.clkTck = tools.capture(settings.probeTimeout().toMillis(), "getconf", "CLK_TCK")
+                .map(String::trim).map(LocalSandboxRunner::parseIntOrZero).filter(v -> v > 0).orElse(100);
+        this.uids = root ? new UidPool(settings.uidBase(), UID_POOL_SIZE) : null;
+        this.mountArgs = mountArgs(settings.readOnlyBinds());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("sandpod-sandbox-ticker"));
+        this.readers = Executors.newCachedThreadPool(daemon("sandpod-sandbox-output"));
+
+        String problem = missingTools();
+        Path dir = null;
+        if (problem == null) {
+            try {
+                dir = prepareWorkDir(settings.effectiveWorkDir(), instance);
+            } catch (IOException | RuntimeException e) {
+                problem = "cannot prepare work dir " + settings.effectiveWorkDir() + ": " + e.getMessage();
+            }
+        }
+        this.instanceDir = dir;
+        this.cgroups = problem == null ? detectCgroups(settings, instance) : CgroupSupport.none();
+        if (problem == null) {
+            problem = canary();
+        }
+        this.capabilities = describe(problem);
+        if (capabilities.available()) {
+            log.info(capabilities.summary());
+        } else {
+            log.error(capabilities.summary());
+        }
+    }
+
+    public SandboxCapabilities capabilities() {
+        return capabilities;
+    }
+
+    public int clkTck() {
+        return clkTck;
+    }
+
+    /** A run that has not started yet; nothing is created on the host until {@link SandboxRun#execute()}. */
+    public SandboxRun prepare(RunSpec spec, OutputSink sink) {
+        return new SandboxRun(this, spec, sink);
+    }
+
+    /** Kills every run still going (SHUTDOWN) and removes this instance's cgroups and files. */
+    @Override
+    public void close() {
+        closed = true;
+        for (SandboxRun run : active) {
+            run.terminate(Termination.SHUTDOWN);
+        }
+        ticker.shutdownNow();
+        readers.shutdown();
+        try {
+            if (!readers.awaitTermination(settings.killGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                readers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        cgroups.close();
+        if (instanceDir != null) {
+            deleteTree(instanceDir);
+        }
+    }
+
+    RunResult execute(SandboxRun run) {
+        if (!capabilities.available()) {
+            return RunResult.notStarted(RunResult.Outcome.FAILED, "system_error",
+                    "local sandbox unavailable: " + capabilities.problem(), clkTck);
+        }
+        if (closed) {
+            run.terminate(Termination.SHUTDOWN);
+        }
+        if (run.termination() != null) {
+            return terminatedBeforeStart(run.termination());
+        }
+        active.add(run);
+        try {
+            return executeStarted(run);
+        } finally {
+            active.remove(run);
+        }
+    }
+
+    private RunResult executeStarted(SandboxRun run) {
+        RunSpec spec = run.spec();
+        SandboxLimits limits = spec.limits();
+        String name = runName(spec.name());
+        Path runDir = instanceDir.resolve(name);
+        RunCgroup group = null;
+        Integer uid = null;
+        try {
+            Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path script = runDir.resolve("script");
+            Path status = runDir.resolve("status.json");
+            Files.writeString(script, spec.script(), StandardCharsets.UTF_8);
+            Files.createFile(status);
+            if (cgroups.active()) {
+                group = cgroups.create(name, limits.memoryBytes(), limits.pids(), limits.cpuMillis());
+            }
+            uid = uids != null ? uids.acquire() : null;
+            List<String> command = command(spec, group, uid, status, script);
+            return supervise(run, command, group, status);
+        } catch (IOException | RuntimeException e) {
+            log.warn("sandbox setup failed for {}: {}", spec.name(), e.toString());
+            return RunResult.notStarted(RunResult.Outcome.FAILED, "system_error",
+                    "sandbox setup failed: " + e.getMessage(), clkTck);
+        } finally {
+            if (group != null) {
+                group.remove();
+            }
+            if (uid != null) {
+                uids.release(uid);
+            }
+            deleteTree(runDir);
+        }
+    }
+
+    private RunResult supervise(SandboxRun run, List<String> command, RunCgroup group, Path status)
+            throws IOException {
+        RunSpec spec = run.spec();
+        SandboxLimits limits = spec.limits();
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(new File("/"))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().clear();
+        pb.environment().put("PATH", tools.path());
+
+        OutputCapture out = new OutputCapture(StreamKind.STDOUT, limits.maxOutputBytes(), frameBytes);
+        OutputCapture err = new OutputCapture(StreamKind.STDERR, limits.maxOutputBytes(), frameBytes);
+        long started = System.nanoTime();
+        Process process = pb.start();
+        run.attach(process, group);
+        LiveOutput live = new LiveOutput(run, List.of(out, err), group, process.toHandle());
+        Future<?> outReader = readers.submit(() -> pump(process.getInputStream(), out, run));
+        Future<?> errReader = readers.submit(() -> pump(process.getErrorStream(), err, run));
+        ScheduledFuture<?> tick = ticker.scheduleWithFixedDelay(live::tick, frameInterval.toMillis(),
+                frameInterval.toMillis(), TimeUnit.MILLISECONDS);
+        boolean interrupted = false;
+        int exitValue;
+        try {
+            if (!process.waitFor(limits.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                run.terminate(Termination.TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            // The worker is being stopped: end the run like a shutdown, clean up, then pass the interrupt on.
+            interrupted = true;
+            run.terminate(Termination.SHUTDOWN);
+        }
+        try {
+            exitValue = waitForExit(process);
+        } finally {
+            tick.cancel(false);
+        }
+        double wallSeconds = (System.nanoTime() - started) / 1e9;
+        if (group != null) {
+            group.killAll();
+        }
+        awaitReader(outReader, process.getInputStream());
+        awaitReader(errReader, process.getErrorStream());
+        live.finish();
+
+        if (group != null && group.memoryLimitHit()) {
+            run.terminate(Termination.MEMORY_LIMIT);
+        }
+        OptionalLong cpuNanos = group == null ? OptionalLong.empty() : group.cpuNanos();
+        long cpuJiffies = cpuNanos.isPresent() ? cpuNanos.getAsLong() * clkTck / 1_000_000_000L
+                : live.sampledCpuNanos() * clkTck / 1_000_000_000L;
+        OptionalLong peakBytes = group == null ? OptionalLong.empty() : group.peakMemoryBytes();
+        long peakKb = peakBytes.isPresent() ? peakBytes.getAsLong() / 1024 : live.sampledPeakKb();
+        Integer reportedExit = reportedExitCode(status);
+
+        Termination termination = run.termination();
+        RunResult.Outcome outcome;
+        String errorType = null;
+        String message = null;
+        int exitCode = reportedExit != null ? reportedExit : exitValue;
+        if (termination == Termination.TIMEOUT) {
+            outcome = RunResult.Outcome.TIMEOUT;
+            errorType = "timeout";
+            exitCode = -1;
+            message = "Execution timed out after " + seconds(limits.timeout()) + " s";
+        } else if (termination == Termination.CANCELLED) {
+            outcome = RunResult.Outcome.CANCELLED;
+            exitCode = -1;
+            message = "Execution cancelled";
+        } else if (termination == Termination.SHUTDOWN) {
+            outcome = RunResult.Outcome.FAILED;
+            errorType = "system_error";
+            exitCode = -1;
+            message = "Executor shut down while the run was going";
+        } else if (termination == Termination.MEMORY_LIMIT) {
+            outcome = RunResult.Outcome.FAILED;
+            errorType = "resource_limit";
+            message = "Memory limit of " + mib(limits.memoryBytes()) + " MiB exceeded";
+        } else if (termination == Termination.OUTPUT_LIMIT) {
+            outcome = RunResult.Outcome.FAILED;
+            errorType = "resource_limit";
+            message = "Output limit of " + limits.maxOutputBytes() + " bytes per stream exceeded";
+        } else if (reportedExit == null) {
+            // bwrap never reported the program's exit: the sandbox itself could not be set up.
+            outcome = RunResult.Outcome.FAILED;
+            errorType = "system_error";
+            exitCode = -1;
+            message = "sandbox setup failed: " + truncate(err.text().trim(), MAX_SETUP_MESSAGE);
+            log.warn("sandbox setup failed for {} (exit {}): {}", spec.name(), exitValue, message);
+        } else {
+            outcome = RunResult.Outcome.COMPLETED;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return new RunResult(outcome, exitCode, errorType, message, out.text(), err.text(), out.truncated(),
+                err.truncated(), wallSeconds, cpuJiffies, clkTck, peakKb);
+    }
+
+    /** Copies one pipe into its capture; past the cap it keeps draining so the program never blocks on a full pipe. */
+    private void pump(InputStream in, OutputCapture capture, SandboxRun run) {
+        byte[] buffer = new byte[READ_CHUNK];
+        try (in) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                if (capture.accept(buffer, n) && settings.outputOverflow() == OutputOverflow.KILL) {
+                    run.terminate(Termination.OUTPUT_LIMIT);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("{} of {} closed: {}", capture.kind(), run.spec().name(), e.toString());
+        }
+    }
+
+    private int waitForExit(Process process) {
+        try {
+            if (process.waitFor(settings.killGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+            process.destroyForcibly();
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Pipes reach EOF once the pid namespace is gone; a holder that escaped would only delay us by the grace. */
+    private void awaitReader(Future<?> reader, InputStream stream) {
+        try {
+            reader.get(settings.killGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("output pipe still open {} after the run ended; abandoning it", settings.killGrace());
+            reader.cancel(true);
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // The reader is abandoned either way.
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("output reader failed", e.getCause());
+        }
+    }
+
+    private List<String> command(RunSpec spec, RunCgroup group, Integer uid, Path status, Path script) {
+        SandboxLimits limits = spec.limits();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(sh.toString());
+        cmd.add("-c");
+        cmd.add(LAUNCHER);
+        cmd.add("sandpod-launch");
+        cmd.add(status.toString());
+        cmd.add(script.toString());
+        cmd.add(instanceDir.resolve("passwd").toString());
+        cmd.add(instanceDir.resolve("group").toString());
+        if (group != null) {
+            group.procsFiles().forEach(p -> cmd.add(p.toString()));
+        }
+        cmd.add("--");
+
+        cmd.add(prlimit.toString());
+        cmd.add("--core=0");
+        cmd.add("--fsize=" + limits.workspaceBytes());
+        cmd.add("--nofile=" + settings.openFiles());
+        if (!cgroups.enforces(Controller.PIDS) && uid != null) {
+            cmd.add("--nproc=" + (limits.pids() + 2));
+        }
+        if (!cgroups.enforces(Controller.MEMORY)) {
+            // Data segment, not address space: V8 and Go reserve huge PROT_NONE ranges they never touch.
+            cmd.add("--data=" + limits.memoryBytes());
+        }
+        cmd.add("--");
+
+        if (uid != null) {
+            cmd.addAll(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+                    "--no-new-privs", "--"));
+        }
+
+        cmd.add(bwrap.toString());
+        cmd.addAll(List.of("--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+                "--new-session", "--cap-drop", "ALL", "--hostname", "sandpod",
+                "--uid", Integer.toString(SANDBOX_UID), "--gid", Integer.toString(SANDBOX_UID)));
+        cmd.add("--clearenv");
+        for (Map.Entry<String, String> e : environment(spec).entrySet()) {
+            cmd.addAll(List.of("--setenv", e.getKey(), e.getValue()));
+        }
+        cmd.addAll(mountArgs);
+        String size = Long.toString(limits.workspaceBytes());
+        cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev",
+                "--size", size, "--tmpfs", "/dev/shm",
+                "--size", size, "--tmpfs", WORKSPACE,
+                "--dir", WORKSPACE + "/.tmp",
+                "--symlink", WORKSPACE + "/.tmp", "/tmp",
+                "--dir", "/var",
+                "--symlink", WORKSPACE + "/.tmp", "/var/tmp",
+                "--perms", "0644", "--file", "4", WORKSPACE + "/" + spec.fileName(),
+                "--perms", "0644", "--ro-bind-data", "5", "/etc/passwd",
+                "--perms", "0644", "--ro-bind-data", "6", "/etc/group",
+                // Only the tmpfs mounts stay writable: a full root or /dev would be writable and unlimited.
+                "--remount-ro", "/dev",
+                "--remount-ro", "/",
+                "--chdir", WORKSPACE,
+                "--json-status-fd", "3",
+                "--"));
+        cmd.addAll(spec.argv());
+        return cmd;
+    }
+
+    private static Map<String, String> environment(RunSpec spec) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", SANDBOX_HOME);
+        env.put("USER", "sandbox");
+        env.put("LOGNAME", "sandbox");
+        env.put("LANG", "C.UTF-8");
+        env.put("TMPDIR", "/tmp");
+        env.putAll(spec.env());
+        return env;
+    }
+
+    /** Read-only binds at the same path; merged-/usr links (/bin → usr/bin) are recreated as links. */
+    private static List<String> mountArgs(List<String> binds) {
+        List<String> args = new ArrayList<>();
+        for (String bind : binds) {
+            if (Files.exists(Path.of(bind))) {
+                args.addAll(List.of("--ro-bind-try", bind, bind));
+            }
+        }
+        for (String top : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
+            Path p = Path.of(top);
+            try {
+                if (Files.isSymbolicLink(p)) {
+                    args.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    args.addAll(List.of("--ro-bind", top, top));
+                }
+            } catch (IOException e) {
+                log.debug("skipping {}: {}", top, e.toString());
+            }
+        }
+        return List.copyOf(args);
+    }
+
+    private String missingTools() {
+        if (bwrap == null) {
+            return "bwrap not found in " + settings.toolsPath() + " (install the Debian package bubblewrap)";
+        }
+        if (sh == null || prlimit == null) {
+            return "sh or prlimit not found in " + settings.toolsPath() + " (util-linux)";
+        }
+        if (root && setpriv == null) {
+            return "setpriv not found in " + settings.toolsPath()
+                    + " (util-linux): refusing to run sandboxes as host root";
+        }
+        return null;
+    }
+
+    private static CgroupSupport detectCgroups(ExecutorProperties.Sandbox settings, String instance) {
+        CgroupMode mode = settings.cgroups();
+        if (mode == CgroupMode.NONE) {
+            return CgroupSupport.none();
+        }
+        return CgroupSupport.detect(mode != CgroupMode.V1, mode != CgroupMode.V2, settings.cgroupParent(),
+                instance);
+    }
+
+    private SandboxCapabilities describe(String problem) {
+        String version = bwrap == null ? "bwrap missing"
+                : tools.capture(settings.probeTimeout().toMillis(), bwrap.toString(), "--version")
+                .map(String::trim).orElse("bwrap (version unknown)");
+        Enforcement memory = enforcement(Controller.MEMORY, Enforcement.RLIMIT);
+        Enforcement pids = enforcement(Controller.PIDS, uids != null ? Enforcement.RLIMIT : Enforcement.NONE);
+        Enforcement cpu = enforcement(Controller.CPU, Enforcement.NONE);
+        String cpuAccounting = cgroups.enforces(Controller.CPUACCT)
+                ? cgroups.source(Controller.CPUACCT) : "procfs sampling";
+        String memAccounting = cgroups.enforces(Controller.MEMORY)
+                ? cgroups.source(Controller.MEMORY) : "procfs sampling";
+        String kill = "pid namespace teardown"
+                + (cgroups.killMethod() == null ? "" : " + " + cgroups.killMethod());
+        String runAs = uids != null
+                ? "per-run host uid " + settings.uidBase() + "+n (uid " + SANDBOX_UID + " inside)"
+                : "the JVM's uid " + effectiveUid() + " (uid " + SANDBOX_UID + " inside)";
+        return new SandboxCapabilities(problem == null, problem, version, runAs, memory, pids, cpu,
+                "cpu=" + cpuAccounting + ", memory=" + memAccounting, kill,
+                "user+pid+mount+net+ipc+uts+cgroup namespaces, no network, no capabilities, no_new_privs, "
+                        + "nested user namespaces disabled, read-only " + settings.readOnlyBinds(),
+                "tmpfs " + WORKSPACE + " and /dev/shm, sized per run", "none", clkTck);
+    }
+
+    private Enforcement enforcement(Controller controller, Enforcement fallback) {
+        String source = cgroups.source(controller);
+        if (source == null) {
+            return fallback;
+        }
+        return source.endsWith("2") ? Enforcement.CGROUP_V2 : Enforcement.CGROUP_V1;
+    }
+
+    /** Runs {@code true} through the whole chain once: proves namespaces, binds and cgroups work here. */
+    private String canary() {
+        Optional<Path> trueBin = tools.find("true");
+        if (trueBin.isEmpty()) {
+            return "no 'true' binary in " + settings.toolsPath();
+        }
+        SandboxLimits limits = SandboxLimits.defaults().withTimeout(settings.probeTimeout());
+        RunSpec spec = new RunSpec("canary", "canary", "", List.of(trueBin.get().toString()), Map.of(), limits);
+        RunResult result = executeStarted(new SandboxRun(this, spec, OutputSink.NONE));
+        if (result.outcome() == RunResult.Outcome.COMPLETED && result.exitCode() == 0) {
+            return null;
+        }
+        String detail = result.errorMessage() != null ? result.errorMessage() : result.stderr().trim();
+        return "canary run failed (" + result.outcome() + ", exit " + result.exitCode() + "): " + detail;
+    }
+
+    private RunResult terminatedBeforeStart(Termination termination) {
+        return termination == Termination.CANCELLED
+                ? RunResult.notStarted(RunResult.Outcome.CANCELLED, null, "Execution cancelled", clkTck)
+                : RunResult.notStarted(RunResult.Outcome.FAILED, "system_error",
+                "Executor shut down before the run started", clkTck);
+    }
+
+    /** {@code <workDir>/<pid>-<random>}, after removing directories of executors that are gone. */
+    private static Path prepareWorkDir(Path workDir, String instance) throws IOException {
+        Files.createDirectories(workDir);
+        if (Files.isSymbolicLink(workDir) || !Files.isDirectory(workDir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("not a plain directory");
+        }
+        int owner = (Integer) Files.getAttribute(workDir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (owner != effectiveUid()) {
+            // A shared /tmp: another user could have planted this directory to read or redirect our files.
+            throw new IOException("owned by uid " + owner + ", not by this process");
+        }
+        try (var children = Files.list(workDir)) {
+            for (Path child : children.toList()) {
+                Matcher m = INSTANCE.matcher(child.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    log.info("removing run files of a dead executor: {}", child);
+                    deleteTree(child);
+                }
+            }
+        }
+        Path dir = workDir.resolve(instance);
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        String passwd = "sandbox:x:" + SANDBOX_UID + ":" + SANDBOX_UID + ":sandbox:" + SANDBOX_HOME + ":/bin/sh\n"
+                + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+        String group = "sandbox:x:" + SANDBOX_UID + ":\nnogroup:x:65534:\n";
+        Files.writeString(dir.resolve("passwd"), passwd, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("group"), group, StandardCharsets.UTF_8);
+        return dir;
+    }
+
+    /** Deletes without following symbolic links (walkFileTree never does). */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            log.warn("cannot remove {}: {}", dir, e.toString());
+        }
+    }
+
+    private static Integer reportedExitCode(Path status) {
+        try {
+            Matcher m = EXIT_CODE.matcher(Files.readString(status, StandardCharsets.UTF_8));
+            return m.find() ? Integer.valueOf(m.group(1)) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String runName(String label) {
+        String safe = label == null ? "run" : label.replaceAll("[^A-Za-z0-9_-]", "_");
+        if (safe.length() > 40) {
+            safe = safe.substring(0, 40);
+        }
+        return "run-" + safe + "-" + RUN_COUNTER.incrementAndGet();
+    }
+
+    static int effectiveUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
+    private static int parseIntOrZero(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+    }
+
+    private static long mib(long bytes) {
+        return bytes >> 20;
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...";
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

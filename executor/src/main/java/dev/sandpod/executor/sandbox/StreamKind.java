@@ -1,0 +1,3 @@
+package dev.sandpod.executor.sandbox;
+
+public enum StreamKind { STDOUT, STDERR }

@@ -1,0 +1,182 @@
+package dev.sandpod.executor.sandbox.cgroup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cgroups of one run, one directory per used hierarchy. The sandbox's first process writes itself into
+ * every {@link #procsFiles() cgroup.procs} before it execs bubblewrap, so nothing of the run can ever start
+ * outside its groups.
+ */
+public final class RunCgroup {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCgroup.class);
+    /** bubblewrap's own two processes (the monitor outside, the reaper as pid 1 inside) count against pids.max. */
+    static final int SANDBOX_OVERHEAD_PIDS = 2;
+    private static final long CPU_PERIOD_US = 100_000;
+    private static final int REMOVE_ATTEMPTS = 200;
+
+    private final Map<Hierarchy, Path> dirs;
+    private final Map<Controller, Hierarchy> assignment;
+    private final Hierarchy killer;
+
+    RunCgroup(Map<Hierarchy, Path> dirs, Map<Controller, Hierarchy> assignment, Hierarchy killer) {
+        this.dirs = dirs;
+        this.assignment = assignment;
+        this.killer = killer;
+    }
+
+    public List<Path> procsFiles() {
+        return dirs.values().stream().map(d -> d.resolve("cgroup.procs")).toList();
+    }
+
+    void applyLimits(long memoryBytes, int pids, int cpuMillis) throws IOException {
+        Path memory = dir(Controller.MEMORY);
+        if (memory != null) {
+            if (version(Controller.MEMORY) == 2) {
+                CgroupFiles.write(memory.resolve("memory.max"), Long.toString(memoryBytes));
+                CgroupFiles.tryWrite(memory.resolve("memory.swap.max"), "0");
+                // The whole run dies on OOM, like a pod, instead of the kernel picking one victim.
+                CgroupFiles.tryWrite(memory.resolve("memory.oom.group"), "1");
+            } else {
+                CgroupFiles.write(memory.resolve("memory.limit_in_bytes"), Long.toString(memoryBytes));
+                // Without this a host with swap would let the run grow past the limit into swap.
+                CgroupFiles.tryWrite(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(memoryBytes));
+            }
+        }
+        Path pidsDir = dir(Controller.PIDS);
+        if (pidsDir != null) {
+            CgroupFiles.write(pidsDir.resolve("pids.max"), Long.toString((long) pids + SANDBOX_OVERHEAD_PIDS));
+        }
+        Path cpu = dir(Controller.CPU);
+        if (cpu != null) {
+            long quota = Math.max(1000, cpuMillis * CPU_PERIOD_US / 1000);
+            if (version(Controller.CPU) == 2) {
+                CgroupFiles.write(cpu.resolve("cpu.max"), quota + " " + CPU_PERIOD_US);
+            } else {
+                CgroupFiles.write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
+                CgroupFiles.write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(quota));
+            }
+        }
+    }
+
+    /** CPU time of everything that ran in the group. */
+    public OptionalLong cpuNanos() {
+        Path dir = dir(Controller.CPUACCT);
+        if (dir == null) {
+            return OptionalLong.empty();
+        }
+        if (version(Controller.CPUACCT) == 2) {
+            OptionalLong usec = CgroupFiles.readKeyed(dir.resolve("cpu.stat"), "usage_usec");
+            return usec.isPresent() ? OptionalLong.of(usec.getAsLong() * 1000) : usec;
+        }
+        return CgroupFiles.readLong(dir.resolve("cpuacct.usage"));
+    }
+
+    /** High-water mark of the group's memory (includes its tmpfs pages). */
+    public OptionalLong peakMemoryBytes() {
+        Path dir = dir(Controller.MEMORY);
+        if (dir == null) {
+            return OptionalLong.empty();
+        }
+        return version(Controller.MEMORY) == 2
+                ? CgroupFiles.readLong(dir.resolve("memory.peak"))
+                : CgroupFiles.readLong(dir.resolve("memory.max_usage_in_bytes"));
+    }
+
+    /** Whether the kernel OOM-killed something in the group because of its memory limit. */
+    public boolean memoryLimitHit() {
+        Path dir = dir(Controller.MEMORY);
+        if (dir == null) {
+            return false;
+        }
+        if (version(Controller.MEMORY) == 2) {
+            return CgroupFiles.readKeyed(dir.resolve("memory.events"), "oom_kill").orElse(0) > 0;
+        }
+        OptionalLong kills = CgroupFiles.readKeyed(dir.resolve("memory.oom_control"), "oom_kill");
+        if (kills.isPresent()) {
+            return kills.getAsLong() > 0;
+        }
+        return CgroupFiles.readKeyed(dir.resolve("memory.oom_control"), "under_oom").orElse(0) > 0;
+    }
+
+    public boolean isEmpty() {
+        return dirs.values().stream().allMatch(d -> CgroupFiles.pids(d).isEmpty());
+    }
+
+    /** SIGKILL to every process of the run, wherever it hides in the tree. */
+    public void killAll() {
+        if (killer != null && dirs.containsKey(killer)) {
+            CgroupFiles.tryWrite(dirs.get(killer).resolve("cgroup.kill"), "1");
+        }
+        for (Path dir : dirs.values()) {
+            killListed(dir);
+        }
+    }
+
+    /** Kills what is left and removes the directories; safe to call more than once. */
+    public void remove() {
+        for (int i = 0; i < REMOVE_ATTEMPTS && !dirs.isEmpty(); i++) {
+            killAll();
+            List<Path> left = new ArrayList<>();
+            for (Path dir : dirs.values()) {
+                if (Files.isDirectory(dir) && !tryRemove(dir)) {
+                    left.add(dir);
+                }
+            }
+            if (left.isEmpty()) {
+                dirs.clear();
+                return;
+            }
+            // A killed process leaves its group only once its parent reaped it: give the kernel a moment.
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        log.warn("cgroups not removed, processes still inside: {}", dirs.values());
+    }
+
+    /** Removes a run group found on disk, e.g. of a crashed executor. */
+    static void reap(Path dir) {
+        for (int i = 0; i < REMOVE_ATTEMPTS && Files.isDirectory(dir); i++) {
+            CgroupFiles.tryWrite(dir.resolve("cgroup.kill"), "1");
+            killListed(dir);
+            if (tryRemove(dir)) {
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static void killListed(Path dir) {
+        for (long pid : CgroupFiles.pids(dir)) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static boolean tryRemove(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Path dir(Controller controller) {
+        Hierarchy h = assignment.get(controller);
+        return h == null ? null : dirs.get(h);
+    }
+
+    private int version(Controller controller) {
+        return assignment.get(controller).version();
+    }
+}
