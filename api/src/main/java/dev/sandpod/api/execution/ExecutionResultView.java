@@ -17,5 +17,6 @@ public record ExecutionResultView(
         boolean stdoutTruncated,
         boolean stderrTruncated,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String script) {
 }

@@ -5,6 +5,11 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.CancelExecutionCommand;
+import dev.sandpod.api.execution.ChangeExecutionPriorityCommand;
+import dev.sandpod.api.execution.DeleteExecutionCommand;
+import dev.sandpod.api.execution.ExecutionDeletedEvent;
+import dev.sandpod.api.execution.ExecutionPriorityChangedEvent;
+import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.ErrorType;
 import dev.sandpod.api.execution.ExecutionCancelledEvent;
 import dev.sandpod.api.execution.ExecutionCompletedEvent;
@@ -43,6 +48,8 @@ class Execution {
     private String lang;
     private String langVersion;
     private ExecutionStatus status;
+    private Priority priority;
+    private boolean deleted;
 
     Execution() {
         // for Axon
@@ -91,6 +98,7 @@ class Execution {
 
     @CommandHandler
     ExecutionStatus handle(CancelExecutionCommand command) {
+        requireNotDeleted();
         if (status == ExecutionStatus.CANCELLED) {
             return status;
         }
@@ -103,6 +111,37 @@ class Execution {
                 ExecutionOutcome.notRun(null, reason)));
         apply(new ResultStoredEvent(executionId, ExecutionStatus.CANCELLED));
         return ExecutionStatus.CANCELLED;
+    }
+
+    /** A running execution is cancelled first, so that deleting it also stops it and frees its slot. */
+    @CommandHandler
+    void handle(DeleteExecutionCommand command) {
+        requireNotDeleted();
+        if (!status.isTerminal()) {
+            apply(new ExecutionCancelledEvent(executionId, command.deletedBy(), "deleted by an admin",
+                    ExecutionOutcome.notRun(null, "deleted by an admin")));
+            apply(new ResultStoredEvent(executionId, ExecutionStatus.CANCELLED));
+        }
+        apply(new ExecutionDeletedEvent(executionId, command.deletedBy()));
+    }
+
+    @CommandHandler
+    void handle(ChangeExecutionPriorityCommand command) {
+        requireNotDeleted();
+        if (status != ExecutionStatus.QUEUED) {
+            throw new SandpodException(ErrorCode.INVALID_STATE,
+                    "Cannot change the priority of an execution in " + status.wireName() + " state");
+        }
+        if (command.priority() == priority) {
+            return;
+        }
+        apply(new ExecutionPriorityChangedEvent(executionId, priority, command.priority(), command.changedBy()));
+    }
+
+    private void requireNotDeleted() {
+        if (deleted) {
+            throw new SandpodException(ErrorCode.NOT_FOUND, "Execution not found");
+        }
     }
 
     @CommandHandler
@@ -126,6 +165,17 @@ class Execution {
         script = event.script();
         lang = event.lang();
         langVersion = event.langVersion();
+        priority = event.priority();
+    }
+
+    @EventSourcingHandler
+    void on(ExecutionPriorityChangedEvent event) {
+        priority = event.priority();
+    }
+
+    @EventSourcingHandler
+    void on(ExecutionDeletedEvent event) {
+        deleted = true;
     }
 
     @EventSourcingHandler

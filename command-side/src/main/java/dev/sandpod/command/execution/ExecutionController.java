@@ -5,6 +5,8 @@ import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.CancelExecutionCommand;
+import dev.sandpod.api.execution.ChangeExecutionPriorityCommand;
+import dev.sandpod.api.execution.DeleteExecutionCommand;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.FindExecutionResultQuery;
@@ -22,8 +24,10 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -96,22 +100,7 @@ class ExecutionController {
                     "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters"));
         }
         String executionId = UUID.randomUUID().toString();
-        var command = new RequestExecutionCommand(executionId, caller.userId(), request.script(), lang, version,
-                Priority.NORMAL);
-        Mono<ExecutionResponse> submit = Mono.fromCallable(() -> {
-                    if (!admission.reserveActive(caller.userId(), executionId, maxActivePerUser)) {
-                        throw new SandpodException(ErrorCode.TOO_MANY_REQUESTS, "Too many active executions: at most "
-                                + maxActivePerUser + " may be queued or running at once; wait for one to finish");
-                    }
-                    return executionId;
-                })
-                .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(id -> Mono.fromFuture(() -> commands.send(Origin.command(command, caller, http)))
-                        .timeout(TIMEOUT)
-                        .onErrorResume(e -> Mono.fromRunnable(() -> admission.releaseActive(caller.userId(), id))
-                                .subscribeOn(Schedulers.boundedElastic())
-                                .then(Mono.error(e))))
-                .thenReturn(new ExecutionResponse(executionId, ExecutionStatus.QUEUED.wireName()));
+        Mono<ExecutionResponse> submit = submit(executionId, request.script(), lang, version, caller, http);
         if (idempotencyKey == null) {
             return submit;
         }
@@ -127,6 +116,89 @@ class ExecutionController {
                                                 () -> admission.releaseKey(caller.userId(), idempotencyKey))
                                         .subscribeOn(Schedulers.boundedElastic())
                                         .then(Mono.error(e))));
+    }
+
+    /** Reserves one of the caller's active places, then requests the execution; the place is freed on failure. */
+    private Mono<ExecutionResponse> submit(String executionId, String script, String lang, String version,
+            Caller caller, ServerHttpRequest http) {
+        var command = new RequestExecutionCommand(executionId, caller.userId(), script, lang, version, Priority.NORMAL);
+        return Mono.fromCallable(() -> {
+                    if (!admission.reserveActive(caller.userId(), executionId, maxActivePerUser)) {
+                        throw new SandpodException(ErrorCode.TOO_MANY_REQUESTS, "Too many active executions: at most "
+                                + maxActivePerUser + " may be queued or running at once; wait for one to finish");
+                    }
+                    return executionId;
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(id -> Mono.fromFuture(() -> commands.send(Origin.command(command, caller, http)))
+                        .timeout(TIMEOUT)
+                        .onErrorResume(e -> Mono.fromRunnable(() -> admission.releaseActive(caller.userId(), id))
+                                .subscribeOn(Schedulers.boundedElastic())
+                                .then(Mono.error(e))))
+                .thenReturn(new ExecutionResponse(executionId, ExecutionStatus.QUEUED.wireName()));
+    }
+
+    /** A new execution of the same script, language and version, owned by the caller (SPEC §3.6). */
+    @PostMapping("/executions/{executionId}/retry")
+    Mono<ExecutionResponse> retry(@PathVariable String executionId, Caller caller, ServerHttpRequest http) {
+        return ownedExecution(executionId, caller).flatMap(original -> {
+            if (!original.status().isTerminal()) {
+                return Mono.error(new SandpodException(ErrorCode.INVALID_STATE,
+                        "Cannot retry execution in " + original.status().wireName() + " state"));
+            }
+            var rejection = runtimes.rejection(original.lang(), original.langVersion());
+            if (rejection.isPresent()) {
+                return Mono.error(new SandpodException(ErrorCode.UNSUPPORTED_RUNTIME, rejection.get()));
+            }
+            return submit(UUID.randomUUID().toString(), original.script(), original.lang(), original.langVersion(),
+                    caller, http);
+        });
+    }
+
+    record DeleteResponse(String message, String executionId) {
+    }
+
+    /** Admin only: a tombstone; the execution leaves results and lists, its events stay for auditors. */
+    @DeleteMapping("/executions/{executionId}")
+    Mono<DeleteResponse> delete(@PathVariable String executionId, Caller caller, ServerHttpRequest http) {
+        if (!caller.isAdmin()) {
+            return Mono.error(new SandpodException(ErrorCode.ADMIN_REQUIRED, "Admin access required"));
+        }
+        return ownedExecution(executionId, caller)
+                .flatMap(view -> Mono.fromFuture(() -> commands.send(Origin.command(
+                                new DeleteExecutionCommand(executionId, caller.userId()), caller, http)))
+                        .timeout(TIMEOUT))
+                .thenReturn(new DeleteResponse("Execution deleted successfully", executionId));
+    }
+
+    record PriorityRequest(@NotNull String priority) {
+    }
+
+    record AdminExecutionResponse(String executionId, String script, String status, String lang,
+            String langVersion, String stdout, String stderr, Integer exitCode, String errorType, String priority,
+            String userId, java.time.Instant createdAt, java.time.Instant updatedAt) {
+    }
+
+    /** Admin: move a waiting execution up or down the queue (SPEC §3.7). */
+    @PutMapping("/admin/executions/{executionId}/priority")
+    Mono<AdminExecutionResponse> changePriority(@PathVariable String executionId,
+            @Valid @RequestBody PriorityRequest request, Caller caller, ServerHttpRequest http) {
+        Priority priority;
+        try {
+            priority = Priority.fromWire(request.priority());
+        } catch (IllegalArgumentException e) {
+            return Mono.error(RequestValidationException.of("body", "priority", "Input should be one of "
+                    + java.util.Arrays.stream(Priority.values()).map(Priority::wireName).toList()));
+        }
+        return ownedExecution(executionId, caller)
+                .flatMap(view -> Mono.fromFuture(() -> commands.send(Origin.command(
+                                new ChangeExecutionPriorityCommand(executionId, priority, caller.userId()), caller, http)))
+                        .timeout(TIMEOUT)
+                        .thenReturn(new AdminExecutionResponse(view.executionId(), view.script(),
+                                view.status().wireName(), view.lang(), view.langVersion(), view.stdout(),
+                                view.stderr(), view.exitCode(),
+                                view.errorType() == null ? null : view.errorType().wireName(), priority.wireName(),
+                                view.userId(), view.createdAt(), view.updatedAt())));
     }
 
     /**

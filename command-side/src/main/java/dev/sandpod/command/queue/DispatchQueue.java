@@ -7,7 +7,9 @@ import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.queue.EnqueueExecutionCommand;
 import dev.sandpod.api.queue.ExecutionEnqueuedEvent;
 import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
+import dev.sandpod.api.queue.ExecutionReprioritizedEvent;
 import dev.sandpod.api.queue.ExecutionSlotReleasedEvent;
+import dev.sandpod.api.queue.ReprioritizeExecutionCommand;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,6 +63,13 @@ class DispatchQueue {
         grantFreeSlots(command.maxConcurrent());
     }
 
+    @CommandHandler
+    void handle(ReprioritizeExecutionCommand command) {
+        if (isWaiting(command.executionId())) {
+            apply(new ExecutionReprioritizedEvent(queueId, command.executionId(), command.priority()));
+        }
+    }
+
     private void grantFreeSlots(int maxConcurrent) {
         while (active.size() < maxConcurrent) {
             Optional<Waiting> next = waiting.stream()
@@ -80,6 +89,13 @@ class DispatchQueue {
     void on(ExecutionEnqueuedEvent event) {
         queueId = event.queueId();
         waiting.add(new Waiting(event.executionId(), event.priority(), nextTicket++));
+    }
+
+    @EventSourcingHandler
+    void on(ExecutionReprioritizedEvent event) {
+        waiting.replaceAll(w -> w.executionId().equals(event.executionId())
+                ? new Waiting(w.executionId(), event.priority(), w.ticket())
+                : w);
     }
 
     @EventSourcingHandler

@@ -21,6 +21,7 @@ public class ExecutionDocument {
     public String executionId;
     public String userId;
     public ExecutionStatus status;
+    public String script;
     public String lang;
     public String langVersion;
     public Priority priority;
@@ -40,6 +41,6 @@ public class ExecutionDocument {
     public ExecutionResultView toView() {
         return new ExecutionResultView(executionId, userId, status, stdout, stderr, lang, langVersion,
                 resourceUsage == null ? ResourceUsage.NONE : resourceUsage, exitCode, errorType,
-                priority == null ? Priority.NORMAL : priority, stdoutTruncated, stderrTruncated, createdAt, updatedAt);
+                priority == null ? Priority.NORMAL : priority, stdoutTruncated, stderrTruncated, createdAt, updatedAt, script);
     }
 }

@@ -2,6 +2,8 @@ package dev.sandpod.projections.execution;
 
 import dev.sandpod.api.execution.ExecutionCancelledEvent;
 import dev.sandpod.api.execution.ExecutionCompletedEvent;
+import dev.sandpod.api.execution.ExecutionDeletedEvent;
+import dev.sandpod.api.execution.ExecutionPriorityChangedEvent;
 import dev.sandpod.api.execution.ExecutionErroredEvent;
 import dev.sandpod.api.execution.ExecutionFailedEvent;
 import dev.sandpod.api.execution.ExecutionFrameView;
@@ -24,6 +26,8 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
 /**
@@ -57,6 +61,7 @@ public class ExecutionProjection {
             return;
         }
         doc.userId = event.userId();
+        doc.script = event.script();
         doc.lang = event.lang();
         doc.langVersion = event.langVersion();
         doc.priority = event.priority();
@@ -129,6 +134,23 @@ public class ExecutionProjection {
     @EventHandler
     void on(ResultStoredEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
         transition(event.executionId(), "result_stored", event.status(), null, message, sequence, replay);
+    }
+
+    @EventHandler
+    void on(ExecutionPriorityChangedEvent event, @SequenceNumber long sequence) {
+        ExecutionDocument doc = mongo.findById(event.executionId(), ExecutionDocument.class);
+        if (doc != null && doc.lastSequence < sequence) {
+            doc.priority = event.priority();
+            doc.lastSequence = sequence;
+            mongo.save(doc);
+        }
+    }
+
+    /** The tombstone: gone from results, lists and streams; the event store keeps the history. */
+    @EventHandler
+    void on(ExecutionDeletedEvent event) {
+        mongo.remove(Query.query(Criteria.where("_id").is(event.executionId())), ExecutionDocument.class);
+        mongo.remove(Query.query(Criteria.where("executionId").is(event.executionId())), ExecutionFrameDocument.class);
     }
 
     @ResetHandler

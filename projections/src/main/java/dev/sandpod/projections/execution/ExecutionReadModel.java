@@ -3,6 +3,7 @@ package dev.sandpod.projections.execution;
 import dev.sandpod.api.execution.ExecutionFrameView;
 import dev.sandpod.api.execution.ExecutionPageView;
 import dev.sandpod.api.execution.ExecutionResultView;
+import dev.sandpod.api.execution.FindExecutionsQuery;
 import dev.sandpod.api.execution.FindUserExecutionsQuery;
 import java.util.Comparator;
 import java.util.List;
@@ -40,6 +41,20 @@ public class ExecutionReadModel {
                 .toList();
     }
 
+    public ExecutionPageView page(FindExecutionsQuery q) {
+        Criteria criteria = new Criteria();
+        if (q.status() != null) {
+            criteria = criteria.and("status").is(q.status());
+        }
+        if (q.priority() != null) {
+            criteria = criteria.and("priority").is(q.priority());
+        }
+        if (q.userId() != null) {
+            criteria = criteria.and("userId").is(q.userId());
+        }
+        return page(Query.query(criteria), q.limit(), q.skip());
+    }
+
     public ExecutionPageView page(FindUserExecutionsQuery q) {
         Criteria criteria = Criteria.where("userId").is(q.userId());
         if (q.status() != null) {
@@ -57,12 +72,15 @@ public class ExecutionReadModel {
                 created = created.lte(q.endTime());
             }
         }
-        Query query = Query.query(criteria);
+        return page(Query.query(criteria), q.limit(), q.skip());
+    }
+
+    private ExecutionPageView page(Query query, int limit, int skip) {
         long total = mongo.count(query, ExecutionDocument.class);
-        query.with(Sort.by(Sort.Direction.DESC, "createdAt")).skip(q.skip()).limit(q.limit());
+        query.with(Sort.by(Sort.Direction.DESC, "createdAt")).skip(skip).limit(limit);
         List<ExecutionResultView> items = mongo.find(query, ExecutionDocument.class).stream()
                 .map(ExecutionDocument::toView)
                 .toList();
-        return new ExecutionPageView(items, total, q.limit(), q.skip(), q.skip() + items.size() < total);
+        return new ExecutionPageView(items, total, limit, skip, skip + items.size() < total);
     }
 }

@@ -2,34 +2,36 @@ package dev.sandpod.query.runtime;
 
 import dev.sandpod.api.runtime.LanguageInfo;
 import dev.sandpod.api.runtime.RuntimeCatalog;
+import dev.sandpod.api.settings.FindSystemSettingsQuery;
+import dev.sandpod.api.settings.SystemSettings;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
 
-/** What can be run here and within which limits (SPEC §3.2). */
+/** What can be run here and within which limits (SPEC §3.2): the runner's real runtimes and the settings in force. */
 @RestController
 @RequestMapping("/api/v1")
 class RuntimeController {
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     private final RuntimeCatalog runtimes;
     private final ExampleScripts examples;
+    private final QueryGateway queries;
     private final int timeoutSeconds;
-    private final DataSize memory;
-    private final int cpuMillis;
 
-    RuntimeController(RuntimeCatalog runtimes, ExampleScripts examples,
-            @Value("${sandpod.execution.timeout-seconds:10}") int timeoutSeconds,
-            @Value("${sandpod.execution.memory:128MB}") DataSize memory,
-            @Value("${sandpod.execution.cpu-millis:1000}") int cpuMillis) {
+    RuntimeController(RuntimeCatalog runtimes, ExampleScripts examples, QueryGateway queries,
+            @Value("${sandpod.execution.timeout-seconds:10}") int timeoutSeconds) {
         this.runtimes = runtimes;
         this.examples = examples;
+        this.queries = queries;
         this.timeoutSeconds = timeoutSeconds;
-        this.memory = memory;
-        this.cpuMillis = cpuMillis;
     }
 
     record LimitsResponse(String cpuLimit, String memoryLimit, String cpuRequest, String memoryRequest,
@@ -40,11 +42,13 @@ class RuntimeController {
     }
 
     @GetMapping("/k8s-limits")
-    LimitsResponse limits() {
-        String cpu = cpuMillis + "m";
-        String mem = memory.toMegabytes() + "Mi";
-        return new LimitsResponse(cpu, mem, cpu, mem, timeoutSeconds, runtimes.supportedRuntimes(),
-                runtimes.runnerKind());
+    Mono<LimitsResponse> limits() {
+        return Mono.fromFuture(() -> queries.query(new FindSystemSettingsQuery(), SystemSettings.class))
+                .timeout(TIMEOUT)
+                .defaultIfEmpty(SystemSettings.DEFAULTS)
+                .map(settings -> new LimitsResponse(settings.cpuLimit(), settings.memoryLimit(), settings.cpuLimit(),
+                        settings.memoryLimit(), Math.min(timeoutSeconds, settings.maxTimeoutSeconds()),
+                        runtimes.supportedRuntimes(), runtimes.runnerKind()));
     }
 
     @GetMapping("/example-scripts")

@@ -1,5 +1,6 @@
 package dev.sandpod.sagas.execution;
 
+import dev.sandpod.api.execution.ExecutionPriorityChangedEvent;
 import dev.sandpod.api.execution.ExecutionQueuedEvent;
 import dev.sandpod.api.execution.ExecutionScheduledEvent;
 import dev.sandpod.api.execution.ExpireExecutionCommand;
@@ -9,6 +10,7 @@ import dev.sandpod.api.queue.EnqueueExecutionCommand;
 import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
 import dev.sandpod.api.queue.QueueIds;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
+import dev.sandpod.api.queue.ReprioritizeExecutionCommand;
 import java.time.Duration;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
@@ -36,31 +38,36 @@ public class ExecutionSaga {
 
     @StartSaga
     @SagaEventHandler(associationProperty = ASSOCIATION)
-    void on(ExecutionQueuedEvent event, CommandGateway commands, ExecutionDefaults defaults) {
+    void on(ExecutionQueuedEvent event, CommandGateway commands, ExecutionSettings settings) {
         executionId = event.executionId();
         commands.send(new EnqueueExecutionCommand(QueueIds.DEFAULT, executionId, event.priority(),
-                defaults.maxConcurrentExecutions()));
+                settings.maxConcurrentExecutions()));
     }
 
     @SagaEventHandler(associationProperty = ASSOCIATION)
-    void on(ExecutionSlotGrantedEvent event, CommandGateway commands, ExecutionDefaults defaults) {
-        commands.send(new ScheduleExecutionCommand(executionId, defaults.limits()));
+    void on(ExecutionSlotGrantedEvent event, CommandGateway commands, ExecutionSettings settings) {
+        commands.send(new ScheduleExecutionCommand(executionId, settings.limits()));
     }
 
     @SagaEventHandler(associationProperty = ASSOCIATION)
-    void on(ExecutionScheduledEvent event, DeadlineManager deadlines, ExecutionDefaults defaults) {
-        Duration backstop = Duration.ofSeconds(event.limits().timeoutSeconds() + defaults.backstopGraceSeconds());
+    void on(ExecutionScheduledEvent event, DeadlineManager deadlines, ExecutionSettings settings) {
+        Duration backstop = Duration.ofSeconds(event.limits().timeoutSeconds() + settings.backstopGraceSeconds());
         backstopId = deadlines.schedule(backstop, BACKSTOP_DEADLINE, executionId);
+    }
+
+    @SagaEventHandler(associationProperty = ASSOCIATION)
+    void on(ExecutionPriorityChangedEvent event, CommandGateway commands) {
+        commands.send(new ReprioritizeExecutionCommand(QueueIds.DEFAULT, executionId, event.priority()));
     }
 
     @EndSaga
     @SagaEventHandler(associationProperty = ASSOCIATION)
-    void on(ResultStoredEvent event, CommandGateway commands, DeadlineManager deadlines, ExecutionDefaults defaults) {
+    void on(ResultStoredEvent event, CommandGateway commands, DeadlineManager deadlines, ExecutionSettings settings) {
         if (backstopId != null) {
             deadlines.cancelSchedule(BACKSTOP_DEADLINE, backstopId);
         }
         commands.send(new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, executionId,
-                defaults.maxConcurrentExecutions()));
+                settings.maxConcurrentExecutions()));
     }
 
     /**

@@ -17,23 +17,37 @@ import org.axonframework.test.saga.FixtureConfiguration;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
 
 class ExecutionSagaTest {
 
     private static final String ID = "exec-1";
     private static final int MAX_CONCURRENT = 3;
     private static final int GRACE = 30;
-    private static final ExecutionDefaults DEFAULTS = new ExecutionDefaults(10, DataSize.ofMegabytes(128), 1000, 64,
-            DataSize.ofMegabytes(1), DataSize.ofMegabytes(10), MAX_CONCURRENT, GRACE);
-    private static final ExecutionLimits LIMITS = DEFAULTS.limits();
+    private static final ExecutionLimits LIMITS = new ExecutionLimits(10, 128L << 20, 1000, 64, 1L << 20, 10L << 20);
+    /** The settings in force, fixed for the test: what the saga reads is the point, not where it comes from. */
+    private static final ExecutionSettings SETTINGS = new ExecutionSettings() {
+        @Override
+        public ExecutionLimits limits() {
+            return LIMITS;
+        }
+
+        @Override
+        public int maxConcurrentExecutions() {
+            return MAX_CONCURRENT;
+        }
+
+        @Override
+        public int backstopGraceSeconds() {
+            return GRACE;
+        }
+    };
 
     private FixtureConfiguration fixture;
 
     @BeforeEach
     void setUp() {
         fixture = new SagaTestFixture<>(ExecutionSaga.class);
-        fixture.registerResource(DEFAULTS);
+        fixture.registerResource(SETTINGS);
     }
 
     private static ExecutionQueuedEvent queued() {

@@ -1,0 +1,4 @@
+package dev.sandpod.api.queue;
+
+public record FindQueueStatusQuery() {
+}
