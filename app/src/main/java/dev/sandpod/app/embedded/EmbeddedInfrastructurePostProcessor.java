@@ -25,9 +25,10 @@ import org.springframework.util.StringUtils;
  * (SANDPOD_KAFKA_BOOTSTRAP_SERVERS), {@code sandpod.data-dir} (SANDPOD_DATA_DIR, default ./data),
  * {@code sandpod.embedded.enabled} (default true), {@code sandpod.embedded.mongo-port},
  * {@code sandpod.embedded.kafka-port}, {@code sandpod.embedded.kafka-controller-port} (0 = a free port).
- * Outputs: the Spring properties above, {@code axon.kafka.bootstrap-servers},
- * {@code sandpod.mongodb.database}, {@code jobrunr.database.database-name} (unless set), and the flags
- * {@code sandpod.embedded.mongo} / {@code sandpod.embedded.kafka} telling whether the embedded server runs.
+ * Outputs: the Spring properties above, {@code axon.kafka.bootstrap-servers}, the absolute
+ * {@code sandpod.data-dir}, {@code sandpod.mongodb.database}, {@code jobrunr.database.database-name}
+ * (unless set), and the flags {@code sandpod.embedded.mongo} / {@code sandpod.embedded.kafka} telling
+ * whether the embedded server runs.
  */
 public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -56,6 +57,8 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
         boolean enabled = environment.getProperty("sandpod.embedded.enabled", Boolean.class, true);
         Path dataDir = Path.of(environment.getProperty("sandpod.data-dir", "./data")).toAbsolutePath().normalize();
         Map<String, Object> properties = new LinkedHashMap<>();
+        // Pinned: a value such as ${java.io.tmpdir}/sandpod-${random.uuid} must resolve once for everyone.
+        properties.put("sandpod.data-dir", dataDir.toString());
         EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure(logFactory.getLog(EmbeddedInfrastructure.class));
         try {
             configureMongo(environment, enabled, dataDir, infrastructure, properties);
@@ -89,6 +92,7 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
             properties.put("sandpod.embedded.mongo", true);
         } else {
             database = env.getProperty("spring.data.mongodb.database", DEFAULT_DATABASE);
+            properties.put("spring.data.mongodb.database", database);
             properties.put("sandpod.embedded.mongo", false);
         }
         properties.put("sandpod.mongodb.database", database);

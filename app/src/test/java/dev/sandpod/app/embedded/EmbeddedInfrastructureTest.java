@@ -100,6 +100,30 @@ class EmbeddedInfrastructureTest {
     }
 
     @Test
+    void withTheEmbeddedDefaultDisabledNothingStarts() {
+        try (ConfigurableApplicationContext context = start(Bare.class, "--sandpod.data-dir=" + dataDir,
+                "--sandpod.embedded.enabled=false")) {
+            Environment env = context.getEnvironment();
+            assertThat(env.getProperty("sandpod.embedded.mongo", Boolean.class)).isFalse();
+            assertThat(env.getProperty("sandpod.embedded.kafka", Boolean.class)).isFalse();
+            assertThat(env.getProperty("spring.data.mongodb.uri")).isNull();
+            assertThat(env.getProperty("spring.data.mongodb.database")).isEqualTo("sandpod");
+            assertThat(env.getProperty("spring.kafka.bootstrap-servers")).isNull();
+        }
+        assertThat(dataDir).isEmptyDirectory();
+    }
+
+    @Test
+    void theDataDirIsResolvedOnceAndPublishedAbsolute() {
+        try (ConfigurableApplicationContext context = start(Bare.class, "--sandpod.embedded.enabled=false",
+                "--sandpod.data-dir=" + dataDir + "/./run-${random.uuid}")) {
+            Environment env = context.getEnvironment();
+            String resolved = env.getProperty("sandpod.data-dir");
+            assertThat(resolved).startsWith(dataDir + "/run-").doesNotContain("${").isEqualTo(env.getProperty("sandpod.data-dir"));
+        }
+    }
+
+    @Test
     void nothingIsLeftRunningWhenTheContextFailsToStart() {
         assertThatThrownBy(() -> start(Broken.class, "--sandpod.data-dir=" + dataDir)).isInstanceOf(RuntimeException.class);
         // A second start on the same dir only works if the failed one released the H2 and Kafka locks.
