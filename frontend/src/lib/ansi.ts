@@ -36,7 +36,7 @@ const plain = (): AnsiStyle => ({
 // CSI (ESC [ … final byte), OSC (ESC ] … BEL | ESC \), other two-byte escapes, and 8-bit CSI.
 // eslint-disable-next-line no-control-regex
 const ESCAPE =
-  /\x1b\[([0-?]*)([ -/]*)([@-~])|\x1b\][\s\S]*?(?:\x07|\x1b\\|$)|\x1b[PX^_][\s\S]*?(?:\x1b\\|$)|\x1b[@-Z\\-_]?|\x9b[0-?]*[ -/]*[@-~]/g;
+  /\x1b\[([0-?]*)([ -/]*)([@-~])|\x1b\][\s\S]*?(?:\x07|\x1b\\|$)|\x1b[PX^_][\s\S]*?(?:\x1b\\|$)|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]/g;
 // C0 controls except tab, newline and carriage return, plus DEL.
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;

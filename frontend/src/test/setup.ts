@@ -1,3 +1,4 @@
+import { cleanup } from '@testing-library/svelte';
 import { afterEach } from 'vitest';
 
 // jsdom has no matchMedia; the theme store asks for it.
@@ -18,6 +19,7 @@ if (!window.matchMedia) {
 }
 
 afterEach(() => {
+  cleanup();
   localStorage.clear();
   document.cookie.split(';').forEach((c) => {
     const name = c.split('=')[0].trim();
