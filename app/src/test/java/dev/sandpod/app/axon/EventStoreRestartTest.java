@@ -74,6 +74,18 @@ class EventStoreRestartTest {
         }
     }
 
+    @Test
+    void theStorageEngineReadsThroughTheUpcasterBeans() {
+        String aggregateId = UUID.randomUUID().toString();
+        try (ConfigurableApplicationContext context = AxonTestApplication.start(dataDir, ProbeUpcaster.class)) {
+            EventStore eventStore = context.getBean(EventStore.class);
+            eventStore.publish(new GenericDomainEventMessage<>(AGGREGATE_TYPE, aggregateId, 0, new ProbeUpcaster.LegacyProbeEvent("renamed")));
+
+            Object payload = eventStore.readEvents(aggregateId).next().getPayload();
+            assertThat(payload).isEqualTo(new ProbeUpcaster.ProbeTitledEvent("renamed"));
+        }
+    }
+
     record ProbeRecordedEvent(String aggregateId, int index, Instant recordedAt, Optional<Duration> elapsed, List<String> tags) {
     }
 }
