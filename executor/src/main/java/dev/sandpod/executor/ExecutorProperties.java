@@ -35,12 +35,16 @@ public record ExecutorProperties(
         @DefaultValue("10000") int rememberedExecutions,
         @DefaultValue Sandbox sandbox) {
 
-    /** What happens to a run whose output passes {@code max_output_bytes}. */
+    /**
+     * What happens to a run whose output passes {@code max_output_bytes}. Either way the platform keeps only
+     * the cap; KILL is the default because draining a flood until the timeout costs the host a core per run
+     * (the reader is outside the run's CPU limit) and tells the user nothing more.
+     */
     public enum OutputOverflow {
+        /** Kill the run at once: FAILED with error_type resource_limit, exit_code -1. */
+        KILL,
         /** Keep the run going and drop the excess: the program's own outcome is reported. */
-        DISCARD,
-        /** Kill the run at once: FAILED with error_type resource_limit. */
-        KILL
+        DISCARD
     }
 
     /** Which cgroup hierarchy may carry per-run limits. */
@@ -68,7 +72,7 @@ public record ExecutorProperties(
             @DefaultValue("1900000000") int uidBase,
             @DefaultValue("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") String toolsPath,
             @DefaultValue({"/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"}) List<String> readOnlyBinds,
-            @DefaultValue("discard") OutputOverflow outputOverflow,
+            @DefaultValue("kill") OutputOverflow outputOverflow,
             @DefaultValue("1024") int openFiles,
             @DefaultValue("10s") Duration probeTimeout,
             @DefaultValue("2s") Duration killGrace) {

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -160,6 +161,11 @@ public final class LocalSandboxRunner implements AutoCloseable {
         for (SandboxRun run : active) {
             run.terminate(Termination.SHUTDOWN);
         }
+        // Let the killed runs clean up after themselves and return their results before the threads go.
+        long deadline = System.nanoTime() + settings.killGrace().multipliedBy(2).toNanos();
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
         ticker.shutdownNow();
         readers.shutdown();
         try {
@@ -230,18 +236,26 @@ public final class LocalSandboxRunner implements AutoCloseable {
 
     private RunResult supervise(SandboxRun run, List<String> command, RunCgroup group, Path status)
             throws IOException {
-        RunSpec spec = run.spec();
-        SandboxLimits limits = spec.limits();
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(new File("/"))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().put("PATH", tools.path());
-
-        OutputCapture out = new OutputCapture(StreamKind.STDOUT, limits.maxOutputBytes(), frameBytes);
-        OutputCapture err = new OutputCapture(StreamKind.STDERR, limits.maxOutputBytes(), frameBytes);
         long started = System.nanoTime();
         Process process = pb.start();
+        try {
+            return monitor(run, process, group, status, started);
+        } finally {
+            // Whatever went wrong above, no process of this run outlives this method.
+            process.destroyForcibly();
+        }
+    }
+
+    private RunResult monitor(SandboxRun run, Process process, RunCgroup group, Path status, long started) {
+        RunSpec spec = run.spec();
+        SandboxLimits limits = spec.limits();
+        OutputCapture out = new OutputCapture(StreamKind.STDOUT, limits.maxOutputBytes(), frameBytes);
+        OutputCapture err = new OutputCapture(StreamKind.STDERR, limits.maxOutputBytes(), frameBytes);
         run.attach(process, group);
         LiveOutput live = new LiveOutput(run, List.of(out, err), group, process.toHandle());
         Future<?> outReader = readers.submit(() -> pump(process.getInputStream(), out, run));
@@ -308,6 +322,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
         } else if (termination == Termination.OUTPUT_LIMIT) {
             outcome = RunResult.Outcome.FAILED;
             errorType = "resource_limit";
+            exitCode = -1;
             message = "Output limit of " + limits.maxOutputBytes() + " bytes per stream exceeded";
         } else if (reportedExit == null) {
             // bwrap never reported the program's exit: the sandbox itself could not be set up.
@@ -326,7 +341,10 @@ public final class LocalSandboxRunner implements AutoCloseable {
                 err.truncated(), wallSeconds, cpuJiffies, clkTck, peakKb);
     }
 
-    /** Copies one pipe into its capture; past the cap it keeps draining so the program never blocks on a full pipe. */
+    /**
+     * Copies one pipe into its capture. Past the cap the run is killed (KILL) or the pipe is still drained and
+     * dropped (DISCARD), so the program never blocks on a full pipe.
+     */
     private void pump(InputStream in, OutputCapture capture, SandboxRun run) {
         byte[] buffer = new byte[READ_CHUNK];
         try (in) {

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
@@ -51,11 +54,13 @@ import dev.sandpod.executor.sandbox.SandboxCapabilities;
         "spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
         "spring.kafka.consumer.auto-offset-reset=earliest",
         "sandpod.executor.workers=2"})
-@EmbeddedKafka(kraft = true, partitions = 1, topics = {KafkaRoundTripTest.REQUESTS, KafkaRoundTripTest.REPORTS})
+@EmbeddedKafka(kraft = true, partitions = 1,
+        topics = {KafkaRoundTripTest.REQUESTS, KafkaRoundTripTest.REPORTS, KafkaRoundTripTest.SECOND_REQUESTS})
 class KafkaRoundTripTest {
 
     static final String REQUESTS = "sandpod.run-requests";
     static final String REPORTS = "sandpod.run-reports";
+    static final String SECOND_REQUESTS = "sandpod.run-requests.second-executor";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static Consumer<String, byte[]> reportConsumer;
@@ -160,6 +165,40 @@ class KafkaRoundTripTest {
         assertThat(finished.getErrorMessage()).startsWith("Version '9.9' not supported for ruby. Supported: [");
     }
 
+    @Test
+    void stoppingAnExecutorKillsItsRunningSandboxesAndReportsThemFailed(@Autowired EmbeddedKafkaBroker broker) {
+        String marker = "654.3217";
+        String id = newId();
+        ConfigurableApplicationContext second = new SpringApplicationBuilder(ExecutorTestApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                        "spring.kafka.producer.key-serializer=org.apache.kafka.common.serialization.StringSerializer",
+                        "spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.ByteArraySerializer",
+                        "spring.kafka.consumer.key-deserializer=org.apache.kafka.common.serialization.StringDeserializer",
+                        "spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
+                        "spring.kafka.consumer.auto-offset-reset=earliest",
+                        "sandpod.executor.requests-topic=" + SECOND_REQUESTS,
+                        "sandpod.executor.group-id=second-executor",
+                        "sandpod.executor.runner-id=local@second")
+                .run();
+        try {
+            send(SECOND_REQUESTS, id, request("bash", "5.2", "sleep " + marker + " &\necho up\nwait\n", 60));
+            await().atMost(WAIT).until(() -> poll().stream().anyMatch(r -> r.getExecutionId().equals(id)
+                    && r.getPayload() instanceof RunOutput o && o.getData().contains("up")));
+        } finally {
+            second.close();
+        }
+
+        List<RunReport> mine = awaitFinished(id);
+        RunFinished finished = (RunFinished) mine.get(mine.size() - 1).getPayload();
+        assertThat(finished.getOutcome()).isEqualTo(RunOutcome.FAILED);
+        assertThat(finished.getErrorType()).isEqualTo("system_error");
+        assertThat(mine).allSatisfy(r -> assertThat(r.getRunner()).isEqualTo("local@second"));
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+                .map(args -> List.of(args).contains(marker)).orElse(false))).isEmpty();
+    }
+
     private List<RunReport> awaitFinished(String id) {
         await().atMost(WAIT).until(() -> poll().stream()
                 .anyMatch(r -> r.getExecutionId().equals(id) && r.getPayload() instanceof RunFinished));
@@ -180,6 +219,10 @@ class KafkaRoundTripTest {
     }
 
     private void send(String id, Object payload) {
+        send(REQUESTS, id, payload);
+    }
+
+    private void send(String topic, String id, Object payload) {
         RunCommand command = RunCommand.newBuilder()
                 .setExecutionId(id)
                 .setIssuedAtMillis(System.currentTimeMillis())
@@ -190,7 +233,7 @@ class KafkaRoundTripTest {
             ByteBuffer buffer = command.toByteBuffer();
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
-            kafka.send(REQUESTS, id, bytes).join();
+            kafka.send(topic, id, bytes).join();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
