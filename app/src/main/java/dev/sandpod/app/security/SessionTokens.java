@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,6 +40,7 @@ public class SessionTokens {
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
 
+    @Autowired
     SessionTokens(SecurityProperties properties) {
         this(properties, Clock.systemUTC());
     }

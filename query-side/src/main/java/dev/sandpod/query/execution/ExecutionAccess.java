@@ -6,29 +6,55 @@ import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.FindExecutionResultQuery;
 import dev.sandpod.api.web.Caller;
 import java.time.Duration;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
-/** Loads an execution for a caller: 404 when there is none, 403 when it is someone else's. */
+/**
+ * Loads an execution for a caller: 404 when there is none, 403 when it is someone else's.
+ *
+ * <p>Read-your-writes: a client that submits and at once opens the stream may be a few milliseconds ahead
+ * of the read model. When the event store already knows the execution, the lookup waits for the read
+ * model to catch up instead of answering a false 404.
+ */
 @Component
 class ExecutionAccess {
 
     static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CATCH_UP_POLL = Duration.ofMillis(25);
+    private static final int CATCH_UP_POLLS = 400;
 
     private final QueryGateway queries;
+    private final EventStore events;
 
-    ExecutionAccess(QueryGateway queries) {
+    ExecutionAccess(QueryGateway queries, EventStore events) {
         this.queries = queries;
+        this.events = events;
     }
 
     Mono<ExecutionResultView> load(String executionId, Caller caller) {
-        return Mono.fromFuture(() -> queries.query(new FindExecutionResultQuery(executionId), ExecutionResultView.class))
-                .timeout(QUERY_TIMEOUT)
+        return find(executionId)
+                .switchIfEmpty(Mono.defer(() -> existsInEventStore(executionId)
+                        .flatMap(exists -> exists
+                                ? find(executionId).repeatWhenEmpty(CATCH_UP_POLLS,
+                                        polls -> polls.delayElements(CATCH_UP_POLL))
+                                : Mono.empty())))
                 .switchIfEmpty(Mono.error(new SandpodException(ErrorCode.NOT_FOUND, "Execution not found")))
                 .flatMap(view -> caller.mayAccess(view.userId())
                         ? Mono.just(view)
                         : Mono.error(new SandpodException(ErrorCode.FORBIDDEN,
                                 "Not authorized to access this execution")));
+    }
+
+    private Mono<ExecutionResultView> find(String executionId) {
+        return Mono.fromFuture(() -> queries.query(new FindExecutionResultQuery(executionId), ExecutionResultView.class))
+                .timeout(QUERY_TIMEOUT);
+    }
+
+    private Mono<Boolean> existsInEventStore(String executionId) {
+        return Mono.fromCallable(() -> events.lastSequenceNumberFor(executionId).isPresent())
+                .subscribeOn(Schedulers.boundedElastic());
     }
 }

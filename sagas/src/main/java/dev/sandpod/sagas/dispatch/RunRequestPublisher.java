@@ -28,16 +28,16 @@ import org.springframework.stereotype.Component;
  * awaited, and a failure propagates so the processor retries the event instead of skipping it.
  */
 @Component
-@ProcessingGroup(RunDispatcher.PROCESSING_GROUP)
+@ProcessingGroup(RunRequestPublisher.PROCESSING_GROUP)
 @DisallowReplay
-class RunDispatcher {
+class RunRequestPublisher {
 
     static final String PROCESSING_GROUP = "run-dispatch";
     private static final long SEND_TIMEOUT_SECONDS = 15;
 
     private final KafkaTemplate<String, byte[]> kafka;
 
-    RunDispatcher(KafkaTemplate<String, byte[]> kafka) {
+    RunRequestPublisher(KafkaTemplate<String, byte[]> kafka) {
         this.kafka = kafka;
     }
 
