@@ -99,6 +99,25 @@ class LocalSandboxRunnerTest {
     }
 
     @Test
+    void aSandboxThatCannotStartTheProgramIsASystemErrorNotAScriptResult() {
+        RunResult r = runner.prepare(new RunSpec("broken", "main.py", "print(1)", List.of("/usr/bin/no-such-interpreter",
+                "main.py"), java.util.Map.of(), LIMITS), OutputSink.NONE).execute();
+
+        assertThat(r.outcome()).isEqualTo(RunResult.Outcome.FAILED);
+        assertThat(r.errorType()).isEqualTo("system_error");
+        assertThat(r.exitCode()).isEqualTo(-1);
+        assertThat(r.errorMessage()).startsWith("sandbox setup failed: ").contains("no-such-interpreter");
+    }
+
+    @Test
+    void aScriptExitingLikeASetupFailureIsStillItsOwnResult() {
+        RunResult r = run("bash", "5.2", "echo 'bwrap: fake' >&2\nexit 1\n", LIMITS, OutputSink.NONE);
+
+        assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
+
+    @Test
     void cancellingARunningScriptStopsItAndLeavesNoProcessBehind() {
         String marker = "987.6543";
         List<String> frames = Collections.synchronizedList(new ArrayList<>());
