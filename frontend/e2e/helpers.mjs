@@ -1,0 +1,158 @@
+// Shared by the journeys: the system Chromium driven by playwright-core (no browser download), the
+// app under test at SANDPOD_URL, and small steps written the way a person would do them.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = (process.env.SANDPOD_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
+export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
+export const RUN_TIMEOUT = Number(process.env.SANDPOD_RUN_TIMEOUT_MS ?? 60_000);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+mkdirSync(RESULTS_DIR, { recursive: true });
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Fails early and clearly when nothing is listening at SANDPOD_URL. */
+export async function assertAppIsUp() {
+  let res;
+  try {
+    res = await fetch(`${BASE_URL}/`, { signal: AbortSignal.timeout(10_000) });
+  } catch (e) {
+    throw new Error(`No app at SANDPOD_URL=${BASE_URL} (${e.message}); start the app first`);
+  }
+  if (!res.ok) throw new Error(`GET ${BASE_URL}/ answered ${res.status}`);
+}
+
+export async function newPage(browser, { width = 1280, height = 800, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width, height }, colorScheme });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  return page;
+}
+
+export function uniqueUser(prefix = 'e2e') {
+  const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return { username: `${prefix}_${id}`, email: `${prefix}_${id}@example.org`, password: `pw-${id}-Secret` };
+}
+
+export async function register(page, user) {
+  await page.goto('/register');
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByLabel('Repeat password').fill(user.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/login\?registered=1/);
+}
+
+export async function login(page, user, { expectPath = '/editor' } = {}) {
+  if (!page.url().includes('/login')) await page.goto('/login');
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (expectPath) await page.waitForURL((u) => new URL(u).pathname === expectPath);
+  await page.getByTestId('current-user').waitFor({ state: 'attached' });
+}
+
+/** Registers a fresh account (or uses SANDPOD_E2E_USER / _PASSWORD) and signs in. */
+export async function signedIn(page) {
+  if (process.env.SANDPOD_E2E_USER) {
+    const user = { username: process.env.SANDPOD_E2E_USER, password: process.env.SANDPOD_E2E_PASSWORD ?? '' };
+    await page.goto('/login');
+    await login(page, user);
+    return user;
+  }
+  const user = uniqueUser();
+  await register(page, user);
+  await login(page, user);
+  return user;
+}
+
+export async function openEditor(page) {
+  if (new URL(page.url()).pathname !== '/editor') await page.goto('/editor');
+  await page.locator('.cm-content').waitFor();
+}
+
+export async function setCode(page, code) {
+  const content = page.locator('.cm-content');
+  await content.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+}
+
+export async function editorText(page) {
+  return page.locator('.cm-content').evaluate((el) =>
+    Array.from(el.querySelectorAll('.cm-line'))
+      .map((l) => l.textContent)
+      .join('\n'),
+  );
+}
+
+export async function chooseLanguage(page, lang, version) {
+  await page.getByTestId('lang-select').selectOption(lang);
+  if (version) await page.getByTestId('version-select').selectOption(version);
+}
+
+const TERMINAL = ['completed', 'failed', 'timeout', 'cancelled', 'error'];
+
+export async function waitForStatus(page, statuses, timeout = RUN_TIMEOUT) {
+  const wanted = Array.isArray(statuses) ? statuses : [statuses];
+  await page.waitForFunction(
+    (w) => w.includes(document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status')),
+    wanted,
+    { timeout },
+  );
+  return page.getByTestId('run-status').getAttribute('data-status');
+}
+
+export async function waitForTerminal(page, timeout = RUN_TIMEOUT) {
+  return waitForStatus(page, TERMINAL, timeout);
+}
+
+export async function runAndWait(page) {
+  await page.getByTestId('run-button').click();
+  return waitForTerminal(page);
+}
+
+export async function dismissToasts(page) {
+  for (const b of await page.getByRole('button', { name: 'Dismiss notification' }).all()) {
+    await b.click().catch(() => {});
+  }
+}
+
+/** Cycles the header's theme button until the page shows `wanted` (light or dark). */
+export async function setTheme(page, wanted) {
+  for (let i = 0; i < 3; i++) {
+    const pref = await page.evaluate(() => document.documentElement.dataset.themePreference);
+    if (pref === wanted) return;
+    await page.getByTestId('theme-toggle').click();
+  }
+  throw new Error(`could not switch the theme to ${wanted}`);
+}
+
+export async function screenshot(page, name) {
+  const path = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}

@@ -1,0 +1,262 @@
+// Browser journeys against a running Sandpod (SANDPOD_URL, default http://localhost:8080), in the
+// system Chromium. Run with `npm run e2e`.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import {
+  BASE_URL,
+  assertAppIsUp,
+  chooseLanguage,
+  dismissToasts,
+  editorText,
+  launch,
+  login,
+  newPage,
+  openEditor,
+  register,
+  runAndWait,
+  screenshot,
+  setCode,
+  setTheme,
+  signedIn,
+  uniqueUser,
+  waitForStatus,
+  waitForTerminal,
+} from './helpers.mjs';
+
+let browser;
+
+before(async () => {
+  await assertAppIsUp();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+describe('Sandpod in the browser', { concurrency: false }, () => {
+  test('register → sign in → run the Python example → save → reload → load → sign out', async () => {
+    const page = await newPage(browser);
+    const user = uniqueUser('journey');
+    await register(page, user);
+    assert.match(await page.getByRole('status').first().innerText(), /Account created/);
+    await login(page, user);
+    await openEditor(page);
+
+    await chooseLanguage(page, 'python');
+    await page.getByTestId('load-example').click();
+    const example = await editorText(page);
+    assert.match(example, /Hello from a Python/, 'the Python example is loaded into the editor');
+
+    assert.equal(await runAndWait(page), 'completed');
+    await page
+      .getByTestId('stdout')
+      .getByText(/Hello from a Python/)
+      .waitFor();
+    assert.equal(await page.getByTestId('exit-code').innerText(), '0');
+    assert.notEqual(await page.getByTestId('wall-time').innerText(), '—');
+    assert.notEqual(await page.getByTestId('peak-memory').innerText(), '—');
+
+    // Screenshots of the editor after a run: dark and light, desktop and phone.
+    await dismissToasts(page);
+    for (const theme of ['dark', 'light']) {
+      await setTheme(page, theme);
+      await dismissToasts(page);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await screenshot(page, `editor-${theme}-1280x800`);
+      await page.setViewportSize({ width: 375, height: 667 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `no horizontal scrolling at 375 px (overflow ${overflow}px)`);
+      await screenshot(page, `editor-${theme}-375x667`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    const name = `hello-${Date.now().toString(36)}`;
+    await page.getByLabel('Script name').fill(name);
+    await page.getByTestId('save-script').click();
+    await page.getByRole('button', { name: `Load ${name}` }).waitFor();
+
+    await page.reload();
+    await openEditor(page);
+    await setCode(page, 'print("something else")\n');
+    await page.getByRole('button', { name: `Load ${name}` }).click();
+    await page.getByTestId('current-script').getByText(name).waitFor();
+    await page.waitForFunction(() =>
+      document.querySelector('.cm-content')?.textContent?.includes('Hello from a Python'),
+    );
+    assert.equal((await editorText(page)).trim(), example.trim());
+
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login/);
+    await page.goto('/editor');
+    await page.waitForURL(/\/login\?next=%2Feditor/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('a failing script shows its stderr and exit code', async () => {
+    const page = await newPage(browser);
+    await signedIn(page);
+    await openEditor(page);
+    await chooseLanguage(page, 'python');
+    await setCode(
+      page,
+      'import sys\nprint("before the error")\nprint("about to fail", file=sys.stderr)\n1 / 0\n',
+    );
+    await page.keyboard.press('ControlOrMeta+Enter');
+    assert.equal(await waitForTerminal(page), 'completed');
+    await page
+      .getByTestId('stderr')
+      .getByText(/ZeroDivisionError/)
+      .waitFor();
+    assert.match(await page.getByTestId('stderr').innerText(), /about to fail/);
+    assert.match(await page.getByTestId('stdout').innerText(), /before the error/);
+    assert.notEqual(await page.getByTestId('exit-code').innerText(), '0');
+    await page.context().close();
+  });
+
+  test('a sleeping script can be cancelled', async () => {
+    const page = await newPage(browser);
+    await signedIn(page);
+    await openEditor(page);
+    await chooseLanguage(page, 'python');
+    await setCode(
+      page,
+      'import time\nprint("going to sleep", flush=True)\ntime.sleep(60)\nprint("woke up")\n',
+    );
+    await page.getByTestId('run-button').click();
+    await waitForStatus(page, ['running'], 30_000);
+    await page.getByTestId('cancel-button').click();
+    assert.equal(await waitForTerminal(page, 15_000), 'cancelled');
+    assert.doesNotMatch(await page.getByTestId('output-panel').innerText(), /woke up/);
+    await page.context().close();
+  });
+
+  test('the theme choice persists across reloads and is applied before the app starts', async () => {
+    const page = await newPage(browser);
+    await signedIn(page);
+    await page.goto('/settings');
+    await page.getByTestId('theme-dark').check();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    await page.reload();
+    await page.getByTestId('theme-dark').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    assert.equal(await page.getByTestId('theme-dark').isChecked(), true);
+
+    // The stored choice is applied by a blocking script in <head>, before the app's module runs.
+    const html = await (await fetch(`${BASE_URL}/editor`)).text();
+    assert.ok(
+      html.indexOf('/theme-init.js') > 0 && html.indexOf('/theme-init.js') < html.indexOf('type="module"'),
+    );
+    const themeAtFirstScript = await page.context().newPage();
+    await themeAtFirstScript.addInitScript(() => {
+      document.addEventListener('readystatechange', () => {
+        if (document.readyState === 'interactive' && !window.__firstTheme)
+          window.__firstTheme = document.documentElement.getAttribute('data-theme');
+      });
+    });
+    await themeAtFirstScript.goto('/');
+    assert.equal(await themeAtFirstScript.evaluate(() => window.__firstTheme), 'dark');
+
+    await page.getByTestId('theme-light').check();
+    await page.reload();
+    await page.getByTestId('theme-light').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+
+    // Auto follows the system, also when the system changes while the page is open.
+    await page.getByTestId('theme-auto').check();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark', null, {
+      timeout: 5000,
+    });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'light', null, {
+      timeout: 5000,
+    });
+    await page.context().close();
+  });
+
+  test('a notification appears in the bell after a run', async () => {
+    const page = await newPage(browser);
+    await signedIn(page);
+    await openEditor(page);
+    await chooseLanguage(page, 'python');
+    await setCode(page, 'print("notify me")\n');
+    assert.equal(await runAndWait(page), 'completed');
+    await page.getByTestId('unread-badge').waitFor({ timeout: 20_000 });
+    assert.ok(Number(await page.getByTestId('unread-badge').innerText()) >= 1);
+    await page.getByTestId('notification-bell').click();
+    assert.ok((await page.getByTestId('bell-item').count()) >= 1);
+    await page.context().close();
+  });
+
+  test('protected pages send you to sign in and back', async () => {
+    const page = await newPage(browser);
+    const user = uniqueUser('redirect');
+    await register(page, user);
+    await page.goto('/settings');
+    await page.waitForURL(/\/login\?next=%2Fsettings/);
+    await login(page, user, { expectPath: '/settings' });
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/settings', 'the session survives a reload');
+    await page.context().close();
+  });
+
+  test('unknown pages are the SPA, unknown API paths are JSON 404', async () => {
+    const page = await newPage(browser);
+    await signedIn(page);
+    const res = await page.goto('/no/such/page');
+    assert.equal(res.status(), 200);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    const api = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/no-such-endpoint', { headers: { Accept: 'application/json' } });
+      return { status: r.status, type: r.headers.get('content-type'), body: await r.text() };
+    });
+    assert.equal(api.status, 404);
+    assert.match(api.type ?? '', /json/);
+    assert.ok(JSON.parse(api.body).detail, 'a {detail, type} body');
+    await page.context().close();
+  });
+
+  test('the first load of /editor stays within 500 KB of gzipped JS and CSS', async () => {
+    const first = await newPage(browser);
+    await signedIn(first);
+    // A new context with the same session and an empty cache: a real first load.
+    const context = await browser.newContext({
+      baseURL: BASE_URL,
+      storageState: await first.context().storageState(),
+      viewport: { width: 1280, height: 800 },
+    });
+    await first.context().close();
+    const page = await context.newPage();
+    const bodies = [];
+    page.on('response', (r) => {
+      const type = r.request().resourceType();
+      if (type === 'script' || type === 'stylesheet') {
+        bodies.push(
+          r.body().then(
+            (b) => [r.url(), b],
+            () => [r.url(), Buffer.alloc(0)],
+          ),
+        );
+      }
+    });
+    await page.goto('/editor');
+    await page.locator('.cm-content').waitFor();
+    await page.waitForLoadState('networkidle');
+    const files = await Promise.all(bodies);
+    assert.ok(
+      files.every(([, b]) => b.length > 0),
+      'every script and stylesheet body was read',
+    );
+    const gz = files.reduce((n, [, b]) => n + gzipSync(b, { level: 9 }).length, 0);
+    console.log(
+      `first load of /editor: ${(gz / 1024).toFixed(1)} KB gzipped JS+CSS in ${files.length} files`,
+    );
+    assert.ok(gz <= 500 * 1024, `${gz} bytes`);
+    await page.context().close();
+  });
+});
