@@ -55,13 +55,14 @@ public record ExecutorProperties(
      *
      * @param cgroups       AUTO prefers v2 controllers and falls back per controller to v1, then to rlimits
      * @param cgroupParent  directory under each cgroup mount holding this host's run groups
-     * @param workDir       host directory for per-run files (script, status); default {@code $TMPDIR/sandpod-runs}
+     * @param workDir       host directory for per-run files (script, status); default {@code $TMPDIR/sandpod-runs-<user>}
      * @param uidBase       first host uid of the per-run uid range (only used when the JVM runs as root)
      * @param toolsPath     where bwrap, setpriv, prlimit and the interpreters are looked up; the JVM's own PATH
      *                      is ignored on purpose so shims (pyenv, asdf) never end up inside a sandbox
      * @param readOnlyBinds host paths bound read-only at the same place inside every sandbox
      * @param outputOverflow what to do when a stream passes its cap
      * @param openFiles     RLIMIT_NOFILE inside the sandbox
+     * @param seccomp       load the syscall deny-list filter (x86_64 only; elsewhere reported as unavailable)
      * @param probeTimeout  limit of every startup probe (canary run, interpreter version)
      * @param killGrace     how long to wait for a killed tree and its pipes before giving up
      */
@@ -74,11 +75,14 @@ public record ExecutorProperties(
             @DefaultValue({"/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"}) List<String> readOnlyBinds,
             @DefaultValue("kill") OutputOverflow outputOverflow,
             @DefaultValue("1024") int openFiles,
+            @DefaultValue("true") boolean seccomp,
             @DefaultValue("10s") Duration probeTimeout,
             @DefaultValue("2s") Duration killGrace) {
 
+        /** Per OS user by default, so a directory planted by another user of a shared /tmp is never ours. */
         public Path effectiveWorkDir() {
-            return workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "sandpod-runs");
+            return workDir != null ? workDir
+                    : Path.of(System.getProperty("java.io.tmpdir"), "sandpod-runs-" + System.getProperty("user.name"));
         }
     }
 }

@@ -98,13 +98,22 @@ public class RunReportPublisher {
                     .setRunner(runnerId)
                     .setPayload(payload)
                     .build();
-            template.send(topic, executionId, encode(report)).whenComplete((result, error) -> {
-                if (error != null) {
-                    log.error("run report {}#{} ({}) not delivered: {}", executionId, report.getSequence(),
-                            payload.getClass().getSimpleName(), error.toString());
-                }
-            });
+            try {
+                template.send(topic, executionId, encode(report)).whenComplete((result, error) -> {
+                    if (error != null) {
+                        undelivered(report, error);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // Never thrown at the run: the platform's timeout backstop ends an execution whose report is lost.
+                undelivered(report, e);
+            }
         }
+    }
+
+    private static void undelivered(RunReport report, Throwable error) {
+        log.error("run report {}#{} ({}) not delivered: {}", report.getExecutionId(), report.getSequence(),
+                report.getPayload().getClass().getSimpleName(), error.toString());
     }
 
     private static byte[] encode(RunReport report) {

@@ -72,11 +72,11 @@ public final class LocalSandboxRunner implements AutoCloseable {
      * status file then lacks {@code exit-code} and the run is reported as a setup failure.
      */
     private static final String LAUNCHER = String.join("\n",
-            "s=$1 f=$2 p=$3 g=$4",
-            "shift 4",
+            "s=$1 f=$2 p=$3 g=$4 c=$5",
+            "shift 5",
             "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done",
             "shift",
-            "exec 3>\"$s\" 4<\"$f\" 5<\"$p\" 6<\"$g\" || exit 125",
+            "exec 3>\"$s\" 4<\"$f\" 5<\"$p\" 6<\"$g\" 7<\"$c\" || exit 125",
             "exec \"$@\"");
 
     private final ExecutorProperties.Sandbox settings;
@@ -94,6 +94,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
     private final int clkTck;
     private final List<String> mountArgs;
     private final Path instanceDir;
+    private final Path seccompProgram;
     private final ScheduledExecutorService ticker;
     private final ExecutorService readers;
     private final Set<SandboxRun> active = ConcurrentHashMap.newKeySet();
@@ -129,6 +130,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
             }
         }
         this.instanceDir = dir;
+        this.seccompProgram = problem == null && settings.seccomp() ? writeSeccompProgram(dir) : null;
         this.cgroups = problem == null ? detectCgroups(settings, instance) : CgroupSupport.none();
         if (problem == null) {
             problem = canary();
@@ -403,6 +405,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
         cmd.add(script.toString());
         cmd.add(instanceDir.resolve("passwd").toString());
         cmd.add(instanceDir.resolve("group").toString());
+        cmd.add(seccompProgram != null ? seccompProgram.toString() : "/dev/null");
         if (group != null) {
             group.procsFiles().forEach(p -> cmd.add(p.toString()));
         }
@@ -450,8 +453,11 @@ public final class LocalSandboxRunner implements AutoCloseable {
                 "--remount-ro", "/dev",
                 "--remount-ro", "/",
                 "--chdir", WORKSPACE,
-                "--json-status-fd", "3",
-                "--"));
+                "--json-status-fd", "3"));
+        if (seccompProgram != null) {
+            cmd.addAll(List.of("--seccomp", "7"));
+        }
+        cmd.add("--");
         cmd.addAll(spec.argv());
         return cmd;
     }
@@ -505,6 +511,17 @@ public final class LocalSandboxRunner implements AutoCloseable {
         return null;
     }
 
+    private static Path writeSeccompProgram(Path dir) {
+        return SeccompFilter.forCurrentArchitecture().map(program -> {
+            try {
+                return Files.write(dir.resolve("seccomp.bpf"), program);
+            } catch (IOException e) {
+                log.warn("seccomp program not written, runs go without it: {}", e.toString());
+                return null;
+            }
+        }).orElse(null);
+    }
+
     private static CgroupSupport detectCgroups(ExecutorProperties.Sandbox settings, String instance) {
         CgroupMode mode = settings.cgroups();
         if (mode == CgroupMode.NONE) {
@@ -534,7 +551,14 @@ public final class LocalSandboxRunner implements AutoCloseable {
                 "cpu=" + cpuAccounting + ", memory=" + memAccounting, kill,
                 "user+pid+mount+net+ipc+uts+cgroup namespaces, no network, no capabilities, no_new_privs, "
                         + "nested user namespaces disabled, read-only " + settings.readOnlyBinds(),
-                "tmpfs " + WORKSPACE + " and /dev/shm, sized per run", "none", clkTck);
+                "tmpfs " + WORKSPACE + " and /dev/shm, sized per run", seccompDescription(), clkTck);
+    }
+
+    private String seccompDescription() {
+        if (seccompProgram != null) {
+            return SeccompFilter.DENIED_X86_64.size() + " syscalls denied with EPERM, foreign ABIs killed";
+        }
+        return settings.seccomp() ? "none (no filter for " + System.getProperty("os.arch") + ")" : "none (disabled)";
     }
 
     private Enforcement enforcement(Controller controller, Enforcement fallback) {

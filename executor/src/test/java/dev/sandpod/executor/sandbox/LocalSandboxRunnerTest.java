@@ -281,6 +281,44 @@ class LocalSandboxRunnerTest {
     }
 
     @Test
+    void dangerousSyscallsAreDeniedBySeccompWhileOrdinaryOnesWork() {
+        String script = String.join("\n",
+                "import ctypes, os",
+                "libc = ctypes.CDLL(None, use_errno=True)",
+                "def call(name, nr, *args):",
+                "    r = libc.syscall(nr, *args)",
+                "    print(name, r, os.strerror(ctypes.get_errno()) if r < 0 else 'ok')",
+                "call('ptrace', 101, 0, 0, 0, 0)",
+                "call('keyctl', 250, 0, -3, 0)",
+                "call('unshare', 272, 0x00020000)",
+                "call('io_uring_setup', 425, 1, 0)",
+                "call('getpid', 39)",
+                "print(open('/proc/self/status').read().split('Seccomp:')[1].split()[0])");
+        RunResult r = python(script, LIMITS, OutputSink.NONE);
+
+        assertThat(runner.capabilities().seccomp()).contains("denied");
+        assertThat(r.stdout().lines()).containsExactly(
+                "ptrace -1 Operation not permitted",
+                "keyctl -1 Operation not permitted",
+                "unshare -1 Operation not permitted",
+                "io_uring_setup -1 Operation not permitted",
+                "getpid 2 ok",
+                "2");
+    }
+
+    @Test
+    void nodeRunsWithAsyncFileIoUnderTheFilter() {
+        RunResult r = run("node", "20", String.join("\n",
+                "const fs = require('fs');",
+                "fs.writeFileSync('/tmp/a.txt', 'data');",
+                "fs.readFile('/tmp/a.txt', 'utf8', (err, text) => console.log(err ? err.code : text));"),
+                LIMITS, OutputSink.NONE);
+
+        assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
+        assertThat(r.stdout()).isEqualTo("data\n");
+    }
+
+    @Test
     void aDaemonizedChildDoesNotOutliveTheRun() {
         String marker = "876.5432";
         RunResult r = run("bash", "5.2", "(setsid sleep " + marker + " > /dev/null 2>&1 &)\necho detached\n", LIMITS,
