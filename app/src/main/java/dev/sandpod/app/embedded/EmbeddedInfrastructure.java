@@ -54,9 +54,9 @@ final class EmbeddedInfrastructure implements ApplicationListener<SpringApplicat
      * phase of {@link KafkaReadiness}; Kafka clients created earlier just retry until it listens.
      */
     String startKafka(Path logDir, int port, int controllerPort) {
-        int[] free = EmbeddedKafkaBroker.freePorts(2);
+        int[] free = EmbeddedKafkaBroker.freePorts(3);
         int brokerPort = port > 0 ? port : free[0];
-        int quorumPort = controllerPort > 0 ? controllerPort : free[1];
+        int quorumPort = controllerPort > 0 ? controllerPort : (free[1] != brokerPort ? free[1] : free[2]);
         CompletableFuture<EmbeddedKafkaBroker> future = new CompletableFuture<>();
         kafka = future;
         Thread starter = new Thread(() -> {
