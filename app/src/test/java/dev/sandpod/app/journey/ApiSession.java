@@ -77,17 +77,30 @@ final class ApiSession {
         return exchange("POST", path, body, true);
     }
 
+    Reply put(String path, Object body) {
+        return exchange("PUT", path, body, true);
+    }
+
+    Reply delete(String path) {
+        return exchange("DELETE", path, null, true);
+    }
+
     Reply postWithoutCsrf(String path, Object body) {
         return exchange("POST", path, body, false);
     }
 
     Reply exchange(String method, String path, Object body, boolean withCsrf) {
+        return exchange(method, path, body, withCsrf, Map.of());
+    }
+
+    Reply exchange(String method, String path, Object body, boolean withCsrf, Map<String, String> headers) {
         var spec = client.method(org.springframework.http.HttpMethod.valueOf(method)).uri(path)
                 .cookie("access_token", accessToken)
                 .cookie("csrf_token", csrfToken);
         if (withCsrf) {
             spec.header("X-CSRF-Token", csrfToken);
         }
+        headers.forEach(spec::header);
         if (body != null) {
             spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         }
@@ -109,6 +122,18 @@ final class ApiSession {
             throw new IllegalStateException("execute failed: " + reply);
         }
         return reply.body().get("execution_id").asText();
+    }
+
+    /** The execution's SSE data frames as they arrive. */
+    reactor.core.publisher.Flux<JsonNode> frames(String executionId) {
+        return client.get().uri("/api/v1/events/executions/" + executionId)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .cookie("access_token", accessToken)
+                .retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+                })
+                .filter(event -> event.data() != null)
+                .map(event -> parse(event.data()));
     }
 
     /** Reads the execution's SSE stream to its end (the server closes it), returning every data frame. */

@@ -2,6 +2,7 @@ package dev.sandpod.query.execution;
 
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
+import dev.sandpod.api.execution.ExecutionDeletedEvent;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.FindExecutionResultQuery;
 import dev.sandpod.api.web.Caller;
@@ -17,7 +18,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Read-your-writes: a client that submits and at once opens the stream may be a few milliseconds ahead
  * of the read model. When the event store already knows the execution, the lookup waits for the read
- * model to catch up instead of answering a false 404.
+ * model to catch up instead of answering a false 404 (unless its last event is the tombstone).
  */
 @Component
 class ExecutionAccess {
@@ -54,7 +55,10 @@ class ExecutionAccess {
     }
 
     private Mono<Boolean> existsInEventStore(String executionId) {
-        return Mono.fromCallable(() -> events.lastSequenceNumberFor(executionId).isPresent())
+        return Mono.fromCallable(() -> events.lastSequenceNumberFor(executionId)
+                        .map(last -> events.readEvents(executionId, last).asStream()
+                                .noneMatch(event -> event.getPayload() instanceof ExecutionDeletedEvent))
+                        .orElse(false))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 }

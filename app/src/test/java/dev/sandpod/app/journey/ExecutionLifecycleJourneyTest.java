@@ -1,0 +1,304 @@
+package dev.sandpod.app.journey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sandpod.app.SandpodApplication;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** SPEC §3 through HTTP on the real stack: languages, cancel, queue and priorities, idempotency, caps, settings. */
+@SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"sandpod.security.bcrypt.cost=4", "sandpod.execution.max-active-per-user=5"})
+class ExecutionLifecycleJourneyTest {
+
+    private static final List<String> LANGUAGES = List.of("python", "node", "ruby", "bash", "go");
+    private static final long MAX_OUTPUT_BYTES = 1024 * 1024;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) throws IOException {
+        Path dir = Files.createTempDirectory("sandpod-lifecycle");
+        registry.add("sandpod.data-dir", dir::toString);
+    }
+
+    private ApiSession user() {
+        return ApiSession.login(port, "user", "user123");
+    }
+
+    private ApiSession admin() {
+        return ApiSession.login(port, "admin", "admin123");
+    }
+
+    private ApiSession stranger() {
+        ApiSession.anonymous(port, "POST", "/api/v1/auth/register",
+                Map.of("username", "stranger", "email", "stranger@example.com", "password", "stranger-password"));
+        return ApiSession.login(port, "stranger", "stranger-password");
+    }
+
+    @AfterEach
+    void resetSettings() {
+        admin().post("/api/v1/admin/settings/reset", null);
+    }
+
+    @Test
+    void everyLanguagesExampleRunsToHelloFrom() {
+        ApiSession session = user();
+        JsonNode runtimes = session.get("/api/v1/k8s-limits").body().get("supported_runtimes");
+        JsonNode examples = session.get("/api/v1/example-scripts").body().get("scripts");
+        for (String lang : LANGUAGES) {
+            assertThat(runtimes.has(lang)).as("%s is available on this runner", lang).isTrue();
+            String version = runtimes.get(lang).get("versions").get(0).asText();
+
+            JsonNode result = session.awaitResult(session.execute(lang, version, examples.get(lang).asText()));
+
+            assertThat(result.get("status").asText()).as(lang).isEqualTo("completed");
+            assertThat(result.get("exit_code").asInt()).as(lang + " stderr: " + result.get("stderr")).isZero();
+            assertThat(result.get("stdout").asText()).as(lang).contains("Hello from");
+        }
+    }
+
+    @Test
+    void cancellingARunningScriptStopsItsProcessesAndFreesItsSlot() throws Exception {
+        ApiSession session = user();
+        String marker = "30." + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000);
+        String script = "import subprocess, time\nprint('a', flush=True)\nsubprocess.run(['sleep', '" + marker + "'])\n";
+        String id = session.execute(script);
+        session.frames(id).filter(f -> "output".equals(f.get("event_type").asText()))
+                .filter(f -> f.get("data").asText().contains("a")).blockFirst(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(5)).until(() -> hostProcessesWith(marker) > 0);
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+
+        Instant cancelled = Instant.now();
+        ApiSession.Reply reply = session.post("/api/v1/executions/" + id + "/cancel", Map.of("reason", "enough"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body().get("status").asText()).isEqualTo("cancellation_requested");
+        await().atMost(Duration.ofSeconds(2)).until(() ->
+                "cancelled".equals(session.get("/api/v1/executions/" + id + "/result").body().get("status").asText()));
+        await().atMost(Duration.ofSeconds(2)).until(() -> hostProcessesWith(marker) == 0);
+        assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(4));
+        JsonNode next = session.awaitResult(session.execute("print('next')"));
+        assertThat(next.get("stdout").asText()).isEqualTo("next\n");
+    }
+
+    @Test
+    void withOneSlotRunsGoOneAfterAnotherAndARaisedPriorityRunsSecond() {
+        ApiSession admin = admin();
+        assertThat(admin.put("/api/v1/admin/settings/", Map.of("max_concurrent_executions", 1)).status()).isEqualTo(200);
+        ApiSession session = user();
+        String first = session.execute("import time\ntime.sleep(2)\nprint(1)");
+        String second = session.execute("import time\ntime.sleep(2)\nprint(2)");
+        String third = session.execute("import time\ntime.sleep(2)\nprint(3)");
+        String raised = session.execute("import time\ntime.sleep(2)\nprint(4)");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode queue = admin.get("/api/v1/admin/executions/queue").body();
+            assertThat(queue.get("active_count").asInt()).isEqualTo(1);
+            assertThat(queue.get("queue_depth").asInt()).isGreaterThanOrEqualTo(2);
+            assertThat(queue.get("max_concurrent").asInt()).isEqualTo(1);
+        });
+        ApiSession.Reply priority = admin.put("/api/v1/admin/executions/" + raised + "/priority",
+                Map.of("priority", "high"));
+        assertThat(priority.status()).isEqualTo(200);
+        assertThat(priority.body().get("priority").asText()).isEqualTo("high");
+
+        List<String> all = List.of(first, second, third, raised);
+        all.forEach(session::awaitResult);
+        List<String> byStart = new ArrayList<>(all);
+        byStart.sort((a, b) -> startedAt(session, a).compareTo(startedAt(session, b)));
+        assertThat(byStart).containsExactly(first, raised, second, third);
+        for (int i = 1; i < byStart.size(); i++) {
+            assertThat(startedAt(session, byStart.get(i)))
+                    .isAfterOrEqualTo(finishedAt(session, byStart.get(i - 1)));
+        }
+    }
+
+    @Test
+    void twoHundredShortRunsLeaveNoActiveSlot() {
+        ApiSession session = user();
+        ApiSession admin = admin();
+        List<String> batch = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            batch.add(session.execute("print(" + i + ")"));
+            if (batch.size() == 5) {
+                batch.forEach(session::awaitResult);
+                batch.clear();
+            }
+        }
+        batch.forEach(session::awaitResult);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode queue = admin.get("/api/v1/admin/executions/queue").body();
+            assertThat(queue.get("active_count").asInt()).isZero();
+            assertThat(queue.get("queue_depth").asInt()).isZero();
+        });
+    }
+
+    @Test
+    void tenConcurrentSubmissionsWithOneIdempotencyKeyMakeOneExecution() throws Exception {
+        ApiSession session = user();
+        String key = "key-" + UUID.randomUUID();
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            List<Callable<ApiSession.Reply>> calls = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                calls.add(() -> session.exchange("POST", "/api/v1/execute", Map.of("script", "print('once')"), true,
+                        Map.of("Idempotency-Key", key)));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<ApiSession.Reply> reply : pool.invokeAll(calls)) {
+                ApiSession.Reply r = reply.get();
+                assertThat(r.status()).isIn(200, 409);
+                if (r.status() == 200) {
+                    ids.add(r.body().get("execution_id").asText());
+                }
+            }
+            assertThat(ids).hasSize(1);
+            ApiSession.Reply again = session.exchange("POST", "/api/v1/execute", Map.of("script", "print('once')"),
+                    true, Map.of("Idempotency-Key", key));
+            assertThat(again.body().get("execution_id").asText()).isEqualTo(ids.iterator().next());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFloodOfOutputIsCappedAndFlagged() {
+        ApiSession session = user();
+
+        JsonNode result = session.awaitResult(session.execute("print('x' * 5_000_000)"));
+
+        assertThat(result.get("stdout_truncated").asBoolean()).isTrue();
+        assertThat((long) result.get("stdout").asText().length()).isLessThanOrEqualTo(MAX_OUTPUT_BYTES);
+        assertThat(result.get("stdout").asText().length()).isGreaterThan(1000);
+    }
+
+    @Test
+    void theEventsOfACompletedRunAreInLifecycleOrder() {
+        ApiSession session = user();
+        String id = session.execute("print('events')");
+        session.awaitResult(id);
+
+        ApiSession.Reply events = session.get("/api/v1/executions/" + id + "/events");
+
+        assertThat(events.status()).isEqualTo(200);
+        assertThat(events.body().findValuesAsText("event_type")).containsSubsequence("execution_requested",
+                "execution_queued", "execution_scheduled", "execution_started", "execution_completed",
+                "result_stored");
+        ApiSession.Reply filtered = session.get("/api/v1/executions/" + id + "/events?event_types=result_stored");
+        assertThat(filtered.body().findValuesAsText("event_type")).containsExactly("result_stored");
+        assertThat(events.body().get(0).get("metadata").get("user_id").asText()).isNotBlank();
+    }
+
+    @Test
+    void retryCancelAndEventsFollowTheRules() {
+        ApiSession session = user();
+        String done = session.execute("print('again')");
+        session.awaitResult(done);
+
+        ApiSession.Reply retry = session.post("/api/v1/executions/" + done + "/retry", null);
+        assertThat(retry.status()).isEqualTo(200);
+        String retried = retry.body().get("execution_id").asText();
+        assertThat(retried).isNotEqualTo(done);
+        assertThat(session.awaitResult(retried).get("stdout").asText()).isEqualTo("again\n");
+
+        assertThat(session.post("/api/v1/executions/" + done + "/cancel", null).status()).isEqualTo(400);
+
+        String running = session.execute("import time\ntime.sleep(5)");
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                "running".equals(session.get("/api/v1/executions/" + running + "/result").body().get("status").asText()));
+        ApiSession.Reply retryRunning = session.post("/api/v1/executions/" + running + "/retry", null);
+        assertThat(retryRunning.status()).isEqualTo(400);
+
+        ApiSession other = stranger();
+        assertThat(other.post("/api/v1/executions/" + done + "/cancel", null).status()).isEqualTo(403);
+        assertThat(other.post("/api/v1/executions/" + done + "/retry", null).status()).isEqualTo(403);
+        assertThat(other.get("/api/v1/executions/" + done + "/events").status()).isEqualTo(403);
+        session.post("/api/v1/executions/" + running + "/cancel", null);
+    }
+
+    @Test
+    void anAdminsTimeoutCapAppliesToTheNextRun() {
+        ApiSession admin = admin();
+        ApiSession.Reply changed = admin.put("/api/v1/admin/settings/", Map.of("max_timeout_seconds", 3));
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.body().get("max_timeout_seconds").asInt()).isEqualTo(3);
+        ApiSession session = user();
+
+        Instant started = Instant.now();
+        JsonNode result = session.awaitResult(session.execute("import time\ntime.sleep(10)"));
+        Duration took = Duration.between(started, Instant.now());
+
+        assertThat(result.get("status").asText()).isEqualTo("timeout");
+        assertThat(took).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(8));
+    }
+
+    @Test
+    void anAdminDeleteRemovesTheExecutionFromResultsAndListsButNotFromHistory() {
+        ApiSession session = user();
+        String id = session.execute("print('gone')");
+        session.awaitResult(id);
+        ApiSession admin = admin();
+
+        assertThat(session.delete("/api/v1/executions/" + id).status()).isEqualTo(403);
+        ApiSession.Reply deleted = admin.delete("/api/v1/executions/" + id);
+
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(deleted.body().get("message").asText()).isEqualTo("Execution deleted successfully");
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                session.get("/api/v1/executions/" + id + "/result").status() == 404);
+        assertThat(session.get("/api/v1/user/executions?limit=200").body().get("executions")
+                .findValuesAsText("execution_id")).doesNotContain(id);
+    }
+
+    private static Instant startedAt(ApiSession session, String id) {
+        return eventTime(session, id, "execution_running");
+    }
+
+    private static Instant finishedAt(ApiSession session, String id) {
+        return eventTime(session, id, "result_stored");
+    }
+
+    private static Instant eventTime(ApiSession session, String id, String type) {
+        JsonNode events = session.get("/api/v1/executions/" + id + "/events?event_types=" + type).body();
+        return Instant.parse(events.get(0).get("timestamp").asText());
+    }
+
+    private static long hostProcessesWith(String marker) throws IOException {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> {
+                        try {
+                            String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                            return cmdline.contains("sleep " + marker);
+                        } catch (IOException | RuntimeException e) {
+                            return false;
+                        }
+                    })
+                    .count();
+        }
+    }
+}
