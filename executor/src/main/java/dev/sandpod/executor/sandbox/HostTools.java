@@ -1,5 +1,6 @@
 package dev.sandpod.executor.sandbox;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ final class HostTools {
     /** Output (stdout and stderr merged) of a short host command, or empty when it failed. */
     Optional<String> capture(long timeoutMillis, String... command) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().put("PATH", path);
         pb.environment().put("LC_ALL", "C");

@@ -85,12 +85,10 @@ final class LiveOutput {
     }
 
     private void sample() {
-        long rssKb = 0;
-        long cpu = 0;
-        for (ProcessHandle p : (Iterable<ProcessHandle>) Stream.concat(Stream.of(root), root.descendants())::iterator) {
-            rssKb += rssKb(p.pid());
-            cpu += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-        }
+        List<ProcessHandle> tree = Stream.concat(Stream.of(root), root.descendants()).toList();
+        long rssKb = tree.stream().mapToLong(p -> rssKb(p.pid())).sum();
+        long cpu = tree.stream()
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
         peakKb = Math.max(peakKb, rssKb);
         cpuNanos = Math.max(cpuNanos, cpu);
     }

@@ -3,6 +3,7 @@ package dev.sandpod.executor.sandbox;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,11 +20,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -107,7 +112,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
         this.frameInterval = frameInterval;
         this.tools = new HostTools(settings.toolsPath());
         this.instance = ProcessHandle.current().pid() + "-"
-                + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36);
+                + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         this.root = effectiveUid() == 0;
         this.bwrap = tools.find("bwrap").orElse(null);
         this.sh = tools.find("sh").orElse(null);
@@ -188,14 +193,15 @@ public final class LocalSandboxRunner implements AutoCloseable {
             return RunResult.notStarted(RunResult.Outcome.FAILED, "system_error",
                     "local sandbox unavailable: " + capabilities.problem(), clkTck);
         }
-        if (closed) {
-            run.terminate(Termination.SHUTDOWN);
-        }
-        if (run.termination() != null) {
-            return terminatedBeforeStart(run.termination());
-        }
+        // Registered before the closed check: close() either sees this run or this run sees close().
         active.add(run);
         try {
+            if (closed) {
+                run.terminate(Termination.SHUTDOWN);
+            }
+            if (run.termination() != null) {
+                return terminatedBeforeStart(run.termination());
+            }
             return executeStarted(run);
         } finally {
             active.remove(run);
@@ -389,7 +395,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             log.warn("output reader failed", e.getCause());
         }
     }
@@ -463,7 +469,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
     }
 
     private static Map<String, String> environment(RunSpec spec) {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
         env.put("HOME", SANDBOX_HOME);
         env.put("USER", "sandbox");
@@ -628,10 +634,10 @@ public final class LocalSandboxRunner implements AutoCloseable {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             log.warn("cannot remove {}: {}", dir, e.toString());
         }
     }
