@@ -67,10 +67,31 @@ final class OutputCapture {
                 int cut = completeLength(buffer, emitted, frameEnd);
                 frameEnd = cut > emitted ? cut : frameEnd;
             }
-            frames.add(new String(buffer, emitted, frameEnd - emitted, StandardCharsets.UTF_8));
+            addBounded(frames, new String(buffer, emitted, frameEnd - emitted, StandardCharsets.UTF_8));
             emitted = frameEnd;
         }
         return frames;
+    }
+
+    /**
+     * Each invalid byte becomes U+FFFD, three bytes in UTF-8, so a frame of binary output can grow up to
+     * three times on the wire; split such a frame so that every frame stays within the bound when encoded.
+     */
+    private void addBounded(List<String> frames, String text) {
+        if (text.length() * 3L <= frameBytes || text.getBytes(StandardCharsets.UTF_8).length <= frameBytes) {
+            frames.add(text);
+            return;
+        }
+        int step = Math.max(2, frameBytes / 3);
+        int start = 0;
+        while (start < text.length()) {
+            int end = Math.min(text.length(), start + step);
+            if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--;
+            }
+            frames.add(text.substring(start, end));
+            start = end;
+        }
     }
 
     /** The whole captured stream as text. */
