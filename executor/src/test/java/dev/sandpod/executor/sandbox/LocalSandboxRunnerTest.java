@@ -385,19 +385,32 @@ class LocalSandboxRunnerTest {
     }
 
     @Test
-    void printHiMedianTime() {
-        List<Double> millis = new ArrayList<>();
+    void printHiMedianTimeIsLoggedNextToABareInterpreterStart() throws Exception {
+        List<Double> sandboxed = new ArrayList<>();
+        List<Double> bare = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             long started = System.nanoTime();
             RunResult r = python("print('hi')", LIMITS, OutputSink.NONE);
-            millis.add((System.nanoTime() - started) / 1e6);
+            sandboxed.add((System.nanoTime() - started) / 1e6);
             assertThat(r.stdout()).isEqualTo("hi\n");
+
+            started = System.nanoTime();
+            Process p = new ProcessBuilder(runtime("python", "3.11").interpreter(), "-c", "print('hi')").start();
+            p.getInputStream().readAllBytes();
+            p.waitFor();
+            bare.add((System.nanoTime() - started) / 1e6);
         }
-        Collections.sort(millis);
-        double median = (millis.get(9) + millis.get(10)) / 2;
-        log.info("print('hi') through the local sandbox: median {} ms, min {} ms, max {} ms over 20 runs",
-                String.format("%.1f", median), String.format("%.1f", millis.get(0)), String.format("%.1f", millis.get(19)));
+        double median = median(sandboxed);
+        log.info("print('hi') over 20 runs: sandboxed median {} ms (min {}), bare interpreter median {} ms (min {})",
+                String.format("%.1f", median), String.format("%.1f", Collections.min(sandboxed)),
+                String.format("%.1f", median(bare)), String.format("%.1f", Collections.min(bare)));
         assertThat(median).isLessThan(1000);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
     }
 
     private static RunResult python(String script, SandboxLimits limits, OutputSink sink) {
