@@ -29,8 +29,9 @@ class NotificationCenter {
     this.running = true;
     void this.refresh();
     this.connect();
+    // Without a live stream, look now and then; not at all when the server has no notifications API.
     this.poll = setInterval(() => {
-      if (!this.live) void this.refresh();
+      if (!this.live && this.available !== false) void this.refresh();
     }, POLL_MS);
   }
 
