@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sandpod.app.SandpodApplication;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A user's whole path through the real system: HTTP → aggregate → saga → Kafka (embedded broker) → local
@@ -22,29 +17,19 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
+                // A fresh data dir per context; read by the embedded infrastructure before the context starts.
+                "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
                 "sandpod.execution.timeout-seconds=3",
                 "sandpod.security.bcrypt.cost=4",
         })
 class ExecutionJourneyTest {
 
     private static final Duration STREAM_LIMIT = Duration.ofSeconds(60);
-    private static Path dataDir;
 
     @LocalServerPort
     int port;
 
-    @BeforeAll
-    static void createDataDir() throws Exception {
-        dataDir = Files.createTempDirectory("sandpod-journey");
-    }
 
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) throws Exception {
-        if (dataDir == null) {
-            dataDir = Files.createTempDirectory("sandpod-journey");
-        }
-        registry.add("sandpod.data-dir", () -> dataDir.toString());
-    }
 
     private ApiSession user() {
         return ApiSession.login(port, "user", "user123");

@@ -24,12 +24,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** SPEC §3 through HTTP on the real stack: languages, cancel, queue and priorities, idempotency, caps, settings. */
 @SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"sandpod.security.bcrypt.cost=4", "sandpod.execution.max-active-per-user=5"})
+        properties = {
+                // A fresh data dir per context; read by the embedded infrastructure before the context starts.
+                "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
+                "sandpod.security.bcrypt.cost=4", "sandpod.execution.max-active-per-user=5"})
 class ExecutionLifecycleJourneyTest {
 
     private static final List<String> LANGUAGES = List.of("python", "node", "ruby", "bash", "go");
@@ -38,11 +39,6 @@ class ExecutionLifecycleJourneyTest {
     @LocalServerPort
     int port;
 
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("sandpod-lifecycle");
-        registry.add("sandpod.data-dir", dir::toString);
-    }
 
     private ApiSession user() {
         return ApiSession.login(port, "user", "user123");

@@ -98,6 +98,11 @@ class ExecutionAdmission {
         }
     }
 
+    java.util.List<String> activeOf(String userId) {
+        Document doc = mongo.getCollection(ACTIVE).find(Filters.eq("_id", userId)).first();
+        return doc == null ? java.util.List.of() : doc.getList("active", String.class, java.util.List.of());
+    }
+
     void releaseActive(String userId, String executionId) {
         mongo.getCollection(ACTIVE).updateOne(Filters.eq("_id", userId), Updates.pull("active", executionId));
     }

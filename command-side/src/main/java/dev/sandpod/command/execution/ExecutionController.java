@@ -50,15 +50,17 @@ class ExecutionController {
     private final QueryGateway queries;
     private final RuntimeCatalog runtimes;
     private final ExecutionAdmission admission;
+    private final ActiveExecutionTracker activeExecutions;
     private final int maxActivePerUser;
 
     ExecutionController(CommandGateway commands, QueryGateway queries, RuntimeCatalog runtimes,
-            ExecutionAdmission admission,
+            ExecutionAdmission admission, ActiveExecutionTracker activeExecutions,
             @Value("${sandpod.execution.max-active-per-user:5}") int maxActivePerUser) {
         this.commands = commands;
         this.queries = queries;
         this.runtimes = runtimes;
         this.admission = admission;
+        this.activeExecutions = activeExecutions;
         this.maxActivePerUser = maxActivePerUser;
     }
 
@@ -123,7 +125,9 @@ class ExecutionController {
             Caller caller, ServerHttpRequest http) {
         var command = new RequestExecutionCommand(executionId, caller.userId(), script, lang, version, Priority.NORMAL);
         return Mono.fromCallable(() -> {
-                    if (!admission.reserveActive(caller.userId(), executionId, maxActivePerUser)) {
+                    if (!admission.reserveActive(caller.userId(), executionId, maxActivePerUser)
+                            && !(activeExecutions.releaseFinished(caller.userId()) > 0
+                                    && admission.reserveActive(caller.userId(), executionId, maxActivePerUser))) {
                         throw new SandpodException(ErrorCode.TOO_MANY_REQUESTS, "Too many active executions: at most "
                                 + maxActivePerUser + " may be queued or running at once; wait for one to finish");
                     }
