@@ -9,9 +9,14 @@ const limits = {
   cpu_request: '1000m',
   memory_request: '128Mi',
   execution_timeout: 10,
-  supported_runtimes: { python: { versions: ['3.11'], file_ext: 'py' }, node: { versions: ['20'], file_ext: 'js' } },
+  supported_runtimes: {
+    python: { versions: ['3.11'], file_ext: 'py' },
+    node: { versions: ['20'], file_ext: 'js' },
+  },
 };
-const examples = { scripts: { python: 'print("Hello from a Python sandbox!")\n', node: 'console.log("hi")\n' } };
+const examples = {
+  scripts: { python: 'print("Hello from a Python sandbox!")\n', node: 'console.log("hi")\n' },
+};
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -20,14 +25,20 @@ afterEach(() => {
 
 describe('Editor page', () => {
   it('picks the runnable version once the server lists its runtimes, and disables the rest', async () => {
-    mockFetch({ 'GET /api/v1/k8s-limits': limits, 'GET /api/v1/example-scripts': examples, 'GET /api/v1/scripts': { scripts: [] } });
+    mockFetch({
+      'GET /api/v1/k8s-limits': limits,
+      'GET /api/v1/example-scripts': examples,
+      'GET /api/v1/scripts': { scripts: [] },
+    });
     render(Editor);
     const version = screen.getByTestId('version-select') as HTMLSelectElement;
     await vi.waitFor(() => expect(version.value).toBe('3.11'));
     const v312 = [...version.options].find((o) => o.value === '3.12')!;
     expect(v312.disabled).toBe(true);
     expect(v312.title).toMatch(/not available/);
-    const go = [...(screen.getByTestId('lang-select') as HTMLSelectElement).options].find((o) => o.value === 'go')!;
+    const go = [...(screen.getByTestId('lang-select') as HTMLSelectElement).options].find(
+      (o) => o.value === 'go',
+    )!;
     expect(go.disabled).toBe(true);
     expect(go.textContent).toContain('(unavailable)');
     expect((screen.getByTestId('run-button') as HTMLButtonElement).disabled).toBe(false);
@@ -62,10 +73,15 @@ describe('Editor page', () => {
   it('shows why the server refused a run', async () => {
     mockFetch({
       'GET /api/v1/k8s-limits': limits,
-      'POST /api/v1/execute': json({ detail: 'Too many active executions (5)', type: 'TooManyRequests' }, 429),
+      'POST /api/v1/execute': json(
+        { detail: 'Too many active executions (5)', type: 'TooManyRequests' },
+        429,
+      ),
     });
     render(Editor);
-    await vi.waitFor(() => expect((screen.getByTestId('version-select') as HTMLSelectElement).value).toBe('3.11'));
+    await vi.waitFor(() =>
+      expect((screen.getByTestId('version-select') as HTMLSelectElement).value).toBe('3.11'),
+    );
     await fireEvent.click(screen.getByTestId('run-button'));
     expect((await screen.findByTestId('run-error')).textContent).toBe('Too many active executions (5)');
   });

@@ -29,7 +29,8 @@ afterEach(() => {
 
 // CodeMirror measures text ranges; jsdom does no layout.
 if (typeof Range !== 'undefined' && !Range.prototype.getClientRects) {
-  const empty = () => ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
+  const empty = () =>
+    ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
   Range.prototype.getClientRects = empty;
   Range.prototype.getBoundingClientRect = () => new DOMRect(0, 0, 0, 0);
 }
