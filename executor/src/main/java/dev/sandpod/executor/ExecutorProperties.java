@@ -56,7 +56,12 @@ public record ExecutorProperties(
      * @param cgroups       AUTO prefers v2 controllers and falls back per controller to v1, then to rlimits
      * @param cgroupParent  directory under each cgroup mount holding this host's run groups
      * @param workDir       host directory for per-run files (script, status); default {@code $TMPDIR/sandpod-runs-<user>}
-     * @param uidBase       first host uid of the per-run uid range (only used when the JVM runs as root)
+     * @param uidBase       first host uid of the per-run uid range (only used when the JVM runs as root); every
+     *                      runner of the host claims its own blocks of 256 uids from the 65536 above it
+     * @param uidLockDir    where runners of this host lock their uid blocks; default {@code /run/sandpod/uids}
+     *                      (cleared at boot), or {@code <workDir>/uids} when /run is not writable
+     * @param workspaceInodes inodes of a run's tmpfs (files, directories, links): a run creating millions of empty
+     *                      files stops with ENOSPC here; only enforced as root (the runner mounts the tmpfs itself)
      * @param toolsPath     where bwrap, setpriv, prlimit and the interpreters are looked up; the JVM's own PATH
      *                      is ignored on purpose so shims (pyenv, asdf) never end up inside a sandbox
      * @param readOnlyBinds host paths bound read-only at the same place inside every sandbox
@@ -71,6 +76,8 @@ public record ExecutorProperties(
             @DefaultValue("sandpod") String cgroupParent,
             Path workDir,
             @DefaultValue("1900000000") int uidBase,
+            Path uidLockDir,
+            @DefaultValue("16384") int workspaceInodes,
             @DefaultValue("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") String toolsPath,
             @DefaultValue({"/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"}) List<String> readOnlyBinds,
             @DefaultValue("kill") OutputOverflow outputOverflow,
@@ -83,6 +90,16 @@ public record ExecutorProperties(
         public Path effectiveWorkDir() {
             return workDir != null ? workDir
                     : Path.of(System.getProperty("java.io.tmpdir"), "sandpod-runs-" + System.getProperty("user.name"));
+        }
+
+        /** One directory for all runners of the host, so no two of them ever hand out the same uid. */
+        public Path effectiveUidLockDir() {
+            if (uidLockDir != null) {
+                return uidLockDir;
+            }
+            Path run = Path.of("/run");
+            return java.nio.file.Files.isDirectory(run) && java.nio.file.Files.isWritable(run)
+                    ? run.resolve("sandpod").resolve("uids") : effectiveWorkDir().resolve("uids");
         }
     }
 }

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,11 +54,18 @@ import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
  * Runs scripts on this host inside bubblewrap (SPEC §4, local runner).
  *
  * <p>Each run is started as a chain of execs in one host process, so nothing of it ever exists outside its
- * cgroups and a single SIGKILL ends it: {@code sh} (writes its own pid into the run's cgroups, opens the
- * status/script fds) → {@code prlimit} (rlimits) → {@code setpriv} (a per-run unprivileged host uid, when the
- * JVM is root) → {@code bwrap} (fresh user/pid/mount/net/ipc/uts/cgroup namespaces, read-only host binds,
- * tmpfs workspace, no capabilities) → the interpreter. The host side only ever touches its own per-run
- * directory, never a path inside the sandbox.
+ * cgroups and a single SIGKILL ends it. As root: {@code unshare --mount} (a private mount namespace that only
+ * this run's processes hold) → {@code sh} (writes its own pid into the run's cgroups, opens the status/script
+ * fds, mounts the run's tmpfs with a size and an inode limit, sets rlimits with the {@code ulimit} builtin) →
+ * {@code setpriv} (a per-run unprivileged host uid, no_new_privs) → {@code bwrap} (fresh
+ * user/pid/mount/net/ipc/uts/cgroup namespaces, read-only host binds, the tmpfs as {@code /workspace},
+ * {@code /tmp}, {@code /var/tmp} and {@code /dev/shm}, no capabilities, seccomp) → the interpreter.
+ *
+ * <p>The run's files live only in that tmpfs, which exists only in the run's own mount namespace: when the last
+ * process of the run dies the kernel frees it, so removing the workspace never walks a tree the run wrote and
+ * nothing can be left mounted on the host. The host side only ever touches its own per-run directory (script,
+ * status, an empty mount point), never a path inside the sandbox. Without root, the run's tmpfs comes from
+ * bwrap instead (sized, but without an inode limit) and runs keep the JVM's uid.
  */
 public final class LocalSandboxRunner implements AutoCloseable {
 
@@ -65,23 +74,38 @@ public final class LocalSandboxRunner implements AutoCloseable {
     static final String WORKSPACE = "/workspace";
     private static final String SANDBOX_HOME = WORKSPACE;
     private static final int SANDBOX_UID = 1000;
-    private static final int UID_POOL_SIZE = 4096;
+    private static final int UID_RANGE = 65536;
+    private static final int FSIZE_BLOCK = 512;
+    private static final String TMP_DIR = WORKSPACE + "/.tmp";
     private static final int READ_CHUNK = 8 * 1024;
     private static final int MAX_SETUP_MESSAGE = 2000;
     private static final Pattern EXIT_CODE = Pattern.compile("\"exit-code\"\\s*:\\s*(-?\\d+)");
     private static final Pattern INSTANCE = Pattern.compile("(\\d+)-[a-z0-9]+");
     private static final AtomicLong RUN_COUNTER = new AtomicLong();
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    /** Others may pass through (to a run's mount point) but never list or read. */
+    private static final FileAttribute<Set<PosixFilePermission>> RUN_DIR_PERMISSIONS =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x"));
 
     /**
-     * The first link of the chain. Failing to join a cgroup or to open a file exits before bwrap runs, so the
-     * status file then lacks {@code exit-code} and the run is reported as a setup failure.
+     * The shell link of the chain; everything it does is a builtin except the tmpfs mount. Failing to join a
+     * cgroup, open a file, mount or set a limit exits before bwrap runs, so the status file then lacks
+     * {@code exit-code} and the run is reported as a setup failure. Arguments: status file, script, passwd,
+     * group, seccomp program, mount point and tmpfs options (both empty: no own mount), rlimits as
+     * {@code letter=value} words for dash's {@code ulimit}, the cgroup.procs files to join, {@code --}, the rest
+     * of the chain.
      */
     private static final String LAUNCHER = String.join("\n",
-            "s=$1 f=$2 p=$3 g=$4 c=$5",
-            "shift 5",
+            "s=$1 f=$2 p=$3 g=$4 c=$5 m=$6 o=$7 l=$8",
+            "shift 8",
             "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done",
             "shift",
             "exec 3>\"$s\" 4<\"$f\" 5<\"$p\" 6<\"$g\" 7<\"$c\" || exit 125",
+            "if [ -n \"$m\" ]; then mount -n -t tmpfs -o \"$o\" sandpod-run \"$m\" && mkdir -m 1777 \"$m/.tmp\" || exit 125; fi",
+            "for r in $l; do ulimit -${r%=*} ${r#*=} || exit 125; done",
             "exec \"$@\"");
 
     private final ExecutorProperties.Sandbox settings;
@@ -92,8 +116,9 @@ public final class LocalSandboxRunner implements AutoCloseable {
     private final boolean root;
     private final Path bwrap;
     private final Path sh;
-    private final Path prlimit;
     private final Path setpriv;
+    private final Path unshare;
+    private final Path mount;
     private final CgroupSupport cgroups;
     private final UidPool uids;
     private final int clkTck;
@@ -116,16 +141,26 @@ public final class LocalSandboxRunner implements AutoCloseable {
         this.root = effectiveUid() == 0;
         this.bwrap = tools.find("bwrap").orElse(null);
         this.sh = tools.find("sh").orElse(null);
-        this.prlimit = tools.find("prlimit").orElse(null);
         this.setpriv = root ? tools.find("setpriv").orElse(null) : null;
+        this.unshare = root ? tools.find("unshare").orElse(null) : null;
+        this.mount = root ? tools.find("mount").orElse(null) : null;
         this.clkTck = tools.capture(settings.probeTimeout().toMillis(), "getconf", "CLK_TCK")
                 .map(String::trim).map(LocalSandboxRunner::parseIntOrZero).filter(v -> v > 0).orElse(100);
-        this.uids = root ? new UidPool(settings.uidBase(), UID_POOL_SIZE) : null;
+        UidPool pool = null;
+        String uidProblem = null;
+        if (root) {
+            try {
+                pool = new UidPool(settings.uidBase(), UID_RANGE, settings.effectiveUidLockDir());
+            } catch (IOException | RuntimeException e) {
+                uidProblem = "cannot claim sandbox uids: " + e.getMessage();
+            }
+        }
+        this.uids = pool;
         this.mountArgs = mountArgs(settings.readOnlyBinds());
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("sandpod-sandbox-ticker"));
         this.readers = Executors.newCachedThreadPool(daemon("sandpod-sandbox-output"));
 
-        String problem = missingTools();
+        String problem = uidProblem != null ? uidProblem : missingTools();
         Path dir = null;
         if (problem == null) {
             try {
@@ -150,6 +185,26 @@ public final class LocalSandboxRunner implements AutoCloseable {
 
     public SandboxCapabilities capabilities() {
         return capabilities;
+    }
+
+    /** As root every run gets its own tmpfs, mounted in its own mount namespace with an inode limit. */
+    private boolean ownWorkspaceMount() {
+        return uids != null;
+    }
+
+    /** Whether {@code uid} is one this runner gives its runs (tests look for leftover processes by uid). */
+    boolean ownsUid(int uid) {
+        return uids != null && uids.owns(uid);
+    }
+
+    /** Where this runner keeps its per-run files (tests check that nothing of a run is left there). */
+    Path instanceDir() {
+        return instanceDir;
+    }
+
+    /** This runner's cgroup directories, one per used hierarchy (tests check that no run group is left). */
+    List<Path> cgroupDirs() {
+        return cgroups.instanceDirs();
     }
 
     public int clkTck() {
@@ -186,6 +241,9 @@ public final class LocalSandboxRunner implements AutoCloseable {
         if (instanceDir != null) {
             deleteTree(instanceDir);
         }
+        if (uids != null) {
+            uids.close();
+        }
     }
 
     RunResult execute(SandboxRun run) {
@@ -216,16 +274,21 @@ public final class LocalSandboxRunner implements AutoCloseable {
         RunCgroup group = null;
         Integer uid = null;
         try {
-            Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // Traversable (not listable) so the run's uid can reach its mount point; script and status stay private.
+            Files.createDirectory(runDir, RUN_DIR_PERMISSIONS);
             Path script = runDir.resolve("script");
             Path status = runDir.resolve("status.json");
-            Files.writeString(script, spec.script(), StandardCharsets.UTF_8);
-            Files.createFile(status);
+            Path mountPoint = null;
+            Files.write(Files.createFile(script, PRIVATE_FILE), spec.script().getBytes(StandardCharsets.UTF_8));
+            Files.createFile(status, PRIVATE_FILE);
+            if (ownWorkspaceMount()) {
+                mountPoint = Files.createDirectory(runDir.resolve("ws"), PRIVATE_DIR);
+            }
             if (cgroups.active()) {
                 group = cgroups.create(name, limits.memoryBytes(), limits.pids(), limits.cpuMillis());
             }
             uid = uids != null ? uids.acquire() : null;
-            List<String> command = command(spec, group, uid, status, script);
+            List<String> command = command(spec, group, uid, status, script, mountPoint);
             return supervise(run, command, group, status);
         } catch (IOException | RuntimeException e) {
             log.warn("sandbox setup failed for {}: {}", spec.name(), e.toString());
@@ -400,9 +463,13 @@ public final class LocalSandboxRunner implements AutoCloseable {
         }
     }
 
-    private List<String> command(RunSpec spec, RunCgroup group, Integer uid, Path status, Path script) {
+    private List<String> command(RunSpec spec, RunCgroup group, Integer uid, Path status, Path script,
+                                 Path mountPoint) {
         SandboxLimits limits = spec.limits();
         List<String> cmd = new ArrayList<>();
+        if (mountPoint != null) {
+            cmd.addAll(List.of(unshare.toString(), "--mount", "--propagation", "private", "--"));
+        }
         cmd.add(sh.toString());
         cmd.add("-c");
         cmd.add(LAUNCHER);
@@ -412,21 +479,29 @@ public final class LocalSandboxRunner implements AutoCloseable {
         cmd.add(instanceDir.resolve("passwd").toString());
         cmd.add(instanceDir.resolve("group").toString());
         cmd.add(seccompProgram != null ? seccompProgram.toString() : "/dev/null");
-        if (group != null) {
-            group.procsFiles().forEach(p -> cmd.add(p.toString()));
+        if (mountPoint != null) {
+            cmd.add(mountPoint.toString());
+            // The run's whole writable space: size and inode count bounded, never a setuid binary or a device.
+            cmd.add("size=" + limits.workspaceBytes() + ",nr_inodes=" + settings.workspaceInodes()
+                    + ",mode=0700,uid=" + uid + ",gid=" + uid + ",nosuid,nodev");
+        } else {
+            cmd.add("");
+            cmd.add("");
         }
-        cmd.add("--");
-
-        cmd.add(prlimit.toString());
-        cmd.add("--core=0");
-        cmd.add("--fsize=" + limits.workspaceBytes());
-        cmd.add("--nofile=" + settings.openFiles());
+        List<String> rlimits = new ArrayList<>();
+        rlimits.add("c=0");
+        rlimits.add("f=" + ((limits.workspaceBytes() + FSIZE_BLOCK - 1) / FSIZE_BLOCK));
+        rlimits.add("n=" + settings.openFiles());
         if (!cgroups.enforces(Controller.PIDS) && uid != null) {
-            cmd.add("--nproc=" + (limits.pids() + 2));
+            rlimits.add("p=" + (limits.pids() + 2));
         }
         if (!cgroups.enforces(Controller.MEMORY)) {
             // Data segment, not address space: V8 and Go reserve huge PROT_NONE ranges they never touch.
-            cmd.add("--data=" + limits.memoryBytes());
+            rlimits.add("d=" + Math.max(1, limits.memoryBytes() / 1024));
+        }
+        cmd.add(String.join(" ", rlimits));
+        if (group != null) {
+            group.procsFiles().forEach(p -> cmd.add(p.toString()));
         }
         cmd.add("--");
 
@@ -444,14 +519,21 @@ public final class LocalSandboxRunner implements AutoCloseable {
             cmd.addAll(List.of("--setenv", e.getKey(), e.getValue()));
         }
         cmd.addAll(mountArgs);
-        String size = Long.toString(limits.workspaceBytes());
-        cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev",
-                "--size", size, "--tmpfs", "/dev/shm",
-                "--size", size, "--tmpfs", WORKSPACE,
-                "--dir", WORKSPACE + "/.tmp",
-                "--symlink", WORKSPACE + "/.tmp", "/tmp",
+        cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+        if (mountPoint != null) {
+            // One tmpfs for everything writable: /tmp, /var/tmp and /dev/shm share the workspace's size and inodes.
+            cmd.addAll(List.of("--bind", mountPoint.toString(), WORKSPACE,
+                    "--bind", mountPoint.resolve(".tmp").toString(), "/dev/shm"));
+        } else {
+            String size = Long.toString(limits.workspaceBytes());
+            cmd.addAll(List.of("--size", size, "--tmpfs", "/dev/shm",
+                    "--size", size, "--tmpfs", WORKSPACE,
+                    "--dir", TMP_DIR));
+        }
+        cmd.addAll(List.of(
+                "--symlink", TMP_DIR, "/tmp",
                 "--dir", "/var",
-                "--symlink", WORKSPACE + "/.tmp", "/var/tmp",
+                "--symlink", TMP_DIR, "/var/tmp",
                 "--perms", "0644", "--file", "4", WORKSPACE + "/" + spec.fileName(),
                 "--perms", "0644", "--ro-bind-data", "5", "/etc/passwd",
                 "--perms", "0644", "--ro-bind-data", "6", "/etc/group",
@@ -507,12 +589,12 @@ public final class LocalSandboxRunner implements AutoCloseable {
         if (bwrap == null) {
             return "bwrap not found in " + settings.toolsPath() + " (install the Debian package bubblewrap)";
         }
-        if (sh == null || prlimit == null) {
-            return "sh or prlimit not found in " + settings.toolsPath() + " (util-linux)";
+        if (sh == null) {
+            return "sh not found in " + settings.toolsPath();
         }
-        if (root && setpriv == null) {
-            return "setpriv not found in " + settings.toolsPath()
-                    + " (util-linux): refusing to run sandboxes as host root";
+        if (root && (setpriv == null || unshare == null || mount == null)) {
+            return "setpriv, unshare or mount not found in " + settings.toolsPath()
+                    + " (util-linux, mount): refusing to run sandboxes as host root";
         }
         return null;
     }
@@ -551,13 +633,18 @@ public final class LocalSandboxRunner implements AutoCloseable {
         String kill = "pid namespace teardown"
                 + (cgroups.killMethod() == null ? "" : " + " + cgroups.killMethod());
         String runAs = uids != null
-                ? "per-run host uid " + settings.uidBase() + "+n (uid " + SANDBOX_UID + " inside)"
+                ? "a per-run host uid from " + uids.firstUid() + " (uid " + SANDBOX_UID + " inside)"
                 : "the JVM's uid " + effectiveUid() + " (uid " + SANDBOX_UID + " inside)";
+        String workspace = ownWorkspaceMount()
+                ? "one tmpfs per run for " + WORKSPACE + ", /tmp, /var/tmp and /dev/shm, in the run's own mount "
+                        + "namespace, size and " + settings.workspaceInodes() + " inodes bounded"
+                : "bwrap tmpfs for " + WORKSPACE + " (with /tmp, /var/tmp) and /dev/shm, size bounded, inodes "
+                        + "not bounded (needs root)";
         return new SandboxCapabilities(problem == null, problem, version, runAs, memory, pids, cpu,
-                "cpu=" + cpuAccounting + ", memory=" + memAccounting, kill,
+                Enforcement.RLIMIT, "cpu=" + cpuAccounting + ", memory=" + memAccounting, kill,
                 "user+pid+mount+net+ipc+uts+cgroup namespaces, no network, no capabilities, no_new_privs, "
                         + "nested user namespaces disabled, read-only " + settings.readOnlyBinds(),
-                "tmpfs " + WORKSPACE + " and /dev/shm, sized per run", seccompDescription(), clkTck);
+                workspace, seccompDescription(), clkTck);
     }
 
     private String seccompDescription() {
@@ -619,7 +706,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
             }
         }
         Path dir = workDir.resolve(instance);
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(dir, RUN_DIR_PERMISSIONS);
         String passwd = "sandbox:x:" + SANDBOX_UID + ":" + SANDBOX_UID + ":sandbox:" + SANDBOX_HOME + ":/bin/sh\n"
                 + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
         String group = "sandbox:x:" + SANDBOX_UID + ":\nnogroup:x:65534:\n";

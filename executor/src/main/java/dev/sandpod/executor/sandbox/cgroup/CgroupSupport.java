@@ -107,6 +107,11 @@ public final class CgroupSupport implements AutoCloseable {
         return !used.isEmpty();
     }
 
+    /** The directories of this executor instance, one per used hierarchy; run groups are created below them. */
+    public List<Path> instanceDirs() {
+        return used.stream().map(Hierarchy::instanceDir).toList();
+    }
+
     /** How the whole group is killed: atomically through v2 {@code cgroup.kill}, else by listing and killing. */
     public String killMethod() {
         if (killer != null) {

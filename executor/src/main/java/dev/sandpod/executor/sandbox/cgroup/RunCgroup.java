@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -26,12 +28,14 @@ public final class RunCgroup {
     private static final long CPU_PERIOD_US = 100_000;
     private static final int REMOVE_ATTEMPTS = 200;
 
+    /** Never changes after construction: a cancel may kill through it while the run thread removes the groups. */
     private final Map<Hierarchy, Path> dirs;
     private final Map<Controller, Hierarchy> assignment;
     private final Hierarchy killer;
+    private volatile boolean removed;
 
     RunCgroup(Map<Hierarchy, Path> dirs, Map<Controller, Hierarchy> assignment, Hierarchy killer) {
-        this.dirs = dirs;
+        this.dirs = Collections.unmodifiableMap(new LinkedHashMap<>(dirs));
         this.assignment = assignment;
         this.killer = killer;
     }
@@ -114,8 +118,11 @@ public final class RunCgroup {
         return dirs.values().stream().allMatch(d -> CgroupFiles.pids(d).isEmpty());
     }
 
-    /** SIGKILL to every process of the run, wherever it hides in the tree. */
+    /** SIGKILL to every process of the run, wherever it hides in the tree; a no-op once the groups are gone. */
     public void killAll() {
+        if (removed) {
+            return;
+        }
         if (killer != null && dirs.containsKey(killer)) {
             CgroupFiles.tryWrite(dirs.get(killer).resolve("cgroup.kill"), "1");
         }
@@ -125,23 +132,25 @@ public final class RunCgroup {
     }
 
     /** Kills what is left and removes the directories; safe to call more than once. */
-    public void remove() {
-        for (int i = 0; i < REMOVE_ATTEMPTS && !dirs.isEmpty(); i++) {
+    public synchronized void remove() {
+        if (removed) {
+            return;
+        }
+        List<Path> left = new ArrayList<>(dirs.values());
+        for (int i = 0; i < REMOVE_ATTEMPTS && !left.isEmpty(); i++) {
             killAll();
-            List<Path> left = new ArrayList<>();
-            for (Path dir : dirs.values()) {
-                if (Files.isDirectory(dir) && !tryRemove(dir)) {
-                    left.add(dir);
-                }
-            }
+            left.removeIf(dir -> !Files.isDirectory(dir) || tryRemove(dir));
             if (left.isEmpty()) {
-                dirs.clear();
-                return;
+                break;
             }
             // A killed process leaves its group only once its parent reaped it: give the kernel a moment.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        log.warn("cgroups not removed, processes still inside: {}", dirs.values());
+        if (left.isEmpty()) {
+            removed = true;
+        } else {
+            log.warn("cgroups not removed, processes still inside: {}", left);
+        }
     }
 
     /** Removes a run group found on disk, e.g. of a crashed executor. */
