@@ -270,6 +270,89 @@ class ExecutionLifecycleJourneyTest {
                 .findValuesAsText("execution_id")).doesNotContain(id);
     }
 
+    @Test
+    void outputStreamsLiveWhileTheProgramRuns() {
+        ApiSession session = user();
+        String id = session.execute("import time\nprint('first', flush=True)\ntime.sleep(1.5)\nprint('second', flush=True)\n");
+
+        List<JsonNode> frames = session.stream(id, null, Duration.ofSeconds(60));
+
+        List<String> types = frames.stream().map(f -> f.get("event_type").asText()).toList();
+        int firstOutput = types.indexOf("output");
+        assertThat(firstOutput).isPositive();
+        assertThat(frames.get(firstOutput).get("stream").asText()).isEqualTo("stdout");
+        assertThat(frames.get(firstOutput).get("data").asText()).contains("first");
+        assertThat(types.indexOf("execution_completed")).isGreaterThan(firstOutput);
+        assertThat(frames.get(frames.size() - 1).get("result").get("stdout").asText()).isEqualTo("first\nsecond\n");
+    }
+
+    @Test
+    void aClientReconnectingWithLastEventIdGetsOnlyTheFramesAfterIt() {
+        ApiSession session = user();
+        String id = session.execute("print('resume')");
+        session.awaitResult(id);
+        JsonNode events = session.get("/api/v1/executions/" + id + "/events").body();
+        String scheduled = null;
+        for (JsonNode event : events) {
+            if ("execution_scheduled".equals(event.get("event_type").asText())) {
+                scheduled = event.get("event_id").asText();
+            }
+        }
+        assertThat(scheduled).isNotNull();
+
+        List<JsonNode> frames = session.stream(id, scheduled, Duration.ofSeconds(10));
+
+        List<String> types = frames.stream().map(f -> f.get("event_type").asText()).toList();
+        assertThat(types.get(0)).isEqualTo("status");
+        assertThat(types).doesNotContain("execution_requested", "execution_queued", "execution_scheduled");
+        assertThat(types).containsSubsequence("execution_started", "execution_completed", "result_stored");
+    }
+
+    @Test
+    void theListFiltersPagesAndCounts() {
+        ApiSession session = stranger();
+        String ok = session.execute("print('ok')");
+        String broken = session.execute("raise SystemExit(3)");
+        session.awaitResult(ok);
+        session.awaitResult(broken);
+        String bash = session.execute("bash", "5.2", "echo hi");
+        session.awaitResult(bash);
+
+        JsonNode page = session.get("/api/v1/user/executions?limit=2&skip=0").body();
+        assertThat(page.get("total").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(page.get("executions")).hasSize(2);
+        assertThat(page.get("has_more").asBoolean()).isTrue();
+        assertThat(page.get("executions").get(0).get("execution_id").asText()).isEqualTo(bash);
+        JsonNode byLang = session.get("/api/v1/user/executions?lang=bash").body();
+        assertThat(byLang.get("executions").findValuesAsText("execution_id")).containsExactly(bash);
+        JsonNode future = session.get("/api/v1/user/executions?start_time=2999-01-01T00:00:00Z").body();
+        assertThat(future.get("total").asLong()).isZero();
+        assertThat(session.get("/api/v1/user/executions?limit=0").status()).isEqualTo(422);
+        assertThat(session.get("/api/v1/user/executions?status=nope").status()).isEqualTo(422);
+    }
+
+    @Test
+    void aUserWithFiveActiveExecutionsIsToldToWait() {
+        registerAndLogin("busy");
+        ApiSession busy = ApiSession.login(port, "busy", "busy-password");
+        List<String> running = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            running.add(busy.execute("import time\ntime.sleep(3)"));
+        }
+
+        ApiSession.Reply sixth = busy.post("/api/v1/execute", Map.of("script", "print(6)"));
+
+        assertThat(sixth.status()).isEqualTo(429);
+        assertThat(sixth.body().get("detail").asText()).contains("at most 5");
+        running.forEach(busy::awaitResult);
+        assertThat(busy.post("/api/v1/execute", Map.of("script", "print(7)")).status()).isEqualTo(200);
+    }
+
+    private void registerAndLogin(String name) {
+        ApiSession.anonymous(port, "POST", "/api/v1/auth/register",
+                Map.of("username", name, "email", name + "@example.com", "password", name + "-password"));
+    }
+
     private static Instant startedAt(ApiSession session, String id) {
         return eventTime(session, id, "execution_running");
     }
