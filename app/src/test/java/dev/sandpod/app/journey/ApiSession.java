@@ -136,6 +136,18 @@ final class ApiSession {
                 .map(event -> parse(event.data()));
     }
 
+    /** Every SSE event of the stream, heartbeat comments included, until the server closes it. */
+    List<ServerSentEvent<String>> rawStream(String executionId, Duration limit) {
+        return client.get().uri("/api/v1/events/executions/" + executionId)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .cookie("access_token", accessToken)
+                .retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+                })
+                .collectList()
+                .block(limit);
+    }
+
     /** Reads the execution's SSE stream to its end (the server closes it), returning every data frame. */
     List<JsonNode> stream(String executionId, String lastEventId, Duration limit) {
         var spec = client.get().uri("/api/v1/events/executions/" + executionId)

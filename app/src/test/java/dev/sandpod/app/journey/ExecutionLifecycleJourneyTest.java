@@ -30,11 +30,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         properties = {
                 // A fresh data dir per context; read by the embedded infrastructure before the context starts.
                 "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
-                "sandpod.security.bcrypt.cost=4", "sandpod.execution.max-active-per-user=5"})
+                "sandpod.security.bcrypt.cost=4", "sandpod.execution.max-active-per-user=5",
+                "sandpod.sse.heartbeat=1s"})
 class ExecutionLifecycleJourneyTest {
 
     private static final List<String> LANGUAGES = List.of("python", "node", "ruby", "bash", "go");
     private static final long MAX_OUTPUT_BYTES = 1024 * 1024;
+    /** A flood's output must not stay in the heap; a few MB of other live objects come and go. */
+    private static final long HEAP_SLACK_BYTES = 48L * 1024 * 1024;
 
     @LocalServerPort
     int port;
@@ -182,10 +185,23 @@ class ExecutionLifecycleJourneyTest {
     }
 
     @Test
+    void aLongRunsStreamCarriesHeartbeats() {
+        ApiSession session = user();
+        String id = session.execute("import time\ntime.sleep(3)");
+
+        var events = session.rawStream(id, Duration.ofSeconds(60));
+
+        assertThat(events).anySatisfy(event -> assertThat(event.comment()).isEqualTo("heartbeat"));
+        assertThat(events.get(events.size() - 1).data()).contains("result_stored");
+    }
+
+    @Test
     void aFloodOfOutputIsCappedAndFlagged() {
         ApiSession session = user();
+        long heapBefore = settledHeapBytes();
 
         JsonNode result = session.awaitResult(session.execute("print('x' * 5_000_000)"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> settledHeapBytes() < heapBefore + HEAP_SLACK_BYTES);
 
         assertThat(result.get("stdout_truncated").asBoolean()).isTrue();
         assertThat((long) result.get("stdout").asText().length()).isLessThanOrEqualTo(MAX_OUTPUT_BYTES);
@@ -351,6 +367,12 @@ class ExecutionLifecycleJourneyTest {
     private void registerAndLogin(String name) {
         ApiSession.anonymous(port, "POST", "/api/v1/auth/register",
                 Map.of("username", name, "email", name + "@example.com", "password", name + "-password"));
+    }
+
+    /** Heap in use after a collection: the app runs in this JVM, so its memory shows here. */
+    private static long settledHeapBytes() {
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static Instant startedAt(ApiSession session, String id) {
