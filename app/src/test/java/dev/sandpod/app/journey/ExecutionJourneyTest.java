@@ -171,6 +171,17 @@ class ExecutionJourneyTest {
     }
 
     @Test
+    void theReadinessProbeChecksTheEventStoreKafkaAndTheSandbox() {
+        ApiSession.Reply reply = ApiSession.anonymous(port, "GET", "/api/v1/health/ready", null);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body().get("checks").get("event_store").asText()).isEqualTo("ok");
+        assertThat(reply.body().get("checks").get("kafka").asText()).isEqualTo("ok");
+        assertThat(reply.body().get("checks").get("sandbox").asText()).isEqualTo("ok");
+        assertThat(reply.body().get("sandbox").toString()).contains("cgroup");
+    }
+
+    @Test
     void anUnknownApiPathIsAJson404AndAClientRouteServesTheSpa() {
         ApiSession.Reply missing = user().get("/api/v1/no-such-thing");
         assertThat(missing.status()).isEqualTo(404);
