@@ -48,6 +48,9 @@ final class LiveOutput {
         }
         try {
             emit(false);
+            if (group != null) {
+                group.endBoostIfDue();
+            }
             if (group != null && group.memoryLimitHit()) {
                 run.terminate(Termination.MEMORY_LIMIT);
             }

@@ -54,8 +54,9 @@ import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
  * Runs scripts on this host inside bubblewrap (SPEC §4, local runner).
  *
  * <p>Each run is started as a chain of execs in one host process, so nothing of it ever exists outside its
- * cgroups and a single SIGKILL ends it. As root: {@code unshare --mount} (a private mount namespace that only
- * this run's processes hold) → {@code sh} (writes its own pid into the run's cgroups, opens the status/script
+ * cgroups and a single SIGKILL ends it. As root: {@code unshare --mount --pid --fork} (a private mount
+ * namespace that only this run's processes hold, and a pid namespace whose init is the rest of the chain, so
+ * the kernel reaps every process of the run when it ends; the forking parent only waits) → {@code sh} (writes its own pid into the run's cgroups, opens the status/script
  * fds, mounts the run's tmpfs with a size and an inode limit, sets rlimits with the {@code ulimit} builtin) →
  * {@code setpriv} (a per-run unprivileged host uid, no_new_privs) → {@code bwrap} (fresh
  * user/pid/mount/net/ipc/uts/cgroup namespaces, read-only host binds, the tmpfs as {@code /workspace},
@@ -185,6 +186,11 @@ public final class LocalSandboxRunner implements AutoCloseable {
 
     public SandboxCapabilities capabilities() {
         return capabilities;
+    }
+
+    /** Where bwrap's monitor sits below the process the JVM starts: {@code unshare --fork} puts it one level down. */
+    private int monitorDepth() {
+        return ownWorkspaceMount() ? 1 : 0;
     }
 
     /** As root every run gets its own tmpfs, mounted in its own mount namespace with an inode limit. */
@@ -318,7 +324,10 @@ public final class LocalSandboxRunner implements AutoCloseable {
             return monitor(run, process, group, status, started);
         } finally {
             // Whatever went wrong above, no process of this run outlives this method.
-            process.destroyForcibly();
+            if (process.isAlive()) {
+                SandboxRun.killChain(process, monitorDepth());
+                waitForExit(process);
+            }
         }
     }
 
@@ -327,7 +336,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
         SandboxLimits limits = spec.limits();
         OutputCapture out = new OutputCapture(StreamKind.STDOUT, limits.maxOutputBytes(), frameBytes);
         OutputCapture err = new OutputCapture(StreamKind.STDERR, limits.maxOutputBytes(), frameBytes);
-        run.attach(process, group);
+        run.attach(process, group, monitorDepth());
         LiveOutput live = new LiveOutput(run, List.of(out, err), group, process.toHandle());
         Future<?> outReader = readers.submit(() -> pump(process.getInputStream(), out, run));
         Future<?> errReader = readers.submit(() -> pump(process.getErrorStream(), err, run));
@@ -435,6 +444,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
             if (process.waitFor(settings.killGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 return process.exitValue();
             }
+            log.warn("run's first process {} still alive {} after the kill; killing it", process.pid(),
+                    settings.killGrace());
             process.destroyForcibly();
             return process.waitFor();
         } catch (InterruptedException e) {
@@ -468,7 +479,11 @@ public final class LocalSandboxRunner implements AutoCloseable {
         SandboxLimits limits = spec.limits();
         List<String> cmd = new ArrayList<>();
         if (mountPoint != null) {
-            cmd.addAll(List.of(unshare.toString(), "--mount", "--propagation", "private", "--"));
+            // The forked child is pid 1 of a pid namespace around bwrap, so every process of the run (bwrap's
+            // own reaper included, which its monitor leaves unreaped) is reaped by the kernel when the monitor
+            // exits, instead of lingering as a zombie of the host's init; unshare itself waits for that child.
+            cmd.addAll(List.of(unshare.toString(), "--mount", "--propagation", "private", "--pid", "--fork",
+                    "--kill-child", "--"));
         }
         cmd.add(sh.toString());
         cmd.add("-c");

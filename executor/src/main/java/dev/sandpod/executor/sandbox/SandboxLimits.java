@@ -40,6 +40,10 @@ public record SandboxLimits(Duration timeout, long memoryBytes, int cpuMillis, i
         return new SandboxLimits(timeout, bytes, cpuMillis, pids, maxOutputBytes, workspaceBytes);
     }
 
+    public SandboxLimits withCpuMillis(int millicores) {
+        return new SandboxLimits(timeout, memoryBytes, millicores, pids, maxOutputBytes, workspaceBytes);
+    }
+
     public SandboxLimits withPids(int count) {
         return new SandboxLimits(timeout, memoryBytes, cpuMillis, count, maxOutputBytes, workspaceBytes);
     }

@@ -1,5 +1,6 @@
 package dev.sandpod.executor.sandbox;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
@@ -19,6 +20,7 @@ public final class SandboxRun {
     private final AtomicReference<Termination> termination = new AtomicReference<>();
     private volatile Process process;
     private volatile RunCgroup cgroup;
+    private volatile int monitorDepth;
 
     SandboxRun(LocalSandboxRunner runner, RunSpec spec, OutputSink sink) {
         this.runner = runner;
@@ -60,9 +62,26 @@ public final class SandboxRun {
         return termination.get();
     }
 
-    /** Publishes the started process; kills it at once if the run was already terminated meanwhile. */
-    void attach(Process started, RunCgroup group) {
+    /** Whether the sandbox's process has been started (tests wait for it before loading the host further). */
+    boolean started() {
+        return process != null;
+    }
+
+    /** Host pid of the run's first process (bubblewrap's monitor), or -1 before the start. */
+    long hostPid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
+    /**
+     * Publishes the started process; kills it at once if the run was already terminated meanwhile.
+     *
+     * @param monitorDepth how far below the started process bubblewrap's monitor is: 0 when the started process
+     *                     execs into bwrap, 1 when it forks first ({@code unshare --fork})
+     */
+    void attach(Process started, RunCgroup group, int monitorDepth) {
         this.cgroup = group;
+        this.monitorDepth = monitorDepth;
         this.process = started;
         if (termination.get() != null) {
             kill();
@@ -72,13 +91,34 @@ public final class SandboxRun {
     private void kill() {
         Process p = process;
         if (p != null) {
-            // SIGKILL to bwrap's monitor: --die-with-parent kills the sandbox's pid 1, which takes the whole
-            // pid namespace with it; the cgroup kill also catches anything between fork and namespace entry.
-            p.destroyForcibly();
+            killChain(p, monitorDepth);
         }
         RunCgroup g = cgroup;
-        if (g != null) {
+        if (g != null && p == null) {
             g.killAll();
         }
     }
+
+    /**
+     * Kills the run from the inside out: SIGKILL to the sandbox's init (bubblewrap's reaper, pid 1 of the run's
+     * pid namespace) makes the kernel kill every process of the namespace, forks in flight included; the monitor
+     * above it then reaps it and exits on its own, and so does each link above. Killing from the top instead
+     * would orphan the lower links to the host's init, which may leave them zombies of the run's uid for as long
+     * as that init pleases, and {@code unshare} would complain on the run's stderr. Only while the chain is still
+     * setting up (no init yet) is the topmost process that exists killed; the cgroup kill after the exit
+     * catches anything else.
+     */
+    static void killChain(Process p, int monitorDepth) {
+        List<ProcessHandle> level = List.of(p.toHandle());
+        for (int depth = 0; depth <= monitorDepth + 1; depth++) {
+            List<ProcessHandle> below = level.stream().flatMap(ProcessHandle::children).toList();
+            if (below.isEmpty() || depth == monitorDepth + 1) {
+                level.forEach(ProcessHandle::destroyForcibly);
+                return;
+            }
+            level = below;
+        }
+    }
+
+
 }

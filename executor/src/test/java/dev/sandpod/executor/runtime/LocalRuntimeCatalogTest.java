@@ -78,7 +78,7 @@ class LocalRuntimeCatalogTest {
     @Test
     void everyConfiguredRuntimeIsListedWithItsAvailability() {
         List<RuntimeInfo> all = catalog.all();
-        assertThat(all).hasSize(6 + 3 + 3 + 3 + 3);
+        assertThat(all).hasSize(6 + 3 + 3 + 3 + 4);
         assertThat(all).filteredOn(r -> !r.available()).allSatisfy(r -> assertThat(r.reason()).isNotBlank());
         assertThat(all).contains(new RuntimeInfo("python", "3.11", true, null));
         assertThat(catalog.runnerKind()).isEqualTo("local");

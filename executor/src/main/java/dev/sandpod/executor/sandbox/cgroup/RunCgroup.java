@@ -27,12 +27,21 @@ public final class RunCgroup {
     static final int SANDBOX_OVERHEAD_PIDS = 2;
     private static final long CPU_PERIOD_US = 100_000;
     private static final int REMOVE_ATTEMPTS = 200;
+    /**
+     * CPU weight of a run in its first moments, relative to the default (v1 cpu.shares 1024, v2 cpu.weight 100):
+     * a short run (most runs are) starts and ends quickly even next to many CPU-bound ones, which fall back to the
+     * default weight after {@link #BOOST_NANOS} and still get their full quota when the host is idle.
+     */
+    private static final int BOOST_FACTOR = 4;
+    static final long BOOST_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Never changes after construction: a cancel may kill through it while the run thread removes the groups. */
     private final Map<Hierarchy, Path> dirs;
     private final Map<Controller, Hierarchy> assignment;
     private final Hierarchy killer;
     private volatile boolean removed;
+    private volatile boolean boosted;
+    private final long createdNanos = System.nanoTime();
 
     RunCgroup(Map<Hierarchy, Path> dirs, Map<Controller, Hierarchy> assignment, Hierarchy killer) {
         this.dirs = Collections.unmodifiableMap(new LinkedHashMap<>(dirs));
@@ -71,7 +80,27 @@ public final class RunCgroup {
                 CgroupFiles.write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
                 CgroupFiles.write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(quota));
             }
+            boosted = CgroupFiles.tryWrite(weightFile(cpu), Integer.toString(defaultWeight() * BOOST_FACTOR));
         }
+    }
+
+    /** Drops the start-up CPU boost once the run is older than {@link #BOOST_NANOS}; cheap to call every tick. */
+    public void endBoostIfDue() {
+        if (boosted && System.nanoTime() - createdNanos >= BOOST_NANOS) {
+            boosted = false;
+            Path cpu = dir(Controller.CPU);
+            if (cpu != null && !removed) {
+                CgroupFiles.tryWrite(weightFile(cpu), Integer.toString(defaultWeight()));
+            }
+        }
+    }
+
+    private Path weightFile(Path cpuDir) {
+        return cpuDir.resolve(version(Controller.CPU) == 2 ? "cpu.weight" : "cpu.shares");
+    }
+
+    private int defaultWeight() {
+        return version(Controller.CPU) == 2 ? 100 : 1024;
     }
 
     /** CPU time of everything that ran in the group. */
