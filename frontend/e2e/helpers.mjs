@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 
 export const BASE_URL = (process.env.SANDPOD_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
-export const RUN_TIMEOUT = Number(process.env.SANDPOD_RUN_TIMEOUT_MS ?? 60_000);
+export const RUN_TIMEOUT = Number(process.env.SANDPOD_RUN_TIMEOUT_MS ?? 90_000);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 mkdirSync(RESULTS_DIR, { recursive: true });
@@ -40,9 +40,75 @@ export async function assertAppIsUp() {
   if (!res.ok) throw new Error(`GET ${BASE_URL}/ answered ${res.status}`);
 }
 
+/**
+ * Waits until the app can run code at all (a just-started app may still be joining its broker):
+ * registers a throwaway account over HTTP and runs print(1), for up to SANDPOD_WARMUP_MS (180 s).
+ * Best effort: a failure here is reported by the journeys themselves.
+ */
+export async function warmUp() {
+  const deadline = Date.now() + Number(process.env.SANDPOD_WARMUP_MS ?? 180_000);
+  const user = uniqueUser('warmup');
+  const jar = new Map();
+  const call = async (method, path, body, form = false) => {
+    const headers = { Accept: 'application/json' };
+    if (jar.size) headers.Cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (jar.has('csrf_token') && method !== 'GET')
+      headers['X-CSRF-Token'] = decodeURIComponent(jar.get('csrf_token'));
+    if (body) headers['Content-Type'] = form ? 'application/x-www-form-urlencoded' : 'application/json';
+    const res = await fetch(`${BASE_URL}/api/v1${path}`, {
+      method,
+      headers,
+      body: body ? (form ? new URLSearchParams(body).toString() : JSON.stringify(body)) : undefined,
+      signal: AbortSignal.timeout(20_000),
+    });
+    for (const c of res.headers.getSetCookie?.() ?? []) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+    }
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+  try {
+    await call('POST', '/auth/register', {
+      username: user.username,
+      email: user.email,
+      password: user.password,
+    });
+    await call('POST', '/auth/login', { username: user.username, password: user.password }, true);
+    const limits = await call('GET', '/k8s-limits');
+    const version = limits.body?.supported_runtimes?.python?.versions?.at(-1) ?? '3.11';
+    const started = await call('POST', '/execute', {
+      script: 'print(1)',
+      lang: 'python',
+      lang_version: version,
+    });
+    const id = started.body?.execution_id;
+    if (!id) return;
+    while (Date.now() < deadline) {
+      const r = await call('GET', `/executions/${encodeURIComponent(id)}/result`);
+      if (['completed', 'failed', 'timeout', 'cancelled', 'error'].includes(r.body?.status)) return;
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+  } catch {
+    // The journeys will say what is wrong.
+  }
+}
+
+const openContexts = new Set();
+
+/** Closes every browser context a journey opened, also when it failed half-way. */
+export async function closeContexts() {
+  await Promise.all([...openContexts].map((c) => c.close().catch(() => {})));
+  openContexts.clear();
+}
+
 export async function newPage(browser, { width = 1280, height = 800, colorScheme = 'light' } = {}) {
   const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width, height }, colorScheme });
-  context.setDefaultTimeout(15_000);
+  openContexts.add(context);
+  context.on('close', () => openContexts.delete(context));
+  // Generous: CI machines are shared and a run of the app's tests may be loading them.
+  context.setDefaultTimeout(30_000);
+  context.setDefaultNavigationTimeout(45_000);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
