@@ -4,30 +4,52 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.executor.kafka.RunDispatcher;
 import dev.sandpod.executor.kafka.RunReportPublisher;
 import dev.sandpod.executor.kafka.RunRequestListener;
 import dev.sandpod.executor.runtime.ConfiguredRuntimeCatalog;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
+import dev.sandpod.executor.runner.LocalRunner;
+import dev.sandpod.executor.runner.Runner;
 import dev.sandpod.executor.runtime.RuntimeProperties;
 import dev.sandpod.executor.sandbox.LocalSandboxRunner;
 import dev.sandpod.executor.sandbox.SandboxCapabilities;
 
 /**
- * The executor role. With {@code sandpod.executor.enabled} (default true) this instance probes the host,
- * consumes run requests and runs them in local sandboxes; without it, only the configured runtime registry is
- * exposed, for validation by an API-only instance.
+ * The executor role. With {@code sandpod.executor.enabled} (default true) this instance consumes run requests
+ * and runs them with the runner chosen by {@code sandpod.executor.runner} ({@code SANDPOD_EXECUTOR}): {@code local}
+ * (default) probes the host and runs local sandboxes, {@code kubernetes} runs pods (see
+ * {@code dev.sandpod.executor.kubernetes}); without it, only the configured runtime registry is exposed, for
+ * validation by an API-only instance.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ExecutorProperties.class, RuntimeProperties.class})
 public class ExecutorConfiguration {
+
+    /**
+     * Which runner: {@code sandpod.executor.runner}, else the environment variable {@code SANDPOD_EXECUTOR}, else
+     * {@code local}. Read through a placeholder because relaxed binding maps {@code SANDPOD_EXECUTOR} to
+     * {@code sandpod.executor}, not to {@code sandpod.executor.runner}.
+     */
+    public static final String RUNNER = "${sandpod.executor.runner:${SANDPOD_EXECUTOR:local}}";
+    /** This instance executes runs with the local sandbox. */
+    public static final String LOCAL_RUNNER = "${sandpod.executor.enabled:true} and '" + RUNNER + "' == 'local'";
+    /** This instance executes runs as Kubernetes pods. */
+    public static final String KUBERNETES_RUNNER = "${sandpod.executor.enabled:true} and '" + RUNNER
+            + "' == 'kubernetes'";
 
     @Bean
     @ConditionalOnProperty(prefix = "sandpod.executor", name = "enabled", havingValue = "false")
@@ -37,6 +59,48 @@ public class ExecutorConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(prefix = "sandpod.executor", name = "enabled", havingValue = "true", matchIfMissing = true)
+    static class DispatchConfiguration {
+
+        private static final Logger log = LoggerFactory.getLogger(ExecutorConfiguration.class);
+
+        @Bean
+        RunReportPublisher runReportPublisher(KafkaTemplate<String, byte[]> kafkaTemplate, ExecutorProperties executor,
+                                              @Value(RUNNER) String kind) {
+            String runnerId = executor.runnerId() != null ? executor.runnerId() : kind + "@" + hostname();
+            return new RunReportPublisher(kafkaTemplate, executor.reportsTopic(), runnerId);
+        }
+
+        @Bean(destroyMethod = "close")
+        RunDispatcher runDispatcher(ObjectProvider<Runner> runners, RuntimeCatalog catalog,
+                                    RunReportPublisher publisher, ExecutorProperties executor,
+                                    @Value(RUNNER) String kind) {
+            Runner runner = runners.getIfAvailable();
+            if (runner == null) {
+                throw new IllegalStateException("sandpod.executor.runner (SANDPOD_EXECUTOR) must be local or "
+                        + "kubernetes, not '" + kind + "'");
+            }
+            log.info("executor runner: {} (runner id {}, {} workers)", catalog.runnerKind(), publisher.runnerId(),
+                    executor.workers());
+            return new RunDispatcher(runner, catalog, publisher, executor.workers(), executor.queueCapacity(),
+                    executor.rememberedExecutions(), executor.sandbox().killGrace().multipliedBy(2));
+        }
+
+        @Bean
+        RunRequestListener runRequestListener(RunDispatcher dispatcher) {
+            return new RunRequestListener(dispatcher);
+        }
+
+        static String hostname() {
+            try {
+                return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
+            } catch (java.io.IOException e) {
+                return "unknown";
+            }
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression(LOCAL_RUNNER)
     static class LocalRunnerConfiguration {
 
         @Bean(destroyMethod = "close")
@@ -57,35 +121,14 @@ public class ExecutorConfiguration {
         }
 
         @Bean
-        RunReportPublisher runReportPublisher(KafkaTemplate<String, byte[]> kafkaTemplate, ExecutorProperties executor) {
-            String runnerId = executor.runnerId() != null ? executor.runnerId() : "local@" + hostname();
-            return new RunReportPublisher(kafkaTemplate, executor.reportsTopic(), runnerId);
-        }
-
-        @Bean(destroyMethod = "close")
-        RunDispatcher runDispatcher(LocalSandboxRunner runner, LocalRuntimeCatalog catalog,
-                                    RunReportPublisher publisher, ExecutorProperties executor) {
-            return new RunDispatcher(runner, catalog, publisher, executor.workers(), executor.queueCapacity(),
-                    executor.rememberedExecutions(), executor.sandbox().killGrace().multipliedBy(2));
-        }
-
-        @Bean
-        RunRequestListener runRequestListener(RunDispatcher dispatcher) {
-            return new RunRequestListener(dispatcher);
-        }
-
-        private static String hostname() {
-            try {
-                return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
-            } catch (java.io.IOException e) {
-                return "unknown";
-            }
+        LocalRunner localRunner(LocalSandboxRunner runner, LocalRuntimeCatalog catalog) {
+            return new LocalRunner(runner, catalog);
         }
     }
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
-    @ConditionalOnProperty(prefix = "sandpod.executor", name = "enabled", havingValue = "true", matchIfMissing = true)
+    @ConditionalOnExpression(LOCAL_RUNNER)
     static class SandboxHealthConfiguration {
 
         @Bean

@@ -22,16 +22,13 @@ import dev.sandpod.api.avro.CancelRun;
 import dev.sandpod.api.avro.RunCommand;
 import dev.sandpod.api.avro.RunLimits;
 import dev.sandpod.api.avro.RunRequested;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
-import dev.sandpod.executor.runtime.ResolvedRuntime;
-import dev.sandpod.executor.sandbox.LocalSandboxRunner;
+import dev.sandpod.api.runtime.RuntimeCatalog;
+import dev.sandpod.executor.runner.Runner;
 import dev.sandpod.executor.sandbox.RunResult;
-import dev.sandpod.executor.sandbox.RunSpec;
 import dev.sandpod.executor.sandbox.SandboxLimits;
-import dev.sandpod.executor.sandbox.SandboxRun;
 
 /**
- * Turns run commands into sandbox runs on a bounded worker pool, never on the consumer thread, so a
+ * Turns run commands into runs of the configured {@link Runner} on a bounded worker pool, never on the consumer thread, so a
  * {@link CancelRun} reaches a run while it is going. Requests are idempotent per execution id within this
  * process: a duplicate of a queued, running or recently finished execution is ignored.
  */
@@ -39,8 +36,8 @@ public class RunDispatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunDispatcher.class);
 
-    private final LocalSandboxRunner runner;
-    private final LocalRuntimeCatalog catalog;
+    private final Runner runner;
+    private final RuntimeCatalog catalog;
     private final RunReportPublisher publisher;
     private final Duration shutdownGrace;
     private final ThreadPoolExecutor pool;
@@ -49,7 +46,7 @@ public class RunDispatcher implements AutoCloseable {
     private final Set<String> cancelledBeforeRequest;
     private volatile boolean closing;
 
-    public RunDispatcher(LocalSandboxRunner runner, LocalRuntimeCatalog catalog, RunReportPublisher publisher,
+    public RunDispatcher(Runner runner, RuntimeCatalog catalog, RunReportPublisher publisher,
                          int workers, int queueCapacity, int remembered, Duration shutdownGrace) {
         this.runner = runner;
         this.catalog = catalog;
@@ -115,8 +112,8 @@ public class RunDispatcher implements AutoCloseable {
             end(id, reporter, RunResult.Outcome.FAILED, "system_error", "invalid limits: " + e.getMessage());
             return;
         }
-        ResolvedRuntime runtime = catalog.resolve(requested.getLang(), requested.getLangVersion()).orElseThrow();
-        SandboxRun run = runner.prepare(RunSpec.of(id, runtime, requested.getScript(), limits), reporter);
+        Runner.Run run = runner.prepare(id, requested.getLang(), requested.getLangVersion(), requested.getScript(),
+                limits, reporter);
         Job job = new Job(id, run, reporter, trace);
         active.put(id, job);
         try {
@@ -137,7 +134,8 @@ public class RunDispatcher implements AutoCloseable {
                     // Cancelled before its request got here (redelivery, reordering): refuse it when it comes.
                     cancelledBeforeRequest.add(id);
                 }
-                log.info("cancel for an execution not running here ignored ({})", reason);
+                log.info("cancel for an execution not running here passed to the runner ({})", reason);
+                runner.cancelElsewhere(id, reason);
                 return;
             }
         }
@@ -163,9 +161,13 @@ public class RunDispatcher implements AutoCloseable {
         try {
             job.reporter.started();
             RunResult result = job.run.execute();
+            if (result == null) {
+                log.info("run handed over; whoever watches it to its end reports it");
+                return;
+            }
             log.info("run ended: {} exit {} in {} s", result.outcome(), result.exitCode(),
                     String.format("%.3f", result.wallSeconds()));
-            job.reporter.finished(result);
+            job.run.reported(job.reporter.finished(result));
         } catch (RuntimeException e) {
             log.error("run failed unexpectedly", e);
             job.reporter.finished(RunResult.failed("system_error", "executor error: " + e, runner.clkTck()));
@@ -242,12 +244,12 @@ public class RunDispatcher implements AutoCloseable {
 
     private static final class Job {
         private final String id;
-        private final SandboxRun run;
+        private final Runner.Run run;
         private final RunReportPublisher.Reporter reporter;
         private final Map<String, String> trace;
         private final AtomicBoolean claimed = new AtomicBoolean();
 
-        private Job(String id, SandboxRun run, RunReportPublisher.Reporter reporter, Map<String, String> trace) {
+        private Job(String id, Runner.Run run, RunReportPublisher.Reporter reporter, Map<String, String> trace) {
             this.id = id;
             this.run = run;
             this.reporter = reporter;

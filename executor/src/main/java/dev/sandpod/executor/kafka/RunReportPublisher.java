@@ -3,6 +3,7 @@ package dev.sandpod.executor.kafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -72,8 +73,9 @@ public class RunReportPublisher {
                     .build());
         }
 
-        public void finished(RunResult r) {
-            send(RunFinished.newBuilder()
+        /** Completes when the broker has the report, exceptionally when it cannot be delivered. */
+        public CompletableFuture<?> finished(RunResult r) {
+            return send(RunFinished.newBuilder()
                     .setOutcome(RunOutcome.valueOf(r.outcome().name()))
                     .setExitCode(r.exitCode())
                     .setErrorType(r.errorType())
@@ -90,7 +92,7 @@ public class RunReportPublisher {
         }
 
         /** Synchronized so that sequence order is send order, whichever thread reports. */
-        private synchronized void send(Object payload) {
+        private synchronized CompletableFuture<?> send(Object payload) {
             RunReport report = RunReport.newBuilder()
                     .setExecutionId(executionId)
                     .setSequence(sequence.getAndIncrement())
@@ -99,7 +101,7 @@ public class RunReportPublisher {
                     .setPayload(payload)
                     .build();
             try {
-                template.send(topic, executionId, encode(report)).whenComplete((result, error) -> {
+                return template.send(topic, executionId, encode(report)).whenComplete((result, error) -> {
                     if (error != null) {
                         undelivered(report, error);
                     }
@@ -107,6 +109,7 @@ public class RunReportPublisher {
             } catch (RuntimeException e) {
                 // Never thrown at the run: the platform's timeout backstop ends an execution whose report is lost.
                 undelivered(report, e);
+                return CompletableFuture.failedFuture(e);
             }
         }
     }

@@ -1,0 +1,174 @@
+package bench.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.Priority;
+import dev.sandpod.api.execution.ResourceUsage;
+import dev.sandpod.app.SandpodApplication;
+import dev.sandpod.projections.execution.ExecutionDocument;
+import dev.sandpod.projections.user.UserReadModel;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.mongodb.core.MongoTemplate;
+
+/**
+ * {@code GET /api/v1/user/executions?limit=50} over HTTP against the whole application on the embedded
+ * default. The read model is seeded directly: {@code --executions} {@link ExecutionDocument}s inserted
+ * with the application's MongoTemplate into the {@code executions} collection, as the projection stores
+ * them; every ({@code executions / user-executions})-th one is owned by the demo account {@code user},
+ * the rest by 97 other users; {@code createdAt} one second apart.
+ */
+final class QueryLatencyBench {
+
+    private static final int WARMUP_REQUESTS = 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StoreBench.Options options;
+    private final Map<String, String> results = new LinkedHashMap<>();
+
+    QueryLatencyBench(StoreBench.Options options) {
+        this.options = options;
+    }
+
+    Map<String, String> run() throws Exception {
+        Path dataDir = Files.createTempDirectory("sandpod-query-bench-");
+        List<String> args = new ArrayList<>(List.of(
+                "--sandpod.data-dir=" + dataDir,
+                "--server.port=0",
+                "--logging.level.root=WARN",
+                "--logging.level.dev.sandpod=INFO"));
+        options.extraProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
+        long start = System.nanoTime();
+        try (ConfigurableApplicationContext context = SpringApplication.run(SandpodApplication.class, args.toArray(String[]::new))) {
+            System.out.printf(Locale.ROOT, "application started in %d ms, data dir %s%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), dataDir);
+            int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+            String userId = demoUserId(context.getBean(UserReadModel.class));
+            seed(context.getBean(MongoTemplate.class), userId);
+
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            String cookie = login(http, port);
+            measure(http, port, cookie, "/api/v1/user/executions?limit=50");
+            measure(http, port, cookie, "/api/v1/user/executions?limit=50&skip=900");
+        }
+        return results;
+    }
+
+    private static String demoUserId(UserReadModel users) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Optional<String> id = users.byUsername("user").map(u -> u.userId());
+            if (id.isPresent()) {
+                return id.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the demo account 'user' did not appear in the read model");
+    }
+
+    private void seed(MongoTemplate mongo, String userId) {
+        int total = options.executions();
+        int every = Math.max(1, total / options.userExecutions());
+        Instant base = Instant.parse("2026-01-01T00:00:00Z");
+        long start = System.nanoTime();
+        List<ExecutionDocument> batch = new ArrayList<>(1000);
+        int own = 0;
+        for (int i = 0; i < total; i++) {
+            ExecutionDocument doc = new ExecutionDocument();
+            doc.executionId = UUID.randomUUID().toString();
+            boolean mine = i % every == 0 && own < options.userExecutions();
+            own += mine ? 1 : 0;
+            doc.userId = mine ? userId : "bench-user-" + (i % 97);
+            doc.status = ExecutionStatus.COMPLETED;
+            doc.script = "print('hello from execution " + i + "')";
+            doc.lang = "python";
+            doc.langVersion = "3.11";
+            doc.priority = Priority.NORMAL;
+            doc.stdout = "hello from execution " + i + "\n";
+            doc.stderr = "";
+            doc.exitCode = 0;
+            doc.resourceUsage = new ResourceUsage(0.05, 3, 100, 9000);
+            doc.createdAt = base.plusSeconds(i);
+            doc.updatedAt = doc.createdAt.plusMillis(80);
+            doc.lastSequence = 7;
+            batch.add(doc);
+            if (batch.size() == 1000) {
+                mongo.insert(batch, ExecutionDocument.class);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            mongo.insert(batch, ExecutionDocument.class);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String line = String.format(Locale.ROOT, "%d documents (%d of the user) in %.1f s, %.0f docs/s", total, own,
+                seconds, total / seconds);
+        results.put("seed the executions read model", line);
+        System.out.printf(Locale.ROOT, "seeded %s%n", line);
+    }
+
+    private static String login(HttpClient http, int port) throws Exception {
+        String form = "username=" + URLEncoder.encode("user", StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode("user123", StandardCharsets.UTF_8);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/auth/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("login failed: " + response.statusCode() + " " + response.body());
+        }
+        return response.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("access_token="))
+                .map(c -> c.substring(0, c.indexOf(';')))
+                .findFirst().orElseThrow();
+    }
+
+    private void measure(HttpClient http, int port, String cookie, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Cookie", cookie).timeout(Duration.ofSeconds(120)).GET().build();
+        long coldStart = System.nanoTime();
+        JsonNode first = JSON.readTree(send(http, request));
+        long cold = System.nanoTime() - coldStart;
+        for (int i = 0; i < WARMUP_REQUESTS; i++) {
+            send(http, request);
+        }
+        long[] samples = new long[options.requests()];
+        for (int i = 0; i < samples.length; i++) {
+            long t = System.nanoTime();
+            send(http, request);
+            samples[i] = System.nanoTime() - t;
+        }
+        String line = String.format(Locale.ROOT, "p50 %s p90 %s p99 %s max %s (first %s; %d requests; total=%s, items=%d)",
+                Stats.millis(Stats.percentile(samples, 50)), Stats.millis(Stats.percentile(samples, 90)),
+                Stats.millis(Stats.percentile(samples, 99)), Stats.millis(Stats.percentile(samples, 100)),
+                Stats.millis(cold), samples.length, first.path("total").asText(), first.path("executions").size());
+        results.put("GET " + path, line);
+        System.out.printf(Locale.ROOT, "GET %s: %s%n", path, line);
+    }
+
+    private static String send(HttpClient http, HttpRequest request) throws Exception {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+}
