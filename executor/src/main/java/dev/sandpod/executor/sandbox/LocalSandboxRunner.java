@@ -78,6 +78,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
     private static final int UID_RANGE = 65536;
     private static final int FSIZE_BLOCK = 512;
     private static final String TMP_DIR = WORKSPACE + "/.tmp";
+    /** The host directory each run's own tmpfs is mounted on, inside the run's mount namespace. */
+    static final String MOUNT_POINT = "mnt";
     private static final int READ_CHUNK = 8 * 1024;
     private static final int MAX_SETUP_MESSAGE = 2000;
     private static final Pattern EXIT_CODE = Pattern.compile("\"exit-code\"\\s*:\\s*(-?\\d+)");
@@ -85,9 +87,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
     private static final AtomicLong RUN_COUNTER = new AtomicLong();
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    /** Others may pass through (to a run's mount point) but never list or read. */
+    /** Others may pass through (to the runs' mount point) but never list or read. */
     private static final FileAttribute<Set<PosixFilePermission>> RUN_DIR_PERMISSIONS =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x"));
 
@@ -276,20 +276,15 @@ public final class LocalSandboxRunner implements AutoCloseable {
         RunSpec spec = run.spec();
         SandboxLimits limits = spec.limits();
         String name = runName(spec.name());
-        Path runDir = instanceDir.resolve(name);
+        Path script = instanceDir.resolve(name + ".script");
+        Path status = instanceDir.resolve(name + ".status");
         RunCgroup group = null;
         Integer uid = null;
         try {
-            // Traversable (not listable) so the run's uid can reach its mount point; script and status stay private.
-            Files.createDirectory(runDir, RUN_DIR_PERMISSIONS);
-            Path script = runDir.resolve("script");
-            Path status = runDir.resolve("status.json");
-            Path mountPoint = null;
             Files.write(Files.createFile(script, PRIVATE_FILE), spec.script().getBytes(StandardCharsets.UTF_8));
             Files.createFile(status, PRIVATE_FILE);
-            if (ownWorkspaceMount()) {
-                mountPoint = Files.createDirectory(runDir.resolve("ws"), PRIVATE_DIR);
-            }
+            // One mount point serves every run: each run mounts its tmpfs there in its own mount namespace only.
+            Path mountPoint = ownWorkspaceMount() ? instanceDir.resolve(MOUNT_POINT) : null;
             if (cgroups.active()) {
                 group = cgroups.create(name, limits.memoryBytes(), limits.pids(), limits.cpuMillis());
             }
@@ -307,7 +302,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
             if (uid != null) {
                 uids.release(uid);
             }
-            deleteTree(runDir);
+            deleteQuietly(script);
+            deleteQuietly(status);
         }
     }
 
@@ -725,9 +721,19 @@ public final class LocalSandboxRunner implements AutoCloseable {
         String passwd = "sandbox:x:" + SANDBOX_UID + ":" + SANDBOX_UID + ":sandbox:" + SANDBOX_HOME + ":/bin/sh\n"
                 + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
         String group = "sandbox:x:" + SANDBOX_UID + ":\nnogroup:x:65534:\n";
+        // Traversable by the runs' uids (bwrap binds the run's tmpfs from here), never listable; empty on the host.
+        Files.createDirectory(dir.resolve(MOUNT_POINT), RUN_DIR_PERMISSIONS);
         Files.writeString(dir.resolve("passwd"), passwd, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("group"), group, StandardCharsets.UTF_8);
         return dir;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("cannot remove {}: {}", file, e.toString());
+        }
     }
 
     /** Deletes without following symbolic links (walkFileTree never does). */

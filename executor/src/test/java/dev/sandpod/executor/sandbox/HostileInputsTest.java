@@ -68,7 +68,7 @@ class HostileInputsTest {
     /** Its own uid range, apart from any other executor on a shared machine. */
     private static final String UID_BASE = "1950000000";
     private static final String FAKE_SECRET_ENV = "SANDPOD_FAKE_SECRET";
-    private static final Set<String> STATIC_FILES = Set.of("passwd", "group", "seccomp.bpf");
+    private static final Set<String> STATIC_FILES = Set.of("passwd", "group", "seccomp.bpf", "mnt");
 
     private static final Map<String, String> REPORT = new ConcurrentHashMap<>();
 
@@ -1051,6 +1051,8 @@ class HostileInputsTest {
             }
         }
         assertThat(listNames(runner.instanceDir())).as("files of runs").isSubsetOf(STATIC_FILES);
+        assertThat(listNames(runner.instanceDir().resolve(LocalSandboxRunner.MOUNT_POINT))).as("on the host, the "
+                + "runs' mount point stays an empty directory").isEmpty();
         String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
         assertThat(mounts).as("host mounts").doesNotContain(runner.instanceDir().toString())
                 .doesNotContain("sandpod-run");

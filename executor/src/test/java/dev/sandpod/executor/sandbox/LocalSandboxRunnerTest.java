@@ -366,20 +366,16 @@ class LocalSandboxRunnerTest {
     void noFileOrCgroupOfARunIsLeftOnTheHost() throws IOException {
         python("print('x')", LIMITS, OutputSink.NONE);
 
-        Path workDir = TestSettings.executor().sandbox().effectiveWorkDir();
-        try (var instances = Files.list(workDir)) {
-            for (Path instance : instances.toList()) {
-                try (var runs = Files.list(instance)) {
-                    assertThat(runs.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("run-"));
-                }
-            }
+        try (var files = Files.list(runner.instanceDir())) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("passwd", "group", "seccomp.bpf", LocalSandboxRunner.MOUNT_POINT);
         }
-        for (String controller : List.of("memory", "pids", "cpu", "unified")) {
-            Path parent = Path.of("/sys/fs/cgroup", controller, "sandpod");
-            if (Files.isDirectory(parent)) {
-                try (var walk = Files.walk(parent, 3)) {
-                    assertThat(walk.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("run-"));
-                }
+        try (var mountPoint = Files.list(runner.instanceDir().resolve(LocalSandboxRunner.MOUNT_POINT))) {
+            assertThat(mountPoint).isEmpty();
+        }
+        for (Path dir : runner.cgroupDirs()) {
+            try (var groups = Files.list(dir)) {
+                assertThat(groups.filter(Files::isDirectory)).isEmpty();
             }
         }
     }
