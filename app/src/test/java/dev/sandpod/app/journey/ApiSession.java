@@ -170,6 +170,27 @@ final class ApiSession {
         return frames.get(frames.size() - 1).get("result");
     }
 
+    /** Registers a new user (role user) with that name and signs it in. */
+    static ApiSession register(int port, String username) {
+        String password = "pw-" + username + "-123";
+        Reply reply = anonymous(port, "POST", "/api/v1/auth/register",
+                Map.of("username", username, "email", username + "@example.test", "password", password));
+        if (reply.status() != 200 && reply.status() != 201) {
+            throw new IllegalStateException("register failed: " + reply);
+        }
+        return login(port, username, password);
+    }
+
+    /** The notification stream's raw server-sent events: comments (connected, heartbeat) and notification frames. */
+    reactor.core.publisher.Flux<ServerSentEvent<String>> notificationEvents() {
+        return client.get().uri("/api/v1/events/notifications/stream")
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .cookie("access_token", accessToken)
+                .retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+                });
+    }
+
     static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
             return JSON.nullNode();

@@ -1,0 +1,6 @@
+package dev.sandpod.api.script;
+
+import java.util.List;
+
+public record SavedScriptsView(List<SavedScriptView> scripts) {
+}
