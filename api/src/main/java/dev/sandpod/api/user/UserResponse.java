@@ -1,5 +1,6 @@
 package dev.sandpod.api.user;
 
+import dev.sandpod.api.ratelimit.UserRateLimitsView;
 import java.time.Instant;
 
 /** The contract's {@code UserResponse} (the web edge writes it snake_case). */
@@ -17,7 +18,14 @@ public record UserResponse(
         Boolean hasCustomLimits) {
 
     public static UserResponse of(UserView user) {
+        return of(user, null);
+    }
+
+    /** With the user's rate-limit overrides, when there are any. */
+    public static UserResponse of(UserView user, UserRateLimitsView limits) {
         return new UserResponse(user.username(), user.email(), user.role().wireName(), user.active(), user.userId(),
-                user.role() == UserRole.ADMIN, user.createdAt(), user.updatedAt(), false, 1.0, false);
+                user.role() == UserRole.ADMIN, user.createdAt(), user.updatedAt(),
+                limits != null && limits.bypassRateLimit(), limits == null ? 1.0 : limits.globalMultiplier(),
+                limits != null && !limits.rules().isEmpty());
     }
 }

@@ -7,17 +7,22 @@ import dev.sandpod.api.user.FindUserQuery;
 import dev.sandpod.api.user.LogInUserCommand;
 import dev.sandpod.api.user.LogOutUserCommand;
 import dev.sandpod.api.user.LoginResult;
+import dev.sandpod.api.user.RecordUserLockoutCommand;
 import dev.sandpod.api.user.UserResponse;
 import dev.sandpod.api.user.UserView;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.command.user.PasswordVerifier;
 import dev.sandpod.command.user.UserDirectory;
+import dev.sandpod.command.web.Origin;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
@@ -36,6 +41,7 @@ import reactor.core.scheduler.Schedulers;
 class AuthController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final Logger log = LoggerFactory.getLogger(AuthController.class);
 
     private final UserDirectory directory;
     private final PasswordVerifier verifier;
@@ -44,9 +50,12 @@ class AuthController {
     private final SessionTokens tokens;
     private final RevokedSessions revoked;
     private final SecurityProperties properties;
+    private final LoginLockout lockout;
+    private final CurrentSettings settings;
 
     AuthController(UserDirectory directory, PasswordVerifier verifier, CommandGateway commands, QueryGateway queries,
-            SessionTokens tokens, RevokedSessions revoked, SecurityProperties properties) {
+            SessionTokens tokens, RevokedSessions revoked, SecurityProperties properties, LoginLockout lockout,
+            CurrentSettings settings) {
         this.directory = directory;
         this.verifier = verifier;
         this.commands = commands;
@@ -54,6 +63,8 @@ class AuthController {
         this.tokens = tokens;
         this.revoked = revoked;
         this.properties = properties;
+        this.lockout = lockout;
+        this.settings = settings;
     }
 
     record LoginResponse(String message, String username, String role, String csrfToken) {
@@ -62,6 +73,10 @@ class AuthController {
     record MessageResponse(String message) {
     }
 
+    /**
+     * A locked username gets 423 before its password is looked at; each wrong password (or unknown name)
+     * counts towards the lock, and the one that reaches {@code max_login_attempts} starts it.
+     */
     @PostMapping("/login")
     Mono<ResponseEntity<LoginResponse>> login(ServerWebExchange exchange) {
         return exchange.getFormData().flatMap(form -> {
@@ -73,26 +88,57 @@ class AuthController {
             if (!missing.isEmpty()) {
                 return Mono.error(new RequestValidationException(missing));
             }
-            String sessionId = UUID.randomUUID().toString();
-            return Mono.fromCallable(() -> directory.userIdOf(username))
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .flatMap(userId -> {
-                        if (userId.isEmpty()) {
-                            return Mono.fromRunnable(() -> verifier.matchNobody(password))
-                                    .subscribeOn(Schedulers.boundedElastic())
-                                    .then(Mono.error(invalid()));
-                        }
-                        return Mono.fromFuture(() -> commands.<LoginResult>send(
-                                        new LogInUserCommand(userId.get(), password, sessionId)))
-                                .timeout(TIMEOUT)
-                                .flatMap(result -> switch (result.outcome()) {
-                                    case SUCCEEDED -> Mono.just(success(userId.get(), result));
-                                    case INACTIVE -> Mono.error(new SandpodException(ErrorCode.ACCOUNT_INACTIVE,
-                                            "Account is deactivated"));
-                                    case WRONG_PASSWORD -> Mono.error(invalid());
-                                });
-                    });
+            return lockout.lockedUntil(username)
+                    .flatMap(until -> Mono.<ResponseEntity<LoginResponse>>error(locked(until)))
+                    .switchIfEmpty(Mono.defer(() -> attempt(username, password, exchange)));
         });
+    }
+
+    private Mono<ResponseEntity<LoginResponse>> attempt(String username, String password, ServerWebExchange exchange) {
+        String sessionId = UUID.randomUUID().toString();
+        return Mono.fromCallable(() -> directory.userIdOf(username))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(userId -> {
+                    if (userId.isEmpty()) {
+                        return Mono.fromRunnable(() -> verifier.matchNobody(password))
+                                .subscribeOn(Schedulers.boundedElastic())
+                                .then(failed(username, null, exchange));
+                    }
+                    return Mono.fromFuture(() -> commands.<LoginResult>send(Origin.command(
+                                    new LogInUserCommand(userId.get(), password, sessionId), null,
+                                    exchange.getRequest())))
+                            .timeout(TIMEOUT)
+                            .flatMap(result -> switch (result.outcome()) {
+                                case SUCCEEDED -> lockout.clear(username)
+                                        .then(settings.get())
+                                        .map(current -> success(userId.get(), result,
+                                                Duration.ofMinutes(current.sessionTimeoutMinutes())));
+                                case INACTIVE -> Mono.error(new SandpodException(ErrorCode.ACCOUNT_INACTIVE,
+                                        "Account is deactivated"));
+                                case WRONG_PASSWORD -> failed(username, userId.get(), exchange);
+                            });
+                });
+    }
+
+    /** 401, after counting the failure; the failure that locks the name is recorded on the account too. */
+    private <T> Mono<T> failed(String username, String userId, ServerWebExchange exchange) {
+        return lockout.recordFailure(username)
+                .flatMap(until -> userId == null ? Mono.empty()
+                        : lockout.threshold().flatMap(attempts -> Mono.fromFuture(() -> commands.send(Origin.command(
+                                        new RecordUserLockoutCommand(userId, until, attempts), null,
+                                        exchange.getRequest())))
+                                .timeout(TIMEOUT)
+                                .onErrorResume(e -> {
+                                    log.warn("Could not record the lockout of an account", e);
+                                    return Mono.empty();
+                                })))
+                .then(Mono.error(invalid()));
+    }
+
+    private SandpodException locked(Instant until) {
+        long minutes = Math.max(1, (Duration.between(Instant.now(), until).toSeconds() + 59) / 60);
+        return new SandpodException(ErrorCode.ACCOUNT_LOCKED, "Account temporarily locked after too many failed "
+                + "login attempts; try again in " + minutes + (minutes == 1 ? " minute" : " minutes"));
     }
 
     @PostMapping("/logout")
@@ -115,14 +161,15 @@ class AuthController {
                 .map(user -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(UserResponse.of(user)));
     }
 
-    private ResponseEntity<LoginResponse> success(String userId, LoginResult result) {
-        SessionTokens.Issued issued = tokens.issue(userId, result.username(), result.role());
+    private ResponseEntity<LoginResponse> success(String userId, LoginResult result, Duration lifetime) {
+        SessionTokens.Issued issued = tokens.issue(userId, result.username(), result.role(), result.tokenVersion(),
+                lifetime);
         ResponseCookie access = ResponseCookie.from(AuthenticationFilter.ACCESS_COOKIE, issued.accessToken())
                 .httpOnly(true).secure(properties.secureCookies()).sameSite("Strict").path("/")
-                .maxAge(properties.sessionTimeout()).build();
+                .maxAge(lifetime).build();
         ResponseCookie csrf = ResponseCookie.from(AuthenticationFilter.CSRF_COOKIE, issued.csrfToken())
                 .httpOnly(false).secure(properties.secureCookies()).sameSite("Strict").path("/")
-                .maxAge(properties.sessionTimeout()).build();
+                .maxAge(lifetime).build();
         return ResponseEntity.ok()
                 .cacheControl(CacheControl.noStore())
                 .header("Set-Cookie", access.toString())

@@ -2,8 +2,15 @@ package dev.sandpod.app.security;
 
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
+import dev.sandpod.api.user.FindSessionStateQuery;
+import dev.sandpod.api.user.SessionStateView;
 import dev.sandpod.api.web.Caller;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpCookie;
@@ -17,7 +24,11 @@ import reactor.core.publisher.Mono;
 /**
  * Establishes the {@link Caller} from the session cookie and guards {@code /api}: 401 without a valid
  * session (except the public routes), 403 when an unsafe request lacks the session-bound CSRF token, 403
- * on admin routes for non-admins.
+ * on admin routes for non-admins. Actuator endpoints other than the public ones need an admin session.
+ *
+ * <p>A token is valid while it is signed, unexpired, younger than the current {@code session_timeout_minutes},
+ * not logged out, and carries the account's current session version: a password change, a deactivation, a
+ * role change or a deletion ends every older token at once (SPEC §2).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -27,51 +38,119 @@ public class AuthenticationFilter implements WebFilter {
     public static final String CSRF_COOKIE = "csrf_token";
     public static final String CSRF_HEADER = "X-CSRF-Token";
 
-    private static final Set<String> CSRF_EXEMPT = Set.of("/api/v1/auth/login", "/api/v1/auth/register");
+    /** Grafana's alert intake authenticates with a shared-secret header, not a session (no cookie, no CSRF). */
+    private static final Set<String> CSRF_EXEMPT = Set.of("/api/v1/auth/login", "/api/v1/auth/register",
+            "/api/v1/alerts/grafana");
     private static final Set<String> PUBLIC_POSTS = CSRF_EXEMPT;
     private static final Set<String> PUBLIC_GETS = Set.of("/api/v1/health/live", "/api/v1/health/ready",
             "/api/v1/example-scripts", "/api/v1/k8s-limits");
     private static final Set<HttpMethod> UNSAFE = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
             HttpMethod.DELETE);
+    private static final Duration STATE_TIMEOUT = Duration.ofSeconds(5);
 
     private final SessionTokens tokens;
     private final RevokedSessions revoked;
-    AuthenticationFilter(SessionTokens tokens, RevokedSessions revoked) {
+    private final QueryGateway queries;
+    private final CurrentSettings settings;
+    private final SecurityProperties properties;
+    private final Clock clock;
+
+    @Autowired
+    AuthenticationFilter(SessionTokens tokens, RevokedSessions revoked, QueryGateway queries, CurrentSettings settings,
+            SecurityProperties properties) {
+        this(tokens, revoked, queries, settings, properties, Clock.systemUTC());
+    }
+
+    AuthenticationFilter(SessionTokens tokens, RevokedSessions revoked, QueryGateway queries, CurrentSettings settings,
+            SecurityProperties properties, Clock clock) {
         this.tokens = tokens;
         this.revoked = revoked;
+        this.queries = queries;
+        this.settings = settings;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** The signed-in caller of this request, once this filter has run. */
+    public static Optional<Caller> callerOf(ServerWebExchange exchange) {
+        return Optional.ofNullable(exchange.getAttribute(CallerArgumentResolver.ATTRIBUTE));
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (path.startsWith("/actuator")) {
+            return actuator(exchange, chain, path);
+        }
         if (!path.startsWith("/api/")) {
             return chain.filter(exchange);
         }
+        return session(exchange).flatMap(found -> {
+            HttpMethod method = exchange.getRequest().getMethod();
+            String normalized = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+            if (found.isEmpty()) {
+                boolean open = (HttpMethod.GET.equals(method) && PUBLIC_GETS.contains(normalized))
+                        || (HttpMethod.POST.equals(method) && PUBLIC_POSTS.contains(normalized));
+                return open ? chain.filter(exchange) : reject(ErrorCode.UNAUTHORIZED, "Not authenticated");
+            }
+            Caller who = found.get();
+            if (UNSAFE.contains(method) && !CSRF_EXEMPT.contains(normalized) && !csrfValid(exchange, who)) {
+                return reject(ErrorCode.CSRF_FAILED, "CSRF validation failed");
+            }
+            if (normalized.startsWith("/api/v1/admin") && !who.isAdmin()) {
+                return reject(ErrorCode.ADMIN_REQUIRED, "Admin access required");
+            }
+            exchange.getAttributes().put(CallerArgumentResolver.ATTRIBUTE, who);
+            return chain.filter(exchange);
+        });
+    }
+
+    /** Health for probes and metrics for scrapers stay open (configurable); the rest is for admins. */
+    private Mono<Void> actuator(ServerWebExchange exchange, WebFilterChain chain, String path) {
+        String[] parts = path.split("/");
+        String endpoint = parts.length > 2 ? parts[2] : "";
+        if (!endpoint.isEmpty() && properties.publicActuator().contains(endpoint)) {
+            return chain.filter(exchange);
+        }
+        return session(exchange).flatMap(found -> {
+            if (found.isEmpty()) {
+                return reject(ErrorCode.UNAUTHORIZED, "Not authenticated");
+            }
+            if (!found.get().isAdmin()) {
+                return reject(ErrorCode.ADMIN_REQUIRED, "Admin access required");
+            }
+            return chain.filter(exchange);
+        });
+    }
+
+    private Mono<Optional<Caller>> session(ServerWebExchange exchange) {
         HttpCookie cookie = exchange.getRequest().getCookies().getFirst(ACCESS_COOKIE);
-        var caller = tokens.verify(cookie == null ? null : cookie.getValue());
-        Mono<Caller> session = caller.isEmpty() ? Mono.empty()
-                : revoked.isRevoked(caller.get().sessionId()).flatMap(gone -> gone ? Mono.empty() : Mono.just(caller.get()));
-        return session.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                .flatMap(found -> {
-                    HttpMethod method = exchange.getRequest().getMethod();
-                    String normalized = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1)
-                            : path;
-                    if (found.isEmpty()) {
-                        boolean open = (HttpMethod.GET.equals(method) && PUBLIC_GETS.contains(normalized))
-                                || (HttpMethod.POST.equals(method) && PUBLIC_POSTS.contains(normalized));
-                        return open ? chain.filter(exchange)
-                                : reject(exchange, ErrorCode.UNAUTHORIZED, "Not authenticated");
-                    }
-                    Caller who = found.get();
-                    if (UNSAFE.contains(method) && !CSRF_EXEMPT.contains(normalized) && !csrfValid(exchange, who)) {
-                        return reject(exchange, ErrorCode.CSRF_FAILED, "CSRF validation failed");
-                    }
-                    if (normalized.startsWith("/api/v1/admin") && !who.isAdmin()) {
-                        return reject(exchange, ErrorCode.ADMIN_REQUIRED, "Admin access required");
-                    }
-                    exchange.getAttributes().put(CallerArgumentResolver.ATTRIBUTE, who);
-                    return chain.filter(exchange);
-                });
+        Optional<SessionTokens.Session> token = tokens.verifySession(cookie == null ? null : cookie.getValue());
+        if (token.isEmpty() || revoked.isRevokedHere(token.get().caller().sessionId())) {
+            return Mono.just(Optional.empty());
+        }
+        SessionTokens.Session session = token.get();
+        Caller claimed = session.caller();
+        return settings.get().flatMap(current -> {
+            Duration timeout = Duration.ofMinutes(current.sessionTimeoutMinutes());
+            if (!session.issuedAt().plus(timeout).isAfter(clock.instant())) {
+                return Mono.just(Optional.<Caller>empty());
+            }
+            return Mono.fromFuture(() -> queries.query(new FindSessionStateQuery(claimed.userId(), claimed.sessionId()),
+                            SessionStateView.class))
+                    .timeout(STATE_TIMEOUT)
+                    .map(state -> valid(state, session))
+                    // not in the users read model yet: a login a few milliseconds after the account was created
+                    .defaultIfEmpty(Optional.of(claimed));
+        });
+    }
+
+    private static Optional<Caller> valid(SessionStateView state, SessionTokens.Session session) {
+        if (!state.active() || state.sessionRevoked() || state.tokenVersion() != session.tokenVersion()) {
+            return Optional.empty();
+        }
+        Caller claimed = session.caller();
+        return Optional.of(new Caller(claimed.userId(), state.username(), state.role(), claimed.sessionId()));
     }
 
     private boolean csrfValid(ServerWebExchange exchange, Caller caller) {
@@ -84,7 +163,7 @@ public class AuthenticationFilter implements WebFilter {
     }
 
     /** Rendered as {@code {detail, type}} by the API error handler, like every other failure. */
-    private static Mono<Void> reject(ServerWebExchange exchange, ErrorCode code, String message) {
+    private static Mono<Void> reject(ErrorCode code, String message) {
         return Mono.error(new SandpodException(code, message));
     }
 }

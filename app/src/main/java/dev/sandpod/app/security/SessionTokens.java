@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -33,6 +34,8 @@ import org.springframework.stereotype.Component;
 public class SessionTokens {
 
     private static final String ISSUER = "sandpod";
+    /** Ours are ~400 characters; anything far longer is not worth parsing. */
+    private static final int MAX_TOKEN_LENGTH = 4096;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final byte[] key;
@@ -57,7 +60,15 @@ public class SessionTokens {
     public record Issued(String accessToken, String csrfToken, String sessionId) {
     }
 
+    /** A verified token: who, the account's session version it was issued under, and when. */
+    public record Session(Caller caller, long tokenVersion, Instant issuedAt) {
+    }
+
     public Issued issue(String userId, String username, UserRole role) {
+        return issue(userId, username, role, 0, properties.sessionTimeout());
+    }
+
+    public Issued issue(String userId, String username, UserRole role, long tokenVersion, Duration lifetime) {
         String sessionId = UUID.randomUUID().toString();
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
@@ -66,8 +77,9 @@ public class SessionTokens {
                 .claim("usr", username)
                 .claim("role", role.wireName())
                 .claim("sid", sessionId)
+                .claim("ver", tokenVersion)
                 .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(properties.sessionTimeout())))
+                .expirationTime(Date.from(now.plus(lifetime)))
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
@@ -80,7 +92,12 @@ public class SessionTokens {
 
     /** The caller of a valid, unexpired token; empty for anything else. */
     public Optional<Caller> verify(String token) {
-        if (token == null || token.isBlank()) {
+        return verifySession(token).map(Session::caller);
+    }
+
+    /** A valid, unexpired token with its version and issue time; empty for anything else. */
+    public Optional<Session> verifySession(String token) {
+        if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
         try {
@@ -93,9 +110,17 @@ public class SessionTokens {
             if (expires == null || !expires.toInstant().isAfter(clock.instant()) || !ISSUER.equals(claims.getIssuer())) {
                 return Optional.empty();
             }
-            return Optional.of(new Caller(claims.getSubject(), claims.getStringClaim("usr"),
-                    UserRole.fromWire(claims.getStringClaim("role")), claims.getStringClaim("sid")));
-        } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
+            String subject = claims.getSubject();
+            String sessionId = claims.getStringClaim("sid");
+            Date issued = claims.getIssueTime();
+            if (subject == null || sessionId == null || issued == null) {
+                return Optional.empty();
+            }
+            Long version = claims.getLongClaim("ver");
+            Caller caller = new Caller(subject, claims.getStringClaim("usr"),
+                    UserRole.fromWire(claims.getStringClaim("role")), sessionId);
+            return Optional.of(new Session(caller, version == null ? 0 : version, issued.toInstant()));
+        } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }
     }

@@ -15,6 +15,7 @@ import org.axonframework.messaging.interceptors.JSR303ViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.validation.FieldError;
@@ -95,6 +96,9 @@ public final class ApiErrors {
                 log.error("Request failed", e);
             }
             return new Answer(status, body(detail, typeOf(status)));
+        }
+        if (e instanceof DataBufferLimitException) {
+            return new Answer(HttpStatus.PAYLOAD_TOO_LARGE, body("Request body too large", "PayloadTooLarge"));
         }
         if (e instanceof TimeoutException) {
             log.warn("A request timed out", e);

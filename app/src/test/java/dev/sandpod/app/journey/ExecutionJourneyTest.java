@@ -21,6 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
                 "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
                 "sandpod.execution.timeout-seconds=3",
                 "sandpod.security.bcrypt.cost=4",
+                "sandpod.rate-limit.enabled=false",
         })
 class ExecutionJourneyTest {
 

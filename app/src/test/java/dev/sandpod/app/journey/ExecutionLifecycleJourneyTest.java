@@ -31,6 +31,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
                 // A fresh data dir per context; read by the embedded infrastructure before the context starts.
                 "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
                 "sandpod.security.bcrypt.cost=4", "sandpod.execution.max-active-per-user=5",
+                "sandpod.rate-limit.enabled=false",
                 "sandpod.sse.heartbeat=1s"})
 class ExecutionLifecycleJourneyTest {
 

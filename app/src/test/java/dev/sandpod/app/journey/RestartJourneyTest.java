@@ -35,6 +35,7 @@ class RestartJourneyTest {
                 .properties("server.port=0",
                         "sandpod.data-dir=" + dataDir,
                         "sandpod.security.bcrypt.cost=4",
+                        "sandpod.rate-limit.enabled=false",
                         "sandpod.execution.timeout-seconds=" + TIMEOUT_SECONDS,
                         "sandpod.execution.backstop-grace-seconds=" + BACKSTOP_GRACE_SECONDS)
                 .run();

@@ -2,6 +2,8 @@ package dev.sandpod.command.user;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.RequestValidationException;
+import dev.sandpod.api.settings.FindSystemSettingsQuery;
+import dev.sandpod.api.settings.SystemSettings;
 import dev.sandpod.api.user.FindUserQuery;
 import dev.sandpod.api.user.UserResponse;
 import dev.sandpod.api.user.UserRole;
@@ -13,7 +15,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import org.axonframework.queryhandling.QueryGateway;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -30,13 +31,9 @@ class RegistrationController {
 
     private final UserRegistration registration;
     private final QueryGateway queries;
-    private final int passwordMinLength;
-
-    RegistrationController(UserRegistration registration, QueryGateway queries,
-            @Value("${sandpod.security.password-min-length:8}") int passwordMinLength) {
+    RegistrationController(UserRegistration registration, QueryGateway queries) {
         this.registration = registration;
         this.queries = queries;
-        this.passwordMinLength = passwordMinLength;
     }
 
     /** Unknown fields such as {@code role} or {@code is_active} are ignored on purpose. */
@@ -50,10 +47,17 @@ class RegistrationController {
 
     @PostMapping("/register")
     Mono<UserResponse> register(@Valid @RequestBody RegisterRequest request) {
-        if (request.password().length() < passwordMinLength) {
-            return Mono.error(RequestValidationException.of("body", "password",
-                    "Password must be at least " + passwordMinLength + " characters"));
-        }
+        return Mono.fromFuture(() -> queries.query(new FindSystemSettingsQuery(), SystemSettings.class))
+                .map(SystemSettings::passwordMinLength)
+                .defaultIfEmpty(SystemSettings.DEFAULTS.passwordMinLength())
+                .flatMap(min -> request.password().length() < Math.max(AccountRules.PASSWORD_FLOOR, min)
+                        ? Mono.error(RequestValidationException.of("body", "password",
+                                "Password must be at least " + Math.max(AccountRules.PASSWORD_FLOOR, min)
+                                        + " characters"))
+                        : registered(request));
+    }
+
+    private Mono<UserResponse> registered(RegisterRequest request) {
         return Mono.fromCallable(() -> registration.register(request.username(), request.email(), request.password(),
                         UserRole.USER))
                 .subscribeOn(Schedulers.boundedElastic())

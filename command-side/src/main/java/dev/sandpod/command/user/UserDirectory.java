@@ -55,10 +55,34 @@ public class UserDirectory {
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                return false;
+                // the holder may be this very user (a name whose case alone changes)
+                return userId.equals(holderOf(key));
             }
             throw e;
         }
+    }
+
+    private String holderOf(String key) {
+        Document doc = mongo.findOne(Query.query(Criteria.where("_id").is(key)), Document.class, COLLECTION);
+        return doc == null ? null : doc.getString("userId");
+    }
+
+    /** Releases the email only while it is still held by {@code userId} (a failed rename must not free another's). */
+    void releaseEmailOf(String email, String userId) {
+        mongo.remove(Query.query(Criteria.where("_id").is(emailKey(email)).and("userId").is(userId)), COLLECTION);
+    }
+
+    void releaseUsernameOf(String username, String userId) {
+        mongo.remove(Query.query(Criteria.where("_id").is(usernameKey(username)).and("userId").is(userId)),
+                COLLECTION);
+    }
+
+    static boolean sameUsername(String a, String b) {
+        return usernameKey(a).equals(usernameKey(b));
+    }
+
+    static boolean sameEmail(String a, String b) {
+        return emailKey(a).equals(emailKey(b));
     }
 
     private static String usernameKey(String username) {

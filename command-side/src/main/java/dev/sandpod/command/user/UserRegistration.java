@@ -33,8 +33,12 @@ public class UserRegistration {
         this.commands = commands;
     }
 
-    /** Blocking (Mongo and the command bus): call it off the event loop. */
     public String register(String username, String email, String password, UserRole role) {
+        return register(username, email, password, role, true);
+    }
+
+    /** Blocking (Mongo and the command bus): call it off the event loop. */
+    public String register(String username, String email, String password, UserRole role, boolean active) {
         String userId = UUID.randomUUID().toString();
         if (!directory.claimUsername(username, userId)) {
             throw new SandpodException(ErrorCode.CONFLICT, "Username already registered");
@@ -45,7 +49,7 @@ public class UserRegistration {
         }
         try {
             credentials.save(userId, encoder.encode(password));
-            commands.sendAndWait(new RegisterUserCommand(userId, username, email, role, true),
+            commands.sendAndWait(new RegisterUserCommand(userId, username, email, role, active),
                     COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return userId;
         } catch (RuntimeException e) {

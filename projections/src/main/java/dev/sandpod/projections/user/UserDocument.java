@@ -20,6 +20,10 @@ public class UserDocument {
     public Instant createdAt;
     public Instant updatedAt;
     public Instant lastLoginAt;
+    public long tokenVersion;
+    public Instant lockedUntil;
+    /** Kept as a tombstone: the front door must tell "deleted" from "not projected yet". */
+    public boolean deleted;
 
     UserView toView() {
         return new UserView(userId, username, email, role, active, createdAt, updatedAt);

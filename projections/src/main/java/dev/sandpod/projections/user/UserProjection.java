@@ -1,8 +1,14 @@
 package dev.sandpod.projections.user;
 
+import dev.sandpod.api.user.UserDeletedEvent;
+import dev.sandpod.api.user.UserDetailsChangedEvent;
+import dev.sandpod.api.user.UserLockedOutEvent;
 import dev.sandpod.api.user.UserLoggedInEvent;
 import dev.sandpod.api.user.UserLoggedOutEvent;
+import dev.sandpod.api.user.UserPasswordChangedEvent;
 import dev.sandpod.api.user.UserRegisteredEvent;
+import dev.sandpod.api.user.UserSessionsEndedEvent;
+import dev.sandpod.api.user.UserUnlockedEvent;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
@@ -51,6 +57,50 @@ class UserProjection {
     void on(UserLoggedOutEvent event, EventMessage<?> message) {
         mongo.save(new Document("_id", event.sessionId()).append("userId", event.userId())
                 .append("revokedAt", java.util.Date.from(message.getTimestamp())), REVOKED_SESSIONS);
+    }
+
+    @EventHandler
+    void on(UserDetailsChangedEvent event, EventMessage<?> message) {
+        mongo.updateFirst(byId(event.userId()), new Update()
+                .set("username", event.username())
+                .set("email", event.email())
+                .set("role", event.role())
+                .set("active", event.active())
+                .set("updatedAt", message.getTimestamp()), UserDocument.class);
+    }
+
+    @EventHandler
+    void on(UserPasswordChangedEvent event, EventMessage<?> message) {
+        mongo.updateFirst(byId(event.userId()), Update.update("updatedAt", message.getTimestamp()),
+                UserDocument.class);
+    }
+
+    /** Versions only grow: a replayed older event never lowers the stored one. */
+    @EventHandler
+    void on(UserSessionsEndedEvent event) {
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(event.userId()).and("tokenVersion")
+                        .lt(event.tokenVersion())),
+                Update.update("tokenVersion", event.tokenVersion()), UserDocument.class);
+    }
+
+    @EventHandler
+    void on(UserLockedOutEvent event) {
+        mongo.updateFirst(byId(event.userId()), Update.update("lockedUntil", event.lockedUntil()), UserDocument.class);
+    }
+
+    @EventHandler
+    void on(UserUnlockedEvent event) {
+        mongo.updateFirst(byId(event.userId()), new Update().unset("lockedUntil"), UserDocument.class);
+    }
+
+    @EventHandler
+    void on(UserDeletedEvent event, EventMessage<?> message) {
+        mongo.updateFirst(byId(event.userId()), new Update().set("deleted", true).set("active", false)
+                .set("updatedAt", message.getTimestamp()), UserDocument.class);
+    }
+
+    private static Query byId(String userId) {
+        return Query.query(Criteria.where("_id").is(userId));
     }
 
     @ResetHandler

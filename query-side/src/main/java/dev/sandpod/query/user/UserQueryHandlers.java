@@ -1,7 +1,11 @@
 package dev.sandpod.query.user;
 
 import dev.sandpod.api.user.FindUserByUsernameQuery;
+import dev.sandpod.api.user.FindSessionStateQuery;
 import dev.sandpod.api.user.FindUserQuery;
+import dev.sandpod.api.user.FindUsersQuery;
+import dev.sandpod.api.user.SessionStateView;
+import dev.sandpod.api.user.UserPageView;
 import dev.sandpod.api.user.IsSessionRevokedQuery;
 import dev.sandpod.api.user.UserView;
 import dev.sandpod.projections.user.UserReadModel;
@@ -30,5 +34,15 @@ class UserQueryHandlers {
     @QueryHandler
     Boolean handle(IsSessionRevokedQuery query) {
         return readModel.isSessionRevoked(query.sessionId());
+    }
+
+    @QueryHandler
+    SessionStateView handle(FindSessionStateQuery query) {
+        return readModel.sessionState(query.userId(), query.sessionId()).orElse(null);
+    }
+
+    @QueryHandler
+    UserPageView handle(FindUsersQuery query) {
+        return readModel.page(query);
     }
 }

@@ -1,0 +1,28 @@
+package dev.sandpod.app.security;
+
+import dev.sandpod.app.SandpodApplication;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The one application context of the front-door tests: the default rate-limit rules of SPEC §7 (nothing
+ * raised), the loopback address trusted as a proxy so each test can speak from its own client address, and
+ * one-second SSE heartbeats. Every class using it shares the context; each test uses its own users and
+ * addresses, so counters never cross between tests.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+                // A fresh data dir per context; read by the embedded infrastructure before the context starts.
+                "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
+                "sandpod.security.bcrypt.cost=4",
+                "sandpod.security.trusted-proxies=127.0.0.1",
+                "sandpod.execution.timeout-seconds=5",
+                "sandpod.sse.heartbeat=1s",
+        })
+@interface FrontDoorTest {
+}
