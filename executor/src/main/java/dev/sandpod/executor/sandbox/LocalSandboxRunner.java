@@ -56,17 +56,18 @@ import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
  * <p>Each run is started as a chain of execs in one host process, so nothing of it ever exists outside its
  * cgroups and a single SIGKILL ends it. As root: {@code unshare --mount --pid --fork} (a private mount
  * namespace that only this run's processes hold, and a pid namespace whose init is the rest of the chain, so
- * the kernel reaps every process of the run when it ends; the forking parent only waits) → {@code sh} (writes its own pid into the run's cgroups, opens the status/script
- * fds, mounts the run's tmpfs with a size and an inode limit, sets rlimits with the {@code ulimit} builtin) →
- * {@code setpriv} (a per-run unprivileged host uid, no_new_privs) → {@code bwrap} (fresh
- * user/pid/mount/net/ipc/uts/cgroup namespaces, read-only host binds, the tmpfs as {@code /workspace},
- * {@code /tmp}, {@code /var/tmp} and {@code /dev/shm}, no capabilities, seccomp) → the interpreter.
+ * the kernel reaps every process of the run when it ends; the forking parent only waits) → {@code sh} (writes
+ * its own pid into the run's cgroups, opens the status/script fds, mounts the run's tmpfs with a size and an
+ * inode limit, sets rlimits with the {@code ulimit} builtin) → {@code setpriv} (a per-run unprivileged host uid,
+ * no_new_privs) → {@code bwrap} (fresh user/pid/mount/net/ipc/uts/cgroup namespaces, read-only host binds, the
+ * tmpfs as {@code /workspace}, {@code /tmp}, {@code /var/tmp} and {@code /dev/shm}, no capabilities, seccomp)
+ * → the interpreter.
  *
  * <p>The run's files live only in that tmpfs, which exists only in the run's own mount namespace: when the last
  * process of the run dies the kernel frees it, so removing the workspace never walks a tree the run wrote and
- * nothing can be left mounted on the host. The host side only ever touches its own per-run directory (script,
- * status, an empty mount point), never a path inside the sandbox. Without root, the run's tmpfs comes from
- * bwrap instead (sized, but without an inode limit) and runs keep the JVM's uid.
+ * nothing can be left mounted on the host. The host side only ever touches its own files (the run's script and
+ * status, and one empty mount point shared by all runs), never a path inside the sandbox. Without root, the
+ * run's tmpfs comes from bwrap instead (sized, but without an inode limit) and runs keep the JVM's uid.
  */
 public final class LocalSandboxRunner implements AutoCloseable {
 

@@ -49,9 +49,10 @@ import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
 /**
  * HOSTILE.md against the local runner: real bubblewrap, real interpreters, real cgroups. Every test is named
  * after its row and checks the row's three things: (a) the run's outcome and error type, (b) a
- * {@code print("ok")} run started while the hostile one is going completes normally within
- * {@value #OK_BUDGET_MILLIS} ms, (c) nothing of the run is left: no process of a sandbox uid of this runner, no
- * cgroup, no file or directory in the runner's work dir, no mount.
+ * {@code print("ok")} run started while the hostile one is going completes normally (within
+ * {@value #OK_BUDGET_MILLIS} ms for H25, whose row says so), (c) nothing of the run is left: no process of a
+ * sandbox uid of this runner or of its launch chain, no cgroup, no file or directory in the runner's work dir, no
+ * mount.
  *
  * <p>Rows ending at the wall limit use a short timeout ({@link #SHORT}) to keep the suite fast; all other limits
  * are SPEC §4's defaults. H23 and H24 are limits of the HTTP front door (request size, rate, SSE connections per
@@ -63,8 +64,12 @@ class HostileInputsTest {
     private static final int FRAME_BYTES = 8192;
     private static final SandboxLimits LIMITS = SandboxLimits.defaults();
     private static final Duration SHORT = Duration.ofSeconds(3);
+    /** H25's bound for the concurrent {@code print("ok")}; the other rows only ask it to finish normally. */
     private static final long OK_BUDGET_MILLIS = 2000;
-    private static final int INODES = 4096;
+    /** A sanity bound for the rows that state no time (a busy shared host can slow a run down that much). */
+    private static final long OK_SANITY_MILLIS = 5000;
+    /** The shipped default of {@code sandpod.executor.sandbox.workspace-inodes}. */
+    private static final int INODES = TestSettings.executor().sandbox().workspaceInodes();
     /** Its own uid range, apart from any other executor on a shared machine. */
     private static final String UID_BASE = "1950000000";
     private static final String FAKE_SECRET_ENV = "SANDPOD_FAKE_SECRET";
@@ -78,10 +83,8 @@ class HostileInputsTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(TestSettings.executor(Map.of(
-                "sandpod.executor.sandbox.uid-base", UID_BASE,
-                "sandpod.executor.sandbox.workspace-inodes", Integer.toString(INODES))).sandbox(),
-                FRAME_BYTES, Duration.ofMillis(50));
+        runner = new LocalSandboxRunner(TestSettings.executor(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE))
+                .sandbox(), FRAME_BYTES, Duration.ofMillis(50));
         catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
         pool = Executors.newCachedThreadPool();
         SandboxCapabilities caps = runner.capabilities();
@@ -913,7 +916,7 @@ class HostileInputsTest {
         }
         List<Hostile> all = Stream.of(forkBombs, memoryBombs, busyLoops, floods).flatMap(List::stream).toList();
 
-        assertConcurrentOkRun(all.toArray(Hostile[]::new));
+        assertConcurrentOkRun(OK_BUDGET_MILLIS, all.toArray(Hostile[]::new));
         for (Hostile h : forkBombs) {
             assertThat(h.result().outcome()).isIn(RunResult.Outcome.TIMEOUT, RunResult.Outcome.COMPLETED);
         }
@@ -1004,6 +1007,10 @@ class HostileInputsTest {
      * and quickly.
      */
     private void assertConcurrentOkRun(Hostile... hostile) {
+        assertConcurrentOkRun(OK_SANITY_MILLIS, hostile);
+    }
+
+    private void assertConcurrentOkRun(long budgetMillis, Hostile... hostile) {
         await().atMost(Duration.ofSeconds(10)).until(() -> Stream.of(hostile)
                 .allMatch(h -> h.run().started() || h.future().isDone()));
         long started = System.nanoTime();
@@ -1015,7 +1022,7 @@ class HostileInputsTest {
             assertThat(ok.outcome()).as("concurrent run: " + ok).isEqualTo(RunResult.Outcome.COMPLETED);
             assertThat(ok.exitCode()).isZero();
             assertThat(ok.stdout()).isEqualTo("ok\n");
-            assertThat(millis).as("concurrent print(\"ok\") took %d ms", millis).isLessThan(OK_BUDGET_MILLIS);
+            assertThat(millis).as("concurrent print(\"ok\") took %d ms", millis).isLessThan(budgetMillis);
         } finally {
             // Whatever failed above, the hostile runs end before the leftover check.
             for (Hostile h : hostile) {
@@ -1042,9 +1049,17 @@ class HostileInputsTest {
         log.info("{}: {} | {}", row, observed, times);
     }
 
-    /** (c): no process of this runner's uids, no run cgroup, no per-run file, no mount of the work dir. */
+    /**
+     * (c): no process of this runner's uids, nor one of its launch chain (root until it drops to the run's uid,
+     * recognisable by the run's paths in its arguments); no run cgroup, no per-run file, no mount of the work dir.
+     */
     private static void assertNothingLeft() throws IOException {
         assertThat(processesOfSandboxUids()).as("processes of sandbox uids").isEmpty();
+        String instance = runner.instanceDir().toString();
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+                .map(args -> Stream.of(args).anyMatch(a -> a.contains(instance))).orElse(false))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList())
+                .as("processes of the runs' launch chains").isEmpty();
         for (Path dir : runner.cgroupDirs()) {
             try (Stream<Path> children = Files.list(dir)) {
                 assertThat(children.filter(Files::isDirectory).toList()).as("run cgroups in " + dir).isEmpty();
