@@ -123,6 +123,26 @@ describe('Sandpod in the browser', { concurrency: false }, () => {
     assert.notEqual(await page.getByTestId('exit-code').innerText(), '0');
   });
 
+  test('output is always text: ANSI colours become styles, markup stays visible', async () => {
+    const page = await newPage(browser);
+    await signedIn(page);
+    await openEditor(page);
+    await chooseLanguage(page, 'python');
+    await setCode(
+      page,
+      'print("\\x1b[31mred\\x1b[0m plain \\x1b[1;32mbold green\\x1b[0m")\nprint("<img src=x onerror=window.__pwned=1><b>not bold</b>")\n',
+    );
+    assert.equal(await runAndWait(page), 'completed');
+    const stdout = page.getByTestId('stdout');
+    await stdout.getByText('not bold', { exact: false }).waitFor();
+    assert.equal(await stdout.locator('span.ansi-fg-1').first().innerText(), 'red');
+    assert.equal(await stdout.locator('span.ansi-fg-2.ansi-bold').first().innerText(), 'bold green');
+    assert.equal(await stdout.locator('img, b').count(), 0);
+    assert.match(await stdout.innerText(), /<img src=x onerror=window.__pwned=1><b>not bold<\/b>/);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.doesNotMatch(await stdout.innerText(), /\x1b|\[31m/);
+  });
+
   test('a sleeping script can be cancelled', async () => {
     const page = await newPage(browser);
     await signedIn(page);

@@ -108,7 +108,7 @@ function simulate(script, version) {
       steps.push({
         at: (at += 60),
         stream: line.includes('sys.stderr') ? 'stderr' : 'stdout',
-        data: `${m[1]}\n`,
+        data: `${m[1].replace(/\\x1b|\\033|\\u001b/g, '\x1b')}\n`,
       });
     if (/^\s*1\s*\/\s*0/.test(line) || /^\s*raise\b/.test(line)) {
       const tb =
