@@ -49,6 +49,18 @@ class LocalSandboxRunnerTest {
     }
 
     @Test
+    void theStartupSummaryStatesHowEachLimitIsEnforced() {
+        SandboxCapabilities caps = runner.capabilities();
+        String expected = "memory=" + caps.memory().label() + ", pids=" + caps.pids().label() + ", cpu="
+                + caps.cpu().label();
+
+        assertThat(caps.summary()).contains("limits enforced by: " + expected + ", file size=rlimit, open files=rlimit")
+                .containsPattern("memory=cgroup v[12], pids=cgroup v[12], cpu=cgroup v[12]")
+                .contains("inodes bounded");
+        assertThat(caps.details()).containsEntry("fileSize", "rlimit");
+    }
+
+    @Test
     void printingHiCompletesWithItsOutputAndMeasuredUsage() {
         RunResult r = python("print('hi')", LIMITS, OutputSink.NONE);
 

@@ -40,6 +40,8 @@ class RlimitFallbackTest {
         assertThat(caps.pids()).isEqualTo(Enforcement.RLIMIT);
         assertThat(caps.cpu()).isEqualTo(Enforcement.NONE);
         assertThat(caps.kill()).isEqualTo("pid namespace teardown");
+        assertThat(caps.summary()).contains("limits enforced by: memory=rlimit, pids=rlimit, "
+                + "cpu=none (wall timeout only), file size=rlimit");
     }
 
     @Test
