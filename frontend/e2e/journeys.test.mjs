@@ -143,6 +143,23 @@ describe('Sandpod in the browser', { concurrency: false }, () => {
     assert.doesNotMatch(await stdout.innerText(), /\x1b|\[31m/);
   });
 
+  test('a dropped stream reconnects and the run still ends with its full output', async () => {
+    const page = await newPage(browser);
+    await signedIn(page);
+    await openEditor(page);
+    await chooseLanguage(page, 'python');
+    await setCode(page, 'import time\nprint("before", flush=True)\ntime.sleep(5)\nprint("after")\n');
+    await page.getByTestId('run-button').click();
+    await waitForStatus(page, ['running'], 60_000);
+    await page.context().setOffline(true);
+    await page.waitForTimeout(1500);
+    await page.context().setOffline(false);
+    assert.equal(await waitForTerminal(page), 'completed');
+    const out = await page.getByTestId('stdout').innerText();
+    assert.match(out, /before/);
+    assert.match(out, /after/);
+  });
+
   test('a sleeping script can be cancelled', async () => {
     const page = await newPage(browser);
     await signedIn(page);
