@@ -1,0 +1,7 @@
+package dev.sandpod.api.notification;
+
+import org.axonframework.serialization.Revision;
+
+@Revision("1")
+public record NotificationReadEvent(String notificationId, String userId) {
+}
