@@ -62,6 +62,7 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
     private static final Duration NOT_SEEN_CHECK = Duration.ofSeconds(10);
     private static final Duration CLEANUP_RETRY = Duration.ofSeconds(10);
     private static final Duration CANCEL_RETRY = Duration.ofSeconds(5);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Set<String> PULL_TROUBLE = Set.of("ErrImagePull", "ImagePullBackOff");
     private static final Set<String> NEVER_STARTS = Set.of("InvalidImageName", "ErrImageNeverPull");
 
@@ -117,13 +118,25 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
                 observedGone(pod);
             }
         });
-        // Once started, never give up on the API server: the informer lists again and re-watches.
+        // Never give up on the API server (the informer lists again and re-watches), except at the start for an
+        // answer that no retry changes (no permission, no such namespace): then the executor does not start.
         inf.exceptionHandler((started, error) -> {
+            if (!started && permanent(error)) {
+                return false;
+            }
             log.warn("pod informer: {}; retrying", error.toString());
-            return started;
+            return true;
         });
         informer = inf;
-        inf.run();
+        try {
+            inf.start().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing run pods", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            inf.close();
+            throw new IllegalStateException("cannot list and watch pods in namespace " + namespace + ": " + e, e);
+        }
         long tick = Math.max(50, props.tick().toMillis());
         scheduler.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         long renew = Math.max(100, props.lease().toMillis() / 3);
@@ -295,6 +308,9 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
 
         @Override
         public void abortForShutdown() {
+            // The dispatcher only aborts when the executor stops: from now on adopt nothing, or this executor
+            // would take back the very pods it hands over.
+            closing = true;
             aborted = true;
             Tracked t = tracked;
             if (t != null) {
@@ -319,6 +335,7 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
         final Instant since = Instant.now();
         final CompletableFuture<RunResult> result = new CompletableFuture<>();
         final AtomicBoolean queued = new AtomicBoolean();
+        final Object leaseLock = new Object();
         volatile State state = State.WATCHING;
         volatile boolean created;
         volatile boolean seen;
@@ -506,11 +523,11 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
         String waiting = container == null || container.getState() == null || container.getState().getWaiting() == null
                 ? null : container.getState().getWaiting().getReason();
         String image = PodOutcomes.annotations(pod).get(RunPod.IMAGE);
-        if (NEVER_STARTS.contains(waiting)) {
+        if (waiting != null && NEVER_STARTS.contains(waiting)) {
             return RunResult.failed("system_error", "Runtime image " + image + " cannot be used: " + waiting + " "
                     + container.getState().getWaiting().getMessage(), PodOutcomes.CLK_TCK);
         }
-        if (PULL_TROUBLE.contains(waiting)) {
+        if (waiting != null && PULL_TROUBLE.contains(waiting)) {
             if (t.pullTroubleSince == null) {
                 t.pullTroubleSince = now;
                 log.info("pod {}: {} for image {}; failing after {}", t.podName, waiting, image, props.imagePullGrace());
@@ -578,15 +595,22 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
         }
         runs.remove(t.podName, t);
         if (t.created) {
-            try {
-                client.pods().inNamespace(namespace).withName(t.podName).patch(PatchContext.of(PatchType.JSON_MERGE),
-                        annotationsPatch(Map.of(RunPod.LEASE_UNTIL, "0"), null));
-                log.info("pod {} handed over for another executor to adopt", t.podName);
-            } catch (KubernetesClientException e) {
-                log.warn("pod {} not handed over ({}); it is adopted when its lease ends", t.podName, e.getMessage());
+            // After any renewal in flight, so that the released lease is the last word.
+            synchronized (t.leaseLock) {
+                releaseLease(t);
             }
         }
         t.result.complete(HANDED_OVER);
+    }
+
+    private void releaseLease(Tracked t) {
+        try {
+            client.pods().inNamespace(namespace).withName(t.podName).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    annotationsPatch(Map.of(RunPod.LEASE_UNTIL, "0"), null));
+            log.info("pod {} handed over for another executor to adopt", t.podName);
+        } catch (KubernetesClientException e) {
+            log.warn("pod {} not handed over ({}); it is adopted when its lease ends", t.podName, e.getMessage());
+        }
     }
 
     private void afterReport(Tracked t, CompletionStage<?> delivery) {
@@ -679,18 +703,20 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
             if (closing) {
                 return;
             }
-            if (!t.created || t.state == State.HANDED_OVER || t.deleted) {
-                continue;
-            }
-            try {
-                client.pods().inNamespace(namespace).withName(t.podName).patch(PatchContext.of(PatchType.JSON_MERGE),
-                        annotationsPatch(Map.of(RunPod.LEASE_UNTIL, until), null));
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 404) {
-                    log.warn("lease of pod {} not renewed: {}", t.podName, e.getMessage());
+            synchronized (t.leaseLock) {
+                if (!t.created || t.state == State.HANDED_OVER || t.deleted) {
+                    continue;
                 }
-            } catch (RuntimeException e) {
-                log.warn("lease of pod {} not renewed: {}", t.podName, e.toString());
+                try {
+                    client.pods().inNamespace(namespace).withName(t.podName).patch(
+                            PatchContext.of(PatchType.JSON_MERGE), annotationsPatch(Map.of(RunPod.LEASE_UNTIL, until), null));
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404) {
+                        log.warn("lease of pod {} not renewed: {}", t.podName, e.getMessage());
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("lease of pod {} not renewed: {}", t.podName, e.toString());
+                }
             }
         }
     }
@@ -707,6 +733,19 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
 
     private long leaseUntil() {
         return System.currentTimeMillis() + props.lease().toMillis();
+    }
+
+    private static boolean permanent(Throwable error) {
+        Throwable cause = error;
+        while (cause != null && !(cause instanceof KubernetesClientException) && cause.getCause() != null
+                && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof KubernetesClientException k) {
+            int code = k.getCode();
+            return code == 400 || code == 401 || code == 403 || code == 404 || code == 422;
+        }
+        return io.fabric8.kubernetes.client.informers.ExceptionHandler.isDeserializationException(error);
     }
 
     private static String cancelMark(Pod pod) {

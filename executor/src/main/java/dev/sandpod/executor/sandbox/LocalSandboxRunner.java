@@ -106,7 +106,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
             "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done",
             "shift",
             "exec 3>\"$s\" 4<\"$f\" 5<\"$p\" 6<\"$g\" 7<\"$c\" || exit 125",
-            "if [ -n \"$m\" ]; then mount -n -t tmpfs -o \"$o\" sandpod-run \"$m\" && mkdir -m 1777 \"$m/.tmp\" || exit 125; fi",
+            "if [ -n \"$m\" ]; then mount -n -t tmpfs -o \"$o\" sandpod-run \"$m\" || exit 125; fi",
             "for r in $l; do ulimit -${r%=*} ${r#*=} || exit 125; done",
             "exec \"$@\"");
 
@@ -534,8 +534,12 @@ public final class LocalSandboxRunner implements AutoCloseable {
         cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
         if (mountPoint != null) {
             // One tmpfs for everything writable: /tmp, /var/tmp and /dev/shm share the workspace's size and inodes.
+            // bwrap checks bind sources before it creates anything, so the tmp directory (made by --dir inside
+            // the tmpfs, no mkdir process needed) is bound with --bind-try: by then it exists. Tests write to
+            // /dev/shm and count its space and inodes against the workspace, so a missed bind cannot go unseen.
             cmd.addAll(List.of("--bind", mountPoint.toString(), WORKSPACE,
-                    "--bind", mountPoint.resolve(".tmp").toString(), "/dev/shm"));
+                    "--dir", TMP_DIR,
+                    "--bind-try", mountPoint.resolve(".tmp").toString(), "/dev/shm"));
         } else {
             String size = Long.toString(limits.workspaceBytes());
             cmd.addAll(List.of("--size", size, "--tmpfs", "/dev/shm",

@@ -25,12 +25,16 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 
 /**
  * fabric8's Kubernetes mock API server in CRUD mode, with the three things a run needs that CRUD mode lacks:
  * container logs (CRUD mode answers {@code /log} with a pod list — STACK.md gotcha 10), server-side apply (CRUD
  * mode only knows JSON and merge patches: an apply is recorded, then stored as a create or a merge), and on demand
- * a watch that fails with 410 Gone, as an API server does when the watched resourceVersion is too old.
+ * a watch that ends with a 410 Gone ERROR event, as an API server's does when the watched resourceVersion is too
+ * old.
  */
 final class SimulatedCluster implements AutoCloseable {
 
@@ -114,9 +118,15 @@ final class SimulatedCluster implements AutoCloseable {
                             : new MockResponse().setResponseCode(200).setBody(text);
                 }
                 if (path.contains("watch=true") && goneWatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    return new MockResponse().setResponseCode(410).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-                            + "\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\","
-                            + "\"code\":410}");
+                    // What an API server sends when the watched version has been compacted away.
+                    return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+                        @Override
+                        public void onOpen(WebSocket webSocket, Response response) {
+                            webSocket.send("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                                    + "\"status\":\"Failure\",\"message\":\"too old resource version\","
+                                    + "\"reason\":\"Expired\",\"code\":410}}");
+                        }
+                    });
                 }
             }
             String contentType = request.getHeader("Content-Type");
