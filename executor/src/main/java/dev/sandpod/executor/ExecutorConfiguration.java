@@ -71,11 +71,12 @@ public class ExecutorConfiguration {
         }
 
         @Bean(destroyMethod = "close")
-        RunDispatcher runDispatcher(ObjectProvider<Runner> runners, RuntimeCatalog catalog,
+        RunDispatcher runDispatcher(ObjectProvider<Runner> runners, ObjectProvider<RuntimeCatalog> catalogs,
                                     RunReportPublisher publisher, ExecutorProperties executor,
                                     @Value(RUNNER) String kind) {
             Runner runner = runners.getIfAvailable();
-            if (runner == null) {
+            RuntimeCatalog catalog = catalogs.getIfAvailable();
+            if (runner == null || catalog == null) {
                 throw new IllegalStateException("sandpod.executor.runner (SANDPOD_EXECUTOR) must be local or "
                         + "kubernetes, not '" + kind + "'");
             }

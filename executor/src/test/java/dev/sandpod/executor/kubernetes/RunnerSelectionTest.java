@@ -1,0 +1,76 @@
+package dev.sandpod.executor.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import dev.sandpod.api.runtime.RuntimeCatalog;
+import dev.sandpod.executor.ExecutorConfiguration;
+import dev.sandpod.executor.ExecutorDefaultsEnvironmentPostProcessor;
+import dev.sandpod.executor.kafka.RunDispatcher;
+import dev.sandpod.executor.runner.Runner;
+import dev.sandpod.executor.sandbox.LocalSandboxRunner;
+
+/** {@code SANDPOD_EXECUTOR} / {@code sandpod.executor.runner} choose the runner; the local one stays the default. */
+class RunnerSelectionTest {
+
+    private static final SimulatedCluster cluster = new SimulatedCluster();
+
+    private final ApplicationContextRunner contexts = new ApplicationContextRunner()
+            .withInitializer(context -> new ExecutorDefaultsEnvironmentPostProcessor()
+                    .postProcessEnvironment(context.getEnvironment(), null))
+            .withUserConfiguration(ExecutorConfiguration.class, KubernetesRunnerConfiguration.class)
+            .withBean("kafkaTemplate", KafkaTemplate.class, () -> mock(KafkaTemplate.class))
+            .withPropertyValues("sandpod.executor.kubernetes.master-url=" + cluster.url(),
+                    "sandpod.executor.kubernetes.owner=selection-test");
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void theEnvironmentVariableSandpodExecutorSelectsTheKubernetesRunner() {
+        contexts.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("test-env", Map.of("SANDPOD_EXECUTOR", "kubernetes"))))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(RuntimeCatalog.class).runnerKind()).isEqualTo("kubernetes");
+                    assertThat(context.getBean(Runner.class)).isInstanceOf(KubernetesRunner.class);
+                    assertThat(context).hasSingleBean(RunDispatcher.class);
+                    assertThat(context).doesNotHaveBean(LocalSandboxRunner.class);
+                });
+    }
+
+    @Test
+    void thePropertyWinsOverTheEnvironmentVariable() {
+        contexts.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("test-env", Map.of("SANDPOD_EXECUTOR", "local"))))
+                .withPropertyValues("sandpod.executor.runner=kubernetes")
+                .run(context -> assertThat(context.getBean(RuntimeCatalog.class).runnerKind()).isEqualTo("kubernetes"));
+    }
+
+    @Test
+    void anUnknownRunnerIsRefusedWithAClearMessage() {
+        contexts.withPropertyValues("sandpod.executor.runner=k8s")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("must be local or kubernetes, not 'k8s'"));
+    }
+
+    @Test
+    void anApiOnlyInstanceStartsNoRunnerWhicheverIsChosen() {
+        contexts.withPropertyValues("sandpod.executor.enabled=false", "sandpod.executor.runner=kubernetes")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(Runner.class);
+                    assertThat(context.getBean(RuntimeCatalog.class).runnerKind()).isEqualTo("remote");
+                });
+    }
+}
