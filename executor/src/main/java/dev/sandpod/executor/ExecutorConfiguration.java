@@ -51,8 +51,12 @@ public class ExecutorConfiguration {
     public static final String KUBERNETES_RUNNER = "${sandpod.executor.enabled:true} and '" + RUNNER
             + "' == 'kubernetes'";
 
+    /**
+     * An API-only instance of a deployment whose executors run pods says so ({@code kubernetes}, from
+     * {@code dev.sandpod.executor.kubernetes}); otherwise it trusts the remote runners.
+     */
     @Bean
-    @ConditionalOnProperty(prefix = "sandpod.executor", name = "enabled", havingValue = "false")
+    @ConditionalOnExpression("!${sandpod.executor.enabled:true} and '" + RUNNER + "' != 'kubernetes'")
     ConfiguredRuntimeCatalog runtimeCatalog(RuntimeProperties runtimes) {
         return new ConfiguredRuntimeCatalog(runtimes);
     }

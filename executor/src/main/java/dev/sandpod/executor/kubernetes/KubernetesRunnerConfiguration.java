@@ -19,12 +19,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.sandpod.executor.ExecutorConfiguration;
 import dev.sandpod.executor.ExecutorProperties;
 import dev.sandpod.executor.kafka.RunReportPublisher;
-import dev.sandpod.executor.runtime.RuntimeProperties;
 
 /**
- * The Kubernetes runner ({@code SANDPOD_EXECUTOR=kubernetes}): the runtime catalog every other module sees, and
- * the {@link KubernetesRunner} the dispatcher runs requests with. The dispatcher, publisher and listener are the
- * ones of {@link ExecutorConfiguration}, shared with the local runner.
+ * The Kubernetes runner of an executor instance ({@code SANDPOD_EXECUTOR=kubernetes}): the cluster client and the
+ * {@link KubernetesRunner} the dispatcher runs requests with. The dispatcher, publisher and listener are the ones
+ * of {@link ExecutorConfiguration}, shared with the local runner; the catalog is
+ * {@link KubernetesCatalogConfiguration}'s.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression(ExecutorConfiguration.KUBERNETES_RUNNER)
@@ -34,11 +34,6 @@ public class KubernetesRunnerConfiguration {
     @Bean(destroyMethod = "close")
     KubernetesClient sandpodKubernetesClient(KubernetesRunnerProperties props) {
         return new KubernetesClientBuilder().withConfig(config(props)).build();
-    }
-
-    @Bean
-    KubernetesRuntimeCatalog kubernetesRuntimeCatalog(RuntimeProperties runtimes) {
-        return new KubernetesRuntimeCatalog(runtimes);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

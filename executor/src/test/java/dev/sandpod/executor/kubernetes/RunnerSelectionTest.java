@@ -11,6 +11,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.executor.ExecutorConfiguration;
 import dev.sandpod.executor.ExecutorDefaultsEnvironmentPostProcessor;
@@ -26,7 +28,8 @@ class RunnerSelectionTest {
     private final ApplicationContextRunner contexts = new ApplicationContextRunner()
             .withInitializer(context -> new ExecutorDefaultsEnvironmentPostProcessor()
                     .postProcessEnvironment(context.getEnvironment(), null))
-            .withUserConfiguration(ExecutorConfiguration.class, KubernetesRunnerConfiguration.class)
+            .withUserConfiguration(ExecutorConfiguration.class, KubernetesRunnerConfiguration.class,
+                    KubernetesCatalogConfiguration.class)
             .withBean("kafkaTemplate", KafkaTemplate.class, () -> mock(KafkaTemplate.class))
             .withPropertyValues("sandpod.executor.kubernetes.master-url=" + cluster.url(),
                     "sandpod.executor.kubernetes.owner=selection-test");
@@ -65,10 +68,22 @@ class RunnerSelectionTest {
     }
 
     @Test
-    void anApiOnlyInstanceStartsNoRunnerWhicheverIsChosen() {
+    void anApiOnlyInstanceOfAKubernetesDeploymentSaysKubernetesButRunsNothing() {
         contexts.withPropertyValues("sandpod.executor.enabled=false", "sandpod.executor.runner=kubernetes")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(Runner.class);
+                    assertThat(context).doesNotHaveBean(KubernetesClient.class);
+                    RuntimeCatalog catalog = context.getBean(RuntimeCatalog.class);
+                    assertThat(catalog.runnerKind()).isEqualTo("kubernetes");
+                    assertThat(catalog.supportedRuntimes()).containsKeys("python", "node", "ruby", "bash", "go");
+                });
+    }
+
+    @Test
+    void anApiOnlyInstanceOtherwiseTrustsTheRemoteRunners() {
+        contexts.withPropertyValues("sandpod.executor.enabled=false")
+                .run(context -> {
                     assertThat(context).doesNotHaveBean(Runner.class);
                     assertThat(context.getBean(RuntimeCatalog.class).runnerKind()).isEqualTo("remote");
                 });
