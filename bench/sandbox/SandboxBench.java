@@ -36,7 +36,10 @@ public final class SandboxBench {
     public static void main(String[] args) throws Exception {
         int runs = intArg(args, "--runs", 100);
         int seconds = intArg(args, "--seconds", 10);
-        ExecutorProperties executor = new Binder(new MapConfigurationPropertySource(Map.of()))
+        String cgroupParent = System.getProperty("sandpod.bench.cgroup-parent");
+        Map<String, String> overrides = cgroupParent == null ? Map.of()
+                : Map.of("sandpod.executor.sandbox.cgroup-parent", cgroupParent);
+        ExecutorProperties executor = new Binder(new MapConfigurationPropertySource(overrides))
                 .bindOrCreate("sandpod.executor", ExecutorProperties.class);
         StandardEnvironment environment = new StandardEnvironment();
         new ExecutorDefaultsEnvironmentPostProcessor().postProcessEnvironment(environment, null);

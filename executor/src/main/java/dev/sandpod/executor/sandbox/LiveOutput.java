@@ -29,12 +29,20 @@ final class LiveOutput {
     private final ProcessHandle root;
     private final boolean sampleMemory;
     private final boolean sampleCpu;
+    private final int thrashTicks;
     private boolean finished;
     private long peakKb;
     private long cpuNanos;
+    private long hitsAtStreakStart;
+    private int ticksAtLimit;
 
-    LiveOutput(SandboxRun run, List<OutputCapture> captures, RunCgroup group, ProcessHandle root) {
+    /**
+     * @param thrashTicks after how many consecutive ticks spent at the memory limit, with (almost) all of it
+     *                    memory reclaim cannot free, the run counts as out of memory
+     */
+    LiveOutput(SandboxRun run, List<OutputCapture> captures, RunCgroup group, ProcessHandle root, int thrashTicks) {
         this.run = run;
+        this.thrashTicks = thrashTicks;
         this.captures = captures;
         this.group = group;
         this.root = root;
@@ -51,7 +59,7 @@ final class LiveOutput {
             if (group != null) {
                 group.endBoostIfDue();
             }
-            if (group != null && group.memoryLimitHit()) {
+            if (group != null && (group.memoryLimitHit() || thrashingAtTheMemoryLimit())) {
                 run.terminate(Termination.MEMORY_LIMIT);
             }
             if (sampleMemory || sampleCpu) {
@@ -77,6 +85,29 @@ final class LiveOutput {
 
     synchronized long sampledCpuNanos() {
         return cpuNanos;
+    }
+
+    /**
+     * A run whose anonymous memory fills its limit may never be OOM-killed: the kernel keeps "making progress" by
+     * evicting the interpreter's own code pages, which it faults right back in, so the run crawls until the wall
+     * limit and would be reported as a timeout. Memory that stays ≥ 90 % full of what nothing can reclaim for
+     * long enough, while the usage keeps hitting the limit, is the same memory limit without the kernel's verdict.
+     */
+    private boolean thrashingAtTheMemoryLimit() {
+        RunCgroup.MemoryPressure p = group.memoryPressure();
+        if (p == null || p.limitBytes() <= 0) {
+            return false;
+        }
+        // A starved run may not touch the limit on every tick, so the streak lasts as long as the memory stays
+        // full, and only has to have hit the limit again since it began.
+        if (p.unreclaimableBytes() < p.limitBytes() / 10 * 9) {
+            ticksAtLimit = 0;
+            return false;
+        }
+        if (ticksAtLimit++ == 0) {
+            hitsAtStreakStart = p.limitHits();
+        }
+        return ticksAtLimit >= thrashTicks && p.limitHits() > hitsAtStreakStart;
     }
 
     private void emit(boolean last) {

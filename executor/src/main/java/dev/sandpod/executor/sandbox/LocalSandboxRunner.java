@@ -82,6 +82,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
     /** The host directory each run's own tmpfs is mounted on, inside the run's mount namespace. */
     static final String MOUNT_POINT = "mnt";
     private static final int READ_CHUNK = 8 * 1024;
+    /** How long a run may crawl at its memory limit before it counts as out of memory (see LiveOutput). */
+    private static final Duration THRASH_WINDOW = Duration.ofMillis(500);
     private static final int MAX_SETUP_MESSAGE = 2000;
     private static final Pattern EXIT_CODE = Pattern.compile("\"exit-code\"\\s*:\\s*(-?\\d+)");
     private static final Pattern INSTANCE = Pattern.compile("(\\d+)-[a-z0-9]+");
@@ -334,7 +336,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
         OutputCapture out = new OutputCapture(StreamKind.STDOUT, limits.maxOutputBytes(), frameBytes);
         OutputCapture err = new OutputCapture(StreamKind.STDERR, limits.maxOutputBytes(), frameBytes);
         run.attach(process, group, monitorDepth());
-        LiveOutput live = new LiveOutput(run, List.of(out, err), group, process.toHandle());
+        LiveOutput live = new LiveOutput(run, List.of(out, err), group, process.toHandle(),
+                (int) Math.max(2, THRASH_WINDOW.toMillis() / Math.max(1, frameInterval.toMillis())));
         Future<?> outReader = readers.submit(() -> pump(process.getInputStream(), out, run));
         Future<?> errReader = readers.submit(() -> pump(process.getErrorStream(), err, run));
         ScheduledFuture<?> tick = ticker.scheduleWithFixedDelay(live::tick, frameInterval.toMillis(),

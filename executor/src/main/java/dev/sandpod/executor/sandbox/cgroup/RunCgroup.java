@@ -30,10 +30,12 @@ public final class RunCgroup {
     /**
      * CPU weight of a run in its first moments, relative to the default (v1 cpu.shares 1024, v2 cpu.weight 100):
      * a short run (most runs are) starts and ends quickly even next to many CPU-bound ones, which fall back to the
-     * default weight after {@link #BOOST_NANOS} and still get their full quota when the host is idle.
+     * default weight once they used {@link #BOOST_CPU_NANOS} of CPU or lived {@link #BOOST_NANOS}, and still get
+     * their full quota when the host is idle.
      */
     private static final int BOOST_FACTOR = 4;
     static final long BOOST_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long BOOST_CPU_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
 
     /** Never changes after construction: a cancel may kill through it while the run thread removes the groups. */
     private final Map<Hierarchy, Path> dirs;
@@ -41,6 +43,7 @@ public final class RunCgroup {
     private final Hierarchy killer;
     private volatile boolean removed;
     private volatile boolean boosted;
+    private volatile long memoryLimit;
     private final long createdNanos = System.nanoTime();
 
     RunCgroup(Map<Hierarchy, Path> dirs, Map<Controller, Hierarchy> assignment, Hierarchy killer) {
@@ -54,6 +57,7 @@ public final class RunCgroup {
     }
 
     void applyLimits(long memoryBytes, int pids, int cpuMillis) throws IOException {
+        this.memoryLimit = memoryBytes;
         Path memory = dir(Controller.MEMORY);
         if (memory != null) {
             if (version(Controller.MEMORY) == 2) {
@@ -84,9 +88,10 @@ public final class RunCgroup {
         }
     }
 
-    /** Drops the start-up CPU boost once the run is older than {@link #BOOST_NANOS}; cheap to call every tick. */
+    /** Drops the start-up CPU boost once the run is old or CPU-hungry enough; cheap to call every tick. */
     public void endBoostIfDue() {
-        if (boosted && System.nanoTime() - createdNanos >= BOOST_NANOS) {
+        if (boosted && (System.nanoTime() - createdNanos >= BOOST_NANOS
+                || cpuNanos().orElse(0) >= BOOST_CPU_NANOS)) {
             boosted = false;
             Path cpu = dir(Controller.CPU);
             if (cpu != null && !removed) {
@@ -141,6 +146,32 @@ public final class RunCgroup {
             return kills.getAsLong() > 0;
         }
         return CgroupFiles.readKeyed(dir.resolve("memory.oom_control"), "under_oom").orElse(0) > 0;
+    }
+
+    /**
+     * How hard the run presses on its memory limit: the memory reclaim cannot free without swap (anonymous and
+     * tmpfs pages) and how often the usage ran into the limit so far; null without a memory group.
+     */
+    public MemoryPressure memoryPressure() {
+        Path dir = dir(Controller.MEMORY);
+        if (dir == null) {
+            return null;
+        }
+        boolean v2 = version(Controller.MEMORY) == 2;
+        Path stat = dir.resolve("memory.stat");
+        long unreclaimable = CgroupFiles.readKeyed(stat, v2 ? "anon" : "rss").orElse(0)
+                + CgroupFiles.readKeyed(stat, "shmem").orElse(0);
+        long hits = v2 ? CgroupFiles.readKeyed(dir.resolve("memory.events"), "max").orElse(0)
+                : CgroupFiles.readLong(dir.resolve("memory.failcnt")).orElse(0);
+        return new MemoryPressure(unreclaimable, hits, memoryLimit);
+    }
+
+    /**
+     * @param unreclaimableBytes anonymous + tmpfs memory of the run
+     * @param limitHits          times the usage hit the limit since the group was made
+     * @param limitBytes         the limit
+     */
+    public record MemoryPressure(long unreclaimableBytes, long limitHits, long limitBytes) {
     }
 
     public boolean isEmpty() {
