@@ -2,17 +2,28 @@
 # Embedded store benchmark (issue 9). Not a test: prints numbers, asserts nothing.
 #   bench/store/run.sh [--phases axon,query] [--events 100000] [--aggregates 1000] [--writers 4]
 #                      [--rate 500] [--live-seconds 60] [--burst-seconds 15] [--executions 100000]
-#                      [--user-executions 1000] [--requests 200] [--timeout 300] [--label text]
-#                      [-D<spring.property>=<value> ...]
-# Compiles the app module (offline), compiles the bench sources against its runtime classpath into
-# bench/store/target and runs StoreBench. JAVA_OPTS overrides the JVM options (default -Xmx1g).
+#                      [--user-executions 1000] [--requests 200] [--timeout 300] [--skip replay,live,burst]
+#                      [--label text] [-D<spring.property>=<value> ...]
+# Compiles the app module (offline), snapshots its classes and the project's own jars (so that builds
+# running meanwhile cannot change them under the benchmark), compiles the bench sources against that
+# classpath into bench/store/target and runs StoreBench. JAVA_OPTS overrides the JVM options.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mvn -B -q -o -pl app compile dependency:build-classpath -Dmdep.includeScope=runtime \
     -Dmdep.outputFile=target/bench-classpath.txt
-CP="app/target/classes:$(cat app/target/bench-classpath.txt)"
-OUT=bench/store/target/classes
-rm -rf "$OUT" && mkdir -p "$OUT"
-javac -nowarn -d "$OUT" -cp "$CP" -parameters $(find bench/store/src -name '*.java')
-exec java ${JAVA_OPTS:--Xmx1g} -Daxoniq.update-checker.disabled=true -cp "$OUT:$CP" \
+RUN=bench/store/target/run-$$
+mkdir -p "$RUN/lib"
+cp -r app/target/classes "$RUN/app-classes"
+CP="$RUN/app-classes"
+IFS=: read -ra ENTRIES < app/target/bench-classpath.txt || true
+for entry in "${ENTRIES[@]}"; do
+  case "$entry" in
+    */dev/sandpod/*) cp "$entry" "$RUN/lib/" && CP="$CP:$RUN/lib/$(basename "$entry")" ;;
+    *) CP="$CP:$entry" ;;
+  esac
+done
+mkdir -p "$RUN/classes"
+javac -nowarn -d "$RUN/classes" -cp "$CP" -parameters $(find bench/store/src -name '*.java')
+trap 'rm -rf "$RUN"' EXIT
+java ${JAVA_OPTS:--Xmx1g} -Daxoniq.update-checker.disabled=true -cp "$RUN/classes:$CP" \
     bench.store.StoreBench "$@"

@@ -56,6 +56,9 @@ final class AxonStoreBench {
                 // No broker: the Axon phases never publish to Kafka.
                 "--sandpod.kafka.bootstrap-servers=127.0.0.1:9",
                 "--jobrunr.background-job-server.enabled=false",
+                // Nothing here talks to Redis; the application configures it only when SANDPOD_REDIS_URL is set.
+                "--spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration,"
+                        + "org.springframework.boot.autoconfigure.data.redis.RedisReactiveAutoConfiguration",
                 "--logging.level.root=WARN",
                 "--logging.level.dev.sandpod=INFO"));
         options.extraProperties().forEach((k, v) -> args.add("--" + k + "=" + v));

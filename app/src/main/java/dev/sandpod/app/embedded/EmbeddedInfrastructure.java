@@ -40,9 +40,9 @@ final class EmbeddedInfrastructure implements ApplicationListener<SpringApplicat
     }
 
     /** Starts the Mongo-wire server now (it takes a few hundred ms) and returns its connection string. */
-    String startMongo(Path dir, int port) {
+    String startMongo(Path dir, int port, boolean indexed) {
         long start = System.nanoTime();
-        mongo = EmbeddedMongoServer.start(dir, port);
+        mongo = EmbeddedMongoServer.start(dir, port, indexed);
         log.info("Embedded Mongo-wire server listening on " + mongo.uri() + ", data file " + mongo.file()
                 + " (" + millisSince(start) + " ms)");
         return mongo.uri();

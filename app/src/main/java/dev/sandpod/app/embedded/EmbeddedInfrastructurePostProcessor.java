@@ -24,7 +24,9 @@ import org.springframework.util.StringUtils;
  * <p>Inputs: {@code sandpod.mongodb.uri} (SANDPOD_MONGODB_URI), {@code sandpod.kafka.bootstrap-servers}
  * (SANDPOD_KAFKA_BOOTSTRAP_SERVERS), {@code sandpod.data-dir} (SANDPOD_DATA_DIR, default ./data),
  * {@code sandpod.embedded.enabled} (default true), {@code sandpod.embedded.mongo-port},
- * {@code sandpod.embedded.kafka-port}, {@code sandpod.embedded.kafka-controller-port} (0 = a free port).
+ * {@code sandpod.embedded.kafka-port}, {@code sandpod.embedded.kafka-controller-port} (0 = a free port),
+ * {@code sandpod.embedded.mongo-indexes} (default true: the Mongo-wire server's secondary indexes serve
+ * queries; false runs the stock backend, which ignores them).
  * Outputs: the Spring properties above, {@code axon.kafka.bootstrap-servers}, the absolute
  * {@code sandpod.data-dir}, {@code sandpod.mongodb.database}, {@code jobrunr.database.database-name}
  * (unless set), and the flags {@code sandpod.embedded.mongo} / {@code sandpod.embedded.kafka} telling
@@ -88,7 +90,8 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
         } else if (enabled) {
             database = DEFAULT_DATABASE;
             int port = env.getProperty("sandpod.embedded.mongo-port", Integer.class, 0);
-            properties.put("spring.data.mongodb.uri", infrastructure.startMongo(dataDir.resolve("mongo"), port));
+            boolean indexes = env.getProperty("sandpod.embedded.mongo-indexes", Boolean.class, true);
+            properties.put("spring.data.mongodb.uri", infrastructure.startMongo(dataDir.resolve("mongo"), port, indexes));
             properties.put("sandpod.embedded.mongo", true);
         } else {
             database = env.getProperty("spring.data.mongodb.database", DEFAULT_DATABASE);

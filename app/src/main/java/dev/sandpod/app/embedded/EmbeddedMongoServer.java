@@ -3,13 +3,18 @@ package dev.sandpod.app.embedded;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import dev.sandpod.app.embedded.index.IndexedH2Backend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The in-process Mongo-wire server: mongo-java-server over an H2 MVStore file, so data survives a restart. */
+/**
+ * The in-process Mongo-wire server: mongo-java-server over an H2 MVStore file, so data survives a restart.
+ * By default with {@link IndexedH2Backend}, whose secondary indexes serve queries (the stock backend
+ * ignores them); {@code indexed = false} runs the stock backend on the same file format.
+ */
 final class EmbeddedMongoServer implements AutoCloseable {
 
     static final String DATABASE = "sandpod";
@@ -27,13 +32,17 @@ final class EmbeddedMongoServer implements AutoCloseable {
 
     /** Opens (or creates) {@code <dir>/sandpod.mv} and listens on 127.0.0.1; port 0 picks a free one. */
     static EmbeddedMongoServer start(Path dir, int port) {
+        return start(dir, port, true);
+    }
+
+    static EmbeddedMongoServer start(Path dir, int port, boolean indexed) {
         Path file = dir.resolve("sandpod.mv");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the embedded Mongo data directory " + dir, e);
         }
-        H2Backend backend = new H2Backend(file.toString());
+        H2Backend backend = indexed ? IndexedH2Backend.open(file) : new H2Backend(file.toString());
         // 5.0 is the newest wire version the Mongo driver 5.5 and mongo-java-server agree on.
         backend.version(ServerVersion.MONGO_5_0);
         MongoServer server = new MongoServer(backend);
