@@ -112,6 +112,10 @@ export async function newPage(browser, { width = 1280, height = 800, colorScheme
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The app serves a strict Content-Security-Policy; a violation means a broken feature.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   page.errors = errors;
   return page;
 }

@@ -307,6 +307,7 @@ describe('Sandpod in the browser', { concurrency: false }, () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => !!document.activeElement?.closest('.cm-editor')), false);
+    assert.deepEqual(page.errors, [], 'no script errors or CSP violations');
   });
 
   test('the first load of /editor stays within 500 KB of gzipped JS and CSS', async (t) => {

@@ -27,8 +27,11 @@ class NotificationCenter {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.refresh();
-    this.connect();
+    // The stream is opened only once the list answered: a server without the notifications API gets
+    // no stream requests at all.
+    void this.refresh().then(() => {
+      if (this.available !== false) this.connect();
+    });
     // Without a live stream, look now and then; not at all when the server has no notifications API.
     this.poll = setInterval(() => {
       if (!this.live && this.available !== false) void this.refresh();
@@ -129,7 +132,10 @@ class NotificationCenter {
         source.close();
         this.failures += 1;
         const delay = Math.min(60_000, 2000 * 2 ** Math.min(this.failures, 5));
-        this.retry = setTimeout(() => this.connect(), delay);
+        this.retry = setTimeout(async () => {
+          await this.refresh();
+          if (this.available !== false) this.connect();
+        }, delay);
       }
     };
   }

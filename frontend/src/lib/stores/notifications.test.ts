@@ -48,6 +48,7 @@ describe('notification center', () => {
   it('adds notifications from the live stream once, with a toast', async () => {
     mockFetch({ 'GET /api/v1/notifications': { notifications: [], total: 0, unread_count: 0 } });
     center.start();
+    await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
     const es = FakeEventSource.latest();
     expect(es.url).toBe('/api/v1/events/notifications/stream');
     es.open();
@@ -81,10 +82,18 @@ describe('notification center', () => {
     vi.useFakeTimers();
     mockFetch({ 'GET /api/v1/notifications': { notifications: [], total: 0, unread_count: 0 } });
     center.start();
+    await vi.advanceTimersByTimeAsync(0);
     FakeEventSource.latest().fail();
     expect(FakeEventSource.instances).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(5000);
     expect(FakeEventSource.instances).toHaveLength(2);
     vi.useRealTimers();
+  });
+
+  it('opens no stream when the server has no notifications API', async () => {
+    mockFetch({});
+    center.start();
+    await vi.waitFor(() => expect(center.available).toBe(false));
+    expect(FakeEventSource.instances).toHaveLength(0);
   });
 });
