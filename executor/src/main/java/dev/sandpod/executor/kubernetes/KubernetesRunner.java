@@ -230,7 +230,8 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
         public RunResult execute() {
             String name = RunPod.name(spec.executionId());
             if (closing || aborted) {
-                return null;
+                return RunResult.failed("system_error", "Executor shut down before the run started",
+                        PodOutcomes.CLK_TCK);
             }
             // Tracked before the pod exists, so that the informer never takes our own new pod for an orphan.
             Tracked t = new Tracked(spec.executionId(), name, false);
@@ -267,12 +268,19 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
                 client.configMaps().inNamespace(namespace).resource(RunPod.configMap(spec, created)).create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
+                    // Concluded here; the pod goes with the clean-up after the report.
                     log.warn("cannot create config map {}: {}", name, e.getMessage());
-                    t.state = State.CLEANING;
-                    deletePod(name, 0L);
+                    t.state = State.CONCLUDED;
                     return RunResult.failed("system_error", "Cannot create the run's config map: " + e.getMessage(),
                             PodOutcomes.CLK_TCK);
                 }
+            }
+            if (aborted) {
+                // Handed over while the pod was being created: release the lease now that there is one.
+                synchronized (t.leaseLock) {
+                    releaseLease(t);
+                }
+                return null;
             }
             log.info("pod {} created: image {}, deadline {} s", name, spec.runtime().image(),
                     created.getSpec().getActiveDeadlineSeconds());
