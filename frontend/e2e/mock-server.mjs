@@ -567,6 +567,11 @@ function serveStatic(req, res, url) {
   if (!file.startsWith(DIST) || !existsSync(file) || statSync(file).isDirectory())
     file = join(DIST, 'index.html');
   res.writeHead(200, {
+    // The app's default policy (SecurityProperties.DEFAULT_CSP), so the journeys see what users get.
+    'content-security-policy':
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+      "font-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; " +
+      "form-action 'self'; frame-ancestors 'none'",
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
     'cache-control': file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
