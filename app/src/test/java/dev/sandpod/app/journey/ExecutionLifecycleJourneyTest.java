@@ -44,8 +44,16 @@ class ExecutionLifecycleJourneyTest {
     int port;
 
 
+    /** Each test runs as a user of its own, so one test's active executions never count against another's. */
+    private final String username = "u" + UUID.randomUUID().toString().substring(0, 8);
+    private ApiSession userSession;
+
     private ApiSession user() {
-        return ApiSession.login(port, "user", "user123");
+        if (userSession == null) {
+            registerAndLogin(username);
+            userSession = ApiSession.login(port, username, username + "-password");
+        }
+        return userSession;
     }
 
     private ApiSession admin() {
