@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Each signed-in user's overrides as the filter needs them on every request: read from the overrides read
@@ -50,6 +51,7 @@ class UserOverrides {
             return Mono.just(entry.effective());
         }
         return Mono.fromFuture(() -> queries.query(new FindUserRateLimitsQuery(userId), UserRateLimitsView.class))
+                .subscribeOn(Schedulers.boundedElastic())
                 .timeout(QUERY_TIMEOUT)
                 .map(UserOverrides::effective)
                 .defaultIfEmpty(NONE)

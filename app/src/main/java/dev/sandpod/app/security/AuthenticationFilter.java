@@ -2,14 +2,12 @@ package dev.sandpod.app.security;
 
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
-import dev.sandpod.api.user.FindSessionStateQuery;
 import dev.sandpod.api.user.SessionStateView;
 import dev.sandpod.api.web.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -46,26 +44,25 @@ public class AuthenticationFilter implements WebFilter {
             "/api/v1/example-scripts", "/api/v1/k8s-limits");
     private static final Set<HttpMethod> UNSAFE = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
             HttpMethod.DELETE);
-    private static final Duration STATE_TIMEOUT = Duration.ofSeconds(5);
 
     private final SessionTokens tokens;
     private final RevokedSessions revoked;
-    private final QueryGateway queries;
+    private final SessionStates states;
     private final CurrentSettings settings;
     private final SecurityProperties properties;
     private final Clock clock;
 
     @Autowired
-    AuthenticationFilter(SessionTokens tokens, RevokedSessions revoked, QueryGateway queries, CurrentSettings settings,
+    AuthenticationFilter(SessionTokens tokens, RevokedSessions revoked, SessionStates states, CurrentSettings settings,
             SecurityProperties properties) {
-        this(tokens, revoked, queries, settings, properties, Clock.systemUTC());
+        this(tokens, revoked, states, settings, properties, Clock.systemUTC());
     }
 
-    AuthenticationFilter(SessionTokens tokens, RevokedSessions revoked, QueryGateway queries, CurrentSettings settings,
+    AuthenticationFilter(SessionTokens tokens, RevokedSessions revoked, SessionStates states, CurrentSettings settings,
             SecurityProperties properties, Clock clock) {
         this.tokens = tokens;
         this.revoked = revoked;
-        this.queries = queries;
+        this.states = states;
         this.settings = settings;
         this.properties = properties;
         this.clock = clock;
@@ -133,15 +130,13 @@ public class AuthenticationFilter implements WebFilter {
         Caller claimed = session.caller();
         return settings.get().flatMap(current -> {
             Duration timeout = Duration.ofMinutes(current.sessionTimeoutMinutes());
-            if (!session.issuedAt().plus(timeout).isAfter(clock.instant())) {
+            if (!session.issuedAt().plus(timeout).isAfter(clock.instant())
+                    || states.endedHere(claimed.userId(), session.tokenVersion())) {
                 return Mono.just(Optional.<Caller>empty());
             }
-            return Mono.fromFuture(() -> queries.query(new FindSessionStateQuery(claimed.userId(), claimed.sessionId()),
-                            SessionStateView.class))
-                    .timeout(STATE_TIMEOUT)
-                    .map(state -> valid(state, session))
+            return states.of(claimed.userId(), claimed.sessionId())
                     // not in the users read model yet: a login a few milliseconds after the account was created
-                    .defaultIfEmpty(Optional.of(claimed));
+                    .map(state -> state.isEmpty() ? Optional.of(claimed) : valid(state.get(), session));
         });
     }
 

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The system settings the front door needs on every request (session timeout, lockout thresholds). Read
@@ -60,6 +61,7 @@ public class CurrentSettings {
 
     private Mono<SystemSettings> read() {
         return Mono.fromFuture(() -> queries.query(new FindSystemSettingsQuery(), SystemSettings.class))
+                .subscribeOn(Schedulers.boundedElastic())
                 .timeout(QUERY_TIMEOUT)
                 .defaultIfEmpty(SystemSettings.DEFAULTS)
                 .doOnNext(settings -> last.set(new Snapshot(settings, clock.millis())));

@@ -48,8 +48,68 @@ final class Client {
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)).build();
     }
 
+    /** A client that can hold many requests open at once (the default pool queues beyond a few dozen). */
+    static WebClient wideWeb(int port, int connections) {
+        var pool = reactor.netty.resources.ConnectionProvider.builder("front-door-" + connections)
+                .maxConnections(connections).pendingAcquireMaxCount(connections * 10)
+                .pendingAcquireTimeout(Duration.ofSeconds(60)).build();
+        return WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                .clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+                        reactor.netty.http.client.HttpClient.create(pool)))
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)).build();
+    }
+
     static Client anonymous(int port, String address) {
         return new Client(web(port), address, null, null, null);
+    }
+
+    /** The same session on another HTTP client. */
+    Client on(WebClient other) {
+        return new Client(other, address, accessToken, csrfToken, loginHeaders);
+    }
+
+    /** The reply of an SSE endpoint: its status and, for 200, what arrived while it was held open. */
+    record Stream(int status, String text, JsonNode error) {
+
+        long heartbeats() {
+            return text.lines().filter(line -> line.startsWith(":")).count();
+        }
+    }
+
+    /** Opens an event stream, holds it for {@code hold} (or until the server ends it), then lets go. */
+    reactor.core.publisher.Mono<Stream> stream(String path, Duration hold) {
+        return stream(path, reactor.core.publisher.Mono.delay(hold), () -> { });
+    }
+
+    /**
+     * Opens an event stream, calls {@code answered} once its status is known, and holds it until
+     * {@code release} signals (or the server ends it).
+     */
+    reactor.core.publisher.Mono<Stream> stream(String path, reactor.core.publisher.Mono<?> release,
+            Runnable answered) {
+        var spec = web.get().uri(path).accept(MediaType.TEXT_EVENT_STREAM);
+        if (accessToken != null) {
+            spec.cookie("access_token", accessToken).cookie("csrf_token", csrfToken);
+        }
+        if (address != null) {
+            spec.header("X-Forwarded-For", address);
+        }
+        return spec.exchangeToMono(r -> {
+            int status = r.statusCode().value();
+            answered.run();
+            if (status != 200) {
+                return r.bodyToMono(String.class).defaultIfEmpty("").map(b -> new Stream(status, "", parse(b)));
+            }
+            return r.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class)
+                    .map(buffer -> {
+                        String text = buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
+                        org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+                        return text;
+                    })
+                    .takeUntilOther(release)
+                    .collectList()
+                    .map(chunks -> new Stream(200, String.join("", chunks), null));
+        });
     }
 
     /** Signs in; throws unless the login answers 200. */
@@ -138,6 +198,19 @@ final class Client {
         }
         return spec.exchangeToMono(r -> r.bodyToMono(String.class).defaultIfEmpty("")
                 .map(b -> new Reply(r.statusCode().value(), r.headers().asHttpHeaders(), parse(b), b))).block(TIMEOUT);
+    }
+
+    /** A POST whose status arrives without blocking a thread (for floods). */
+    reactor.core.publisher.Mono<Integer> postAsync(String path, Object body) {
+        var spec = web.post().uri(path);
+        if (accessToken != null) {
+            spec.cookie("access_token", accessToken).cookie("csrf_token", csrfToken).header("X-CSRF-Token", csrfToken);
+        }
+        if (address != null) {
+            spec.header("X-Forwarded-For", address);
+        }
+        return spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()));
     }
 
     String execute(String script) {

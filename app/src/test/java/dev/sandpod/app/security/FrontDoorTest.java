@@ -21,7 +21,7 @@ import org.springframework.boot.test.context.SpringBootTest;
                 "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
                 "sandpod.security.bcrypt.cost=4",
                 "sandpod.security.trusted-proxies=127.0.0.1",
-                "sandpod.execution.timeout-seconds=5",
+                "sandpod.execution.timeout-seconds=30",
                 "sandpod.sse.heartbeat=1s",
         })
 @interface FrontDoorTest {
