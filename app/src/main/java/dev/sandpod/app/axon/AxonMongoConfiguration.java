@@ -1,5 +1,8 @@
 package dev.sandpod.app.axon;
 
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -15,8 +18,10 @@ import org.axonframework.modelling.saga.repository.SagaStore;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.bson.Document;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
 /**
@@ -28,24 +33,13 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
  * (aggregate id, sequence number) is what guards concurrent appends.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AxonTuning.class)
 class AxonMongoConfiguration {
 
-    /**
-     * Segments a new processor starts with. Axon's default of 16 costs a token document (of several KB
-     * with Mongo tracking tokens) per segment, rewritten on every batch; one node needs few. Processors
-     * can be split later when instances are added.
-     */
-    static final int INITIAL_SEGMENTS = 2;
-    /** Events handled per transaction of a work package: amortises the token write under load. */
-    static final int PROCESSOR_BATCH_SIZE = 50;
-    /**
-     * With commit signals a processor no longer polls every 500 ms; this is how often it still looks for
-     * events of other instances and for unclaimed segments.
-     */
-    static final long TOKEN_CLAIM_INTERVAL_MILLIS = 1000;
-
-    /** Events per query of the tracking stream; ~2x faster catch-up on the index-less Mongo-wire server. */
-    static final int EVENT_BATCH_SIZE = 1000;
+    /** Field names of axon-mongo's {@code SagaEntry} documents. */
+    static final String SAGA_IDENTIFIER = "sagaIdentifier";
+    static final String SAGA_TYPE = "sagaType";
+    static final String SAGA_ASSOCIATIONS = "associations";
 
     @Bean
     MongoTemplate axonMongoTemplate(MongoDatabaseFactory databaseFactory) {
@@ -57,14 +51,15 @@ class AxonMongoConfiguration {
     EventStorageEngine eventStorageEngine(MongoTemplate axonMongoTemplate,
                                           Serializer serializer,
                                           @Qualifier(AxonSerializationConfiguration.EVENT_SERIALIZER) Serializer eventSerializer,
-                                          org.axonframework.config.Configuration configuration) {
+                                          org.axonframework.config.Configuration configuration,
+                                          AxonTuning tuning) {
         MongoEventStorageEngine engine = MongoEventStorageEngine.builder()
                 .mongoTemplate(axonMongoTemplate)
                 .eventSerializer(eventSerializer)
                 .snapshotSerializer(serializer)
                 .upcasterChain(configuration.upcasterChain())
                 .snapshotFilter(configuration.snapshotFilter())
-                .batchSize(EVENT_BATCH_SIZE)
+                .batchSize(tuning.eventBatchSize())
                 .build();
         engine.ensureIndexes();
         return engine;
@@ -85,23 +80,32 @@ class AxonMongoConfiguration {
         return MongoTokenStore.builder().mongoTemplate(axonMongoTemplate).serializer(serializer).build();
     }
 
+    /**
+     * MongoSagaStore declares no index of its own, yet every event a saga processor handles looks up sagas
+     * by association ({@code sagaType} and one {@code {key, value}} element of {@code associations}) and
+     * every saga change finds its document by {@code sagaIdentifier}: without these two indexes each is a
+     * scan of all live sagas (real MongoDB and the embedded server alike).
+     */
     @Bean
     SagaStore<Object> sagaStore(MongoTemplate axonMongoTemplate, Serializer serializer) {
+        MongoCollection<Document> sagas = axonMongoTemplate.sagaCollection();
+        sagas.createIndex(Indexes.ascending(SAGA_IDENTIFIER), new IndexOptions().name("sagaIdentifierIndex"));
+        sagas.createIndex(Indexes.ascending(SAGA_TYPE, SAGA_ASSOCIATIONS), new IndexOptions().name("sagaAssociationIndex"));
         return MongoSagaStore.builder().mongoTemplate(axonMongoTemplate).serializer(serializer).build();
     }
 
     /**
      * Processors without explicit settings are pooled streaming: they read the event store (which makes
      * it the outbox), can be split by segment across instances, and one coordinator reads the store for
-     * all segments, which matters when every read filters the whole collection (STACK.md 17).
+     * all segments. Batch size, segments and claim interval: see {@link AxonTuning}.
      */
     @Autowired
-    void pooledStreamingByDefault(EventProcessingConfigurer processing) {
+    void pooledStreamingByDefault(EventProcessingConfigurer processing, AxonTuning tuning) {
         processing.usingPooledStreamingEventProcessors((configuration, builder) -> builder
                 .messageSource(configuration.getComponent(CommitNotifyingEventSource.class,
                         () -> new CommitNotifyingEventSource(configuration.eventStore())))
-                .initialSegmentCount(INITIAL_SEGMENTS)
-                .batchSize(PROCESSOR_BATCH_SIZE)
-                .tokenClaimInterval(TOKEN_CLAIM_INTERVAL_MILLIS));
+                .initialSegmentCount(tuning.initialSegments())
+                .batchSize(tuning.processorBatchSize())
+                .tokenClaimInterval(tuning.tokenClaimInterval().toMillis()));
     }
 }

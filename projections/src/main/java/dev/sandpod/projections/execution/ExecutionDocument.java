@@ -10,9 +10,18 @@ import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.index.CompoundIndex;
 import org.springframework.data.mongodb.core.mapping.Document;
 
-/** The result read model: one document per execution, kept by {@link ExecutionProjection}. */
+/**
+ * The result read model: one document per execution, kept by {@link ExecutionProjection}.
+ *
+ * <p>Indexes, one per list the API serves (all newest first): a user's own executions with optional
+ * status/lang/time filters ({@code user_created}: equality on the user, range and order on the time);
+ * the admin list, unfiltered ({@code created}) or by status ({@code status_created}). Lookups by id use
+ * {@code _id}.
+ */
 @Document(ExecutionDocument.COLLECTION)
 @CompoundIndex(name = "user_created", def = "{'userId': 1, 'createdAt': -1}")
+@CompoundIndex(name = "status_created", def = "{'status': 1, 'createdAt': -1}")
+@CompoundIndex(name = "created", def = "{'createdAt': -1}")
 public class ExecutionDocument {
 
     public static final String COLLECTION = "executions";

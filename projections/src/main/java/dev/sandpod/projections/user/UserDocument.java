@@ -4,8 +4,13 @@ import dev.sandpod.api.user.UserRole;
 import dev.sandpod.api.user.UserView;
 import java.time.Instant;
 import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.index.Indexed;
 import org.springframework.data.mongodb.core.mapping.Document;
 
+/**
+ * The user read model. Indexed by username for the lookups by name; not unique here: the command side's
+ * lookup table enforces uniqueness, and a projection must never reject an event.
+ */
 @Document(UserDocument.COLLECTION)
 public class UserDocument {
 
@@ -13,6 +18,7 @@ public class UserDocument {
 
     @Id
     public String userId;
+    @Indexed(name = "username")
     public String username;
     public String email;
     public UserRole role;
