@@ -27,6 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
                 "sandpod.notifications.delivery.initial-backoff=500ms",
                 "sandpod.notifications.delivery.max-attempts=4",
                 "sandpod.user-settings.snapshot-threshold=3",
+                "sandpod.execution.timeout-seconds=3",
         })
 class ScriptsJourneyTest {
 

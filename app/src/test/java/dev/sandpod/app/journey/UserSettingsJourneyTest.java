@@ -33,6 +33,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
                 "sandpod.notifications.delivery.initial-backoff=500ms",
                 "sandpod.notifications.delivery.max-attempts=4",
                 "sandpod.user-settings.snapshot-threshold=3",
+                "sandpod.execution.timeout-seconds=3",
         })
 class UserSettingsJourneyTest {
 
