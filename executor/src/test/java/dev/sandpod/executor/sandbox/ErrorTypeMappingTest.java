@@ -51,7 +51,7 @@ class ErrorTypeMappingTest {
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.TIMEOUT);
         assertThat(r.errorType()).isEqualTo("timeout");
         assertThat(r.exitCode()).isEqualTo(-1);
-        assertThat(r.wallSeconds()).isBetween(2.0, 4.0);
+        assertThat(r.wallSeconds()).as("at the wall limit, plus a kill on a possibly busy host").isBetween(2.0, 4.5);
         double cpuSeconds = (double) r.cpuTimeJiffies() / r.clkTckHertz();
         assertThat(cpuSeconds).as("a quarter of a core over ~2 s").isPositive().isLessThan(0.25 * r.wallSeconds() + 0.2);
     }

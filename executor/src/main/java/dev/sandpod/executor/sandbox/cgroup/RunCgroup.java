@@ -33,7 +33,7 @@ public final class RunCgroup {
      * default weight once they used {@link #BOOST_CPU_NANOS} of CPU or lived {@link #BOOST_NANOS}, and still get
      * their full quota when the host is idle.
      */
-    private static final int BOOST_FACTOR = 4;
+    private static final int BOOST_FACTOR = 16;
     static final long BOOST_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final long BOOST_CPU_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
 
