@@ -55,14 +55,13 @@ final class IndexedH2Collection extends H2Collection {
         if (plan == null) {
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
         }
-        Stream<Document> candidates = candidates(plan);
+        Stream<Document> matches = candidates(plan).filter(ExclusionMatcher.of(query, this::documentMatchesQuery));
         int max = limit < 0 ? -limit : limit;
         if (!plan.ordered() || batchSize <= 0) {
-            // The server's tail: filter, sort (only when the index did not), skip, limit, project, batch.
+            // The server's tail: sort (only when the index did not), skip, limit, project, batch.
             Comparator<Document> sort = plan.ordered() ? null : deriveComparator(orderBy);
-            return matchDocumentsFromStream(query, candidates, numberToSkip, max, batchSize, sort, fieldSelector);
+            return matchDocumentsFromStream(MATCH_ALL, matches, numberToSkip, max, batchSize, sort, fieldSelector);
         }
-        Stream<Document> matches = candidates.filter(document -> documentMatchesQuery(document, query));
         if (numberToSkip > 0) {
             matches = matches.skip(numberToSkip);
         }

@@ -206,6 +206,15 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
         assertSameAnswers(Filters.and(Filters.eq("group", "b"), Filters.gte("ts", t100), Filters.lt("ts", t300)), byTs,
                 Sorts.orderBy(Sorts.ascending("group"), Sorts.descending("ts")));
         assertSameAnswers(Filters.and(Filters.gte("ts", t100), Filters.nin("_id", List.of("id-150", "id-151"))), byTsAndN, byNAndTs);
+        List<String> manyIds = new ArrayList<>();
+        List<String> manyGroups = new ArrayList<>(List.of("a", "c"));
+        for (int i = 0; i < 40; i++) {
+            manyIds.add("id-" + (120 + 2 * i));
+            manyGroups.add("no-such-group-" + i);
+        }
+        assertSameAnswers(Filters.and(Filters.gte("ts", t100), Filters.nin("_id", manyIds)), byTsAndN, byTs);
+        assertSameAnswers(Filters.nin("group", manyGroups), byTs, byNAndTs);
+        assertSameAnswers(Filters.and(Filters.eq("kind", "k2"), Filters.nin("group", manyGroups)), byTsDescending, byTs);
         assertSameAnswers(Filters.gt("ts", t300), byTsDescending, byNAndTs);
         assertSameAnswers(Filters.lte("ts", t100), byTs, byTsDescending);
         assertSameAnswers(Filters.gte("n", 3), byNAndTs, byTs);
