@@ -87,10 +87,13 @@ class KubernetesRunnerKafkaTest {
         reports = new RunReports(broker, REPORTS);
     }
 
+    /**
+     * The mock API server lives as long as the JVM, like the cached Spring context that points at it, so that a
+     * rerun of a failed test (surefire's rerunFailingTestsCount) still finds it.
+     */
     @AfterAll
     static void stop() {
         reports.close();
-        cluster.close();
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.mockito.Mockito.mock;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -33,11 +32,6 @@ class RunnerSelectionTest {
             .withBean("kafkaTemplate", KafkaTemplate.class, () -> mock(KafkaTemplate.class))
             .withPropertyValues("sandpod.executor.kubernetes.master-url=" + cluster.url(),
                     "sandpod.executor.kubernetes.owner=selection-test");
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
 
     @Test
     void theEnvironmentVariableSandpodExecutorSelectsTheKubernetesRunner() {

@@ -50,6 +50,7 @@ final class SimulatedCluster implements AutoCloseable {
     private final AtomicInteger goneWatches = new AtomicInteger();
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
+    private boolean closed;
 
     SimulatedCluster() {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -57,6 +58,7 @@ final class SimulatedCluster implements AutoCloseable {
                 new Api(responses), false);
         server.init();
         client = server.createClient();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "simulated-cluster-stop"));
     }
 
     /** The API server URL for the executor under test. */
@@ -95,9 +97,12 @@ final class SimulatedCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        client.close();
-        server.destroy();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            client.close();
+            server.destroy();
+        }
     }
 
     private final class Api extends KubernetesMixedDispatcher {
