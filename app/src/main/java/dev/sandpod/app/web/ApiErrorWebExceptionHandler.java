@@ -25,7 +25,7 @@ class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
-        if (exchange.getResponse().isCommitted()) {
+        if (exchange.getResponse().isCommitted() || ApiErrors.isClientGone(error)) {
             return Mono.error(error);
         }
         ApiErrors.Answer answer = ApiErrors.of(error);

@@ -109,6 +109,24 @@ public final class ApiErrors {
         return new Answer(HttpStatus.INTERNAL_SERVER_ERROR, body("Internal server error", "InternalError"));
     }
 
+    /** The client closed the connection: nothing to answer and nothing wrong on our side. */
+    public static boolean isClientGone(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            String name = e.getClass().getName();
+            if (name.equals("reactor.netty.channel.AbortedException")
+                    || name.equals("io.netty.channel.StacklessClosedChannelException")
+                    || e instanceof java.nio.channels.ClosedChannelException
+                    || (e instanceof java.io.IOException && e.getMessage() != null
+                            && (e.getMessage().contains("Broken pipe") || e.getMessage().contains("Connection reset")))) {
+                return true;
+            }
+            if (e.getCause() == e) {
+                break;
+            }
+        }
+        return false;
+    }
+
     public static Answer answer(ErrorCode code, String message) {
         return new Answer(HttpStatusCode.valueOf(code.httpStatus()), body(message, code.typeName()));
     }
