@@ -1,10 +1,11 @@
 package bench.store;
 
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import dev.sandpod.app.embedded.index.IndexedH2Backend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,13 +44,15 @@ final class AxonStoreBench {
     private static final String FILLER = "x".repeat(240);
 
     private final StoreBench.Options options;
-    private final Map<String, String> results = new LinkedHashMap<>();
+    private final Map<String, String> results;
 
-    AxonStoreBench(StoreBench.Options options) {
+    /** Adds its lines to {@code results} as they come, so that a failure keeps the numbers measured before it. */
+    AxonStoreBench(StoreBench.Options options, Map<String, String> results) {
         this.options = options;
+        this.results = results;
     }
 
-    Map<String, String> run() throws Exception {
+    void run() throws Exception {
         Path dataDir = Files.createTempDirectory("sandpod-store-bench-");
         List<String> args = new ArrayList<>(List.of(
                 "--sandpod.data-dir=" + dataDir,
@@ -100,9 +103,21 @@ final class AxonStoreBench {
             }
             processor.shutDown();
         }
-        results.put("store file after the axon phases", String.format(Locale.ROOT, "%.1f MB",
-                Files.size(dataDir.resolve("mongo").resolve("sandpod.mv")) / 1048576.0));
-        return results;
+        Path file = dataDir.resolve("mongo").resolve("sandpod.mv");
+        results.put("store file after the axon phases", String.format(Locale.ROOT, "%.1f MB", Files.size(file) / 1048576.0));
+        reopen(file);
+    }
+
+    /** Opening the data file again: the embedded server's start, secondary indexes rebuilt from the documents. */
+    private void reopen(Path file) {
+        boolean indexed = Boolean.parseBoolean(options.extraProperties().getOrDefault("sandpod.embedded.mongo-indexes", "true"));
+        long start = System.nanoTime();
+        H2Backend backend = indexed ? IndexedH2Backend.open(file) : new H2Backend(file.toString());
+        double seconds = secondsSince(start);
+        backend.close();
+        String line = String.format(Locale.ROOT, "%.1f s (%s backend)", seconds, indexed ? "indexed" : "stock");
+        results.put("reopen the store file (index rebuild)", line);
+        System.out.printf(Locale.ROOT, "reopened the store in %s%n", line);
     }
 
     private void append(Writers writers) throws InterruptedException {

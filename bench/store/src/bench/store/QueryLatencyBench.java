@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,13 +42,15 @@ final class QueryLatencyBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StoreBench.Options options;
-    private final Map<String, String> results = new LinkedHashMap<>();
+    private final Map<String, String> results;
 
-    QueryLatencyBench(StoreBench.Options options) {
+    /** Adds its lines to {@code results} as they come, so that a failure keeps the numbers measured before it. */
+    QueryLatencyBench(StoreBench.Options options, Map<String, String> results) {
         this.options = options;
+        this.results = results;
     }
 
-    Map<String, String> run() throws Exception {
+    void run() throws Exception {
         Path dataDir = Files.createTempDirectory("sandpod-query-bench-");
         List<String> args = new ArrayList<>(List.of(
                 "--sandpod.data-dir=" + dataDir,
@@ -70,7 +71,6 @@ final class QueryLatencyBench {
             measure(http, port, cookie, "/api/v1/user/executions?limit=50");
             measure(http, port, cookie, "/api/v1/user/executions?limit=50&skip=900");
         }
-        return results;
     }
 
     private static String demoUserId(UserReadModel users) throws InterruptedException {
@@ -145,7 +145,14 @@ final class QueryLatencyBench {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Cookie", cookie).timeout(Duration.ofSeconds(120)).GET().build();
         long coldStart = System.nanoTime();
-        JsonNode first = JSON.readTree(send(http, request));
+        JsonNode first;
+        try {
+            first = JSON.readTree(send(http, request));
+        } catch (IllegalStateException e) {
+            results.put("GET " + path, "FAILED after " + Stats.millis(System.nanoTime() - coldStart) + ": " + e.getMessage());
+            System.out.printf(Locale.ROOT, "GET %s failed: %s%n", path, e.getMessage());
+            return;
+        }
         long cold = System.nanoTime() - coldStart;
         for (int i = 0; i < WARMUP_REQUESTS; i++) {
             send(http, request);

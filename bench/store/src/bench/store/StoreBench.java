@@ -32,17 +32,24 @@ public final class StoreBench {
         System.out.printf(Locale.ROOT, "load average at start: %s, cpus %d, max heap %d MB%n", loadAverage(),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         Map<String, String> results = new LinkedHashMap<>();
-        if (options.phases().contains("axon")) {
-            results.putAll(new AxonStoreBench(options).run());
-        }
-        if (options.phases().contains("query")) {
-            results.putAll(new QueryLatencyBench(options).run());
+        int status = 0;
+        try {
+            if (options.phases().contains("axon")) {
+                new AxonStoreBench(options, results).run();
+            }
+            if (options.phases().contains("query")) {
+                new QueryLatencyBench(options, results).run();
+            }
+        } catch (Exception e) {
+            e.printStackTrace();
+            results.put("FAILED", String.valueOf(e));
+            status = 1;
         }
         System.out.printf(Locale.ROOT, "%n==== results (%s) ====%n", options.label());
         results.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-44s %s%n", k, v));
         System.out.printf(Locale.ROOT, "load average at end: %s%n", loadAverage());
         // Non-daemon threads of the closed contexts (Netty, Mongo driver) must not keep the JVM alive.
-        System.exit(0);
+        System.exit(status);
     }
 
     static String loadAverage() {
