@@ -65,6 +65,7 @@ class HostileInputsTest {
     private static final int FRAME_BYTES = 8192;
     private static final SandboxLimits LIMITS = SandboxLimits.defaults();
     private static final Duration SHORT = Duration.ofSeconds(3);
+    private static final Duration FLOOD_TIMEOUT = Duration.ofSeconds(30);
     /** H25's bound for the concurrent {@code print("ok")}; the other rows only ask it to finish normally. */
     private static final long OK_BUDGET_MILLIS = 2000;
     /** A sanity bound for the rows that state no time (a busy shared host can slow a run down that much). */
@@ -329,8 +330,9 @@ class HostileInputsTest {
     @Test
     void H8_infiniteOutputStopsAtTheCapWithBoundedFramesAndAFlatHeap() {
         long heapBefore = usedHeapAfterGc();
-        Hostile yes = start("H8", "bash", "yes\n", LIMITS);
-        Hostile python = start("H8", "python", "while True: print('x')\n", LIMITS);
+        // Floods end at the cap; a long wall limit keeps a busy machine from turning a slow flood into a timeout.
+        Hostile yes = start("H8", "bash", "yes\n", LIMITS.withTimeout(FLOOD_TIMEOUT));
+        Hostile python = start("H8", "python", "while True: print('x')\n", LIMITS.withTimeout(FLOOD_TIMEOUT));
 
         assertConcurrentOkRun(yes, python);
         for (Hostile h : List.of(yes, python)) {
@@ -341,7 +343,7 @@ class HostileInputsTest {
             assertThat(r.stdoutTruncated()).isTrue();
             assertThat(r.stdout().length()).isEqualTo(LIMITS.maxOutputBytes());
             assertThat(r.wallSeconds()).as("killed at the cap, not at the timeout")
-                    .isLessThan(LIMITS.timeout().toSeconds());
+                    .isLessThan(FLOOD_TIMEOUT.toSeconds());
             assertThat(h.frameBytes()).isEqualTo(LIMITS.maxOutputBytes());
             assertThat(h.largestFrame()).isLessThanOrEqualTo(FRAME_BYTES);
         }
@@ -407,7 +409,7 @@ class HostileInputsTest {
                     if i % 50_000 == 0:
                         print(f'out-{i}', flush=True)
                     i += 1
-                """, LIMITS);
+                """, LIMITS.withTimeout(FLOOD_TIMEOUT));
 
         assertConcurrentOkRun(flood);
         RunResult r = flood.result();
