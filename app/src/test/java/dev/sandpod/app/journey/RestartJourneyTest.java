@@ -31,14 +31,14 @@ class RestartJourneyTest {
     }
 
     private static ConfigurableApplicationContext start(Path dataDir) {
-        return new SpringApplicationBuilder(SandpodApplication.class)
-                .properties("server.port=0",
-                        "sandpod.data-dir=" + dataDir,
-                        "sandpod.security.bcrypt.cost=4",
-                        "sandpod.rate-limit.enabled=false",
-                        "sandpod.execution.timeout-seconds=" + TIMEOUT_SECONDS,
-                        "sandpod.execution.backstop-grace-seconds=" + BACKSTOP_GRACE_SECONDS)
-                .run();
+        // Command-line arguments: properties given to the builder would rank below application.yml.
+        return new SpringApplicationBuilder(SandpodApplication.class).run(
+                "--server.port=0",
+                "--sandpod.data-dir=" + dataDir,
+                "--sandpod.security.bcrypt.cost=4",
+                "--sandpod.rate-limit.enabled=false",
+                "--sandpod.execution.timeout-seconds=" + TIMEOUT_SECONDS,
+                "--sandpod.execution.backstop-grace-seconds=" + BACKSTOP_GRACE_SECONDS);
     }
 
     private static int portOf(ConfigurableApplicationContext context) {
