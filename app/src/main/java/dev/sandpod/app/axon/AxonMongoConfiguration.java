@@ -53,14 +53,15 @@ class AxonMongoConfiguration {
                                           @Qualifier(AxonSerializationConfiguration.EVENT_SERIALIZER) Serializer eventSerializer,
                                           org.axonframework.config.Configuration configuration,
                                           AxonTuning tuning) {
-        MongoEventStorageEngine engine = MongoEventStorageEngine.builder()
+        // Replays with axon-mongo's own tokens run every @DisallowReplay handler and slow down
+        // quadratically: see ReplaySafeMongoTrackingToken.
+        MongoEventStorageEngine engine = new ReplaySafeMongoEventStorageEngine(MongoEventStorageEngine.builder()
                 .mongoTemplate(axonMongoTemplate)
                 .eventSerializer(eventSerializer)
                 .snapshotSerializer(serializer)
                 .upcasterChain(configuration.upcasterChain())
                 .snapshotFilter(configuration.snapshotFilter())
-                .batchSize(tuning.eventBatchSize())
-                .build();
+                .batchSize(tuning.eventBatchSize()));
         engine.ensureIndexes();
         return engine;
     }
