@@ -104,6 +104,11 @@ public class AuthenticationFilter implements WebFilter {
 
     /** Health for probes and metrics for scrapers stay open (configurable); the rest is for admins. */
     private Mono<Void> actuator(ServerWebExchange exchange, WebFilterChain chain, String path) {
+        String raw = exchange.getRequest().getURI().getRawPath().toLowerCase(java.util.Locale.ROOT);
+        if (raw.contains("%2f") || raw.contains("%5c")) {
+            // actuator paths name components and metrics: an encoded separator is never one of them
+            return reject(ErrorCode.BAD_REQUEST, "Malformed actuator path");
+        }
         String[] parts = path.split("/");
         String endpoint = parts.length > 2 ? parts[2] : "";
         if (!endpoint.isEmpty() && properties.publicActuator().contains(endpoint)) {

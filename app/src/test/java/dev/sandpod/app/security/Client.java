@@ -145,6 +145,12 @@ final class Client {
                 .map(b -> new Reply(r.statusCode().value(), r.headers().asHttpHeaders(), parse(b), b))).block(TIMEOUT);
     }
 
+    /** A new session of the same account, from a new address (the password every test account shares). */
+    Client relogin(int port) {
+        String username = get("/api/v1/auth/me").body().get("username").asText();
+        return login(port, Accounts.address(), username, Accounts.PASSWORD);
+    }
+
     String accessToken() {
         return accessToken;
     }

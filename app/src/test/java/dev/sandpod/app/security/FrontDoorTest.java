@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.SpringBootTest;
                 "sandpod.security.trusted-proxies=127.0.0.1",
                 "sandpod.execution.timeout-seconds=30",
                 "sandpod.sse.heartbeat=1s",
+                "sandpod.notifications.grafana-secret=front-door-grafana-secret",
         })
 @interface FrontDoorTest {
 }

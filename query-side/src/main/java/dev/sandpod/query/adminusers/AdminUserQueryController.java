@@ -47,9 +47,9 @@ class AdminUserQueryController {
         requireAdmin(caller);
         int parsedLimit = parseInt("limit", limit, 1, 1000);
         int parsedOffset = parseInt("offset", offset, 0, Integer.MAX_VALUE);
-        if (search != null && search.length() > MAX_SEARCH_LENGTH) {
+        if (search != null && (search.length() > MAX_SEARCH_LENGTH || search.chars().anyMatch(Character::isISOControl))) {
             throw RequestValidationException.of("query", "search",
-                    "String should have at most " + MAX_SEARCH_LENGTH + " characters");
+                    "search must be at most " + MAX_SEARCH_LENGTH + " characters without control characters");
         }
         UserRole parsedRole = parseRole(role);
         var query = new FindUsersQuery(search, parsedRole, parsedLimit, parsedOffset);

@@ -26,6 +26,8 @@ class ExecutionAccess {
     static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(25);
     private static final int CATCH_UP_POLLS = 400;
+    /** The aggregate type the command side's {@code Execution} aggregate stores its events under. */
+    private static final String EXECUTION_AGGREGATE = "Execution";
 
     private final QueryGateway queries;
     private final EventStore events;
@@ -57,7 +59,9 @@ class ExecutionAccess {
     private Mono<Boolean> existsInEventStore(String executionId) {
         return Mono.fromCallable(() -> events.lastSequenceNumberFor(executionId)
                         .map(last -> events.readEvents(executionId, last).asStream()
-                                .noneMatch(event -> event.getPayload() instanceof ExecutionDeletedEvent))
+                                // ids of other aggregates (users, scripts, ...) share the store: not an execution
+                                .allMatch(event -> EXECUTION_AGGREGATE.equals(event.getType())
+                                        && !(event.getPayload() instanceof ExecutionDeletedEvent)))
                         .orElse(false))
                 .subscribeOn(Schedulers.boundedElastic());
     }
