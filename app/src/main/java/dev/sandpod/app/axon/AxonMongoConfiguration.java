@@ -21,6 +21,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.PropertySource;
 import org.bson.Document;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
@@ -34,6 +35,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AxonTuning.class)
+@PropertySource("classpath:dev/sandpod/app/axon/axon-defaults.properties")
 class AxonMongoConfiguration {
 
     /** Field names of axon-mongo's {@code SagaEntry} documents. */

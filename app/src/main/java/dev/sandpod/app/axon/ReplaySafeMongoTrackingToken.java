@@ -29,6 +29,9 @@ import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoTracking
 public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
 
     private static final long serialVersionUID = 1L;
+    /** Derived from the known events on first use (null until then, and after Java deserialization). */
+    private transient volatile Long oldest;
+    private transient volatile Long newest;
 
     private ReplaySafeMongoTrackingToken(long timestamp, Map<String, Long> trackedEvents) {
         super(timestamp, trackedEvents);
@@ -50,20 +53,54 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
     }
 
     /**
-     * As axon-mongo's, except for a token that knows no event (a head, tail or time-based token at time
-     * T): it covers the events before T. axon-mongo's takes the oldest known event as the epoch then
-     * (AxonFramework/extension-mongo issue 9), so such a token covers nothing and a new processor, which
-     * starts with a replay up to the head, treated the whole history as new events.
+     * As axon-mongo's, with two changes. A token that knows no event (a head, tail or time-based token at
+     * time T) covers the events before T; axon-mongo's takes the epoch as its oldest known event then
+     * (AxonFramework/extension-mongo issue 9), so it covers nothing, and a new processor, which starts with
+     * a replay up to the head, took the whole history for new events. And it answers in constant time when
+     * the other token's events all predate this one's (the common case in a replay, where a processor asks
+     * this several times per event) instead of looking up each of them.
      */
     @Override
     public boolean covers(TrackingToken other) {
-        Map<String, Long> known = getTrackedEvents();
-        if (known.isEmpty() && other instanceof MongoTrackingToken mongo) {
-            long timestamp = getTimestamp().toEpochMilli();
-            return mongo.getTimestamp().toEpochMilli() <= timestamp
-                    && mongo.getTrackedEvents().values().stream().allMatch(eventTime -> eventTime < timestamp);
+        if (other == this) {
+            return true;
         }
-        return super.covers(other);
+        if (!(other instanceof MongoTrackingToken mongo)) {
+            return super.covers(other);
+        }
+        long timestamp = getTimestamp().toEpochMilli();
+        if (mongo.getTimestamp().toEpochMilli() > timestamp) {
+            return false;
+        }
+        long otherNewest = newest(mongo);
+        if (getTrackedEvents().isEmpty()) {
+            return otherNewest < timestamp;
+        }
+        return otherNewest < oldest() || super.covers(other);
+    }
+
+    /** Time of the oldest event this token knows; computed once, tokens do not change. */
+    private long oldest() {
+        Long value = oldest;
+        if (value == null) {
+            value = getTrackedEvents().values().stream().mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
+            oldest = value;
+        }
+        return value;
+    }
+
+    private long newest() {
+        Long value = newest;
+        if (value == null) {
+            value = getTrackedEvents().values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+            newest = value;
+        }
+        return value;
+    }
+
+    private static long newest(MongoTrackingToken token) {
+        return token instanceof ReplaySafeMongoTrackingToken safe ? safe.newest()
+                : token.getTrackedEvents().values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
     }
 
     @Override

@@ -125,6 +125,8 @@ class ReplayAfterResetTest {
         assertThat(recorder.replayFlags).as("after a reset").hasSize(EVENTS + LATER).containsOnly(true);
         TrackingToken stored = tokens.fetchToken("replayed", 0);
         assertThat(stored).isInstanceOf(ReplayToken.class);
+        assertThat(((ReplayToken) stored).getCurrentToken()).as("read back from the token store")
+                .isInstanceOf(ReplaySafeMongoTrackingToken.class);
         // At most one second of events (100 here), not the 600 of the whole history.
         assertThat(known(((ReplayToken) stored).getTokenAtReset())).isLessThanOrEqualTo(LATER + 100);
         assertThat(known(((ReplayToken) stored).getCurrentToken())).isLessThanOrEqualTo(LATER + 100);

@@ -67,6 +67,17 @@ public final class IndexedH2Backend extends H2Backend {
             super(databaseName, IndexedH2Backend.this.getMvStore(), IndexedH2Backend.this.getCursorRegistry());
         }
 
+        /** Opening a data file: the collections' index builds share one pass over each collection. */
+        @Override
+        protected void initializeNamespacesAndIndexes() {
+            IndexedH2Collection.deferBuilds();
+            try {
+                super.initializeNamespacesAndIndexes();
+            } finally {
+                IndexedH2Collection.buildDeferred();
+            }
+        }
+
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             String fullName = getFullCollectionNamespace(collectionName);

@@ -12,6 +12,8 @@ import de.bwaldvogel.mongo.bson.Document;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -39,6 +41,11 @@ final class IndexedH2Collection extends H2Collection {
 
     private static final Logger log = LoggerFactory.getLogger(IndexedH2Collection.class);
     private static final Document MATCH_ALL = new Document();
+
+    /** Collections whose index builds wait for the end of the server's start, per starting thread. */
+    private static final ThreadLocal<Set<IndexedH2Collection>> DEFERRING = new ThreadLocal<>();
+
+    private final List<SortedIndex> pendingBuilds = new ArrayList<>();
 
     /** Documents read through index plans, for tests that check a query reads what it returns. */
     private final LongAdder documentsRead = new LongAdder();
@@ -119,36 +126,78 @@ final class IndexedH2Collection extends H2Collection {
 
     /**
      * Secondary indexes are in memory: built here when the server opens the collection (or a client
-     * creates one), in one pass over the documents. Unique indexes persist in the MVStore; their sorted
-     * side is rebuilt the same way.
+     * creates one), from the documents. Unique indexes persist in the MVStore; their sorted side is rebuilt
+     * the same way. While the server opens its data file ({@link #deferBuilds}), the builds of a
+     * collection wait and then share one pass over its documents: reading (deserializing) them is what
+     * the build costs.
      */
     @Override
     public void addIndex(Index<Object> index) {
         boolean known = getIndexes().stream().anyMatch(existing -> existing.getName().equals(index.getName()));
-        if (!known && !isEmpty()) {
-            if (index instanceof SortedIndex sorted) {
-                build(sorted);
-            } else if (index instanceof SortedUniqueIndex unique && !unique.isEmpty()) {
-                // A fresh unique index is built by the server through add(), sorted side included.
-                build(unique.sorted());
+        SortedIndex sorted = null;
+        if (index instanceof SortedIndex s) {
+            sorted = s;
+        } else if (index instanceof SortedUniqueIndex unique && !unique.isEmpty()) {
+            // A fresh unique index is built by the server through add(), sorted side included.
+            sorted = unique.sorted();
+        }
+        if (!known && sorted != null && !isEmpty()) {
+            Set<IndexedH2Collection> deferring = DEFERRING.get();
+            if (deferring != null) {
+                sorted.buildPending(true);
+                pendingBuilds.add(sorted);
+                deferring.add(this);
+            } else {
+                build(List.of(sorted));
             }
         }
         super.addIndex(index);
     }
 
-    private void build(SortedIndex index) {
+    /** Until {@link #buildDeferred()}, index builds on this thread wait for one pass per collection. */
+    static void deferBuilds() {
+        DEFERRING.set(new LinkedHashSet<>());
+    }
+
+    static void buildDeferred() {
+        Set<IndexedH2Collection> collections = DEFERRING.get();
+        DEFERRING.remove();
+        if (collections != null) {
+            for (IndexedH2Collection collection : collections) {
+                List<SortedIndex> indexes = List.copyOf(collection.pendingBuilds);
+                collection.pendingBuilds.clear();
+                collection.build(indexes);
+            }
+        }
+    }
+
+    private void build(List<SortedIndex> indexes) {
         long start = System.nanoTime();
+        List<SortedIndex> building = new ArrayList<>(indexes);
         try {
-            streamAllDocumentsWithPosition().forEach(document -> index.add(document.getDocument(), document.getPosition(), this));
+            streamAllDocumentsWithPosition().forEach(document -> {
+                for (Iterator<SortedIndex> it = building.iterator(); it.hasNext(); ) {
+                    SortedIndex index = it.next();
+                    try {
+                        index.add(document.getDocument(), document.getPosition(), this);
+                    } catch (RuntimeException e) {
+                        index.disableAfterFailedBuild(e);
+                        it.remove();
+                    }
+                }
+            });
         } catch (RuntimeException e) {
-            index.disableAfterFailedBuild(e);
-            return;
+            // Could not read the documents: half-built indexes must not answer queries.
+            building.forEach(index -> index.disableAfterFailedBuild(e));
+        } finally {
+            indexes.forEach(index -> index.buildPending(false));
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        String names = indexes.stream().map(SortedIndex::getName).toList().toString();
         if (millis >= 100) {
-            log.info("Built index {} of {}: {} entries in {} ms", index.getName(), getFullName(), index.getCount(), millis);
+            log.info("Built indexes {} of {} from {} documents in {} ms", names, getFullName(), count(), millis);
         } else {
-            log.debug("Built index {} of {}: {} entries in {} ms", index.getName(), getFullName(), index.getCount(), millis);
+            log.debug("Built indexes {} of {} from {} documents in {} ms", names, getFullName(), count(), millis);
         }
     }
 

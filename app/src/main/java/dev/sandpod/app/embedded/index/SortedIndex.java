@@ -47,6 +47,8 @@ final class SortedIndex extends Index<Object> {
     private volatile boolean multikey;
     /** False once an entry could not be compared (a value type the server cannot order): never planned again. */
     private volatile boolean usable = true;
+    /** Its build is deferred to the end of the server's start: not empty for the server, not yet usable. */
+    private volatile boolean buildPending;
 
     SortedIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
@@ -77,7 +79,11 @@ final class SortedIndex extends Index<Object> {
     }
 
     boolean usable() {
-        return usable;
+        return usable && !buildPending;
+    }
+
+    void buildPending(boolean pending) {
+        buildPending = pending;
     }
 
     boolean sparseIndex() {
@@ -149,9 +155,10 @@ final class SortedIndex extends Index<Object> {
         return size.get();
     }
 
+    /** While its build is pending the server must not build it on its own (a second pass over the documents). */
     @Override
     public boolean isEmpty() {
-        return entries.isEmpty();
+        return !buildPending && entries.isEmpty();
     }
 
     @Override

@@ -108,6 +108,14 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
         long count = things.countDocuments(Filters.and(Filters.eq("group", "a"), Filters.gte("ts", Date.from(BASE))));
         assertThat(count).isPositive();
         assertThat(server.documentsRead() - before).as("a covered count reads no document").isZero();
+
+        // A saga store's lookup: type and one {key, value} element of an array of associations.
+        Bson association = Filters.and(Filters.eq("kind", "k1"),
+                Filters.eq("assoc", new Document("key", "executionId").append("value", "e7")));
+        long matching = stock.database().getCollection(COLLECTION).countDocuments(association);
+        before = server.documentsRead();
+        assertThat(things.find(association).into(new ArrayList<>())).hasSize((int) matching);
+        assertThat(server.documentsRead() - before).isEqualTo(matching);
     }
 
     @Test
