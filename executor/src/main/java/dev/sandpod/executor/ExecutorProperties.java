@@ -70,6 +70,7 @@ public record ExecutorProperties(
      * @param seccomp       load the syscall deny-list filter (x86_64 only; elsewhere reported as unavailable)
      * @param probeTimeout  limit of every startup probe (canary run, interpreter version)
      * @param killGrace     how long to wait for a killed tree and its pipes before giving up
+     * @param pool          sandboxes started ahead of their runs, so that set-up leaves a run's latency
      */
     public record Sandbox(
             @DefaultValue("auto") CgroupMode cgroups,
@@ -84,7 +85,8 @@ public record ExecutorProperties(
             @DefaultValue("1024") int openFiles,
             @DefaultValue("true") boolean seccomp,
             @DefaultValue("10s") Duration probeTimeout,
-            @DefaultValue("2s") Duration killGrace) {
+            @DefaultValue("2s") Duration killGrace,
+            @DefaultValue Pool pool) {
 
         /** Per OS user by default, so a directory planted by another user of a shared /tmp is never ours. */
         public Path effectiveWorkDir() {
@@ -101,5 +103,20 @@ public record ExecutorProperties(
             return java.nio.file.Files.isDirectory(run) && java.nio.file.Files.isWritable(run)
                     ? run.resolve("sandpod").resolve("uids") : effectiveWorkDir().resolve("uids");
         }
+    }
+
+    /**
+     * Pre-started sandboxes: namespaces, mounts, cgroups, uid and seccomp set up, bubblewrap blocked reading the
+     * script from a pipe. Kept only for run shapes (runtime command, environment, file name, workspace size) that
+     * were used recently; each one serves exactly one run.
+     *
+     * @param size   ready sandboxes kept per recently used run shape; 0 turns the pool off (every run cold)
+     * @param shapes run shapes kept at once; the least recently used one is dropped for a new one
+     * @param idle   a shape not used for this long loses its sandboxes
+     */
+    public record Pool(
+            @DefaultValue("2") int size,
+            @DefaultValue("4") int shapes,
+            @DefaultValue("10m") Duration idle) {
     }
 }

@@ -168,7 +168,7 @@ public final class LocalRuntimeCatalog implements RuntimeCatalog {
                 .map(a -> a.replace("{interpreter}", interpreter)).toList();
         SandboxLimits limits = SandboxLimits.defaults().withTimeout(timeout).withMemoryBytes(512L << 20);
         RunSpec spec = new RunSpec("probe-" + lang, "probe", "", argv, language.env(), limits);
-        RunResult result = runner.prepare(spec, OutputSink.NONE).execute();
+        RunResult result = runner.prepareOneOff(spec, OutputSink.NONE).execute();
         if (result.outcome() != RunResult.Outcome.COMPLETED || result.exitCode() != 0) {
             String detail = result.errorMessage() != null ? result.errorMessage() : result.stderr().trim();
             return new Probe(null, "fails in the sandbox: " + result.outcome() + " exit " + result.exitCode()

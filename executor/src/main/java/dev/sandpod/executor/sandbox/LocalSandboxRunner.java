@@ -68,6 +68,16 @@ import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
  * nothing can be left mounted on the host. The host side only ever touches its own files (the run's script and
  * status, and one empty mount point shared by all runs), never a path inside the sandbox. Without root, the
  * run's tmpfs comes from bwrap instead (sized, but without an inode limit) and runs keep the JVM's uid.
+ *
+ * <p>The script reaches the sandbox through the chain's stdin pipe, which the shell link moves to the fd bwrap
+ * copies into the workspace file ({@code --file}); the run's own stdin is /dev/null. Until the script is written
+ * and the pipe closed, bwrap sits in that read with every namespace, mount, uid and cgroup of the run in place and
+ * nothing of the user's code started. That is what the {@link SandboxPool} keeps ready: a run claims such a
+ * sandbox, gets its own memory/pids/CPU limits written to the sandbox's cgroups, and only pays for the rest of
+ * bwrap's set-up and the interpreter. A run without a ready sandbox starts one the same way and writes its script
+ * at once, so pooled and cold runs go through the same launch; only the waiting differs. Limits that are fixed on
+ * the command line (workspace size, rlimits) are part of the pool's run shape, so a sandbox is only ever claimed
+ * by a run it was started for.
  */
 public final class LocalSandboxRunner implements AutoCloseable {
 
@@ -82,6 +92,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
     /** The host directory each run's own tmpfs is mounted on, inside the run's mount namespace. */
     static final String MOUNT_POINT = "mnt";
     private static final int READ_CHUNK = 8 * 1024;
+    /** Scripts up to this size fit into the pipe's buffer: written on the run's thread without a hand-off. */
+    private static final int SYNC_SCRIPT_BYTES = 4096;
     /** How long a run may crawl at its memory limit before it counts as out of memory (see LiveOutput). */
     private static final Duration THRASH_WINDOW = Duration.ofMillis(500);
     private static final int MAX_SETUP_MESSAGE = 2000;
@@ -97,17 +109,18 @@ public final class LocalSandboxRunner implements AutoCloseable {
     /**
      * The shell link of the chain; everything it does is a builtin except the tmpfs mount. Failing to join a
      * cgroup, open a file, mount or set a limit exits before bwrap runs, so the status file then lacks
-     * {@code exit-code} and the run is reported as a setup failure. Arguments: status file, script, passwd,
-     * group, seccomp program, mount point and tmpfs options (both empty: no own mount), rlimits as
+     * {@code exit-code} and the run is reported as a setup failure. The script arrives on stdin (a pipe from the
+     * JVM), which moves to fd 4 for bwrap's {@code --file}; stdin itself becomes /dev/null. Arguments: status
+     * file, passwd, group, seccomp program, mount point and tmpfs options (both empty: no own mount), rlimits as
      * {@code letter=value} words for dash's {@code ulimit}, the cgroup.procs files to join, {@code --}, the rest
      * of the chain.
      */
     private static final String LAUNCHER = String.join("\n",
-            "s=$1 f=$2 p=$3 g=$4 c=$5 m=$6 o=$7 l=$8",
-            "shift 8",
+            "s=$1 p=$2 g=$3 c=$4 m=$5 o=$6 l=$7",
+            "shift 7",
             "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done",
             "shift",
-            "exec 3>\"$s\" 4<\"$f\" 5<\"$p\" 6<\"$g\" 7<\"$c\" || exit 125",
+            "exec 3>\"$s\" 4<&0 0</dev/null 5<\"$p\" 6<\"$g\" 7<\"$c\" || exit 125",
             "if [ -n \"$m\" ]; then mount -n -t tmpfs -o \"$o\" sandpod-run \"$m\" || exit 125; fi",
             "for r in $l; do ulimit -${r%=*} ${r#*=} || exit 125; done",
             "exec \"$@\"");
@@ -133,6 +146,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
     private final ExecutorService readers;
     private final Set<SandboxRun> active = ConcurrentHashMap.newKeySet();
     private final SandboxCapabilities capabilities;
+    /** Null when pooling is off or the sandbox is unavailable: every run then starts cold. */
+    private final SandboxPool<RunShape, StartedSandbox> pool;
     private volatile boolean closed;
 
     public LocalSandboxRunner(ExecutorProperties.Sandbox settings, int frameBytes, Duration frameInterval) {
@@ -185,6 +200,44 @@ public final class LocalSandboxRunner implements AutoCloseable {
         } else {
             log.error(capabilities.summary());
         }
+        ExecutorProperties.Pool poolSettings = settings.pool();
+        this.pool = capabilities.available() && poolSettings.size() > 0
+                ? new SandboxPool<>(new PoolStarter(), poolSettings, settings.killGrace().multipliedBy(2)) : null;
+        if (pool != null) {
+            log.info("sandbox pool: up to {} pre-started sandboxes for each of the {} most recently used run shapes, "
+                    + "dropped after {} unused", poolSettings.size(), poolSettings.shapes(), poolSettings.idle());
+        }
+    }
+
+    /** What is fixed when a sandbox starts, apart from its cgroup limits: a pooled sandbox serves only this. */
+    record RunShape(List<String> argv, String fileName, Map<String, String> env, long workspaceBytes,
+                    String rlimits) {
+    }
+
+    /**
+     * A launched chain, blocked in bwrap's read of the script until {@link #writeScript} (at once for a cold
+     * run, at claim for a pooled one). Belongs to exactly one run, or to nobody once discarded.
+     */
+    record StartedSandbox(String name, Process process, RunCgroup group, Integer uid, Path status,
+                          long startedNanos) {
+    }
+
+    private final class PoolStarter implements SandboxPool.Starter<StartedSandbox> {
+
+        @Override
+        public StartedSandbox start(RunSpec template) throws IOException {
+            return LocalSandboxRunner.this.start(template, "pooled");
+        }
+
+        @Override
+        public boolean usable(StartedSandbox sandbox) {
+            return sandbox.process().isAlive();
+        }
+
+        @Override
+        public void discard(StartedSandbox sandbox) {
+            LocalSandboxRunner.this.discard(sandbox);
+        }
     }
 
     public SandboxCapabilities capabilities() {
@@ -220,15 +273,51 @@ public final class LocalSandboxRunner implements AutoCloseable {
         return clkTck;
     }
 
-    /** A run that has not started yet; nothing is created on the host until {@link SandboxRun#execute()}. */
+    /**
+     * A run that has not started yet; nothing is created on the host for it until {@link SandboxRun#execute()},
+     * which takes a pre-started sandbox of the run's shape if one is ready.
+     */
     public SandboxRun prepare(RunSpec spec, OutputSink sink) {
-        return new SandboxRun(this, spec, sink);
+        return new SandboxRun(this, spec, sink, true);
     }
 
-    /** Kills every run still going (SHUTDOWN) and removes this instance's cgroups and files. */
+    /**
+     * A run that always starts its own sandbox and teaches the pool nothing: for one-off runs such as the
+     * interpreter probes, whose shapes no user run has.
+     */
+    public SandboxRun prepareOneOff(RunSpec spec, OutputSink sink) {
+        return new SandboxRun(this, spec, sink, false);
+    }
+
+    /** How often runs found a pre-started sandbox ready; all zero when pooling is off. */
+    public PoolStatistics poolStatistics() {
+        return pool == null ? new PoolStatistics(0, 0, 0) : pool.statistics();
+    }
+
+    /** Ready pre-started sandboxes (tests look at it). */
+    int pooledSandboxes() {
+        return pool == null ? 0 : pool.ready();
+    }
+
+    /** Ready pre-started sandboxes for runs of {@code spec}'s shape. */
+    int pooledSandboxes(RunSpec spec) {
+        return pool == null ? 0 : pool.ready(shape(spec));
+    }
+
+    /** Discards every pre-started sandbox and forgets the used shapes (tests check the host after it). */
+    void drainPool() {
+        if (pool != null) {
+            pool.drain();
+        }
+    }
+
+    /** Kills every run still going (SHUTDOWN), discards the pool and removes this instance's cgroups and files. */
     @Override
     public void close() {
         closed = true;
+        if (pool != null) {
+            pool.close();
+        }
         for (SandboxRun run : active) {
             run.terminate(Termination.SHUTDOWN);
         }
@@ -269,68 +358,137 @@ public final class LocalSandboxRunner implements AutoCloseable {
             if (run.termination() != null) {
                 return terminatedBeforeStart(run.termination());
             }
-            return executeStarted(run);
+            return executeStarted(run, run.poolable() && pool != null);
         } finally {
             active.remove(run);
         }
     }
 
-    private RunResult executeStarted(SandboxRun run) {
+    private RunResult executeStarted(SandboxRun run, boolean pooled) {
         RunSpec spec = run.spec();
-        SandboxLimits limits = spec.limits();
-        String name = runName(spec.name());
-        Path script = instanceDir.resolve(name + ".script");
-        Path status = instanceDir.resolve(name + ".status");
-        RunCgroup group = null;
-        Integer uid = null;
+        StartedSandbox sandbox = pooled ? claim(spec) : null;
         try {
-            Files.write(Files.createFile(script, PRIVATE_FILE), spec.script().getBytes(StandardCharsets.UTF_8));
-            Files.createFile(status, PRIVATE_FILE);
-            // One mount point serves every run: each run mounts its tmpfs there in its own mount namespace only.
-            Path mountPoint = ownWorkspaceMount() ? instanceDir.resolve(MOUNT_POINT) : null;
-            if (cgroups.active()) {
-                group = cgroups.create(name, limits.memoryBytes(), limits.pids(), limits.cpuMillis());
+            // A ready sandbox's clock starts at the claim: its set-up was no part of this run.
+            long started = System.nanoTime();
+            if (sandbox == null) {
+                sandbox = start(spec, spec.name());
+                started = sandbox.startedNanos();
             }
-            uid = uids != null ? uids.acquire() : null;
-            List<String> command = command(spec, group, uid, status, script, mountPoint);
-            return supervise(run, command, group, status);
+            return monitor(run, sandbox, started);
         } catch (IOException | RuntimeException e) {
             log.warn("sandbox setup failed for {}: {}", spec.name(), e.toString());
             return RunResult.notStarted(RunResult.Outcome.FAILED, "system_error",
                     "sandbox setup failed: " + e.getMessage(), clkTck);
         } finally {
-            if (group != null) {
-                group.remove();
+            if (sandbox != null) {
+                discard(sandbox);
             }
-            if (uid != null) {
-                uids.release(uid);
-            }
-            deleteQuietly(script);
-            deleteQuietly(status);
         }
     }
 
-    private RunResult supervise(SandboxRun run, List<String> command, RunCgroup group, Path status)
-            throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(new File("/"))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().clear();
-        pb.environment().put("PATH", tools.path());
-        long started = System.nanoTime();
-        Process process = pb.start();
+    /**
+     * A pre-started sandbox of the run's shape with the run's own cgroup limits, or null (start cold). One the
+     * kernel will not give the run's limits (a memory limit below what its set-up already uses) is discarded.
+     */
+    private StartedSandbox claim(RunSpec spec) {
+        StartedSandbox sandbox = pool.claim(shape(spec), spec);
+        if (sandbox != null && sandbox.group() != null) {
+            SandboxLimits limits = spec.limits();
+            try {
+                sandbox.group().relimit(limits.memoryBytes(), limits.pids(), limits.cpuMillis());
+            } catch (IOException | RuntimeException e) {
+                log.debug("pre-started sandbox refused the limits of {}, starting cold: {}", spec.name(),
+                        e.toString());
+                discard(sandbox);
+                return null;
+            }
+        }
+        return sandbox;
+    }
+
+    private RunShape shape(RunSpec spec) {
+        return new RunShape(spec.argv(), spec.fileName(), spec.env(), spec.limits().workspaceBytes(),
+                String.join(" ", rlimits(spec.limits())));
+    }
+
+    /**
+     * Launches the chain for a run of {@code spec}'s shape, with the spec's limits; it blocks in bwrap until its
+     * script is written. Whatever it created is removed again when launching fails.
+     */
+    private StartedSandbox start(RunSpec spec, String label) throws IOException {
+        String name = runName(label);
+        Path status = instanceDir.resolve(name + ".status");
+        RunCgroup group = null;
+        Integer uid = null;
+        boolean launched = false;
         try {
-            return monitor(run, process, group, status, started);
+            Files.createFile(status, PRIVATE_FILE);
+            // One mount point serves every run: each run mounts its tmpfs there in its own mount namespace only.
+            Path mountPoint = ownWorkspaceMount() ? instanceDir.resolve(MOUNT_POINT) : null;
+            SandboxLimits limits = spec.limits();
+            if (cgroups.active()) {
+                group = cgroups.create(name, limits.memoryBytes(), limits.pids(), limits.cpuMillis());
+            }
+            uid = uids != null ? uids.acquire() : null;
+            ProcessBuilder pb = new ProcessBuilder(command(spec, group, uid, status, mountPoint))
+                    .directory(new File("/"));
+            pb.environment().clear();
+            pb.environment().put("PATH", tools.path());
+            long started = System.nanoTime();
+            Process process = pb.start();
+            launched = true;
+            return new StartedSandbox(name, process, group, uid, status, started);
         } finally {
-            // Whatever went wrong above, no process of this run outlives this method.
-            if (process.isAlive()) {
-                SandboxRun.killChain(process, monitorDepth());
-                waitForExit(process);
+            if (!launched) {
+                release(group, uid, status);
             }
         }
     }
 
-    private RunResult monitor(SandboxRun run, Process process, RunCgroup group, Path status, long started) {
+    /** Kills what is left of the sandbox's chain and frees its cgroups, uid and status file. */
+    private void discard(StartedSandbox sandbox) {
+        Process process = sandbox.process();
+        if (process.isAlive()) {
+            // Killed before its script pipe closes, so a discarded sandbox never gets to run anything.
+            SandboxRun.killChain(process, monitorDepth());
+            waitForExit(process);
+        }
+        closeQuietly(process.getOutputStream());
+        release(sandbox.group(), sandbox.uid(), sandbox.status());
+    }
+
+    private void release(RunCgroup group, Integer uid, Path status) {
+        if (group != null) {
+            group.remove();
+        }
+        if (uid != null) {
+            uids.release(uid);
+        }
+        deleteQuietly(status);
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            log.debug("closing a sandbox pipe: {}", e.toString());
+        }
+    }
+
+    /** Gives the sandbox its script: bwrap copies it into the workspace and, at the pipe's end, goes on. */
+    private void writeScript(Process process, byte[] script, RunSpec spec) {
+        try (var in = process.getOutputStream()) {
+            in.write(script);
+        } catch (IOException e) {
+            // The sandbox died before taking it: the status file then lacks exit-code, a setup failure.
+            log.debug("script of {} not delivered: {}", spec.name(), e.toString());
+        }
+    }
+
+    private RunResult monitor(SandboxRun run, StartedSandbox sandbox, long started) {
+        Process process = sandbox.process();
+        RunCgroup group = sandbox.group();
+        Path status = sandbox.status();
         RunSpec spec = run.spec();
         SandboxLimits limits = spec.limits();
         OutputCapture out = new OutputCapture(StreamKind.STDOUT, limits.maxOutputBytes(), frameBytes);
@@ -340,6 +498,13 @@ public final class LocalSandboxRunner implements AutoCloseable {
                 (int) Math.max(2, THRASH_WINDOW.toMillis() / Math.max(1, frameInterval.toMillis())));
         Future<?> outReader = readers.submit(() -> pump(process.getInputStream(), out, run));
         Future<?> errReader = readers.submit(() -> pump(process.getErrorStream(), err, run));
+        byte[] script = spec.script().getBytes(StandardCharsets.UTF_8);
+        if (script.length <= SYNC_SCRIPT_BYTES) {
+            writeScript(process, script, spec);
+        } else {
+            // A large script could fill the pipe before bwrap reads it; the run's timeout must still apply.
+            readers.submit(() -> writeScript(process, script, spec));
+        }
         ScheduledFuture<?> tick = ticker.scheduleWithFixedDelay(live::tick, frameInterval.toMillis(),
                 frameInterval.toMillis(), TimeUnit.MILLISECONDS);
         boolean interrupted = false;
@@ -474,8 +639,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
         }
     }
 
-    private List<String> command(RunSpec spec, RunCgroup group, Integer uid, Path status, Path script,
-                                 Path mountPoint) {
+    private List<String> command(RunSpec spec, RunCgroup group, Integer uid, Path status, Path mountPoint) {
         SandboxLimits limits = spec.limits();
         List<String> cmd = new ArrayList<>();
         if (mountPoint != null) {
@@ -490,7 +654,6 @@ public final class LocalSandboxRunner implements AutoCloseable {
         cmd.add(LAUNCHER);
         cmd.add("sandpod-launch");
         cmd.add(status.toString());
-        cmd.add(script.toString());
         cmd.add(instanceDir.resolve("passwd").toString());
         cmd.add(instanceDir.resolve("group").toString());
         cmd.add(seccompProgram != null ? seccompProgram.toString() : "/dev/null");
@@ -503,18 +666,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
             cmd.add("");
             cmd.add("");
         }
-        List<String> rlimits = new ArrayList<>();
-        rlimits.add("c=0");
-        rlimits.add("f=" + ((limits.workspaceBytes() + FSIZE_BLOCK - 1) / FSIZE_BLOCK));
-        rlimits.add("n=" + settings.openFiles());
-        if (!cgroups.enforces(Controller.PIDS) && uid != null) {
-            rlimits.add("p=" + (limits.pids() + 2));
-        }
-        if (!cgroups.enforces(Controller.MEMORY)) {
-            // Data segment, not address space: V8 and Go reserve huge PROT_NONE ranges they never touch.
-            rlimits.add("d=" + Math.max(1, limits.memoryBytes() / 1024));
-        }
-        cmd.add(String.join(" ", rlimits));
+        cmd.add(String.join(" ", rlimits(limits)));
         if (group != null) {
             group.procsFiles().forEach(p -> cmd.add(p.toString()));
         }
@@ -553,9 +705,10 @@ public final class LocalSandboxRunner implements AutoCloseable {
                 "--symlink", TMP_DIR, "/tmp",
                 "--dir", "/var",
                 "--symlink", TMP_DIR, "/var/tmp",
-                "--perms", "0644", "--file", "4", WORKSPACE + "/" + spec.fileName(),
                 "--perms", "0644", "--ro-bind-data", "5", "/etc/passwd",
                 "--perms", "0644", "--ro-bind-data", "6", "/etc/group",
+                // Last of the set-up that can wait: a pre-started sandbox blocks here until its script comes.
+                "--perms", "0644", "--file", "4", WORKSPACE + "/" + spec.fileName(),
                 // Only the tmpfs mounts stay writable: a full root or /dev would be writable and unlimited.
                 "--remount-ro", "/dev",
                 "--remount-ro", "/",
@@ -567,6 +720,22 @@ public final class LocalSandboxRunner implements AutoCloseable {
         cmd.add("--");
         cmd.addAll(spec.argv());
         return cmd;
+    }
+
+    /** The run's rlimits as words for dash's {@code ulimit}; they are fixed at launch, so part of the run shape. */
+    private List<String> rlimits(SandboxLimits limits) {
+        List<String> rlimits = new ArrayList<>();
+        rlimits.add("c=0");
+        rlimits.add("f=" + ((limits.workspaceBytes() + FSIZE_BLOCK - 1) / FSIZE_BLOCK));
+        rlimits.add("n=" + settings.openFiles());
+        if (!cgroups.enforces(Controller.PIDS) && uids != null) {
+            rlimits.add("p=" + (limits.pids() + 2));
+        }
+        if (!cgroups.enforces(Controller.MEMORY)) {
+            // Data segment, not address space: V8 and Go reserve huge PROT_NONE ranges they never touch.
+            rlimits.add("d=" + Math.max(1, limits.memoryBytes() / 1024));
+        }
+        return rlimits;
     }
 
     private static Map<String, String> environment(RunSpec spec) {
@@ -689,7 +858,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
         }
         SandboxLimits limits = SandboxLimits.defaults().withTimeout(settings.probeTimeout());
         RunSpec spec = new RunSpec("canary", "canary", "", List.of(trueBin.get().toString()), Map.of(), limits);
-        RunResult result = executeStarted(new SandboxRun(this, spec, OutputSink.NONE));
+        RunResult result = executeStarted(new SandboxRun(this, spec, OutputSink.NONE, false), false);
         if (result.outcome() == RunResult.Outcome.COMPLETED && result.exitCode() == 0) {
             return null;
         }

@@ -17,15 +17,22 @@ public final class SandboxRun {
     private final LocalSandboxRunner runner;
     private final RunSpec spec;
     private final OutputSink sink;
+    private final boolean poolable;
     private final AtomicReference<Termination> termination = new AtomicReference<>();
     private volatile Process process;
     private volatile RunCgroup cgroup;
     private volatile int monitorDepth;
 
-    SandboxRun(LocalSandboxRunner runner, RunSpec spec, OutputSink sink) {
+    SandboxRun(LocalSandboxRunner runner, RunSpec spec, OutputSink sink, boolean poolable) {
         this.runner = runner;
         this.spec = spec;
         this.sink = sink;
+        this.poolable = poolable;
+    }
+
+    /** Whether the run may take a pre-started sandbox (and so make its shape one the pool keeps ready). */
+    boolean poolable() {
+        return poolable;
     }
 
     public RunSpec spec() {

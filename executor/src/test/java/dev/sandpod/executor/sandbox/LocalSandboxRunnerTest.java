@@ -379,6 +379,7 @@ class LocalSandboxRunnerTest {
     @Test
     void noFileOrCgroupOfARunIsLeftOnTheHost() throws IOException {
         python("print('x')", LIMITS, OutputSink.NONE);
+        runner.drainPool();
 
         try (var files = Files.list(runner.instanceDir())) {
             assertThat(files.map(p -> p.getFileName().toString()))

@@ -44,7 +44,7 @@ public final class RunCgroup {
     private volatile boolean removed;
     private volatile boolean boosted;
     private volatile long memoryLimit;
-    private final long createdNanos = System.nanoTime();
+    private volatile long createdNanos = System.nanoTime();
 
     RunCgroup(Map<Hierarchy, Path> dirs, Map<Controller, Hierarchy> assignment, Hierarchy killer) {
         this.dirs = Collections.unmodifiableMap(new LinkedHashMap<>(dirs));
@@ -86,6 +86,21 @@ public final class RunCgroup {
             }
             boosted = CgroupFiles.tryWrite(weightFile(cpu), Integer.toString(defaultWeight() * BOOST_FACTOR));
         }
+    }
+
+    /**
+     * Sets the limits of the run a pre-started sandbox was claimed for and starts its CPU boost afresh. On v1 the
+     * memory+swap limit may never be below the memory limit, so it is also written before the memory limit: one
+     * of its two writes fits whether the limit goes up or down. Fails (and the sandbox must not be used) when the
+     * kernel refuses a limit, e.g. a memory limit below what the group already uses.
+     */
+    public void relimit(long memoryBytes, int pids, int cpuMillis) throws IOException {
+        Path memory = dir(Controller.MEMORY);
+        if (memory != null && version(Controller.MEMORY) == 1) {
+            CgroupFiles.tryWrite(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(memoryBytes));
+        }
+        createdNanos = System.nanoTime();
+        applyLimits(memoryBytes, pids, cpuMillis);
     }
 
     /** Drops the start-up CPU boost once the run is old or CPU-hungry enough; cheap to call every tick. */
