@@ -27,8 +27,10 @@ import org.h2.mvstore.MVStore;
  * query filters and sorts the whole collection.
  *
  * <p>Data layout is the stock backend's (same MVStore maps, same index descriptions in
- * {@code system.indexes}): a data file written by either opens with the other. Secondary index entries
- * are not stored; they are rebuilt from the documents when the file is opened.
+ * {@code system.indexes}, same bytes and order in the unique indexes' maps): a data file written by either
+ * opens with the other. Secondary index entries are not stored; they are rebuilt from the documents when
+ * the file is opened. Unique indexes ({@code _id} included) are the stock ones over maps whose keys compare
+ * without being serialized on every comparison ({@link PersistentUniqueIndex}, {@link UniqueKeyType}).
  *
  * <p>Coupling: subclasses of {@code H2Backend}, {@code H2Database} and {@code H2Collection} overriding their
  * protected hooks ({@code openOrCreateDatabase}, {@code openOrCreateCollection},
@@ -41,6 +43,7 @@ public final class IndexedH2Backend extends H2Backend {
 
     private static final String DATABASES_PREFIX = "databases.";
     private static final String META_PREFIX = "meta.";
+    private static final String INDEX_INFIX = "._index_";
 
     public IndexedH2Backend(MVStore store) {
         super(store);
@@ -95,7 +98,9 @@ public final class IndexedH2Backend extends H2Backend {
         @Override
         protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                         boolean sparse) {
-            Index<Object> unique = super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+            // The stock map and entries, keys compared without serializing them each time (UniqueKeyType).
+            Index<Object> unique = PersistentUniqueIndex.open(IndexedH2Backend.this.getMvStore(),
+                    getFullCollectionNamespace(collectionName) + INDEX_INFIX + indexName, indexName, keys, sparse);
             if (keys.size() == 1 && keys.get(0).getKey().equals("_id")) {
                 return unique;
             }
