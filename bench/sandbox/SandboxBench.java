@@ -104,6 +104,13 @@ public final class SandboxBench {
                 printPool("  print(1)", start, runner.poolStatistics());
             }
             System.out.printf(Locale.ROOT, "best sustained print(1) rate: %.1f runs/s%n", best);
+            // The same load without any sandbox: what the cores allow the interpreter alone right now.
+            double bareBest = 0;
+            for (int threads : new int[] {cores, cores * 2, cores * 4}) {
+                bareBest = Math.max(bareBest, bareThroughput(threads, seconds));
+            }
+            System.out.printf(Locale.ROOT, "bare python3 -c 'print(1)' best sustained rate (same concurrencies): "
+                    + "%.1f runs/s%n", bareBest);
             System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
         }
     }
@@ -138,6 +145,36 @@ public final class SandboxBench {
         if (bad.get() > 0) {
             System.out.println("  (" + bad.get() + " runs did not complete with '1')");
         }
+        return done.get() / ((lastEnd.get() - start) / 1e9);
+    }
+
+    private static double bareThroughput(int threads, int seconds) throws InterruptedException {
+        AtomicInteger done = new AtomicInteger();
+        AtomicLong lastEnd = new AtomicLong();
+        long start = System.nanoTime();
+        long deadline = start + seconds * 1_000_000_000L;
+        CountDownLatch finished = new CountDownLatch(threads);
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (System.nanoTime() < deadline) {
+                        Process p = new ProcessBuilder(PYTHON, "-c", "print(1)").redirectInput(new File("/dev/null"))
+                                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                        byte[] out = p.getInputStream().readAllBytes();
+                        if (p.waitFor() == 0 && out.length == 2) {
+                            done.incrementAndGet();
+                        }
+                        lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    finished.countDown();
+                }
+            });
+            t.start();
+        }
+        finished.await();
         return done.get() / ((lastEnd.get() - start) / 1e9);
     }
 

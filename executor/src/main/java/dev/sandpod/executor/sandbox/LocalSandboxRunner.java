@@ -144,6 +144,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
     private final Path seccompProgram;
     private final ScheduledExecutorService ticker;
     private final ExecutorService readers;
+    /** Frees cgroups, uids and files of finished runs after their results went out; see {@link #finish}. */
+    private final ExecutorService cleaner;
     private final Set<SandboxRun> active = ConcurrentHashMap.newKeySet();
     private final SandboxCapabilities capabilities;
     /** Null when pooling is off or the sandbox is unavailable: every run then starts cold. */
@@ -178,6 +180,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
         this.mountArgs = mountArgs(settings.readOnlyBinds());
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("sandpod-sandbox-ticker"));
         this.readers = Executors.newCachedThreadPool(daemon("sandpod-sandbox-output"));
+        this.cleaner = Executors.newSingleThreadExecutor(daemon("sandpod-sandbox-cleanup"));
 
         String problem = uidProblem != null ? uidProblem : missingTools();
         Path dir = null;
@@ -304,10 +307,20 @@ public final class LocalSandboxRunner implements AutoCloseable {
         return pool == null ? 0 : pool.ready(shape(spec));
     }
 
-    /** Discards every pre-started sandbox and forgets the used shapes (tests check the host after it). */
+    /**
+     * Discards every pre-started sandbox, forgets the used shapes and waits until finished runs are cleaned up
+     * (tests check the host after it).
+     */
     void drainPool() {
         if (pool != null) {
             pool.drain();
+        }
+        try {
+            cleaner.submit(() -> { }).get(settings.killGrace().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            log.warn("clean-up of finished runs not done: {}", e.toString());
         }
     }
 
@@ -327,6 +340,14 @@ public final class LocalSandboxRunner implements AutoCloseable {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
         ticker.shutdownNow();
+        cleaner.shutdown();
+        try {
+            if (!cleaner.awaitTermination(settings.killGrace().toMillis() * 2, TimeUnit.MILLISECONDS)) {
+                log.warn("clean-up of finished runs still going after {}", settings.killGrace().multipliedBy(2));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         readers.shutdown();
         try {
             if (!readers.awaitTermination(settings.killGrace().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -381,8 +402,28 @@ public final class LocalSandboxRunner implements AutoCloseable {
                     "sandbox setup failed: " + e.getMessage(), clkTck);
         } finally {
             if (sandbox != null) {
-                discard(sandbox);
+                finish(sandbox);
             }
+        }
+    }
+
+    /**
+     * Ends a run's sandbox: every process of it is dead before this returns, so before the run's result goes out.
+     * Freeing its cgroups (already killed and empty: the whole pid namespace is gone once the chain's first
+     * process exited), its uid and its status file waits on the clean-up thread, out of the run's latency;
+     * {@link #close()} waits for it. Removing a v1 memory cgroup alone can take milliseconds.
+     */
+    private void finish(StartedSandbox sandbox) {
+        Process process = sandbox.process();
+        if (process.isAlive()) {
+            SandboxRun.killChain(process, monitorDepth());
+            waitForExit(process);
+        }
+        closeQuietly(process.getOutputStream());
+        try {
+            cleaner.execute(() -> release(sandbox.group(), sandbox.uid(), sandbox.status()));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            release(sandbox.group(), sandbox.uid(), sandbox.status());
         }
     }
 

@@ -44,6 +44,8 @@ public final class RunCgroup {
     private volatile boolean removed;
     private volatile boolean boosted;
     private volatile long memoryLimit;
+    private volatile int pidsLimit;
+    private volatile int cpuLimit;
     private volatile long createdNanos = System.nanoTime();
 
     RunCgroup(Map<Hierarchy, Path> dirs, Map<Controller, Hierarchy> assignment, Hierarchy killer) {
@@ -58,6 +60,8 @@ public final class RunCgroup {
 
     void applyLimits(long memoryBytes, int pids, int cpuMillis) throws IOException {
         this.memoryLimit = memoryBytes;
+        this.pidsLimit = pids;
+        this.cpuLimit = cpuMillis;
         Path memory = dir(Controller.MEMORY);
         if (memory != null) {
             if (version(Controller.MEMORY) == 2) {
@@ -89,17 +93,21 @@ public final class RunCgroup {
     }
 
     /**
-     * Sets the limits of the run a pre-started sandbox was claimed for and starts its CPU boost afresh. On v1 the
-     * memory+swap limit may never be below the memory limit, so it is also written before the memory limit: one
-     * of its two writes fits whether the limit goes up or down. Fails (and the sandbox must not be used) when the
-     * kernel refuses a limit, e.g. a memory limit below what the group already uses.
+     * Sets the limits of the run a pre-started sandbox was claimed for and starts its CPU boost afresh (the boost
+     * only ends on a running run's ticks, so a waiting group still has it). Limits equal to the group's are not
+     * written again. On v1 the memory+swap limit may never be below the memory limit, so it is also written before
+     * the memory limit: one of its two writes fits whether the limit goes up or down. Fails (and the sandbox must
+     * not be used) when the kernel refuses a limit, e.g. a memory limit below what the group already uses.
      */
     public void relimit(long memoryBytes, int pids, int cpuMillis) throws IOException {
+        createdNanos = System.nanoTime();
+        if (memoryBytes == memoryLimit && pids == pidsLimit && cpuMillis == cpuLimit) {
+            return;
+        }
         Path memory = dir(Controller.MEMORY);
         if (memory != null && version(Controller.MEMORY) == 1) {
             CgroupFiles.tryWrite(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(memoryBytes));
         }
-        createdNanos = System.nanoTime();
         applyLimits(memoryBytes, pids, cpuMillis);
     }
 
