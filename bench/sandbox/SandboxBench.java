@@ -77,6 +77,9 @@ public final class SandboxBench {
             List<Double> bare = new ArrayList<>();
             List<Double> sandboxed = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
+                // The runner's background work after a run (refilling its pool, freeing the run's cgroups) must not
+                // slow the bare run down and so flatter the difference.
+                awaitPoolRefilled(runner, executor.sandbox().pool().size());
                 bare.add(bare());
                 long t = System.nanoTime();
                 check(runner.prepare(pass, OutputSink.NONE).execute());
@@ -176,6 +179,15 @@ public final class SandboxBench {
         }
         finished.await();
         return done.get() / ((lastEnd.get() - start) / 1e9);
+    }
+
+    private static void awaitPoolRefilled(LocalSandboxRunner runner, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (runner.poolStatistics().ready() < size && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        // The freeing of the last run's groups is queued before the refill ends and takes far less time.
+        Thread.sleep(5);
     }
 
     private static void printPool(String label, PoolStatistics from, PoolStatistics to) {

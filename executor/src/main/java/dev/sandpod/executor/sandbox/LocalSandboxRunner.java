@@ -404,6 +404,9 @@ public final class LocalSandboxRunner implements AutoCloseable {
             if (sandbox != null) {
                 finish(sandbox);
             }
+            if (pooled) {
+                pool.replenish(shape(spec));
+            }
         }
     }
 

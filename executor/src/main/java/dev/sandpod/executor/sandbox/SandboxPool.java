@@ -90,11 +90,14 @@ final class SandboxPool<K, S> implements AutoCloseable {
 
     /**
      * A ready sandbox of this shape, or null when there is none (the caller starts one cold). Either way the shape
-     * now counts as used and is refilled in the background.
+     * now counts as used. It is refilled at once only when this claim left it without a ready sandbox; otherwise
+     * {@link #replenish} refills it once the run is over, so that starting the next sandbox does not compete for
+     * the cores with the run that just began.
      */
     S claim(K key, RunSpec spec) {
         List<S> dropped = new ArrayList<>();
         S claimed;
+        boolean ranDry;
         synchronized (this) {
             if (closed) {
                 return null;
@@ -114,14 +117,25 @@ final class SandboxPool<K, S> implements AutoCloseable {
             if (claimed != null) {
                 hits++;
             }
+            ranDry = shape.ready.isEmpty();
+        }
+        if (dropped.isEmpty() && !ranDry) {
+            return claimed;
         }
         if (!submit(() -> {
             dropped.forEach(this::discardQuietly);
-            refill(key);
+            if (ranDry) {
+                refill(key);
+            }
         })) {
             dropped.forEach(this::discardQuietly);
         }
         return claimed;
+    }
+
+    /** Refills the shape in the background, up to the pool size; called when a run of it is over. */
+    void replenish(K key) {
+        submit(() -> refill(key));
     }
 
     /** Claims so far, those a ready sandbox served, and the sandboxes ready now. */
