@@ -1,5 +1,6 @@
 package dev.sandpod.app.embedded;
 
+import dev.sandpod.app.embedded.index.IndexedH2Backend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -41,8 +42,12 @@ final class EmbeddedInfrastructure implements ApplicationListener<SpringApplicat
 
     /** Starts the Mongo-wire server now (it takes a few hundred ms) and returns its connection string. */
     String startMongo(Path dir, int port, boolean indexed) {
+        return startMongo(dir, port, indexed, IndexedH2Backend.DEFAULT_COMPACT_FILL_RATE);
+    }
+
+    String startMongo(Path dir, int port, boolean indexed, int compactFillRate) {
         long start = System.nanoTime();
-        mongo = EmbeddedMongoServer.start(dir, port, indexed);
+        mongo = EmbeddedMongoServer.start(dir, port, indexed, compactFillRate);
         log.info("Embedded Mongo-wire server listening on " + mongo.uri() + ", data file " + mongo.file()
                 + " (" + millisSince(start) + " ms)");
         return mongo.uri();

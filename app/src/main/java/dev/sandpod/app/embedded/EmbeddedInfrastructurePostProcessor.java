@@ -1,6 +1,7 @@
 package dev.sandpod.app.embedded;
 
 import com.mongodb.ConnectionString;
+import dev.sandpod.app.embedded.index.IndexedH2Backend;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +27,9 @@ import org.springframework.util.StringUtils;
  * {@code sandpod.embedded.enabled} (default true), {@code sandpod.embedded.mongo-port},
  * {@code sandpod.embedded.kafka-port}, {@code sandpod.embedded.kafka-controller-port} (0 = a free port),
  * {@code sandpod.embedded.mongo-indexes} (default true: the Mongo-wire server's secondary indexes serve
- * queries; false runs the stock backend, which ignores them).
+ * queries; false runs the stock backend, which ignores them), {@code sandpod.embedded.mongo-compact-fill-rate}
+ * (default {@link IndexedH2Backend#DEFAULT_COMPACT_FILL_RATE}: percent of live data in the data file below
+ * which H2 rewrites chunks, indexed backend only).
  * Outputs: the Spring properties above, {@code axon.kafka.bootstrap-servers}, the absolute
  * {@code sandpod.data-dir}, {@code sandpod.mongodb.database}, {@code jobrunr.database.database-name}
  * (unless set), and the flags {@code sandpod.embedded.mongo} / {@code sandpod.embedded.kafka} telling
@@ -91,7 +94,10 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
             database = DEFAULT_DATABASE;
             int port = env.getProperty("sandpod.embedded.mongo-port", Integer.class, 0);
             boolean indexes = env.getProperty("sandpod.embedded.mongo-indexes", Boolean.class, true);
-            properties.put("spring.data.mongodb.uri", infrastructure.startMongo(dataDir.resolve("mongo"), port, indexes));
+            int compactFillRate = env.getProperty("sandpod.embedded.mongo-compact-fill-rate", Integer.class,
+                    IndexedH2Backend.DEFAULT_COMPACT_FILL_RATE);
+            properties.put("spring.data.mongodb.uri",
+                    infrastructure.startMongo(dataDir.resolve("mongo"), port, indexes, compactFillRate));
             properties.put("sandpod.embedded.mongo", true);
         } else {
             database = env.getProperty("spring.data.mongodb.database", DEFAULT_DATABASE);

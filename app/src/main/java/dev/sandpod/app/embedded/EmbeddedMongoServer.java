@@ -36,13 +36,18 @@ final class EmbeddedMongoServer implements AutoCloseable {
     }
 
     static EmbeddedMongoServer start(Path dir, int port, boolean indexed) {
+        return start(dir, port, indexed, IndexedH2Backend.DEFAULT_COMPACT_FILL_RATE);
+    }
+
+    /** {@code compactFillRate}: see {@link IndexedH2Backend#open(Path, int)}; the stock backend keeps H2's default. */
+    static EmbeddedMongoServer start(Path dir, int port, boolean indexed, int compactFillRate) {
         Path file = dir.resolve("sandpod.mv");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the embedded Mongo data directory " + dir, e);
         }
-        H2Backend backend = indexed ? IndexedH2Backend.open(file) : new H2Backend(file.toString());
+        H2Backend backend = indexed ? IndexedH2Backend.open(file, compactFillRate) : new H2Backend(file.toString());
         // 5.0 is the newest wire version the Mongo driver 5.5 and mongo-java-server agree on.
         backend.version(ServerVersion.MONGO_5_0);
         MongoServer server = new MongoServer(backend);

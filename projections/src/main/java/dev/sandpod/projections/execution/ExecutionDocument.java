@@ -15,12 +15,14 @@ import org.springframework.data.mongodb.core.mapping.Document;
  *
  * <p>Indexes, one per list the API serves (all newest first): a user's own executions with optional
  * status/lang/time filters ({@code user_created}: equality on the user, range and order on the time);
- * the admin list, unfiltered ({@code created}) or by status ({@code status_created}). Lookups by id use
- * {@code _id}.
+ * the admin list, unfiltered ({@code created}), by status ({@code status_created}) or by priority
+ * ({@code priority_created}; without it the admin list filtered by priority counts its total over every
+ * execution). Lookups by id use {@code _id}.
  */
 @Document(ExecutionDocument.COLLECTION)
 @CompoundIndex(name = "user_created", def = "{'userId': 1, 'createdAt': -1}")
 @CompoundIndex(name = "status_created", def = "{'status': 1, 'createdAt': -1}")
+@CompoundIndex(name = "priority_created", def = "{'priority': 1, 'createdAt': -1}")
 @CompoundIndex(name = "created", def = "{'createdAt': -1}")
 public class ExecutionDocument {
 
