@@ -97,6 +97,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
     /** How long a run may crawl at its memory limit before it counts as out of memory (see LiveOutput). */
     private static final Duration THRASH_WINDOW = Duration.ofMillis(500);
     private static final int MAX_SETUP_MESSAGE = 2000;
+    /** How long {@link #drainPool()} waits for the clean-up of finished runs; a loaded host can be slow. */
+    private static final Duration DRAIN_WAIT = Duration.ofSeconds(60);
     private static final Pattern EXIT_CODE = Pattern.compile("\"exit-code\"\\s*:\\s*(-?\\d+)");
     private static final Pattern INSTANCE = Pattern.compile("(\\d+)-[a-z0-9]+");
     private static final AtomicLong RUN_COUNTER = new AtomicLong();
@@ -316,7 +318,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
             pool.drain();
         }
         try {
-            cleaner.submit(() -> { }).get(settings.killGrace().toMillis() * 2, TimeUnit.MILLISECONDS);
+            cleaner.submit(() -> { }).get(DRAIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {

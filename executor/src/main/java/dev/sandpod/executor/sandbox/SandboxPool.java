@@ -51,6 +51,8 @@ final class SandboxPool<K, S> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxPool.class);
     private static final long MAX_SWEEP_MILLIS = 30_000;
+    /** How long {@link #drain()} waits for a start in flight; generous, a loaded host can take seconds for one. */
+    private static final long DRAIN_WAIT_MILLIS = 60_000;
 
     private final Starter<S> starter;
     private final int size;
@@ -163,9 +165,11 @@ final class SandboxPool<K, S> implements AutoCloseable {
         // The worker is single-threaded: once this no-op ran, a start that was in flight has ended, seen its shape
         // gone and discarded its sandbox.
         try {
-            worker.submit(() -> { }).get(shutdownWait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
-            log.debug("pool worker not idle after drain: {}", e.toString());
+            worker.submit(() -> { }).get(DRAIN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("pool closed before the drain: {}", e.toString());
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("pool worker not idle after drain: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
