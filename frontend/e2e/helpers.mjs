@@ -1,13 +1,20 @@
 // Shared by the journeys: the system Chromium driven by playwright-core (no browser download), the
 // app under test at SANDPOD_URL, and small steps written the way a person would do them.
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const BASE_URL = (process.env.SANDPOD_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 export const RUN_TIMEOUT = Number(process.env.SANDPOD_RUN_TIMEOUT_MS ?? 90_000);
+/** Default wait for one action or locator (a busy 2-core CI machine can take a while to paint a page). */
+export const ACTION_TIMEOUT = Number(process.env.SANDPOD_ACTION_TIMEOUT_MS ?? 45_000);
+/** One attempt of a journey; a failed or stuck attempt is retried once (SANDPOD_E2E_RETRIES). */
+export const ATTEMPT_TIMEOUT = Number(process.env.SANDPOD_ATTEMPT_TIMEOUT_MS ?? 240_000);
+const RETRIES = Number(process.env.SANDPOD_E2E_RETRIES ?? 1);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 mkdirSync(RESULTS_DIR, { recursive: true });
@@ -102,22 +109,193 @@ export async function closeContexts() {
   openContexts.clear();
 }
 
-export async function newPage(browser, { width = 1280, height = 800, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width, height }, colorScheme });
+/**
+ * A fresh context (its own cookies, cache and connections) whose pages are all watched: console,
+ * page errors and every request with its timing, so a failed journey leaves a record of what the
+ * browser was waiting for.
+ */
+export async function newContext(
+  browser,
+  { width = 1280, height = 800, colorScheme = 'light', ...options } = {},
+) {
+  const context = await browser.newContext({
+    baseURL: BASE_URL,
+    viewport: { width, height },
+    colorScheme,
+    ...options,
+  });
   openContexts.add(context);
   context.on('close', () => openContexts.delete(context));
-  // Generous: CI machines are shared and a run of the app's tests may be loading them.
-  context.setDefaultTimeout(30_000);
-  context.setDefaultNavigationTimeout(45_000);
+  context.setDefaultTimeout(ACTION_TIMEOUT);
+  context.setDefaultNavigationTimeout(2 * ACTION_TIMEOUT);
+  context.on('page', watch);
+  return context;
+}
+
+export async function newPage(browser, options = {}) {
+  const context = await newContext(browser, options);
   const page = await context.newPage();
+  watch(page);
+  return page;
+}
+
+const started = Date.now();
+const clock = () => `${((Date.now() - started) / 1000).toFixed(2).padStart(7)}s`;
+
+function watch(page) {
+  if (page.log) return;
+  const log = [];
+  const pending = new Map();
   const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  page.log = log;
+  page.errors = errors;
+  page.pending = pending;
+  page.on('pageerror', (e) => {
+    errors.push(e.message);
+    log.push(`${clock()} pageerror ${e.message}`);
+  });
   // The app serves a strict Content-Security-Policy; a violation means a broken feature.
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+    log.push(`${clock()} console.${m.type()} ${m.text()}`);
   });
-  page.errors = errors;
-  return page;
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) log.push(`${clock()} navigated ${f.url()}`);
+  });
+  page.on('request', (r) => {
+    pending.set(r, Date.now());
+    log.push(`${clock()} -> ${r.method()} ${r.url()} (${r.resourceType()})`);
+  });
+  page.on('response', (r) =>
+    log.push(`${clock()} <- ${r.status()} ${r.request().method()} ${r.url()} (headers)`),
+  );
+  page.on('requestfinished', (r) => {
+    const t = pending.get(r);
+    pending.delete(r);
+    log.push(`${clock()} done ${r.method()} ${r.url()} in ${t ? Date.now() - t : '?'} ms`);
+  });
+  page.on('requestfailed', (r) => {
+    const t = pending.get(r);
+    pending.delete(r);
+    log.push(
+      `${clock()} FAILED ${r.method()} ${r.url()} after ${t ? Date.now() - t : '?'} ms: ${r.failure()?.errorText}`,
+    );
+  });
+  page.on('close', () => log.push(`${clock()} page closed`));
+}
+
+/** Polls `check` until it returns a truthy value (expect-style), failing after `timeout` ms. */
+export async function until(check, { timeout = ACTION_TIMEOUT, interval = 100, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${message}: not met within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/**
+ * Waits until the page has no request in flight but its long-lived event streams, for `quiet` ms in a
+ * row ("network idle" that an open EventSource does not hold up forever).
+ */
+export async function settled(page, { quiet = 500, timeout = ACTION_TIMEOUT } = {}) {
+  let since = Date.now();
+  await until(
+    () => {
+      const busy = [...page.pending.keys()].some((r) => r.resourceType() !== 'eventsource');
+      if (busy) since = Date.now();
+      return Date.now() - since >= quiet;
+    },
+    { timeout, message: `${page.url()} settling` },
+  );
+}
+
+/** Writes what every open page was doing (log, unfinished requests, a screenshot) for a failed attempt. */
+export async function saveDiagnostics(name, error) {
+  const lines = [`${new Date().toISOString()} ${name}`, `error: ${error?.stack ?? error}`, ''];
+  let i = 0;
+  for (const context of openContexts) {
+    for (const page of context.pages()) {
+      i++;
+      lines.push(`--- page ${i}: ${page.url()}`);
+      const now = Date.now();
+      for (const [r, t] of page.pending ?? []) {
+        lines.push(`unfinished after ${now - t} ms: ${r.method()} ${r.url()} (${r.resourceType()})`);
+      }
+      lines.push(...(page.log ?? []), '');
+      await page
+        .screenshot({ path: join(RESULTS_DIR, `failure-${name}-page${i}.png`), timeout: 10_000 })
+        .catch((e) => lines.push(`(no screenshot: ${e.message.split('\n')[0]})`));
+    }
+  }
+  writeFileSync(join(RESULTS_DIR, `failure-${name}.log`), lines.join('\n') + '\n');
+  saveServerState(name);
+}
+
+/**
+ * When the app under test runs on this machine (SANDPOD_APP_PID, set by `./sandpod test|e2e`): its
+ * threads and the state of the TCP connections to it, to tell a stuck server from a stuck browser.
+ */
+function saveServerState(name) {
+  const pid = process.env.SANDPOD_APP_PID;
+  if (!pid) return;
+  const port = new URL(BASE_URL).port;
+  const run = (cmd, args) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 30_000 });
+    } catch (e) {
+      return `(${cmd} failed: ${e.message.split('\n')[0]})`;
+    }
+  };
+  const sockets = run('ss', ['-tnoi', 'state', 'all', `( sport = :${port} or dport = :${port} )`]);
+  const threads = run('jcmd', [pid, 'Thread.print']);
+  writeFileSync(join(RESULTS_DIR, `failure-${name}-server.txt`), `${sockets}\n\n${threads}`);
+}
+
+const slug = (name) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+
+/**
+ * A journey: a node:test test whose attempt is bounded by ATTEMPT_TIMEOUT and retried once after a
+ * failure (reported in the output and in test-results/retries.log), with diagnostics of every failed
+ * attempt in test-results/failure-*.log.
+ */
+export function journey(name, fn) {
+  test(name, { timeout: (RETRIES + 1) * (ATTEMPT_TIMEOUT + 30_000) }, async (t) => {
+    for (let attempt = 1; ; attempt++) {
+      const t0 = Date.now();
+      let timer;
+      const stuck = new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`attempt did not finish within ${ATTEMPT_TIMEOUT} ms`)),
+          ATTEMPT_TIMEOUT,
+        );
+      });
+      const run = Promise.resolve().then(() => fn(t));
+      run.catch(() => {}); // a stuck attempt rejects later, once its contexts are closed
+      try {
+        await Promise.race([run, stuck]);
+        if (attempt > 1) t.diagnostic(`passed on attempt ${attempt}`);
+        return;
+      } catch (e) {
+        const first = String(e?.message ?? e).split('\n')[0];
+        await saveDiagnostics(`${slug(name)}-${attempt}`, e);
+        const line = `${new Date().toISOString()} ${name}: attempt ${attempt} failed after ${Date.now() - t0} ms: ${first}`;
+        appendFileSync(join(RESULTS_DIR, 'retries.log'), line + '\n');
+        if (attempt > RETRIES) throw e;
+        t.diagnostic(`RETRY — ${line}`);
+        console.log(`# RETRY — ${line}`);
+      } finally {
+        clearTimeout(timer);
+        await closeContexts();
+      }
+    }
+  });
 }
 
 export function uniqueUser(prefix = 'e2e') {
@@ -196,8 +374,25 @@ export async function waitForStatus(page, statuses, timeout = RUN_TIMEOUT) {
   return page.getByTestId('run-status').getAttribute('data-status');
 }
 
+/**
+ * Waits until the run has ended and its stored result is on the page (the terminal status event can
+ * come a moment before the result with the output, exit code and usage).
+ */
 export async function waitForTerminal(page, timeout = RUN_TIMEOUT) {
-  return waitForStatus(page, TERMINAL, timeout);
+  await page.waitForFunction(
+    (terminal) => {
+      const status = document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status');
+      const panel = document.querySelector('[data-testid="output-panel"]');
+      return (
+        terminal.includes(status) &&
+        (panel?.getAttribute('data-result') === 'stored' ||
+          !!document.querySelector('[data-testid="run-error"]'))
+      );
+    },
+    TERMINAL,
+    { timeout },
+  );
+  return page.getByTestId('run-status').getAttribute('data-status');
 }
 
 export async function runAndWait(page) {
@@ -206,8 +401,13 @@ export async function runAndWait(page) {
 }
 
 export async function dismissToasts(page) {
-  for (const b of await page.getByRole('button', { name: 'Dismiss notification' }).all()) {
-    await b.click().catch(() => {});
+  // One at a time: dismissing a toast re-numbers the others, so a list taken up front goes stale.
+  const buttons = page.getByRole('button', { name: 'Dismiss notification' });
+  for (let i = 0; i < 20 && (await buttons.count()) > 0; i++) {
+    await buttons
+      .first()
+      .click({ timeout: 5000 })
+      .catch(() => {});
   }
 }
 

@@ -6,6 +6,32 @@ import type { EditorSettings, NotificationSettings, Theme, UserSettings } from '
 import { editorPrefs, normalizeEditor } from './prefs.svelte';
 import { theme } from './theme.svelte';
 
+/**
+ * A theme chosen on this device that the server has not confirmed yet (the page was reloaded or closed
+ * while the save was on its way). Until it is confirmed it wins over the server's value, and the next
+ * load sends it again — otherwise a quick reload would bring back the old theme.
+ */
+export const UNSYNCED_THEME_KEY = 'sandpod.theme.unsynced';
+
+function unsyncedTheme(): Theme | null {
+  try {
+    const v = localStorage.getItem(UNSYNCED_THEME_KEY);
+    return v === 'light' || v === 'dark' || v === 'auto' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function markUnsynced(next: Theme | null, onlyIf?: Theme): void {
+  try {
+    if (next) localStorage.setItem(UNSYNCED_THEME_KEY, next);
+    else if (!onlyIf || localStorage.getItem(UNSYNCED_THEME_KEY) === onlyIf)
+      localStorage.removeItem(UNSYNCED_THEME_KEY);
+  } catch {
+    // Storage blocked: nothing to remember.
+  }
+}
+
 class UserSettingsStore {
   value = $state<UserSettings | null>(null);
   /** null: not asked yet; false: the server has no settings API (yet) or did not answer. */
@@ -18,7 +44,14 @@ class UserSettingsStore {
       this.value = s;
       this.available = true;
       this.error = null;
-      if (s.theme) theme.set(s.theme);
+      const pending = unsyncedTheme();
+      if (pending && pending !== s.theme) {
+        theme.set(pending);
+        void this.syncTheme(pending);
+      } else {
+        markUnsynced(null);
+        if (s.theme) theme.set(s.theme);
+      }
       if (s.editor) editorPrefs.set(normalizeEditor(s.editor));
     } catch (e) {
       this.available = isUnavailable(e) ? false : this.available;
@@ -36,13 +69,28 @@ class UserSettingsStore {
   async saveTheme(next: Theme): Promise<boolean> {
     theme.set(next);
     if (this.available === false) return false;
+    markUnsynced(next);
     try {
       this.value = await api.theme(next);
+      markUnsynced(null, next);
       this.available = true;
       return true;
     } catch (e) {
-      if (isUnavailable(e)) this.available = false;
+      if (isUnavailable(e)) {
+        this.available = false;
+        markUnsynced(null, next);
+      }
       throw e;
+    }
+  }
+
+  /** Sends a theme left unconfirmed by an earlier page; quietly, it is already applied here. */
+  private async syncTheme(pending: Theme): Promise<void> {
+    try {
+      this.value = await api.theme(pending);
+      markUnsynced(null, pending);
+    } catch (e) {
+      if (isUnavailable(e)) markUnsynced(null, pending);
     }
   }
 
