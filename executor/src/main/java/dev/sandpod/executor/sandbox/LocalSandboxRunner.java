@@ -495,7 +495,13 @@ public final class LocalSandboxRunner implements AutoCloseable {
     private void discard(StartedSandbox sandbox) {
         Process process = sandbox.process();
         if (process.isAlive()) {
-            // Killed before its script pipe closes, so a discarded sandbox never gets to run anything.
+            // Killed before its script pipe closes, so a discarded sandbox never gets to run anything. A waiting
+            // sandbox may be at any stage of its set-up, so the whole run group goes first: everything that joined it
+            // dies at once, and unshare, outside the group, reaps it and exits. The chain walk then only matters for
+            // a chain that has not joined its group yet.
+            if (sandbox.group() != null) {
+                sandbox.group().killAll();
+            }
             SandboxRun.killChain(process, monitorDepth());
             waitForExit(process);
         }
