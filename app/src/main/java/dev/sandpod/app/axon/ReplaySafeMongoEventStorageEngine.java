@@ -1,5 +1,6 @@
 package dev.sandpod.app.axon;
 
+import java.time.Clock;
 import java.time.Instant;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventStorageEngine;
@@ -12,7 +13,12 @@ import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventSto
 final class ReplaySafeMongoEventStorageEngine extends MongoEventStorageEngine {
 
     ReplaySafeMongoEventStorageEngine(MongoEventStorageEngine.Builder builder) {
-        super(builder.storageStrategy(new ReplaySafeStorageStrategy()));
+        this(builder, Clock.systemUTC());
+    }
+
+    /** {@code clock} tells the time events are recorded with (see {@link ReplaySafeStorageStrategy}). */
+    ReplaySafeMongoEventStorageEngine(MongoEventStorageEngine.Builder builder, Clock clock) {
+        super(builder.storageStrategy(new ReplaySafeStorageStrategy(clock)));
     }
 
     @Override

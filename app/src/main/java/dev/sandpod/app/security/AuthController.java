@@ -32,6 +32,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -79,7 +80,11 @@ class AuthController {
      */
     @PostMapping("/login")
     Mono<ResponseEntity<LoginResponse>> login(ServerWebExchange exchange) {
-        return exchange.getFormData().flatMap(form -> {
+        return exchange.getFormData()
+                // A body that is not valid form encoding (a '%' not followed by two hex digits) is the client's error.
+                .onErrorMap(IllegalArgumentException.class, e -> new ServerWebInputException(
+                        "The body is not valid application/x-www-form-urlencoded: " + e.getMessage()))
+                .flatMap(form -> {
             String username = form.getFirst("username");
             String password = form.getFirst("password");
             List<RequestValidationException.Violation> missing = new ArrayList<>();

@@ -8,8 +8,11 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
 import dev.sandpod.app.embedded.index.IndexedH2Backend;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,16 +85,20 @@ class ReplayAfterResetTest {
     void eventsFromBeforeANewProcessorOrAResetComeAsReplaysAndTheTokenStaysSmall() throws Exception {
         Serializer serializer = JacksonSerializer.defaultSerializer();
         MongoTemplate template = DefaultMongoTemplate.builder().mongoDatabase(client.getDatabase("replay")).build();
+        HistoryClock history = new HistoryClock();
         EmbeddedEventStore store = EmbeddedEventStore.builder()
                 .storageEngine(new ReplaySafeMongoEventStorageEngine(MongoEventStorageEngine.builder().mongoTemplate(template)
-                        .eventSerializer(serializer).snapshotSerializer(serializer)))
+                        .eventSerializer(serializer).snapshotSerializer(serializer), history))
                 .build();
         Instant start = Instant.now().minus(Duration.ofHours(1));
         for (int i = 0; i < EVENTS; i++) {
             String aggregate = "agg-" + (i % 30);
+            // Events are stored with the time they are recorded: the history is recorded over its hour.
+            history.now = start.plus(SPACING.multipliedBy(i));
             store.publish(new GenericDomainEventMessage<>("Ping", aggregate, i / 30, new Ping(i), Map.of(),
                     "event-" + i, start.plus(SPACING.multipliedBy(i))));
         }
+        history.now = null;
         TokenStore tokens = MongoTokenStore.builder().mongoTemplate(template).serializer(serializer).build();
         Recorder recorder = new Recorder();
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
@@ -130,6 +137,28 @@ class ReplayAfterResetTest {
         // At most one second of events (100 here), not the 600 of the whole history.
         assertThat(known(((ReplayToken) stored).getTokenAtReset())).isLessThanOrEqualTo(LATER + 100);
         assertThat(known(((ReplayToken) stored).getCurrentToken())).isLessThanOrEqualTo(LATER + 100);
+    }
+
+    /** The recording time: a set instant while a history is laid down, the system's time otherwise. */
+    static final class HistoryClock extends Clock {
+
+        volatile Instant now;
+
+        @Override
+        public Instant instant() {
+            Instant set = now;
+            return set != null ? set : Instant.now();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private static int known(TrackingToken token) {

@@ -215,6 +215,8 @@ class AuthorizationMatrixTest {
         row(new Expect(s(404), s(404), s(404), s(404)), (f, r) -> Call.of("path", "ping"),
                 "GET /actuator/health/{*path}");
         row(PUBLIC, none, "GET /actuator/info");
+        // open to scrapers (SPEC §11), like health
+        row(PUBLIC, none, "GET /actuator/prometheus");
         row(ADMIN, none, "GET /actuator", "GET /actuator/metrics");
         row(ADMIN, (f, r) -> Call.of("requiredMetricName", "jvm.memory.used"),
                 "GET /actuator/metrics/{requiredMetricName}");

@@ -119,4 +119,18 @@ class ResponseHardeningTest {
         assertThat(Accounts.user(port, "peeker").get("/actuator/metrics").status()).isEqualTo(403);
         assertThat(Accounts.admin(port, "operator").get("/actuator/metrics").status()).isEqualTo(200);
     }
+
+    @Test
+    void aLoginFormWithABrokenPercentEscapeIsTheClientsError() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/auth/login"))
+                .header("Content-Type", MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+                .header("X-Forwarded-For", Accounts.address())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=%ZZ&password=x"))
+                .build();
+        var reply = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(reply.statusCode()).isEqualTo(422);
+        assertThat(Client.parse(reply.body()).get("detail").toString()).contains("form");
+    }
 }

@@ -19,6 +19,8 @@ import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drives one execution: wait for a queue slot, dispatch, and make sure it ends. The slot is released on
@@ -30,6 +32,8 @@ import org.axonframework.spring.stereotype.Saga;
 @Saga
 public class ExecutionSaga {
 
+    private static final Logger log = LoggerFactory.getLogger(ExecutionSaga.class);
+
     static final String ASSOCIATION = "executionId";
     static final String BACKSTOP_DEADLINE = "execution-backstop";
 
@@ -40,13 +44,13 @@ public class ExecutionSaga {
     @SagaEventHandler(associationProperty = ASSOCIATION)
     void on(ExecutionQueuedEvent event, CommandGateway commands, ExecutionSettings settings) {
         executionId = event.executionId();
-        commands.send(new EnqueueExecutionCommand(QueueIds.DEFAULT, executionId, event.priority(),
+        send(commands, new EnqueueExecutionCommand(QueueIds.DEFAULT, executionId, event.priority(),
                 settings.maxConcurrentExecutions()));
     }
 
     @SagaEventHandler(associationProperty = ASSOCIATION)
     void on(ExecutionSlotGrantedEvent event, CommandGateway commands, ExecutionSettings settings) {
-        commands.send(new ScheduleExecutionCommand(executionId, settings.limits()));
+        send(commands, new ScheduleExecutionCommand(executionId, settings.limits()));
     }
 
     @SagaEventHandler(associationProperty = ASSOCIATION)
@@ -57,7 +61,7 @@ public class ExecutionSaga {
 
     @SagaEventHandler(associationProperty = ASSOCIATION)
     void on(ExecutionPriorityChangedEvent event, CommandGateway commands) {
-        commands.send(new ReprioritizeExecutionCommand(QueueIds.DEFAULT, executionId, event.priority()));
+        send(commands, new ReprioritizeExecutionCommand(QueueIds.DEFAULT, executionId, event.priority()));
     }
 
     @EndSaga
@@ -66,7 +70,7 @@ public class ExecutionSaga {
         if (backstopId != null) {
             deadlines.cancelSchedule(BACKSTOP_DEADLINE, backstopId);
         }
-        commands.send(new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, executionId,
+        send(commands, new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, executionId,
                 settings.maxConcurrentExecutions()));
     }
 
@@ -78,6 +82,15 @@ public class ExecutionSaga {
     void onBackstop(String expiredExecutionId, CommandGateway commands) {
         commands.sendAndWait(new ExpireExecutionCommand(expiredExecutionId,
                 "No report from the runner in time; the run was lost"));
+    }
+
+    /** Fire and forget, but never silently: a lost command would leave the execution waiting for its backstop. */
+    private void send(CommandGateway commands, Object command) {
+        commands.send(command).whenComplete((result, failure) -> {
+            if (failure != null) {
+                log.warn("{} for execution {} failed", command.getClass().getSimpleName(), executionId, failure);
+            }
+        });
     }
 
     public String getExecutionId() {
