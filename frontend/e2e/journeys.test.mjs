@@ -86,6 +86,10 @@ describe('Sandpod in the browser', { concurrency: false }, () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `no horizontal scrolling at 375 px (overflow ${overflow}px)`);
       await screenshot(page, `editor-${theme}-375x667`);
+      // On a phone the output sits below the editor: a second picture with the run's result in view.
+      await page.getByTestId('stdout').scrollIntoViewIfNeeded();
+      await screenshot(page, `editor-${theme}-375x667-output`);
+      await page.evaluate(() => window.scrollTo(0, 0));
     }
     await page.setViewportSize({ width: 1280, height: 800 });
 
