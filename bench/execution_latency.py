@@ -41,7 +41,8 @@ def main():
     a = p.parse_args()
 
     data = tempfile.mkdtemp(prefix="sandpod-bench-")
-    env = dict(os.environ, SANDPOD_DATA_DIR=data, SERVER_PORT=str(a.port))
+    env = dict(os.environ, SANDPOD_DATA_DIR=data, SERVER_PORT=str(a.port),
+               SANDPOD_RATE_LIMIT_ENABLED="false")  # 20 runs in a row would hit the 10/min execute limit
     log = open(os.path.join(data, "app.log"), "w")
     started = time.monotonic()
     app = subprocess.Popen(["java", "-jar", a.jar], env=env, stdout=log, stderr=subprocess.STDOUT)
