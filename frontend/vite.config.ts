@@ -24,5 +24,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    // Component tests render whole pages in jsdom; on a busy two-core CI box 5 s (the default) is not always enough.
+    testTimeout: 20000,
   },
 });
