@@ -261,11 +261,12 @@ class KubernetesRunnerKafkaTest {
         String id = newId();
         Pod foreign = orphan(id, "executor-alive", System.currentTimeMillis() + 60_000);
         cluster.client().pods().inNamespace(NAMESPACE).resource(foreign).create();
-        Thread.sleep(1000);
-
-        assertThat(kubelet.pod(RunPod.name(id)).getMetadata().getAnnotations())
-                .containsEntry(RunPod.OWNER, "executor-alive");
-        assertThat(reports.of(id)).isEmpty();
+        // Left alone means: for a while after its creation, still owned by the live executor and unreported.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(kubelet.pod(RunPod.name(id)).getMetadata().getAnnotations())
+                    .containsEntry(RunPod.OWNER, "executor-alive");
+            assertThat(reports.of(id)).isEmpty();
+        });
         cluster.client().pods().inNamespace(NAMESPACE).withName(RunPod.name(id)).delete();
     }
 
@@ -316,9 +317,11 @@ class KubernetesRunnerKafkaTest {
             assertThat(finished(mine).getOutcome()).isEqualTo(RunOutcome.COMPLETED);
             assertThat(finished(mine).getStdout()).isEqualTo("done\n");
             await().atMost(WAIT).until(() -> restartKubelet.gone(id));
-            Thread.sleep(1500);
-            assertThat(reports.of(id)).filteredOn(r -> r.getPayload() instanceof RunFinished).hasSize(1);
-            assertThat(reports.of(id)).filteredOn(r -> r.getPayload() instanceof RunStarted).hasSize(1);
+            // Exactly once: no second report turns up in the time a duplicate would take to arrive.
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(reports.of(id)).filteredOn(r -> r.getPayload() instanceof RunFinished).hasSize(1);
+                assertThat(reports.of(id)).filteredOn(r -> r.getPayload() instanceof RunStarted).hasSize(1);
+            });
         } finally {
             second.close();
         }
