@@ -3,12 +3,7 @@ package dev.sandpod.app.axon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.ServerVersion;
-import dev.sandpod.app.embedded.index.IndexedH2Backend;
+import dev.sandpod.app.embedded.index.WireServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -43,18 +38,13 @@ class LateCommittedEventsAreDeliveredTest {
     record Step(String name) {
     }
 
-    private MongoServer server;
-    private MongoClient client;
+    private WireServer server;
     private ScheduledExecutorService coordinator;
     private ScheduledExecutorService workers;
 
     @BeforeEach
     void start() {
-        IndexedH2Backend backend = IndexedH2Backend.open(null);
-        backend.version(ServerVersion.MONGO_5_0);
-        server = new MongoServer(backend);
-        server.bind("127.0.0.1", 0);
-        client = MongoClients.create(new ConnectionString("mongodb://127.0.0.1:" + server.getLocalAddress().getPort()));
+        server = WireServer.indexed(null);
         coordinator = Executors.newSingleThreadScheduledExecutor();
         workers = Executors.newScheduledThreadPool(2);
     }
@@ -63,14 +53,13 @@ class LateCommittedEventsAreDeliveredTest {
     void stop() {
         coordinator.shutdownNow();
         workers.shutdownNow();
-        client.close();
-        server.shutdownNow();
+        server.close();
     }
 
     @Test
     void anEventCreatedSecondsBeforeItsCommitIsDeliveredAfterNewerOnes() {
         Serializer serializer = JacksonSerializer.defaultSerializer();
-        MongoTemplate template = DefaultMongoTemplate.builder().mongoDatabase(client.getDatabase("late")).build();
+        MongoTemplate template = DefaultMongoTemplate.builder().mongoDatabase(server.database()).build();
         EmbeddedEventStore store = EmbeddedEventStore.builder()
                 .storageEngine(new ReplaySafeMongoEventStorageEngine(MongoEventStorageEngine.builder().mongoTemplate(template)
                         .eventSerializer(serializer).snapshotSerializer(serializer)))

@@ -2,12 +2,7 @@ package dev.sandpod.app.axon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.ServerVersion;
-import dev.sandpod.app.embedded.index.IndexedH2Backend;
+import dev.sandpod.app.embedded.index.WireServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,18 +52,13 @@ class ReplayAfterResetTest {
     record Ping(int number) {
     }
 
-    private MongoServer server;
-    private MongoClient client;
+    private WireServer server;
     private ScheduledExecutorService coordinator;
     private ScheduledExecutorService workers;
 
     @BeforeEach
     void start() {
-        IndexedH2Backend backend = IndexedH2Backend.open(null);
-        backend.version(ServerVersion.MONGO_5_0);
-        server = new MongoServer(backend);
-        server.bind("127.0.0.1", 0);
-        client = MongoClients.create(new ConnectionString("mongodb://127.0.0.1:" + server.getLocalAddress().getPort()));
+        server = WireServer.indexed(null);
         coordinator = Executors.newSingleThreadScheduledExecutor();
         workers = Executors.newScheduledThreadPool(2);
     }
@@ -77,14 +67,13 @@ class ReplayAfterResetTest {
     void stop() {
         coordinator.shutdownNow();
         workers.shutdownNow();
-        client.close();
-        server.shutdownNow();
+        server.close();
     }
 
     @Test
     void eventsFromBeforeANewProcessorOrAResetComeAsReplaysAndTheTokenStaysSmall() throws Exception {
         Serializer serializer = JacksonSerializer.defaultSerializer();
-        MongoTemplate template = DefaultMongoTemplate.builder().mongoDatabase(client.getDatabase("replay")).build();
+        MongoTemplate template = DefaultMongoTemplate.builder().mongoDatabase(server.database()).build();
         HistoryClock history = new HistoryClock();
         EmbeddedEventStore store = EmbeddedEventStore.builder()
                 .storageEngine(new ReplaySafeMongoEventStorageEngine(MongoEventStorageEngine.builder().mongoTemplate(template)

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** A Mongo-wire server on a backend of choice with a driver client, as the application runs it. */
-final class WireServer implements AutoCloseable {
+public final class WireServer implements AutoCloseable {
 
     static final String DATABASE = "test";
 
@@ -34,7 +34,7 @@ final class WireServer implements AutoCloseable {
     }
 
     /** The indexed backend, in memory ({@code file} null) or on a file. */
-    static WireServer indexed(Path file) {
+    public static WireServer indexed(Path file) {
         return new WireServer(IndexedH2Backend.open(file));
     }
 
@@ -43,7 +43,7 @@ final class WireServer implements AutoCloseable {
         return new WireServer(file == null ? H2Backend.inMemory() : new H2Backend(file.toString()));
     }
 
-    MongoDatabase database() {
+    public MongoDatabase database() {
         return client.getDatabase(DATABASE);
     }
 
