@@ -133,4 +133,14 @@ class ResponseHardeningTest {
         assertThat(reply.statusCode()).isEqualTo(422);
         assertThat(Client.parse(reply.body()).get("detail").toString()).contains("form");
     }
+
+    @Test
+    void aListFilterParameterWithoutAValueMeansNoFilter() {
+        Client user = Accounts.user(port, "bare-filter");
+
+        Client.Reply notifications = user.get("/api/v1/notifications/?include_tags=a&include_tags&exclude_tags");
+
+        assertThat(notifications.status()).isEqualTo(200);
+        assertThat(notifications.body().get("notifications").isArray()).isTrue();
+    }
 }

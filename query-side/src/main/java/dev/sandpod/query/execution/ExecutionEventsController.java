@@ -5,6 +5,7 @@ import dev.sandpod.api.web.Caller;
 import dev.sandpod.query.history.EventHistory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -33,7 +34,7 @@ class ExecutionEventsController {
             @RequestParam(required = false, defaultValue = "100") String limit) {
         int max = parseLimit(limit);
         Set<String> types = eventTypes == null ? Set.of()
-                : eventTypes.stream().flatMap(t -> Arrays.stream(t.split(","))).map(String::trim)
+                : eventTypes.stream().filter(Objects::nonNull).flatMap(t -> Arrays.stream(t.split(","))).map(String::trim)
                         .filter(t -> !t.isEmpty()).collect(Collectors.toSet());
         return access.load(executionId, caller)
                 .flatMap(view -> Mono.fromCallable(() -> history.of(executionId)).subscribeOn(Schedulers.boundedElastic()))

@@ -20,6 +20,7 @@ import dev.sandpod.query.notification.NotificationResponses.SubscriptionsRespons
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -105,12 +106,12 @@ class NotificationQueryController {
         }
     }
 
-    /** Repeated parameters, or one comma-separated value. */
+    /** Repeated parameters, or one comma-separated value; a parameter without a value ({@code ?include_tags}) is none. */
     private static List<String> tags(List<String> values) {
         if (values == null) {
             return null;
         }
-        List<String> tags = values.stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
+        List<String> tags = values.stream().filter(Objects::nonNull).flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
                 .filter(t -> !t.isEmpty()).toList();
         return tags.isEmpty() ? null : tags;
     }
