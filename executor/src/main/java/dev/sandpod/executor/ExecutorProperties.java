@@ -51,6 +51,14 @@ public record ExecutorProperties(
     public enum CgroupMode { AUTO, V2, V1, NONE }
 
     /**
+     * How the root-side links of a run's launch are done: AUTO uses {@code sandpod-launch} (compiled from its C
+     * source with the host's compiler on start) when it can and the util-linux chain otherwise; UTIL_LINUX always
+     * uses the chain ({@code unshare}, {@code sh}, {@code mount}, {@code setpriv}). Both give a run the same
+     * isolation; the helper saves about 7 ms of CPU per run.
+     */
+    public enum Launcher { AUTO, UTIL_LINUX }
+
+    /**
      * The local sandbox.
      *
      * @param cgroups       AUTO prefers v2 controllers and falls back per controller to v1, then to rlimits
@@ -71,6 +79,7 @@ public record ExecutorProperties(
      * @param probeTimeout  limit of every startup probe (canary run, interpreter version)
      * @param killGrace     how long to wait for a killed tree and its pipes before giving up
      * @param pool          sandboxes started ahead of their runs, so that set-up leaves a run's latency
+     * @param launcher      compiled launch helper when available (AUTO) or always the util-linux chain
      */
     public record Sandbox(
             @DefaultValue("auto") CgroupMode cgroups,
@@ -86,7 +95,8 @@ public record ExecutorProperties(
             @DefaultValue("true") boolean seccomp,
             @DefaultValue("10s") Duration probeTimeout,
             @DefaultValue("2s") Duration killGrace,
-            @DefaultValue Pool pool) {
+            @DefaultValue Pool pool,
+            @DefaultValue("auto") Launcher launcher) {
 
         /** Per OS user by default, so a directory planted by another user of a shared /tmp is never ours. */
         public Path effectiveWorkDir() {

@@ -138,6 +138,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
     private final Path setpriv;
     private final Path unshare;
     private final Path mount;
+    /** The compiled {@code sandpod-launch} replacing unshare → sh → mount → setpriv, or null (see LaunchHelper). */
+    private final Path launchHelper;
     private final CgroupSupport cgroups;
     private final UidPool uids;
     private final int clkTck;
@@ -194,6 +196,10 @@ public final class LocalSandboxRunner implements AutoCloseable {
             }
         }
         this.instanceDir = dir;
+        this.launchHelper = problem == null && root && uids != null
+                && settings.launcher() == ExecutorProperties.Launcher.AUTO
+                ? LaunchHelper.prepare(tools, settings.effectiveWorkDir(), dir, settings.probeTimeout()).orElse(null)
+                : null;
         this.seccompProgram = problem == null && settings.seccomp() ? writeSeccompProgram(dir) : null;
         this.cgroups = problem == null ? detectCgroups(settings, instance) : CgroupSupport.none();
         if (problem == null) {
@@ -694,6 +700,18 @@ public final class LocalSandboxRunner implements AutoCloseable {
     private List<String> command(RunSpec spec, RunCgroup group, Integer uid, Path status, Path mountPoint) {
         SandboxLimits limits = spec.limits();
         List<String> cmd = new ArrayList<>();
+        if (launchHelper != null && mountPoint != null && uid != null) {
+            // The same steps as the chain below in one exec (sandpod-launch.c); nosuid and nodev are mount flags
+            // there, not tmpfs options.
+            cmd.addAll(LaunchHelper.arguments(launchHelper, status, instanceDir.resolve("passwd"),
+                    instanceDir.resolve("group"), seccompProgram != null ? seccompProgram.toString() : "/dev/null",
+                    mountPoint, tmpfsOptions(limits, uid), uid, String.join(" ", rlimits(limits))));
+            if (group != null) {
+                group.procsFiles().forEach(p -> cmd.add(p.toString()));
+            }
+            cmd.add("--");
+            return sandbox(cmd, spec, limits, mountPoint);
+        }
         if (mountPoint != null) {
             // The forked child is pid 1 of a pid namespace around bwrap, so every process of the run (bwrap's
             // own reaper included, which its monitor leaves unreaped) is reaped by the kernel when the monitor
@@ -711,9 +729,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
         cmd.add(seccompProgram != null ? seccompProgram.toString() : "/dev/null");
         if (mountPoint != null) {
             cmd.add(mountPoint.toString());
-            // The run's whole writable space: size and inode count bounded, never a setuid binary or a device.
-            cmd.add("size=" + limits.workspaceBytes() + ",nr_inodes=" + settings.workspaceInodes()
-                    + ",mode=0700,uid=" + uid + ",gid=" + uid + ",nosuid,nodev");
+            cmd.add(tmpfsOptions(limits, uid) + ",nosuid,nodev");
         } else {
             cmd.add("");
             cmd.add("");
@@ -728,7 +744,17 @@ public final class LocalSandboxRunner implements AutoCloseable {
             cmd.addAll(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
                     "--no-new-privs", "--"));
         }
+        return sandbox(cmd, spec, limits, mountPoint);
+    }
 
+    /** The run's whole writable space: size and inode count bounded; never a setuid binary or a device either. */
+    private String tmpfsOptions(SandboxLimits limits, Integer uid) {
+        return "size=" + limits.workspaceBytes() + ",nr_inodes=" + settings.workspaceInodes()
+                + ",mode=0700,uid=" + uid + ",gid=" + uid;
+    }
+
+    /** Appends bwrap and the program to the root-side links in {@code cmd}. */
+    private List<String> sandbox(List<String> cmd, RunSpec spec, SandboxLimits limits, Path mountPoint) {
         cmd.add(bwrap.toString());
         cmd.addAll(List.of("--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
                 "--new-session", "--cap-drop", "ALL", "--hostname", "sandpod",
@@ -873,7 +899,9 @@ public final class LocalSandboxRunner implements AutoCloseable {
         String kill = "pid namespace teardown"
                 + (cgroups.killMethod() == null ? "" : " + " + cgroups.killMethod());
         String runAs = uids != null
-                ? "a per-run host uid from " + uids.firstUid() + " (uid " + SANDBOX_UID + " inside)"
+                ? "a per-run host uid from " + uids.firstUid() + " (uid " + SANDBOX_UID + " inside), set up by "
+                        + (launchHelper != null ? launchHelper.getFileName() + " (compiled sandpod-launch.c)"
+                        : "unshare, sh, mount and setpriv")
                 : "the JVM's uid " + effectiveUid() + " (uid " + SANDBOX_UID + " inside)";
         String workspace = ownWorkspaceMount()
                 ? "one tmpfs per run for " + WORKSPACE + ", /tmp, /var/tmp and /dev/shm, in the run's own mount "
