@@ -46,6 +46,10 @@ public final class SandboxBench {
         if (cgroupParent != null) {
             overrides.put("sandpod.executor.sandbox.cgroup-parent", cgroupParent);
         }
+        String launcher = System.getProperty("sandpod.bench.launcher");
+        if (launcher != null) {
+            overrides.put("sandpod.executor.sandbox.launcher", launcher);
+        }
         if (poolSize >= 0) {
             overrides.put("sandpod.executor.sandbox.pool.size", Integer.toString(poolSize));
         }

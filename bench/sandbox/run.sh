@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Sandbox overhead benchmark (issue 4). Not a test: prints numbers, asserts nothing. See README.md here.
-#   bench/sandbox/run.sh [--priority] [--vfork] [--runs 100] [--seconds 10] [--pool N]
+#   bench/sandbox/run.sh [--priority] [--vfork] [--util-linux] [--runs 100] [--seconds 10] [--pool N]
 # Compiles the executor module (offline when the local repository has everything), then runs SandboxBench
 # with the module's runtime classpath as root (the local runner's per-run uids and cgroups need it).
 # --priority: run the benchmark JVM, the bare processes and the sandboxes' cgroups under a cgroup with the
 # highest CPU weight, so that other load on a shared machine disturbs the measurement less.
 # --vfork: the JVM starts processes with vfork instead of posix_spawn + jspawnhelper (one exec less per run).
+# --util-linux: the runner launches with unshare, sh, mount and setpriv even when it could compile its helper.
 # --pool N: pre-started sandboxes per run shape (0: every run starts cold; default: the runner's default).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,6 +28,10 @@ fi
 if [ "${1:-}" = --vfork ]; then
   shift
   props+=(-Djdk.lang.Process.launchMechanism=VFORK)
+fi
+if [ "${1:-}" = --util-linux ]; then
+  shift
+  props+=(-Dsandpod.bench.launcher=util-linux)
 fi
 mvn -B -q -o -pl executor compile dependency:build-classpath -Dmdep.includeScope=runtime \
     -Dmdep.outputFile=target/bench-classpath.txt >/dev/null 2>&1 \
