@@ -153,7 +153,9 @@ int main(int argc, char **argv) {
         return WIFEXITED(st) ? WEXITSTATUS(st) : SETUP_FAILED;
     }
 
-    /* --kill-child: the run dies with its starter; a starter gone before this point is caught by the pipe. */
+    /* --kill-child: the set-up dies with its starter; a starter gone before this point is caught by the pipe. As
+       with unshare → setpriv, the uid change below clears it again; from then on bwrap's --die-with-parent, the
+       runner's kill of the sandbox's init and the cgroup kill end the run. */
     close(alive[1]);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
         die("prctl(PR_SET_PDEATHSIG)", NULL);
