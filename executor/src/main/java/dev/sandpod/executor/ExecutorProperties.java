@@ -54,7 +54,7 @@ public record ExecutorProperties(
      * How the root-side links of a run's launch are done: AUTO uses {@code sandpod-launch} (compiled from its C
      * source with the host's compiler on start) when it can and the util-linux chain otherwise; UTIL_LINUX always
      * uses the chain ({@code unshare}, {@code sh}, {@code mount}, {@code setpriv}). Both give a run the same
-     * isolation; the helper saves about 7 ms of CPU per run.
+     * isolation; the helper saves 4–7 ms of CPU per run.
      */
     public enum Launcher { AUTO, UTIL_LINUX }
 

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code sandpod-launch.c}, says what it does and what it replaces). The runner compiles it with the host's C
  * compiler on start and keeps the binary in its work directory, named after a hash of the source, for the next
  * runner; without a compiler, or when compiling fails, the runner stays with the util-linux chain
- * ({@code unshare} → {@code sh} → {@code mount} → {@code setpriv}), which gives the same isolation for about 7 ms
+ * ({@code unshare} → {@code sh} → {@code mount} → {@code setpriv}), which gives the same isolation for 4–7 ms
  * more CPU per run.
  */
 final class LaunchHelper {
@@ -64,7 +64,7 @@ final class LaunchHelper {
         Optional<Path> compiler = tools.find("cc").or(() -> tools.find("gcc"));
         if (compiler.isEmpty()) {
             log.info("no C compiler (cc, gcc) in the tools path: runs use the util-linux launch chain "
-                    + "(about 7 ms more CPU per run)");
+                    + "(4–7 ms more CPU per run)");
             return Optional.empty();
         }
         Path src = scratchDir.resolve(SOURCE);
