@@ -16,9 +16,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           without holding much more than a second of history per fetch.
  * @param processorBatchSize events a work package handles per unit of work, i.e. per token update. A Mongo
  *                           tracking token carries the ids of every event of the last second (thousands in
- *                           a burst), so its write is the dominant cost of a replay at small batches;
- *                           live traffic forms small batches anyway, so a large maximum costs no latency.
- *                           Handlers are idempotent, so redoing up to one batch after a crash is harmless.
+ *                           a burst; in a replay the stored token holds two such windows, the current one
+ *                           and the one at the reset), so writing it — Jackson plus a document update — was
+ *                           a third of a work package's time in a replay at 200 (JFR, bench/store, issue 9);
+ *                           1000 makes it a few percent. Live traffic forms small batches anyway (a work
+ *                           package takes what is queued), so the larger maximum costs no latency; handlers
+ *                           are idempotent, so redoing up to one batch after a crash is harmless.
  * @param initialSegments    segments a new processor starts with. Axon's default of 16 costs a token
  *                           document per segment, rewritten on every batch; one node on two cores needs
  *                           two (parallel handling, one coordinator reading the store for both).
@@ -30,7 +33,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("sandpod.axon")
 record AxonTuning(
         @DefaultValue("1000") int eventBatchSize,
-        @DefaultValue("200") int processorBatchSize,
+        @DefaultValue("1000") int processorBatchSize,
         @DefaultValue("2") int initialSegments,
         @DefaultValue("1s") Duration tokenClaimInterval) {
 }

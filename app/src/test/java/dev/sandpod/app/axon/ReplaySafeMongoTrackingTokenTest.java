@@ -281,4 +281,23 @@ class ReplaySafeMongoTrackingTokenTest {
         assertThat(((ReplaySafeMongoTrackingToken) read).getTrackedEvents())
                 .isEqualTo(new LinkedHashMap<>(Map.of("b", T.toEpochMilli() + 2000, "c", T.toEpochMilli() + 2001)));
     }
+
+    @Test
+    void storedTimesAreReadAsAxonReadsThem() {
+        Random random = new Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            Instant time = Instant.ofEpochMilli(random.nextLong(-62_000_000_000_000L, 250_000_000_000_000L));
+            String text = org.axonframework.common.DateTimeUtils.formatInstant(time);
+            long expected = org.axonframework.common.DateTimeUtils.parseInstant(text).toEpochMilli();
+            long parsed = ReplaySafeStorageStrategy.parseMillis(text);
+            assertThat(parsed == Long.MIN_VALUE || parsed == expected).as(text).isTrue();
+            if (text.length() == 24) {
+                assertThat(parsed).as(text).isEqualTo(expected);
+            }
+        }
+        assertThat(ReplaySafeStorageStrategy.parseMillis("2026-02-30T10:00:00.000Z")).isEqualTo(Long.MIN_VALUE);
+        assertThat(ReplaySafeStorageStrategy.parseMillis("2026-11-27T21:06:34.513+01:00")).isEqualTo(Long.MIN_VALUE);
+        assertThat(ReplaySafeStorageStrategy.parseMillis("2024-02-29T23:59:59.999Z"))
+                .isEqualTo(Instant.parse("2024-02-29T23:59:59.999Z").toEpochMilli());
+    }
 }
