@@ -37,12 +37,11 @@ class AxonSerializationConfiguration {
     @Primary
     Serializer serializer(RevisionResolver revisionResolver, ApplicationContext context) {
         ClassLoader classLoader = context.getClassLoader();
-        return JacksonSerializer.builder()
+        return new MetaDataReadingJacksonSerializer(JacksonSerializer.builder()
                 .objectMapper(objectMapper())
                 .revisionResolver(revisionResolver)
                 .classLoader(classLoader)
-                .converter(new ChainingConverter(classLoader))
-                .build();
+                .converter(new ChainingConverter(classLoader)));
     }
 
     @Bean(MESSAGE_SERIALIZER)
