@@ -62,7 +62,12 @@ final class IndexedH2Collection extends H2Collection {
         if (plan == null) {
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
         }
-        Stream<Document> matches = candidates(plan).filter(ExclusionMatcher.of(query, this::documentMatchesQuery));
+        Iterator<Object> ids = plan.ids();
+        if (plan.ordered() && plan.covered() && numberToSkip > 0) {
+            // The slice is exactly the matches, in the requested order: skip entries, not documents.
+            numberToSkip -= skipEntries(ids, numberToSkip);
+        }
+        Stream<Document> matches = candidates(ids).filter(ExclusionMatcher.of(query, this::documentMatchesQuery));
         int max = limit < 0 ? -limit : limit;
         if (!plan.ordered() || batchSize <= 0) {
             // The server's tail: sort (only when the index did not), skip, limit, project, batch.
@@ -117,7 +122,7 @@ final class IndexedH2Collection extends H2Collection {
             }
             return new MatchSource(placeholders, true);
         }
-        return new MatchSource(candidates(plan).toList(), false);
+        return new MatchSource(candidates(plan.ids()).toList(), false);
     }
 
     /** Documents for an aggregation; {@code matched}: the leading {@code $match} is already applied. */
@@ -238,8 +243,17 @@ final class IndexedH2Collection extends H2Collection {
         return documentsRead.sum();
     }
 
-    private Stream<Document> candidates(IndexPlan plan) {
-        Iterator<Object> ids = plan.ids();
+    /** Advances past up to {@code count} ids without reading their documents; how many it passed. */
+    private static int skipEntries(Iterator<Object> ids, int count) {
+        int skipped = 0;
+        while (skipped < count && ids.hasNext()) {
+            ids.next();
+            skipped++;
+        }
+        return skipped;
+    }
+
+    private Stream<Document> candidates(Iterator<Object> ids) {
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(ids, Spliterator.ORDERED), false)
                 .map(id -> {
                     documentsRead.increment();

@@ -119,6 +119,53 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
     }
 
     @Test
+    void pagesFarIntoACoveredSliceSkipIndexEntriesWithoutReadingTheirDocuments() {
+        insert(1500);
+        MongoCollection<Document> things = indexed.database().getCollection(COLLECTION);
+        IndexedH2Collection server = indexed.collection(COLLECTION);
+
+        long before = server.documentsRead();
+        List<Document> page = things.find(Filters.eq("group", "a")).sort(Sorts.descending("ts")).skip(200).limit(50)
+                .into(new ArrayList<>());
+        assertThat(page).hasSize(50);
+        assertThat(server.documentsRead() - before).as("skipped entries are not read").isLessThanOrEqualTo(50);
+        before = server.documentsRead();
+        page = things.find(Filters.eq("group", "a")).sort(Sorts.ascending("ts")).skip(200).limit(50).into(new ArrayList<>());
+        assertThat(page).hasSize(50);
+        assertThat(server.documentsRead() - before).as("read backwards, skipped entries are not read").isLessThanOrEqualTo(50);
+
+        assertSamePages();
+        both(c -> c.updateMany(Filters.and(Filters.eq("group", "b"), Filters.lt("ts", Date.from(BASE.plusSeconds(700)))),
+                Updates.set("group", "a")));
+        both(c -> c.updateMany(Filters.and(Filters.eq("group", "a"), Filters.gt("ts", Date.from(BASE.plusSeconds(1200)))),
+                Updates.set("ts", Date.from(BASE.minusSeconds(3)))));
+        both(c -> c.deleteMany(Filters.and(Filters.eq("group", "a"), Filters.lt("ts", Date.from(BASE.plusSeconds(300))))));
+        both(c -> c.updateMany(Filters.eq("group", "c"), Updates.unset("ts")));
+        insert(300);
+        assertSamePages();
+    }
+
+    /** Pages at every kind of offset, through covered slices read forwards and backwards, as the stock backend pages. */
+    private void assertSamePages() {
+        List<Bson> filters = List.of(Filters.eq("group", "a"), Filters.eq("group", "c"),
+                Filters.and(Filters.eq("group", "b"), Filters.gte("ts", Date.from(BASE.plusSeconds(100))),
+                        Filters.lt("ts", Date.from(BASE.plusSeconds(900)))),
+                Filters.gte("ts", Date.from(BASE.plusSeconds(1000))));
+        for (Bson filter : filters) {
+            int count = (int) stock.database().getCollection(COLLECTION).countDocuments(filter);
+            assertThat(indexed.database().getCollection(COLLECTION).countDocuments(filter)).as("count %s", filter).isEqualTo(count);
+            for (Bson sort : List.of(Sorts.descending("ts"), Sorts.ascending("ts"))) {
+                for (int skip : List.of(0, 1, 17, 50, count - 5, count, count + 10)) {
+                    for (int limit : List.of(0, 1, 50)) {
+                        assertSameList(filter, sort, Math.max(skip, 0), limit, 0);
+                        assertSameList(filter, sort, Math.max(skip, 0), limit, 7);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aTrackingQueryWithoutLimitReadsOneBatchNotTheRestOfTheCollection() {
         insert(1500);
         MongoCollection<Document> things = indexed.database().getCollection(COLLECTION);
