@@ -43,6 +43,11 @@ public final class WireServer implements AutoCloseable {
         return new WireServer(file == null ? H2Backend.inMemory() : new H2Backend(file.toString()));
     }
 
+    /** The driver client, for templates over this server. */
+    public MongoClient client() {
+        return client;
+    }
+
     public MongoDatabase database() {
         return client.getDatabase(DATABASE);
     }
