@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -99,7 +100,8 @@ public class ExecutionReadModel implements DisposableBean {
         List<ExecutionResultView> items;
         try {
             query.with(Sort.by(Sort.Direction.DESC, "createdAt")).skip(skip).limit(limit);
-            items = mongo.find(query, ExecutionDocument.class).stream()
+            // The query mapped for the document class (field names, enums, instants), the result read as BSON.
+            items = mongo.query(ExecutionDocument.class).as(Document.class).matching(query).all().stream()
                     .map(ExecutionDocument::toView)
                     .toList();
         } catch (RuntimeException e) {

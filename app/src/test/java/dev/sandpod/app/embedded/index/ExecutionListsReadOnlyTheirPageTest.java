@@ -2,6 +2,7 @@ package dev.sandpod.app.embedded.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sandpod.api.execution.ErrorType;
 import dev.sandpod.api.execution.ExecutionPageView;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ExecutionStatus;
@@ -104,20 +105,20 @@ class ExecutionListsReadOnlyTheirPageTest {
                                 && (status == null || d.status == status) && (lang == null || lang.equals(d.lang))
                                 && (window[0] == null || !d.createdAt.isBefore(window[0]))
                                 && (window[1] == null || !d.createdAt.isAfter(window[1]));
-                        List<String> expected = all.stream().filter(filter)
+                        List<ExecutionResultView> expected = all.stream().filter(filter)
                                 .sorted(Comparator.comparing((ExecutionDocument d) -> d.createdAt).reversed())
-                                .map(d -> d.executionId).toList();
+                                .map(ExecutionDocument::toView).toList();
                         for (int skip : new int[] {0, 1, 49, expected.size() - 3, expected.size(), expected.size() + 5}) {
                             for (int limit : new int[] {1, 50}) {
                                 int from = Math.max(skip, 0);
                                 ExecutionPageView page = readModel.page(new FindUserExecutionsQuery(user, status, lang,
                                         window[0], window[1], limit, from));
-                                List<String> want = expected.subList(Math.min(from, expected.size()),
+                                List<ExecutionResultView> want = expected.subList(Math.min(from, expected.size()),
                                         Math.min(from + limit, expected.size()));
                                 String what = user + " " + status + " " + lang + " " + window[0] + ".." + window[1]
                                         + " skip " + from + " limit " + limit;
-                                assertThat(page.executions()).as(what).extracting(ExecutionResultView::executionId)
-                                        .containsExactlyElementsOf(want);
+                                // Whole views: the list's own reading of the documents gives what the entity gives.
+                                assertThat(page.executions()).as(what).containsExactlyElementsOf(want);
                                 assertThat(page.total()).as(what).isEqualTo(expected.size());
                                 assertThat(page.hasMore()).as(what).isEqualTo(from + want.size() < expected.size());
                                 assertThat(page.skip()).isEqualTo(from);
@@ -167,11 +168,16 @@ class ExecutionListsReadOnlyTheirPageTest {
         doc.script = "print(" + i + ")";
         doc.lang = random.nextBoolean() ? "python" : "node";
         doc.langVersion = "3.11";
-        doc.priority = random.nextInt(4) == 0 ? Priority.HIGH : Priority.NORMAL;
+        int dice = random.nextInt(4);
+        doc.priority = dice == 0 ? Priority.HIGH : dice == 1 ? null : Priority.NORMAL;
         doc.stdout = i + "\n";
-        doc.stderr = "";
-        doc.exitCode = 0;
-        doc.resourceUsage = new ResourceUsage(0.05, 3, 100, 9000);
+        doc.stderr = dice == 2 ? "Traceback" : "";
+        doc.stdoutTruncated = dice == 3;
+        doc.stderrTruncated = dice == 2;
+        doc.exitCode = dice == 1 ? null : dice;
+        doc.errorType = dice == 2 ? ErrorType.SCRIPT_ERROR : null;
+        doc.errorMessage = dice == 2 ? "failed" : null;
+        doc.resourceUsage = dice == 1 ? null : new ResourceUsage(0.05 * i, 3L * i, 100, 9000L + i);
         // Distinct times, inserted out of order: the list order comes from the index, not from insertion.
         doc.createdAt = BASE.plusSeconds((i * 7919L) % DOCUMENTS);
         doc.updatedAt = doc.createdAt.plusMillis(80);
