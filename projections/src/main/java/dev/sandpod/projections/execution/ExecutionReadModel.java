@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -132,8 +133,8 @@ public class ExecutionReadModel implements DisposableBean {
     }
 
     /**
-     * Threads for the counts of pages: a few, created on demand and dropped when idle; when all are busy the
-     * count runs on the caller's thread before the page is read, as it did before.
+     * Threads for the counts of pages: a few, created on demand and dropped when idle; when all are busy (or
+     * the pool is shut down) the count runs on the caller's thread before the page is read, as it did before.
      */
     private static ExecutorService countExecutor() {
         AtomicInteger threads = new AtomicInteger();
@@ -142,7 +143,8 @@ public class ExecutionReadModel implements DisposableBean {
             thread.setDaemon(true);
             return thread;
         };
-        return new ThreadPoolExecutor(0, COUNT_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), factory,
-                new ThreadPoolExecutor.CallerRunsPolicy());
+        // Not CallerRunsPolicy: it drops the task once the pool is shut down, and the page would wait forever.
+        RejectedExecutionHandler runHere = (task, pool) -> task.run();
+        return new ThreadPoolExecutor(0, COUNT_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), factory, runHere);
     }
 }
