@@ -785,8 +785,9 @@ public final class LocalSandboxRunner implements AutoCloseable {
                 "--symlink", TMP_DIR, "/tmp",
                 "--dir", "/var",
                 "--symlink", TMP_DIR, "/var/tmp",
-                "--perms", "0644", "--ro-bind-data", "5", "/etc/passwd",
-                "--perms", "0644", "--ro-bind-data", "6", "/etc/group",
+                // Written into bwrap's root tmpfs (read-only after --remount-ro /): no mount, unlike --ro-bind-data.
+                "--perms", "0644", "--file", "5", "/etc/passwd",
+                "--perms", "0644", "--file", "6", "/etc/group",
                 // Last of the set-up that can wait: a pre-started sandbox blocks here until its script comes.
                 "--perms", "0644", "--file", "4", WORKSPACE + "/" + spec.fileName(),
                 // Only the tmpfs mounts stay writable: a full root or /dev would be writable and unlimited.
@@ -830,11 +831,30 @@ public final class LocalSandboxRunner implements AutoCloseable {
         return env;
     }
 
-    /** Read-only binds at the same path; merged-/usr links (/bin → usr/bin) are recreated as links. */
+    /**
+     * Read-only binds at the same path; merged-/usr links (/bin → usr/bin) are recreated as links, and so is a bind
+     * that is a symbolic link into another bound directory (/etc/localtime → /usr/share/zoneinfo/...): bwrap
+     * creates a link in its root tmpfs without a mount, while every bind is a mount and a remount that each re-read
+     * the mount table. Decided when the runner starts, like which binds exist.
+     */
     private static List<String> mountArgs(List<String> binds) {
         List<String> args = new ArrayList<>();
+        List<Path> boundDirs = new ArrayList<>();
         for (String bind : binds) {
-            if (Files.exists(Path.of(bind))) {
+            Path p = Path.of(bind);
+            if (!Files.isSymbolicLink(p) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                boundDirs.add(p.normalize());
+            }
+        }
+        for (String bind : binds) {
+            Path p = Path.of(bind);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            Optional<String> link = linkIntoBound(p, boundDirs);
+            if (link.isPresent()) {
+                args.addAll(List.of("--symlink", link.get(), bind));
+            } else {
                 args.addAll(List.of("--ro-bind-try", bind, bind));
             }
         }
@@ -851,6 +871,29 @@ public final class LocalSandboxRunner implements AutoCloseable {
             }
         }
         return List.copyOf(args);
+    }
+
+    /**
+     * The target of {@code path} when it is a symbolic link whose target, as written and fully resolved on the
+     * host, lies in one of the bound directories: the same link inside the sandbox then shows the same file.
+     */
+    private static Optional<String> linkIntoBound(Path path, List<Path> boundDirs) {
+        try {
+            if (!Files.isSymbolicLink(path)) {
+                return Optional.empty();
+            }
+            Path target = Files.readSymbolicLink(path);
+            Path lexical = path.getParent() == null ? target : path.getParent().resolve(target).normalize();
+            Path real = path.toRealPath();
+            for (Path dir : boundDirs) {
+                if (lexical.startsWith(dir) && real.startsWith(dir.toRealPath())) {
+                    return Optional.of(target.toString());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("binding {} instead of linking it: {}", path, e.toString());
+        }
+        return Optional.empty();
     }
 
     private String missingTools() {
