@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -123,19 +121,7 @@ class LaunchChainTest {
         for (LocalSandboxRunner runner : List.of(helper, chain)) {
             LocalRuntimeCatalog catalog = runner == helper ? helperCatalog : chainCatalog;
             python(runner, catalog, "open('/workspace/x', 'w').write('x')");
-            runner.drainPool();
-            try (var files = Files.list(runner.instanceDir())) {
-                assertThat(files.map(p -> p.getFileName().toString()))
-                        .containsExactlyInAnyOrder("passwd", "group", "seccomp.bpf", LocalSandboxRunner.MOUNT_POINT);
-            }
-            try (var mountPoint = Files.list(runner.instanceDir().resolve(LocalSandboxRunner.MOUNT_POINT))) {
-                assertThat(mountPoint).isEmpty();
-            }
-            for (Path dir : runner.cgroupDirs()) {
-                try (var groups = Files.list(dir)) {
-                    assertThat(groups.filter(Files::isDirectory)).isEmpty();
-                }
-            }
+            LocalSandboxRunnerTest.assertNothingOfARunIsLeft(runner);
         }
     }
 
