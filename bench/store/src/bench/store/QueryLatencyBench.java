@@ -95,10 +95,6 @@ final class QueryLatencyBench {
                     () -> readModel.page(new FindUserExecutionsQuery(userId, null, null, null, null, 50, 0)));
             targets.put("ExecutionReadModel.page limit=50 skip=900",
                     () -> readModel.page(new FindUserExecutionsQuery(userId, null, null, null, null, 50, 900)));
-            // The read model's page as it was before issue 9's round (count, then find mapped to the entity), for
-            // comparison under the same conditions: the store's part (covered skip) is the current one in both.
-            targets.put("before: count then find, entity mapping, limit=50", () -> sequentialPage(mongo, userId, 0));
-            targets.put("before: count then find, entity mapping, limit=50 skip=900", () -> sequentialPage(mongo, userId, 900));
             interleaved(targets);
         }
     }
@@ -199,16 +195,6 @@ final class QueryLatencyBench {
                 Stats.millis(cold), samples.length, first.path("total").asText(), first.path("executions").size());
         results.put("GET " + path, line);
         System.out.printf(Locale.ROOT, "GET %s: %s%n", path, line);
-    }
-
-    private static Object sequentialPage(MongoTemplate mongo, String userId, int skip) {
-        var query = org.springframework.data.mongodb.core.query.Query.query(
-                org.springframework.data.mongodb.core.query.Criteria.where("userId").is(userId));
-        long total = mongo.count(query, ExecutionDocument.class);
-        query.with(org.springframework.data.domain.Sort.by(org.springframework.data.domain.Sort.Direction.DESC, "createdAt"))
-                .skip(skip).limit(50);
-        var items = mongo.find(query, ExecutionDocument.class).stream().map(ExecutionDocument::toView).toList();
-        return new dev.sandpod.api.execution.ExecutionPageView(items, total, 50, skip, skip + items.size() < total);
     }
 
     private static HttpRequest request(int port, String cookie, String path) {

@@ -173,30 +173,4 @@ class ExecutionProjectionTest {
         assertThat(none.total()).isZero();
         assertThat(other.executions()).isEmpty();
     }
-
-    @Test
-    void pagesAnswerWhileMoreArePagedAtOnceThanTheCountPoolHasThreadsAndAfterItIsShutDown() {
-        runToCompletion();
-        var query = new FindUserExecutionsQuery(USER, null, null, null, null, 50, 0);
-        var callers = java.util.concurrent.Executors.newFixedThreadPool(20);
-        try {
-            var pages = java.util.stream.IntStream.range(0, 60)
-                    .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(() -> readModel.page(query), callers))
-                    .toList();
-            for (var page : pages) {
-                var view = page.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
-                assertThat(view.total()).isEqualTo(1);
-                assertThat(view.hasMore()).isFalse();
-                assertThat(view.executions()).extracting(v -> v.executionId()).containsExactly(ID);
-            }
-        } finally {
-            callers.shutdownNow();
-        }
-
-        readModel.destroy();
-        var late = java.util.concurrent.CompletableFuture.supplyAsync(() -> readModel.page(query))
-                .orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
-        assertThat(late.total()).as("counted on the caller's thread once the pool is shut down").isEqualTo(1);
-        assertThat(late.executions()).extracting(v -> v.executionId()).containsExactly(ID);
-    }
 }

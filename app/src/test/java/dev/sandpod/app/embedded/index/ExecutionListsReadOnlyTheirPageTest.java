@@ -73,13 +73,11 @@ class ExecutionListsReadOnlyTheirPageTest {
             mongo.remove(Query.query(Criteria.where("userId").is("u-4").and("lang").is("python")), ExecutionDocument.class);
             all = mongo.findAll(ExecutionDocument.class);
             assertPagesAsScanned(readModel, all);
-            readModel.destroy();
         }
         try (WireServer server = WireServer.indexed(file)) {
             ExecutionReadModel readModel = new ExecutionReadModel(template(server));
             assertPagesAsScanned(readModel, all);
             assertReadsOnlyThePage(server, readModel);
-            readModel.destroy();
         }
     }
 
