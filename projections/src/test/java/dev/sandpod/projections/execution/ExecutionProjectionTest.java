@@ -2,10 +2,6 @@ package dev.sandpod.projections.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.sandpod.api.execution.ExecutionCompletedEvent;
 import dev.sandpod.api.execution.ExecutionFrameView;
 import dev.sandpod.api.execution.ExecutionLimits;
@@ -21,7 +17,7 @@ import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.ResourceUsage;
 import dev.sandpod.api.execution.ResultStoredEvent;
 import dev.sandpod.api.execution.StreamExecutionQuery;
-import java.net.InetSocketAddress;
+import dev.sandpod.projections.support.InMemoryMongo;
 import java.util.ArrayList;
 import java.util.List;
 import org.axonframework.eventhandling.EventMessage;
@@ -30,12 +26,13 @@ import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.GenericSubscriptionQueryMessage;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 /** The projection against a real Mongo wire protocol server (in memory). */
+@ExtendWith(InMemoryMongo.class)
 class ExecutionProjectionTest {
 
     private static final String ID = "exec-1";
@@ -44,30 +41,17 @@ class ExecutionProjectionTest {
     private static final ExecutionOutcome HI = new ExecutionOutcome("hi\n", "", false, false, 0, null, null,
             new ResourceUsage(0.03, 2, 100, 9100));
 
-    private MongoServer server;
-    private MongoClient client;
-    private MongoTemplate mongo;
     private SimpleQueryUpdateEmitter emitter;
     private ExecutionProjection projection;
     private ExecutionReadModel readModel;
     private long sequence;
 
     @BeforeEach
-    void setUp() {
-        server = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = server.bind();
-        client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-        mongo = new MongoTemplate(client, "sandpod-test");
+    void setUp(MongoTemplate mongo) {
         emitter = SimpleQueryUpdateEmitter.builder().build();
         projection = new ExecutionProjection(mongo, emitter);
         readModel = new ExecutionReadModel(mongo);
         sequence = 0;
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
-        server.shutdownNow();
     }
 
     private final List<EventMessage<?>> delivered = new ArrayList<>();

@@ -2,10 +2,6 @@ package dev.sandpod.projections.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.sandpod.api.notification.ChannelSubscription;
 import dev.sandpod.api.notification.DeliveryOutcome;
 import dev.sandpod.api.notification.FindNotificationsQuery;
@@ -22,7 +18,7 @@ import dev.sandpod.api.notification.NotificationStatus;
 import dev.sandpod.api.notification.NotificationSubscriptionUpdatedEvent;
 import dev.sandpod.api.notification.NotificationView;
 import dev.sandpod.api.notification.StreamNotificationsQuery;
-import java.net.InetSocketAddress;
+import dev.sandpod.projections.support.InMemoryMongo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,40 +26,29 @@ import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.GenericSubscriptionQueryMessage;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 /** The notification projections against a real Mongo wire protocol server (in memory). */
+@ExtendWith(InMemoryMongo.class)
 class NotificationProjectionTest {
 
     private static final String USER = "user-1";
     private static final Instant T0 = Instant.parse("2026-06-01T12:00:00Z");
 
-    private MongoServer server;
-    private MongoClient client;
     private SimpleQueryUpdateEmitter emitter;
     private NotificationProjection projection;
     private SubscriptionProjection subscriptions;
     private NotificationReadModel readModel;
 
     @BeforeEach
-    void setUp() {
-        server = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = server.bind();
-        client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-        MongoTemplate mongo = new MongoTemplate(client, "sandpod-test");
+    void setUp(MongoTemplate mongo) {
         emitter = SimpleQueryUpdateEmitter.builder().build();
         projection = new NotificationProjection(mongo, emitter);
         subscriptions = new SubscriptionProjection(mongo);
         readModel = new NotificationReadModel(mongo);
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
-        server.shutdownNow();
     }
 
     private static NotificationCreatedEvent created(String id, NotificationStatus status, List<String> tags) {

@@ -2,45 +2,30 @@ package dev.sandpod.projections.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.sandpod.api.script.SavedScriptView;
 import dev.sandpod.api.script.ScriptDeletedEvent;
 import dev.sandpod.api.script.ScriptSavedEvent;
-import java.net.InetSocketAddress;
+import dev.sandpod.projections.support.InMemoryMongo;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 /** The saved-scripts read model against a real Mongo wire protocol server (in memory). */
+@ExtendWith(InMemoryMongo.class)
 class SavedScriptProjectionTest {
 
     private static final String USER = "user-1";
     private static final Instant T0 = Instant.parse("2026-06-01T12:00:00Z");
 
-    private MongoServer server;
-    private MongoClient client;
     private SavedScriptProjection projection;
     private SavedScriptReadModel readModel;
 
     @BeforeEach
-    void setUp() {
-        server = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = server.bind();
-        client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-        MongoTemplate mongo = new MongoTemplate(client, "sandpod-test");
+    void setUp(MongoTemplate mongo) {
         projection = new SavedScriptProjection(mongo);
         readModel = new SavedScriptReadModel(mongo);
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
-        server.shutdownNow();
     }
 
     private static ScriptSavedEvent saved(String id, String userId, String name) {

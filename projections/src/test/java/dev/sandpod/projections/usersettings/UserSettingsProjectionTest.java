@@ -2,29 +2,26 @@ package dev.sandpod.projections.usersettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.sandpod.api.usersettings.SettingsHistoryEntryView;
 import dev.sandpod.api.usersettings.Theme;
 import dev.sandpod.api.usersettings.UserPreferences;
 import dev.sandpod.api.usersettings.UserSettingsChangedEvent;
 import dev.sandpod.api.usersettings.UserSettingsPatch;
 import dev.sandpod.api.usersettings.UserSettingsRestoredEvent;
-import java.net.InetSocketAddress;
+import dev.sandpod.projections.support.InMemoryMongo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.MetaData;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 /** The settings read model and history against a real Mongo wire protocol server (in memory). */
+@ExtendWith(InMemoryMongo.class)
 class UserSettingsProjectionTest {
 
     private static final String USER = "user-1";
@@ -33,26 +30,13 @@ class UserSettingsProjectionTest {
     private static final UserPreferences LIGHT = UserSettingsPatch.theme(Theme.LIGHT).applyTo(UserPreferences.DEFAULTS);
     private static final UserPreferences DARK = UserSettingsPatch.theme(Theme.DARK).applyTo(LIGHT);
 
-    private MongoServer server;
-    private MongoClient client;
-    private MongoTemplate mongo;
     private UserSettingsProjection projection;
     private UserSettingsReadModel readModel;
 
     @BeforeEach
-    void setUp() {
-        server = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = server.bind();
-        client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-        mongo = new MongoTemplate(client, "sandpod-test");
+    void setUp(MongoTemplate mongo) {
         projection = new UserSettingsProjection(mongo);
         readModel = new UserSettingsReadModel(mongo);
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
-        server.shutdownNow();
     }
 
     private static EventMessage<?> message(Object payload, long sequence, Instant at) {
