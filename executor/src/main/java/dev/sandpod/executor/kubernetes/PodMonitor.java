@@ -33,6 +33,9 @@ import dev.sandpod.executor.sandbox.StreamKind;
  * orphans, cleanup retries). It adopts pods nobody watches ({@link PodLeases}), asks {@link PodVerdict} after each
  * look whether and how a run ended, completes the {@link WatchedPod#result} with that, and has {@link PodCleanup}
  * remove the pod after the report. Evaluations run on a small worker pool, at most one queued per pod.
+ *
+ * <p>A little over 300 lines: the watch loop (events, tick, evaluation, cancel, hand-over) shares one map of
+ * watched pods and one lock discipline; the parts that need neither already live in their own classes.
  */
 final class PodMonitor implements AutoCloseable {
 

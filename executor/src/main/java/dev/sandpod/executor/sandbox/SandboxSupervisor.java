@@ -34,6 +34,9 @@ import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
  * copies its output while it goes, ends it at its timeout, kills what is left and frees everything it held. Every
  * process of a run is dead before its result is returned; freeing its cgroups, uid and status file happens after,
  * on a clean-up thread, out of the run's latency.
+ *
+ * <p>Just over 300 lines, kept whole: starting, supervising, finishing and discarding a sandbox share the kill
+ * order and the release of what the sandbox holds, which read best side by side.
  */
 final class SandboxSupervisor {
 
