@@ -3,7 +3,7 @@ package dev.sandpod.app.axon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sandpod.app.embedded.index.WireServer;
+import dev.sandpod.embedded.mongo.index.WireServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

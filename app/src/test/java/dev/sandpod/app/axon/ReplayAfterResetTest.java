@@ -2,7 +2,7 @@ package dev.sandpod.app.axon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sandpod.app.embedded.index.WireServer;
+import dev.sandpod.embedded.mongo.index.WireServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

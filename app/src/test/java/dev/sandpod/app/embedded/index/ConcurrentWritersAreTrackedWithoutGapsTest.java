@@ -1,5 +1,7 @@
 package dev.sandpod.app.embedded.index;
 
+import dev.sandpod.embedded.mongo.index.WireServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

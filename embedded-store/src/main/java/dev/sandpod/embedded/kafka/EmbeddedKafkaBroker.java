@@ -1,4 +1,4 @@
-package dev.sandpod.app.embedded;
+package dev.sandpod.embedded.kafka;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,9 +19,9 @@ import org.apache.kafka.metadata.storage.Formatter;
  * A single-node KRaft broker (broker and controller in one) run from the broker classes of kafka_2.13,
  * in this JVM. Spring's EmbeddedKafka is test-scoped and not for production code, hence this class.
  */
-final class EmbeddedKafkaBroker implements AutoCloseable {
+public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-    static final String HOST = "127.0.0.1";
+    public static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -48,7 +48,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
      * with a static single-voter quorum the controller address comes from the config on every start, so
      * a restart on other ports finds its data again.
      */
-    static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort) {
+    public static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort) {
         KafkaConfig config = new KafkaConfig(properties(logDir, port, controllerPort), false);
         // Formatting again, even with ignoreFormatted, fails: it checks the stored cluster id against a new one.
         boolean fresh = !Files.exists(logDir.resolve("meta.properties"));
@@ -115,7 +115,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Picks {@code count} distinct loopback ports that are free right now (they are bound later). */
-    static int[] freePorts(int count) {
+    public static int[] freePorts(int count) {
         ServerSocket[] sockets = new ServerSocket[count];
         try {
             int[] ports = new int[count];
@@ -139,19 +139,19 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return HOST + ":" + port;
     }
 
-    int controllerPort() {
+    public int controllerPort() {
         return controllerPort;
     }
 
-    Path logDir() {
+    public Path logDir() {
         return logDir;
     }
 
-    boolean freshlyFormatted() {
+    public boolean freshlyFormatted() {
         return formatted;
     }
 

@@ -1,4 +1,4 @@
-package dev.sandpod.app.embedded.index;
+package dev.sandpod.embedded.mongo.index;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractCursor;

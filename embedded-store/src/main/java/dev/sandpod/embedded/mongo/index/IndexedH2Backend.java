@@ -1,4 +1,4 @@
-package dev.sandpod.app.embedded.index;
+package dev.sandpod.embedded.mongo.index;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
@@ -23,7 +23,7 @@ import org.h2.mvstore.MVStore;
  * event-stream index, the read models' {@code @CompoundIndex}es, JobRunr's) becomes a {@link SortedIndex},
  * every unique index other than {@code _id} gets a sorted side ({@link SortedUniqueIndex}), and
  * collections ({@link IndexedH2Collection}) plan finds, counts and the leading {@code $match} of
- * aggregations over them. Stock 1.47.0 accepts such indexes and ignores them (STACK.md 17), so every
+ * aggregations over them. Stock 1.47.0 accepts such indexes and ignores them, so every
  * query filters and sorts the whole collection.
  *
  * <p>Data layout is the stock backend's (same MVStore maps, same index descriptions in
@@ -36,7 +36,7 @@ import org.h2.mvstore.MVStore;
  * protected hooks ({@code openOrCreateDatabase}, {@code openOrCreateCollection},
  * {@code openOrCreateSecondaryIndex}, {@code openOrCreateUniqueIndex}, {@code queryDocuments},
  * {@code addIndex}, {@code handleCommand}); the map names mirror {@code H2Database} of 1.47.0. The tests
- * in {@code dev.sandpod.app.embedded.index} compare every answer with the stock backend's, so an upgrade
+ * in {@code dev.sandpod.embedded.mongo.index} compare every answer with the stock backend's, so an upgrade
  * that changes these hooks fails there first.
  */
 public final class IndexedH2Backend extends H2Backend {

@@ -1,4 +1,4 @@
-package dev.sandpod.app.embedded.index;
+package dev.sandpod.app.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,7 @@ import dev.sandpod.api.execution.FindExecutionsQuery;
 import dev.sandpod.api.execution.FindUserExecutionsQuery;
 import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.ResourceUsage;
+import dev.sandpod.embedded.mongo.index.WireServer;
 import dev.sandpod.projections.execution.ExecutionDocument;
 import dev.sandpod.projections.execution.ExecutionReadModel;
 import java.nio.file.Path;
@@ -143,19 +144,19 @@ class ExecutionListsReadOnlyTheirPageTest {
     }
 
     private static void assertReadsOnlyThePage(WireServer server, ExecutionReadModel readModel) {
-        IndexedH2Collection collection = server.collection(ExecutionDocument.COLLECTION);
+        String collection = ExecutionDocument.COLLECTION;
         for (int skip : new int[] {0, 100, 250}) {
-            long before = collection.documentsRead();
+            long before = server.documentsRead(collection);
             ExecutionPageView page = readModel.page(new FindUserExecutionsQuery("u-0", null, null, null, null, 50, skip));
             assertThat(page.executions()).hasSize(50);
-            assertThat(collection.documentsRead() - before).as("documents read for skip %d, limit 50 and the total", skip)
+            assertThat(server.documentsRead(collection) - before).as("documents read for skip %d, limit 50 and the total", skip)
                     .isEqualTo(50);
         }
-        long before = collection.documentsRead();
+        long before = server.documentsRead(collection);
         ExecutionPageView page = readModel.page(new FindUserExecutionsQuery("u-0", null, null, BASE.plusSeconds(100),
                 BASE.plusSeconds(1800), 20, 40));
         assertThat(page.executions()).hasSize(20);
-        assertThat(collection.documentsRead() - before).as("a time window: the page only").isEqualTo(20);
+        assertThat(server.documentsRead(collection) - before).as("a time window: the page only").isEqualTo(20);
     }
 
     private ExecutionDocument document(int i) {

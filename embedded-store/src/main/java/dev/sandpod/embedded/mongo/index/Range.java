@@ -1,4 +1,4 @@
-package dev.sandpod.app.embedded.index;
+package dev.sandpod.embedded.mongo.index;
 
 /** Bounds on one key, in value terms (null: unbounded); both bounds are of one type bracket. */
 record Range(Object lower, boolean lowerInclusive, Object upper, boolean upperInclusive) {

@@ -1,9 +1,9 @@
-package dev.sandpod.app.embedded;
+package dev.sandpod.embedded.mongo;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import dev.sandpod.app.embedded.index.IndexedH2Backend;
+import dev.sandpod.embedded.mongo.index.IndexedH2Backend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,9 +15,9 @@ import java.nio.file.Path;
  * By default with {@link IndexedH2Backend}, whose secondary indexes serve queries (the stock backend
  * ignores them); {@code indexed = false} runs the stock backend on the same file format.
  */
-final class EmbeddedMongoServer implements AutoCloseable {
+public final class EmbeddedMongoServer implements AutoCloseable {
 
-    static final String DATABASE = "sandpod";
+    public static final String DATABASE = "sandpod";
     private static final String HOST = "127.0.0.1";
 
     private final MongoServer server;
@@ -31,16 +31,16 @@ final class EmbeddedMongoServer implements AutoCloseable {
     }
 
     /** Opens (or creates) {@code <dir>/sandpod.mv} and listens on 127.0.0.1; port 0 picks a free one. */
-    static EmbeddedMongoServer start(Path dir, int port) {
+    public static EmbeddedMongoServer start(Path dir, int port) {
         return start(dir, port, true);
     }
 
-    static EmbeddedMongoServer start(Path dir, int port, boolean indexed) {
+    public static EmbeddedMongoServer start(Path dir, int port, boolean indexed) {
         return start(dir, port, indexed, IndexedH2Backend.DEFAULT_COMPACT_FILL_RATE);
     }
 
     /** {@code compactFillRate}: see {@link IndexedH2Backend#open(Path, int)}; the stock backend keeps H2's default. */
-    static EmbeddedMongoServer start(Path dir, int port, boolean indexed, int compactFillRate) {
+    public static EmbeddedMongoServer start(Path dir, int port, boolean indexed, int compactFillRate) {
         Path file = dir.resolve("sandpod.mv");
         try {
             Files.createDirectories(dir);
@@ -61,15 +61,15 @@ final class EmbeddedMongoServer implements AutoCloseable {
         return new EmbeddedMongoServer(server, server.getLocalAddress(), file);
     }
 
-    String uri() {
+    public String uri() {
         return "mongodb://" + HOST + ":" + address.getPort() + "/" + DATABASE;
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return address;
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 

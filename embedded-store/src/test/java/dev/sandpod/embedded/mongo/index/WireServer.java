@@ -1,4 +1,4 @@
-package dev.sandpod.app.embedded.index;
+package dev.sandpod.embedded.mongo.index;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /** A Mongo-wire server on a backend of choice with a driver client, as the application runs it. */
 public final class WireServer implements AutoCloseable {
 
-    static final String DATABASE = "test";
+    public static final String DATABASE = "test";
 
     private final H2Backend backend;
     private final MongoServer server;
@@ -59,6 +59,11 @@ public final class WireServer implements AutoCloseable {
     /** The server-side collection object, to look at what a query read. */
     IndexedH2Collection collection(String name) {
         return (IndexedH2Collection) backend.resolveDatabase(DATABASE).resolveCollection(name, true);
+    }
+
+    /** Documents the indexed backend has read from a collection so far, for tests outside this package. */
+    public long documentsRead(String collection) {
+        return collection(collection).documentsRead();
     }
 
     @Override

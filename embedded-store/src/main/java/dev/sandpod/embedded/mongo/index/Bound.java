@@ -1,4 +1,4 @@
-package dev.sandpod.app.embedded.index;
+package dev.sandpod.embedded.mongo.index;
 
 /** Probe values that sort before / after every stored key value, whatever the direction of the key. */
 enum Bound {
