@@ -60,7 +60,8 @@ class AxonSerializationConfiguration {
      * Records need no module; java.time is written as ISO-8601 text (readable in the event browser,
      * stable across Jackson versions). Unknown properties are ignored so that an instance still on the
      * previous release can read events written by the next one during a rolling update; the price is
-     * that a renamed field reads as null, so every shape change ships with an upcaster.
+     * that a renamed field reads as null, so every shape change ships with an upcaster. Class names in
+     * stored type ids that have moved since are mapped ({@link MovedTypes}).
      */
     static ObjectMapper objectMapper() {
         return JsonMapper.builder()
@@ -70,6 +71,7 @@ class AxonSerializationConfiguration {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .addHandler(MovedTypes.typeIdHandler())
                 .build();
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.SerializationException;
 import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.SerializedType;
 import org.axonframework.serialization.json.JacksonSerializer;
 
 /**
@@ -21,6 +22,8 @@ import org.axonframework.serialization.json.JacksonSerializer;
  * same values — and wrapped as Axon does ({@link MetaData#from}). Other representations (bytes, a
  * {@code JsonNode} after upcasting) and every other type go through Axon's path, with the reader per class
  * prepared once instead of per message.
+ *
+ * <p>Stored type names of classes that have moved since are read as their new names ({@link MovedTypes}).
  */
 final class MetaDataReadingJacksonSerializer extends JacksonSerializer {
 
@@ -47,6 +50,11 @@ final class MetaDataReadingJacksonSerializer extends JacksonSerializer {
             }
         }
         return super.deserialize(serializedObject);
+    }
+
+    @Override
+    protected String resolveClassName(SerializedType serializedType) {
+        return MovedTypes.currentName(super.resolveClassName(serializedType));
     }
 
     @Override
