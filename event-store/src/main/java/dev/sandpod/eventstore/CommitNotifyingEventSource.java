@@ -1,12 +1,8 @@
 package dev.sandpod.eventstore;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
@@ -24,9 +20,6 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
  * regular polling.
  */
 final class CommitNotifyingEventSource implements StreamableMessageSource<TrackedEventMessage<?>> {
-
-    /** After a commit signal, how long a stream may wait for the store's reader to see the new event. */
-    private static final int SIGNAL_WAIT_MILLIS = 100;
 
     private final EventStore store;
     private final Set<NotifyingStream> open = new CopyOnWriteArraySet<>();
@@ -50,7 +43,7 @@ final class CommitNotifyingEventSource implements StreamableMessageSource<Tracke
 
     @Override
     public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken trackingToken) {
-        NotifyingStream stream = new NotifyingStream(store.openStream(trackingToken));
+        NotifyingStream stream = new NotifyingStream(store.openStream(trackingToken), open);
         open.add(stream);
         return stream;
     }
@@ -68,70 +61,5 @@ final class CommitNotifyingEventSource implements StreamableMessageSource<Tracke
     @Override
     public TrackingToken createTokenAt(java.time.Instant dateTime) {
         return store.createTokenAt(dateTime);
-    }
-
-    private final class NotifyingStream implements BlockingStream<TrackedEventMessage<?>> {
-
-        private final BlockingStream<TrackedEventMessage<?>> delegate;
-        private final AtomicBoolean signalled = new AtomicBoolean();
-        private volatile Runnable callback;
-
-        NotifyingStream(BlockingStream<TrackedEventMessage<?>> delegate) {
-            this.delegate = delegate;
-        }
-
-        void signal() {
-            signalled.set(true);
-            Runnable onAvailable = callback;
-            if (onAvailable != null) {
-                onAvailable.run();
-            }
-        }
-
-        @Override
-        public boolean setOnAvailableCallback(Runnable callback) {
-            this.callback = callback;
-            return true;
-        }
-
-        /**
-         * A processor asks without waiting; right after a commit signal the store's reader may be a few
-         * milliseconds behind, so then it waits briefly instead of concluding there is nothing new.
-         */
-        @Override
-        public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
-            if (timeout == 0 && signalled.get()) {
-                boolean available = delegate.hasNextAvailable(SIGNAL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                signalled.set(false);
-                return available;
-            }
-            return delegate.hasNextAvailable(timeout, unit);
-        }
-
-        @Override
-        public Optional<TrackedEventMessage<?>> peek() {
-            return delegate.peek();
-        }
-
-        @Override
-        public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
-            return delegate.nextAvailable();
-        }
-
-        @Override
-        public void skipMessagesWithPayloadTypeOf(TrackedEventMessage<?> ignoredMessage) {
-            delegate.skipMessagesWithPayloadTypeOf(ignoredMessage);
-        }
-
-        @Override
-        public Stream<TrackedEventMessage<?>> asStream() {
-            return delegate.asStream();
-        }
-
-        @Override
-        public void close() {
-            open.remove(this);
-            delegate.close();
-        }
     }
 }

@@ -6,15 +6,8 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoTrackingToken;
 
@@ -37,7 +30,7 @@ import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoTracking
  * second (the look-back), in the order they were read: a history written at R events/s gives tokens of R
  * entries. axon-mongo copies that map for every event it advances over, and {@code covers} walks it, so a
  * replay cost O(R) per event (issue 9: 1 500 ids per token for a history appended at 1 500 ev/s). Here the
- * entries live in one append-only {@link Log} that successive tokens share; a token is a range
+ * entries live in one append-only {@link TrackedEventLog} that successive tokens share; a token is a range
  * {@code [start, end)} of it: advancing appends one entry and moves the start past the entries that left
  * the look-back (the same trim as axon-mongo's: from the oldest read, stopping at the first one still
  * inside it), O(1) per event. A token never sees entries appended after it (its end is fixed), so an older
@@ -58,17 +51,16 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
 
     @Serial
     private static final long serialVersionUID = 2L;
-    /** A log whose dead prefix is at least this long and longer than its window is compacted. */
-    static final int COMPACT_AFTER = 1024;
 
     private final long timestamp;
-    private final transient Window window;
+    private final transient TrackedEventWindow window;
     /** Oldest and newest time in the window; MAX/MIN when it is empty. */
     private final transient long oldest;
     private final transient long newest;
     private transient int hash;
 
-    private ReplaySafeMongoTrackingToken(long timestamp, Window window, long oldest, long newest) {
+    /** Made by {@link TrackedEventLog}, which knows the window's oldest and newest time. */
+    ReplaySafeMongoTrackingToken(long timestamp, TrackedEventWindow window, long oldest, long newest) {
         super(timestamp, window);
         this.timestamp = timestamp;
         this.window = window;
@@ -94,12 +86,12 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
                 i++;
             }
         }
-        return new Log(ids, times, size).whole(timestamp);
+        return new TrackedEventLog(ids, times, size).whole(timestamp);
     }
 
     /** The token of a stream's first event. */
     static ReplaySafeMongoTrackingToken first(long timestamp, String eventIdentifier) {
-        return new Log(new String[] {eventIdentifier}, new long[] {timestamp}, 1).whole(timestamp);
+        return new TrackedEventLog(new String[] {eventIdentifier}, new long[] {timestamp}, 1).whole(timestamp);
     }
 
     /** The same position as this type; null and tokens of other types as they are. */
@@ -147,7 +139,7 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
             if (safe.newest < oldest) {
                 return true;
             }
-            Window theirs = safe.window;
+            TrackedEventWindow theirs = safe.window;
             if (theirs.log == window.log) {
                 return olderThanOldest(theirs.start, Math.min(theirs.end, window.start))
                         && olderThanOldest(Math.max(theirs.start, window.end), theirs.end);
@@ -268,7 +260,10 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
         return "ReplaySafeMongoTrackingToken{timestamp=" + timestamp + ", trackedEvents=" + window + '}';
     }
 
-    /** Java serialization writes the plain form (time and a copy of the window). */
+    /**
+     * Java serialization writes the plain form (time and a copy of the window). The proxy stays nested, as
+     * the serialization-proxy pattern has it: it reads back through this class's private factory.
+     */
     @Serial
     private Object writeReplace() {
         return new SerializedForm(timestamp, new LinkedHashMap<>(window));
@@ -278,193 +273,6 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
         @Serial
         private Object readResolve() {
             return of(timestamp, trackedEvents);
-        }
-    }
-
-    /**
-     * The ids and times of events as a stream read them, append-only. Entries below {@code size} never
-     * change; a token's range is below the size at its creation, so it sees the same entries forever.
-     * Appends are synchronized; readers see the arrays through the volatile fields (an append that grows
-     * them copies first, then publishes) and the positions through the concurrent map.
-     */
-    static final class Log {
-
-        volatile String[] ids;
-        volatile long[] times;
-        /** Position of each id in this log (an id appears at most once in a log). */
-        private final ConcurrentHashMap<String, Integer> positions;
-        private int size;
-        /** Positions of the newest window's entries with increasing (min) / decreasing (max) times. */
-        private int[] minQueue;
-        private int[] maxQueue;
-        private int minHead;
-        private int minTail;
-        private int maxHead;
-        private int maxTail;
-        /** Start of the newest token's window. */
-        private int headStart;
-
-        Log(String[] ids, long[] times, int size) {
-            int capacity = Math.max(16, size + size / 2);
-            this.ids = Arrays.copyOf(ids, capacity);
-            this.times = Arrays.copyOf(times, capacity);
-            this.positions = new ConcurrentHashMap<>(Math.max(16, size * 2));
-            this.minQueue = new int[capacity];
-            this.maxQueue = new int[capacity];
-            long[] t = this.times;
-            for (int i = 0; i < size; i++) {
-                positions.put(ids[i], i);
-                push(i, t[i]);
-            }
-            this.size = size;
-        }
-
-        /** The token whose window is this whole (new) log. */
-        synchronized ReplaySafeMongoTrackingToken whole(long timestamp) {
-            return token(timestamp, 0);
-        }
-
-        /** A new log holding entries {@code [from, to)} of this one. */
-        Log copy(int from, int to) {
-            return new Log(Arrays.copyOfRange(ids, from, to), Arrays.copyOfRange(times, from, to), to - from);
-        }
-
-        /**
-         * The token after {@code previous} (null: the newest token of this log), or null when
-         * {@code previous} is not this log's newest token or the id is already in this log.
-         */
-        synchronized ReplaySafeMongoTrackingToken append(Window previous, String id, long time, long timestamp,
-                                                         long cutOff) {
-            if (previous != null && (previous.end != size || previous.start != headStart)) {
-                return null;
-            }
-            if (positions.putIfAbsent(id, size) != null) {
-                return null;
-            }
-            if (size == ids.length) {
-                int capacity = size * 2;
-                String[] newIds = Arrays.copyOf(ids, capacity);
-                long[] newTimes = Arrays.copyOf(times, capacity);
-                minQueue = Arrays.copyOf(minQueue, capacity);
-                maxQueue = Arrays.copyOf(maxQueue, capacity);
-                newIds[size] = id;
-                newTimes[size] = time;
-                ids = newIds;
-                times = newTimes;
-            } else {
-                ids[size] = id;
-                times[size] = time;
-            }
-            push(size, time);
-            size++;
-            long[] t = times;
-            int start = headStart;
-            while (start < size && t[start] < cutOff) {
-                start++;
-            }
-            if (start >= COMPACT_AFTER && start > size - start) {
-                Log compacted = copy(start, size);
-                synchronized (compacted) {
-                    return compacted.token(timestamp, 0);
-                }
-            }
-            return token(timestamp, start);
-        }
-
-        private void push(int position, long time) {
-            long[] t = times;
-            while (minTail > minHead && t[minQueue[minTail - 1]] >= time) {
-                minTail--;
-            }
-            minQueue[minTail++] = position;
-            while (maxTail > maxHead && t[maxQueue[maxTail - 1]] <= time) {
-                maxTail--;
-            }
-            maxQueue[maxTail++] = position;
-        }
-
-        /** The newest token: window {@code [start, size)}; moves the queues' fronts to {@code start}. */
-        private ReplaySafeMongoTrackingToken token(long timestamp, int start) {
-            while (minHead < minTail && minQueue[minHead] < start) {
-                minHead++;
-            }
-            while (maxHead < maxTail && maxQueue[maxHead] < start) {
-                maxHead++;
-            }
-            headStart = start;
-            long[] t = times;
-            long oldest = minHead < minTail ? t[minQueue[minHead]] : Long.MAX_VALUE;
-            long newest = maxHead < maxTail ? t[maxQueue[maxHead]] : Long.MIN_VALUE;
-            return new ReplaySafeMongoTrackingToken(timestamp, new Window(this, start, size), oldest, newest);
-        }
-    }
-
-    /** A token's known events: entries {@code [start, end)} of a log, as an unmodifiable map in log order. */
-    static final class Window extends AbstractMap<String, Long> {
-
-        final Log log;
-        final int start;
-        final int end;
-
-        Window(Log log, int start, int end) {
-            this.log = log;
-            this.start = start;
-            this.end = end;
-        }
-
-        @Override
-        public int size() {
-            return end - start;
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return end == start;
-        }
-
-        @Override
-        public boolean containsKey(Object key) {
-            Integer position = log.positions.get(key);
-            return position != null && position >= start && position < end;
-        }
-
-        @Override
-        public Long get(Object key) {
-            Integer position = log.positions.get(key);
-            return position != null && position >= start && position < end ? log.times[position] : null;
-        }
-
-        @Override
-        public Set<Entry<String, Long>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public Iterator<Entry<String, Long>> iterator() {
-                    String[] ids = log.ids;
-                    long[] times = log.times;
-                    return new Iterator<>() {
-                        private int next = start;
-
-                        @Override
-                        public boolean hasNext() {
-                            return next < end;
-                        }
-
-                        @Override
-                        public Entry<String, Long> next() {
-                            if (next >= end) {
-                                throw new NoSuchElementException();
-                            }
-                            int i = next++;
-                            return new SimpleImmutableEntry<>(ids[i], times[i]);
-                        }
-                    };
-                }
-
-                @Override
-                public int size() {
-                    return end - start;
-                }
-            };
         }
     }
 }

@@ -19,7 +19,6 @@ import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperevent.DocumentPerEventStorageStrategy;
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperevent.EventEntryConfiguration;
-import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -171,46 +170,6 @@ final class ReplaySafeStorageStrategy extends DocumentPerEventStorageStrategy {
             value = value * 10 + (c - '0');
         }
         return value;
-    }
-
-    /** A stored event with its token, and its time parsed once. */
-    private record TrackedEntry<T>(TrackingToken trackingToken, DomainEventData<T> event, Instant timestamp)
-            implements TrackedEventData<T>, DomainEventData<T> {
-
-        @Override
-        public String getType() {
-            return event.getType();
-        }
-
-        @Override
-        public String getAggregateIdentifier() {
-            return event.getAggregateIdentifier();
-        }
-
-        @Override
-        public long getSequenceNumber() {
-            return event.getSequenceNumber();
-        }
-
-        @Override
-        public String getEventIdentifier() {
-            return event.getEventIdentifier();
-        }
-
-        @Override
-        public Instant getTimestamp() {
-            return timestamp;
-        }
-
-        @Override
-        public SerializedObject<T> getMetaData() {
-            return event.getMetaData();
-        }
-
-        @Override
-        public SerializedObject<T> getPayload() {
-            return event.getPayload();
-        }
     }
 
     @Override
