@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(ActiveExecutionTracker.PROCESSING_GROUP)
-class ActiveExecutionTracker {
+public class ActiveExecutionTracker {
 
     static final String PROCESSING_GROUP = "execution-admission";
 
@@ -34,7 +34,7 @@ class ActiveExecutionTracker {
     }
 
     /** @return how many of the user's active entries turned out to be finished and were released */
-    int releaseFinished(String userId) {
+    public int releaseFinished(String userId) {
         int released = 0;
         for (String executionId : admission.activeOf(userId)) {
             boolean finished = events.lastSequenceNumberFor(executionId)

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * query on a projection could not promise.
  */
 @Component
-class ExecutionAdmission {
+public class ExecutionAdmission {
 
     static final String IDEMPOTENCY = "execution_idempotency";
     static final String ACTIVE = "user_active_executions";
@@ -32,11 +32,11 @@ class ExecutionAdmission {
     }
 
     /** What an idempotency key is already bound to. */
-    record Claim(String executionId, boolean accepted) {
+    public record Claim(String executionId, boolean accepted) {
     }
 
     /** Binds the key to {@code executionId}; empty when this call won, otherwise the existing claim. */
-    Optional<Claim> claimKey(String userId, String key, String executionId) {
+    public Optional<Claim> claimKey(String userId, String key, String executionId) {
         String id = keyId(userId, key);
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
@@ -65,17 +65,17 @@ class ExecutionAdmission {
         throw new IllegalStateException("Idempotency key could not be claimed");
     }
 
-    Optional<Claim> claimOf(String userId, String key) {
+    public Optional<Claim> claimOf(String userId, String key) {
         Document existing = mongo.getCollection(IDEMPOTENCY).find(Filters.eq("_id", keyId(userId, key))).first();
         return Optional.ofNullable(existing)
                 .map(d -> new Claim(d.getString("executionId"), d.getBoolean("accepted", false)));
     }
 
-    void markAccepted(String userId, String key) {
+    public void markAccepted(String userId, String key) {
         mongo.getCollection(IDEMPOTENCY).updateOne(Filters.eq("_id", keyId(userId, key)), Updates.set("accepted", true));
     }
 
-    void releaseKey(String userId, String key) {
+    public void releaseKey(String userId, String key) {
         mongo.getCollection(IDEMPOTENCY).deleteOne(Filters.eq("_id", keyId(userId, key)));
     }
 
@@ -83,7 +83,7 @@ class ExecutionAdmission {
      * Adds the execution to the user's active set unless it already holds {@code max}. The condition and
      * the add are one atomic update; a full set makes the upsert collide with the existing document.
      */
-    boolean reserveActive(String userId, String executionId, int max) {
+    public boolean reserveActive(String userId, String executionId, int max) {
         try {
             var result = mongo.getCollection(ACTIVE).updateOne(
                     Filters.and(Filters.eq("_id", userId), Filters.exists("active." + (max - 1), false)),
@@ -103,7 +103,7 @@ class ExecutionAdmission {
         return doc == null ? java.util.List.of() : doc.getList("active", String.class, java.util.List.of());
     }
 
-    void releaseActive(String userId, String executionId) {
+    public void releaseActive(String userId, String executionId) {
         mongo.getCollection(ACTIVE).updateOne(Filters.eq("_id", userId), Updates.pull("active", executionId));
     }
 
