@@ -1,12 +1,7 @@
 package dev.sandpod.web.adminusers;
 
-import dev.sandpod.command.user.AccountRules;
-import dev.sandpod.command.user.UserAdministration;
-import dev.sandpod.command.user.UserRegistration;
-import dev.sandpod.web.support.ReadYourWrites;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
-import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.error.RequestValidationException.Violation;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.ratelimit.FindUserRateLimitsQuery;
@@ -17,14 +12,23 @@ import dev.sandpod.api.user.ChangeUserDetailsCommand;
 import dev.sandpod.api.user.DeleteUserCommand;
 import dev.sandpod.api.user.FindSessionStateQuery;
 import dev.sandpod.api.user.FindUserQuery;
+import dev.sandpod.api.user.FindUsersQuery;
 import dev.sandpod.api.user.ResetUserPasswordCommand;
 import dev.sandpod.api.user.SessionStateView;
+import dev.sandpod.api.user.UnlockUserCommand;
 import dev.sandpod.api.user.UserDetailsChange;
+import dev.sandpod.api.user.UserPageView;
 import dev.sandpod.api.user.UserResponse;
 import dev.sandpod.api.user.UserRole;
 import dev.sandpod.api.user.UserView;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.command.user.AccountRules;
+import dev.sandpod.command.user.UserAdministration;
+import dev.sandpod.command.user.UserRegistration;
+import dev.sandpod.web.security.LoginLockout;
 import dev.sandpod.web.support.Origin;
+import dev.sandpod.web.support.QueryParameters;
+import dev.sandpod.web.support.ReadYourWrites;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,37 +38,43 @@ import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Admin changes to accounts (SPEC §9): create, update (name, email, role, active, password), delete,
- * reset-password. Each answers once the users read model shows the change, so a session ended here is
- * refused on its very next request. Reads are on the query side; unlock is at the front door, next to the
- * lockout counters.
+ * The user administration, admins only: list (search, role filter, paging) and read accounts, create,
+ * update (name, email, role, active, password), delete, reset a password, lift a login lockout. Each
+ * change answers once the users read model shows it, so a session ended here is refused on its very next
+ * request.
  */
 @RestController
 class AdminUserController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_SEARCH_LENGTH = 200;
 
     private final UserRegistration registration;
     private final UserAdministration administration;
     private final CommandGateway commands;
     private final QueryGateway queries;
+    private final LoginLockout lockout;
 
     AdminUserController(UserRegistration registration, UserAdministration administration, CommandGateway commands,
-            QueryGateway queries) {
+            QueryGateway queries, LoginLockout lockout) {
         this.registration = registration;
         this.administration = administration;
         this.commands = commands;
         this.queries = queries;
+        this.lockout = lockout;
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -84,6 +94,39 @@ class AdminUserController {
 
     record DeleteUserResponse(boolean userDeleted, int executions, int savedScripts, int notifications,
             int userSettings, int events, int sagas) {
+    }
+
+    record UserListResponse(List<UserResponse> users, long total, int offset, int limit) {
+    }
+
+    record UnlockResponse(String userId, String message) {
+    }
+
+    @GetMapping({"/api/v1/admin/users", "/api/v1/admin/users/"})
+    Mono<UserListResponse> list(@RequestParam(required = false, defaultValue = "100") String limit,
+            @RequestParam(required = false, defaultValue = "0") String offset,
+            @RequestParam(required = false) String search, @RequestParam(required = false) String role,
+            Caller caller) {
+        requireAdmin(caller);
+        int parsedLimit = QueryParameters.integer("limit", limit, 1, 1000);
+        int parsedOffset = QueryParameters.integer("offset", offset, 0, Integer.MAX_VALUE);
+        if (search != null && (search.length() > MAX_SEARCH_LENGTH || search.chars().anyMatch(Character::isISOControl))) {
+            throw QueryParameters.invalid("search",
+                    "search must be at most " + MAX_SEARCH_LENGTH + " characters without control characters");
+        }
+        UserRole parsedRole = QueryParameters.oneOf("role", role == null ? null : role.trim(), UserRole::fromWire,
+                UserRole.values(), UserRole::wireName);
+        var query = new FindUsersQuery(search, parsedRole, parsedLimit, parsedOffset);
+        return Mono.fromFuture(() -> queries.query(query, UserPageView.class))
+                .flatMap(page -> Flux.fromIterable(page.users()).concatMap(this::response).collectList()
+                        .map(list -> new UserListResponse(list, page.total(), page.offset(), page.limit())))
+                .timeout(READ_TIMEOUT);
+    }
+
+    @GetMapping({"/api/v1/admin/users/{userId}", "/api/v1/admin/users/{userId}/"})
+    Mono<UserResponse> get(@PathVariable String userId, Caller caller) {
+        requireAdmin(caller);
+        return response(userId).timeout(READ_TIMEOUT);
     }
 
     @PostMapping({"/api/v1/admin/users", "/api/v1/admin/users/"})
@@ -150,9 +193,7 @@ class AdminUserController {
             @RequestParam(name = "cascade", required = false, defaultValue = "true") String cascade, Caller caller,
             ServerHttpRequest http) {
         requireAdmin(caller);
-        if (!"true".equalsIgnoreCase(cascade.trim()) && !"false".equalsIgnoreCase(cascade.trim())) {
-            return Mono.error(RequestValidationException.of("query", "cascade", "Input should be a valid boolean"));
-        }
+        QueryParameters.bool("cascade", cascade);
         if (caller.userId().equals(userId)) {
             return Mono.error(new SandpodException(ErrorCode.BAD_REQUEST, "Cannot delete your own account"));
         }
@@ -174,6 +215,18 @@ class AdminUserController {
             return resetPassword(userId, request.newPassword(), caller, http)
                     .flatMap(version -> awaitSessionVersion(userId, version));
         }).thenReturn(new MessageResponse("Password reset successfully")).timeout(TIMEOUT);
+    }
+
+    /** Lifts a login lockout at once: the counters at the front door are cleared, the act recorded on the account. */
+    @PostMapping({"/api/v1/admin/users/{userId}/unlock", "/api/v1/admin/users/{userId}/unlock/"})
+    Mono<UnlockResponse> unlock(@PathVariable String userId, Caller caller, ServerHttpRequest http) {
+        requireAdmin(caller);
+        return existing(userId)
+                .flatMap(user -> lockout.clear(user.username())
+                        .then(Mono.fromFuture(() -> commands.send(Origin.command(new UnlockUserCommand(userId),
+                                caller, http)))))
+                .thenReturn(new UnlockResponse(userId, "User unlocked successfully"))
+                .timeout(READ_TIMEOUT);
     }
 
     private Mono<Long> resetPassword(String userId, String password, Caller caller, ServerHttpRequest http) {
@@ -202,10 +255,14 @@ class AdminUserController {
     }
 
     private Mono<UserResponse> response(String userId) {
-        Mono<UserRateLimitsView> limits = Mono.fromFuture(() -> queries.query(new FindUserRateLimitsQuery(userId),
-                UserRateLimitsView.class));
-        return existing(userId).flatMap(view -> limits.map(l -> UserResponse.of(view, l))
-                .defaultIfEmpty(UserResponse.of(view)));
+        return existing(userId).flatMap(this::response);
+    }
+
+    /** The account with the rate-limit overrides an admin set on it, if any. */
+    private Mono<UserResponse> response(UserView view) {
+        return Mono.fromFuture(() -> queries.query(new FindUserRateLimitsQuery(view.userId()), UserRateLimitsView.class))
+                .map(limits -> UserResponse.of(view, limits))
+                .defaultIfEmpty(UserResponse.of(view));
     }
 
     private Mono<Integer> passwordMinLength() {

@@ -9,35 +9,50 @@ import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.CancelExecutionCommand;
 import dev.sandpod.api.execution.ChangeExecutionPriorityCommand;
 import dev.sandpod.api.execution.DeleteExecutionCommand;
+import dev.sandpod.api.execution.ExecutionPageView;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.FindExecutionResultQuery;
+import dev.sandpod.api.execution.FindUserExecutionsQuery;
 import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.RequestExecutionCommand;
 import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.query.execution.ExecutionAccess;
+import dev.sandpod.query.history.EventHistory;
+import dev.sandpod.web.support.QueryParameters;
 import dev.sandpod.web.support.Origin;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Turns execution requests into commands; reads only what it needs to check ownership. */
+/**
+ * The execution resource: submit, retry, cancel and delete (commands), and its result, the caller's list
+ * and its stored event history (queries). The live stream is its own resource,
+ * {@link ExecutionStreamController}; the admin's queue view is {@link AdminExecutionController}.
+ */
 @RestController
 @RequestMapping("/api/v1")
 class ExecutionController {
@@ -53,16 +68,20 @@ class ExecutionController {
     private final RuntimeCatalog runtimes;
     private final ExecutionAdmission admission;
     private final ActiveExecutionTracker activeExecutions;
+    private final ExecutionAccess access;
+    private final EventHistory history;
     private final int maxActivePerUser;
 
     ExecutionController(CommandGateway commands, QueryGateway queries, RuntimeCatalog runtimes,
-            ExecutionAdmission admission, ActiveExecutionTracker activeExecutions,
-            @Value("${sandpod.execution.max-active-per-user:5}") int maxActivePerUser) {
+            ExecutionAdmission admission, ActiveExecutionTracker activeExecutions, ExecutionAccess access,
+            EventHistory history, @Value("${sandpod.execution.max-active-per-user:5}") int maxActivePerUser) {
         this.commands = commands;
         this.queries = queries;
         this.runtimes = runtimes;
         this.admission = admission;
         this.activeExecutions = activeExecutions;
+        this.access = access;
+        this.history = history;
         this.maxActivePerUser = maxActivePerUser;
     }
 
@@ -147,7 +166,7 @@ class ExecutionController {
     /** A new execution of the same script, language and version, owned by the caller (SPEC §3.6). */
     @PostMapping("/executions/{executionId}/retry")
     Mono<ExecutionResponse> retry(@PathVariable String executionId, Caller caller, ServerHttpRequest http) {
-        return ownedExecution(executionId, caller).flatMap(original -> {
+        return access.load(executionId, caller).flatMap(original -> {
             if (!original.status().isTerminal()) {
                 return Mono.error(new SandpodException(ErrorCode.INVALID_STATE,
                         "Cannot retry execution in " + original.status().wireName() + " state"));
@@ -170,41 +189,11 @@ class ExecutionController {
         if (!caller.isAdmin()) {
             return Mono.error(new SandpodException(ErrorCode.ADMIN_REQUIRED, "Admin access required"));
         }
-        return ownedExecution(executionId, caller)
+        return access.load(executionId, caller)
                 .flatMap(view -> Mono.fromFuture(() -> commands.send(Origin.command(
                                 new DeleteExecutionCommand(executionId, caller.userId()), caller, http)))
                         .timeout(TIMEOUT))
                 .thenReturn(new DeleteResponse("Execution deleted successfully", executionId));
-    }
-
-    record PriorityRequest(@NotNull String priority) {
-    }
-
-    record AdminExecutionResponse(String executionId, String script, String status, String lang,
-            String langVersion, String stdout, String stderr, Integer exitCode, String errorType, String priority,
-            String userId, java.time.Instant createdAt, java.time.Instant updatedAt) {
-    }
-
-    /** Admin: move a waiting execution up or down the queue (SPEC §3.7). */
-    @PutMapping("/admin/executions/{executionId}/priority")
-    Mono<AdminExecutionResponse> changePriority(@PathVariable String executionId,
-            @Valid @RequestBody PriorityRequest request, Caller caller, ServerHttpRequest http) {
-        Priority priority;
-        try {
-            priority = Priority.fromWire(request.priority());
-        } catch (IllegalArgumentException e) {
-            return Mono.error(RequestValidationException.of("body", "priority", "Input should be one of "
-                    + java.util.Arrays.stream(Priority.values()).map(Priority::wireName).toList()));
-        }
-        return ownedExecution(executionId, caller)
-                .flatMap(view -> Mono.fromFuture(() -> commands.send(Origin.command(
-                                new ChangeExecutionPriorityCommand(executionId, priority, caller.userId()), caller, http)))
-                        .timeout(TIMEOUT)
-                        .thenReturn(new AdminExecutionResponse(view.executionId(), view.script(),
-                                view.status().wireName(), view.lang(), view.langVersion(), view.stdout(),
-                                view.stderr(), view.exitCode(),
-                                view.errorType() == null ? null : view.errorType().wireName(), priority.wireName(),
-                                view.userId(), view.createdAt(), view.updatedAt())));
     }
 
     /**
@@ -232,7 +221,7 @@ class ExecutionController {
     Mono<CancelResponse> cancel(@PathVariable String executionId,
             @RequestBody(required = false) @Valid CancelRequest request, Caller caller, ServerHttpRequest http) {
         String reason = request == null ? null : request.reason();
-        return ownedExecution(executionId, caller)
+        return access.load(executionId, caller)
                 .flatMap(view -> {
                     if (view.status() == ExecutionStatus.CANCELLED) {
                         return Mono.just(new CancelResponse(executionId, "already_cancelled",
@@ -250,13 +239,47 @@ class ExecutionController {
                 });
     }
 
-    private Mono<ExecutionResultView> ownedExecution(String executionId, Caller caller) {
-        return Mono.fromFuture(() -> queries.query(new FindExecutionResultQuery(executionId), ExecutionResultView.class))
-                .timeout(TIMEOUT)
-                .switchIfEmpty(Mono.error(new SandpodException(ErrorCode.NOT_FOUND, "Execution not found")))
-                .flatMap(view -> caller.mayAccess(view.userId())
-                        ? Mono.just(view)
-                        : Mono.error(new SandpodException(ErrorCode.FORBIDDEN,
-                                "Not authorized to access this execution")));
+    record ExecutionListResponse(List<ExecutionResultResponse> executions, long total, int limit, int skip,
+            boolean hasMore) {
     }
-}
+
+    @GetMapping("/executions/{executionId}/result")
+    Mono<ExecutionResultResponse> result(@PathVariable String executionId, Caller caller) {
+        return access.load(executionId, caller).map(ExecutionResultResponse::of);
+    }
+
+    @GetMapping("/user/executions")
+    Mono<ExecutionListResponse> list(Caller caller,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String lang,
+            @RequestParam(name = "start_time", required = false) String startTime,
+            @RequestParam(name = "end_time", required = false) String endTime,
+            @RequestParam(required = false, defaultValue = "50") String limit,
+            @RequestParam(required = false, defaultValue = "0") String skip) {
+        var query = new FindUserExecutionsQuery(caller.userId(),
+                QueryParameters.oneOf("status", status, ExecutionStatus::fromWire, ExecutionStatus.values(),
+                        ExecutionStatus::wireName),
+                QueryParameters.optional(lang), QueryParameters.instant("start_time", startTime),
+                QueryParameters.instant("end_time", endTime), QueryParameters.integer("limit", limit, 1, 200),
+                QueryParameters.integer("skip", skip, 0, Integer.MAX_VALUE));
+        return Mono.fromFuture(() -> queries.query(query, ExecutionPageView.class))
+                .timeout(TIMEOUT)
+                .map(page -> new ExecutionListResponse(
+                        page.executions().stream().map(ExecutionResultResponse::of).toList(), page.total(),
+                        page.limit(), page.skip(), page.hasMore()));
+    }
+
+    /** The execution's stored events in order, optionally only some types. */
+    @GetMapping("/executions/{executionId}/events")
+    Mono<List<Map<String, Object>>> events(@PathVariable String executionId, Caller caller,
+            @RequestParam(name = "event_types", required = false) List<String> eventTypes,
+            @RequestParam(required = false, defaultValue = "100") String limit) {
+        int max = QueryParameters.integer("limit", limit, 1, 1000);
+        Set<String> types = new HashSet<>(QueryParameters.list(eventTypes));
+        return access.load(executionId, caller)
+                .flatMap(view -> Mono.fromCallable(() -> history.of(executionId)).subscribeOn(Schedulers.boundedElastic()))
+                .map(all -> all.stream()
+                        .filter(e -> types.isEmpty() || types.contains(String.valueOf(e.get("event_type"))))
+                        .limit(max)
+                        .toList());
+    }}

@@ -1,9 +1,6 @@
 package dev.sandpod.web.notification;
 
-import dev.sandpod.api.notification.ChannelSubscription;
-import dev.sandpod.api.notification.ChannelSubscriptionView;
 import dev.sandpod.api.notification.DeliveryView;
-import dev.sandpod.api.notification.NotificationSeverity;
 import dev.sandpod.api.notification.NotificationView;
 import java.time.Instant;
 import java.util.List;
@@ -41,25 +38,5 @@ final class NotificationResponses {
     }
 
     record DeliveriesResponse(String notificationId, List<DeliveryResponse> deliveries) {
-    }
-
-    record SubscriptionResponse(String userId, String channel, List<String> severities, List<String> includeTags,
-            List<String> excludeTags, boolean enabled, String webhookUrl, String slackWebhook,
-            boolean quietHoursEnabled, String quietHoursStart, String quietHoursEnd, String timezone,
-            int batchIntervalMinutes, Instant createdAt, Instant updatedAt) {
-
-        static SubscriptionResponse of(String userId, ChannelSubscriptionView view) {
-            ChannelSubscription s = view.subscription();
-            Instant now = Instant.now();
-            return new SubscriptionResponse(userId, view.channel().wireName(),
-                    s.severities().stream().map(NotificationSeverity::wireName).toList(), s.includeTags(),
-                    s.excludeTags(), s.enabled(), s.webhookUrl(), s.slackWebhook(), s.quietHoursEnabled(),
-                    s.quietHoursStart(), s.quietHoursEnd(), s.timezone(), s.batchIntervalMinutes(),
-                    view.createdAt() == null ? now : view.createdAt(),
-                    view.updatedAt() == null ? now : view.updatedAt());
-        }
-    }
-
-    record SubscriptionsResponse(List<SubscriptionResponse> subscriptions) {
     }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -33,7 +34,8 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code PUT /notifications/subscriptions/{channel}} (SPEC §6). Fields left out keep their current value.
+ * The caller's notification subscriptions, one per channel: {@code GET /notifications/subscriptions} and
+ * {@code PUT /notifications/subscriptions/{channel}}. Fields left out of a PUT keep their current value.
  * Targets are checked here: webhooks over https only, Slack only at {@code https://hooks.slack.com/...}
  * (422 otherwise), and a webhook or Slack channel cannot be switched on without its address.
  */
@@ -78,6 +80,18 @@ class SubscriptionController {
                     view.createdAt() == null ? now : view.createdAt(),
                     view.updatedAt() == null ? now : view.updatedAt());
         }
+    }
+
+    record SubscriptionsResponse(List<SubscriptionResponse> subscriptions) {
+    }
+
+    @GetMapping({"/api/v1/notifications/subscriptions", "/api/v1/notifications/subscriptions/"})
+    Mono<SubscriptionsResponse> subscriptions(Caller caller) {
+        return Mono.fromFuture(() -> queries.query(new FindNotificationSubscriptionsQuery(caller.userId()),
+                        NotificationSubscriptionsView.class))
+                .timeout(TIMEOUT)
+                .map(view -> new SubscriptionsResponse(view.subscriptions().stream()
+                        .map(s -> SubscriptionResponse.of(caller.userId(), s)).toList()));
     }
 
     @PutMapping({"/api/v1/notifications/subscriptions/{channel}", "/api/v1/notifications/subscriptions/{channel}/"})

@@ -6,13 +6,16 @@ import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.script.DeleteScriptCommand;
 import dev.sandpod.api.script.FindSavedScriptQuery;
+import dev.sandpod.api.script.FindSavedScriptsQuery;
 import dev.sandpod.api.script.SaveScriptCommand;
 import dev.sandpod.api.script.SavedScriptView;
+import dev.sandpod.api.script.SavedScriptsView;
 import dev.sandpod.api.script.UpdateScriptCommand;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.web.support.Origin;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -22,6 +25,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -31,8 +35,9 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Saved scripts (SPEC §5): create, change, delete, owner only. Each write answers once the read model
- * shows it, so a client that lists right after saving sees its script.
+ * The caller's saved scripts: list, read, create, change, delete. Someone else's script answers 404 like a
+ * missing one. Each write answers once the read model shows it, so a client that lists right after saving
+ * sees its script.
  */
 @RestController
 @RequestMapping("/api/v1/scripts")
@@ -68,6 +73,22 @@ class SavedScriptController {
             return new ScriptResponse(v.scriptId(), v.name(), v.script(), v.lang(), v.langVersion(), v.description(),
                     v.createdAt(), v.updatedAt());
         }
+    }
+
+    record ScriptListResponse(List<ScriptResponse> scripts) {
+    }
+
+    @GetMapping({"", "/"})
+    Mono<ScriptListResponse> list(Caller caller) {
+        return Mono.fromFuture(() -> queries.query(new FindSavedScriptsQuery(caller.userId()), SavedScriptsView.class))
+                .timeout(TIMEOUT)
+                .map(view -> new ScriptListResponse(view.scripts().stream().map(ScriptResponse::of).toList()))
+                .defaultIfEmpty(new ScriptListResponse(List.of()));
+    }
+
+    @GetMapping({"/{scriptId}", "/{scriptId}/"})
+    Mono<ScriptResponse> get(@PathVariable String scriptId, Caller caller) {
+        return owned(scriptId, caller).map(ScriptResponse::of);
     }
 
     @PostMapping({"", "/"})

@@ -18,6 +18,7 @@ import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -25,8 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Admin changes to the system settings (SPEC §9). Fields left out of a PUT keep their current value; every
- * change is one event, and takes effect on the next execution.
+ * The system settings, admins only: read, change, reset. Fields left out of a PUT keep their current value;
+ * every change is one event, and takes effect on the next execution.
  */
 @RestController
 class SystemSettingsController {
@@ -47,6 +48,11 @@ class SystemSettingsController {
             Integer maxConcurrentExecutions, Integer passwordMinLength, Integer sessionTimeoutMinutes,
             Integer maxLoginAttempts, Integer lockoutDurationMinutes, Integer metricsRetentionDays, String logLevel,
             Boolean enableTracing, Double samplingRate) {
+    }
+
+    @GetMapping({"/api/v1/admin/settings", "/api/v1/admin/settings/"})
+    Mono<SystemSettings> settings() {
+        return current();
     }
 
     @PutMapping({"/api/v1/admin/settings", "/api/v1/admin/settings/"})

@@ -6,15 +6,19 @@ import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.error.RequestValidationException.Violation;
 import dev.sandpod.api.usersettings.ChangeUserSettingsCommand;
 import dev.sandpod.api.usersettings.EditorPreferences;
+import dev.sandpod.api.usersettings.FindUserSettingsHistoryQuery;
 import dev.sandpod.api.usersettings.FindUserSettingsQuery;
 import dev.sandpod.api.usersettings.NotificationPreferences;
 import dev.sandpod.api.usersettings.RestoreUserSettingsCommand;
+import dev.sandpod.api.usersettings.SettingsHistoryEntryView;
+import dev.sandpod.api.usersettings.SettingsHistoryView;
 import dev.sandpod.api.usersettings.Theme;
 import dev.sandpod.api.usersettings.UserPreferences;
 import dev.sandpod.api.usersettings.UserSettingsIds;
 import dev.sandpod.api.usersettings.UserSettingsPatch;
 import dev.sandpod.api.usersettings.UserSettingsView;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.web.support.QueryParameters;
 import dev.sandpod.web.usersettings.SettingsRequests.EditorBody;
 import dev.sandpod.web.usersettings.SettingsRequests.NotificationsBody;
 import dev.sandpod.web.usersettings.SettingsRequests.RestoreBody;
@@ -32,18 +36,23 @@ import java.util.List;
 import java.util.Map;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Changes to the caller's own settings (SPEC §8). Every write is a command on the user's settings
- * aggregate, and answers the full settings once the read model shows the change.
+ * The caller's own settings: read them and their history (newest first, with old and new values), and
+ * change them. Every write is a command on the user's settings aggregate, and answers the full settings
+ * once the read model shows the change.
  */
 @RestController
 @RequestMapping("/api/v1/user/settings")
@@ -86,6 +95,35 @@ class UserSettingsController {
                     new EditorResponse(e.fontSize(), e.tabSize(), e.useTabs(), e.wordWrap(), e.showLineNumbers()),
                     s.customSettings(), view.version(), view.createdAt(), view.updatedAt());
         }
+    }
+
+    record HistoryEntryResponse(Instant timestamp, String eventType, String field, Object oldValue, Object newValue,
+            String reason) {
+
+        static HistoryEntryResponse of(SettingsHistoryEntryView e) {
+            return new HistoryEntryResponse(e.timestamp(), e.eventType(), e.field(), e.oldValue(), e.newValue(),
+                    e.reason());
+        }
+    }
+
+    record HistoryResponse(List<HistoryEntryResponse> history, int limit) {
+    }
+
+    @GetMapping({"", "/"})
+    Mono<ResponseEntity<SettingsResponse>> get(Caller caller) {
+        return Mono.fromFuture(() -> queries.query(new FindUserSettingsQuery(caller.userId()), UserSettingsView.class))
+                .timeout(TIMEOUT)
+                .map(view -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(SettingsResponse.of(view)));
+    }
+
+    @GetMapping({"/history", "/history/"})
+    Mono<HistoryResponse> history(Caller caller, @RequestParam(required = false, defaultValue = "50") String limit) {
+        return Mono.fromCallable(() -> QueryParameters.integer("limit", limit, 1, 200))
+                .flatMap(parsed -> Mono.fromFuture(() -> queries.query(
+                                new FindUserSettingsHistoryQuery(caller.userId(), parsed), SettingsHistoryView.class))
+                        .timeout(TIMEOUT)
+                        .map(view -> new HistoryResponse(
+                                view.history().stream().map(HistoryEntryResponse::of).toList(), parsed)));
     }
 
     @PutMapping({"", "/"})
