@@ -1,22 +1,16 @@
 package dev.sandpod.web.execution;
 
-import dev.sandpod.command.execution.ActiveExecutionTracker;
 import dev.sandpod.command.execution.ExecutionAdmission;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
-import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.CancelExecutionCommand;
-import dev.sandpod.api.execution.ChangeExecutionPriorityCommand;
 import dev.sandpod.api.execution.DeleteExecutionCommand;
 import dev.sandpod.api.execution.ExecutionPageView;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.FindExecutionResultQuery;
 import dev.sandpod.api.execution.FindUserExecutionsQuery;
-import dev.sandpod.api.execution.Priority;
-import dev.sandpod.api.execution.RequestExecutionCommand;
-import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.query.execution.ExecutionAccess;
 import dev.sandpod.query.history.EventHistory;
@@ -30,10 +24,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -58,31 +50,21 @@ import reactor.core.scheduler.Schedulers;
 class ExecutionController {
 
     static final int MAX_SCRIPT_LENGTH = 50_000;
-    private static final int MAX_KEY_LENGTH = 255;
-    private static final int ACCEPT_WAIT_POLLS = 60;
-    private static final Duration ACCEPT_WAIT_POLL = Duration.ofMillis(50);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final CommandGateway commands;
     private final QueryGateway queries;
-    private final RuntimeCatalog runtimes;
     private final ExecutionAdmission admission;
-    private final ActiveExecutionTracker activeExecutions;
     private final ExecutionAccess access;
     private final EventHistory history;
-    private final int maxActivePerUser;
 
-    ExecutionController(CommandGateway commands, QueryGateway queries, RuntimeCatalog runtimes,
-            ExecutionAdmission admission, ActiveExecutionTracker activeExecutions, ExecutionAccess access,
-            EventHistory history, @Value("${sandpod.execution.max-active-per-user:5}") int maxActivePerUser) {
+    ExecutionController(CommandGateway commands, QueryGateway queries, ExecutionAdmission admission,
+            ExecutionAccess access, EventHistory history) {
         this.commands = commands;
         this.queries = queries;
-        this.runtimes = runtimes;
         this.admission = admission;
-        this.activeExecutions = activeExecutions;
         this.access = access;
         this.history = history;
-        this.maxActivePerUser = maxActivePerUser;
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -112,58 +94,14 @@ class ExecutionController {
     @PostMapping("/execute")
     Mono<ExecutionResponse> execute(@Valid @RequestBody ExecuteRequest request, Caller caller,
             ServerHttpRequest http, @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-        String lang = request.langOrDefault();
-        String version = request.versionOrDefault();
-        var rejection = runtimes.rejection(lang, version);
-        if (rejection.isPresent()) {
-            return Mono.error(new SandpodException(ErrorCode.UNSUPPORTED_RUNTIME, rejection.get()));
-        }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
-            return Mono.error(RequestValidationException.of("header", "Idempotency-Key",
-                    "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters"));
-        }
-        String executionId = UUID.randomUUID().toString();
-        Mono<ExecutionResponse> submit = submit(executionId, request.script(), lang, version, caller, http);
-        if (idempotencyKey == null) {
-            return submit;
-        }
-        return Mono.fromCallable(() -> admission.claimKey(caller.userId(), idempotencyKey, executionId))
-                .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(existing -> existing.isPresent()
-                        ? replay(caller, idempotencyKey, existing.get())
-                        : submit.flatMap(response -> Mono.fromRunnable(
-                                        () -> admission.markAccepted(caller.userId(), idempotencyKey))
-                                        .subscribeOn(Schedulers.boundedElastic())
-                                        .thenReturn(response))
-                                .onErrorResume(e -> Mono.fromRunnable(
-                                                () -> admission.releaseKey(caller.userId(), idempotencyKey))
-                                        .subscribeOn(Schedulers.boundedElastic())
-                                        .then(Mono.error(e))));
+        return admit(new ExecutionAdmission.Request(caller.userId(), request.script(), request.langOrDefault(),
+                request.versionOrDefault(), idempotencyKey), caller, http);
     }
 
-    /** Reserves one of the caller's active places, then requests the execution; the place is freed on failure. */
-    private Mono<ExecutionResponse> submit(String executionId, String script, String lang, String version,
-            Caller caller, ServerHttpRequest http) {
-        var command = new RequestExecutionCommand(executionId, caller.userId(), script, lang, version, Priority.NORMAL);
-        return Mono.fromCallable(() -> {
-                    if (!admission.reserveActive(caller.userId(), executionId, maxActivePerUser)
-                            && !(activeExecutions.releaseFinished(caller.userId()) > 0
-                                    && admission.reserveActive(caller.userId(), executionId, maxActivePerUser))) {
-                        throw new SandpodException(ErrorCode.TOO_MANY_REQUESTS, "Too many active executions: at most "
-                                + maxActivePerUser + " may be queued or running at once; wait for one to finish");
-                    }
-                    return executionId;
-                })
-                .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(id -> Mono.fromFuture(() -> commands.send(Origin.command(command, caller, http)))
-                        .timeout(TIMEOUT)
-                        .onErrorResume(e -> Mono.fromRunnable(() -> admission.releaseActive(caller.userId(), id))
-                                .subscribeOn(Schedulers.boundedElastic())
-                                .then(Mono.error(e))))
-                .thenReturn(new ExecutionResponse(executionId, ExecutionStatus.QUEUED.wireName()));
-    }
-
-    /** A new execution of the same script, language and version, owned by the caller (SPEC §3.6). */
+    /**
+     * A new execution of the same script, language and version, owned by the caller. Only a finished one is
+     * retried: a retry is a new execution, so no aggregate sees the original's state when it is admitted.
+     */
     @PostMapping("/executions/{executionId}/retry")
     Mono<ExecutionResponse> retry(@PathVariable String executionId, Caller caller, ServerHttpRequest http) {
         return access.load(executionId, caller).flatMap(original -> {
@@ -171,13 +109,25 @@ class ExecutionController {
                 return Mono.error(new SandpodException(ErrorCode.INVALID_STATE,
                         "Cannot retry execution in " + original.status().wireName() + " state"));
             }
-            var rejection = runtimes.rejection(original.lang(), original.langVersion());
-            if (rejection.isPresent()) {
-                return Mono.error(new SandpodException(ErrorCode.UNSUPPORTED_RUNTIME, rejection.get()));
-            }
-            return submit(UUID.randomUUID().toString(), original.script(), original.lang(), original.langVersion(),
-                    caller, http);
+            return admit(new ExecutionAdmission.Request(caller.userId(), original.script(), original.lang(),
+                    original.langVersion(), null), caller, http);
         });
+    }
+
+    /** One call to the admission (blocking, so off the event loop); a replayed key answers its execution's status. */
+    private Mono<ExecutionResponse> admit(ExecutionAdmission.Request request, Caller caller, ServerHttpRequest http) {
+        return Mono.fromCallable(() -> admission.admit(request, Origin.of(caller, http)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(admitted -> (admitted.replayed() ? statusOf(admitted.executionId())
+                                : Mono.just(ExecutionStatus.QUEUED.wireName()))
+                        .map(status -> new ExecutionResponse(admitted.executionId(), status)));
+    }
+
+    private Mono<String> statusOf(String executionId) {
+        return Mono.fromFuture(() -> queries.query(new FindExecutionResultQuery(executionId), ExecutionResultView.class))
+                .timeout(TIMEOUT)
+                .map(view -> view.status().wireName())
+                .defaultIfEmpty(ExecutionStatus.QUEUED.wireName());
     }
 
     record DeleteResponse(String message, String executionId) {
@@ -197,26 +147,9 @@ class ExecutionController {
     }
 
     /**
-     * A key seen before: answer with its execution. While the first request is still being accepted the
-     * duplicate waits a moment for it, and gets 409 if it is still not through.
+     * An execution already cancelled answers {@code already_cancelled}; any other finished one is refused by
+     * the aggregate (400 {@code InvalidState}), which is the one place that knows its state for sure.
      */
-    private Mono<ExecutionResponse> replay(Caller caller, String key, ExecutionAdmission.Claim claim) {
-        Mono<ExecutionAdmission.Claim> accepted = claim.accepted() ? Mono.just(claim)
-                : Mono.fromCallable(() -> admission.claimOf(caller.userId(), key).filter(
-                                ExecutionAdmission.Claim::accepted).orElse(null))
-                        .subscribeOn(Schedulers.boundedElastic())
-                        .repeatWhenEmpty(ACCEPT_WAIT_POLLS, polls -> polls.delayElements(ACCEPT_WAIT_POLL));
-        return accepted
-                .switchIfEmpty(Mono.error(new SandpodException(ErrorCode.CONFLICT,
-                        "A request with this Idempotency-Key is still being processed")))
-                .flatMap(done -> Mono.fromFuture(() -> queries.query(
-                                new FindExecutionResultQuery(done.executionId()), ExecutionResultView.class))
-                        .timeout(TIMEOUT)
-                        .map(view -> view.status().wireName())
-                        .defaultIfEmpty(ExecutionStatus.QUEUED.wireName())
-                        .map(status -> new ExecutionResponse(done.executionId(), status)));
-    }
-
     @PostMapping("/executions/{executionId}/cancel")
     Mono<CancelResponse> cancel(@PathVariable String executionId,
             @RequestBody(required = false) @Valid CancelRequest request, Caller caller, ServerHttpRequest http) {
@@ -226,10 +159,6 @@ class ExecutionController {
                     if (view.status() == ExecutionStatus.CANCELLED) {
                         return Mono.just(new CancelResponse(executionId, "already_cancelled",
                                 "Execution is already cancelled", null));
-                    }
-                    if (view.status().isTerminal()) {
-                        return Mono.error(new SandpodException(ErrorCode.INVALID_STATE,
-                                "Cannot cancel execution in " + view.status().wireName() + " state"));
                     }
                     return Mono.fromFuture(() -> commands.<ExecutionStatus>send(Origin.command(
                                     new CancelExecutionCommand(executionId, caller.userId(), reason), caller, http)))
