@@ -13,7 +13,7 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * The shape of a saved script (SPEC §5): name 1–100 characters, script at most 50 000, description at most
+ * The shape of a saved script: name 1–100 characters, script at most 50 000, description at most
  * 1 000, and a language/version the registry knows. A configured runtime that this runner cannot run now
  * may still be saved: the script is kept, not run.
  */
@@ -56,7 +56,7 @@ public class ScriptRules {
         }
     }
 
-    /** 422 with the texts of SPEC §3.1 for a language or version the registry does not have. */
+    /** 422 with the same texts as an execution request for a language or version the registry does not have. */
     public void checkRuntime(String lang, String version) {
         Map<String, List<String>> known = new LinkedHashMap<>();
         for (RuntimeInfo info : runtimes.all()) {

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The shape rules of SPEC §2 for accounts created or changed by an admin (registration checks the same). */
+/** The shape rules of accounts created or changed by an admin (registration checks the same). */
 public final class AccountRules {
 
     public static final int PASSWORD_MAX_LENGTH = 128;

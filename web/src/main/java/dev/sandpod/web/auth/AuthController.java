@@ -1,11 +1,5 @@
 package dev.sandpod.web.auth;
 
-import dev.sandpod.web.security.AuthenticationFilter;
-import dev.sandpod.web.security.CurrentSettings;
-import dev.sandpod.web.security.LoginLockout;
-import dev.sandpod.web.security.RevokedSessions;
-import dev.sandpod.web.security.SecurityProperties;
-import dev.sandpod.web.security.SessionTokens;
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.error.SandpodException;
@@ -19,6 +13,12 @@ import dev.sandpod.api.user.UserView;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.command.user.PasswordVerifier;
 import dev.sandpod.command.user.UserDirectory;
+import dev.sandpod.web.security.AuthenticationFilter;
+import dev.sandpod.web.security.CurrentSettings;
+import dev.sandpod.web.security.LoginLockout;
+import dev.sandpod.web.security.RevokedSessions;
+import dev.sandpod.web.security.SecurityProperties;
+import dev.sandpod.web.security.SessionTokens;
 import dev.sandpod.web.support.Origin;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Login, logout and "who am I" (SPEC §2). Registration is a command-side endpoint. */
+/** Login, logout and "who am I". Registration is {@link RegistrationController}. */
 @RestController
 @RequestMapping("/api/v1/auth")
 class AuthController {

@@ -1,7 +1,5 @@
 package dev.sandpod.web.auth;
 
-import dev.sandpod.command.user.AccountRules;
-import dev.sandpod.command.user.UserRegistration;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.settings.FindSystemSettingsQuery;
@@ -10,6 +8,8 @@ import dev.sandpod.api.user.FindUserQuery;
 import dev.sandpod.api.user.UserResponse;
 import dev.sandpod.api.user.UserRole;
 import dev.sandpod.api.user.UserView;
+import dev.sandpod.command.user.AccountRules;
+import dev.sandpod.command.user.UserRegistration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;

@@ -1,6 +1,5 @@
 package dev.sandpod.web.execution;
 
-import dev.sandpod.command.execution.ExecutionAdmission;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
@@ -12,10 +11,11 @@ import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.FindExecutionResultQuery;
 import dev.sandpod.api.execution.FindUserExecutionsQuery;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.command.execution.ExecutionAdmission;
 import dev.sandpod.query.execution.ExecutionAccess;
 import dev.sandpod.query.history.EventHistory;
-import dev.sandpod.web.support.QueryParameters;
 import dev.sandpod.web.support.Origin;
+import dev.sandpod.web.support.QueryParameters;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -31,7 +31,6 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;

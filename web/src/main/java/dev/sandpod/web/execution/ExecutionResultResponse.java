@@ -4,7 +4,7 @@ import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ResourceUsage;
 import java.time.Instant;
 
-/** The contract's {@code ExecutionResult}, plus our additions (timestamps, truncation flags). */
+/** An execution's result as the API answers it, with timestamps and truncation flags. */
 public record ExecutionResultResponse(
         String executionId,
         String status,

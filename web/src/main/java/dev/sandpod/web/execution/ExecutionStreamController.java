@@ -1,9 +1,9 @@
 package dev.sandpod.web.execution;
 
-import dev.sandpod.query.execution.ExecutionAccess;
-import dev.sandpod.query.execution.ExecutionStream;
 import dev.sandpod.api.execution.ExecutionFrameView;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.query.execution.ExecutionAccess;
+import dev.sandpod.query.execution.ExecutionStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,7 +59,7 @@ class ExecutionStreamController {
         data.put("execution_id", frame.executionId());
         data.put("timestamp", frame.timestamp() == null ? null : frame.timestamp().toString());
         data.put("event_id", frame.eventId());
-        // the contract carries status on the status control frame only
+        // status is carried on the status control frame only
         data.put("status", "status".equals(frame.eventType()) && frame.status() != null
                 ? frame.status().wireName()
                 : null);

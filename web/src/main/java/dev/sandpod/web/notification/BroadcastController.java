@@ -33,7 +33,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Notifications that are not about one user's execution (SPEC §6): admins' announcements, and Grafana
+ * Notifications that are not about one user's execution: admins' announcements, and Grafana
  * alerts turned into notifications for the admins. Both publish a broadcast; the notification policy fans
  * it out to its audience, each recipient's settings and subscriptions applied.
  */

@@ -5,7 +5,7 @@ import dev.sandpod.api.notification.NotificationView;
 import java.time.Instant;
 import java.util.List;
 
-/** The contract's notification shapes, mapped from views (wire names for enums). */
+/** The API's notification shapes, mapped from views (wire names for enums). */
 final class NotificationResponses {
 
     private NotificationResponses() {

@@ -18,7 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code GET /events/notifications/stream} (SPEC §6): an {@code event: notification} frame for each
+ * {@code GET /events/notifications/stream}: an {@code event: notification} frame for each
  * notification delivered in-app to the caller, on every stream the caller has open, and a heartbeat comment
  * every 30 s. The first frame is a {@code connected} comment, sent once the subscription is registered: from
  * then on nothing is missed. The subscription is released when the client goes away.

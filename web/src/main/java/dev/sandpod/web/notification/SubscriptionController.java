@@ -64,7 +64,7 @@ class SubscriptionController {
             String quietHoursStart, String quietHoursEnd, String timezone, Integer batchIntervalMinutes) {
     }
 
-    /** The contract's {@code NotificationSubscription}. */
+    /** One channel's subscription, as the API answers it. */
     record SubscriptionResponse(String userId, String channel, List<String> severities, List<String> includeTags,
             List<String> excludeTags, boolean enabled, String webhookUrl, String slackWebhook,
             boolean quietHoursEnabled, String quietHoursStart, String quietHoursEnd, String timezone,

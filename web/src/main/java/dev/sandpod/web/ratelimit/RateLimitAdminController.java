@@ -38,7 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Admin API of SPEC §7: the default rules, and per user the overrides (events, durable until changed) with
+ * The rate-limit admin API: the default rules, and per user the overrides (events, durable until changed) with
  * the counters' current state. A change made here applies to the user's very next request on this
  * instance, and within {@code overrides-refresh} on the others.
  */

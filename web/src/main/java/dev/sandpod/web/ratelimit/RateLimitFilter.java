@@ -27,7 +27,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * SPEC §7 at the front door, after authentication so that a signed-in caller counts as a user and anyone
+ * Rate limiting at the front door, after authentication so that a signed-in caller counts as a user and anyone
  * else as an address. Limited responses carry {@code X-RateLimit-Limit/Remaining/Reset} (the reset as epoch
  * seconds); a refusal is 429 {@code {detail, type, retry_after, reset_at}} with {@code Retry-After}, before
  * the request reaches any handler — nothing of it is queued or stored. Event streams are also capped per

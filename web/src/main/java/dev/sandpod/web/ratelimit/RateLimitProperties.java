@@ -9,13 +9,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Rate limiting (SPEC §7).
+ * Rate limiting (docs/architecture.md).
  *
  * @param enabled                   off only in test contexts that submit in bulk: no counting and no cap on
  *                                  open event streams; the other front-door checks (lockout, size limit) stay on
  * @param store                     {@code auto} (Redis when {@code sandpod.redis.url} is set, else memory),
  *                                  {@code memory} or {@code redis}
- * @param rules                     the default rules; empty means SPEC §7's defaults
+ * @param rules                     the default rules; empty means the built-in defaults
  * @param sseMaxConnectionsPerUser  open event streams one user (or address) may hold on one instance; 0 = no cap
  * @param overridesRefresh          how long an instance trusts its copy of a user's overrides; a change made on
  *                                  this instance counts at once, one made on another within this time
@@ -40,8 +40,8 @@ public record RateLimitProperties(
         }
     }
 
-    /** SPEC §7: execute 10/60 s, auth 20/60 s, admin 100/60 s, SSE connects 5/60 s, the rest of the API 60/60 s. */
-    static final List<RateLimitRule> SPEC_DEFAULTS = List.of(
+    /** The built-in defaults: execute 10/60 s, auth 20/60 s, admin 100/60 s, SSE connects 5/60 s, the rest of the API 60/60 s. */
+    static final List<RateLimitRule> BUILT_IN_DEFAULTS = List.of(
             new RateLimitRule("^/api/v1/(execute|executions/[^/]+/retry)/?$", EndpointGroup.EXECUTION, 10, 60,
                     RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 10, true),
             new RateLimitRule("^/api/v1/(events/executions/[^/]+|events/notifications/stream"
@@ -55,6 +55,6 @@ public record RateLimitProperties(
                     RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 1, true));
 
     List<RateLimitRule> defaultRules() {
-        return rules == null || rules.isEmpty() ? SPEC_DEFAULTS : rules.stream().map(RuleProperties::toRule).toList();
+        return rules == null || rules.isEmpty() ? BUILT_IN_DEFAULTS : rules.stream().map(RuleProperties::toRule).toList();
     }
 }

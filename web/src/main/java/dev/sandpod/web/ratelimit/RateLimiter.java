@@ -15,7 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Which rule a request falls under and what its counter says (SPEC §7). Of the user's own rules and the
+ * Which rule a request falls under and what its counter says. Of the user's own rules and the
  * defaults, a matching user rule wins over every default; among each, the highest priority. The user's
  * {@code global_multiplier} scales whichever applies; {@code bypass_rate_limit} skips counting altogether.
  * One counter per identity, group and algorithm.

@@ -10,7 +10,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
 /**
- * Counters in Redis, shared by every app instance (SPEC §7). Each decision is one Lua script, so concurrent
+ * Counters in Redis, shared by every app instance. Each decision is one Lua script, so concurrent
  * requests on different instances never both take the last place. The app's clock is passed in, not Redis's,
  * so that both stores answer alike.
  */

@@ -1,10 +1,10 @@
 package dev.sandpod.web.runtime;
 
-import dev.sandpod.query.runtime.ExampleScripts;
 import dev.sandpod.api.runtime.LanguageInfo;
 import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.api.settings.FindSystemSettingsQuery;
 import dev.sandpod.api.settings.SystemSettings;
+import dev.sandpod.query.runtime.ExampleScripts;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** What can be run here and within which limits (SPEC §3.2): the runner's real runtimes and the settings in force. */
+/** What can be run here and within which limits (see the README): the runner's real runtimes and the settings in force. */
 @RestController
 @RequestMapping("/api/v1")
 class RuntimeController {

@@ -1,6 +1,5 @@
 package dev.sandpod.web.script;
 
-import dev.sandpod.command.script.ScriptRules;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
@@ -12,6 +11,7 @@ import dev.sandpod.api.script.SavedScriptView;
 import dev.sandpod.api.script.SavedScriptsView;
 import dev.sandpod.api.script.UpdateScriptCommand;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.command.script.ScriptRules;
 import dev.sandpod.web.support.Origin;
 import java.time.Duration;
 import java.time.Instant;

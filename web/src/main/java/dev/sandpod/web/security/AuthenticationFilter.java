@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
  *
  * <p>A token is valid while it is signed, unexpired, younger than the current {@code session_timeout_minutes},
  * not logged out, and carries the account's current session version: a password change, a deactivation, a
- * role change or a deletion ends every older token at once (SPEC §2).
+ * role change or a deletion ends every older token at once.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)

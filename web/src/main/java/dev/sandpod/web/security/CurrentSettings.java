@@ -15,8 +15,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The system settings the front door needs on every request (session timeout, lockout thresholds). Read
- * at most every {@link #REFRESH}, so an admin's change counts on every instance within that time (SPEC §9
- * asks for 5 s); a failed read keeps the last known values.
+ * at most every {@link #REFRESH}, so an admin's change counts on every instance within that time (an admin's
+ * change must count within 5 s); a failed read keeps the last known values.
  */
 @Component
 public class CurrentSettings {

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * SPEC §2 lockout: {@code max_login_attempts} failures for a username lock it for
+ * Login lockout: {@code max_login_attempts} failures for a username lock it for
  * {@code lockout_duration_minutes}; while locked even the right password gets 423; a success clears the
  * count; an admin can unlock. Counted per username (known or not, so that 423 says nothing about whether
  * an account exists), in the rate limiter's store, so every instance sees the same counts.

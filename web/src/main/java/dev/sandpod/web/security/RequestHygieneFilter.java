@@ -22,7 +22,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Guarantees of SPEC §1 ("errors are JSON {detail, type}", "never a 500 for bad input") that no single
+ * Guarantees of the API ("errors are JSON {detail, type}", "never a 500 for bad input") that no single
  * handler can give:
  * <ul>
  * <li>a NUL in the URL is refused with 400 up front;</li>

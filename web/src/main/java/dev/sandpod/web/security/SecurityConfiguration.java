@@ -10,7 +10,7 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(SecurityProperties.class)
 class SecurityConfiguration implements InitializingBean {
 
-    /** The embedded profile's development key; any other profile must bring its own (SPEC §2). */
+    /** The embedded profile's development key; any other profile must bring its own. */
     static final String EMBEDDED_DEFAULT_SECRET_MARKER = "embedded-development-only";
 
     private final Environment environment;

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * The request bodies of the settings endpoints and their checks. A nested object that is sent is taken
- * whole, its missing fields at their defaults (as the contract's schemas declare them).
+ * whole, its missing fields at their defaults (as the API documents them).
  */
 final class SettingsRequests {
 

@@ -18,13 +18,13 @@ import dev.sandpod.api.usersettings.UserSettingsIds;
 import dev.sandpod.api.usersettings.UserSettingsPatch;
 import dev.sandpod.api.usersettings.UserSettingsView;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.web.support.Origin;
 import dev.sandpod.web.support.QueryParameters;
 import dev.sandpod.web.usersettings.SettingsRequests.EditorBody;
 import dev.sandpod.web.usersettings.SettingsRequests.NotificationsBody;
 import dev.sandpod.web.usersettings.SettingsRequests.RestoreBody;
 import dev.sandpod.web.usersettings.SettingsRequests.SettingsBody;
 import dev.sandpod.web.usersettings.SettingsRequests.ThemeBody;
-import dev.sandpod.web.support.Origin;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -79,7 +79,7 @@ class UserSettingsController {
     record EditorResponse(int fontSize, int tabSize, boolean useTabs, boolean wordWrap, boolean showLineNumbers) {
     }
 
-    /** The contract's {@code UserSettings}. */
+    /** The user's settings, as every read and change answers them. */
     record SettingsResponse(String userId, String theme, String timezone, String dateFormat, String timeFormat,
             NotificationsResponse notifications, EditorResponse editor, Map<String, Object> customSettings,
             long version, Instant createdAt, Instant updatedAt) {

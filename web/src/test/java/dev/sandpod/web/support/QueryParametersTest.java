@@ -1,7 +1,6 @@
 package dev.sandpod.web.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.execution.ExecutionStatus;
