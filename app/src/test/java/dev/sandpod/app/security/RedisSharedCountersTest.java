@@ -14,7 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Two app instances on one real {@code redis-server} ({@code SANDPOD_REDIS_URL}): rate-limit counters and
- * login lockouts are shared — a client cannot double its allowance by alternating instances (SPEC §7).
+ * login lockouts are shared — a client cannot double its allowance by alternating instances.
  */
 class RedisSharedCountersTest {
 
