@@ -6,7 +6,8 @@ const backend = process.env.SANDPOD_URL ?? 'http://localhost:8080';
 
 export default defineConfig({
   plugins: [svelte()],
-  // Svelte's client build under jsdom (STACK.md gotcha 12).
+  // Vitest renders components under jsdom: without the 'browser' condition it resolves Svelte's server
+  // build, and mount() fails.
   resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   server: {
     proxy: { '/api': { target: backend, changeOrigin: false } },

@@ -1,6 +1,6 @@
 import type { ResourceLimits } from './api/types';
 
-/** SPEC §3.2: what a server may offer. The server's /k8s-limits says what it really runs. */
+/** What a server may offer (the runtime registry's defaults). The server's /k8s-limits says what it really runs. */
 export const KNOWN_RUNTIMES: Record<string, { label: string; versions: string[]; file_ext: string }> = {
   python: { label: 'Python', versions: ['3.7', '3.8', '3.9', '3.10', '3.11', '3.12'], file_ext: 'py' },
   node: { label: 'Node.js', versions: ['18', '20', '22'], file_ext: 'js' },

@@ -13,7 +13,7 @@ describe('register validation', () => {
     expect(validateRegister(ok)).toEqual({});
   });
 
-  it('checks the username rules of SPEC §2', () => {
+  it('checks the username rules (3–50 letters, digits, dot, dash or underscore)', () => {
     expect(validateRegister({ ...ok, username: 'ab' }).username).toMatch(/3/);
     expect(validateRegister({ ...ok, username: 'a'.repeat(51) }).username).toMatch(/50/);
     expect(validateRegister({ ...ok, username: 'bad name!' }).username).toMatch(/letters/);

@@ -1,5 +1,6 @@
-// Client-side checks mirror SPEC §2 so people hear about mistakes before a round trip; the server
-// stays the authority (its messages are shown too).
+// Client-side checks mirror the server's account rules (username 3–50 of [A-Za-z0-9_.-], a plausible
+// email, a password of at least PASSWORD_MIN characters) so people hear about mistakes before a round
+// trip; the server stays the authority (its messages are shown too).
 
 export const USERNAME_RE = /^[A-Za-z0-9_.-]{3,50}$/;
 // Deliberately simple: one @, something on each side, a dot in the domain, no spaces.

@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { json, mockFetch } from '../test/fakes';
+import { router } from '../lib/stores/router.svelte';
 import { session } from '../lib/stores/session.svelte';
 import Login from './Login.svelte';
 import Register from './Register.svelte';
@@ -41,6 +42,31 @@ describe('Login', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('Account locked for 15 minutes');
   });
 
+  it('says it is busy while the server answers, then clears the password of a refused sign-in', async () => {
+    let answer!: (r: Response) => void;
+    mockFetch({ 'POST /api/v1/auth/login': () => new Promise<Response>((r) => (answer = r)) });
+    render(Login);
+    await fireEvent.input(screen.getByLabelText('Username'), { target: { value: 'user' } });
+    await fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'wrong' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    const busy = await screen.findByRole('button', { name: 'Signing in…' });
+    expect((busy as HTMLButtonElement).disabled).toBe(true);
+    answer(json({ detail: 'Invalid credentials', type: 'AuthError' }, 401));
+    expect((await screen.findByTestId('form-error')).textContent).toBe('Wrong username or password');
+    expect((screen.getByRole('button', { name: 'Sign in' }) as HTMLButtonElement).disabled).toBe(false);
+    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('user');
+  });
+
+  it('focuses the first field in error', async () => {
+    mockFetch({});
+    render(Login);
+    await fireEvent.input(screen.getByLabelText('Username'), { target: { value: 'user' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(document.activeElement?.id).toBe('login-password');
+    expect(screen.getByLabelText('Password').getAttribute('aria-describedby')).toBe('login-password-error');
+  });
+
   it('signs in', async () => {
     mockFetch({
       'POST /api/v1/auth/login': {
@@ -73,6 +99,27 @@ describe('Register', () => {
     expect(screen.getByText('At least 8 characters', { selector: '.field-error' })).toBeTruthy();
     expect(screen.getByText('The passwords do not match')).toBeTruthy();
     expect(fn).not.toHaveBeenCalled();
+    expect(document.activeElement?.id).toBe('reg-username');
+    expect(screen.getByLabelText('Username').getAttribute('aria-describedby')).toBe(
+      'reg-username-hint reg-username-error',
+    );
+  });
+
+  it('says it is busy while the account is created, then goes on to sign in', async () => {
+    let answer!: (r: Response) => void;
+    mockFetch({ 'POST /api/v1/auth/register': () => new Promise<Response>((r) => (answer = r)) });
+    router.navigate('/register?next=%2Fsettings');
+    render(Register);
+    await fireEvent.input(screen.getByLabelText('Username'), { target: { value: 'newbie' } });
+    await fireEvent.input(screen.getByLabelText('Email'), { target: { value: 'n@example.org' } });
+    await fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'password1' } });
+    await fireEvent.input(screen.getByLabelText('Repeat password'), { target: { value: 'password1' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    const busy = await screen.findByRole('button', { name: 'Creating account…' });
+    expect((busy as HTMLButtonElement).disabled).toBe(true);
+    answer(json({ user_id: 'u2', username: 'newbie', email: 'n@example.org', role: 'user' }, 201));
+    await vi.waitFor(() => expect(router.path).toBe('/login'));
+    expect(router.search).toBe('?registered=1&username=newbie&next=%2Fsettings');
   });
 
   it('shows a taken username from the server next to the field', async () => {

@@ -1,6 +1,7 @@
-// Wire types of the REST/SSE contract (shared/contract/openapi.json). Field names are the contract's,
-// letter for letter; src/lib/api/contract.test.ts checks every type below against the schema of the
-// same name, so a renamed or missing field fails the unit tests instead of a user's page.
+// Wire types of the REST/SSE contract: the API under /api/v1 (see frontend/README.md and
+// docs/architecture.md). Field names are the contract's, letter for letter; src/lib/api/contract.test.ts checks every type below
+// against the schema of the same name, so a renamed or missing field fails the unit tests instead of a
+// user's page.
 
 export type UserRole = 'user' | 'admin' | 'moderator';
 export type ExecutionStatus =
@@ -81,7 +82,7 @@ export interface ResourceUsage {
   peak_memory_kb: number;
 }
 
-/** The contract's ExecutionResult plus the fields SPEC §3.4 adds (optional: older servers omit them). */
+/** The contract's ExecutionResult plus Sandpod's additions (timestamps, truncation flags; optional: older servers omit them). */
 export interface ExecutionResult {
   execution_id: string;
   status: ExecutionStatus | null;
@@ -277,7 +278,7 @@ export interface SSEExecutionEvent {
   result: ExecutionResult | null;
 }
 
-/** SPEC §3.5.5: live output, sent while the run is going. */
+/** Live output, sent while the run is going (bounded by the output caps), besides the lifecycle frames. */
 export interface SSEOutputFrame {
   event_type: 'output';
   execution_id?: string;

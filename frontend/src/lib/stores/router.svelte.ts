@@ -1,6 +1,5 @@
-// A small history router: the app has six routes, so a dependency would be more code than this.
-
-export const PROTECTED_ROUTES = ['/editor', '/notifications', '/settings'];
+// A small history router: the app has a handful of routes, so a dependency would be more code than this.
+// It only knows the address; which page a path is, and who may open it, is in src/routes/table.ts.
 
 /** Only same-origin app paths are followed after login; anything else goes to the editor. */
 export function safeNext(next: string | null | undefined, fallback = '/editor'): string {

@@ -1,4 +1,5 @@
-// The signed-in user's settings on the server (SPEC §8). Theme and editor preferences also live on the
+// The signed-in user's settings on the server (event-sourced: GET/PUT /user/settings/, per-section PUTs,
+// history and restore). Theme and editor preferences also live on the
 // device, so they keep working while the settings API is missing or unreachable.
 import { errorText, isUnavailable } from '../api/client';
 import { settings as api } from '../api/endpoints';

@@ -118,7 +118,7 @@ final class LaunchHelper {
         try {
             PosixFileAttributes a = Files.readAttributes(binary, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             int owner = (Integer) Files.getAttribute(binary, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() && owner == LocalSandboxRunner.effectiveUid()
+            return a.isRegularFile() && owner == SandboxHost.effectiveUid()
                     && a.permissions().equals(OWNER_ONLY);
         } catch (IOException | UnsupportedOperationException e) {
             return false;

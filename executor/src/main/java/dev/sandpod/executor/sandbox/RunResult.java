@@ -1,10 +1,12 @@
 package dev.sandpod.executor.sandbox;
 
 /**
- * What a run did, as the runner observed it.
+ * What a run did, as the runner observed it: the result of a run of any runner (see the naming in
+ * {@code dev.sandpod.executor.runner}).
  *
  * @param exitCode       the program's exit code; -1 on TIMEOUT and CANCELLED; 128+n when killed by signal n
- * @param errorType      SPEC §3.3 wire name ({@code timeout}, {@code resource_limit}, {@code system_error}) or null
+ * @param errorType      the error type as the platform's API names it ({@code timeout}, {@code resource_limit},
+ *                       {@code system_error}) or null
  * @param cpuTimeJiffies CPU time of the whole sandbox in clock ticks of {@code clkTckHertz}
  */
 public record RunResult(Outcome outcome, int exitCode, String errorType, String errorMessage,

@@ -36,7 +36,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +46,9 @@ import dev.sandpod.executor.runtime.ResolvedRuntime;
 import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
 
 /**
- * HOSTILE.md against the local runner: real bubblewrap, real interpreters, real cgroups. Every test is named
- * after its row and checks the row's three things: (a) the run's outcome and error type, (b) a
- * {@code print("ok")} run started while the hostile one is going completes normally (within
+ * The hostile-input table in docs/architecture.md against the local runner: real bubblewrap, real interpreters,
+ * real cgroups. Every test is named after its row and checks the row's three things: (a) the run's outcome and
+ * error type, (b) a {@code print("ok")} run started while the hostile one is going completes normally (within
  * {@value #OK_BUDGET_MILLIS} ms for H25, whose row says so; on a host busy with other work that bound is scaled
  * by the same run measured just before), (c) nothing of the run is left: no process of a
  * sandbox uid of this runner or of its launch chain, no cgroup, no file or directory in the runner's work dir, no
@@ -57,8 +56,9 @@ import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
  * before each check (c), so the check covers what the pool held too.
  *
  * <p>Rows ending at the wall limit use a short timeout ({@link #SHORT}) to keep the suite fast; all other limits
- * are SPEC §4's defaults. H23 and H24 are limits of the HTTP front door (request size, rate, SSE connections per
- * user), which the runner never sees: they belong to the app's tests.
+ * are a run's defaults (10 s, 128 MiB, one core, 64 tasks, 1 MiB per stream, 10 MiB workspace). H23 and H24 are
+ * limits of the HTTP front door (request size, rate, SSE connections per user), which the runner never sees: the
+ * app's {@code HostileInputTest} tests them.
  */
 class HostileInputsTest {
 
@@ -659,7 +659,7 @@ class HostileInputsTest {
             Files.createSymbolicLink(planted.resolve("link-dir"), hostDir);
             Files.createDirectories(planted.resolve("sub"));
             Files.createSymbolicLink(planted.resolve("sub").resolve("up"), planted.getParent());
-            LocalSandboxRunner.deleteTree(planted);
+            WorkDir.deleteTree(planted);
             assertThat(planted).doesNotExist();
 
             PosixFileAttributes after = Files.readAttributes(hostFile, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -672,7 +672,7 @@ class HostileInputsTest {
             assertThat(listNames(hostDir)).containsExactly("host-secret.txt");
             report("H17", links);
         } finally {
-            LocalSandboxRunner.deleteTree(hostDir);
+            WorkDir.deleteTree(hostDir);
         }
     }
 
@@ -903,17 +903,9 @@ class HostileInputsTest {
         report("H22", killer);
     }
 
-    @Test
-    @Disabled("H23 (script of 50 001 characters → 422, 20 MB body → 413, 1 000 submissions/s → 429) is enforced at "
-            + "the HTTP front door before anything is queued; the runner never sees such a request. Tested in the app.")
-    void H23_oversizedScriptsBodiesAndSubmissionFloodsAreRejectedAtTheFrontDoor() {
-    }
-
-    @Test
-    @Disabled("H24 (200 SSE connections from one user) is a limit of the app's SSE endpoint; the runner streams to "
-            + "one sink per run and never sees a client connection. Tested in the app.")
-    void H24_sseConnectionsPerUserAreCapped() {
-    }
+    // H23 (a script of 50 001 characters → 422, a 20 MB body → 413, 1 000 submissions/s → 429) and H24 (200 SSE
+    // connections from one user) are limits of the HTTP front door, enforced before anything is queued: the runner
+    // never sees such a request or a client connection. The app's HostileInputTest tests both rows.
 
     @Test
     void H25_twentyHostileRunsAtOnceEachEndAsStatedWhileAnotherRunStaysFast() {
@@ -1103,7 +1095,7 @@ class HostileInputsTest {
             }
         }
         assertThat(listNames(runner.instanceDir())).as("files of runs").isSubsetOf(STATIC_FILES);
-        assertThat(listNames(runner.instanceDir().resolve(LocalSandboxRunner.MOUNT_POINT))).as("on the host, the "
+        assertThat(listNames(runner.instanceDir().resolve(WorkDir.MOUNT_POINT))).as("on the host, the "
                 + "runs' mount point stays an empty directory").isEmpty();
         String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
         assertThat(mounts).as("host mounts").doesNotContain(runner.instanceDir().toString())

@@ -51,7 +51,7 @@ class LaunchChainTest {
 
     @BeforeAll
     static void startRunners() {
-        assumeTrue(LocalSandboxRunner.effectiveUid() == 0, "the launch links are only used as root");
+        assumeTrue(SandboxHost.effectiveUid() == 0, "the launch links are only used as root");
         helper = new LocalSandboxRunner(TestSettings.executor().sandbox(), 8192, Duration.ofMillis(50));
         chain = new LocalSandboxRunner(TestSettings.executor(Map.of("sandpod.executor.sandbox.launcher", "util-linux"))
                 .sandbox(), 8192, Duration.ofMillis(50));

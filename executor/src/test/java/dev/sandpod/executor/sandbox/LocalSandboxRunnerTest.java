@@ -387,9 +387,9 @@ class LocalSandboxRunnerTest {
         runner.drainPool();
         try (var files = Files.list(runner.instanceDir())) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("passwd", "group", "seccomp.bpf", LocalSandboxRunner.MOUNT_POINT);
+                    .containsExactlyInAnyOrder("passwd", "group", "seccomp.bpf", WorkDir.MOUNT_POINT);
         }
-        try (var mountPoint = Files.list(runner.instanceDir().resolve(LocalSandboxRunner.MOUNT_POINT))) {
+        try (var mountPoint = Files.list(runner.instanceDir().resolve(WorkDir.MOUNT_POINT))) {
             assertThat(mountPoint).isEmpty();
         }
         for (Path dir : runner.cgroupDirs()) {
