@@ -78,7 +78,8 @@ class ReadyBanner {
 
     private String url(int port) {
         String address = environment.getProperty("server.address", "").trim();
-        String host = address.isEmpty() || ANY_ADDRESS.contains(address) ? "localhost"
+        String host = address.isEmpty() || ANY_ADDRESS.contains(address)
+                ? "localhost"
                 : address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
         boolean tls = environment.getProperty("server.ssl.enabled", Boolean.class, true)
                 && (environment.containsProperty("server.ssl.bundle")
@@ -103,7 +104,8 @@ class ReadyBanner {
 
     /** False when {@code logging.threshold.console} keeps INFO lines off the terminal. */
     private boolean consoleShowsInfo() {
-        String threshold = environment.getProperty("logging.threshold.console", "").trim();
+        String threshold =
+                environment.getProperty("logging.threshold.console", "").trim();
         if (threshold.isEmpty()) {
             return true;
         }

@@ -35,24 +35,27 @@ class ReadyBannerTest {
         LoggingSystem.get(getClass().getClassLoader()).cleanUp();
 
         // Command-line arguments: properties given to the builder would rank below application.yml.
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SandpodApplication.class).run(
-                "--server.port=0", "--sandpod.data-dir=" + dataDir, "--sandpod.security.bcrypt.cost=4")) {
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SandpodApplication.class)
+                .run("--server.port=0", "--sandpod.data-dir=" + dataDir, "--sandpod.security.bcrypt.cost=4")) {
             int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
 
-            assertThat(output.getOut()).contains(
-                    "Sandpod is ready at http://localhost:" + port + "/",
-                    "Sign in:  user / user123 or admin / admin123",
-                    "Data:     " + dataDir,
-                    "Log:      " + logFile,
-                    "Stop:     Ctrl+C");
-            List<String> infoOnConsole = output.toString().lines().filter(l -> l.matches(INFO_LINE)).toList();
+            assertThat(output.getOut())
+                    .contains(
+                            "Sandpod is ready at http://localhost:" + port + "/",
+                            "Sign in:  user / user123 or admin / admin123",
+                            "Data:     " + dataDir,
+                            "Log:      " + logFile,
+                            "Stop:     Ctrl+C");
+            List<String> infoOnConsole =
+                    output.toString().lines().filter(l -> l.matches(INFO_LINE)).toList();
             assertThat(infoOnConsole).as("INFO lines on the terminal").isEmpty();
 
             // Kafka's and Axon's start-up lines (logger names abbreviated by the log pattern); the banner too.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(logFile))
-                    .containsPattern("INFO .*o\\.a\\.k\\.clients\\.consumer\\.ConsumerConfig")
-                    .containsPattern("INFO .*o\\.a\\.e\\.p\\.PooledStreamingEventProcessor")
-                    .containsPattern("INFO .*dev\\.sandpod\\.app\\.ReadyBanner +: Sandpod is ready at"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(Files.readString(logFile))
+                            .containsPattern("INFO .*o\\.a\\.k\\.clients\\.consumer\\.ConsumerConfig")
+                            .containsPattern("INFO .*o\\.a\\.e\\.p\\.PooledStreamingEventProcessor")
+                            .containsPattern("INFO .*dev\\.sandpod\\.app\\.ReadyBanner +: Sandpod is ready at"));
         }
     }
 }
