@@ -5,8 +5,4 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Put an execution in the dispatch queue; {@code maxConcurrent} is the slot count in force now. */
 public record EnqueueExecutionCommand(
-        @TargetAggregateIdentifier String queueId,
-        String executionId,
-        Priority priority,
-        int maxConcurrent) {
-}
+        @TargetAggregateIdentifier String queueId, String executionId, Priority priority, int maxConcurrent) {}

@@ -4,5 +4,4 @@ import dev.sandpod.api.execution.Priority;
 import org.axonframework.serialization.Revision;
 
 @Revision("1")
-public record ExecutionEnqueuedEvent(String queueId, String executionId, Priority priority) {
-}
+public record ExecutionEnqueuedEvent(String queueId, String executionId, Priority priority) {}

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.queue.EnqueueExecutionCommand;
 import dev.sandpod.api.queue.ExecutionEnqueuedEvent;
-import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
 import dev.sandpod.api.queue.ExecutionReprioritizedEvent;
+import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
 import dev.sandpod.api.queue.ExecutionSlotReleasedEvent;
-import dev.sandpod.api.queue.ReprioritizeExecutionCommand;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
+import dev.sandpod.api.queue.ReprioritizeExecutionCommand;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -37,6 +37,7 @@ class DispatchQueue {
 
     @AggregateIdentifier
     private String queueId;
+
     private long nextTicket;
     private List<Waiting> waiting = new ArrayList<>();
     private Set<String> active = new LinkedHashSet<>();
@@ -72,8 +73,8 @@ class DispatchQueue {
 
     private void grantFreeSlots(int maxConcurrent) {
         while (active.size() < maxConcurrent) {
-            Optional<Waiting> next = waiting.stream()
-                    .min(Comparator.comparing(Waiting::priority).thenComparingLong(Waiting::ticket));
+            Optional<Waiting> next =
+                    waiting.stream().min(Comparator.comparing(Waiting::priority).thenComparingLong(Waiting::ticket));
             if (next.isEmpty()) {
                 return;
             }
@@ -110,6 +111,5 @@ class DispatchQueue {
         active.remove(event.executionId());
     }
 
-    record Waiting(String executionId, Priority priority, long ticket) {
-    }
+    record Waiting(String executionId, Priority priority, long ticket) {}
 }

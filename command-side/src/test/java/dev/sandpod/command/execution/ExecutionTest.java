@@ -35,10 +35,10 @@ class ExecutionTest {
     private static final String USER = "user-1";
     private static final String SCRIPT = "print('hi')";
     private static final ExecutionLimits LIMITS = new ExecutionLimits(10, 128L << 20, 1000, 64, 1 << 20, 10L << 20);
-    private static final ExecutionOutcome HI = new ExecutionOutcome("hi\n", "", false, false, 0, null, null,
-            new ResourceUsage(0.02, 2, 100, 9000));
-    private static final ExecutionOutcome TIMED_OUT = new ExecutionOutcome("", "", false, false, -1,
-            ErrorType.TIMEOUT, "wall limit", new ResourceUsage(10.0, 1000, 100, 9000));
+    private static final ExecutionOutcome HI =
+            new ExecutionOutcome("hi\n", "", false, false, 0, null, null, new ResourceUsage(0.02, 2, 100, 9000));
+    private static final ExecutionOutcome TIMED_OUT = new ExecutionOutcome(
+            "", "", false, false, -1, ErrorType.TIMEOUT, "wall limit", new ResourceUsage(10.0, 1000, 100, 9000));
 
     private FixtureConfiguration<Execution> fixture;
 
@@ -90,28 +90,44 @@ class ExecutionTest {
 
     @Test
     void aDuplicateStartReportIsIgnored() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionStartedEvent(ID, "r"), new ExecutionRunningEvent(ID))
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionStartedEvent(ID, "r"),
+                        new ExecutionRunningEvent(ID))
                 .when(new MarkExecutionStartedCommand(ID, "r"))
                 .expectNoEvents();
     }
 
     @Test
     void aCompletedReportStoresTheResult() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionStartedEvent(ID, "r"), new ExecutionRunningEvent(ID))
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionStartedEvent(ID, "r"),
+                        new ExecutionRunningEvent(ID))
                 .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.COMPLETED, HI))
-                .expectEvents(new ExecutionCompletedEvent(ID, HI), new ResultStoredEvent(ID, ExecutionStatus.COMPLETED));
+                .expectEvents(
+                        new ExecutionCompletedEvent(ID, HI), new ResultStoredEvent(ID, ExecutionStatus.COMPLETED));
     }
 
     @Test
     void aTimeoutReportEndsTheExecutionAsTimeout() {
         fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID))
                 .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.TIMEOUT, TIMED_OUT))
-                .expectEvents(new ExecutionTimedOutEvent(ID, TIMED_OUT), new ResultStoredEvent(ID, ExecutionStatus.TIMEOUT));
+                .expectEvents(
+                        new ExecutionTimedOutEvent(ID, TIMED_OUT), new ResultStoredEvent(ID, ExecutionStatus.TIMEOUT));
     }
 
     @Test
     void aLateReportForATerminalExecutionIsIgnored() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionCompletedEvent(ID, HI),
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionCompletedEvent(ID, HI),
                         new ResultStoredEvent(ID, ExecutionStatus.COMPLETED))
                 .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.TIMEOUT, TIMED_OUT))
                 .expectNoEvents();
@@ -121,15 +137,20 @@ class ExecutionTest {
     void cancellingARunningExecutionEndsItCancelled() {
         fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID))
                 .when(new CancelExecutionCommand(ID, USER, "changed my mind"))
-                .expectEvents(new ExecutionCancelledEvent(ID, USER, "changed my mind",
-                                ExecutionOutcome.notRun(null, "changed my mind")),
+                .expectEvents(
+                        new ExecutionCancelledEvent(
+                                ID, USER, "changed my mind", ExecutionOutcome.notRun(null, "changed my mind")),
                         new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
                 .expectResultMessagePayload(ExecutionStatus.CANCELLED);
     }
 
     @Test
     void cancellingAFinishedExecutionIsRejected() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionCompletedEvent(ID, HI),
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionCompletedEvent(ID, HI),
                         new ResultStoredEvent(ID, ExecutionStatus.COMPLETED))
                 .when(new CancelExecutionCommand(ID, USER, null))
                 .expectException(SandpodException.class)
@@ -153,7 +174,11 @@ class ExecutionTest {
 
     @Test
     void theBackstopLeavesAFinishedExecutionAlone() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionCompletedEvent(ID, HI),
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionCompletedEvent(ID, HI),
                         new ResultStoredEvent(ID, ExecutionStatus.COMPLETED))
                 .when(new ExpireExecutionCommand(ID, "lost"))
                 .expectNoEvents();

@@ -26,7 +26,8 @@ class DispatchQueueTest {
     void aFreeSlotIsGrantedAtOnce() {
         fixture.givenNoPriorActivity()
                 .when(new EnqueueExecutionCommand(Q, "a", Priority.NORMAL, 1))
-                .expectEvents(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL), new ExecutionSlotGrantedEvent(Q, "a"));
+                .expectEvents(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL), new ExecutionSlotGrantedEvent(Q, "a"));
     }
 
     @Test
@@ -38,7 +39,9 @@ class DispatchQueueTest {
 
     @Test
     void aReleasedSlotGoesToTheHighestPriorityThenTheOldest() {
-        fixture.given(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL), new ExecutionSlotGrantedEvent(Q, "a"),
+        fixture.given(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL),
+                        new ExecutionSlotGrantedEvent(Q, "a"),
                         new ExecutionEnqueuedEvent(Q, "b", Priority.NORMAL),
                         new ExecutionEnqueuedEvent(Q, "c", Priority.HIGH),
                         new ExecutionEnqueuedEvent(Q, "d", Priority.HIGH))
@@ -48,7 +51,9 @@ class DispatchQueueTest {
 
     @Test
     void releasingAWaitingExecutionDropsItFromTheLine() {
-        fixture.given(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL), new ExecutionSlotGrantedEvent(Q, "a"),
+        fixture.given(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL),
+                        new ExecutionSlotGrantedEvent(Q, "a"),
                         new ExecutionEnqueuedEvent(Q, "b", Priority.NORMAL))
                 .when(new ReleaseExecutionSlotCommand(Q, "b", 1))
                 .expectEvents(new ExecutionSlotReleasedEvent(Q, "b"));
@@ -56,7 +61,9 @@ class DispatchQueueTest {
 
     @Test
     void releasingTwiceDoesNothingTheSecondTime() {
-        fixture.given(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL), new ExecutionSlotGrantedEvent(Q, "a"),
+        fixture.given(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL),
+                        new ExecutionSlotGrantedEvent(Q, "a"),
                         new ExecutionSlotReleasedEvent(Q, "a"))
                 .when(new ReleaseExecutionSlotCommand(Q, "a", 1))
                 .expectNoEvents();

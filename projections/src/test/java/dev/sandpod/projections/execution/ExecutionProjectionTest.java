@@ -38,8 +38,8 @@ class ExecutionProjectionTest {
     private static final String ID = "exec-1";
     private static final String USER = "user-1";
     private static final ExecutionLimits LIMITS = new ExecutionLimits(10, 1 << 27, 1000, 64, 1 << 20, 10 << 20);
-    private static final ExecutionOutcome HI = new ExecutionOutcome("hi\n", "", false, false, 0, null, null,
-            new ResourceUsage(0.03, 2, 100, 9100));
+    private static final ExecutionOutcome HI =
+            new ExecutionOutcome("hi\n", "", false, false, 0, null, null, new ResourceUsage(0.03, 2, 100, 9100));
 
     private SimpleQueryUpdateEmitter emitter;
     private ExecutionProjection projection;
@@ -111,9 +111,16 @@ class ExecutionProjectionTest {
         runToCompletion();
 
         List<ExecutionFrameView> frames = readModel.frames(ID);
-        assertThat(frames).extracting(ExecutionFrameView::eventType).containsExactly("execution_requested",
-                "execution_queued", "execution_scheduled", "execution_started", "execution_running",
-                "execution_completed", "result_stored");
+        assertThat(frames)
+                .extracting(ExecutionFrameView::eventType)
+                .containsExactly(
+                        "execution_requested",
+                        "execution_queued",
+                        "execution_scheduled",
+                        "execution_started",
+                        "execution_running",
+                        "execution_completed",
+                        "result_stored");
         assertThat(frames.get(frames.size() - 1).result().stdout()).isEqualTo("hi\n");
     }
 
@@ -130,15 +137,21 @@ class ExecutionProjectionTest {
 
     @Test
     void storedFramesArePushedToLiveSubscribersButNotDuringAReplay() {
-        var subscription = emitter.registerUpdateHandler(new GenericSubscriptionQueryMessage<>(
-                new StreamExecutionQuery(ID), ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
-                ResponseTypes.instanceOf(ExecutionFrameView.class)), 64);
+        var subscription = emitter.registerUpdateHandler(
+                new GenericSubscriptionQueryMessage<>(
+                        new StreamExecutionQuery(ID),
+                        ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
+                        ResponseTypes.instanceOf(ExecutionFrameView.class)),
+                64);
         List<String> pushed = new ArrayList<>();
-        subscription.getUpdates().subscribe(update -> pushed.add(((ExecutionFrameView) update.getPayload()).eventType()));
+        subscription
+                .getUpdates()
+                .subscribe(update -> pushed.add(((ExecutionFrameView) update.getPayload()).eventType()));
 
         runToCompletion();
         var replayed = new ExecutionRunningEvent(ID);
-        projection.on(replayed, new GenericDomainEventMessage<>("Execution", ID, 99, replayed), 99, ReplayStatus.REPLAY);
+        projection.on(
+                replayed, new GenericDomainEventMessage<>("Execution", ID, 99, replayed), 99, ReplayStatus.REPLAY);
 
         assertThat(pushed).hasSize(7).endsWith("result_stored");
     }
@@ -147,8 +160,8 @@ class ExecutionProjectionTest {
     void aUsersListIsNewestFirstAndFiltered() {
         runToCompletion();
 
-        var page = readModel.page(new FindUserExecutionsQuery(USER, ExecutionStatus.COMPLETED, "python", null, null,
-                50, 0));
+        var page = readModel.page(
+                new FindUserExecutionsQuery(USER, ExecutionStatus.COMPLETED, "python", null, null, 50, 0));
         var none = readModel.page(new FindUserExecutionsQuery(USER, ExecutionStatus.FAILED, null, null, null, 50, 0));
         var other = readModel.page(new FindUserExecutionsQuery("someone-else", null, null, null, null, 50, 0));
 

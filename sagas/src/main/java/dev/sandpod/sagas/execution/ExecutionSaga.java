@@ -44,8 +44,10 @@ public class ExecutionSaga {
     @SagaEventHandler(associationProperty = ASSOCIATION)
     void on(ExecutionQueuedEvent event, CommandGateway commands, ExecutionSettings settings) {
         executionId = event.executionId();
-        send(commands, new EnqueueExecutionCommand(QueueIds.DEFAULT, executionId, event.priority(),
-                settings.maxConcurrentExecutions()));
+        send(
+                commands,
+                new EnqueueExecutionCommand(
+                        QueueIds.DEFAULT, executionId, event.priority(), settings.maxConcurrentExecutions()));
     }
 
     @SagaEventHandler(associationProperty = ASSOCIATION)
@@ -70,8 +72,9 @@ public class ExecutionSaga {
         if (backstopId != null) {
             deadlines.cancelSchedule(BACKSTOP_DEADLINE, backstopId);
         }
-        send(commands, new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, executionId,
-                settings.maxConcurrentExecutions()));
+        send(
+                commands,
+                new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, executionId, settings.maxConcurrentExecutions()));
     }
 
     /**
@@ -80,8 +83,8 @@ public class ExecutionSaga {
      */
     @DeadlineHandler(deadlineName = BACKSTOP_DEADLINE)
     void onBackstop(String expiredExecutionId, CommandGateway commands) {
-        commands.sendAndWait(new ExpireExecutionCommand(expiredExecutionId,
-                "No report from the runner in time; the run was lost"));
+        commands.sendAndWait(
+                new ExpireExecutionCommand(expiredExecutionId, "No report from the runner in time; the run was lost"));
     }
 
     /** Fire and forget, but never silently: a lost command would leave the execution waiting for its backstop. */
