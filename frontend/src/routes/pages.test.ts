@@ -141,4 +141,41 @@ describe('Notifications page', () => {
     await vi.waitFor(() => expect(screen.getByTestId('unread-total').textContent).toBe('0 unread'));
     expect(calls.some((c) => c.url.endsWith('/mark-all-read') && c.method === 'POST')).toBe(true);
   });
+
+  it("offers tags worth filtering by as chips, not each run's own tag, which the prefix still finds", async () => {
+    const { calls } = mockFetch({
+      'GET /api/v1/notifications': (call: Call) => {
+        const prefix = new URL(call.url, 'http://x').searchParams.get('tag_prefix');
+        const all = [
+          note('a', ['execution', 'completed', 'lang:python', 'execution:abc']),
+          note('b', ['execution', 'failed', 'lang:go', 'execution:def']),
+          note('c', ['deploy']),
+        ];
+        const list = prefix ? all.filter((n) => n.tags.some((t) => t.startsWith(prefix))) : all;
+        return new Response(JSON.stringify({ notifications: list, total: list.length, unread_count: 3 }), {
+          headers: { 'content-type': 'application/json' },
+        });
+      },
+    });
+    render(Notifications);
+    expect(await screen.findAllByTestId('notification-item')).toHaveLength(3);
+
+    const chips = screen.getByLabelText('Filter by tag').querySelectorAll('button');
+    expect([...chips].map((b) => b.textContent)).toEqual([
+      'completed',
+      'deploy',
+      'execution',
+      'failed',
+      'lang:go',
+      'lang:python',
+    ]);
+
+    const prefix = screen.getByLabelText('Tag prefix');
+    await fireEvent.input(prefix, { target: { value: 'execution:abc' } });
+    await fireEvent.keyDown(prefix, { key: 'Enter' });
+    await vi.waitFor(() => expect(screen.getAllByTestId('notification-item')).toHaveLength(1));
+    expect(calls.at(-1)!.url).toContain('tag_prefix=execution%3Aabc');
+    expect(screen.getByText('Subject a')).toBeTruthy();
+    expect(screen.getByLabelText('Filter by tag').querySelectorAll('button')).toHaveLength(6);
+  });
 });

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -78,6 +79,22 @@ class ExecutionLifecycleJourneyTest {
         admin().post("/api/v1/admin/settings/reset", null);
     }
 
+    /**
+     * What each language's example prints, given the runtime's version: the language's name once, then that
+     * version (patch level where the language reports one), e.g. "Hello from a Python 3.11 sandbox!".
+     */
+    private static String exampleGreeting(String lang, String version) {
+        String v = Pattern.quote(version);
+        return switch (lang) {
+            case "python" -> "Hello from a Python " + v + " sandbox!\n";
+            case "node" -> "Hello from a Node\\.js " + v + " sandbox!\n";
+            case "ruby" -> "Hello from a Ruby " + v + "\\.\\d+ sandbox!\n";
+            case "bash" -> "Hello from a Bash " + v + " sandbox!\n";
+            case "go" -> "Hello from a Go " + v + "(\\.\\d+)? sandbox!\n";
+            default -> throw new IllegalArgumentException(lang);
+        };
+    }
+
     @Test
     void everyLanguagesExampleRunsToHelloFrom() {
         ApiSession session = user();
@@ -96,7 +113,7 @@ class ExecutionLifecycleJourneyTest {
             assertThat(result.get("exit_code").asInt())
                     .as(lang + " stderr: " + result.get("stderr"))
                     .isZero();
-            assertThat(result.get("stdout").asText()).as(lang).contains("Hello from");
+            assertThat(result.get("stdout").asText()).as(lang).matches(exampleGreeting(lang, version));
         }
     }
 

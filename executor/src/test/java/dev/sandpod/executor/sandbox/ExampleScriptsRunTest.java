@@ -31,7 +31,7 @@ class ExampleScriptsRunTest {
                         return "something else"
 
             runtime = {"lang": "Python", "version": sys.version_info[:2]}
-            print(f"Hello from a Python {describe(runtime)} sandbox!")
+            print(f"Hello from a {describe(runtime)} sandbox!")
             """;
 
     static final String NODE = """
@@ -51,9 +51,9 @@ class ExampleScriptsRunTest {
 
     static final String BASH = """
             #!/usr/bin/env bash
-            # ${var@U} upper-cases a value: Bash 5.1+
+            # ${var@u} upper-cases a value's first letter: Bash 5.1+
             lang="bash"
-            echo "Hello from a ${lang@U} ${BASH_VERSINFO[0]}.${BASH_VERSINFO[1]} sandbox!"
+            echo "Hello from a ${lang@u} ${BASH_VERSINFO[0]}.${BASH_VERSINFO[1]} sandbox!"
             """;
 
     static final String GO = """
@@ -62,6 +62,7 @@ class ExampleScriptsRunTest {
             import (
             	"fmt"
             	"runtime"
+            	"strings"
             )
 
             // Generics: Go 1.18+
@@ -70,7 +71,9 @@ class ExampleScriptsRunTest {
             }
 
             func main() {
-            	fmt.Printf("Hello from a Go %s sandbox!\\n", First([]string{runtime.Version()}))
+            	// runtime.Version() is "go1.19.8": the language's name is already in the greeting
+            	version := strings.TrimPrefix(runtime.Version(), "go")
+            	fmt.Printf("Hello from a Go %s sandbox!\\n", First([]string{version}))
             }
             """;
 
@@ -88,14 +91,15 @@ class ExampleScriptsRunTest {
         runner.close();
     }
 
+    /** The whole of stdout: the language's name once, then its version (no "Python Python 3.11", no "Go go1.19"). */
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({
-        "python, 3.11, Hello from a Python Python 3.11 sandbox!",
-        "node,   20,   Hello from a Node.js 20 sandbox!",
-        "ruby,   3.1,  Hello from a Ruby 3.1.2 sandbox!",
-        "bash,   5.2,  Hello from a BASH 5.2 sandbox!",
-        "go,     1.19, Hello from a Go go1.19"
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            python | 3.11 | Hello from a Python 3\\.\\d+ sandbox!\\n
+            node   | 20   | Hello from a Node\\.js \\d+ sandbox!\\n
+            ruby   | 3.1  | Hello from a Ruby 3\\.\\d+\\.\\d+ sandbox!\\n
+            bash   | 5.2  | Hello from a Bash 5\\.\\d+ sandbox!\\n
+            go     | 1.19 | Hello from a Go 1\\.\\d+(\\.\\d+)? sandbox!\\n
+            """)
     void theExampleScriptCompletesWithExitZeroUnderTheDefaultLimits(String lang, String version, String greeting) {
         ResolvedRuntime runtime = catalog.resolve(lang, version)
                 .orElseThrow(() -> new AssertionError(
@@ -107,7 +111,7 @@ class ExampleScriptsRunTest {
 
         assertThat(r.outcome()).as(r.toString()).isEqualTo(RunResult.Outcome.COMPLETED);
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout()).contains("Hello from").startsWith(greeting);
+        assertThat(r.stdout()).matches(greeting);
         assertThat(r.stderr()).isEmpty();
     }
 

@@ -20,7 +20,7 @@ public class ExampleScripts {
                         return "something else"
 
             runtime = {"lang": "Python", "version": sys.version_info[:2]}
-            print(f"Hello from a Python {describe(runtime)} sandbox!")
+            print(f"Hello from a {describe(runtime)} sandbox!")
             """;
 
     private static final String NODE = """
@@ -40,9 +40,9 @@ public class ExampleScripts {
 
     private static final String BASH = """
             #!/usr/bin/env bash
-            # ${var@U} upper-cases a value: Bash 5.1+
+            # ${var@u} upper-cases a value's first letter: Bash 5.1+
             lang="bash"
-            echo "Hello from a ${lang@U} ${BASH_VERSINFO[0]}.${BASH_VERSINFO[1]} sandbox!"
+            echo "Hello from a ${lang@u} ${BASH_VERSINFO[0]}.${BASH_VERSINFO[1]} sandbox!"
             """;
 
     private static final String GO = """
@@ -51,6 +51,7 @@ public class ExampleScripts {
             import (
             	"fmt"
             	"runtime"
+            	"strings"
             )
 
             // Generics: Go 1.18+
@@ -59,7 +60,9 @@ public class ExampleScripts {
             }
 
             func main() {
-            	fmt.Printf("Hello from a Go %s sandbox!\\n", First([]string{runtime.Version()}))
+            	// runtime.Version() is "go1.19.8": the language's name is already in the greeting
+            	version := strings.TrimPrefix(runtime.Version(), "go")
+            	fmt.Printf("Hello from a Go %s sandbox!\\n", First([]string{version}))
             }
             """;
 
