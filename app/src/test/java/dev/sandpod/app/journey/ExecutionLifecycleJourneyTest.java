@@ -112,6 +112,28 @@ class ExecutionLifecycleJourneyTest {
         assertThat(next.get("stdout").asText()).isEqualTo("next\n");
     }
 
+    /** What a run printed before its cancel stays in its result, in the final frame and in the stored result. */
+    @Test
+    void aCancelledRunKeepsWhatItPrintedBeforeTheCancel() {
+        ApiSession session = user();
+        String id = session.execute("import time\nprint(0, flush=True)\nprint(1, flush=True)\ntime.sleep(60)\n");
+        StringBuilder live = new StringBuilder();
+        session.frames(id).filter(f -> "output".equals(f.get("event_type").asText()))
+                .map(f -> live.append(f.get("data").asText()).toString())
+                .filter(printed -> printed.contains("1\n")).blockFirst(Duration.ofSeconds(30));
+
+        ApiSession.Reply reply = session.post("/api/v1/executions/" + id + "/cancel", Map.of("reason", "seen enough"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body().get("status").asText()).isEqualTo("cancellation_requested");
+        JsonNode result = session.awaitResult(id);
+        assertThat(result.get("status").asText()).isEqualTo("cancelled");
+        assertThat(result.get("stdout").asText()).contains("0\n1\n");
+        JsonNode stored = session.get("/api/v1/executions/" + id + "/result").body();
+        assertThat(stored.get("status").asText()).isEqualTo("cancelled");
+        assertThat(stored.get("stdout").asText()).contains("0\n1\n");
+    }
+
     @Test
     void withOneSlotRunsGoOneAfterAnotherAndARaisedPriorityRunsSecond() {
         ApiSession admin = admin();
