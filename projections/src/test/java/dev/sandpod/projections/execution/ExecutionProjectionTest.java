@@ -1,6 +1,7 @@
 package dev.sandpod.projections.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.sandpod.api.execution.ExecutionCancelledEvent;
 import dev.sandpod.api.execution.ExecutionCompletedEvent;
@@ -124,6 +125,54 @@ class ExecutionProjectionTest {
                 "execution_queued", "execution_scheduled", "execution_started", "execution_running",
                 "execution_completed", "result_stored");
         assertThat(frames.get(frames.size() - 1).result().stdout()).isEqualTo("hi\n");
+    }
+
+    /**
+     * Each lifecycle frame, stored and pushed live, carries the status the execution has once its event
+     * happened, from {@code execution_requested} to {@code result_stored}: the stream sends it on every frame.
+     */
+    @Test
+    void everyFrameCarriesTheStatusOfItsEvent() {
+        var subscription = emitter.registerUpdateHandler(new GenericSubscriptionQueryMessage<>(
+                new StreamExecutionQuery(ID), ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
+                ResponseTypes.instanceOf(ExecutionFrameView.class)), 64);
+        List<ExecutionFrameView> pushed = new ArrayList<>();
+        subscription.getUpdates().subscribe(update -> pushed.add((ExecutionFrameView) update.getPayload()));
+
+        runToCompletion();
+
+        var expected = List.of(
+                tuple("execution_requested", ExecutionStatus.QUEUED),
+                tuple("execution_queued", ExecutionStatus.QUEUED),
+                tuple("execution_scheduled", ExecutionStatus.SCHEDULED),
+                tuple("execution_started", ExecutionStatus.SCHEDULED),
+                tuple("execution_running", ExecutionStatus.RUNNING),
+                tuple("execution_completed", ExecutionStatus.COMPLETED),
+                tuple("result_stored", ExecutionStatus.COMPLETED));
+        assertThat(readModel.frames(ID)).extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
+                .containsExactlyElementsOf(expected);
+        assertThat(pushed).extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
+                .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void theFramesOfACancelledRunCarryCancelledFromTheCancelOn() {
+        var requested = new ExecutionRequestedEvent(ID, USER, "print(0)", "python", "3.11", Priority.NORMAL);
+        var m0 = message(requested);
+        projection.on(requested, m0, 0, ReplayStatus.REGULAR);
+        apply(new ExecutionQueuedEvent(ID, USER, Priority.NORMAL));
+        apply(new ExecutionScheduledEvent(ID, "print(0)", "python", "3.11", LIMITS));
+        apply(new ExecutionStartedEvent(ID, "local@test"));
+        apply(new ExecutionRunningEvent(ID));
+        apply(new ExecutionCancelledEvent(ID, USER, "enough", ExecutionOutcome.notRun(null, "enough")));
+        apply(new ExecutionStoppedEvent(ID, PRINTED_UNTIL_CANCEL));
+        apply(new ResultStoredEvent(ID, ExecutionStatus.CANCELLED));
+
+        assertThat(readModel.frames(ID)).extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
+                .endsWith(tuple("execution_running", ExecutionStatus.RUNNING),
+                        tuple("execution_cancelled", ExecutionStatus.CANCELLED),
+                        tuple("execution_stopped", ExecutionStatus.CANCELLED),
+                        tuple("result_stored", ExecutionStatus.CANCELLED));
     }
 
     /** Cancelled at once; what the runner reports of the stopped run is the result's output. */
