@@ -45,6 +45,11 @@ class ExecutionLifecycleJourneyTest {
     /** A flood's output must not stay in the heap; a few MB of other live objects come and go. */
     private static final long HEAP_SLACK_BYTES = 48L * 1024 * 1024;
 
+    /** The status a lifecycle frame reports: the execution's status once that event happened. */
+    private static final Map<String, String> LIFECYCLE_STATUS = Map.of("execution_requested", "queued",
+            "execution_queued", "queued", "execution_scheduled", "scheduled", "execution_started", "scheduled",
+            "execution_running", "running", "execution_completed", "completed", "result_stored", "completed");
+
     @LocalServerPort
     int port;
 
@@ -137,6 +142,10 @@ class ExecutionLifecycleJourneyTest {
         JsonNode stored = session.get("/api/v1/executions/" + id + "/result").body();
         assertThat(stored.get("status").asText()).isEqualTo("cancelled");
         assertThat(stored.get("stdout").asText()).contains("0\n1\n");
+        String cancelEvent = reply.body().get("event_id").asText(null);
+        assertThat(cancelEvent).as("event_id of the cancel answer").isNotNull();
+        assertThat(session.get("/api/v1/executions/" + id + "/events?event_types=execution_cancelled").body()
+                .findValuesAsText("event_id")).containsExactly(cancelEvent);
     }
 
     @Test
@@ -489,6 +498,16 @@ class ExecutionLifecycleJourneyTest {
         assertThat(frames.get(firstOutput).get("data").asText()).contains("first");
         assertThat(types.indexOf("execution_completed")).isGreaterThan(firstOutput);
         assertThat(frames.get(frames.size() - 1).get("result").get("stdout").asText()).isEqualTo("first\nsecond\n");
+        assertThat(types).contains("execution_running", "execution_completed", "result_stored");
+        for (JsonNode frame : frames) {
+            String type = frame.get("event_type").asText();
+            if ("status".equals(type)) {
+                assertThat(frame.get("status").asText(null)).isIn("queued", "scheduled", "running");
+            } else if (!"output".equals(type)) {
+                assertThat(frame.get("status").asText(null)).as("status of the %s frame", type)
+                        .isEqualTo(LIFECYCLE_STATUS.get(type));
+            }
+        }
     }
 
     @Test
