@@ -4,13 +4,16 @@
 #                      [--rate 500] [--live-seconds 60] [--burst-seconds 15] [--executions 100000]
 #                      [--user-executions 1000] [--requests 200] [--timeout 300] [--skip replay,live,burst]
 #                      [--label text] [-D<spring.property>=<value> ...]
-# Compiles the app module (offline), snapshots its classes and the project's own jars (so that builds
-# running meanwhile cannot change them under the benchmark), compiles the bench sources against that
-# classpath into bench/store/target and runs StoreBench. JAVA_OPTS overrides the JVM options.
+# Compiles the app module and the modules it depends on (offline; the frontend jar comes from the local
+# repository), snapshots their classes and the project's own jars (so that builds running meanwhile
+# cannot change them under the benchmark), compiles the bench sources against that classpath into
+# bench/store/target and runs StoreBench. JAVA_OPTS overrides the JVM options.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -B -q -o -pl app compile dependency:build-classpath -Dmdep.includeScope=runtime \
-    -Dmdep.outputFile=target/bench-classpath.txt
+# Up to test-compile, with tests skipped: build-classpath resolves test scope too, and only from that phase
+# on does the reactor resolve embedded-store's test-jar (test fixtures of the store modules' tests).
+mvn -B -q -o -pl 'app,!frontend' -am test-compile dependency:build-classpath -Dmaven.test.skip=true \
+    -Dmdep.includeScope=runtime -Dmdep.outputFile=target/bench-classpath.txt
 RUN=bench/store/target/run-$$
 mkdir -p "$RUN/lib"
 cp -r app/target/classes "$RUN/app-classes"
@@ -19,6 +22,9 @@ IFS=: read -ra ENTRIES < app/target/bench-classpath.txt || true
 for entry in "${ENTRIES[@]}"; do
   case "$entry" in
     */dev/sandpod/*) cp "$entry" "$RUN/lib/" && CP="$CP:$RUN/lib/$(basename "$entry")" ;;
+    "$PWD"/*/target/classes)
+      module=$(basename "$(dirname "$(dirname "$entry")")")
+      cp -r "$entry" "$RUN/$module-classes" && CP="$CP:$RUN/$module-classes" ;;
     *) CP="$CP:$entry" ;;
   esac
 done

@@ -100,7 +100,7 @@ const manifests: Record<string, [Record<string, Req>, string[]?]> = {
       stdout_truncated: 'optional',
       stderr_truncated: 'optional',
     } satisfies Manifest<T.ExecutionResult>,
-    // SPEC §3.4 additions, not (yet) in the contract.
+    // Stream frame additions, not (yet) in the contract.
     ['created_at', 'updated_at', 'stdout_truncated', 'stderr_truncated'],
   ],
   CancelExecutionRequest: [{ reason: 'optional' } satisfies Manifest<T.CancelExecutionRequest>],

@@ -1,7 +1,7 @@
 package bench.store;
 
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import dev.sandpod.app.embedded.index.IndexedH2Backend;
+import dev.sandpod.embedded.mongo.index.IndexedH2Backend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ import org.springframework.context.annotation.ComponentScan;
 /**
  * Event store phases: append, catch-up of a new pooled processor, replay after a reset, live following
  * at a fixed rate, and an unthrottled burst. Uses the application's own Axon wiring
- * ({@code dev.sandpod.app.axon}: storage engine, processor defaults, commit signals) on the embedded
+ * ({@code dev.sandpod.eventstore}: storage engine, processor defaults, commit signals) on the embedded
  * Mongo-wire server; only the web layer, Kafka and the domain are left out.
  */
 final class AxonStoreBench {
@@ -210,7 +210,7 @@ final class AxonStoreBench {
     /** The application's Axon wiring and one pooled processor of our own. */
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    @ComponentScan("dev.sandpod.app.axon")
+    @ComponentScan("dev.sandpod.eventstore")
     static class BenchAxonApplication {
 
         @Bean

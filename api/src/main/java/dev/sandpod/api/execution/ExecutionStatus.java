@@ -2,7 +2,7 @@ package dev.sandpod.api.execution;
 
 import java.util.Locale;
 
-/** The lifecycle of SPEC §3.3. Every value is persisted and visible. */
+/** An execution's lifecycle. Every value is persisted and visible. */
 public enum ExecutionStatus {
     QUEUED, SCHEDULED, RUNNING, COMPLETED, FAILED, TIMEOUT, CANCELLED, ERROR;
 

@@ -3,7 +3,7 @@ package dev.sandpod.api.notification;
 import java.util.List;
 
 /**
- * A user's settings for one channel (SPEC §6): whether it is on, which severities and tags pass, where it
+ * A user's settings for one channel: whether it is on, which severities and tags pass, where it
  * delivers to (webhook channels), and quiet hours ({@code HH:MM} in {@code timezone}) during which it stays
  * silent.
  */

@@ -2,7 +2,7 @@ package dev.sandpod.api.notification;
 
 import java.util.Locale;
 
-/** What caused a notification; decides which of the user's notification settings (SPEC §8) applies. */
+/** What caused a notification; decides which of the user's notification settings applies. */
 public enum NotificationSource {
     EXECUTION_COMPLETED, EXECUTION_FAILED, ANNOUNCEMENT, ALERT;
 

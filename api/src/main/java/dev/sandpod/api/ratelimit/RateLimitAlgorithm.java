@@ -2,7 +2,7 @@ package dev.sandpod.api.ratelimit;
 
 import java.util.Locale;
 
-/** The counting algorithms Sandpod implements (SPEC §7). */
+/** The counting algorithms Sandpod implements. */
 public enum RateLimitAlgorithm {
     /** At most {@code requests} in any {@code window_seconds} long span (a sliding log). */
     SLIDING_WINDOW,

@@ -1,7 +1,7 @@
 package dev.sandpod.api.ratelimit;
 
 /**
- * One rule of SPEC §7: requests whose path matches {@code endpointPattern} (a regular expression) count
+ * One rate-limit rule: requests whose path matches {@code endpointPattern} (a regular expression) count
  * against the caller's counter for {@code group}. Of several matching rules the one with the highest
  * {@code priority} applies.
  */

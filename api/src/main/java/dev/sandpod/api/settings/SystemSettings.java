@@ -1,7 +1,7 @@
 package dev.sandpod.api.settings;
 
 /**
- * The admin-editable system settings of SPEC §9. Execution limits here apply to the next execution
+ * The admin-editable system settings. Execution limits here apply to the next execution
  * scheduled; the security fields are kept for the front-door checks that read them.
  */
 public record SystemSettings(
@@ -18,7 +18,7 @@ public record SystemSettings(
         boolean enableTracing,
         double samplingRate) {
 
-    /** SPEC §4 defaults: 128Mi memory, 1000m CPU, runs capped at 300 s, 10 at once. */
+    /** The defaults: 128Mi memory, 1000m CPU, runs capped at 300 s, 10 at once. */
     public static final SystemSettings DEFAULTS = new SystemSettings(300, "128Mi", "1000m", 10, 8, 60, 5, 15, 30,
             "INFO", true, 0.1);
 

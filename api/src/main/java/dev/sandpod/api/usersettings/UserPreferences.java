@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 
-/** A user's settings (SPEC §8) as values; {@link #DEFAULTS} for someone who never changed anything. */
+/** A user's settings as values; {@link #DEFAULTS} for someone who never changed anything. */
 public record UserPreferences(
         Theme theme,
         String timezone,

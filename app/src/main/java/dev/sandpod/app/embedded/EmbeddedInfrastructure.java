@@ -1,6 +1,8 @@
 package dev.sandpod.app.embedded;
 
-import dev.sandpod.app.embedded.index.IndexedH2Backend;
+import dev.sandpod.embedded.kafka.EmbeddedKafkaBroker;
+import dev.sandpod.embedded.mongo.EmbeddedMongoServer;
+import dev.sandpod.embedded.mongo.index.IndexedH2Backend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,8 @@
 package dev.sandpod.app.embedded;
 
 import com.mongodb.ConnectionString;
-import dev.sandpod.app.embedded.index.IndexedH2Backend;
+import dev.sandpod.embedded.mongo.EmbeddedMongoServer;
+import dev.sandpod.embedded.mongo.index.IndexedH2Backend;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -9,7 +9,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
-/** The embedded profile's demo accounts (SPEC §2); never created in any other profile. */
+/** The embedded profile's demo accounts; never created in any other profile. */
 @Component
 @Profile("embedded")
 class AccountSeeder implements ApplicationRunner {

@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The dependency directions of ARCHITECTURE.md: app → {command-side, query-side, sagas, projections, executor} → api. */
+/** The dependency directions of docs/architecture.md: app → {command-side, query-side, sagas, projections, executor} → api. */
 class ModuleBoundariesTest {
 
     private static final String API = "dev.sandpod.api..";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sandpod.embedded.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

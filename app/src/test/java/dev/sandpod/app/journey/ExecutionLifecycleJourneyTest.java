@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** SPEC §3 through HTTP on the real stack: languages, cancel, queue and priorities, idempotency, caps, settings. */
+/** Executions through HTTP on the real stack: languages, cancel, queue and priorities, idempotency, caps, settings. */
 @SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
                 // A fresh data dir per context; read by the embedded infrastructure before the context starts.

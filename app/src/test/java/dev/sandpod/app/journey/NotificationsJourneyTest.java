@@ -31,7 +31,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.Disposable;
 
 /**
- * Notifications (SPEC §6) through HTTP: created when a run ends (and by announcements and Grafana alerts),
+ * Notifications through HTTP: created when a run ends (and by announcements and Grafana alerts),
  * the inbox endpoints, subscriptions, the live stream, and signed webhook delivery with retries.
  */
 @SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -321,7 +321,7 @@ class NotificationsJourneyTest {
             Duration latency = Duration.between(created, arrivals.stream().max(Instant::compareTo).orElseThrow());
             System.out.println("notification stream latency (creation to last of two streams): "
                     + latency.toMillis() + " ms");
-            // SPEC: 200 ms; allow for a loaded test machine.
+            // the promise is 200 ms; allow for a loaded test machine.
             assertThat(latency).isLessThan(Duration.ofSeconds(1));
         } finally {
             a.dispose();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** Saved scripts (SPEC §5) through HTTP: owner-only CRUD, validation, newest first. */
+/** Saved scripts through HTTP: owner-only CRUD, validation, newest first. */
 @SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
                 // The same properties in every user-domain journey test: they share one application context.

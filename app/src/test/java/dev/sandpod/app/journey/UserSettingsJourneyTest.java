@@ -19,7 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
-/** Event-sourced user settings (SPEC §8) through HTTP: every endpoint, history, restore, snapshots. */
+/** Event-sourced user settings through HTTP: every endpoint, history, restore, snapshots. */
 @SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
                 // The same properties in every user-domain journey test: they share one application context.

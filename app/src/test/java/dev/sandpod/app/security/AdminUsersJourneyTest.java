@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** SPEC §9 user administration: list with search, role and paging, create, get, update, delete. */
+/** User administration: list with search, role and paging, create, get, update, delete. */
 @FrontDoorTest
 class AdminUsersJourneyTest {
 

@@ -98,9 +98,9 @@ class AuthorizationMatrixTest {
     private static final Expect SIGNED_IN = new Expect(s(401), s(200), s(200), s(200));
     private static final Expect SIGNED_IN_204 = new Expect(s(401), s(204), s(204), s(204));
     private static final Expect ADMIN = new Expect(s(401), s(403), s(403), s(200));
-    /** An execution: another user 403 (SPEC §2), its owner and admins 2xx. */
+    /** An execution: another user 403, its owner and admins 2xx. */
     private static final Expect OWNED_EXECUTION = new Expect(s(401), s(403), s(200), s(200));
-    /** A saved script or notification: anyone but its owner — admins too — 404 (SPEC §2). */
+    /** A saved script or notification: anyone but its owner — admins too — 404. */
     private static final Expect OWNED_PRIVATE = new Expect(s(401), s(404), s(200), s(404));
     private static final Expect OWNED_PRIVATE_204 = new Expect(s(401), s(404), s(204), s(404));
 
@@ -215,7 +215,7 @@ class AuthorizationMatrixTest {
         row(new Expect(s(404), s(404), s(404), s(404)), (f, r) -> Call.of("path", "ping"),
                 "GET /actuator/health/{*path}");
         row(PUBLIC, none, "GET /actuator/info");
-        // open to scrapers (SPEC §11), like health
+        // open to scrapers, like health
         row(PUBLIC, none, "GET /actuator/prometheus");
         row(ADMIN, none, "GET /actuator", "GET /actuator/metrics");
         row(ADMIN, (f, r) -> Call.of("requiredMetricName", "jvm.memory.used"),

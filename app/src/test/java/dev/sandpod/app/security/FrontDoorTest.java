@@ -9,7 +9,7 @@ import org.springframework.boot.test.autoconfigure.actuate.observability.AutoCon
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
- * The one application context of the front-door tests: the default rate-limit rules of SPEC §7 (nothing
+ * The one application context of the front-door tests: the built-in default rate-limit rules (nothing
  * raised), the loopback address trusted as a proxy so each test can speak from its own client address, and
  * one-second SSE heartbeats. Every class using it shares the context; each test uses its own users and
  * addresses, so counters never cross between tests.

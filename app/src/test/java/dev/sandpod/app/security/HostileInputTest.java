@@ -16,7 +16,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-/** HOSTILE.md rows H23 and H24 at the front door, with the default rules of SPEC §7. */
+/** Hostile-input rows H23 and H24 (docs/architecture.md, the sandbox) at the front door, with the built-in rate-limit rules. */
 @FrontDoorTest
 class HostileInputTest {
 

@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** SPEC §2 lockout through HTTP, with the thresholds of the system settings (5 attempts, 15 minutes). */
+/** Login lockout through HTTP, with the thresholds of the system settings (5 attempts, 15 minutes). */
 @FrontDoorTest
 class LoginLockoutJourneyTest {
 

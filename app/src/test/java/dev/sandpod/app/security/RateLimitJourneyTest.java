@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** SPEC §7 through HTTP with the default rules: per-user counting, headers, 429, admin overrides. */
+/** Rate limits through HTTP with the default rules: per-user counting, headers, 429, admin overrides. */
 @FrontDoorTest
 class RateLimitJourneyTest {
 

@@ -3,8 +3,8 @@ package dev.sandpod.app.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sandpod.app.SandpodApplication;
-import dev.sandpod.app.ratelimit.RateLimitStore;
-import dev.sandpod.app.ratelimit.RedisProcess;
+import dev.sandpod.web.ratelimit.RateLimitStore;
+import dev.sandpod.web.ratelimit.RedisProcess;
 import java.nio.file.Files;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Two app instances on one real {@code redis-server} ({@code SANDPOD_REDIS_URL}): rate-limit counters and
- * login lockouts are shared — a client cannot double its allowance by alternating instances (SPEC §7).
+ * login lockouts are shared — a client cannot double its allowance by alternating instances.
  */
 class RedisSharedCountersTest {
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * SPEC §2 sessions: a password reset, a deactivation, a role change or a deletion ends every existing
+ * Sessions: a password reset, a deactivation, a role change or a deletion ends every existing
  * session of the account at once (401 on its very next request); {@code session_timeout_minutes} sets a
  * session's lifetime.
  */

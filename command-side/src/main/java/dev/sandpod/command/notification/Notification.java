@@ -29,7 +29,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
- * One notification for one user (SPEC §6): its place in the inbox (read, deleted) and its external
+ * One notification for one user: its place in the inbox (read, deleted) and its external
  * deliveries, each with every attempt recorded. Only the owner reads or deletes it; for anyone else it does
  * not exist. Attempt reports that arrive twice or after a delivery ended change nothing.
  */

@@ -15,7 +15,7 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
- * One user's rate-limit overrides (SPEC §7). They are settings, so every change is an event and they hold
+ * One user's rate-limit overrides. They are settings, so every change is an event and they hold
  * until an admin changes or resets them — unlike the reference system, where they expired after minutes.
  * {@code version} counts the changes, so a reader can tell whether its copy is current.
  */

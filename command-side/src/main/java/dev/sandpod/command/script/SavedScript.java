@@ -17,7 +17,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
- * A script a user keeps (SPEC §5). Only its owner sees or changes it: for anyone else it does not exist
+ * A script a user keeps. Only its owner sees or changes it: for anyone else it does not exist
  * (404, never 403, so ids cannot be probed). Handlers answer the revision their change ends at, so that
  * the web edge can wait for the read model to show it.
  */

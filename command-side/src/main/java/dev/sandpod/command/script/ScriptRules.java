@@ -13,12 +13,12 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * The shape of a saved script (SPEC §5): name 1–100 characters, script at most 50 000, description at most
+ * The shape of a saved script: name 1–100 characters, script at most 50 000, description at most
  * 1 000, and a language/version the registry knows. A configured runtime that this runner cannot run now
  * may still be saved: the script is kept, not run.
  */
 @Component
-class ScriptRules {
+public class ScriptRules {
 
     static final int MAX_NAME = 100;
     static final int MAX_SCRIPT = 50_000;
@@ -31,7 +31,7 @@ class ScriptRules {
     }
 
     /** Checks the fields given ({@code null} = not given, allowed only when {@code partial}). */
-    void check(String name, String script, String description, boolean partial) {
+    public void check(String name, String script, String description, boolean partial) {
         List<Violation> problems = new ArrayList<>();
         if (name == null) {
             if (!partial) {
@@ -56,8 +56,8 @@ class ScriptRules {
         }
     }
 
-    /** 422 with the texts of SPEC §3.1 for a language or version the registry does not have. */
-    void checkRuntime(String lang, String version) {
+    /** 422 with the same texts as an execution request for a language or version the registry does not have. */
+    public void checkRuntime(String lang, String version) {
         Map<String, List<String>> known = new LinkedHashMap<>();
         for (RuntimeInfo info : runtimes.all()) {
             known.computeIfAbsent(info.lang(), l -> new ArrayList<>()).add(info.version());

@@ -7,11 +7,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The shape rules of SPEC §2 for accounts created or changed by an admin (registration checks the same). */
-final class AccountRules {
+/** The shape rules of accounts created or changed by an admin (registration checks the same). */
+public final class AccountRules {
 
-    static final int PASSWORD_MAX_LENGTH = 128;
-    static final int PASSWORD_FLOOR = 8;
+    public static final int PASSWORD_MAX_LENGTH = 128;
+    public static final int PASSWORD_FLOOR = 8;
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,50}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     private static final int EMAIL_MAX_LENGTH = 254;
@@ -19,20 +19,20 @@ final class AccountRules {
     private AccountRules() {
     }
 
-    static void username(String value, List<Violation> problems) {
+    public static void username(String value, List<Violation> problems) {
         if (value == null || !USERNAME.matcher(value).matches()) {
             problems.add(violation("username",
                     "Username must be 3 to 50 characters of letters, digits, '_', '.' and '-'"));
         }
     }
 
-    static void email(String value, List<Violation> problems) {
+    public static void email(String value, List<Violation> problems) {
         if (value == null || value.length() > EMAIL_MAX_LENGTH || !EMAIL.matcher(value).matches()) {
             problems.add(violation("email", "value is not a valid email address"));
         }
     }
 
-    static void password(String field, String value, int minLength, List<Violation> problems) {
+    public static void password(String field, String value, int minLength, List<Violation> problems) {
         int min = Math.max(PASSWORD_FLOOR, minLength);
         if (value == null || value.length() < min) {
             problems.add(violation(field, "Password must be at least " + min + " characters"));
@@ -41,7 +41,7 @@ final class AccountRules {
         }
     }
 
-    static UserRole role(String value, List<Violation> problems) {
+    public static UserRole role(String value, List<Violation> problems) {
         try {
             return UserRole.fromWire(value.trim());
         } catch (RuntimeException e) {
@@ -51,7 +51,7 @@ final class AccountRules {
         }
     }
 
-    static void check(List<Violation> problems) {
+    public static void check(List<Violation> problems) {
         if (!problems.isEmpty()) {
             throw new RequestValidationException(problems);
         }

@@ -12,7 +12,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 @EnableConfigurationProperties(PasswordEncoding.BcryptProperties.class)
 class PasswordEncoding {
 
-    /** bcrypt cost: 10 or more in production (SPEC §2); tests may lower it to keep the suite fast. */
+    /** bcrypt cost: 10 or more in production; tests may lower it to keep the suite fast. */
     @ConfigurationProperties("sandpod.security.bcrypt")
     record BcryptProperties(@DefaultValue("10") int cost) {
     }

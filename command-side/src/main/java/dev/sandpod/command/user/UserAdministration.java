@@ -15,7 +15,7 @@ import org.springframework.stereotype.Service;
  * command and the old one released after it; a failed command releases the new claim again.
  */
 @Service
-class UserAdministration {
+public class UserAdministration {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
@@ -28,7 +28,7 @@ class UserAdministration {
     }
 
     /** Blocking: call it off the event loop. */
-    UserDetailsChange change(String currentUsername, String currentEmail, CommandMessage<ChangeUserDetailsCommand> message) {
+    public UserDetailsChange change(String currentUsername, String currentEmail, CommandMessage<ChangeUserDetailsCommand> message) {
         ChangeUserDetailsCommand command = message.getPayload();
         String userId = command.userId();
         boolean newName = !UserDirectory.sameUsername(currentUsername, command.username());

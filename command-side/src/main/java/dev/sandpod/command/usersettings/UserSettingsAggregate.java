@@ -21,12 +21,12 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
- * A user's settings (SPEC §8), event-sourced: every change is an event with the values before and after,
+ * A user's settings, event-sourced: every change is an event with the values before and after,
  * and a restore is an event too, carrying the values it restored — so it survives any rebuild.
  *
  * <p>Snapshotted every {@code sandpod.user-settings.snapshot-threshold} events. Snapshots are Jackson
  * documents of this class: every field, the identifier above all, must be visible to Jackson, or a snapshot
- * saves fine and every later command fails (STACK.md 14).
+ * saves fine and every later command fails.
  */
 @Aggregate(snapshotTriggerDefinition = UserSettingsConfiguration.SNAPSHOT_TRIGGER)
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,

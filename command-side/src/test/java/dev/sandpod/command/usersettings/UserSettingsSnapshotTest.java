@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Snapshots of the settings go through Jackson, as in the Mongo store (STACK.md 14): a snapshot that lost a
+ * Snapshots of the settings go through Jackson, as in the Mongo store: a snapshot that lost a
  * field — the identifier above all — would save fine and break every later command. Each snapshot here is
  * serialized and read back before it is stored; the aggregate must then carry on from it.
  */

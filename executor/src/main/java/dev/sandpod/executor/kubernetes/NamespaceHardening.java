@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * What the run namespace must look like before the first pod goes there (SPEC §4), applied at every start with
+ * What the run namespace must look like before the first pod goes there, applied at every start with
  * server-side apply, which is idempotent and only owns the fields it sets (labels other tools put on the
  * namespace stay): a NetworkPolicy that selects every run pod and allows no ingress and no egress (no rule at all
  * for either type), and the {@code restricted} Pod Security labels, so the API server itself refuses a run pod

@@ -18,7 +18,7 @@ import dev.sandpod.executor.sandbox.RunResult;
 
 /**
  * How a pod's phase, its container's state and what {@link RunWrapper} left behind map to a run result
- * (SPEC §3.3, §4). The precedence follows the local runner: the platform's reasons (deadline, memory, eviction)
+ *. The precedence follows the local runner: the platform's reasons (deadline, memory, eviction)
  * before the program's own exit code, and a program that ran to its end is {@code completed} whatever its code.
  */
 final class PodOutcomes {

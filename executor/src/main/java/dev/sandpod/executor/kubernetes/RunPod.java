@@ -25,7 +25,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import dev.sandpod.executor.sandbox.SandboxLimits;
 
 /**
- * The objects of one run (SPEC §4): a Pod that runs the runtime image under {@link RunWrapper}, and a ConfigMap
+ * The objects of one run: a Pod that runs the runtime image under {@link RunWrapper}, and a ConfigMap
  * holding the script, owned by the Pod so the cluster's garbage collector removes it with the Pod.
  *
  * <p>Every writable place of the run is a memory-backed emptyDir with a size limit: with

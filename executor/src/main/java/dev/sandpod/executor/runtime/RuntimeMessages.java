@@ -3,7 +3,7 @@ package dev.sandpod.executor.runtime;
 import java.util.List;
 import java.util.Optional;
 
-/** The exact 422 texts of SPEC §3.1, shared by every {@link dev.sandpod.api.runtime.RuntimeCatalog}. */
+/** The exact 422 texts for an unknown language or version, shared by every {@link dev.sandpod.api.runtime.RuntimeCatalog}. */
 final class RuntimeMessages {
 
     private RuntimeMessages() {

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The runtime registry (SPEC §3.2) as configuration: an operator adds a language or a version by adding an
+ * The runtime registry as configuration: an operator adds a language or a version by adding an
  * entry, never by changing code. Defaults ship in {@code config/sandpod-runtimes.yml} inside the executor jar;
  * the map keeps the order of that file, which is the order of every "Supported: [...]" message.
  */

@@ -3,7 +3,7 @@ package dev.sandpod.executor.sandbox;
 import java.time.Duration;
 
 /**
- * Limits of one run, as requested (SPEC §4 defaults are applied by the platform before the request).
+ * Limits of one run, as requested (the defaults are applied by the platform before the request).
  *
  * @param cpuMillis      CPU bandwidth in millicores (1000 = one core)
  * @param pids           tasks (processes and threads) the script may have at once
@@ -23,7 +23,7 @@ public record SandboxLimits(Duration timeout, long memoryBytes, int cpuMillis, i
         }
     }
 
-    /** SPEC §4 defaults: 10 s, 128 MiB, 1000m, 64 pids, 1 MiB per stream, 10 MiB workspace. */
+    /** The defaults: 10 s, 128 MiB, 1000m, 64 pids, 1 MiB per stream, 10 MiB workspace. */
     public static SandboxLimits defaults() {
         return new SandboxLimits(Duration.ofSeconds(10), 128L << 20, 1000, 64, 1L << 20, 10L << 20);
     }

@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import dev.sandpod.executor.sandbox.RunResult;
 import dev.sandpod.executor.sandbox.RunResult.Outcome;
 
-/** Pod phase, container state and the wrapper's traces → run result (SPEC §3.3, §4). */
+/** Pod phase, container state and the wrapper's traces → run result. */
 class PodOutcomesTest {
 
     private static final long CAP = 16;

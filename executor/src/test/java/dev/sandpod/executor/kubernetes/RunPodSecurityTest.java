@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import dev.sandpod.executor.sandbox.SandboxLimits;
 
 /**
- * Every field of the generated run pod that SPEC §4 and the HOSTILE rows living in the pod spec depend on
+ * Every field of the generated run pod that the run limits and the hostile-input rows living in the pod spec depend on
  * (H4/H12/H13 volume limits, H14 nothing writable outside the run's volumes, H15/H16 network policy, H18/H19 no
  * token and no service links, H20 non-root, no privilege escalation, no capabilities, H21 seccomp).
  */

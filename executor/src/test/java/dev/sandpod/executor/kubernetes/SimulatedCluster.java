@@ -31,7 +31,7 @@ import io.fabric8.mockwebserver.http.WebSocketListener;
 
 /**
  * fabric8's Kubernetes mock API server in CRUD mode, with the three things a run needs that CRUD mode lacks:
- * container logs (CRUD mode answers {@code /log} with a pod list — STACK.md gotcha 10), server-side apply (CRUD
+ * container logs (CRUD mode answers {@code /log} with a pod list), server-side apply (CRUD
  * mode only knows JSON and merge patches: an apply is recorded, then stored as a create or a merge), and on demand
  * a watch that ends with a 410 Gone ERROR event, as an API server's does when the watched resourceVersion is too
  * old.

@@ -15,7 +15,7 @@ import dev.sandpod.executor.runtime.ResolvedRuntime;
 
 /**
  * Each language's example script (the texts of {@code GET /example-scripts}, copied from query-side's
- * {@code ExampleScripts}) runs through the local runner under the default limits of a run (SPEC §4: 128Mi,
+ * {@code ExampleScripts}) runs through the local runner under the default limits of a run (128Mi,
  * 1000m, 64 pids, 10 s, 10 MiB workspace, 1 MiB output) and completes with exit 0 and its greeting — in CI,
  * with the interpreters Debian 12 ships (python 3.11, node 20, ruby 3.1, bash 5.2, go 1.19).
  */

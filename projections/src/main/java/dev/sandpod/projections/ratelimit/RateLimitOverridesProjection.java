@@ -19,7 +19,7 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
 /**
- * Each user's rate-limit overrides (SPEC §7), one document per user, gone after a reset. A document is
+ * Each user's rate-limit overrides, one document per user, gone after a reset. A document is
  * written only by a newer version than it holds, so a replay or a redelivery never brings back an old one.
  */
 @Component

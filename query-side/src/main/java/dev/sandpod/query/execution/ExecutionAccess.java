@@ -21,9 +21,9 @@ import reactor.core.scheduler.Schedulers;
  * model to catch up instead of answering a false 404 (unless its last event is the tombstone).
  */
 @Component
-class ExecutionAccess {
+public class ExecutionAccess {
 
-    static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(25);
     private static final int CATCH_UP_POLLS = 400;
     /** The aggregate type the command side's {@code Execution} aggregate stores its events under. */
@@ -37,7 +37,7 @@ class ExecutionAccess {
         this.events = events;
     }
 
-    Mono<ExecutionResultView> load(String executionId, Caller caller) {
+    public Mono<ExecutionResultView> load(String executionId, Caller caller) {
         return find(executionId)
                 .switchIfEmpty(Mono.defer(() -> existsInEventStore(executionId)
                         .flatMap(exists -> exists

@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 
 /** One starter script per language; each greets and shows a feature of a recent version of its language. */
 @Component
-class ExampleScripts {
+public class ExampleScripts {
 
     private static final String PYTHON = """
             import sys
@@ -63,7 +63,7 @@ class ExampleScripts {
             }
             """;
 
-    Map<String, String> all() {
+    public Map<String, String> all() {
         Map<String, String> scripts = new LinkedHashMap<>();
         scripts.put("python", PYTHON);
         scripts.put("node", NODE);

@@ -5,7 +5,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Execution limits of SPEC §4 that are configuration rather than admin settings. Memory, CPU, the
+ * Execution limits that are configuration rather than admin settings. Memory, CPU, the
  * timeout cap and the queue size come from the system settings ({@link ExecutionSettings}).
  *
  * @param timeoutSeconds       a run's wall-clock limit, capped by the {@code max_timeout_seconds} setting

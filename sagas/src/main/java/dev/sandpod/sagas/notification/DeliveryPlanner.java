@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides whether and where a notification goes, from the user's settings (SPEC §8) and subscriptions
- * (SPEC §6):
+ * Decides whether and where a notification goes, from the user's settings and subscriptions
+ *:
  * <ol>
  * <li>the kind must be wanted ({@code execution_completed}, {@code execution_failed}, {@code system_updates},
  *     {@code security_alerts}); if not, there is no notification at all;</li>

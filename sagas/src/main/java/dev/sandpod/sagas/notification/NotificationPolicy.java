@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns what happened into notifications (SPEC §6): an execution's end for its owner (completed → medium,
+ * Turns what happened into notifications: an execution's end for its owner (completed → medium,
  * failed/timeout/error → high), a broadcast for its audience. Each recipient's settings and subscriptions
  * decide through {@link DeliveryPlanner}; the throttle counts what the user already got.
  *

@@ -1,6 +1,0 @@
-package dev.sandpod.app.embedded.index;
-
-/** Probe values that sort before / after every stored key value, whatever the direction of the key. */
-enum Bound {
-    LOW, HIGH
-}

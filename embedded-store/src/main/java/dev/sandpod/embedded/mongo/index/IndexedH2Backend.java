@@ -1,0 +1,209 @@
+package dev.sandpod.embedded.mongo.index;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.h2.mvstore.MVStore;
+
+/**
+ * mongo-java-server's H2 backend with working secondary indexes: every index a client declares (Axon's
+ * event-stream index, the read models' {@code @CompoundIndex}es, JobRunr's) becomes a {@link SortedIndex},
+ * every unique index other than {@code _id} gets a sorted side ({@link SortedUniqueIndex}), and
+ * collections ({@link IndexedH2Collection}) plan finds, counts and the leading {@code $match} of
+ * aggregations over them. Stock 1.47.0 accepts such indexes and ignores them, so every
+ * query filters and sorts the whole collection.
+ *
+ * <p>Data layout is the stock backend's (same MVStore maps, same index descriptions in
+ * {@code system.indexes}, same bytes and order in the unique indexes' maps): a data file written by either
+ * opens with the other. Secondary index entries are not stored; they are rebuilt from the documents when
+ * the file is opened. Unique indexes ({@code _id} included) are the stock ones over maps whose keys compare
+ * without being serialized on every comparison ({@link PersistentUniqueIndex}, {@link UniqueKeyType}).
+ *
+ * <p>Coupling: subclasses of {@code H2Backend}, {@code H2Database} and {@code H2Collection} overriding their
+ * protected hooks ({@code openOrCreateDatabase}, {@code openOrCreateCollection},
+ * {@code openOrCreateSecondaryIndex}, {@code openOrCreateUniqueIndex}, {@code queryDocuments},
+ * {@code addIndex}, {@code handleCommand}); the map names mirror {@code H2Database} of 1.47.0. The tests
+ * in {@code dev.sandpod.embedded.mongo.index} compare every answer with the stock backend's, so an upgrade
+ * that changes these hooks fails there first.
+ */
+public final class IndexedH2Backend extends H2Backend {
+
+    private static final String DATABASES_PREFIX = "databases.";
+    private static final String META_PREFIX = "meta.";
+    private static final String INDEX_INFIX = "._index_";
+
+    public IndexedH2Backend(MVStore store) {
+        super(store);
+    }
+
+    /**
+     * What {@link #open(Path, int)} takes by default. H2's own default, 90, has the store's background
+     * writer rewrite every chunk that falls below 90 % live data: with Axon's token documents rewritten on
+     * every batch and events appended one per commit, that is a continuous rewrite of pages whose keys and
+     * documents are Java-serialized — a fifth of the process's CPU in the store benchmark (issue 9). At 50
+     * the file may hold up to about as much garbage as data before chunks are rewritten.
+     */
+    public static final int DEFAULT_COMPACT_FILL_RATE = 50;
+
+    /** Opens (or creates) the MVStore file; {@code null}: in memory. */
+    public static IndexedH2Backend open(Path file) {
+        return open(file, DEFAULT_COMPACT_FILL_RATE);
+    }
+
+    /**
+     * Opens (or creates) the MVStore file ({@code null}: in memory) with the given auto-compaction target
+     * (H2's {@code autoCompactFillRate}: percent of live data below which chunks are rewritten; 0: never).
+     */
+    public static IndexedH2Backend open(Path file, int compactFillRate) {
+        if (file == null) {
+            return new IndexedH2Backend(MVStore.open(null));
+        }
+        return new IndexedH2Backend(new MVStore.Builder().fileName(file.toString())
+                .autoCompactFillRate(compactFillRate).open());
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new IndexedDatabase(databaseName);
+    }
+
+    /**
+     * An inner class on purpose: {@code H2Database}'s constructor already opens the collections (calling
+     * {@link #openOrCreateCollection}) before a field of a subclass could be assigned, and the MVStore is
+     * private there. The enclosing backend, set before any constructor body runs, provides it.
+     */
+    final class IndexedDatabase extends H2Database {
+
+        IndexedDatabase(String databaseName) {
+            super(databaseName, IndexedH2Backend.this.getMvStore(), IndexedH2Backend.this.getCursorRegistry());
+        }
+
+        /** Opening a data file: the collections' index builds share one pass over each collection. */
+        @Override
+        protected void initializeNamespacesAndIndexes() {
+            IndexedH2Collection.deferBuilds();
+            try {
+                super.initializeNamespacesAndIndexes();
+            } finally {
+                IndexedH2Collection.buildDeferred();
+            }
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            String fullName = getFullCollectionNamespace(collectionName);
+            MVStore store = IndexedH2Backend.this.getMvStore();
+            return new IndexedH2Collection(this, collectionName, options, store.openMap(DATABASES_PREFIX + fullName),
+                    store.openMap(META_PREFIX + fullName), cursorRegistry);
+        }
+
+        @Override
+        protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                           boolean sparse) {
+            return new SortedIndex(indexName, keys, sparse);
+        }
+
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                        boolean sparse) {
+            // The stock map and entries, keys compared without serializing them each time (UniqueKeyType).
+            Index<Object> unique = PersistentUniqueIndex.open(IndexedH2Backend.this.getMvStore(),
+                    getFullCollectionNamespace(collectionName) + INDEX_INFIX + indexName, indexName, keys, sparse);
+            if (keys.size() == 1 && keys.get(0).getKey().equals("_id")) {
+                return unique;
+            }
+            return new SortedUniqueIndex(unique, new SortedIndex(indexName, keys, sparse), sparse);
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver databaseResolver,
+                                      Oplog oplog) {
+            if (command.equalsIgnoreCase("aggregate")) {
+                Document response = aggregate(query.get(command), query, databaseResolver, oplog);
+                if (response != null) {
+                    return response;
+                }
+            }
+            return super.handleCommand(channel, command, query, databaseResolver, oplog);
+        }
+
+        /**
+         * An aggregation whose first stage is a {@code $match} reads the documents through the collection's
+         * planner instead of all of them ({@code countDocuments} is such a pipeline, and Spring Data's
+         * {@code count} uses it); null leaves any other pipeline to the server.
+         */
+        private Document aggregate(Object collectionName, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
+            if (!(collectionName instanceof String name)
+                    || !(resolveCollection(name, false) instanceof IndexedH2Collection collection)) {
+                return null;
+            }
+            List<Document> pipeline = Aggregation.parse(query.get("pipeline"));
+            if (pipeline.isEmpty() || pipeline.get(0).size() != 1
+                    || !(pipeline.get(0).get("$match") instanceof Document match)) {
+                return null;
+            }
+            List<Document> rest = pipeline.subList(1, pipeline.size());
+            for (Document stage : rest) {
+                if (stage.containsKey("$changeStream") || stage.containsKey("$out") || stage.containsKey("$merge")) {
+                    return null;
+                }
+            }
+            IndexedH2Collection.MatchSource source = collection.matchSource(match, countsOnly(rest));
+            Aggregation aggregation = Aggregation.fromPipeline(source.matched() ? rest : pipeline, databaseResolver, this,
+                    collection, oplog);
+            aggregation.validate(query);
+            List<Document> result = aggregation.runStages(source.documents().stream());
+            Document cursor = new Document("id", 0L);
+            cursor.put("ns", collection.getFullName());
+            cursor.put("firstBatch", result);
+            Document response = new Document("cursor", cursor);
+            response.put("ok", 1.0);
+            return response;
+        }
+    }
+
+    /**
+     * The stages after the {@code $match} only count documents: optional {@code $skip}/{@code $limit},
+     * then one {@code $group} by a constant summing constants — the shape of the driver's
+     * {@code countDocuments}.
+     */
+    static boolean countsOnly(List<Document> stages) {
+        if (stages.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < stages.size() - 1; i++) {
+            Set<String> keys = stages.get(i).keySet();
+            if (!keys.equals(Set.of("$skip")) && !keys.equals(Set.of("$limit"))) {
+                return false;
+            }
+        }
+        if (!(stages.get(stages.size() - 1).get("$group") instanceof Document group) || !group.containsKey("_id")) {
+            return false;
+        }
+        for (Map.Entry<String, Object> entry : group.entrySet()) {
+            Object value = entry.getValue();
+            if (entry.getKey().equals("_id")) {
+                if (value instanceof Document || value instanceof List || (value instanceof String s && s.startsWith("$"))) {
+                    return false;
+                }
+            } else if (!(value instanceof Document accumulator) || accumulator.size() != 1
+                    || !(accumulator.get("$sum") instanceof Number)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.sandpod.eventstore;
+
+import com.mongodb.client.MongoClient;
+import org.jobrunr.jobs.mappers.JobMapper;
+import org.jobrunr.storage.StorageProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Persistent deadlines: with a JobScheduler bean present, Axon autoconfigures its JobRunrDeadlineManager,
+ * so deadlines are JobRunr jobs in Mongo and survive a restart. On the embedded Mongo-wire server the
+ * starter's storage provider fails in a migration; this one replaces it (same bean name, the starter's
+ * backs off) and only there.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "sandpod.embedded.mongo", havingValue = "true")
+class EmbeddedMongoJobRunrConfiguration {
+
+    @Bean(name = "storageProvider", destroyMethod = "close")
+    StorageProvider storageProvider(MongoClient mongoClient, JobMapper jobMapper,
+                                    @Value("${jobrunr.database.database-name:sandpod}") String databaseName) {
+        MongoWireJobRunrStorageProvider storageProvider = new MongoWireJobRunrStorageProvider(mongoClient, databaseName);
+        storageProvider.setJobMapper(jobMapper);
+        return storageProvider;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.sandpod.query.execution;
+
+import dev.sandpod.api.execution.ExecutionFrameView;
+import dev.sandpod.api.execution.ExecutionResultView;
+import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.StreamExecutionQuery;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+
+/**
+ * The frames of one execution's stream, as the web edge sends them: a {@code status} frame first, then each
+ * lifecycle frame as it is stored (and live {@code output} frames), ending with {@code result_stored}. A
+ * finished execution gets {@code status} and {@code result_stored} at once.
+ *
+ * <p>The subscription is registered before the stored frames are read, so no frame falls between the two;
+ * a frame seen in both is sent once. A client that resumes ({@code Last-Event-ID}) gets the stored frames
+ * after the last one it saw. The subscription is released when the stream ends or its client goes away.
+ */
+@Component
+public class ExecutionStream {
+
+    private static final int UPDATE_BUFFER = 4096;
+
+    private final QueryGateway queries;
+
+    ExecutionStream(QueryGateway queries) {
+        this.queries = queries;
+    }
+
+    /** @param lastEventId the last frame the client saw, or {@code null} on a first connection */
+    public Flux<ExecutionFrameView> frames(ExecutionResultView view, String lastEventId) {
+        return Flux.defer(() -> {
+            SubscriptionQueryResult<List<ExecutionFrameView>, ExecutionFrameView> subscription =
+                    queries.subscriptionQuery(StreamExecutionQuery.class.getName(),
+                            new StreamExecutionQuery(view.executionId()),
+                            ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
+                            ResponseTypes.instanceOf(ExecutionFrameView.class), UPDATE_BUFFER);
+            return subscription.initialResult()
+                    .flatMapMany(stored -> frames(view.executionId(), view.status(), stored, subscription.updates(),
+                            lastEventId))
+                    .doFinally(signal -> subscription.cancel());
+        });
+    }
+
+    /**
+     * The stream from what was stored when it opened and what arrives after.
+     *
+     * @param statusNow the execution's status when nothing has been stored for it yet
+     */
+    static Flux<ExecutionFrameView> frames(String executionId, ExecutionStatus statusNow,
+            List<ExecutionFrameView> stored, Flux<ExecutionFrameView> live, String lastEventId) {
+        Set<String> seen = new HashSet<>();
+        stored.forEach(frame -> seen.add(frame.eventId()));
+        ExecutionFrameView last = stored.isEmpty() ? null : stored.get(stored.size() - 1);
+        List<ExecutionFrameView> first = new ArrayList<>();
+        first.add(statusFrame(executionId, last == null ? statusNow : last.status()));
+        ExecutionFrameView finalFrame = stored.stream().filter(ExecutionFrameView::isFinal).findFirst().orElse(null);
+        if (finalFrame != null && lastEventId == null) {
+            first.add(finalFrame);
+            return Flux.fromIterable(first);
+        }
+        if (lastEventId != null) {
+            first.addAll(after(stored, lastEventId));
+        }
+        if (finalFrame != null) {
+            return Flux.fromIterable(first);
+        }
+        Flux<ExecutionFrameView> fresh = live.filter(frame -> frame.eventId() == null || seen.add(frame.eventId()));
+        return Flux.concat(Flux.fromIterable(first), fresh).takeUntil(ExecutionFrameView::isFinal);
+    }
+
+    /** The stored frames after {@code lastEventId}; all of them when it is not among them. */
+    private static List<ExecutionFrameView> after(List<ExecutionFrameView> stored, String lastEventId) {
+        for (int i = 0; i < stored.size(); i++) {
+            if (lastEventId.equals(stored.get(i).eventId())) {
+                return stored.subList(i + 1, stored.size());
+            }
+        }
+        return stored;
+    }
+
+    private static ExecutionFrameView statusFrame(String executionId, ExecutionStatus status) {
+        return new ExecutionFrameView("status", executionId, Instant.now(), null, status, null, null, null);
+    }
+}

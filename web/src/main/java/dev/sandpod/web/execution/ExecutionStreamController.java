@@ -1,0 +1,77 @@
+package dev.sandpod.web.execution;
+
+import dev.sandpod.api.execution.ExecutionFrameView;
+import dev.sandpod.api.web.Caller;
+import dev.sandpod.query.execution.ExecutionAccess;
+import dev.sandpod.query.execution.ExecutionStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET /events/executions/{id}}: the execution's frames ({@link ExecutionStream}) as server-sent
+ * events, with heartbeat comments while it runs. Ownership is checked before the stream starts, so 403/404
+ * are plain JSON answers. A resource of its own, apart from {@link ExecutionController}: another media
+ * type, a long-lived subscription, and its own settings.
+ */
+@RestController
+class ExecutionStreamController {
+
+    private final ExecutionStream stream;
+    private final ExecutionAccess access;
+    private final Duration heartbeat;
+
+    ExecutionStreamController(ExecutionStream stream, ExecutionAccess access,
+            @Value("${sandpod.sse.heartbeat:15s}") Duration heartbeat) {
+        this.stream = stream;
+        this.access = access;
+        this.heartbeat = heartbeat;
+    }
+
+    @GetMapping(path = "/api/v1/events/executions/{executionId}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Mono<ResponseEntity<Flux<ServerSentEvent<Map<String, Object>>>>> stream(@PathVariable String executionId,
+            Caller caller, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        return access.load(executionId, caller).map(view -> ResponseEntity.ok()
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .body(withHeartbeats(stream.frames(view, lastEventId).map(ExecutionStreamController::toEvent))));
+    }
+
+    private Flux<ServerSentEvent<Map<String, Object>>> withHeartbeats(Flux<ServerSentEvent<Map<String, Object>>> frames) {
+        Flux<ServerSentEvent<Map<String, Object>>> beats = Flux.interval(heartbeat)
+                .map(tick -> ServerSentEvent.<Map<String, Object>>builder().comment("heartbeat").build());
+        return frames.publish(shared -> Flux.merge(shared, beats.takeUntilOther(shared.then())));
+    }
+
+    static ServerSentEvent<Map<String, Object>> toEvent(ExecutionFrameView frame) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("event_type", frame.eventType());
+        data.put("execution_id", frame.executionId());
+        data.put("timestamp", frame.timestamp() == null ? null : frame.timestamp().toString());
+        data.put("event_id", frame.eventId());
+        // status is carried on the status control frame only
+        data.put("status", "status".equals(frame.eventType()) && frame.status() != null
+                ? frame.status().wireName()
+                : null);
+        data.put("result", frame.result() == null ? null : ExecutionResultResponse.of(frame.result()));
+        if ("output".equals(frame.eventType())) {
+            data.put("stream", frame.stream());
+            data.put("data", frame.data());
+        }
+        var builder = ServerSentEvent.<Map<String, Object>>builder().data(data);
+        if (frame.eventId() != null) {
+            builder.id(frame.eventId());
+        }
+        return builder.build();
+    }
+}

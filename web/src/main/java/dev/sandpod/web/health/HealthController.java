@@ -1,0 +1,88 @@
+package dev.sandpod.web.health;
+
+import dev.sandpod.executor.sandbox.SandboxCapabilities;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.bson.Document;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code GET /health/live} answers without touching any dependency; {@code GET /health/ready} is 200 only
+ * when the event store and Kafka answer (503 naming what is down), and reports the sandbox's enforcement.
+ */
+@RestController
+@RequestMapping("/api/v1/health")
+class HealthController {
+
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
+
+    private final Instant started = Instant.now();
+    private final MongoTemplate mongo;
+    private final KafkaAdmin kafka;
+    private final ObjectProvider<SandboxCapabilities> sandbox;
+
+    HealthController(MongoTemplate mongo, KafkaAdmin kafka, ObjectProvider<SandboxCapabilities> sandbox) {
+        this.mongo = mongo;
+        this.kafka = kafka;
+        this.sandbox = sandbox;
+    }
+
+    @GetMapping("/live")
+    Map<String, Object> live() {
+        Instant now = Instant.now();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("uptime_seconds", Duration.between(started, now).toSeconds());
+        body.put("timestamp", now.toString());
+        return body;
+    }
+
+    @GetMapping("/ready")
+    Mono<ResponseEntity<Map<String, Object>>> ready() {
+        Mono<String> eventStore = check(() -> mongo.executeCommand(new Document("ping", 1)));
+        Mono<String> broker = check(() -> {
+            try (AdminClient admin = AdminClient.create(kafka.getConfigurationProperties())) {
+                return admin.describeCluster().nodes().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+        return Mono.zip(eventStore, broker).map(results -> {
+            Map<String, Object> checks = new LinkedHashMap<>();
+            checks.put("event_store", results.getT1());
+            checks.put("kafka", results.getT2());
+            SandboxCapabilities capabilities = sandbox.getIfAvailable();
+            if (capabilities != null) {
+                checks.put("sandbox", capabilities.available() ? "ok" : "down: " + capabilities.problem());
+            }
+            boolean ready = checks.values().stream().allMatch("ok"::equals);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", ready ? "ready" : "not_ready");
+            body.put("checks", checks);
+            if (capabilities != null) {
+                body.put("sandbox", capabilities.details());
+            }
+            body.put("timestamp", Instant.now().toString());
+            return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
+        });
+    }
+
+    private static Mono<String> check(java.util.concurrent.Callable<?> probe) {
+        return Mono.fromCallable(probe)
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(CHECK_TIMEOUT)
+                .map(ok -> "ok")
+                .onErrorResume(e -> Mono.just("down: " + e.getClass().getSimpleName()));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.sandpod.web.notification;
+
+import dev.sandpod.api.notification.NotificationView;
+import dev.sandpod.api.notification.StreamNotificationsQuery;
+import dev.sandpod.api.web.Caller;
+import dev.sandpod.web.notification.NotificationResponses.NotificationResponse;
+import java.time.Duration;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET /events/notifications/stream}: an {@code event: notification} frame for each
+ * notification delivered in-app to the caller, on every stream the caller has open, and a heartbeat comment
+ * every 30 s. The first frame is a {@code connected} comment, sent once the subscription is registered: from
+ * then on nothing is missed. The subscription is released when the client goes away.
+ *
+ * <p>Frames come from the notification projection as it stores each notification, on this instance;
+ * notifications stored by another instance's projection reach this one's streams only through a shared
+ * bus, which the single-node default does not have.
+ */
+@RestController
+class NotificationStreamController {
+
+    private static final int UPDATE_BUFFER = 1024;
+
+    private final QueryGateway queries;
+    private final Duration heartbeat;
+
+    NotificationStreamController(QueryGateway queries,
+            @Value("${sandpod.notifications.sse-heartbeat:30s}") Duration heartbeat) {
+        this.queries = queries;
+        this.heartbeat = heartbeat;
+    }
+
+    @GetMapping(path = "/api/v1/events/notifications/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Mono<ResponseEntity<Flux<ServerSentEvent<NotificationResponse>>>> stream(Caller caller) {
+        return Mono.just(ResponseEntity.ok()
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .body(withHeartbeats(frames(caller.userId()))));
+    }
+
+    private Flux<ServerSentEvent<NotificationResponse>> frames(String userId) {
+        return Flux.defer(() -> {
+            SubscriptionQueryResult<Long, NotificationView> subscription = queries.subscriptionQuery(
+                    StreamNotificationsQuery.class.getName(), new StreamNotificationsQuery(userId),
+                    ResponseTypes.instanceOf(Long.class),
+                    ResponseTypes.instanceOf(NotificationView.class), UPDATE_BUFFER);
+            Mono<ServerSentEvent<NotificationResponse>> connected = subscription.initialResult()
+                    .map(unread -> ServerSentEvent.<NotificationResponse>builder().comment("connected").build())
+                    .defaultIfEmpty(ServerSentEvent.<NotificationResponse>builder().comment("connected").build());
+            Flux<ServerSentEvent<NotificationResponse>> updates = subscription.updates()
+                    .map(view -> ServerSentEvent.builder(NotificationResponse.of(view))
+                            .event("notification")
+                            .id(view.notificationId())
+                            .build());
+            return Flux.concat(connected, updates).doFinally(signal -> subscription.cancel());
+        });
+    }
+
+    private Flux<ServerSentEvent<NotificationResponse>> withHeartbeats(
+            Flux<ServerSentEvent<NotificationResponse>> frames) {
+        Flux<ServerSentEvent<NotificationResponse>> beats = Flux.interval(heartbeat)
+                .map(tick -> ServerSentEvent.<NotificationResponse>builder().comment("heartbeat").build());
+        return frames.publish(shared -> Flux.merge(shared, beats.takeUntilOther(shared.then())));
+    }
+}

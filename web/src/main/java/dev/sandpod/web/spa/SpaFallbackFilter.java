@@ -1,0 +1,38 @@
+package dev.sandpod.web.spa;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Client-side routes ({@code /editor}, {@code /login}, …) are served the SPA's {@code index.html}; files
+ * (anything with an extension), {@code /api} and {@code /actuator} are left alone, so an unknown API path
+ * still gets a JSON 404.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class SpaFallbackFilter implements WebFilter {
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        var request = exchange.getRequest();
+        String path = request.getPath().pathWithinApplication().value();
+        if (!HttpMethod.GET.equals(request.getMethod()) && !HttpMethod.HEAD.equals(request.getMethod())) {
+            return chain.filter(exchange);
+        }
+        if (path.startsWith("/api") || path.startsWith("/actuator")) {
+            return chain.filter(exchange);
+        }
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        if (last.contains(".")) {
+            return chain.filter(exchange);
+        }
+        var rewritten = request.mutate().path("/index.html").build();
+        return chain.filter(exchange.mutate().request(rewritten).build());
+    }
+}
