@@ -3,6 +3,8 @@ package dev.sandpod.web.execution;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
+import dev.sandpod.api.execution.ExecutionCancellationView;
+import dev.sandpod.api.execution.FindExecutionCancellationQuery;
 import dev.sandpod.api.execution.CancelExecutionCommand;
 import dev.sandpod.api.execution.DeleteExecutionCommand;
 import dev.sandpod.api.execution.ExecutionPageView;
@@ -24,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -162,8 +165,10 @@ class ExecutionController {
                     return Mono.fromFuture(() -> commands.<ExecutionStatus>send(Origin.command(
                                     new CancelExecutionCommand(executionId, caller.userId(), reason), caller, http)))
                             .timeout(TIMEOUT)
-                            .map(status -> new CancelResponse(executionId, "cancellation_requested",
-                                    "Cancellation requested", null));
+                            .then(Mono.fromFuture(() -> queries.query(new FindExecutionCancellationQuery(executionId),
+                                    ResponseTypes.optionalInstanceOf(ExecutionCancellationView.class))).timeout(TIMEOUT))
+                            .map(cancel -> new CancelResponse(executionId, "cancellation_requested",
+                                    "Cancellation requested", cancel.map(ExecutionCancellationView::eventId).orElse(null)));
                 });
     }
 
