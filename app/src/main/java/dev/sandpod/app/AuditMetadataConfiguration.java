@@ -17,7 +17,7 @@ class AuditMetadataConfiguration {
      */
     @Bean
     CorrelationDataProvider auditCorrelationDataProvider() {
-        return new MultiCorrelationDataProvider<>(List.of(new MessageOriginProvider(),
-                new SimpleCorrelationDataProvider("userId", "clientIp", "requestId")));
+        return new MultiCorrelationDataProvider<>(List.of(
+                new MessageOriginProvider(), new SimpleCorrelationDataProvider("userId", "clientIp", "requestId")));
     }
 }

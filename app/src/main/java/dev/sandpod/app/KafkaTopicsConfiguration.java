@@ -16,13 +16,19 @@ class KafkaTopicsConfiguration {
 
     @Bean
     NewTopic runRequestsTopic() {
-        return TopicBuilder.name(Topics.RUN_REQUESTS).partitions(PARTITIONS).replicas(1)
-                .config("max.message.bytes", MAX_MESSAGE_BYTES).build();
+        return TopicBuilder.name(Topics.RUN_REQUESTS)
+                .partitions(PARTITIONS)
+                .replicas(1)
+                .config("max.message.bytes", MAX_MESSAGE_BYTES)
+                .build();
     }
 
     @Bean
     NewTopic runReportsTopic() {
-        return TopicBuilder.name(Topics.RUN_REPORTS).partitions(PARTITIONS).replicas(1)
-                .config("max.message.bytes", MAX_MESSAGE_BYTES).build();
+        return TopicBuilder.name(Topics.RUN_REPORTS)
+                .partitions(PARTITIONS)
+                .replicas(1)
+                .config("max.message.bytes", MAX_MESSAGE_BYTES)
+                .build();
     }
 }

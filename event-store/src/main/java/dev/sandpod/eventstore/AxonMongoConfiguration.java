@@ -16,13 +16,13 @@ import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventSto
 import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
 import org.axonframework.modelling.saga.repository.SagaStore;
 import org.axonframework.serialization.Serializer;
+import org.bson.Document;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
-import org.bson.Document;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
 /**
@@ -40,21 +40,25 @@ class AxonMongoConfiguration {
 
     /** Field names of axon-mongo's {@code SagaEntry} documents. */
     static final String SAGA_IDENTIFIER = "sagaIdentifier";
+
     static final String SAGA_TYPE = "sagaType";
     static final String SAGA_ASSOCIATIONS = "associations";
 
     @Bean
     MongoTemplate axonMongoTemplate(MongoDatabaseFactory databaseFactory) {
         // The database of spring.data.mongodb.* (sandpod), not axon-mongo's default "axonframework".
-        return DefaultMongoTemplate.builder().mongoDatabase(databaseFactory.getMongoDatabase()).build();
+        return DefaultMongoTemplate.builder()
+                .mongoDatabase(databaseFactory.getMongoDatabase())
+                .build();
     }
 
     @Bean
-    EventStorageEngine eventStorageEngine(MongoTemplate axonMongoTemplate,
-                                          Serializer serializer,
-                                          @Qualifier(AxonSerializationConfiguration.EVENT_SERIALIZER) Serializer eventSerializer,
-                                          org.axonframework.config.Configuration configuration,
-                                          AxonTuning tuning) {
+    EventStorageEngine eventStorageEngine(
+            MongoTemplate axonMongoTemplate,
+            Serializer serializer,
+            @Qualifier(AxonSerializationConfiguration.EVENT_SERIALIZER) Serializer eventSerializer,
+            org.axonframework.config.Configuration configuration,
+            AxonTuning tuning) {
         // Replays with axon-mongo's own tokens run every @DisallowReplay handler and slow down
         // quadratically: see ReplaySafeMongoTrackingToken.
         MongoEventStorageEngine engine = new ReplaySafeMongoEventStorageEngine(MongoEventStorageEngine.builder()
@@ -70,7 +74,8 @@ class AxonMongoConfiguration {
 
     /** Replaces the autoconfigured one (named eventBus) so the store above is the event bus. */
     @Bean
-    EmbeddedEventStore eventStore(EventStorageEngine eventStorageEngine, org.axonframework.config.Configuration configuration) {
+    EmbeddedEventStore eventStore(
+            EventStorageEngine eventStorageEngine, org.axonframework.config.Configuration configuration) {
         return EmbeddedEventStore.builder()
                 .storageEngine(eventStorageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
@@ -80,7 +85,10 @@ class AxonMongoConfiguration {
 
     @Bean
     TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer) {
-        return MongoTokenStore.builder().mongoTemplate(axonMongoTemplate).serializer(serializer).build();
+        return MongoTokenStore.builder()
+                .mongoTemplate(axonMongoTemplate)
+                .serializer(serializer)
+                .build();
     }
 
     /**
@@ -93,8 +101,12 @@ class AxonMongoConfiguration {
     SagaStore<Object> sagaStore(MongoTemplate axonMongoTemplate, Serializer serializer) {
         MongoCollection<Document> sagas = axonMongoTemplate.sagaCollection();
         sagas.createIndex(Indexes.ascending(SAGA_IDENTIFIER), new IndexOptions().name("sagaIdentifierIndex"));
-        sagas.createIndex(Indexes.ascending(SAGA_TYPE, SAGA_ASSOCIATIONS), new IndexOptions().name("sagaAssociationIndex"));
-        return MongoSagaStore.builder().mongoTemplate(axonMongoTemplate).serializer(serializer).build();
+        sagas.createIndex(
+                Indexes.ascending(SAGA_TYPE, SAGA_ASSOCIATIONS), new IndexOptions().name("sagaAssociationIndex"));
+        return MongoSagaStore.builder()
+                .mongoTemplate(axonMongoTemplate)
+                .serializer(serializer)
+                .build();
     }
 
     /**
@@ -104,9 +116,10 @@ class AxonMongoConfiguration {
      */
     @Autowired
     void pooledStreamingByDefault(EventProcessingConfigurer processing, AxonTuning tuning) {
-        processing.usingPooledStreamingEventProcessors((configuration, builder) -> builder
-                .messageSource(configuration.getComponent(CommitNotifyingEventSource.class,
-                        () -> new CommitNotifyingEventSource(configuration.eventStore())))
+        processing.usingPooledStreamingEventProcessors((configuration, builder) -> builder.messageSource(
+                        configuration.getComponent(
+                                CommitNotifyingEventSource.class,
+                                () -> new CommitNotifyingEventSource(configuration.eventStore())))
                 .initialSegmentCount(tuning.initialSegments())
                 .batchSize(tuning.processorBatchSize())
                 .tokenClaimInterval(tuning.tokenClaimInterval().toMillis()));

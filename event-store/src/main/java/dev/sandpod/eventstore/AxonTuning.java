@@ -35,5 +35,4 @@ record AxonTuning(
         @DefaultValue("1000") int eventBatchSize,
         @DefaultValue("1000") int processorBatchSize,
         @DefaultValue("2") int initialSegments,
-        @DefaultValue("1s") Duration tokenClaimInterval) {
-}
+        @DefaultValue("1s") Duration tokenClaimInterval) {}

@@ -19,9 +19,12 @@ import org.springframework.context.annotation.Configuration;
 class EmbeddedMongoJobRunrConfiguration {
 
     @Bean(name = "storageProvider", destroyMethod = "close")
-    StorageProvider storageProvider(MongoClient mongoClient, JobMapper jobMapper,
-                                    @Value("${jobrunr.database.database-name:sandpod}") String databaseName) {
-        MongoWireJobRunrStorageProvider storageProvider = new MongoWireJobRunrStorageProvider(mongoClient, databaseName);
+    StorageProvider storageProvider(
+            MongoClient mongoClient,
+            JobMapper jobMapper,
+            @Value("${jobrunr.database.database-name:sandpod}") String databaseName) {
+        MongoWireJobRunrStorageProvider storageProvider =
+                new MongoWireJobRunrStorageProvider(mongoClient, databaseName);
         storageProvider.setJobMapper(jobMapper);
         return storageProvider;
     }

@@ -34,14 +34,14 @@ final class MetaDataReadingJacksonSerializer extends JacksonSerializer {
 
     MetaDataReadingJacksonSerializer(JacksonSerializer.Builder builder) {
         super(builder);
-        this.metaDataReader = getObjectMapper().readerFor(new TypeReference<Map<String, Object>>() {
-        });
+        this.metaDataReader = getObjectMapper().readerFor(new TypeReference<Map<String, Object>>() {});
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <S, T> T deserialize(SerializedObject<S> serializedObject) {
-        if (serializedObject.getData() instanceof String json && META_DATA.equals(serializedObject.getType().getName())) {
+        if (serializedObject.getData() instanceof String json
+                && META_DATA.equals(serializedObject.getType().getName())) {
             try {
                 Map<String, Object> items = metaDataReader.readValue(json);
                 return (T) (items == null ? null : MetaData.from(items));

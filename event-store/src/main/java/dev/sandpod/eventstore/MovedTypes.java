@@ -15,11 +15,10 @@ import java.util.Map;
  */
 final class MovedTypes {
 
-    private static final Map<String, Class<?>> MOVED = Map.of(
-            "dev.sandpod.app.axon.ReplaySafeMongoTrackingToken", ReplaySafeMongoTrackingToken.class);
+    private static final Map<String, Class<?>> MOVED =
+            Map.of("dev.sandpod.app.axon.ReplaySafeMongoTrackingToken", ReplaySafeMongoTrackingToken.class);
 
-    private MovedTypes() {
-    }
+    private MovedTypes() {}
 
     /** The name the class stored as {@code storedName} has now. */
     static String currentName(String storedName) {
@@ -31,11 +30,16 @@ final class MovedTypes {
     static DeserializationProblemHandler typeIdHandler() {
         return new DeserializationProblemHandler() {
             @Override
-            public JavaType handleUnknownTypeId(DeserializationContext context, JavaType baseType, String subTypeId,
-                                                TypeIdResolver resolver, String failureMessage) {
+            public JavaType handleUnknownTypeId(
+                    DeserializationContext context,
+                    JavaType baseType,
+                    String subTypeId,
+                    TypeIdResolver resolver,
+                    String failureMessage) {
                 Class<?> moved = MOVED.get(subTypeId);
                 return moved != null && baseType.getRawClass().isAssignableFrom(moved)
-                        ? context.getTypeFactory().constructSpecializedType(baseType, moved) : null;
+                        ? context.getTypeFactory().constructSpecializedType(baseType, moved)
+                        : null;
             }
         };
     }

@@ -56,6 +56,7 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
     private final transient TrackedEventWindow window;
     /** Oldest and newest time in the window; MAX/MIN when it is empty. */
     private final transient long oldest;
+
     private final transient long newest;
     private transient int hash;
 
@@ -69,8 +70,9 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
     }
 
     @JsonCreator
-    public static ReplaySafeMongoTrackingToken of(@JsonProperty("timestamp") Instant timestamp,
-                                                  @JsonProperty("trackedEvents") Map<String, Long> trackedEvents) {
+    public static ReplaySafeMongoTrackingToken of(
+            @JsonProperty("timestamp") Instant timestamp,
+            @JsonProperty("trackedEvents") Map<String, Long> trackedEvents) {
         return of(timestamp.toEpochMilli(), trackedEvents);
     }
 
@@ -197,7 +199,8 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
         ReplaySafeMongoTrackingToken next = window.log.append(window, eventIdentifier, eventTime, newTimestamp, cutOff);
         if (next == null) {
             // Not the newest token of its log (someone advanced from it before): continue on a copy.
-            next = window.log.copy(window.start, window.end)
+            next = window.log
+                    .copy(window.start, window.end)
                     .append(null, eventIdentifier, eventTime, newTimestamp, cutOff);
         }
         return next;
@@ -235,7 +238,8 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof ReplaySafeMongoTrackingToken that) || timestamp != that.timestamp
+        if (!(o instanceof ReplaySafeMongoTrackingToken that)
+                || timestamp != that.timestamp
                 || window.size() != that.window.size()) {
             return false;
         }

@@ -64,8 +64,8 @@ final class ReplaySafeStorageStrategy extends DocumentPerEventStorageStrategy {
 
     @Override
     protected Stream<Document> createEventDocuments(List<? extends EventMessage<?>> events, Serializer serializer) {
-        String recorded = DateTimeUtils.formatInstant(Instant.ofEpochMilli(
-                lastRecorded.accumulateAndGet(clock.millis(), Math::max)));
+        String recorded = DateTimeUtils.formatInstant(
+                Instant.ofEpochMilli(lastRecorded.accumulateAndGet(clock.millis(), Math::max)));
         String timestamp = eventConfiguration().timestampProperty();
         return super.createEventDocuments(events, serializer).peek(document -> document.put(timestamp, recorded));
     }
@@ -80,8 +80,8 @@ final class ReplaySafeStorageStrategy extends DocumentPerEventStorageStrategy {
      * here, not again for its message.
      */
     @Override
-    public List<? extends TrackedEventData<?>> findTrackedEvents(MongoCollection<Document> eventCollection,
-                                                                TrackingToken lastToken, int batchSize) {
+    public List<? extends TrackedEventData<?>> findTrackedEvents(
+            MongoCollection<Document> eventCollection, TrackingToken lastToken, int batchSize) {
         ReplaySafeMongoTrackingToken token = null;
         Bson filter = new Document();
         if (lastToken != null) {
@@ -90,11 +90,14 @@ final class ReplaySafeStorageStrategy extends DocumentPerEventStorageStrategy {
             }
             token = safe;
             filter = Filters.and(
-                    Filters.gte(eventConfiguration().timestampProperty(), DateTimeUtils.formatInstant(
-                            Instant.ofEpochMilli(token.timestampMillis() - LOOK_BACK_MILLIS))),
+                    Filters.gte(
+                            eventConfiguration().timestampProperty(),
+                            DateTimeUtils.formatInstant(
+                                    Instant.ofEpochMilli(token.timestampMillis() - LOOK_BACK_MILLIS))),
                     Filters.nin(eventConfiguration().eventIdentifierProperty(), token.getKnownEventIds()));
         }
-        FindIterable<Document> query = eventCollection.find(filter)
+        FindIterable<Document> query = eventCollection
+                .find(filter)
                 .sort(new Document(eventConfiguration().timestampProperty(), ORDER_ASC)
                         .append(eventConfiguration().sequenceNumberProperty(), ORDER_ASC))
                 .batchSize(Math.min(batchSize, CURSOR_BATCH))
@@ -103,7 +106,8 @@ final class ReplaySafeStorageStrategy extends DocumentPerEventStorageStrategy {
         try (MongoCursor<Document> documents = query.iterator()) {
             while (events.size() < batchSize && documents.hasNext()) {
                 Document document = documents.next();
-                Iterator<? extends DomainEventData<?>> stored = extractEvents(document).iterator();
+                Iterator<? extends DomainEventData<?>> stored =
+                        extractEvents(document).iterator();
                 while (stored.hasNext()) {
                     DomainEventData<?> event = stored.next();
                     String id = event.getEventIdentifier();
@@ -112,7 +116,8 @@ final class ReplaySafeStorageStrategy extends DocumentPerEventStorageStrategy {
                     }
                     Instant time = parseTime(document.get(eventConfiguration().timestampProperty()), event);
                     long millis = time.toEpochMilli();
-                    token = token == null ? ReplaySafeMongoTrackingToken.first(millis, id)
+                    token = token == null
+                            ? ReplaySafeMongoTrackingToken.first(millis, id)
                             : token.advance(millis, id, LOOK_BACK_MILLIS);
                     events.add(new TrackedEntry<>(token, event, time));
                 }
@@ -138,8 +143,14 @@ final class ReplaySafeStorageStrategy extends DocumentPerEventStorageStrategy {
 
     /** {@code yyyy-MM-ddTHH:mm:ss.SSSZ} in epoch milliseconds, or MIN_VALUE when the text has another form. */
     static long parseMillis(String text) {
-        if (text.length() != 24 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
-                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(19) != '.' || text.charAt(23) != 'Z') {
+        if (text.length() != 24
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(10) != 'T'
+                || text.charAt(13) != ':'
+                || text.charAt(16) != ':'
+                || text.charAt(19) != '.'
+                || text.charAt(23) != 'Z') {
             return Long.MIN_VALUE;
         }
         int year = digits(text, 0, 4);
@@ -149,8 +160,18 @@ final class ReplaySafeStorageStrategy extends DocumentPerEventStorageStrategy {
         int minute = digits(text, 14, 2);
         int second = digits(text, 17, 2);
         int milli = digits(text, 20, 3);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
-                || minute > 59 || second < 0 || second > 59 || milli < 0) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 31
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59
+                || milli < 0) {
             return Long.MIN_VALUE;
         }
         if (day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()) {

@@ -20,9 +20,11 @@ final class TrackedEventLog {
     volatile long[] times;
     /** Position of each id in this log (an id appears at most once in a log). */
     final ConcurrentHashMap<String, Integer> positions;
+
     private int size;
     /** Positions of the newest window's entries with increasing (min) / decreasing (max) times. */
     private int[] minQueue;
+
     private int[] maxQueue;
     private int minHead;
     private int minTail;
@@ -60,8 +62,8 @@ final class TrackedEventLog {
      * The token after {@code previous} (null: the newest token of this log), or null when
      * {@code previous} is not this log's newest token or the id is already in this log.
      */
-    synchronized ReplaySafeMongoTrackingToken append(TrackedEventWindow previous, String id, long time, long timestamp,
-                                                     long cutOff) {
+    synchronized ReplaySafeMongoTrackingToken append(
+            TrackedEventWindow previous, String id, long time, long timestamp, long cutOff) {
         if (previous != null && (previous.end != size || previous.start != headStart)) {
             return null;
         }

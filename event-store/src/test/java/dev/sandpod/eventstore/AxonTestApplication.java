@@ -27,7 +27,8 @@ class AxonTestApplication {
     private static final String SERVER_BEAN = "axonTestMongoServer";
 
     static ConfigurableApplicationContext start(Path dataDir, Class<?>... components) {
-        Class<?>[] sources = Stream.concat(Stream.of(AxonTestApplication.class), Stream.of(components)).toArray(Class<?>[]::new);
+        Class<?>[] sources = Stream.concat(Stream.of(AxonTestApplication.class), Stream.of(components))
+                .toArray(Class<?>[]::new);
         EmbeddedMongoServer mongo = EmbeddedMongoServer.start(dataDir.resolve("mongo"), 0);
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
@@ -36,11 +37,13 @@ class AxonTestApplication {
             }
         };
         try {
-            return new SpringApplicationBuilder(sources).web(WebApplicationType.NONE)
+            return new SpringApplicationBuilder(sources)
+                    .web(WebApplicationType.NONE)
                     // Registered before any bean exists, so destroyed after all of them.
                     .initializers(context -> ((DefaultSingletonBeanRegistry) context.getBeanFactory())
                             .registerDisposableBean(SERVER_BEAN, stop::run))
-                    .run("--sandpod.data-dir=" + dataDir,
+                    .run(
+                            "--sandpod.data-dir=" + dataDir,
                             "--spring.data.mongodb.uri=" + mongo.uri(),
                             "--sandpod.embedded.mongo=true",
                             "--jobrunr.database.database-name=" + EmbeddedMongoServer.DATABASE);

@@ -44,8 +44,7 @@ class ConcurrentWritersAreTrackedWithoutGapsTest {
     private static final int TOTAL = WRITERS * EVENTS_PER_WRITER;
     private static final Duration PATIENCE = Duration.ofSeconds(120);
 
-    record Probe(String aggregateId, long sequence) {
-    }
+    record Probe(String aggregateId, long sequence) {}
 
     @Test
     void fourConcurrentWritersReachAPooledProcessorWithNothingSkippedReorderedOrRepeated() throws Exception {
@@ -54,17 +53,28 @@ class ConcurrentWritersAreTrackedWithoutGapsTest {
         ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         try (WireServer server = WireServer.indexed(null)) {
             Serializer serializer = JacksonSerializer.defaultSerializer();
-            MongoTemplate template = DefaultMongoTemplate.builder().mongoDatabase(server.database()).build();
+            MongoTemplate template = DefaultMongoTemplate.builder()
+                    .mongoDatabase(server.database())
+                    .build();
             EmbeddedEventStore store = EmbeddedEventStore.builder()
-                    .storageEngine(MongoEventStorageEngine.builder().mongoTemplate(template).eventSerializer(serializer)
-                            .snapshotSerializer(serializer).batchSize(1000).build())
+                    .storageEngine(MongoEventStorageEngine.builder()
+                            .mongoTemplate(template)
+                            .eventSerializer(serializer)
+                            .snapshotSerializer(serializer)
+                            .batchSize(1000)
+                            .build())
                     .build();
             Tracker tracker = new Tracker();
             PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                     .name("ordering")
-                    .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(tracker).build())
+                    .eventHandlerInvoker(SimpleEventHandlerInvoker.builder()
+                            .eventHandlers(tracker)
+                            .build())
                     .messageSource(store)
-                    .tokenStore(MongoTokenStore.builder().mongoTemplate(template).serializer(serializer).build())
+                    .tokenStore(MongoTokenStore.builder()
+                            .mongoTemplate(template)
+                            .serializer(serializer)
+                            .build())
                     .transactionManager(NoTransactionManager.instance())
                     .coordinatorExecutor(coordinator)
                     .workerExecutor(workers)
@@ -84,7 +94,8 @@ class ConcurrentWritersAreTrackedWithoutGapsTest {
                     for (int i = 0; i < EVENTS_PER_WRITER; i++) {
                         String aggregateId = aggregates.get(i % AGGREGATES_PER_WRITER);
                         long sequence = i / AGGREGATES_PER_WRITER;
-                        store.publish(new GenericDomainEventMessage<>("Probe", aggregateId, sequence, new Probe(aggregateId, sequence)));
+                        store.publish(new GenericDomainEventMessage<>(
+                                "Probe", aggregateId, sequence, new Probe(aggregateId, sequence)));
                     }
                     return null;
                 }));
@@ -93,14 +104,16 @@ class ConcurrentWritersAreTrackedWithoutGapsTest {
                 write.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             }
             tracker.awaitHandled(TOTAL);
-            tracker.assertCompleteAndInOrder(WRITERS * AGGREGATES_PER_WRITER, EVENTS_PER_WRITER / AGGREGATES_PER_WRITER);
+            tracker.assertCompleteAndInOrder(
+                    WRITERS * AGGREGATES_PER_WRITER, EVENTS_PER_WRITER / AGGREGATES_PER_WRITER);
 
             processor.shutDown();
             processor.resetTokens();
             tracker.reset();
             processor.start();
             tracker.awaitHandled(TOTAL);
-            tracker.assertCompleteAndInOrder(WRITERS * AGGREGATES_PER_WRITER, EVENTS_PER_WRITER / AGGREGATES_PER_WRITER);
+            tracker.assertCompleteAndInOrder(
+                    WRITERS * AGGREGATES_PER_WRITER, EVENTS_PER_WRITER / AGGREGATES_PER_WRITER);
             processor.shutDown();
         } finally {
             writers.shutdownNow();
@@ -156,7 +169,9 @@ class ConcurrentWritersAreTrackedWithoutGapsTest {
         }
 
         void assertCompleteAndInOrder(int aggregates, long eventsPerAggregate) {
-            long skipped = next.values().stream().mapToLong(n -> eventsPerAggregate - n.get()).sum()
+            long skipped = next.values().stream()
+                            .mapToLong(n -> eventsPerAggregate - n.get())
+                            .sum()
                     + (aggregates - next.size()) * eventsPerAggregate;
             assertThat(outOfOrder.get()).as("out of order").isZero();
             assertThat(duplicated.get()).as("duplicated").isZero();

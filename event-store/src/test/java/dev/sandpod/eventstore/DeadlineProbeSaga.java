@@ -32,9 +32,7 @@ public class DeadlineProbeSaga {
         SagaLifecycle.end();
     }
 
-    record ProbeStartedEvent(String probeId) {
-    }
+    record ProbeStartedEvent(String probeId) {}
 
-    record ProbeDeadline(String probeId) {
-    }
+    record ProbeDeadline(String probeId) {}
 }

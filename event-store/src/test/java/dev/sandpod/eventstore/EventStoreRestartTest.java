@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.messaging.Message;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,12 @@ class EventStoreRestartTest {
     void eventsAppendedThroughTheEventStoreAreReadBackInOrderAfterARestart() throws InterruptedException {
         String aggregateId = UUID.randomUUID().toString();
         List<ProbeRecordedEvent> payloads = IntStream.range(0, EVENT_COUNT)
-                .mapToObj(i -> new ProbeRecordedEvent(aggregateId, i, RECORDED_AT.plusSeconds(i), Optional.of(Duration.ofMillis(i)), List.of("tag-" + i)))
+                .mapToObj(i -> new ProbeRecordedEvent(
+                        aggregateId,
+                        i,
+                        RECORDED_AT.plusSeconds(i),
+                        Optional.of(Duration.ofMillis(i)),
+                        List.of("tag-" + i)))
                 .toList();
 
         try (ConfigurableApplicationContext context = AxonTestApplication.start(dataDir)) {
@@ -51,9 +56,11 @@ class EventStoreRestartTest {
 
         try (ConfigurableApplicationContext context = AxonTestApplication.start(dataDir)) {
             EventStore eventStore = context.getBean(EventStore.class);
-            List<DomainEventMessage<?>> read = new ArrayList<>(eventStore.readEvents(aggregateId).asStream().toList());
+            List<DomainEventMessage<?>> read = new ArrayList<>(
+                    eventStore.readEvents(aggregateId).asStream().toList());
             assertThat(read).extracting(DomainEventMessage::getSequenceNumber).containsExactly(0L, 1L, 2L, 3L, 4L);
-            List<Object> readPayloads = read.stream().<Object>map(Message::getPayload).toList();
+            List<Object> readPayloads =
+                    read.stream().<Object>map(Message::getPayload).toList();
             assertThat(readPayloads).containsExactlyElementsOf(payloads);
 
             List<Object> streamed = new ArrayList<>();
@@ -66,8 +73,10 @@ class EventStoreRestartTest {
 
             // Stored with Axon's own mapper: Java property names and ISO-8601 instants, whatever the web's
             // spring.jackson settings (snake_case) are.
-            Document stored = context.getBean(MongoTemplate.class).getCollection("domainevents")
-                    .find(eq("aggregateIdentifier", aggregateId)).first();
+            Document stored = context.getBean(MongoTemplate.class)
+                    .getCollection("domainevents")
+                    .find(eq("aggregateIdentifier", aggregateId))
+                    .first();
             assertThat(stored.getString("serializedPayload"))
                     .contains("\"recordedAt\":\"2026-11-27T10:15:30.123456789Z\"")
                     .contains("\"aggregateId\"");
@@ -79,13 +88,14 @@ class EventStoreRestartTest {
         String aggregateId = UUID.randomUUID().toString();
         try (ConfigurableApplicationContext context = AxonTestApplication.start(dataDir, ProbeUpcaster.class)) {
             EventStore eventStore = context.getBean(EventStore.class);
-            eventStore.publish(new GenericDomainEventMessage<>(AGGREGATE_TYPE, aggregateId, 0, new ProbeUpcaster.LegacyProbeEvent("renamed")));
+            eventStore.publish(new GenericDomainEventMessage<>(
+                    AGGREGATE_TYPE, aggregateId, 0, new ProbeUpcaster.LegacyProbeEvent("renamed")));
 
             Object payload = eventStore.readEvents(aggregateId).next().getPayload();
             assertThat(payload).isEqualTo(new ProbeUpcaster.ProbeTitledEvent("renamed"));
         }
     }
 
-    record ProbeRecordedEvent(String aggregateId, int index, Instant recordedAt, Optional<Duration> elapsed, List<String> tags) {
-    }
+    record ProbeRecordedEvent(
+            String aggregateId, int index, Instant recordedAt, Optional<Duration> elapsed, List<String> tags) {}
 }

@@ -35,8 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class LateCommittedEventsAreDeliveredTest {
 
-    record Step(String name) {
-    }
+    record Step(String name) {}
 
     private WireServer server;
     private ScheduledExecutorService coordinator;
@@ -59,10 +58,13 @@ class LateCommittedEventsAreDeliveredTest {
     @Test
     void anEventCreatedSecondsBeforeItsCommitIsDeliveredAfterNewerOnes() {
         Serializer serializer = JacksonSerializer.defaultSerializer();
-        MongoTemplate template = DefaultMongoTemplate.builder().mongoDatabase(server.database()).build();
+        MongoTemplate template =
+                DefaultMongoTemplate.builder().mongoDatabase(server.database()).build();
         EmbeddedEventStore store = EmbeddedEventStore.builder()
-                .storageEngine(new ReplaySafeMongoEventStorageEngine(MongoEventStorageEngine.builder().mongoTemplate(template)
-                        .eventSerializer(serializer).snapshotSerializer(serializer)))
+                .storageEngine(new ReplaySafeMongoEventStorageEngine(MongoEventStorageEngine.builder()
+                        .mongoTemplate(template)
+                        .eventSerializer(serializer)
+                        .snapshotSerializer(serializer)))
                 .build();
         Map<String, Instant> handled = new ConcurrentHashMap<>();
         EventMessageHandler recorder = new EventMessageHandler() {
@@ -74,9 +76,14 @@ class LateCommittedEventsAreDeliveredTest {
         };
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name("follower")
-                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(recorder).build())
+                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder()
+                        .eventHandlers(recorder)
+                        .build())
                 .messageSource(store)
-                .tokenStore(MongoTokenStore.builder().mongoTemplate(template).serializer(serializer).build())
+                .tokenStore(MongoTokenStore.builder()
+                        .mongoTemplate(template)
+                        .serializer(serializer)
+                        .build())
                 .transactionManager(NoTransactionManager.instance())
                 .coordinatorExecutor(coordinator)
                 .workerExecutor(workers)
@@ -90,12 +97,14 @@ class LateCommittedEventsAreDeliveredTest {
 
             // Created five seconds ago by a unit of work that commits only now.
             Instant created = handled.get("newer").minus(Duration.ofSeconds(5));
-            store.publish(new GenericDomainEventMessage<>("Queue", "queue-1", 0, new Step("late"), Map.of(),
-                    "late-event", created));
+            store.publish(new GenericDomainEventMessage<>(
+                    "Queue", "queue-1", 0, new Step("late"), Map.of(), "late-event", created));
             store.publish(new GenericDomainEventMessage<>("Run", "run-1", 1, new Step("after")));
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> handled.containsKey("late") && handled.containsKey("after"));
-            assertThat(handled.get("late")).as("stored with the time it was recorded")
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> handled.containsKey("late") && handled.containsKey("after"));
+            assertThat(handled.get("late"))
+                    .as("stored with the time it was recorded")
                     .isAfterOrEqualTo(handled.get("newer"));
         } finally {
             processor.shutDown();

@@ -17,10 +17,13 @@ import org.junit.jupiter.api.Test;
 
 class MetaDataReadingJacksonSerializerTest {
 
-    private final Serializer axons = JacksonSerializer.builder().objectMapper(AxonSerializationConfiguration.objectMapper())
-            .converter(new ChainingConverter()).build();
+    private final Serializer axons = JacksonSerializer.builder()
+            .objectMapper(AxonSerializationConfiguration.objectMapper())
+            .converter(new ChainingConverter())
+            .build();
     private final Serializer ours = new MetaDataReadingJacksonSerializer(JacksonSerializer.builder()
-            .objectMapper(AxonSerializationConfiguration.objectMapper()).converter(new ChainingConverter()));
+            .objectMapper(AxonSerializationConfiguration.objectMapper())
+            .converter(new ChainingConverter()));
 
     @Test
     void readsStoredMetaDataAsAxonDoes() {
@@ -36,7 +39,8 @@ class MetaDataReadingJacksonSerializerTest {
         items.put("nothing", null);
         items.put("nested", nested);
         items.put("list", List.of(1, "two", Map.of("three", 3)));
-        for (MetaData metaData : List.of(MetaData.emptyInstance(), MetaData.with("traceparent", "00-abc-01"), MetaData.from(items))) {
+        for (MetaData metaData :
+                List.of(MetaData.emptyInstance(), MetaData.with("traceparent", "00-abc-01"), MetaData.from(items))) {
             SerializedObject<String> stored = ours.serialize(metaData, String.class);
             SerializedMetaData<String> asStored = new SerializedMetaData<>(stored.getData(), String.class);
             MetaData expected = axons.deserialize(asStored);
@@ -55,10 +59,10 @@ class MetaDataReadingJacksonSerializerTest {
         BenchLike value = new BenchLike("agg", 7, List.of("a"));
         SerializedObject<String> stored = ours.serialize(value, String.class);
         assertThat((Object) ours.deserialize(stored)).isEqualTo(value);
-        assertThat((Object) ours.deserialize(new SimpleSerializedObject<>(stored.getData(), String.class, stored.getType())))
+        assertThat((Object) ours.deserialize(
+                        new SimpleSerializedObject<>(stored.getData(), String.class, stored.getType())))
                 .isEqualTo(axons.deserialize(stored));
     }
 
-    record BenchLike(String aggregateId, long sequence, List<String> tags) {
-    }
+    record BenchLike(String aggregateId, long sequence, List<String> tags) {}
 }

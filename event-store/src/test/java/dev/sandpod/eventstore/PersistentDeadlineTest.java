@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.UUID;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.jobrunr.JobRunrDeadlineManager;
 import org.axonframework.eventhandling.gateway.EventGateway;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
-import org.axonframework.deadline.jobrunr.JobRunrDeadlineManager;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.storage.StorageProvider;
 import org.junit.jupiter.api.Test;
@@ -37,14 +37,17 @@ class PersistentDeadlineTest {
             assertThat(context.getBean(DeadlineManager.class)).isInstanceOf(JobRunrDeadlineManager.class);
             PooledStreamingEventProcessor sagaProcessor = sagaProcessor(context);
             // Saga processors start at the head of the stream: publish only once it holds its segments.
-            await().atMost(STARTUP).until(() -> !sagaProcessor.processingStatus().isEmpty());
+            await().atMost(STARTUP)
+                    .until(() -> !sagaProcessor.processingStatus().isEmpty());
 
             context.getBean(EventGateway.class).publish(new ProbeStartedEvent(probeId));
 
             StorageProvider jobs = context.getBean(StorageProvider.class);
             await().atMost(STARTUP).until(() -> jobs.countJobs(StateName.SCHEDULED) == 1);
         }
-        assertThat(firedBeforeRestart.fired()).as("the deadline fired before the first context had closed").isEmpty();
+        assertThat(firedBeforeRestart.fired())
+                .as("the deadline fired before the first context had closed")
+                .isEmpty();
 
         try (ConfigurableApplicationContext context = start()) {
             FiredDeadlines fired = context.getBean(FiredDeadlines.class);
@@ -62,7 +65,8 @@ class PersistentDeadlineTest {
     private static PooledStreamingEventProcessor sagaProcessor(ConfigurableApplicationContext context) {
         EventProcessingConfiguration processing = context.getBean(EventProcessingConfiguration.class);
         String name = processing.sagaProcessingGroup(DeadlineProbeSaga.class);
-        return processing.eventProcessor(name, PooledStreamingEventProcessor.class)
+        return processing
+                .eventProcessor(name, PooledStreamingEventProcessor.class)
                 .orElseThrow(() -> new AssertionError("the saga processor is not pooled streaming"));
     }
 }

@@ -27,10 +27,8 @@ class ProbeUpcaster extends SingleEventUpcaster {
         });
     }
 
-    record LegacyProbeEvent(String name) {
-    }
+    record LegacyProbeEvent(String name) {}
 
     @Revision("1")
-    record ProbeTitledEvent(String title) {
-    }
+    record ProbeTitledEvent(String title) {}
 }

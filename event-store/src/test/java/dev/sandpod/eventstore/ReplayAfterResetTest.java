@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -49,8 +47,7 @@ class ReplayAfterResetTest {
     private static final Duration SPACING = Duration.ofMillis(10);
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    record Ping(int number) {
-    }
+    record Ping(int number) {}
 
     private WireServer server;
     private ScheduledExecutorService coordinator;
@@ -73,26 +70,42 @@ class ReplayAfterResetTest {
     @Test
     void eventsFromBeforeANewProcessorOrAResetComeAsReplaysAndTheTokenStaysSmall() throws Exception {
         Serializer serializer = JacksonSerializer.defaultSerializer();
-        MongoTemplate template = DefaultMongoTemplate.builder().mongoDatabase(server.database()).build();
+        MongoTemplate template =
+                DefaultMongoTemplate.builder().mongoDatabase(server.database()).build();
         HistoryClock history = new HistoryClock();
         EmbeddedEventStore store = EmbeddedEventStore.builder()
-                .storageEngine(new ReplaySafeMongoEventStorageEngine(MongoEventStorageEngine.builder().mongoTemplate(template)
-                        .eventSerializer(serializer).snapshotSerializer(serializer), history))
+                .storageEngine(new ReplaySafeMongoEventStorageEngine(
+                        MongoEventStorageEngine.builder()
+                                .mongoTemplate(template)
+                                .eventSerializer(serializer)
+                                .snapshotSerializer(serializer),
+                        history))
                 .build();
         Instant start = Instant.now().minus(Duration.ofHours(1));
         for (int i = 0; i < EVENTS; i++) {
             String aggregate = "agg-" + (i % 30);
             // Events are stored with the time they are recorded: the history is recorded over its hour.
             history.now = start.plus(SPACING.multipliedBy(i));
-            store.publish(new GenericDomainEventMessage<>("Ping", aggregate, i / 30, new Ping(i), Map.of(),
-                    "event-" + i, start.plus(SPACING.multipliedBy(i))));
+            store.publish(new GenericDomainEventMessage<>(
+                    "Ping",
+                    aggregate,
+                    i / 30,
+                    new Ping(i),
+                    Map.of(),
+                    "event-" + i,
+                    start.plus(SPACING.multipliedBy(i))));
         }
         history.now = null;
-        TokenStore tokens = MongoTokenStore.builder().mongoTemplate(template).serializer(serializer).build();
+        TokenStore tokens = MongoTokenStore.builder()
+                .mongoTemplate(template)
+                .serializer(serializer)
+                .build();
         Recorder recorder = new Recorder();
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name("replayed")
-                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(recorder).build())
+                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder()
+                        .eventHandlers(recorder)
+                        .build())
                 .messageSource(store)
                 .tokenStore(tokens)
                 .transactionManager(NoTransactionManager.instance())
@@ -104,12 +117,18 @@ class ReplayAfterResetTest {
 
         processor.start();
         recorder.await(EVENTS);
-        assertThat(recorder.replayFlags).as("history before a new processor").hasSize(EVENTS).containsOnly(true);
+        assertThat(recorder.replayFlags)
+                .as("history before a new processor")
+                .hasSize(EVENTS)
+                .containsOnly(true);
         for (int i = 0; i < LATER; i++) {
             store.publish(new GenericDomainEventMessage<>("Ping", "later", i, new Ping(EVENTS + i)));
         }
         recorder.await(EVENTS + LATER);
-        assertThat(recorder.replayFlags).as("events after its start").hasSize(EVENTS + LATER).endsWith(false, false, false);
+        assertThat(recorder.replayFlags)
+                .as("events after its start")
+                .hasSize(EVENTS + LATER)
+                .endsWith(false, false, false);
         processor.shutDown();
 
         processor.resetTokens();
@@ -118,10 +137,14 @@ class ReplayAfterResetTest {
         recorder.await(EVENTS + LATER);
         processor.shutDown();
 
-        assertThat(recorder.replayFlags).as("after a reset").hasSize(EVENTS + LATER).containsOnly(true);
+        assertThat(recorder.replayFlags)
+                .as("after a reset")
+                .hasSize(EVENTS + LATER)
+                .containsOnly(true);
         TrackingToken stored = tokens.fetchToken("replayed", 0);
         assertThat(stored).isInstanceOf(ReplayToken.class);
-        assertThat(((ReplayToken) stored).getCurrentToken()).as("read back from the token store")
+        assertThat(((ReplayToken) stored).getCurrentToken())
+                .as("read back from the token store")
                 .isInstanceOf(ReplaySafeMongoTrackingToken.class);
         // At most one second of events (100 here), not the 600 of the whole history.
         assertThat(known(((ReplayToken) stored).getTokenAtReset())).isLessThanOrEqualTo(LATER + 100);

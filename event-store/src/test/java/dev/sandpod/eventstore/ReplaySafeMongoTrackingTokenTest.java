@@ -50,7 +50,9 @@ class ReplaySafeMongoTrackingTokenTest {
         MongoTrackingToken after = MongoTrackingToken.of(T.plusMillis(1), "new");
 
         assertThat(head.covers(before)).isTrue();
-        assertThat(head.covers(at)).as("a tail token at its first event must not skip it").isFalse();
+        assertThat(head.covers(at))
+                .as("a tail token at its first event must not skip it")
+                .isFalse();
         assertThat(head.covers(after)).isFalse();
     }
 
@@ -67,10 +69,12 @@ class ReplaySafeMongoTrackingTokenTest {
             replay = ((ReplayToken) replay).advancedTo(position);
             assertThat(ReplayToken.isReplay(replay)).as("event %d", i).isTrue();
         }
-        assertThat(((MongoTrackingToken) ((ReplayToken) replay).getTokenAtReset()).getTrackedEvents()).isEmpty();
+        assertThat(((MongoTrackingToken) ((ReplayToken) replay).getTokenAtReset()).getTrackedEvents())
+                .isEmpty();
 
         TrackingToken later = ((MongoTrackingToken) position).advanceTo(T.plusSeconds(1), "later", LOOK_BACK);
-        assertThat(ReplayToken.isReplay(((ReplayToken) replay).advancedTo(later))).isFalse();
+        assertThat(ReplayToken.isReplay(((ReplayToken) replay).advancedTo(later)))
+                .isFalse();
     }
 
     /** A token as a stream builds it: events a few milliseconds apart, sometimes out of order. */
@@ -110,7 +114,8 @@ class ReplaySafeMongoTrackingTokenTest {
                 String id = "e" + (random.nextInt(8) == 0 ? random.nextInt(i) : i);
                 MongoTrackingToken lastPlain = plain.get(plain.size() - 1);
                 ReplaySafeMongoTrackingToken lastSafe = safe.get(safe.size() - 1);
-                assertThat(lastSafe.knows(id)).isEqualTo(lastPlain.getKnownEventIds().contains(id));
+                assertThat(lastSafe.knows(id))
+                        .isEqualTo(lastPlain.getKnownEventIds().contains(id));
                 if (lastPlain.getKnownEventIds().contains(id)) {
                     continue;
                 }
@@ -126,14 +131,19 @@ class ReplaySafeMongoTrackingTokenTest {
                 if (random.nextInt(4) == 0) {
                     b = random.nextInt(safe.size());
                 }
-                assertThat(safe.get(a).covers(safe.get(b))).as("round %d: %d covers %d", round, a, b)
+                assertThat(safe.get(a).covers(safe.get(b)))
+                        .as("round %d: %d covers %d", round, a, b)
                         .isEqualTo(plain.get(a).covers(plain.get(b)));
-                assertThat(safe.get(a).covers(plain.get(b))).isEqualTo(plain.get(a).covers(plain.get(b)));
-                assertThat(safe.get(a).equals(safe.get(b))).isEqualTo(plain.get(a).equals(plain.get(b)));
+                assertThat(safe.get(a).covers(plain.get(b)))
+                        .isEqualTo(plain.get(a).covers(plain.get(b)));
+                assertThat(safe.get(a).equals(safe.get(b)))
+                        .isEqualTo(plain.get(a).equals(plain.get(b)));
                 assertThat(((MongoTrackingToken) safe.get(a).lowerBound(safe.get(b))).getTrackedEvents())
-                        .isEqualTo(((MongoTrackingToken) expectedLowerBound(plain.get(a), plain.get(b))).getTrackedEvents());
+                        .isEqualTo(((MongoTrackingToken) expectedLowerBound(plain.get(a), plain.get(b)))
+                                .getTrackedEvents());
                 assertThat(((MongoTrackingToken) safe.get(a).upperBound(safe.get(b))).getTrackedEvents())
-                        .isEqualTo(((MongoTrackingToken) expectedUpperBound(plain.get(a), plain.get(b))).getTrackedEvents());
+                        .isEqualTo(((MongoTrackingToken) expectedUpperBound(plain.get(a), plain.get(b)))
+                                .getTrackedEvents());
             }
         }
     }
@@ -167,7 +177,8 @@ class ReplaySafeMongoTrackingTokenTest {
                 .isEqualTo(new ArrayList<>(plain.getTrackedEvents().entrySet()));
         assertThat(safe.getKnownEventIds()).isEqualTo(plain.getKnownEventIds());
         assertThat(safe).isEqualTo(ReplaySafeMongoTrackingToken.from(plain));
-        assertThat(safe.hashCode()).isEqualTo(ReplaySafeMongoTrackingToken.from(plain).hashCode());
+        assertThat(safe.hashCode())
+                .isEqualTo(ReplaySafeMongoTrackingToken.from(plain).hashCode());
     }
 
     @Test
@@ -192,8 +203,10 @@ class ReplaySafeMongoTrackingTokenTest {
         assertThat(second.getTrackedEvents()).containsOnlyKeys("a", "b");
         assertThat(branch.covers(third)).isFalse();
         assertThat(third.covers(branch)).isFalse();
-        assertThat(third.advance(T.toEpochMilli() + 3, "d", 1000).getTrackedEvents()).containsOnlyKeys("a", "b", "c", "d");
-        assertThat(branch.advance(T.toEpochMilli() + 3, "c", 1000).getTrackedEvents()).containsOnlyKeys("a", "b", "x", "c");
+        assertThat(third.advance(T.toEpochMilli() + 3, "d", 1000).getTrackedEvents())
+                .containsOnlyKeys("a", "b", "c", "d");
+        assertThat(branch.advance(T.toEpochMilli() + 3, "c", 1000).getTrackedEvents())
+                .containsOnlyKeys("a", "b", "x", "c");
         assertThat(third.knows("x")).isFalse();
     }
 
@@ -226,7 +239,9 @@ class ReplaySafeMongoTrackingTokenTest {
 
     @Test
     void storedFormIsAxonMongosInBothDirections() throws Exception {
-        Serializer serializer = JacksonSerializer.builder().objectMapper(AxonSerializationConfiguration.objectMapper()).build();
+        Serializer serializer = JacksonSerializer.builder()
+                .objectMapper(AxonSerializationConfiguration.objectMapper())
+                .build();
         ObjectMapper mapper = AxonSerializationConfiguration.objectMapper();
         MongoTrackingToken plain = MongoTrackingToken.of(T, "a")
                 .advanceTo(T.plusMillis(5), "b", LOOK_BACK)
@@ -249,12 +264,15 @@ class ReplaySafeMongoTrackingTokenTest {
         // Ours read as axon-mongo's type, and axon-mongo's read as ours.
         MongoTrackingToken readPlain = mapper.readValue(written.getData(), MongoTrackingToken.class);
         assertThat(readPlain).isEqualTo(plain);
-        ReplaySafeMongoTrackingToken readSafe = mapper.readValue(writtenPlain.getData(), ReplaySafeMongoTrackingToken.class);
+        ReplaySafeMongoTrackingToken readSafe =
+                mapper.readValue(writtenPlain.getData(), ReplaySafeMongoTrackingToken.class);
         assertThat(readSafe).isEqualTo(safe);
         assertThat(new ArrayList<>(readSafe.getTrackedEvents().keySet())).containsExactly("a", "b", "c");
         Object back = serializer.deserialize(written);
         assertThat(back).isEqualTo(safe);
-        assertThat(((ReplaySafeMongoTrackingToken) back).advance(T.toEpochMilli() + 6, "d", 1000).getTrackedEvents())
+        assertThat(((ReplaySafeMongoTrackingToken) back)
+                        .advance(T.toEpochMilli() + 6, "d", 1000)
+                        .getTrackedEvents())
                 .containsOnlyKeys("a", "b", "c", "d");
 
         // Inside a replay token, as a processor stores it during a replay.
@@ -288,15 +306,18 @@ class ReplaySafeMongoTrackingTokenTest {
         for (int i = 0; i < 20_000; i++) {
             Instant time = Instant.ofEpochMilli(random.nextLong(-62_000_000_000_000L, 250_000_000_000_000L));
             String text = org.axonframework.common.DateTimeUtils.formatInstant(time);
-            long expected = org.axonframework.common.DateTimeUtils.parseInstant(text).toEpochMilli();
+            long expected =
+                    org.axonframework.common.DateTimeUtils.parseInstant(text).toEpochMilli();
             long parsed = ReplaySafeStorageStrategy.parseMillis(text);
             assertThat(parsed == Long.MIN_VALUE || parsed == expected).as(text).isTrue();
             if (text.length() == 24) {
                 assertThat(parsed).as(text).isEqualTo(expected);
             }
         }
-        assertThat(ReplaySafeStorageStrategy.parseMillis("2026-02-30T10:00:00.000Z")).isEqualTo(Long.MIN_VALUE);
-        assertThat(ReplaySafeStorageStrategy.parseMillis("2026-11-27T21:06:34.513+01:00")).isEqualTo(Long.MIN_VALUE);
+        assertThat(ReplaySafeStorageStrategy.parseMillis("2026-02-30T10:00:00.000Z"))
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(ReplaySafeStorageStrategy.parseMillis("2026-11-27T21:06:34.513+01:00"))
+                .isEqualTo(Long.MIN_VALUE);
         assertThat(ReplaySafeStorageStrategy.parseMillis("2024-02-29T23:59:59.999Z"))
                 .isEqualTo(Instant.parse("2024-02-29T23:59:59.999Z").toEpochMilli());
     }

@@ -24,15 +24,18 @@ class TokensStoredBeforeTheMoveReadBackTest {
     private static final Instant T = Instant.parse("2026-03-01T12:00:00.250Z");
 
     private final Serializer serializer = new MetaDataReadingJacksonSerializer(JacksonSerializer.builder()
-            .objectMapper(AxonSerializationConfiguration.objectMapper()).converter(new ChainingConverter()));
+            .objectMapper(AxonSerializationConfiguration.objectMapper())
+            .converter(new ChainingConverter()));
 
-    private final ReplaySafeMongoTrackingToken token = ReplaySafeMongoTrackingToken.of(T,
-            Map.of("event-1", T.toEpochMilli() - 400));
+    private final ReplaySafeMongoTrackingToken token =
+            ReplaySafeMongoTrackingToken.of(T, Map.of("event-1", T.toEpochMilli() - 400));
 
     @Test
     void aTokenStoredUnderItsOldClassNameReadsBack() {
         SerializedObject<String> written = serializer.serialize(token, String.class);
-        SerializedObject<String> stored = new SimpleSerializedObject<>(written.getData(), String.class,
+        SerializedObject<String> stored = new SimpleSerializedObject<>(
+                written.getData(),
+                String.class,
                 new SimpleSerializedType(STORED_NAME, written.getType().getRevision()));
 
         assertThat(serializer.classForType(stored.getType())).isEqualTo(ReplaySafeMongoTrackingToken.class);
@@ -41,7 +44,8 @@ class TokensStoredBeforeTheMoveReadBackTest {
 
     @Test
     void aReplayTokenStoredWithTheOldClassNameInsideReadsBack() {
-        TrackingToken replay = ReplayToken.createReplayToken(token, ReplaySafeMongoTrackingToken.first(T.toEpochMilli() - 5000, "event-0"));
+        TrackingToken replay = ReplayToken.createReplayToken(
+                token, ReplaySafeMongoTrackingToken.first(T.toEpochMilli() - 5000, "event-0"));
         SerializedObject<String> written = serializer.serialize(replay, String.class);
         String json = written.getData().replace(ReplaySafeMongoTrackingToken.class.getName(), STORED_NAME);
         assertThat(json).contains(STORED_NAME).doesNotContain(ReplaySafeMongoTrackingToken.class.getName());

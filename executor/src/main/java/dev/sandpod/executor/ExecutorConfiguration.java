@@ -1,9 +1,19 @@
 package dev.sandpod.executor;
 
+import dev.sandpod.api.runtime.RuntimeCatalog;
+import dev.sandpod.executor.kafka.RunDispatcher;
+import dev.sandpod.executor.kafka.RunReportPublisher;
+import dev.sandpod.executor.kafka.RunRequestListener;
+import dev.sandpod.executor.runner.LocalRunner;
+import dev.sandpod.executor.runner.Runner;
+import dev.sandpod.executor.runtime.ConfiguredRuntimeCatalog;
+import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
+import dev.sandpod.executor.runtime.RuntimeProperties;
+import dev.sandpod.executor.sandbox.LocalSandboxRunner;
+import dev.sandpod.executor.sandbox.SandboxCapabilities;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,18 +25,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
-
-import dev.sandpod.api.runtime.RuntimeCatalog;
-import dev.sandpod.executor.kafka.RunDispatcher;
-import dev.sandpod.executor.kafka.RunReportPublisher;
-import dev.sandpod.executor.kafka.RunRequestListener;
-import dev.sandpod.executor.runtime.ConfiguredRuntimeCatalog;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
-import dev.sandpod.executor.runner.LocalRunner;
-import dev.sandpod.executor.runner.Runner;
-import dev.sandpod.executor.runtime.RuntimeProperties;
-import dev.sandpod.executor.sandbox.LocalSandboxRunner;
-import dev.sandpod.executor.sandbox.SandboxCapabilities;
 
 /**
  * The executor role. With {@code sandpod.executor.enabled} (default true) this instance consumes run requests
@@ -48,8 +46,8 @@ public class ExecutorConfiguration {
     /** This instance executes runs with the local sandbox. */
     public static final String LOCAL_RUNNER = "${sandpod.executor.enabled:true} and '" + RUNNER + "' == 'local'";
     /** This instance executes runs as Kubernetes pods. */
-    public static final String KUBERNETES_RUNNER = "${sandpod.executor.enabled:true} and '" + RUNNER
-            + "' == 'kubernetes'";
+    public static final String KUBERNETES_RUNNER =
+            "${sandpod.executor.enabled:true} and '" + RUNNER + "' == 'kubernetes'";
 
     /**
      * An API-only instance of a deployment whose executors run pods says so ({@code kubernetes}, from
@@ -68,26 +66,38 @@ public class ExecutorConfiguration {
         private static final Logger log = LoggerFactory.getLogger(ExecutorConfiguration.class);
 
         @Bean
-        RunReportPublisher runReportPublisher(KafkaTemplate<String, byte[]> kafkaTemplate, ExecutorProperties executor,
-                                              @Value(RUNNER) String kind) {
+        RunReportPublisher runReportPublisher(
+                KafkaTemplate<String, byte[]> kafkaTemplate, ExecutorProperties executor, @Value(RUNNER) String kind) {
             String runnerId = executor.runnerId() != null ? executor.runnerId() : kind + "@" + hostname();
             return new RunReportPublisher(kafkaTemplate, executor.reportsTopic(), runnerId);
         }
 
         @Bean(destroyMethod = "close")
-        RunDispatcher runDispatcher(ObjectProvider<Runner> runners, ObjectProvider<RuntimeCatalog> catalogs,
-                                    RunReportPublisher publisher, ExecutorProperties executor,
-                                    @Value(RUNNER) String kind) {
+        RunDispatcher runDispatcher(
+                ObjectProvider<Runner> runners,
+                ObjectProvider<RuntimeCatalog> catalogs,
+                RunReportPublisher publisher,
+                ExecutorProperties executor,
+                @Value(RUNNER) String kind) {
             Runner runner = runners.getIfAvailable();
             RuntimeCatalog catalog = catalogs.getIfAvailable();
             if (runner == null || catalog == null) {
                 throw new IllegalStateException("sandpod.executor.runner (SANDPOD_EXECUTOR) must be local or "
                         + "kubernetes, not '" + kind + "'");
             }
-            log.info("executor runner: {} (runner id {}, {} workers)", catalog.runnerKind(), publisher.runnerId(),
+            log.info(
+                    "executor runner: {} (runner id {}, {} workers)",
+                    catalog.runnerKind(),
+                    publisher.runnerId(),
                     executor.workers());
-            return new RunDispatcher(runner, catalog, publisher, executor.workers(), executor.queueCapacity(),
-                    executor.rememberedExecutions(), executor.sandbox().killGrace().multipliedBy(2));
+            return new RunDispatcher(
+                    runner,
+                    catalog,
+                    publisher,
+                    executor.workers(),
+                    executor.queueCapacity(),
+                    executor.rememberedExecutions(),
+                    executor.sandbox().killGrace().multipliedBy(2));
         }
 
         @Bean
@@ -97,7 +107,8 @@ public class ExecutorConfiguration {
 
         static String hostname() {
             try {
-                return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
+                return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII)
+                        .trim();
             } catch (java.io.IOException e) {
                 return "unknown";
             }
@@ -110,8 +121,8 @@ public class ExecutorConfiguration {
 
         @Bean(destroyMethod = "close")
         LocalSandboxRunner localSandboxRunner(ExecutorProperties executor) {
-            return new LocalSandboxRunner(executor.sandbox(), (int) executor.frameBytes().toBytes(),
-                    executor.frameInterval());
+            return new LocalSandboxRunner(
+                    executor.sandbox(), (int) executor.frameBytes().toBytes(), executor.frameInterval());
         }
 
         @Bean
@@ -120,8 +131,8 @@ public class ExecutorConfiguration {
         }
 
         @Bean
-        LocalRuntimeCatalog runtimeCatalog(RuntimeProperties runtimes, LocalSandboxRunner runner,
-                                           ExecutorProperties executor) {
+        LocalRuntimeCatalog runtimeCatalog(
+                RuntimeProperties runtimes, LocalSandboxRunner runner, ExecutorProperties executor) {
             return new LocalRuntimeCatalog(runtimes, runner, executor.sandbox().probeTimeout());
         }
 

@@ -2,7 +2,6 @@ package dev.sandpod.executor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.boot.env.YamlPropertySourceLoader;
@@ -27,7 +26,8 @@ public class ExecutorDefaultsEnvironmentPostProcessor implements EnvironmentPost
             return;
         }
         try {
-            new YamlPropertySourceLoader().load(NAME, new ClassPathResource(LOCATION, getClass().getClassLoader()))
+            new YamlPropertySourceLoader()
+                    .load(NAME, new ClassPathResource(LOCATION, getClass().getClassLoader()))
                     .forEach(environment.getPropertySources()::addLast);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + LOCATION, e);

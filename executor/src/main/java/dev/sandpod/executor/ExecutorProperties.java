@@ -3,7 +3,6 @@ package dev.sandpod.executor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -48,7 +47,12 @@ public record ExecutorProperties(
     }
 
     /** Which cgroup hierarchy may carry per-run limits. */
-    public enum CgroupMode { AUTO, V2, V1, NONE }
+    public enum CgroupMode {
+        AUTO,
+        V2,
+        V1,
+        NONE
+    }
 
     /**
      * How the root-side links of a run's launch are done: AUTO uses {@code sandpod-launch} (compiled from its C
@@ -56,7 +60,10 @@ public record ExecutorProperties(
      * uses the chain ({@code unshare}, {@code sh}, {@code mount}, {@code setpriv}). Both give a run the same
      * isolation; the helper saves 4–7 ms of CPU per run.
      */
-    public enum Launcher { AUTO, UTIL_LINUX }
+    public enum Launcher {
+        AUTO,
+        UTIL_LINUX
+    }
 
     /**
      * The local sandbox.
@@ -88,8 +95,13 @@ public record ExecutorProperties(
             @DefaultValue("1900000000") int uidBase,
             Path uidLockDir,
             @DefaultValue("16384") int workspaceInodes,
-            @DefaultValue("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") String toolsPath,
-            @DefaultValue({"/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"}) List<String> readOnlyBinds,
+
+            @DefaultValue("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+            String toolsPath,
+
+            @DefaultValue({"/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"})
+            List<String> readOnlyBinds,
+
             @DefaultValue("kill") OutputOverflow outputOverflow,
             @DefaultValue("1024") int openFiles,
             @DefaultValue("true") boolean seccomp,
@@ -100,7 +112,8 @@ public record ExecutorProperties(
 
         /** Per OS user by default, so a directory planted by another user of a shared /tmp is never ours. */
         public Path effectiveWorkDir() {
-            return workDir != null ? workDir
+            return workDir != null
+                    ? workDir
                     : Path.of(System.getProperty("java.io.tmpdir"), "sandpod-runs-" + System.getProperty("user.name"));
         }
 
@@ -111,7 +124,8 @@ public record ExecutorProperties(
             }
             Path run = Path.of("/run");
             return java.nio.file.Files.isDirectory(run) && java.nio.file.Files.isWritable(run)
-                    ? run.resolve("sandpod").resolve("uids") : effectiveWorkDir().resolve("uids");
+                    ? run.resolve("sandpod").resolve("uids")
+                    : effectiveWorkDir().resolve("uids");
         }
     }
 
@@ -127,6 +141,5 @@ public record ExecutorProperties(
     public record Pool(
             @DefaultValue("2") int size,
             @DefaultValue("4") int shapes,
-            @DefaultValue("10m") Duration idle) {
-    }
+            @DefaultValue("10m") Duration idle) {}
 }

@@ -1,9 +1,8 @@
 package dev.sandpod.executor;
 
+import dev.sandpod.executor.sandbox.SandboxCapabilities;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
-
-import dev.sandpod.executor.sandbox.SandboxCapabilities;
 
 /** {@code /actuator/health/sandbox}: whether runs can start here, and which limits are enforced how. */
 class SandboxHealthIndicator implements HealthIndicator {

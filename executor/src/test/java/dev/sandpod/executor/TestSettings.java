@@ -1,18 +1,15 @@
 package dev.sandpod.executor;
 
+import dev.sandpod.executor.runtime.RuntimeProperties;
 import java.util.Map;
-
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
-import dev.sandpod.executor.runtime.RuntimeProperties;
-
 /** Binds the real defaults (property records and the shipped YAML) without starting a Spring context. */
 public final class TestSettings {
 
-    private TestSettings() {
-    }
+    private TestSettings() {}
 
     public static ExecutorProperties executor(Map<String, String> overrides) {
         return new Binder(new MapConfigurationPropertySource(overrides))
@@ -26,6 +23,8 @@ public final class TestSettings {
     public static RuntimeProperties runtimes() {
         StandardEnvironment environment = new StandardEnvironment();
         new ExecutorDefaultsEnvironmentPostProcessor().postProcessEnvironment(environment, null);
-        return Binder.get(environment).bind("sandpod.runtimes", RuntimeProperties.class).get();
+        return Binder.get(environment)
+                .bind("sandpod.runtimes", RuntimeProperties.class)
+                .get();
     }
 }

@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** Why a run did not end normally (contract enum {@code ExecutionErrorType}). */
 public enum ErrorType {
-    SYSTEM_ERROR, TIMEOUT, RESOURCE_LIMIT, SCRIPT_ERROR, PERMISSION_DENIED;
+    SYSTEM_ERROR,
+    TIMEOUT,
+    RESOURCE_LIMIT,
+    SCRIPT_ERROR,
+    PERMISSION_DENIED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

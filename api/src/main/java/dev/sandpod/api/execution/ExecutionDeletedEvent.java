@@ -4,5 +4,4 @@ import org.axonframework.serialization.Revision;
 
 /** Tombstone: the execution is gone from every view; the events before this one remain for auditors. */
 @Revision("1")
-public record ExecutionDeletedEvent(String executionId, String deletedBy) {
-}
+public record ExecutionDeletedEvent(String executionId, String deletedBy) {}

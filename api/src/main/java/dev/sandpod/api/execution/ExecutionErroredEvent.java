@@ -4,5 +4,4 @@ import org.axonframework.serialization.Revision;
 
 /** Accepted, but it could never be dispatched to a runner. */
 @Revision("1")
-public record ExecutionErroredEvent(String executionId, String message) {
-}
+public record ExecutionErroredEvent(String executionId, String message) {}

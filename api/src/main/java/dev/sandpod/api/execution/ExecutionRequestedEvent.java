@@ -4,10 +4,4 @@ import org.axonframework.serialization.Revision;
 
 @Revision("1")
 public record ExecutionRequestedEvent(
-        String executionId,
-        String userId,
-        String script,
-        String lang,
-        String langVersion,
-        Priority priority) {
-}
+        String executionId, String userId, String script, String lang, String langVersion, Priority priority) {}

@@ -18,5 +18,4 @@ public record ExecutionResultView(
         boolean stderrTruncated,
         Instant createdAt,
         Instant updatedAt,
-        String script) {
-}
+        String script) {}

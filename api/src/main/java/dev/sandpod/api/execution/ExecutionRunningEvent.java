@@ -4,5 +4,4 @@ import org.axonframework.serialization.Revision;
 
 /** The user's program is executing. */
 @Revision("1")
-public record ExecutionRunningEvent(String executionId) {
-}
+public record ExecutionRunningEvent(String executionId) {}

@@ -8,9 +8,4 @@ import org.axonframework.serialization.Revision;
  */
 @Revision("1")
 public record ExecutionScheduledEvent(
-        String executionId,
-        String script,
-        String lang,
-        String langVersion,
-        ExecutionLimits limits) {
-}
+        String executionId, String script, String lang, String langVersion, ExecutionLimits limits) {}

@@ -4,5 +4,4 @@ import org.axonframework.serialization.Revision;
 
 /** A runner took the run and set up its sandbox. */
 @Revision("1")
-public record ExecutionStartedEvent(String executionId, String runner) {
-}
+public record ExecutionStartedEvent(String executionId, String runner) {}

@@ -4,7 +4,14 @@ import java.util.Locale;
 
 /** An execution's lifecycle. Every value is persisted and visible. */
 public enum ExecutionStatus {
-    QUEUED, SCHEDULED, RUNNING, COMPLETED, FAILED, TIMEOUT, CANCELLED, ERROR;
+    QUEUED,
+    SCHEDULED,
+    RUNNING,
+    COMPLETED,
+    FAILED,
+    TIMEOUT,
+    CANCELLED,
+    ERROR;
 
     public boolean isTerminal() {
         return switch (this) {

@@ -7,5 +7,4 @@ import org.axonframework.serialization.Revision;
  * output so far, usage, exit code). The status stays cancelled; the result is stored right after.
  */
 @Revision("1")
-public record ExecutionStoppedEvent(String executionId, ExecutionOutcome outcome) {
-}
+public record ExecutionStoppedEvent(String executionId, ExecutionOutcome outcome) {}

@@ -1,5 +1,4 @@
 package dev.sandpod.api.execution;
 
 /** The stored lifecycle frames of one execution, in order. */
-public record FindExecutionEventsQuery(String executionId) {
-}
+public record FindExecutionEventsQuery(String executionId) {}

@@ -1,5 +1,4 @@
 package dev.sandpod.api.execution;
 
 /** Answers an {@link ExecutionResultView}, or null when there is no such (visible) execution. */
-public record FindExecutionResultQuery(String executionId) {
-}
+public record FindExecutionResultQuery(String executionId) {}

@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** Queue priority, highest first; the ordinal order is the dispatch order. */
 public enum Priority {
-    CRITICAL, HIGH, NORMAL, LOW, BACKGROUND;
+    CRITICAL,
+    HIGH,
+    NORMAL,
+    LOW,
+    BACKGROUND;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

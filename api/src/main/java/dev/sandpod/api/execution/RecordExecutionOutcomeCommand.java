@@ -7,7 +7,4 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * execution that is already terminal is ignored (late and duplicate reports are normal).
  */
 public record RecordExecutionOutcomeCommand(
-        @TargetAggregateIdentifier String executionId,
-        ExecutionStatus status,
-        ExecutionOutcome outcome) {
-}
+        @TargetAggregateIdentifier String executionId, ExecutionStatus status, ExecutionOutcome outcome) {}

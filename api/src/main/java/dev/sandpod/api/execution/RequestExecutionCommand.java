@@ -9,5 +9,4 @@ public record RequestExecutionCommand(
         String script,
         String lang,
         String langVersion,
-        Priority priority) {
-}
+        Priority priority) {}

@@ -4,5 +4,4 @@ import org.axonframework.serialization.Revision;
 
 /** The final result is recorded; the last lifecycle event of every execution. */
 @Revision("1")
-public record ResultStoredEvent(String executionId, ExecutionStatus status) {
-}
+public record ResultStoredEvent(String executionId, ExecutionStatus status) {}

@@ -8,6 +8,5 @@ public final class Topics {
     /** {@code RunReport}: started / output / finished facts from the runners. */
     public static final String RUN_REPORTS = "sandpod.run-reports";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

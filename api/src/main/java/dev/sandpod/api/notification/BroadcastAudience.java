@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** Who receives a broadcast: every active user, or the admins only. */
 public enum BroadcastAudience {
-    ALL, ADMINS;
+    ALL,
+    ADMINS;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

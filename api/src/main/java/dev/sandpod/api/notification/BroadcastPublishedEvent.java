@@ -14,5 +14,4 @@ public record BroadcastPublishedEvent(
         NotificationSeverity severity,
         List<String> tags,
         String actionUrl,
-        String publishedBy) {
-}
+        String publishedBy) {}

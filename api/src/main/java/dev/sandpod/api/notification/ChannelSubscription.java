@@ -32,9 +32,18 @@ public record ChannelSubscription(
 
     /** What a user who never touched the channel has: the in-app inbox on for every severity, the others off. */
     public static ChannelSubscription defaults(NotificationChannel channel) {
-        return new ChannelSubscription(channel == NotificationChannel.IN_APP,
-                List.of(NotificationSeverity.values()), List.of(), List.of(), null, null, false, null, null,
-                DEFAULT_TIMEZONE, DEFAULT_BATCH_INTERVAL_MINUTES);
+        return new ChannelSubscription(
+                channel == NotificationChannel.IN_APP,
+                List.of(NotificationSeverity.values()),
+                List.of(),
+                List.of(),
+                null,
+                null,
+                false,
+                null,
+                null,
+                DEFAULT_TIMEZONE,
+                DEFAULT_BATCH_INTERVAL_MINUTES);
     }
 
     /** The address this subscription delivers to on {@code channel}; none for the in-app inbox. */

@@ -9,5 +9,4 @@ public record ChannelSubscriptionView(
         boolean explicit,
         Instant createdAt,
         Instant updatedAt,
-        long revision) {
-}
+        long revision) {}

@@ -20,5 +20,4 @@ public record CreateNotificationCommand(
         List<String> tags,
         NotificationChannel channel,
         NotificationStatus status,
-        List<DeliveryTarget> deliveries) {
-}
+        List<DeliveryTarget> deliveries) {}

@@ -1,5 +1,4 @@
 package dev.sandpod.api.notification;
 
 /** One external delivery of a notification: a webhook or Slack address. */
-public record DeliveryTarget(NotificationChannel channel, String url) {
-}
+public record DeliveryTarget(NotificationChannel channel, String url) {}

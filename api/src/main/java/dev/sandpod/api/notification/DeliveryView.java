@@ -14,5 +14,4 @@ public record DeliveryView(
         Instant deliveredAt,
         Instant failedAt,
         Instant nextAttemptAt,
-        String lastError) {
-}
+        String lastError) {}

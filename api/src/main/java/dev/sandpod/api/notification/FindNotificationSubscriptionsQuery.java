@@ -1,5 +1,4 @@
 package dev.sandpod.api.notification;
 
 /** Answers {@link NotificationSubscriptionsView}: one entry per channel, defaults where never set. */
-public record FindNotificationSubscriptionsQuery(String userId) {
-}
+public record FindNotificationSubscriptionsQuery(String userId) {}

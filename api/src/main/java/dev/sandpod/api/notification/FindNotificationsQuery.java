@@ -10,5 +10,4 @@ public record FindNotificationsQuery(
         List<String> excludeTags,
         String tagPrefix,
         int limit,
-        int offset) {
-}
+        int offset) {}

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Where a notification goes: the in-app inbox (and its live stream), a webhook, a Slack channel. */
 public enum NotificationChannel {
-    IN_APP, WEBHOOK, SLACK;
+    IN_APP,
+    WEBHOOK,
+    SLACK;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

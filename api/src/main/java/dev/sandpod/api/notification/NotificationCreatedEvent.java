@@ -15,5 +15,4 @@ public record NotificationCreatedEvent(
         String body,
         String actionUrl,
         NotificationSeverity severity,
-        List<String> tags) {
-}
+        List<String> tags) {}

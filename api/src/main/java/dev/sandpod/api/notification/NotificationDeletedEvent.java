@@ -4,5 +4,4 @@ import org.axonframework.serialization.Revision;
 
 /** Gone from the owner's inbox; the history stays in the event store. */
 @Revision("1")
-public record NotificationDeletedEvent(String notificationId, String userId) {
-}
+public record NotificationDeletedEvent(String notificationId, String userId) {}

@@ -12,5 +12,4 @@ public record NotificationDeliveryAttemptedEvent(
         DeliveryOutcome outcome,
         Integer statusCode,
         String error,
-        long retryAfterMillis) {
-}
+        long retryAfterMillis) {}

@@ -15,5 +15,4 @@ public record NotificationDeliveryRequestedEvent(
         String body,
         String actionUrl,
         NotificationSeverity severity,
-        List<String> tags) {
-}
+        List<String> tags) {}

@@ -10,11 +10,11 @@ import java.util.UUID;
  */
 public final class NotificationIds {
 
-    private NotificationIds() {
-    }
+    private NotificationIds() {}
 
     public static String forCause(String cause, String userId) {
-        return UUID.nameUUIDFromBytes((cause + "/" + userId).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes((cause + "/" + userId).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     public static String subscriptionsOf(String userId) {

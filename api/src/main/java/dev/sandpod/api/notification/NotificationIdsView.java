@@ -2,5 +2,4 @@ package dev.sandpod.api.notification;
 
 import java.util.List;
 
-public record NotificationIdsView(List<String> notificationIds) {
-}
+public record NotificationIdsView(List<String> notificationIds) {}

@@ -2,5 +2,4 @@ package dev.sandpod.api.notification;
 
 import java.util.List;
 
-public record NotificationPageView(List<NotificationView> notifications, long total, long unreadCount) {
-}
+public record NotificationPageView(List<NotificationView> notifications, long total, long unreadCount) {}

@@ -2,5 +2,4 @@ package dev.sandpod.api.notification;
 
 import java.util.List;
 
-public record NotificationRecipientsView(List<String> userIds) {
-}
+public record NotificationRecipientsView(List<String> userIds) {}

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** How much a notification matters; subscriptions filter on it. */
 public enum NotificationSeverity {
-    LOW, MEDIUM, HIGH, URGENT;
+    LOW,
+    MEDIUM,
+    HIGH,
+    URGENT;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -4,7 +4,14 @@ import java.util.Locale;
 
 /** Where a notification stands: delivered to its channel, skipped (throttled), read by its owner. */
 public enum NotificationStatus {
-    PENDING, QUEUED, SENDING, DELIVERED, FAILED, SKIPPED, READ, CLICKED;
+    PENDING,
+    QUEUED,
+    SENDING,
+    DELIVERED,
+    FAILED,
+    SKIPPED,
+    READ,
+    CLICKED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

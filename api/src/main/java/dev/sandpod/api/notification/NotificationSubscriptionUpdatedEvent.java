@@ -9,5 +9,4 @@ public record NotificationSubscriptionUpdatedEvent(
         String userId,
         NotificationChannel channel,
         ChannelSubscription previous,
-        ChannelSubscription subscription) {
-}
+        ChannelSubscription subscription) {}

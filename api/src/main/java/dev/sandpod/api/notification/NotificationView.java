@@ -18,5 +18,4 @@ public record NotificationView(
         Instant createdAt,
         Instant readAt,
         List<DeliveryView> deliveries,
-        long revision) {
-}
+        long revision) {}

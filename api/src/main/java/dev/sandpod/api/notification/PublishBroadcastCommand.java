@@ -13,5 +13,4 @@ public record PublishBroadcastCommand(
         NotificationSeverity severity,
         List<String> tags,
         String actionUrl,
-        String publishedBy) {
-}
+        String publishedBy) {}

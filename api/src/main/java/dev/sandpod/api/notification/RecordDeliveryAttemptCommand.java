@@ -10,5 +10,4 @@ public record RecordDeliveryAttemptCommand(
         DeliveryOutcome outcome,
         Integer statusCode,
         String error,
-        long retryAfterMillis) {
-}
+        long retryAfterMillis) {}

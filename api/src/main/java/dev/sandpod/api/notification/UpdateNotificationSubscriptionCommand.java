@@ -7,5 +7,4 @@ public record UpdateNotificationSubscriptionCommand(
         @TargetAggregateIdentifier String subscriptionsId,
         String userId,
         NotificationChannel channel,
-        ChannelSubscription subscription) {
-}
+        ChannelSubscription subscription) {}

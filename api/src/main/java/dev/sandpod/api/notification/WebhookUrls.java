@@ -17,8 +17,7 @@ public final class WebhookUrls {
     public static final int MAX_LENGTH = 2048;
     private static final Set<String> LOCAL_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
-    private WebhookUrls() {
-    }
+    private WebhookUrls() {}
 
     /** Empty when {@code url} is an acceptable target for {@code channel}; otherwise why not. */
     public static Optional<String> problem(NotificationChannel channel, String url, boolean allowInsecureLocalhost) {

@@ -13,5 +13,4 @@ public record EnqueueExecutionCommand(
         String executionId,
         Priority priority,
         Instant queuedAt,
-        int maxConcurrent) {
-}
+        int maxConcurrent) {}

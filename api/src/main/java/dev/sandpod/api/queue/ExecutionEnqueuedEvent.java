@@ -9,5 +9,4 @@ import org.axonframework.serialization.Revision;
  * place within its priority; null in events of revision 1, which did not record it.
  */
 @Revision("2")
-public record ExecutionEnqueuedEvent(String queueId, String executionId, Priority priority, Instant queuedAt) {
-}
+public record ExecutionEnqueuedEvent(String queueId, String executionId, Priority priority, Instant queuedAt) {}

@@ -1,4 +1,3 @@
 package dev.sandpod.api.queue;
 
-public record FindQueueStatusQuery() {
-}
+public record FindQueueStatusQuery() {}

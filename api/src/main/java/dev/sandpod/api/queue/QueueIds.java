@@ -5,6 +5,5 @@ public final class QueueIds {
 
     public static final String DEFAULT = "default";
 
-    private QueueIds() {
-    }
+    private QueueIds() {}
 }

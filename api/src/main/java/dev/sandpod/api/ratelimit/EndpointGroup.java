@@ -4,7 +4,13 @@ import java.util.Locale;
 
 /** Which kind of endpoint a rate-limit rule covers; one counter per identity and group. */
 public enum EndpointGroup {
-    EXECUTION, ADMIN, SSE, WEBSOCKET, AUTH, PUBLIC, API;
+    EXECUTION,
+    ADMIN,
+    SSE,
+    WEBSOCKET,
+    AUTH,
+    PUBLIC,
+    API;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

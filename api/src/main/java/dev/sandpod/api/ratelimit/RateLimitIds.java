@@ -4,8 +4,7 @@ public final class RateLimitIds {
 
     private static final String PREFIX = "rate-limits:";
 
-    private RateLimitIds() {
-    }
+    private RateLimitIds() {}
 
     /**
      * The overrides aggregate of a user. Aggregate ids share one namespace in the event store, so it must

@@ -13,5 +13,4 @@ public record RateLimitRule(
         RateLimitAlgorithm algorithm,
         double burstMultiplier,
         int priority,
-        boolean enabled) {
-}
+        boolean enabled) {}

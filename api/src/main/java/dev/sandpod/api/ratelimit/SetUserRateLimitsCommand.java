@@ -10,5 +10,4 @@ public record SetUserRateLimitsCommand(
         boolean bypassRateLimit,
         double globalMultiplier,
         List<RateLimitRule> rules,
-        String notes) {
-}
+        String notes) {}

@@ -4,5 +4,4 @@ import org.axonframework.serialization.Revision;
 
 /** A user's overrides were dropped; the default rules apply again. */
 @Revision("1")
-public record UserRateLimitsResetEvent(String overridesId, String userId, long version) {
-}
+public record UserRateLimitsResetEvent(String overridesId, String userId, long version) {}

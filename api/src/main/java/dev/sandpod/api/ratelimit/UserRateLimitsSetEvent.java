@@ -12,5 +12,4 @@ public record UserRateLimitsSetEvent(
         double globalMultiplier,
         List<RateLimitRule> rules,
         String notes,
-        long version) {
-}
+        long version) {}

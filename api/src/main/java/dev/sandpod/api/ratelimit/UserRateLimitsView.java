@@ -11,5 +11,4 @@ public record UserRateLimitsView(
         String notes,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
-}
+        long version) {}

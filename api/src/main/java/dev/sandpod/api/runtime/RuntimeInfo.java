@@ -1,4 +1,3 @@
 package dev.sandpod.api.runtime;
 
-public record RuntimeInfo(String lang, String version, boolean available, String reason) {
-}
+public record RuntimeInfo(String lang, String version, boolean available, String reason) {}

@@ -2,5 +2,4 @@ package dev.sandpod.api.script;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-public record DeleteScriptCommand(@TargetAggregateIdentifier String scriptId, String userId) {
-}
+public record DeleteScriptCommand(@TargetAggregateIdentifier String scriptId, String userId) {}

@@ -1,5 +1,4 @@
 package dev.sandpod.api.script;
 
 /** Answers a {@link SavedScriptView}, or nothing when there is no such (undeleted) script. */
-public record FindSavedScriptQuery(String scriptId) {
-}
+public record FindSavedScriptQuery(String scriptId) {}

@@ -1,5 +1,4 @@
 package dev.sandpod.api.script;
 
 /** A user's saved scripts, newest first, as {@link SavedScriptsView}. */
-public record FindSavedScriptsQuery(String userId) {
-}
+public record FindSavedScriptsQuery(String userId) {}

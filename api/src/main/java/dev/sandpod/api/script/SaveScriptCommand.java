@@ -10,5 +10,4 @@ public record SaveScriptCommand(
         String script,
         String lang,
         String langVersion,
-        String description) {
-}
+        String description) {}

@@ -13,5 +13,4 @@ public record SavedScriptView(
         String description,
         Instant createdAt,
         Instant updatedAt,
-        long revision) {
-}
+        long revision) {}

@@ -2,5 +2,4 @@ package dev.sandpod.api.script;
 
 import java.util.List;
 
-public record SavedScriptsView(List<SavedScriptView> scripts) {
-}
+public record SavedScriptsView(List<SavedScriptView> scripts) {}

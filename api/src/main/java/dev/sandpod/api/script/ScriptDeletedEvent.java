@@ -3,5 +3,4 @@ package dev.sandpod.api.script;
 import org.axonframework.serialization.Revision;
 
 @Revision("1")
-public record ScriptDeletedEvent(String scriptId, String userId) {
-}
+public record ScriptDeletedEvent(String scriptId, String userId) {}

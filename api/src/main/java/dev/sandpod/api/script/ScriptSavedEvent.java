@@ -11,5 +11,4 @@ public record ScriptSavedEvent(
         String script,
         String lang,
         String langVersion,
-        String description) {
-}
+        String description) {}

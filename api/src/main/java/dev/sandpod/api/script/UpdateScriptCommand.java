@@ -10,5 +10,4 @@ public record UpdateScriptCommand(
         String script,
         String lang,
         String langVersion,
-        String description) {
-}
+        String description) {}

@@ -10,8 +10,7 @@ public final class Quantities {
     private static final Pattern MEMORY = Pattern.compile("(\\d+)(Ki|Mi|Gi|K|M|G)?");
     private static final Pattern CPU = Pattern.compile("(\\d+(?:\\.\\d+)?)(m)?");
 
-    private Quantities() {
-    }
+    private Quantities() {}
 
     /** @throws IllegalArgumentException for anything that is not a positive memory quantity */
     public static long bytes(String quantity) {

@@ -2,5 +2,5 @@ package dev.sandpod.api.settings;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-public record ResetSystemSettingsCommand(@TargetAggregateIdentifier String settingsId, String changedBy) {
-}
+public record ResetSystemSettingsCommand(
+        @TargetAggregateIdentifier String settingsId, String changedBy) {}

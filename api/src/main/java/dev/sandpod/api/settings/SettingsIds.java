@@ -5,6 +5,5 @@ public final class SettingsIds {
     /** The one system settings aggregate. */
     public static final String SYSTEM = "system";
 
-    private SettingsIds() {
-    }
+    private SettingsIds() {}
 }

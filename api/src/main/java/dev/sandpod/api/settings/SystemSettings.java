@@ -19,8 +19,8 @@ public record SystemSettings(
         double samplingRate) {
 
     /** The defaults: 128Mi memory, 1000m CPU, runs capped at 300 s, 10 at once. */
-    public static final SystemSettings DEFAULTS = new SystemSettings(300, "128Mi", "1000m", 10, 8, 60, 5, 15, 30,
-            "INFO", true, 0.1);
+    public static final SystemSettings DEFAULTS =
+            new SystemSettings(300, "128Mi", "1000m", 10, 8, 60, 5, 15, 30, "INFO", true, 0.1);
 
     public long memoryLimitBytes() {
         return Quantities.bytes(memoryLimit);

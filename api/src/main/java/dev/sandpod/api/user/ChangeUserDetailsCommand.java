@@ -8,9 +8,4 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * {@link UserDetailsChange}.
  */
 public record ChangeUserDetailsCommand(
-        @TargetAggregateIdentifier String userId,
-        String username,
-        String email,
-        UserRole role,
-        boolean active) {
-}
+        @TargetAggregateIdentifier String userId, String username, String email, UserRole role, boolean active) {}

@@ -5,5 +5,4 @@ package dev.sandpod.api.user;
  * a deleted account answers as inactive.
  * {@code sessionId} may be null when only the account's state is wanted.
  */
-public record FindSessionStateQuery(String userId, String sessionId) {
-}
+public record FindSessionStateQuery(String userId, String sessionId) {}

@@ -1,4 +1,3 @@
 package dev.sandpod.api.user;
 
-public record FindUserByUsernameQuery(String username) {
-}
+public record FindUserByUsernameQuery(String username) {}

@@ -1,4 +1,3 @@
 package dev.sandpod.api.user;
 
-public record FindUserQuery(String userId) {
-}
+public record FindUserQuery(String userId) {}

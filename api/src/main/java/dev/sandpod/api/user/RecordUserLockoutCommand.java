@@ -4,6 +4,5 @@ import java.time.Instant;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Records that too many failed logins locked the account until {@code lockedUntil}. */
-public record RecordUserLockoutCommand(@TargetAggregateIdentifier String userId, Instant lockedUntil,
-        int failedAttempts) {
-}
+public record RecordUserLockoutCommand(
+        @TargetAggregateIdentifier String userId, Instant lockedUntil, int failedAttempts) {}

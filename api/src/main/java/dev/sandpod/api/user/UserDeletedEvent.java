@@ -4,5 +4,4 @@ import org.axonframework.serialization.Revision;
 
 /** The account is gone; its history stays in the event store for auditors. */
 @Revision("1")
-public record UserDeletedEvent(String userId) {
-}
+public record UserDeletedEvent(String userId) {}

@@ -3,5 +3,4 @@ package dev.sandpod.api.user;
 import org.axonframework.serialization.Revision;
 
 @Revision("1")
-public record UserLoggedInEvent(String userId, String sessionId) {
-}
+public record UserLoggedInEvent(String userId, String sessionId) {}

@@ -23,9 +23,17 @@ public record UserResponse(
 
     /** With the user's rate-limit overrides, when there are any. */
     public static UserResponse of(UserView user, UserRateLimitsView limits) {
-        return new UserResponse(user.username(), user.email(), user.role().wireName(), user.active(), user.userId(),
-                user.role() == UserRole.ADMIN, user.createdAt(), user.updatedAt(),
-                limits != null && limits.bypassRateLimit(), limits == null ? 1.0 : limits.globalMultiplier(),
+        return new UserResponse(
+                user.username(),
+                user.email(),
+                user.role().wireName(),
+                user.active(),
+                user.userId(),
+                user.role() == UserRole.ADMIN,
+                user.createdAt(),
+                user.updatedAt(),
+                limits != null && limits.bypassRateLimit(),
+                limits == null ? 1.0 : limits.globalMultiplier(),
                 limits != null && !limits.rules().isEmpty());
     }
 }

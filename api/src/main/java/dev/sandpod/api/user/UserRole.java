@@ -3,7 +3,9 @@ package dev.sandpod.api.user;
 import java.util.Locale;
 
 public enum UserRole {
-    USER, ADMIN, MODERATOR;
+    USER,
+    ADMIN,
+    MODERATOR;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -8,5 +8,4 @@ import org.axonframework.serialization.Revision;
  * {@code deactivated} or {@code role_changed}.
  */
 @Revision("1")
-public record UserSessionsEndedEvent(String userId, long tokenVersion, String reason) {
-}
+public record UserSessionsEndedEvent(String userId, long tokenVersion, String reason) {}

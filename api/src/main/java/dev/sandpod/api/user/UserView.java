@@ -9,5 +9,4 @@ public record UserView(
         UserRole role,
         boolean active,
         Instant createdAt,
-        Instant updatedAt) {
-}
+        Instant updatedAt) {}

@@ -1,5 +1,4 @@
 package dev.sandpod.api.usersettings;
 
 /** The newest {@code limit} field changes of a user's settings, newest first, as {@link SettingsHistoryView}. */
-public record FindUserSettingsHistoryQuery(String userId, int limit) {
-}
+public record FindUserSettingsHistoryQuery(String userId, int limit) {}

@@ -12,8 +12,8 @@ public record NotificationPreferences(
         boolean securityAlerts,
         List<NotificationChannel> channels) {
 
-    public static final NotificationPreferences DEFAULTS = new NotificationPreferences(true, true, true, true,
-            List.of(NotificationChannel.IN_APP));
+    public static final NotificationPreferences DEFAULTS =
+            new NotificationPreferences(true, true, true, true, List.of(NotificationChannel.IN_APP));
 
     public NotificationPreferences {
         channels = channels == null ? List.of() : List.copyOf(channels);

@@ -2,5 +2,4 @@ package dev.sandpod.api.usersettings;
 
 import java.util.List;
 
-public record SettingsHistoryView(List<SettingsHistoryEntryView> history) {
-}
+public record SettingsHistoryView(List<SettingsHistoryEntryView> history) {}

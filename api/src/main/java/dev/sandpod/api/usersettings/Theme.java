@@ -3,7 +3,9 @@ package dev.sandpod.api.usersettings;
 import java.util.Locale;
 
 public enum Theme {
-    LIGHT, DARK, AUTO;
+    LIGHT,
+    DARK,
+    AUTO;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

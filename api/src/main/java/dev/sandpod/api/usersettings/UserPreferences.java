@@ -18,16 +18,23 @@ public record UserPreferences(
         EditorPreferences editor,
         Map<String, Object> customSettings) {
 
-    public static final UserPreferences DEFAULTS = new UserPreferences(Theme.AUTO, "UTC", "YYYY-MM-DD", "24h",
-            NotificationPreferences.DEFAULTS, EditorPreferences.DEFAULTS, Map.of());
+    public static final UserPreferences DEFAULTS = new UserPreferences(
+            Theme.AUTO,
+            "UTC",
+            "YYYY-MM-DD",
+            "24h",
+            NotificationPreferences.DEFAULTS,
+            EditorPreferences.DEFAULTS,
+            Map.of());
 
     public UserPreferences {
         theme = theme == null ? Theme.AUTO : theme;
         notifications = notifications == null ? NotificationPreferences.DEFAULTS : notifications;
         editor = editor == null ? EditorPreferences.DEFAULTS : editor;
         // insertion order kept, null values allowed: a custom setting is whatever JSON object the user sent
-        customSettings = customSettings == null ? Map.of() : java.util.Collections.unmodifiableMap(
-                new LinkedHashMap<>(customSettings));
+        customSettings = customSettings == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(customSettings));
     }
 
     /** Every field that differs between the two, with wire names and wire values, in a stable order. */
@@ -54,7 +61,11 @@ public record UserPreferences(
         TreeSet<String> keys = new TreeSet<>(before.customSettings().keySet());
         keys.addAll(after.customSettings().keySet());
         for (String key : keys) {
-            add(changes, "custom_settings." + key, before.customSettings().get(key), after.customSettings().get(key));
+            add(
+                    changes,
+                    "custom_settings." + key,
+                    before.customSettings().get(key),
+                    after.customSettings().get(key));
         }
         return changes;
     }

@@ -11,5 +11,4 @@ public record UserSettingsChangedEvent(
         UserPreferences previous,
         UserPreferences settings,
         List<String> changedFields,
-        String reason) {
-}
+        String reason) {}

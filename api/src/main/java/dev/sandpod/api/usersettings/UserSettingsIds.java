@@ -8,8 +8,7 @@ public final class UserSettingsIds {
 
     private static final String PREFIX = "user-settings:";
 
-    private UserSettingsIds() {
-    }
+    private UserSettingsIds() {}
 
     public static String of(String userId) {
         return PREFIX + userId;

@@ -36,8 +36,8 @@ public record UserSettingsPatch(
     }
 
     public UserPreferences applyTo(UserPreferences current) {
-        Map<String, Object> custom = new LinkedHashMap<>(customSettings == null ? current.customSettings()
-                : customSettings);
+        Map<String, Object> custom =
+                new LinkedHashMap<>(customSettings == null ? current.customSettings() : customSettings);
         if (customUpdates != null) {
             custom.putAll(customUpdates);
         }

@@ -15,5 +15,4 @@ public record UserSettingsRestoredEvent(
         UserPreferences previous,
         UserPreferences settings,
         Instant restoredTo,
-        String reason) {
-}
+        String reason) {}

@@ -50,8 +50,8 @@ final class EmbeddedInfrastructure implements ApplicationListener<SpringApplicat
     String startMongo(Path dir, int port, boolean indexed, int compactFillRate) {
         long start = System.nanoTime();
         mongo = EmbeddedMongoServer.start(dir, port, indexed, compactFillRate);
-        log.info("Embedded Mongo-wire server listening on " + mongo.uri() + ", data file " + mongo.file()
-                + " (" + millisSince(start) + " ms)");
+        log.info("Embedded Mongo-wire server listening on " + mongo.uri() + ", data file " + mongo.file() + " ("
+                + millisSince(start) + " ms)");
         return mongo.uri();
     }
 
@@ -66,18 +66,21 @@ final class EmbeddedInfrastructure implements ApplicationListener<SpringApplicat
         int quorumPort = controllerPort > 0 ? controllerPort : (free[1] != brokerPort ? free[1] : free[2]);
         CompletableFuture<EmbeddedKafkaBroker> future = new CompletableFuture<>();
         kafka = future;
-        Thread starter = new Thread(() -> {
-            long start = System.nanoTime();
-            try {
-                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(logDir, brokerPort, quorumPort);
-                log.info("Embedded Kafka broker (KRaft) listening on " + broker.bootstrapServers()
-                        + " (controller port " + broker.controllerPort() + "), log dir " + broker.logDir()
-                        + (broker.freshlyFormatted() ? " (newly formatted)" : "") + " (" + millisSince(start) + " ms)");
-                future.complete(broker);
-            } catch (Throwable e) {
-                future.completeExceptionally(e);
-            }
-        }, "sandpod-embedded-kafka-start");
+        Thread starter = new Thread(
+                () -> {
+                    long start = System.nanoTime();
+                    try {
+                        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(logDir, brokerPort, quorumPort);
+                        log.info("Embedded Kafka broker (KRaft) listening on " + broker.bootstrapServers()
+                                + " (controller port " + broker.controllerPort() + "), log dir " + broker.logDir()
+                                + (broker.freshlyFormatted() ? " (newly formatted)" : "") + " (" + millisSince(start)
+                                + " ms)");
+                        future.complete(broker);
+                    } catch (Throwable e) {
+                        future.completeExceptionally(e);
+                    }
+                },
+                "sandpod-embedded-kafka-start");
         starter.setDaemon(true);
         starter.start();
         return EmbeddedKafkaBroker.HOST + ":" + brokerPort;
@@ -90,7 +93,8 @@ final class EmbeddedInfrastructure implements ApplicationListener<SpringApplicat
     @Override
     public void onApplicationEvent(SpringApplicationEvent event) {
         if (event instanceof ApplicationPreparedEvent prepared && attached.compareAndSet(false, true)) {
-            ConfigurableListableBeanFactory beanFactory = prepared.getApplicationContext().getBeanFactory();
+            ConfigurableListableBeanFactory beanFactory =
+                    prepared.getApplicationContext().getBeanFactory();
             if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
                 registry.registerDisposableBean(DISPOSABLE_NAME, this::close);
             }

@@ -61,11 +61,14 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
             return;
         }
         boolean enabled = environment.getProperty("sandpod.embedded.enabled", Boolean.class, true);
-        Path dataDir = Path.of(environment.getProperty("sandpod.data-dir", "./data")).toAbsolutePath().normalize();
+        Path dataDir = Path.of(environment.getProperty("sandpod.data-dir", "./data"))
+                .toAbsolutePath()
+                .normalize();
         Map<String, Object> properties = new LinkedHashMap<>();
         // Pinned: a value such as ${java.io.tmpdir}/sandpod-${random.uuid} must resolve once for everyone.
         properties.put("sandpod.data-dir", dataDir.toString());
-        EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure(logFactory.getLog(EmbeddedInfrastructure.class));
+        EmbeddedInfrastructure infrastructure =
+                new EmbeddedInfrastructure(logFactory.getLog(EmbeddedInfrastructure.class));
         try {
             configureMongo(environment, enabled, dataDir, infrastructure, properties);
             configureKafka(environment, enabled, dataDir, infrastructure, properties);
@@ -80,13 +83,19 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
         }
     }
 
-    private void configureMongo(ConfigurableEnvironment env, boolean enabled, Path dataDir,
-                                EmbeddedInfrastructure infrastructure, Map<String, Object> properties) {
+    private void configureMongo(
+            ConfigurableEnvironment env,
+            boolean enabled,
+            Path dataDir,
+            EmbeddedInfrastructure infrastructure,
+            Map<String, Object> properties) {
         String external = firstText(env, "sandpod.mongodb.uri", "spring.data.mongodb.uri");
         String database;
         if (external != null) {
             String uriDatabase = new ConnectionString(external).getDatabase();
-            database = uriDatabase != null ? uriDatabase : env.getProperty("spring.data.mongodb.database", DEFAULT_DATABASE);
+            database = uriDatabase != null
+                    ? uriDatabase
+                    : env.getProperty("spring.data.mongodb.database", DEFAULT_DATABASE);
             properties.put("spring.data.mongodb.uri", external);
             properties.put("spring.data.mongodb.database", database);
             properties.put("sandpod.embedded.mongo", false);
@@ -95,9 +104,12 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
             database = DEFAULT_DATABASE;
             int port = env.getProperty("sandpod.embedded.mongo-port", Integer.class, 0);
             boolean indexes = env.getProperty("sandpod.embedded.mongo-indexes", Boolean.class, true);
-            int compactFillRate = env.getProperty("sandpod.embedded.mongo-compact-fill-rate", Integer.class,
+            int compactFillRate = env.getProperty(
+                    "sandpod.embedded.mongo-compact-fill-rate",
+                    Integer.class,
                     IndexedH2Backend.DEFAULT_COMPACT_FILL_RATE);
-            properties.put("spring.data.mongodb.uri",
+            properties.put(
+                    "spring.data.mongodb.uri",
                     infrastructure.startMongo(dataDir.resolve("mongo"), port, indexes, compactFillRate));
             properties.put("sandpod.embedded.mongo", true);
         } else {
@@ -112,8 +124,12 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
         }
     }
 
-    private void configureKafka(ConfigurableEnvironment env, boolean enabled, Path dataDir,
-                                EmbeddedInfrastructure infrastructure, Map<String, Object> properties) {
+    private void configureKafka(
+            ConfigurableEnvironment env,
+            boolean enabled,
+            Path dataDir,
+            EmbeddedInfrastructure infrastructure,
+            Map<String, Object> properties) {
         String external = firstText(env, "sandpod.kafka.bootstrap-servers", "spring.kafka.bootstrap-servers");
         String bootstrapServers;
         if (external != null) {

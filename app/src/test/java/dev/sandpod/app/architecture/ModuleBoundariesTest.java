@@ -30,62 +30,96 @@ class ModuleBoundariesTest {
 
     @Test
     void theApiDependsOnNoOtherModule() {
-        noClasses().that().resideInAPackage(API)
-                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY, SAGAS, PROJECTIONS, EXECUTOR, APP)
+        noClasses()
+                .that()
+                .resideInAPackage(API)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(COMMAND, QUERY, SAGAS, PROJECTIONS, EXECUTOR, APP)
                 .check(classes);
     }
 
     @Test
     void theApiStaysFreeOfSpringAndMongo() {
-        noClasses().that().resideInAPackage(API)
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "com.mongodb..",
-                        "com.fasterxml.jackson..")
+        noClasses()
+                .that()
+                .resideInAPackage(API)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..", "com.mongodb..", "com.fasterxml.jackson..")
                 .check(classes);
     }
 
     @Test
     void theCommandSideNeverReadsProjectionsOrTheQuerySide() {
-        noClasses().that().resideInAPackage(COMMAND)
-                .should().dependOnClassesThat().resideInAnyPackage(QUERY, PROJECTIONS, SAGAS, EXECUTOR, APP)
+        noClasses()
+                .that()
+                .resideInAPackage(COMMAND)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(QUERY, PROJECTIONS, SAGAS, EXECUTOR, APP)
                 .check(classes);
     }
 
     @Test
     void theExecutorDependsOnTheApiOnly() {
-        noClasses().that().resideInAPackage(EXECUTOR)
-                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY, SAGAS, PROJECTIONS, APP)
+        noClasses()
+                .that()
+                .resideInAPackage(EXECUTOR)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(COMMAND, QUERY, SAGAS, PROJECTIONS, APP)
                 .check(classes);
     }
 
     @Test
     void theExecutorNeverTouchesTheEventStoreOrMongo() {
-        noClasses().that().resideInAPackage(EXECUTOR)
-                .should().dependOnClassesThat().resideInAnyPackage("org.axonframework..", "com.mongodb..",
-                        "org.springframework.data.mongodb..")
+        noClasses()
+                .that()
+                .resideInAPackage(EXECUTOR)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.axonframework..", "com.mongodb..", "org.springframework.data.mongodb..")
                 .check(classes);
     }
 
     @Test
     void sagasAndProjectionsDoNotDependOnEachOtherOrTheWebModules() {
-        noClasses().that().resideInAPackage(SAGAS)
-                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY, PROJECTIONS, EXECUTOR, APP)
+        noClasses()
+                .that()
+                .resideInAPackage(SAGAS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(COMMAND, QUERY, PROJECTIONS, EXECUTOR, APP)
                 .check(classes);
-        noClasses().that().resideInAPackage(PROJECTIONS)
-                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY, SAGAS, EXECUTOR, APP)
+        noClasses()
+                .that()
+                .resideInAPackage(PROJECTIONS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(COMMAND, QUERY, SAGAS, EXECUTOR, APP)
                 .check(classes);
     }
 
     @Test
     void theQuerySideReadsProjectionsButNeverIssuesCommandsOfTheCommandSide() {
-        noClasses().that().resideInAPackage(QUERY)
-                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, SAGAS, EXECUTOR, APP)
+        noClasses()
+                .that()
+                .resideInAPackage(QUERY)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(COMMAND, SAGAS, EXECUTOR, APP)
                 .check(classes);
     }
 
     @Test
     void noModuleDependsOnTheApplication() {
-        noClasses().that().resideOutsideOfPackage(APP)
-                .should().dependOnClassesThat().resideInAPackage(APP)
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(APP)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(APP)
                 .check(classes);
     }
 }

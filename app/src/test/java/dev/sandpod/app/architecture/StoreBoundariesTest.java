@@ -18,8 +18,14 @@ class StoreBoundariesTest {
 
     private static final String EMBEDDED = "dev.sandpod.embedded..";
     private static final String EVENT_STORE = "dev.sandpod.eventstore..";
-    private static final String[] DOMAIN_MODULES = {"dev.sandpod.api..", "dev.sandpod.command..",
-            "dev.sandpod.query..", "dev.sandpod.sagas..", "dev.sandpod.projections..", "dev.sandpod.executor.."};
+    private static final String[] DOMAIN_MODULES = {
+        "dev.sandpod.api..",
+        "dev.sandpod.command..",
+        "dev.sandpod.query..",
+        "dev.sandpod.sagas..",
+        "dev.sandpod.projections..",
+        "dev.sandpod.executor.."
+    };
     private static final String APP = "dev.sandpod.app..";
 
     private static JavaClasses classes;
@@ -33,25 +39,40 @@ class StoreBoundariesTest {
 
     @Test
     void theEmbeddedStoreDependsOnNoSandpodAxonOrSpringPackage() {
-        noClasses().that().resideInAPackage(EMBEDDED)
-                .should().dependOnClassesThat().resideInAnyPackage(DOMAIN_MODULES)
-                .orShould().dependOnClassesThat().resideInAnyPackage(APP, EVENT_STORE, "org.axonframework..",
-                        "org.springframework..")
+        noClasses()
+                .that()
+                .resideInAPackage(EMBEDDED)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(DOMAIN_MODULES)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(APP, EVENT_STORE, "org.axonframework..", "org.springframework..")
                 .check(classes);
     }
 
     @Test
     void theEventStoreDependsOnNoOtherSandpodModule() {
-        noClasses().that().resideInAPackage(EVENT_STORE)
-                .should().dependOnClassesThat().resideInAnyPackage(DOMAIN_MODULES)
-                .orShould().dependOnClassesThat().resideInAnyPackage(APP, EMBEDDED)
+        noClasses()
+                .that()
+                .resideInAPackage(EVENT_STORE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(DOMAIN_MODULES)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(APP, EMBEDDED)
                 .check(classes);
     }
 
     @Test
     void noDomainModuleUsesTheStoresDirectly() {
-        noClasses().that().resideInAnyPackage(DOMAIN_MODULES)
-                .should().dependOnClassesThat().resideInAnyPackage(EMBEDDED, EVENT_STORE)
+        noClasses()
+                .that()
+                .resideInAnyPackage(DOMAIN_MODULES)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(EMBEDDED, EVENT_STORE)
                 .check(classes);
     }
 }

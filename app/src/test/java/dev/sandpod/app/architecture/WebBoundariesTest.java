@@ -35,33 +35,50 @@ class WebBoundariesTest {
 
     @Test
     void theCommandAndQuerySidesHaveNoControllers() {
-        noClasses().that().resideInAnyPackage(COMMAND, QUERY)
-                .should().beAnnotatedWith(RestController.class)
-                .orShould().beAnnotatedWith(Controller.class)
-                .orShould().beAnnotatedWith(RestControllerAdvice.class)
-                .orShould().beAnnotatedWith(ControllerAdvice.class)
+        noClasses()
+                .that()
+                .resideInAnyPackage(COMMAND, QUERY)
+                .should()
+                .beAnnotatedWith(RestController.class)
+                .orShould()
+                .beAnnotatedWith(Controller.class)
+                .orShould()
+                .beAnnotatedWith(RestControllerAdvice.class)
+                .orShould()
+                .beAnnotatedWith(ControllerAdvice.class)
                 .check(classes);
     }
 
     @Test
     void theCommandAndQuerySidesUseNoWebTypes() {
-        noClasses().that().resideInAnyPackage(COMMAND, QUERY)
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.web..",
-                        "org.springframework.http..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(COMMAND, QUERY)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework.web..", "org.springframework.http..")
                 .check(classes);
     }
 
     @Test
     void onlyTheApplicationDependsOnTheWebModule() {
-        noClasses().that().resideOutsideOfPackages(WEB, APP)
-                .should().dependOnClassesThat().resideInAPackage(WEB)
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(WEB, APP)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(WEB)
                 .check(classes);
     }
 
     @Test
     void theWebModuleNeverDependsOnTheApplication() {
-        noClasses().that().resideInAPackage(WEB)
-                .should().dependOnClassesThat().resideInAPackage(APP)
+        noClasses()
+                .that()
+                .resideInAPackage(WEB)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(APP)
                 .check(classes);
     }
 }

@@ -52,8 +52,11 @@ class EmbeddedInfrastructureTest {
             Environment env = context.getEnvironment();
             assertThat(env.getProperty("sandpod.embedded.mongo", Boolean.class)).isTrue();
             assertThat(env.getProperty("sandpod.embedded.kafka", Boolean.class)).isTrue();
-            assertThat(env.getProperty("spring.data.mongodb.uri")).startsWith("mongodb://127.0.0.1:").endsWith("/sandpod");
-            mongoPort = Integer.parseInt(env.getProperty("spring.data.mongodb.uri").replaceAll(".*:(\\d+)/.*", "$1"));
+            assertThat(env.getProperty("spring.data.mongodb.uri"))
+                    .startsWith("mongodb://127.0.0.1:")
+                    .endsWith("/sandpod");
+            mongoPort =
+                    Integer.parseInt(env.getProperty("spring.data.mongodb.uri").replaceAll(".*:(\\d+)/.*", "$1"));
 
             MongoTemplate mongo = context.getBean(MongoTemplate.class);
             assertThat(mongo.getDb().getName()).isEqualTo("sandpod");
@@ -67,10 +70,13 @@ class EmbeddedInfrastructureTest {
         assertThat(dataDir.resolve("mongo/sandpod.mv")).isRegularFile();
         assertThat(dataDir.resolve("kafka/meta.properties")).isRegularFile();
         assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", mongoPort), 1000))
-                .as("the Mongo-wire server stops with the context").isInstanceOf(IOException.class);
+                .as("the Mongo-wire server stops with the context")
+                .isInstanceOf(IOException.class);
 
         int[] otherPorts = EmbeddedKafkaBroker.freePorts(2);
-        try (ConfigurableApplicationContext context = start(MongoOnly.class, "--sandpod.data-dir=" + dataDir,
+        try (ConfigurableApplicationContext context = start(
+                MongoOnly.class,
+                "--sandpod.data-dir=" + dataDir,
                 "--sandpod.embedded.kafka-port=" + otherPorts[0],
                 "--sandpod.embedded.kafka-controller-port=" + otherPorts[1])) {
             MongoTemplate mongo = context.getBean(MongoTemplate.class);
@@ -84,13 +90,16 @@ class EmbeddedInfrastructureTest {
 
     @Test
     void externalAddressesAreUsedAndNothingEmbeddedStarts() {
-        try (ConfigurableApplicationContext context = start(Bare.class, "--sandpod.data-dir=" + dataDir,
+        try (ConfigurableApplicationContext context = start(
+                Bare.class,
+                "--sandpod.data-dir=" + dataDir,
                 "--sandpod.mongodb.uri=mongodb://mongo.example:27017/?replicaSet=rs0",
                 "--sandpod.kafka.bootstrap-servers=kafka.example:9092")) {
             Environment env = context.getEnvironment();
             assertThat(env.getProperty("sandpod.embedded.mongo", Boolean.class)).isFalse();
             assertThat(env.getProperty("sandpod.embedded.kafka", Boolean.class)).isFalse();
-            assertThat(env.getProperty("spring.data.mongodb.uri")).isEqualTo("mongodb://mongo.example:27017/?replicaSet=rs0");
+            assertThat(env.getProperty("spring.data.mongodb.uri"))
+                    .isEqualTo("mongodb://mongo.example:27017/?replicaSet=rs0");
             assertThat(env.getProperty("spring.data.mongodb.database")).isEqualTo("sandpod");
             assertThat(env.getProperty("jobrunr.database.database-name")).isEqualTo("sandpod");
             assertThat(env.getProperty("spring.kafka.bootstrap-servers")).isEqualTo("kafka.example:9092");
@@ -102,8 +111,8 @@ class EmbeddedInfrastructureTest {
 
     @Test
     void withTheEmbeddedDefaultDisabledNothingStarts() {
-        try (ConfigurableApplicationContext context = start(Bare.class, "--sandpod.data-dir=" + dataDir,
-                "--sandpod.embedded.enabled=false")) {
+        try (ConfigurableApplicationContext context =
+                start(Bare.class, "--sandpod.data-dir=" + dataDir, "--sandpod.embedded.enabled=false")) {
             Environment env = context.getEnvironment();
             assertThat(env.getProperty("sandpod.embedded.mongo", Boolean.class)).isFalse();
             assertThat(env.getProperty("sandpod.embedded.kafka", Boolean.class)).isFalse();
@@ -116,33 +125,46 @@ class EmbeddedInfrastructureTest {
 
     @Test
     void theDataDirIsResolvedOnceAndPublishedAbsolute() {
-        try (ConfigurableApplicationContext context = start(Bare.class, "--sandpod.embedded.enabled=false",
+        try (ConfigurableApplicationContext context = start(
+                Bare.class,
+                "--sandpod.embedded.enabled=false",
                 "--sandpod.data-dir=" + dataDir + "/./run-${random.uuid}")) {
             Environment env = context.getEnvironment();
             String resolved = env.getProperty("sandpod.data-dir");
-            assertThat(resolved).startsWith(dataDir + "/run-").doesNotContain("${").isEqualTo(env.getProperty("sandpod.data-dir"));
+            assertThat(resolved)
+                    .startsWith(dataDir + "/run-")
+                    .doesNotContain("${")
+                    .isEqualTo(env.getProperty("sandpod.data-dir"));
         }
     }
 
     @Test
     void nothingIsLeftRunningWhenTheContextFailsToStart() {
-        assertThatThrownBy(() -> start(Broken.class, "--sandpod.data-dir=" + dataDir)).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> start(Broken.class, "--sandpod.data-dir=" + dataDir))
+                .isInstanceOf(RuntimeException.class);
         // A second start on the same dir only works if the failed one released the H2 and Kafka locks.
         try (ConfigurableApplicationContext context = start(MongoOnly.class, "--sandpod.data-dir=" + dataDir)) {
-            assertThat(context.getBean(MongoTemplate.class).getCollectionNames()).isNotNull();
+            assertThat(context.getBean(MongoTemplate.class).getCollectionNames())
+                    .isNotNull();
         }
     }
 
     private static ConfigurableApplicationContext start(Class<?> configuration, String... args) {
-        return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE).run(args);
+        return new SpringApplicationBuilder(configuration)
+                .web(WebApplicationType.NONE)
+                .run(args);
     }
 
     private static void produce(String bootstrap, String key, String value) {
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
             producer.send(new ProducerRecord<>(TOPIC, key, value));
             producer.flush();
@@ -151,11 +173,16 @@ class EmbeddedInfrastructureTest {
 
     private static List<String> consumeAll(String bootstrap, int expected) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "probe-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class);
         List<String> received = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(TOPIC));
@@ -171,12 +198,10 @@ class EmbeddedInfrastructureTest {
 
     @SpringBootConfiguration
     @ImportAutoConfiguration({MongoAutoConfiguration.class, MongoDataAutoConfiguration.class})
-    static class MongoOnly {
-    }
+    static class MongoOnly {}
 
     @SpringBootConfiguration
-    static class Bare {
-    }
+    static class Bare {}
 
     @SpringBootConfiguration
     @ImportAutoConfiguration({MongoAutoConfiguration.class, MongoDataAutoConfiguration.class})

@@ -60,18 +60,25 @@ class ExecutionListsReadOnlyTheirPageTest {
             assertPagesAsScanned(readModel, all);
             assertReadsOnlyThePage(server, readModel);
 
-            mongo.updateMulti(Query.query(Criteria.where("userId").is("u-2").and("status").is(ExecutionStatus.QUEUED)),
-                    Update.update("userId", "u-3"), ExecutionDocument.class);
-            mongo.updateMulti(Query.query(Criteria.where("userId").is("u-1").and("lang").is("node")),
-                    Update.update("status", ExecutionStatus.FAILED), ExecutionDocument.class);
-            List<ExecutionDocument> moved = mongo.find(Query.query(Criteria.where("userId").is("u-0")).limit(40),
+            mongo.updateMulti(
+                    Query.query(Criteria.where("userId").is("u-2").and("status").is(ExecutionStatus.QUEUED)),
+                    Update.update("userId", "u-3"),
                     ExecutionDocument.class);
+            mongo.updateMulti(
+                    Query.query(Criteria.where("userId").is("u-1").and("lang").is("node")),
+                    Update.update("status", ExecutionStatus.FAILED),
+                    ExecutionDocument.class);
+            List<ExecutionDocument> moved =
+                    mongo.find(Query.query(Criteria.where("userId").is("u-0")).limit(40), ExecutionDocument.class);
             for (int i = 0; i < moved.size(); i++) {
                 // Older than everything else, still distinct: the index must move them to the end of the list.
-                mongo.updateFirst(Query.query(Criteria.where("_id").is(moved.get(i).executionId)),
-                        Update.update("createdAt", BASE.minusSeconds(1 + i)), ExecutionDocument.class);
+                mongo.updateFirst(
+                        Query.query(Criteria.where("_id").is(moved.get(i).executionId)),
+                        Update.update("createdAt", BASE.minusSeconds(1 + i)),
+                        ExecutionDocument.class);
             }
-            mongo.remove(Query.query(Criteria.where("userId").is("u-4").and("lang").is("python")), ExecutionDocument.class);
+            mongo.remove(
+                    Query.query(Criteria.where("userId").is("u-4").and("lang").is("python")), ExecutionDocument.class);
             all = mongo.findAll(ExecutionDocument.class);
             assertPagesAsScanned(readModel, all);
         }
@@ -85,7 +92,8 @@ class ExecutionListsReadOnlyTheirPageTest {
     /** As the application creates them: the indexes declared on the document (auto-index-creation). */
     private static MongoTemplate template(WireServer server) {
         MongoTemplate mongo = new MongoTemplate(server.client(), WireServer.DATABASE);
-        IndexResolver.create(mongo.getConverter().getMappingContext()).resolveIndexFor(ExecutionDocument.class)
+        IndexResolver.create(mongo.getConverter().getMappingContext())
+                .resolveIndexFor(ExecutionDocument.class)
                 .forEach(index -> mongo.indexOps(ExecutionDocument.class).ensureIndex(index));
         return mongo;
     }
@@ -93,27 +101,36 @@ class ExecutionListsReadOnlyTheirPageTest {
     private void assertPagesAsScanned(ExecutionReadModel readModel, List<ExecutionDocument> all) {
         ExecutionStatus[] statuses = {null, ExecutionStatus.COMPLETED, ExecutionStatus.FAILED};
         String[] langs = {null, "python"};
-        Instant[][] windows = {{null, null}, {BASE.plusSeconds(300), null}, {null, BASE.plusSeconds(1500)},
-                {BASE.plusSeconds(700), BASE.plusSeconds(900)}};
+        Instant[][] windows = {
+            {null, null},
+            {BASE.plusSeconds(300), null},
+            {null, BASE.plusSeconds(1500)},
+            {BASE.plusSeconds(700), BASE.plusSeconds(900)}
+        };
         for (int u = 0; u <= USERS; u++) {
             String user = "u-" + u;
             for (ExecutionStatus status : statuses) {
                 for (String lang : langs) {
                     for (Instant[] window : windows) {
                         Predicate<ExecutionDocument> filter = d -> d.userId.equals(user)
-                                && (status == null || d.status == status) && (lang == null || lang.equals(d.lang))
+                                && (status == null || d.status == status)
+                                && (lang == null || lang.equals(d.lang))
                                 && (window[0] == null || !d.createdAt.isBefore(window[0]))
                                 && (window[1] == null || !d.createdAt.isAfter(window[1]));
-                        List<ExecutionResultView> expected = all.stream().filter(filter)
-                                .sorted(Comparator.comparing((ExecutionDocument d) -> d.createdAt).reversed())
-                                .map(ExecutionDocument::toView).toList();
-                        for (int skip : new int[] {0, 1, 49, expected.size() - 3, expected.size(), expected.size() + 5}) {
+                        List<ExecutionResultView> expected = all.stream()
+                                .filter(filter)
+                                .sorted(Comparator.comparing((ExecutionDocument d) -> d.createdAt)
+                                        .reversed())
+                                .map(ExecutionDocument::toView)
+                                .toList();
+                        for (int skip :
+                                new int[] {0, 1, 49, expected.size() - 3, expected.size(), expected.size() + 5}) {
                             for (int limit : new int[] {1, 50}) {
                                 int from = Math.max(skip, 0);
-                                ExecutionPageView page = readModel.page(new FindUserExecutionsQuery(user, status, lang,
-                                        window[0], window[1], limit, from));
-                                List<ExecutionResultView> want = expected.subList(Math.min(from, expected.size()),
-                                        Math.min(from + limit, expected.size()));
+                                ExecutionPageView page = readModel.page(new FindUserExecutionsQuery(
+                                        user, status, lang, window[0], window[1], limit, from));
+                                List<ExecutionResultView> want = expected.subList(
+                                        Math.min(from, expected.size()), Math.min(from + limit, expected.size()));
                                 String what = user + " " + status + " " + lang + " " + window[0] + ".." + window[1]
                                         + " skip " + from + " limit " + limit;
                                 // Whole views: the list's own reading of the documents gives what the entity gives.
@@ -132,12 +149,17 @@ class ExecutionListsReadOnlyTheirPageTest {
         for (ExecutionStatus status : statuses) {
             for (Priority priority : new Priority[] {null, Priority.HIGH}) {
                 List<String> expected = all.stream()
-                        .filter(d -> (status == null || d.status == status) && (priority == null || d.priority == priority))
-                        .sorted(Comparator.comparing((ExecutionDocument d) -> d.createdAt).reversed())
-                        .map(d -> d.executionId).toList();
+                        .filter(d ->
+                                (status == null || d.status == status) && (priority == null || d.priority == priority))
+                        .sorted(Comparator.comparing((ExecutionDocument d) -> d.createdAt)
+                                .reversed())
+                        .map(d -> d.executionId)
+                        .toList();
                 ExecutionPageView page = readModel.page(new FindExecutionsQuery(status, priority, null, 20, 30));
-                assertThat(page.executions()).extracting(ExecutionResultView::executionId)
-                        .containsExactlyElementsOf(expected.subList(Math.min(30, expected.size()), Math.min(50, expected.size())));
+                assertThat(page.executions())
+                        .extracting(ExecutionResultView::executionId)
+                        .containsExactlyElementsOf(
+                                expected.subList(Math.min(30, expected.size()), Math.min(50, expected.size())));
                 assertThat(page.total()).isEqualTo(expected.size());
             }
         }
@@ -147,16 +169,20 @@ class ExecutionListsReadOnlyTheirPageTest {
         String collection = ExecutionDocument.COLLECTION;
         for (int skip : new int[] {0, 100, 250}) {
             long before = server.documentsRead(collection);
-            ExecutionPageView page = readModel.page(new FindUserExecutionsQuery("u-0", null, null, null, null, 50, skip));
+            ExecutionPageView page =
+                    readModel.page(new FindUserExecutionsQuery("u-0", null, null, null, null, 50, skip));
             assertThat(page.executions()).hasSize(50);
-            assertThat(server.documentsRead(collection) - before).as("documents read for skip %d, limit 50 and the total", skip)
+            assertThat(server.documentsRead(collection) - before)
+                    .as("documents read for skip %d, limit 50 and the total", skip)
                     .isEqualTo(50);
         }
         long before = server.documentsRead(collection);
-        ExecutionPageView page = readModel.page(new FindUserExecutionsQuery("u-0", null, null, BASE.plusSeconds(100),
-                BASE.plusSeconds(1800), 20, 40));
+        ExecutionPageView page = readModel.page(
+                new FindUserExecutionsQuery("u-0", null, null, BASE.plusSeconds(100), BASE.plusSeconds(1800), 20, 40));
         assertThat(page.executions()).hasSize(20);
-        assertThat(server.documentsRead(collection) - before).as("a time window: the page only").isEqualTo(20);
+        assertThat(server.documentsRead(collection) - before)
+                .as("a time window: the page only")
+                .isEqualTo(20);
     }
 
     private ExecutionDocument document(int i) {

@@ -17,8 +17,7 @@ final class ApiSession {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    record Reply(int status, JsonNode body) {
-    }
+    record Reply(int status, JsonNode body) {}
 
     private final WebClient client;
     private final String accessToken;
@@ -31,16 +30,21 @@ final class ApiSession {
     }
 
     static WebClient clientFor(int port) {
-        return WebClient.builder().baseUrl("http://127.0.0.1:" + port)
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
+        return WebClient.builder()
+                .baseUrl("http://127.0.0.1:" + port)
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .build();
     }
 
     static ApiSession login(int port, String username, String password) {
         WebClient client = clientFor(port);
-        var response = client.post().uri("/api/v1/auth/login")
+        var response = client.post()
+                .uri("/api/v1/auth/login")
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .body(BodyInserters.fromFormData("username", username).with("password", password))
-                .retrieve().toEntity(String.class).block(TIMEOUT);
+                .retrieve()
+                .toEntity(String.class)
+                .block(TIMEOUT);
         if (response == null || !response.getStatusCode().is2xxSuccessful()) {
             throw new IllegalStateException("login failed: " + response);
         }
@@ -51,17 +55,23 @@ final class ApiSession {
     }
 
     static Reply anonymous(int port, String method, String path, Object body) {
-        var spec = clientFor(port).method(org.springframework.http.HttpMethod.valueOf(method)).uri(path);
+        var spec = clientFor(port)
+                .method(org.springframework.http.HttpMethod.valueOf(method))
+                .uri(path);
         if (body != null) {
             spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         }
-        return spec.exchangeToMono(r -> r.bodyToMono(String.class).defaultIfEmpty("")
-                .map(b -> new Reply(r.statusCode().value(), parse(b)))).block(TIMEOUT);
+        return spec.exchangeToMono(r -> r.bodyToMono(String.class)
+                        .defaultIfEmpty("")
+                        .map(b -> new Reply(r.statusCode().value(), parse(b))))
+                .block(TIMEOUT);
     }
 
     private static String cookie(List<String> setCookies, String name) {
-        return setCookies.stream().filter(c -> c.startsWith(name + "="))
-                .map(c -> c.substring(name.length() + 1, c.indexOf(';'))).findFirst()
+        return setCookies.stream()
+                .filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';')))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no cookie " + name));
     }
 
@@ -94,7 +104,8 @@ final class ApiSession {
     }
 
     Reply exchange(String method, String path, Object body, boolean withCsrf, Map<String, String> headers) {
-        var spec = client.method(org.springframework.http.HttpMethod.valueOf(method)).uri(path)
+        var spec = client.method(org.springframework.http.HttpMethod.valueOf(method))
+                .uri(path)
                 .cookie("access_token", accessToken)
                 .cookie("csrf_token", csrfToken);
         if (withCsrf) {
@@ -104,8 +115,10 @@ final class ApiSession {
         if (body != null) {
             spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         }
-        return spec.exchangeToMono(r -> r.bodyToMono(String.class).defaultIfEmpty("")
-                .map(b -> new Reply(r.statusCode().value(), parse(b)))).block(TIMEOUT);
+        return spec.exchangeToMono(r -> r.bodyToMono(String.class)
+                        .defaultIfEmpty("")
+                        .map(b -> new Reply(r.statusCode().value(), parse(b))))
+                .block(TIMEOUT);
     }
 
     String execute(String script) {
@@ -126,39 +139,39 @@ final class ApiSession {
 
     /** The execution's SSE data frames as they arrive. */
     reactor.core.publisher.Flux<JsonNode> frames(String executionId) {
-        return client.get().uri("/api/v1/events/executions/" + executionId)
+        return client.get()
+                .uri("/api/v1/events/executions/" + executionId)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .cookie("access_token", accessToken)
                 .retrieve()
-                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
-                })
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {})
                 .filter(event -> event.data() != null)
                 .map(event -> parse(event.data()));
     }
 
     /** Every SSE event of the stream, heartbeat comments included, until the server closes it. */
     List<ServerSentEvent<String>> rawStream(String executionId, Duration limit) {
-        return client.get().uri("/api/v1/events/executions/" + executionId)
+        return client.get()
+                .uri("/api/v1/events/executions/" + executionId)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .cookie("access_token", accessToken)
                 .retrieve()
-                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
-                })
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {})
                 .collectList()
                 .block(limit);
     }
 
     /** Reads the execution's SSE stream to its end (the server closes it), returning every data frame. */
     List<JsonNode> stream(String executionId, String lastEventId, Duration limit) {
-        var spec = client.get().uri("/api/v1/events/executions/" + executionId)
+        var spec = client.get()
+                .uri("/api/v1/events/executions/" + executionId)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .cookie("access_token", accessToken);
         if (lastEventId != null) {
             spec.header("Last-Event-ID", lastEventId);
         }
         return spec.retrieve()
-                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
-                })
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {})
                 .filter(event -> event.data() != null)
                 .map(event -> parse(event.data()))
                 .collectList()
@@ -173,7 +186,10 @@ final class ApiSession {
     /** Registers a new user (role user) with that name and signs it in. */
     static ApiSession register(int port, String username) {
         String password = "pw-" + username + "-123";
-        Reply reply = anonymous(port, "POST", "/api/v1/auth/register",
+        Reply reply = anonymous(
+                port,
+                "POST",
+                "/api/v1/auth/register",
                 Map.of("username", username, "email", username + "@example.test", "password", password));
         // 409: a retried request (the client retries once on a connection closed early) registered it already
         if (reply.status() != 200 && reply.status() != 201 && reply.status() != 409) {
@@ -184,12 +200,12 @@ final class ApiSession {
 
     /** The notification stream's raw server-sent events: comments (connected, heartbeat) and notification frames. */
     reactor.core.publisher.Flux<ServerSentEvent<String>> notificationEvents() {
-        return client.get().uri("/api/v1/events/notifications/stream")
+        return client.get()
+                .uri("/api/v1/events/notifications/stream")
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .cookie("access_token", accessToken)
                 .retrieve()
-                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
-                });
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {});
     }
 
     static JsonNode parse(String body) {

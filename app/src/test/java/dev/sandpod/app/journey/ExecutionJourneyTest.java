@@ -15,13 +15,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * A user's whole path through the real system: HTTP → aggregate → saga → Kafka (embedded broker) → local
  * sandbox runner → Kafka → aggregate → projection (Mongo-wire server) → SSE.
  */
-@SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = SandpodApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                // A fresh data dir per context; read by the embedded infrastructure before the context starts.
-                "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
-                "sandpod.execution.timeout-seconds=3",
-                "sandpod.security.bcrypt.cost=4",
-                "sandpod.rate-limit.enabled=false",
+            // A fresh data dir per context; read by the embedded infrastructure before the context starts.
+            "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
+            "sandpod.execution.timeout-seconds=3",
+            "sandpod.security.bcrypt.cost=4",
+            "sandpod.rate-limit.enabled=false",
         })
 class ExecutionJourneyTest {
 
@@ -29,8 +31,6 @@ class ExecutionJourneyTest {
 
     @LocalServerPort
     int port;
-
-
 
     private ApiSession user() {
         return ApiSession.login(port, "user", "user123");
@@ -52,7 +52,9 @@ class ExecutionJourneyTest {
         assertThat(result.get("exit_code").asInt()).isZero();
         assertThat(result.get("resource_usage").get("clk_tck_hertz").asInt()).isPositive();
         assertThat(result.get("resource_usage").get("peak_memory_kb").asLong()).isPositive();
-        assertThat(frames).allSatisfy(frame -> assertThat(frame.get("execution_id").asText()).isEqualTo(id));
+        assertThat(frames)
+                .allSatisfy(
+                        frame -> assertThat(frame.get("execution_id").asText()).isEqualTo(id));
     }
 
     @Test
@@ -85,7 +87,8 @@ class ExecutionJourneyTest {
 
         ApiSession.Reply list = session.get("/api/v1/user/executions?limit=200");
         assertThat(list.status()).isEqualTo(200);
-        assertThat(list.body().get("executions").findValuesAsText("execution_id")).contains(id);
+        assertThat(list.body().get("executions").findValuesAsText("execution_id"))
+                .contains(id);
         assertThat(list.body().get("total").asLong()).isGreaterThanOrEqualTo(1);
     }
 
@@ -128,12 +131,13 @@ class ExecutionJourneyTest {
     void anotherUsersResultIsForbidden() {
         String id = user().execute("print('mine')");
 
-        ApiSession.Reply reply = ApiSession.login(port, "admin", "admin123").get("/api/v1/executions/" + id + "/result");
+        ApiSession.Reply reply =
+                ApiSession.login(port, "admin", "admin123").get("/api/v1/executions/" + id + "/result");
         assertThat(reply.status()).isEqualTo(200);
 
         registerIfMissing("mallory", "mallory@example.com", "mallory-password");
-        ApiSession.Reply foreign = ApiSession.login(port, "mallory", "mallory-password")
-                .get("/api/v1/executions/" + id + "/result");
+        ApiSession.Reply foreign =
+                ApiSession.login(port, "mallory", "mallory-password").get("/api/v1/executions/" + id + "/result");
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.body().get("type").asText()).isNotBlank();
     }
@@ -194,7 +198,10 @@ class ExecutionJourneyTest {
     }
 
     private void registerIfMissing(String username, String email, String password) {
-        ApiSession.Reply reply = ApiSession.anonymous(port, "POST", "/api/v1/auth/register",
+        ApiSession.Reply reply = ApiSession.anonymous(
+                port,
+                "POST",
+                "/api/v1/auth/register",
                 Map.of("username", username, "email", email, "password", password));
         assertThat(reply.status()).isIn(200, 409);
     }

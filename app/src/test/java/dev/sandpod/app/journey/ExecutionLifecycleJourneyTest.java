@@ -31,13 +31,17 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Executions through HTTP on the real stack: languages, cancel, queue and priorities, idempotency, caps, settings. */
-@SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = SandpodApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                // A fresh data dir per context; read by the embedded infrastructure before the context starts.
-                "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
-                "sandpod.security.bcrypt.cost=4", "sandpod.execution.max-active-per-user=5",
-                "sandpod.rate-limit.enabled=false",
-                "sandpod.sse.heartbeat=1s"})
+            // A fresh data dir per context; read by the embedded infrastructure before the context starts.
+            "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
+            "sandpod.security.bcrypt.cost=4",
+            "sandpod.execution.max-active-per-user=5",
+            "sandpod.rate-limit.enabled=false",
+            "sandpod.sse.heartbeat=1s"
+        })
 class ExecutionLifecycleJourneyTest {
 
     private static final List<String> LANGUAGES = List.of("python", "node", "ruby", "bash", "go");
@@ -46,16 +50,28 @@ class ExecutionLifecycleJourneyTest {
     private static final long HEAP_SLACK_BYTES = 48L * 1024 * 1024;
 
     /** The status a lifecycle frame reports: the execution's status once that event happened. */
-    private static final Map<String, String> LIFECYCLE_STATUS = Map.of("execution_requested", "queued",
-            "execution_queued", "queued", "execution_scheduled", "scheduled", "execution_started", "scheduled",
-            "execution_running", "running", "execution_completed", "completed", "result_stored", "completed");
+    private static final Map<String, String> LIFECYCLE_STATUS = Map.of(
+            "execution_requested",
+            "queued",
+            "execution_queued",
+            "queued",
+            "execution_scheduled",
+            "scheduled",
+            "execution_started",
+            "scheduled",
+            "execution_running",
+            "running",
+            "execution_completed",
+            "completed",
+            "result_stored",
+            "completed");
 
     @LocalServerPort
     int port;
 
-
     /** Each test runs as a user of its own, so one test's active executions never count against another's. */
     private final String username = "u" + UUID.randomUUID().toString().substring(0, 8);
+
     private ApiSession userSession;
 
     private ApiSession user() {
@@ -71,7 +87,10 @@ class ExecutionLifecycleJourneyTest {
     }
 
     private ApiSession stranger() {
-        ApiSession.anonymous(port, "POST", "/api/v1/auth/register",
+        ApiSession.anonymous(
+                port,
+                "POST",
+                "/api/v1/auth/register",
                 Map.of("username", "stranger", "email", "stranger@example.com", "password", "stranger-password"));
         return ApiSession.login(port, "stranger", "stranger-password");
     }
@@ -87,13 +106,18 @@ class ExecutionLifecycleJourneyTest {
         JsonNode runtimes = session.get("/api/v1/k8s-limits").body().get("supported_runtimes");
         JsonNode examples = session.get("/api/v1/example-scripts").body().get("scripts");
         for (String lang : LANGUAGES) {
-            assertThat(runtimes.has(lang)).as("%s is available on this runner", lang).isTrue();
+            assertThat(runtimes.has(lang))
+                    .as("%s is available on this runner", lang)
+                    .isTrue();
             String version = runtimes.get(lang).get("versions").get(0).asText();
 
-            JsonNode result = session.awaitResult(session.execute(lang, version, examples.get(lang).asText()));
+            JsonNode result = session.awaitResult(
+                    session.execute(lang, version, examples.get(lang).asText()));
 
             assertThat(result.get("status").asText()).as(lang).isEqualTo("completed");
-            assertThat(result.get("exit_code").asInt()).as(lang + " stderr: " + result.get("stderr")).isZero();
+            assertThat(result.get("exit_code").asInt())
+                    .as(lang + " stderr: " + result.get("stderr"))
+                    .isZero();
             assertThat(result.get("stdout").asText()).as(lang).contains("Hello from");
         }
     }
@@ -102,10 +126,13 @@ class ExecutionLifecycleJourneyTest {
     void cancellingARunningScriptStopsItsProcessesAndFreesItsSlot() throws Exception {
         ApiSession session = user();
         String marker = "30." + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000);
-        String script = "import subprocess, time\nprint('a', flush=True)\nsubprocess.run(['sleep', '" + marker + "'])\n";
+        String script =
+                "import subprocess, time\nprint('a', flush=True)\nsubprocess.run(['sleep', '" + marker + "'])\n";
         String id = session.execute(script);
-        session.frames(id).filter(f -> "output".equals(f.get("event_type").asText()))
-                .filter(f -> f.get("data").asText().contains("a")).blockFirst(Duration.ofSeconds(30));
+        session.frames(id)
+                .filter(f -> "output".equals(f.get("event_type").asText()))
+                .filter(f -> f.get("data").asText().contains("a"))
+                .blockFirst(Duration.ofSeconds(30));
         await().atMost(Duration.ofSeconds(5)).until(() -> hostProcessesWith(marker) > 0);
         await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
 
@@ -114,8 +141,12 @@ class ExecutionLifecycleJourneyTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body().get("status").asText()).isEqualTo("cancellation_requested");
-        await().atMost(Duration.ofSeconds(2)).until(() ->
-                "cancelled".equals(session.get("/api/v1/executions/" + id + "/result").body().get("status").asText()));
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> "cancelled"
+                        .equals(session.get("/api/v1/executions/" + id + "/result")
+                                .body()
+                                .get("status")
+                                .asText()));
         await().atMost(Duration.ofSeconds(2)).until(() -> hostProcessesWith(marker) == 0);
         assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(4));
         JsonNode next = session.awaitResult(session.execute("print('next')"));
@@ -128,9 +159,11 @@ class ExecutionLifecycleJourneyTest {
         ApiSession session = user();
         String id = session.execute("import time\nprint(0, flush=True)\nprint(1, flush=True)\ntime.sleep(60)\n");
         StringBuilder live = new StringBuilder();
-        session.frames(id).filter(f -> "output".equals(f.get("event_type").asText()))
+        session.frames(id)
+                .filter(f -> "output".equals(f.get("event_type").asText()))
                 .map(f -> live.append(f.get("data").asText()).toString())
-                .filter(printed -> printed.contains("1\n")).blockFirst(Duration.ofSeconds(30));
+                .filter(printed -> printed.contains("1\n"))
+                .blockFirst(Duration.ofSeconds(30));
 
         ApiSession.Reply reply = session.post("/api/v1/executions/" + id + "/cancel", Map.of("reason", "seen enough"));
 
@@ -144,14 +177,18 @@ class ExecutionLifecycleJourneyTest {
         assertThat(stored.get("stdout").asText()).contains("0\n1\n");
         String cancelEvent = reply.body().get("event_id").asText(null);
         assertThat(cancelEvent).as("event_id of the cancel answer").isNotNull();
-        assertThat(session.get("/api/v1/executions/" + id + "/events?event_types=execution_cancelled").body()
-                .findValuesAsText("event_id")).containsExactly(cancelEvent);
+        assertThat(session.get("/api/v1/executions/" + id + "/events?event_types=execution_cancelled")
+                        .body()
+                        .findValuesAsText("event_id"))
+                .containsExactly(cancelEvent);
     }
 
     @Test
     void withOneSlotRunsGoOneAfterAnotherAndARaisedPriorityRunsSecond() {
         ApiSession admin = admin();
-        assertThat(admin.put("/api/v1/admin/settings/", Map.of("max_concurrent_executions", 1)).status()).isEqualTo(200);
+        assertThat(admin.put("/api/v1/admin/settings/", Map.of("max_concurrent_executions", 1))
+                        .status())
+                .isEqualTo(200);
         ApiSession session = user();
         String first = session.execute("import time\ntime.sleep(2)\nprint(1)");
         String second = session.execute("import time\ntime.sleep(2)\nprint(2)");
@@ -164,8 +201,8 @@ class ExecutionLifecycleJourneyTest {
             assertThat(queue.get("queue_depth").asInt()).isGreaterThanOrEqualTo(2);
             assertThat(queue.get("max_concurrent").asInt()).isEqualTo(1);
         });
-        ApiSession.Reply priority = admin.put("/api/v1/admin/executions/" + raised + "/priority",
-                Map.of("priority", "high"));
+        ApiSession.Reply priority =
+                admin.put("/api/v1/admin/executions/" + raised + "/priority", Map.of("priority", "high"));
         assertThat(priority.status()).isEqualTo(200);
         assertThat(priority.body().get("priority").asText()).isEqualTo("high");
 
@@ -175,8 +212,7 @@ class ExecutionLifecycleJourneyTest {
         byStart.sort((a, b) -> startedAt(session, a).compareTo(startedAt(session, b)));
         assertThat(byStart).containsExactly(first, raised, second, third);
         for (int i = 1; i < byStart.size(); i++) {
-            assertThat(startedAt(session, byStart.get(i)))
-                    .isAfterOrEqualTo(finishedAt(session, byStart.get(i - 1)));
+            assertThat(startedAt(session, byStart.get(i))).isAfterOrEqualTo(finishedAt(session, byStart.get(i - 1)));
         }
     }
 
@@ -198,12 +234,15 @@ class ExecutionLifecycleJourneyTest {
 
         awaitQueue(admin, burst, burst.get(0), burst.subList(1, 6));
         assertThat(admin.put("/api/v1/admin/executions/" + burst.get(4) + "/priority", Map.of("priority", "high"))
-                .status()).isEqualTo(200);
+                        .status())
+                .isEqualTo(200);
         assertThat(admin.put("/api/v1/admin/executions/" + burst.get(1) + "/priority", Map.of("priority", "low"))
-                .status()).isEqualTo(200);
+                        .status())
+                .isEqualTo(200);
         awaitQueue(admin, burst, burst.get(0), burst.subList(1, 6));
 
-        List<String> order = List.of(burst.get(0), burst.get(4), burst.get(2), burst.get(3), burst.get(5), burst.get(1));
+        List<String> order =
+                List.of(burst.get(0), burst.get(4), burst.get(2), burst.get(3), burst.get(5), burst.get(1));
         for (int next = 1; next < order.size(); next++) {
             awaitQueue(admin, burst, order.get(next), order.subList(next + 1, order.size()));
         }
@@ -255,14 +294,17 @@ class ExecutionLifecycleJourneyTest {
         List<String> byStart = new ArrayList<>(burst);
         byStart.sort((a, b) -> startedAt(admin, a).compareTo(startedAt(admin, b)));
         for (int i = 1; i < byStart.size(); i++) {
-            assertThat(queuedAt.get(byStart.get(i))).as("run %d started after run %d, queued at %s", i, i - 1,
-                    queuedAt).isAfterOrEqualTo(queuedAt.get(byStart.get(i - 1)));
+            assertThat(queuedAt.get(byStart.get(i)))
+                    .as("run %d started after run %d, queued at %s", i, i - 1, queuedAt)
+                    .isAfterOrEqualTo(queuedAt.get(byStart.get(i - 1)));
         }
     }
 
     /** The queue view counts every run: the queue tests start from nothing queued, with one slot. */
     private static void oneSlotAndAnEmptyQueue(ApiSession admin) {
-        assertThat(admin.put("/api/v1/admin/settings/", Map.of("max_concurrent_executions", 1)).status()).isEqualTo(200);
+        assertThat(admin.put("/api/v1/admin/settings/", Map.of("max_concurrent_executions", 1))
+                        .status())
+                .isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode queue = admin.get("/api/v1/admin/executions/queue").body();
             assertThat(queue.get("max_concurrent").asInt()).isEqualTo(1);
@@ -308,28 +350,37 @@ class ExecutionLifecycleJourneyTest {
         });
     }
 
-    private static void awaitQueueView(ApiSession admin, List<String> runs,
-            BiConsumer<List<String>, List<String>> step) {
+    private static void awaitQueueView(
+            ApiSession admin, List<String> runs, BiConsumer<List<String>, List<String>> step) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Map<String, JsonNode> states = new LinkedHashMap<>();
             for (String run : runs) {
-                states.put(run, admin.get("/api/v1/executions/" + run + "/result").body());
+                states.put(
+                        run, admin.get("/api/v1/executions/" + run + "/result").body());
             }
             JsonNode view = admin.get("/api/v1/admin/executions/queue").body();
-            List<String> holding = runs.stream().filter(run -> Set.of("scheduled", "running")
-                    .contains(states.get(run).get("status").asText())).toList();
+            List<String> holding = runs.stream()
+                    .filter(run -> Set.of("scheduled", "running")
+                            .contains(states.get(run).get("status").asText()))
+                    .toList();
             List<String> queued = runs.stream()
-                    .filter(run -> "queued".equals(states.get(run).get("status").asText())).toList();
+                    .filter(run -> "queued".equals(states.get(run).get("status").asText()))
+                    .toList();
             step.accept(holding, queued);
             Map<String, Long> byPriority = new LinkedHashMap<>();
             for (String p : List.of("critical", "high", "normal", "low", "background")) {
-                byPriority.put(p, queued.stream().filter(run -> p.equals(states.get(run).get("priority").asText()))
-                        .count());
+                byPriority.put(
+                        p,
+                        queued.stream()
+                                .filter(run ->
+                                        p.equals(states.get(run).get("priority").asText()))
+                                .count());
             }
             assertThat(view.get("active_count").asLong()).as("active_count").isEqualTo(holding.size());
             assertThat(view.get("queue_depth").asLong()).as("queue_depth").isEqualTo(queued.size());
-            assertThat(ApiSession.JSON.convertValue(view.get("by_priority"), new TypeReference<Map<String, Long>>() {
-            })).as("by_priority").isEqualTo(byPriority);
+            assertThat(ApiSession.JSON.convertValue(view.get("by_priority"), new TypeReference<Map<String, Long>>() {}))
+                    .as("by_priority")
+                    .isEqualTo(byPriority);
         });
     }
 
@@ -362,7 +413,11 @@ class ExecutionLifecycleJourneyTest {
         try {
             List<Callable<ApiSession.Reply>> calls = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                calls.add(() -> session.exchange("POST", "/api/v1/execute", Map.of("script", "print('once')"), true,
+                calls.add(() -> session.exchange(
+                        "POST",
+                        "/api/v1/execute",
+                        Map.of("script", "print('once')"),
+                        true,
                         Map.of("Idempotency-Key", key)));
             }
             Set<String> ids = new HashSet<>();
@@ -374,9 +429,10 @@ class ExecutionLifecycleJourneyTest {
                 }
             }
             assertThat(ids).hasSize(1);
-            ApiSession.Reply again = session.exchange("POST", "/api/v1/execute", Map.of("script", "print('once')"),
-                    true, Map.of("Idempotency-Key", key));
-            assertThat(again.body().get("execution_id").asText()).isEqualTo(ids.iterator().next());
+            ApiSession.Reply again = session.exchange(
+                    "POST", "/api/v1/execute", Map.of("script", "print('once')"), true, Map.of("Idempotency-Key", key));
+            assertThat(again.body().get("execution_id").asText())
+                    .isEqualTo(ids.iterator().next());
         } finally {
             pool.shutdownNow();
         }
@@ -415,9 +471,14 @@ class ExecutionLifecycleJourneyTest {
         ApiSession.Reply events = session.get("/api/v1/executions/" + id + "/events");
 
         assertThat(events.status()).isEqualTo(200);
-        assertThat(events.body().findValuesAsText("event_type")).containsSubsequence("execution_requested",
-                "execution_queued", "execution_scheduled", "execution_started", "execution_completed",
-                "result_stored");
+        assertThat(events.body().findValuesAsText("event_type"))
+                .containsSubsequence(
+                        "execution_requested",
+                        "execution_queued",
+                        "execution_scheduled",
+                        "execution_started",
+                        "execution_completed",
+                        "result_stored");
         ApiSession.Reply filtered = session.get("/api/v1/executions/" + id + "/events?event_types=result_stored");
         assertThat(filtered.body().findValuesAsText("event_type")).containsExactly("result_stored");
         assertThat(events.body().get(0).get("metadata").get("user_id").asText()).isNotBlank();
@@ -435,17 +496,24 @@ class ExecutionLifecycleJourneyTest {
         assertThat(retried).isNotEqualTo(done);
         assertThat(session.awaitResult(retried).get("stdout").asText()).isEqualTo("again\n");
 
-        assertThat(session.post("/api/v1/executions/" + done + "/cancel", null).status()).isEqualTo(400);
+        assertThat(session.post("/api/v1/executions/" + done + "/cancel", null).status())
+                .isEqualTo(400);
 
         String running = session.execute("import time\ntime.sleep(5)");
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                "running".equals(session.get("/api/v1/executions/" + running + "/result").body().get("status").asText()));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "running"
+                        .equals(session.get("/api/v1/executions/" + running + "/result")
+                                .body()
+                                .get("status")
+                                .asText()));
         ApiSession.Reply retryRunning = session.post("/api/v1/executions/" + running + "/retry", null);
         assertThat(retryRunning.status()).isEqualTo(400);
 
         ApiSession other = stranger();
-        assertThat(other.post("/api/v1/executions/" + done + "/cancel", null).status()).isEqualTo(403);
-        assertThat(other.post("/api/v1/executions/" + done + "/retry", null).status()).isEqualTo(403);
+        assertThat(other.post("/api/v1/executions/" + done + "/cancel", null).status())
+                .isEqualTo(403);
+        assertThat(other.post("/api/v1/executions/" + done + "/retry", null).status())
+                .isEqualTo(403);
         assertThat(other.get("/api/v1/executions/" + done + "/events").status()).isEqualTo(403);
         session.post("/api/v1/executions/" + running + "/cancel", null);
     }
@@ -478,33 +546,40 @@ class ExecutionLifecycleJourneyTest {
 
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(deleted.body().get("message").asText()).isEqualTo("Execution deleted successfully");
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                session.get("/api/v1/executions/" + id + "/result").status() == 404);
-        assertThat(session.get("/api/v1/user/executions?limit=200").body().get("executions")
-                .findValuesAsText("execution_id")).doesNotContain(id);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> session.get("/api/v1/executions/" + id + "/result").status() == 404);
+        assertThat(session.get("/api/v1/user/executions?limit=200")
+                        .body()
+                        .get("executions")
+                        .findValuesAsText("execution_id"))
+                .doesNotContain(id);
     }
 
     @Test
     void outputStreamsLiveWhileTheProgramRuns() {
         ApiSession session = user();
-        String id = session.execute("import time\nprint('first', flush=True)\ntime.sleep(1.5)\nprint('second', flush=True)\n");
+        String id = session.execute(
+                "import time\nprint('first', flush=True)\ntime.sleep(1.5)\nprint('second', flush=True)\n");
 
         List<JsonNode> frames = session.stream(id, null, Duration.ofSeconds(60));
 
-        List<String> types = frames.stream().map(f -> f.get("event_type").asText()).toList();
+        List<String> types =
+                frames.stream().map(f -> f.get("event_type").asText()).toList();
         int firstOutput = types.indexOf("output");
         assertThat(firstOutput).isPositive();
         assertThat(frames.get(firstOutput).get("stream").asText()).isEqualTo("stdout");
         assertThat(frames.get(firstOutput).get("data").asText()).contains("first");
         assertThat(types.indexOf("execution_completed")).isGreaterThan(firstOutput);
-        assertThat(frames.get(frames.size() - 1).get("result").get("stdout").asText()).isEqualTo("first\nsecond\n");
+        assertThat(frames.get(frames.size() - 1).get("result").get("stdout").asText())
+                .isEqualTo("first\nsecond\n");
         assertThat(types).contains("execution_running", "execution_completed", "result_stored");
         for (JsonNode frame : frames) {
             String type = frame.get("event_type").asText();
             if ("status".equals(type)) {
                 assertThat(frame.get("status").asText(null)).isIn("queued", "scheduled", "running");
             } else if (!"output".equals(type)) {
-                assertThat(frame.get("status").asText(null)).as("status of the %s frame", type)
+                assertThat(frame.get("status").asText(null))
+                        .as("status of the %s frame", type)
                         .isEqualTo(LIFECYCLE_STATUS.get(type));
             }
         }
@@ -526,7 +601,8 @@ class ExecutionLifecycleJourneyTest {
 
         List<JsonNode> frames = session.stream(id, scheduled, Duration.ofSeconds(10));
 
-        List<String> types = frames.stream().map(f -> f.get("event_type").asText()).toList();
+        List<String> types =
+                frames.stream().map(f -> f.get("event_type").asText()).toList();
         assertThat(types.get(0)).isEqualTo("status");
         assertThat(types).doesNotContain("execution_requested", "execution_queued", "execution_scheduled");
         assertThat(types).containsSubsequence("execution_started", "execution_completed", "result_stored");
@@ -549,7 +625,8 @@ class ExecutionLifecycleJourneyTest {
         assertThat(page.get("executions").get(0).get("execution_id").asText()).isEqualTo(bash);
         JsonNode byLang = session.get("/api/v1/user/executions?lang=bash").body();
         assertThat(byLang.get("executions").findValuesAsText("execution_id")).containsExactly(bash);
-        JsonNode future = session.get("/api/v1/user/executions?start_time=2999-01-01T00:00:00Z").body();
+        JsonNode future = session.get("/api/v1/user/executions?start_time=2999-01-01T00:00:00Z")
+                .body();
         assertThat(future.get("total").asLong()).isZero();
         assertThat(session.get("/api/v1/user/executions?limit=0").status()).isEqualTo(422);
         assertThat(session.get("/api/v1/user/executions?status=nope").status()).isEqualTo(422);
@@ -569,18 +646,24 @@ class ExecutionLifecycleJourneyTest {
         assertThat(sixth.status()).isEqualTo(429);
         assertThat(sixth.body().get("detail").asText()).contains("at most 5");
         running.forEach(busy::awaitResult);
-        assertThat(busy.post("/api/v1/execute", Map.of("script", "print(7)")).status()).isEqualTo(200);
+        assertThat(busy.post("/api/v1/execute", Map.of("script", "print(7)")).status())
+                .isEqualTo(200);
     }
 
     private void registerAndLogin(String name) {
-        ApiSession.anonymous(port, "POST", "/api/v1/auth/register",
+        ApiSession.anonymous(
+                port,
+                "POST",
+                "/api/v1/auth/register",
                 Map.of("username", name, "email", name + "@example.com", "password", name + "-password"));
     }
 
     /** Heap in use after a collection: the app runs in this JVM, so its memory shows here. */
     private static long settledHeapBytes() {
         System.gc();
-        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return java.lang.management.ManagementFactory.getMemoryMXBean()
+                .getHeapMemoryUsage()
+                .getUsed();
     }
 
     private static Instant startedAt(ApiSession session, String id) {
@@ -592,7 +675,8 @@ class ExecutionLifecycleJourneyTest {
     }
 
     private static Instant eventTime(ApiSession session, String id, String type) {
-        JsonNode events = session.get("/api/v1/executions/" + id + "/events?event_types=" + type).body();
+        JsonNode events = session.get("/api/v1/executions/" + id + "/events?event_types=" + type)
+                .body();
         return Instant.parse(events.get(0).get("timestamp").asText());
     }
 
@@ -601,7 +685,8 @@ class ExecutionLifecycleJourneyTest {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
                     .filter(p -> {
                         try {
-                            String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                            String cmdline =
+                                    Files.readString(p.resolve("cmdline")).replace('\0', ' ');
                             return cmdline.contains("sleep " + marker);
                         } catch (IOException | RuntimeException e) {
                             return false;

@@ -32,13 +32,14 @@ class RestartJourneyTest {
 
     private static ConfigurableApplicationContext start(Path dataDir) {
         // Command-line arguments: properties given to the builder would rank below application.yml.
-        return new SpringApplicationBuilder(SandpodApplication.class).run(
-                "--server.port=0",
-                "--sandpod.data-dir=" + dataDir,
-                "--sandpod.security.bcrypt.cost=4",
-                "--sandpod.rate-limit.enabled=false",
-                "--sandpod.execution.timeout-seconds=" + TIMEOUT_SECONDS,
-                "--sandpod.execution.backstop-grace-seconds=" + BACKSTOP_GRACE_SECONDS);
+        return new SpringApplicationBuilder(SandpodApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--sandpod.data-dir=" + dataDir,
+                        "--sandpod.security.bcrypt.cost=4",
+                        "--sandpod.rate-limit.enabled=false",
+                        "--sandpod.execution.timeout-seconds=" + TIMEOUT_SECONDS,
+                        "--sandpod.execution.backstop-grace-seconds=" + BACKSTOP_GRACE_SECONDS);
     }
 
     private static int portOf(ConfigurableApplicationContext context) {
@@ -53,8 +54,12 @@ class RestartJourneyTest {
         String finished = before.execute("print('before the restart')");
         assertThat(before.awaitResult(finished).get("status").asText()).isEqualTo("completed");
         String interrupted = before.execute("import time\nprint('started', flush=True)\ntime.sleep(60)\n");
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                "running".equals(before.get("/api/v1/executions/" + interrupted + "/result").body().get("status").asText()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "running"
+                        .equals(before.get("/api/v1/executions/" + interrupted + "/result")
+                                .body()
+                                .get("status")
+                                .asText()));
 
         running.close();
         running = start(dataDir);
@@ -67,7 +72,9 @@ class RestartJourneyTest {
                 .contains(finished, interrupted);
         await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS + BACKSTOP_GRACE_SECONDS + 40))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> TERMINAL.contains(
-                        after.get("/api/v1/executions/" + interrupted + "/result").body().get("status").asText()));
+                .until(() -> TERMINAL.contains(after.get("/api/v1/executions/" + interrupted + "/result")
+                        .body()
+                        .get("status")
+                        .asText()));
     }
 }

@@ -14,20 +14,22 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Saved scripts through HTTP: owner-only CRUD, validation, newest first. */
-@SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = SandpodApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                // The same properties in every user-domain journey test: they share one application context.
-                "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
-                "sandpod.security.bcrypt.cost=4",
-                "sandpod.rate-limit.enabled=false",
-                "sandpod.notifications.throttle.enabled=false",
-                "sandpod.notifications.allow-insecure-localhost=true",
-                "sandpod.notifications.webhook-secret=journey-webhook-secret",
-                "sandpod.notifications.grafana-secret=journey-grafana-secret",
-                "sandpod.notifications.delivery.initial-backoff=500ms",
-                "sandpod.notifications.delivery.max-attempts=4",
-                "sandpod.user-settings.snapshot-threshold=3",
-                "sandpod.execution.timeout-seconds=3",
+            // The same properties in every user-domain journey test: they share one application context.
+            "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
+            "sandpod.security.bcrypt.cost=4",
+            "sandpod.rate-limit.enabled=false",
+            "sandpod.notifications.throttle.enabled=false",
+            "sandpod.notifications.allow-insecure-localhost=true",
+            "sandpod.notifications.webhook-secret=journey-webhook-secret",
+            "sandpod.notifications.grafana-secret=journey-grafana-secret",
+            "sandpod.notifications.delivery.initial-backoff=500ms",
+            "sandpod.notifications.delivery.max-attempts=4",
+            "sandpod.user-settings.snapshot-threshold=3",
+            "sandpod.execution.timeout-seconds=3",
         })
 class ScriptsJourneyTest {
 
@@ -35,7 +37,8 @@ class ScriptsJourneyTest {
     int port;
 
     private ApiSession newUser() {
-        return ApiSession.register(port, "scripts-" + UUID.randomUUID().toString().substring(0, 8));
+        return ApiSession.register(
+                port, "scripts-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     private static Map<String, Object> script(String name, String code) {
@@ -68,16 +71,18 @@ class ScriptsJourneyTest {
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.body()).isEqualTo(script);
 
-        ApiSession.Reply changed = owner.put("/api/v1/scripts/" + id, Map.of("name", "hello v2",
-                "script", "print('hello again')"));
+        ApiSession.Reply changed =
+                owner.put("/api/v1/scripts/" + id, Map.of("name", "hello v2", "script", "print('hello again')"));
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.body().get("name").asText()).isEqualTo("hello v2");
         assertThat(changed.body().get("script").asText()).isEqualTo("print('hello again')");
         assertThat(changed.body().get("description").asText()).isEqualTo("prints hello");
-        assertThat(changed.body().get("created_at").asText()).isEqualTo(script.get("created_at").asText());
+        assertThat(changed.body().get("created_at").asText())
+                .isEqualTo(script.get("created_at").asText());
         assertThat(Instant.parse(changed.body().get("updated_at").asText()))
                 .isAfter(Instant.parse(script.get("updated_at").asText()));
-        assertThat(owner.get("/api/v1/scripts/" + id).body().get("name").asText()).isEqualTo("hello v2");
+        assertThat(owner.get("/api/v1/scripts/" + id).body().get("name").asText())
+                .isEqualTo("hello v2");
 
         ApiSession.Reply deleted = owner.delete("/api/v1/scripts/" + id);
         assertThat(deleted.status()).isEqualTo(204);
@@ -90,8 +95,14 @@ class ScriptsJourneyTest {
     void theListHoldsOnlyTheCallersScriptsNewestFirst() {
         ApiSession owner = newUser();
         ApiSession other = newUser();
-        String first = owner.post("/api/v1/scripts", script("first", "print(1)")).body().get("script_id").asText();
-        String second = owner.post("/api/v1/scripts", script("second", "print(2)")).body().get("script_id").asText();
+        String first = owner.post("/api/v1/scripts", script("first", "print(1)"))
+                .body()
+                .get("script_id")
+                .asText();
+        String second = owner.post("/api/v1/scripts", script("second", "print(2)"))
+                .body()
+                .get("script_id")
+                .asText();
         other.post("/api/v1/scripts", script("not yours", "print(3)"));
 
         ApiSession.Reply list = owner.get("/api/v1/scripts");
@@ -105,7 +116,10 @@ class ScriptsJourneyTest {
     void anotherUsersScriptDoesNotExistForTheCaller() {
         ApiSession owner = newUser();
         ApiSession stranger = newUser();
-        String id = owner.post("/api/v1/scripts", script("mine", "print('mine')")).body().get("script_id").asText();
+        String id = owner.post("/api/v1/scripts", script("mine", "print('mine')"))
+                .body()
+                .get("script_id")
+                .asText();
 
         ApiSession.Reply read = stranger.get("/api/v1/scripts/" + id);
         ApiSession.Reply change = stranger.put("/api/v1/scripts/" + id, Map.of("name", "stolen"));
@@ -114,7 +128,8 @@ class ScriptsJourneyTest {
         assertThat(List.of(read.status(), change.status(), delete.status())).containsOnly(404);
         assertThat(read.body().get("detail").asText()).isEqualTo("Script not found");
         assertThat(read.body().get("type").asText()).isEqualTo("NotFound");
-        assertThat(owner.get("/api/v1/scripts/" + id).body().get("name").asText()).isEqualTo("mine");
+        assertThat(owner.get("/api/v1/scripts/" + id).body().get("name").asText())
+                .isEqualTo("mine");
         assertThat(owner.get("/api/v1/scripts/no-such-script").status()).isEqualTo(404);
     }
 
@@ -134,11 +149,15 @@ class ScriptsJourneyTest {
         ApiSession.Reply unknownVersion = owner.post("/api/v1/scripts", oldPython);
 
         assertThat(List.of(noName, blankName, longName, longScript, unknownLang, unknownVersion))
-                .extracting(ApiSession.Reply::status).containsOnly(422);
-        assertThat(noName.body().get("detail").get(0).get("loc").findValuesAsText("")).isEmpty();
-        assertThat(noName.body().get("detail").get(0).get("loc").get(1).asText()).isEqualTo("name");
+                .extracting(ApiSession.Reply::status)
+                .containsOnly(422);
+        assertThat(noName.body().get("detail").get(0).get("loc").findValuesAsText(""))
+                .isEmpty();
+        assertThat(noName.body().get("detail").get(0).get("loc").get(1).asText())
+                .isEqualTo("name");
         assertThat(longName.body().get("detail").get(0).get("msg").asText()).contains("1 to 100");
-        assertThat(longScript.body().get("detail").get(0).get("loc").get(1).asText()).isEqualTo("script");
+        assertThat(longScript.body().get("detail").get(0).get("loc").get(1).asText())
+                .isEqualTo("script");
         assertThat(unknownLang.body().get("detail").asText()).startsWith("Language 'cobol' not supported");
         assertThat(unknownVersion.body().get("detail").asText()).startsWith("Version '2.7' not supported for python");
         assertThat(owner.get("/api/v1/scripts").body().get("scripts")).isEmpty();
@@ -148,8 +167,10 @@ class ScriptsJourneyTest {
 
     @Test
     void scriptsNeedASession() {
-        assertThat(ApiSession.anonymous(port, "GET", "/api/v1/scripts", null).status()).isEqualTo(401);
-        assertThat(ApiSession.anonymous(port, "POST", "/api/v1/scripts", script("x", "print(1)")).status())
+        assertThat(ApiSession.anonymous(port, "GET", "/api/v1/scripts", null).status())
+                .isEqualTo(401);
+        assertThat(ApiSession.anonymous(port, "POST", "/api/v1/scripts", script("x", "print(1)"))
+                        .status())
                 .isEqualTo(401);
     }
 }

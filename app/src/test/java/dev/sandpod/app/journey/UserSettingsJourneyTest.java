@@ -20,20 +20,22 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 /** Event-sourced user settings through HTTP: every endpoint, history, restore, snapshots. */
-@SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = SandpodApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                // The same properties in every user-domain journey test: they share one application context.
-                "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
-                "sandpod.security.bcrypt.cost=4",
-                "sandpod.rate-limit.enabled=false",
-                "sandpod.notifications.throttle.enabled=false",
-                "sandpod.notifications.allow-insecure-localhost=true",
-                "sandpod.notifications.webhook-secret=journey-webhook-secret",
-                "sandpod.notifications.grafana-secret=journey-grafana-secret",
-                "sandpod.notifications.delivery.initial-backoff=500ms",
-                "sandpod.notifications.delivery.max-attempts=4",
-                "sandpod.user-settings.snapshot-threshold=3",
-                "sandpod.execution.timeout-seconds=3",
+            // The same properties in every user-domain journey test: they share one application context.
+            "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
+            "sandpod.security.bcrypt.cost=4",
+            "sandpod.rate-limit.enabled=false",
+            "sandpod.notifications.throttle.enabled=false",
+            "sandpod.notifications.allow-insecure-localhost=true",
+            "sandpod.notifications.webhook-secret=journey-webhook-secret",
+            "sandpod.notifications.grafana-secret=journey-grafana-secret",
+            "sandpod.notifications.delivery.initial-backoff=500ms",
+            "sandpod.notifications.delivery.max-attempts=4",
+            "sandpod.user-settings.snapshot-threshold=3",
+            "sandpod.execution.timeout-seconds=3",
         })
 class UserSettingsJourneyTest {
 
@@ -49,7 +51,8 @@ class UserSettingsJourneyTest {
     EventProcessingConfiguration processing;
 
     private ApiSession newUser() {
-        return ApiSession.register(port, "settings-" + UUID.randomUUID().toString().substring(0, 8));
+        return ApiSession.register(
+                port, "settings-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     private static String userIdOf(ApiSession session) {
@@ -69,7 +72,8 @@ class UserSettingsJourneyTest {
         assertThat(s.get("timezone").asText()).isEqualTo("UTC");
         assertThat(s.get("date_format").asText()).isEqualTo("YYYY-MM-DD");
         assertThat(s.get("time_format").asText()).isEqualTo("24h");
-        assertThat(s.get("notifications").get("execution_completed").asBoolean()).isTrue();
+        assertThat(s.get("notifications").get("execution_completed").asBoolean())
+                .isTrue();
         assertThat(s.get("notifications").get("channels").findValuesAsText("")).isEmpty();
         assertThat(s.get("notifications").get("channels").get(0).asText()).isEqualTo("in_app");
         assertThat(s.get("editor").get("font_size").asInt()).isEqualTo(14);
@@ -95,20 +99,36 @@ class UserSettingsJourneyTest {
         assertThat(editor.get("editor").get("word_wrap").asBoolean()).isTrue();
         assertThat(editor.get("theme").asText()).isEqualTo("dark");
 
-        JsonNode notifications = user.put(SETTINGS + "notifications",
-                Map.of("execution_completed", false, "channels", List.of("in_app", "webhook"))).body();
-        assertThat(notifications.get("notifications").get("execution_completed").asBoolean()).isFalse();
-        assertThat(notifications.get("notifications").get("execution_failed").asBoolean()).isTrue();
+        JsonNode notifications = user.put(
+                        SETTINGS + "notifications",
+                        Map.of("execution_completed", false, "channels", List.of("in_app", "webhook")))
+                .body();
+        assertThat(notifications.get("notifications").get("execution_completed").asBoolean())
+                .isFalse();
+        assertThat(notifications.get("notifications").get("execution_failed").asBoolean())
+                .isTrue();
         assertThat(notifications.get("notifications").get("channels").toString())
                 .isEqualTo("[\"in_app\",\"webhook\"]");
 
-        JsonNode custom = user.put(SETTINGS + "custom/layout", Map.of("panels", List.of("editor", "output"),
-                "split.ratio", 0.6)).body();
-        assertThat(custom.get("custom_settings").get("layout").get("panels").get(1).asText()).isEqualTo("output");
-        assertThat(custom.get("custom_settings").get("layout").get("split.ratio").asDouble()).isEqualTo(0.6);
+        JsonNode custom = user.put(
+                        SETTINGS + "custom/layout", Map.of("panels", List.of("editor", "output"), "split.ratio", 0.6))
+                .body();
+        assertThat(custom.get("custom_settings")
+                        .get("layout")
+                        .get("panels")
+                        .get(1)
+                        .asText())
+                .isEqualTo("output");
+        assertThat(custom.get("custom_settings")
+                        .get("layout")
+                        .get("split.ratio")
+                        .asDouble())
+                .isEqualTo(0.6);
 
-        JsonNode whole = user.put(SETTINGS, Map.of("timezone", "Europe/Berlin", "time_format", "12h",
-                "date_format", "DD.MM.YYYY")).body();
+        JsonNode whole = user.put(
+                        SETTINGS,
+                        Map.of("timezone", "Europe/Berlin", "time_format", "12h", "date_format", "DD.MM.YYYY"))
+                .body();
         assertThat(whole.get("timezone").asText()).isEqualTo("Europe/Berlin");
         assertThat(whole.get("time_format").asText()).isEqualTo("12h");
         assertThat(whole.get("custom_settings").has("layout")).isTrue();
@@ -138,8 +158,10 @@ class UserSettingsJourneyTest {
                 user.get(SETTINGS + "history?limit=0"));
 
         assertThat(replies).extracting(ApiSession.Reply::status).containsOnly(422);
-        assertThat(replies.get(0).body().get("detail").get(0).get("loc").get(1).asText()).isEqualTo("theme");
-        assertThat(replies.get(2).body().get("detail").get(0).get("msg").asText()).contains("between 8 and 32");
+        assertThat(replies.get(0).body().get("detail").get(0).get("loc").get(1).asText())
+                .isEqualTo("theme");
+        assertThat(replies.get(2).body().get("detail").get(0).get("msg").asText())
+                .contains("between 8 and 32");
         assertThat(user.get(SETTINGS).body().get("version").asInt()).isEqualTo(1);
     }
 
@@ -186,8 +208,8 @@ class UserSettingsJourneyTest {
         user.put(SETTINGS + "theme", Map.of("theme", "dark"));
         user.put(SETTINGS + "editor", Map.of("font_size", 24));
 
-        ApiSession.Reply restored = user.post(SETTINGS + "restore",
-                Map.of("timestamp", goodTimes.toString(), "reason", "liked it better"));
+        ApiSession.Reply restored =
+                user.post(SETTINGS + "restore", Map.of("timestamp", goodTimes.toString(), "reason", "liked it better"));
 
         assertThat(restored.status()).isEqualTo(200);
         assertThat(restored.body().get("theme").asText()).isEqualTo("light");
@@ -195,13 +217,13 @@ class UserSettingsJourneyTest {
         assertThat(restored.body().get("version").asInt()).isEqualTo(5);
         assertThat(user.get(SETTINGS).body()).isEqualTo(restored.body());
         JsonNode history = user.get(SETTINGS + "history").body().get("history");
-        assertThat(history.get(0).get("reason").asText()).contains("Restored to " + goodTimes)
+        assertThat(history.get(0).get("reason").asText())
+                .contains("Restored to " + goodTimes)
                 .contains("liked it better");
         assertThat(List.of(entry(history.get(0)), entry(history.get(1))))
                 .containsExactlyInAnyOrder("theme \"dark\" -> \"light\"", "editor.font_size 24 -> 14");
 
-        ApiSession.Reply beforeAnything = user.post(SETTINGS + "restore",
-                Map.of("timestamp", "2000-01-01T00:00:00Z"));
+        ApiSession.Reply beforeAnything = user.post(SETTINGS + "restore", Map.of("timestamp", "2000-01-01T00:00:00Z"));
         assertThat(beforeAnything.body().get("theme").asText()).isEqualTo("auto");
     }
 
@@ -217,16 +239,19 @@ class UserSettingsJourneyTest {
         user.post(SETTINGS + "restore", Map.of("timestamp", light.toString()));
 
         StreamingEventProcessor processor = processing
-                .eventProcessor("user-settings", StreamingEventProcessor.class).orElseThrow();
+                .eventProcessor("user-settings", StreamingEventProcessor.class)
+                .orElseThrow();
         processor.shutDown();
         processor.resetTokens();
         processor.start();
 
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            JsonNode now = user.get(SETTINGS).body();
-            assertThat(now.get("version").asInt()).isEqualTo(4);
-            assertThat(now.get("theme").asText()).isEqualTo("light");
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    JsonNode now = user.get(SETTINGS).body();
+                    assertThat(now.get("version").asInt()).isEqualTo(4);
+                    assertThat(now.get("theme").asText()).isEqualTo("light");
+                });
         assertThat(user.get(SETTINGS + "history").body().get("history")).hasSize(3);
     }
 
@@ -235,12 +260,15 @@ class UserSettingsJourneyTest {
     void settingsAreSnapshottedAndKeepWorkingFromTheSnapshot() {
         ApiSession user = newUser();
         for (int size = 10; size <= 17; size++) {
-            assertThat(user.put(SETTINGS + "editor", Map.of("font_size", size)).status()).isEqualTo(200);
+            assertThat(user.put(SETTINGS + "editor", Map.of("font_size", size)).status())
+                    .isEqualTo(200);
         }
         String aggregateId = "user-settings:" + userIdOf(user);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> mongo.getCollection("snapshotevents")
-                .countDocuments(new Document("aggregateIdentifier", aggregateId)) > 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> mongo.getCollection("snapshotevents")
+                                .countDocuments(new Document("aggregateIdentifier", aggregateId))
+                        > 0);
         ApiSession.Reply after = user.put(SETTINGS + "theme", Map.of("theme", "dark"));
 
         assertThat(after.status()).isEqualTo(200);

@@ -31,7 +31,8 @@ class UserSettingsRestartJourneyTest {
         // command-line arguments: they outrank application.yml (builder "properties" are only defaults, and
         // application.yml's sandpod.data-dir would win over them)
         return new SpringApplicationBuilder(SandpodApplication.class)
-                .run("--server.port=0",
+                .run(
+                        "--server.port=0",
                         "--sandpod.data-dir=" + dataDir,
                         "--sandpod.security.bcrypt.cost=4",
                         "--sandpod.rate-limit.enabled=false",
@@ -54,8 +55,9 @@ class UserSettingsRestartJourneyTest {
         Thread.sleep(20);
         before.put(SETTINGS + "theme", Map.of("theme", "dark"));
         before.put(SETTINGS + "editor", Map.of("font_size", 30));
-        JsonNode restored = before.post(SETTINGS + "restore", Map.of("timestamp", chosen.toString(),
-                "reason", "back to light")).body();
+        JsonNode restored = before.post(
+                        SETTINGS + "restore", Map.of("timestamp", chosen.toString(), "reason", "back to light"))
+                .body();
         assertThat(restored.get("theme").asText()).isEqualTo("light");
         assertThat(restored.get("version").asInt()).isEqualTo(6);
         assertThat(Files.list(dataDir).count()).as("the data dir in use").isPositive();
@@ -68,9 +70,15 @@ class UserSettingsRestartJourneyTest {
         assertThat(now.get("theme").asText()).isEqualTo("light");
         assertThat(now.get("editor").get("font_size").asInt()).isEqualTo(16);
         assertThat(now.get("version").asInt()).isEqualTo(6);
-        assertThat(after.get(SETTINGS + "history").body().get("history").get(0).get("reason").asText())
+        assertThat(after.get(SETTINGS + "history")
+                        .body()
+                        .get("history")
+                        .get(0)
+                        .get("reason")
+                        .asText())
                 .contains("back to light");
-        JsonNode changed = after.put(SETTINGS + "editor", Map.of("font_size", 12)).body();
+        JsonNode changed =
+                after.put(SETTINGS + "editor", Map.of("font_size", 12)).body();
         assertThat(changed.get("editor").get("font_size").asInt()).isEqualTo(12);
         assertThat(changed.get("theme").asText()).isEqualTo("light");
         assertThat(changed.get("version").asInt()).isEqualTo(7);

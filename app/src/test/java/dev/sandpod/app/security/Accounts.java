@@ -9,8 +9,7 @@ final class Accounts {
     static final String PASSWORD = "correct-horse-battery";
     private static final AtomicInteger ADDRESSES = new AtomicInteger();
 
-    private Accounts() {
-    }
+    private Accounts() {}
 
     /** A distinct client address (TEST-NET-3 and 10/8, never routed). */
     static String address() {
@@ -33,8 +32,18 @@ final class Accounts {
     /** An admin of its own, created through the admin API. */
     static Client admin(int port, String prefix) {
         String username = name(prefix);
-        Client.Reply created = seededAdmin(port).post("/api/v1/admin/users/", Client.body("username", username,
-                "email", username + "@example.com", "password", PASSWORD, "role", "admin"));
+        Client.Reply created = seededAdmin(port)
+                .post(
+                        "/api/v1/admin/users/",
+                        Client.body(
+                                "username",
+                                username,
+                                "email",
+                                username + "@example.com",
+                                "password",
+                                PASSWORD,
+                                "role",
+                                "admin"));
         if (created.status() != 200) {
             throw new IllegalStateException("could not create an admin: " + created.status() + " " + created.raw());
         }

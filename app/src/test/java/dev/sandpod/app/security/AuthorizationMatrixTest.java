@@ -32,7 +32,12 @@ class AuthorizationMatrixTest {
 
     private static final Duration RESULT_WAIT = Duration.ofSeconds(120);
 
-    enum Role { ANONYMOUS, OTHER, USER, ADMIN }
+    enum Role {
+        ANONYMOUS,
+        OTHER,
+        USER,
+        ADMIN
+    }
 
     @LocalServerPort
     int port;
@@ -41,8 +46,13 @@ class AuthorizationMatrixTest {
     ApplicationContext context;
 
     /** What one call sends: path variables, a JSON body or a form, headers, and who sends it if not the role. */
-    record Call(Map<String, String> vars, Object json, Map<String, String> form, Map<String, String> headers,
-            Client as, boolean stream) {
+    record Call(
+            Map<String, String> vars,
+            Object json,
+            Map<String, String> form,
+            Map<String, String> headers,
+            Client as,
+            boolean stream) {
 
         static Call of(Object... vars) {
             Map<String, String> map = new LinkedHashMap<>();
@@ -102,10 +112,10 @@ class AuthorizationMatrixTest {
     private static final Expect OWNED_EXECUTION = new Expect(s(401), s(403), s(200), s(200));
     /** A saved script or notification: anyone but its owner — admins too — 404. */
     private static final Expect OWNED_PRIVATE = new Expect(s(401), s(404), s(200), s(404));
+
     private static final Expect OWNED_PRIVATE_204 = new Expect(s(401), s(404), s(204), s(404));
 
-    private record Row(Expect expect, Maker maker) {
-    }
+    private record Row(Expect expect, Maker maker) {}
 
     /** The fixture every call may draw on: three signed-in clients and the user's resources. */
     final class Fixture {
@@ -125,17 +135,32 @@ class AuthorizationMatrixTest {
             admin = Accounts.admin(port, "matrix-admin");
             userId = user.userId();
             for (Client c : List.of(admin, user, other)) {
-                assertThat(admin.put("/api/v1/admin/rate-limits/" + c.userId(), Client.body("bypass_rate_limit", true,
-                        "notes", "authorization matrix")).status()).isEqualTo(200);
+                assertThat(admin.put(
+                                        "/api/v1/admin/rate-limits/" + c.userId(),
+                                        Client.body("bypass_rate_limit", true, "notes", "authorization matrix"))
+                                .status())
+                        .isEqualTo(200);
             }
             doneExecution = finished(user.execute("print('matrix')"));
             finished(user.execute("print('matrix again')"));
-            script = user.post("/api/v1/scripts", Client.body("name", "matrix", "script", "print(1)", "lang",
-                    "python", "lang_version", "3.11")).body().get("script_id").asText();
-            await().atMost(RESULT_WAIT).pollInterval(Duration.ofSeconds(1)).until(() ->
-                    user.get("/api/v1/notifications?limit=100").body().path("notifications").size() >= 2);
+            script = user.post(
+                            "/api/v1/scripts",
+                            Client.body(
+                                    "name", "matrix", "script", "print(1)", "lang", "python", "lang_version", "3.11"))
+                    .body()
+                    .get("script_id")
+                    .asText();
+            await().atMost(RESULT_WAIT)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> user.get("/api/v1/notifications?limit=100")
+                                    .body()
+                                    .path("notifications")
+                                    .size()
+                            >= 2);
             notifications = new ArrayList<>();
-            user.get("/api/v1/notifications?limit=100").body().get("notifications")
+            user.get("/api/v1/notifications?limit=100")
+                    .body()
+                    .get("notifications")
                     .forEach(n -> notifications.add(n.get("notification_id").asText()));
         }
 
@@ -159,17 +184,23 @@ class AuthorizationMatrixTest {
         }
 
         String finished(String executionId) {
-            await().atMost(RESULT_WAIT).pollInterval(Duration.ofMillis(500)).until(() -> Set.of("completed", "failed",
-                    "timeout", "cancelled", "error").contains(user.get("/api/v1/executions/" + executionId + "/result")
-                    .body().path("status").asText()));
+            await().atMost(RESULT_WAIT)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> Set.of("completed", "failed", "timeout", "cancelled", "error")
+                            .contains(user.get("/api/v1/executions/" + executionId + "/result")
+                                    .body()
+                                    .path("status")
+                                    .asText()));
             return executionId;
         }
 
         /** A run still going, once the read model has it (a cancel right after the submit may not find it yet). */
         String running() {
             String id = user.execute("import time\ntime.sleep(60)\n");
-            await().atMost(RESULT_WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
-                    user.get("/api/v1/executions/" + id + "/result").status() == 200);
+            await().atMost(RESULT_WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() ->
+                            user.get("/api/v1/executions/" + id + "/result").status() == 200);
             return id;
         }
 
@@ -178,8 +209,13 @@ class AuthorizationMatrixTest {
         }
 
         String freshScript() {
-            return user.post("/api/v1/scripts", Client.body("name", "doomed", "script", "print(2)", "lang", "python",
-                    "lang_version", "3.11")).body().get("script_id").asText();
+            return user.post(
+                            "/api/v1/scripts",
+                            Client.body(
+                                    "name", "doomed", "script", "print(2)", "lang", "python", "lang_version", "3.11"))
+                    .body()
+                    .get("script_id")
+                    .asText();
         }
     }
 
@@ -198,111 +234,233 @@ class AuthorizationMatrixTest {
         // public
         row(PUBLIC, none, "GET /api/v1/health/live", "GET /api/v1/example-scripts", "GET /api/v1/k8s-limits");
         row(new Expect(s(200, 503), s(200, 503), s(200, 503), s(200, 503)), none, "GET /api/v1/health/ready");
-        row(PUBLIC, (f, r) -> Call.of().headers(Map.of("Accept", "text/html")), "ROUTE ((GET && /) && Accept: text/html)");
-        row(PUBLIC, (f, r) -> Call.of().form(Map.of("username", f.userName, "password", Accounts.PASSWORD))
-                .as(Client.anonymous(port, Accounts.address())), "POST /api/v1/auth/login");
-        row(PUBLIC, (f, r) -> {
-            String name = Accounts.name("matrix-new");
-            return Call.of().json(Client.body("username", name, "email", name + "@example.com", "password",
-                    Accounts.PASSWORD));
-        }, "POST /api/v1/auth/register");
+        row(
+                PUBLIC,
+                (f, r) -> Call.of().headers(Map.of("Accept", "text/html")),
+                "ROUTE ((GET && /) && Accept: text/html)");
+        row(
+                PUBLIC,
+                (f, r) -> Call.of()
+                        .form(Map.of("username", f.userName, "password", Accounts.PASSWORD))
+                        .as(Client.anonymous(port, Accounts.address())),
+                "POST /api/v1/auth/login");
+        row(
+                PUBLIC,
+                (f, r) -> {
+                    String name = Accounts.name("matrix-new");
+                    return Call.of()
+                            .json(Client.body(
+                                    "username", name, "email", name + "@example.com", "password", Accounts.PASSWORD));
+                },
+                "POST /api/v1/auth/register");
         // the alert webhook authenticates with its shared secret, never with a session
-        row(new Expect(s(401), s(401), s(401), s(401)), (f, r) -> Call.of().json(Client.body("alerts", List.of())),
-                "POST /api/v1/alerts/grafana", "POST /api/v1/alerts/grafana/");
+        row(
+                new Expect(s(401), s(401), s(401), s(401)),
+                (f, r) -> Call.of().json(Client.body("alerts", List.of())),
+                "POST /api/v1/alerts/grafana",
+                "POST /api/v1/alerts/grafana/");
         // actuator: health and info for probes, the rest for admins
         row(new Expect(s(200, 503), s(200, 503), s(200, 503), s(200, 503)), none, "GET /actuator/health");
         // open to all; Boot hides the health components (404) unless configured to show them
-        row(new Expect(s(404), s(404), s(404), s(404)), (f, r) -> Call.of("path", "ping"),
+        row(
+                new Expect(s(404), s(404), s(404), s(404)),
+                (f, r) -> Call.of("path", "ping"),
                 "GET /actuator/health/{*path}");
         row(PUBLIC, none, "GET /actuator/info");
         // open to scrapers, like health
         row(PUBLIC, none, "GET /actuator/prometheus");
         row(ADMIN, none, "GET /actuator", "GET /actuator/metrics");
-        row(ADMIN, (f, r) -> Call.of("requiredMetricName", "jvm.memory.used"),
+        row(
+                ADMIN,
+                (f, r) -> Call.of("requiredMetricName", "jvm.memory.used"),
                 "GET /actuator/metrics/{requiredMetricName}");
 
         // signed in: one's own account, executions, settings, notifications, scripts
-        row(SIGNED_IN, none, "GET /api/v1/auth/me", "GET /api/v1/user/executions", "GET /api/v1/user/settings",
-                "GET /api/v1/user/settings/", "GET /api/v1/user/settings/history", "GET /api/v1/user/settings/history/",
-                "GET /api/v1/notifications", "GET /api/v1/notifications/", "GET /api/v1/notifications/unread-count",
-                "GET /api/v1/notifications/subscriptions", "GET /api/v1/notifications/subscriptions/",
-                "GET /api/v1/scripts", "GET /api/v1/scripts/");
+        row(
+                SIGNED_IN,
+                none,
+                "GET /api/v1/auth/me",
+                "GET /api/v1/user/executions",
+                "GET /api/v1/user/settings",
+                "GET /api/v1/user/settings/",
+                "GET /api/v1/user/settings/history",
+                "GET /api/v1/user/settings/history/",
+                "GET /api/v1/notifications",
+                "GET /api/v1/notifications/",
+                "GET /api/v1/notifications/unread-count",
+                "GET /api/v1/notifications/subscriptions",
+                "GET /api/v1/notifications/subscriptions/",
+                "GET /api/v1/scripts",
+                "GET /api/v1/scripts/");
         row(SIGNED_IN, (f, r) -> Call.of().as(f.freshSession(r)), "POST /api/v1/auth/logout");
-        row(SIGNED_IN, (f, r) -> Call.of().json(Client.body("script", "print('matrix')", "lang", "python",
-                "lang_version", "3.11")), "POST /api/v1/execute");
-        row(SIGNED_IN, (f, r) -> Call.of().json(Client.body("theme", "dark")), "PUT /api/v1/user/settings",
-                "PUT /api/v1/user/settings/", "PUT /api/v1/user/settings/theme", "PUT /api/v1/user/settings/theme/");
-        row(SIGNED_IN, (f, r) -> Call.of().json(Client.body("execution_completed", true)),
-                "PUT /api/v1/user/settings/notifications", "PUT /api/v1/user/settings/notifications/");
-        row(SIGNED_IN, (f, r) -> Call.of().json(Client.body("font_size", 15)), "PUT /api/v1/user/settings/editor",
+        row(
+                SIGNED_IN,
+                (f, r) -> Call.of()
+                        .json(Client.body("script", "print('matrix')", "lang", "python", "lang_version", "3.11")),
+                "POST /api/v1/execute");
+        row(
+                SIGNED_IN,
+                (f, r) -> Call.of().json(Client.body("theme", "dark")),
+                "PUT /api/v1/user/settings",
+                "PUT /api/v1/user/settings/",
+                "PUT /api/v1/user/settings/theme",
+                "PUT /api/v1/user/settings/theme/");
+        row(
+                SIGNED_IN,
+                (f, r) -> Call.of().json(Client.body("execution_completed", true)),
+                "PUT /api/v1/user/settings/notifications",
+                "PUT /api/v1/user/settings/notifications/");
+        row(
+                SIGNED_IN,
+                (f, r) -> Call.of().json(Client.body("font_size", 15)),
+                "PUT /api/v1/user/settings/editor",
                 "PUT /api/v1/user/settings/editor/");
-        row(SIGNED_IN, (f, r) -> Call.of("key", "matrix").json(Client.body("answer", 42)),
+        row(
+                SIGNED_IN,
+                (f, r) -> Call.of("key", "matrix").json(Client.body("answer", 42)),
                 "PUT /api/v1/user/settings/custom/{key}");
-        row(SIGNED_IN, (f, r) -> Call.of().json(Client.body("timestamp", Instant.now().toString(), "reason", "matrix")),
-                "POST /api/v1/user/settings/restore", "POST /api/v1/user/settings/restore/");
-        row(SIGNED_IN, (f, r) -> Call.of("channel", "in_app").json(Client.body("enabled", true)),
-                "PUT /api/v1/notifications/subscriptions/{channel}", "PUT /api/v1/notifications/subscriptions/{channel}/");
+        row(
+                SIGNED_IN,
+                (f, r) -> Call.of().json(Client.body("timestamp", Instant.now().toString(), "reason", "matrix")),
+                "POST /api/v1/user/settings/restore",
+                "POST /api/v1/user/settings/restore/");
+        row(
+                SIGNED_IN,
+                (f, r) -> Call.of("channel", "in_app").json(Client.body("enabled", true)),
+                "PUT /api/v1/notifications/subscriptions/{channel}",
+                "PUT /api/v1/notifications/subscriptions/{channel}/");
         row(SIGNED_IN_204, none, "POST /api/v1/notifications/mark-all-read");
-        row(SIGNED_IN, (f, r) -> Call.of().json(Client.body("name", "mine", "script", "print(3)", "lang", "python",
-                "lang_version", "3.11")), "POST /api/v1/scripts", "POST /api/v1/scripts/");
+        row(
+                SIGNED_IN,
+                (f, r) -> Call.of()
+                        .json(Client.body(
+                                "name", "mine", "script", "print(3)", "lang", "python", "lang_version", "3.11")),
+                "POST /api/v1/scripts",
+                "POST /api/v1/scripts/");
         row(SIGNED_IN, (f, r) -> Call.of().streaming(), "GET /api/v1/events/notifications/stream");
 
         // owned executions: another user 403
-        row(OWNED_EXECUTION, (f, r) -> Call.of("executionId", f.doneExecution),
-                "GET /api/v1/executions/{executionId}/result", "GET /api/v1/executions/{executionId}/events",
+        row(
+                OWNED_EXECUTION,
+                (f, r) -> Call.of("executionId", f.doneExecution),
+                "GET /api/v1/executions/{executionId}/result",
+                "GET /api/v1/executions/{executionId}/events",
                 "POST /api/v1/executions/{executionId}/retry");
-        row(OWNED_EXECUTION, (f, r) -> Call.of("executionId", f.doneExecution)
-                .headers(Map.of("Accept", "text/event-stream")), "GET /api/v1/events/executions/{executionId}");
-        row(OWNED_EXECUTION, (f, r) -> Call.of("executionId",
-                        r == Role.USER || r == Role.ADMIN ? f.running() : f.doneExecution),
+        row(
+                OWNED_EXECUTION,
+                (f, r) -> Call.of("executionId", f.doneExecution).headers(Map.of("Accept", "text/event-stream")),
+                "GET /api/v1/events/executions/{executionId}");
+        row(
+                OWNED_EXECUTION,
+                (f, r) -> Call.of("executionId", r == Role.USER || r == Role.ADMIN ? f.running() : f.doneExecution),
                 "POST /api/v1/executions/{executionId}/cancel");
-        row(new Expect(s(401), s(403), s(403), s(200)), (f, r) -> Call.of("executionId",
+        row(
+                new Expect(s(401), s(403), s(403), s(200)),
+                (f, r) -> Call.of(
+                        "executionId",
                         r == Role.ADMIN ? f.finished(f.user.execute("print('doomed')")) : f.doneExecution),
                 "DELETE /api/v1/executions/{executionId}");
         // authorized, then refused by the state check: only a waiting execution changes priority
-        row(new Expect(s(401), s(403), s(403), s(400)), (f, r) -> Call.of("executionId", f.doneExecution)
-                .json(Client.body("priority", "high")), "PUT /api/v1/admin/executions/{executionId}/priority");
+        row(
+                new Expect(s(401), s(403), s(403), s(400)),
+                (f, r) -> Call.of("executionId", f.doneExecution).json(Client.body("priority", "high")),
+                "PUT /api/v1/admin/executions/{executionId}/priority");
 
         // owned scripts and notifications: anyone else 404
-        row(OWNED_PRIVATE, (f, r) -> Call.of("scriptId", f.script), "GET /api/v1/scripts/{scriptId}",
+        row(
+                OWNED_PRIVATE,
+                (f, r) -> Call.of("scriptId", f.script),
+                "GET /api/v1/scripts/{scriptId}",
                 "GET /api/v1/scripts/{scriptId}/");
-        row(OWNED_PRIVATE, (f, r) -> Call.of("scriptId", f.script).json(Client.body("name", "renamed")),
-                "PUT /api/v1/scripts/{scriptId}", "PUT /api/v1/scripts/{scriptId}/");
-        row(OWNED_PRIVATE_204, (f, r) -> Call.of("scriptId", r == Role.USER ? f.freshScript() : f.script),
-                "DELETE /api/v1/scripts/{scriptId}", "DELETE /api/v1/scripts/{scriptId}/");
-        row(OWNED_PRIVATE, (f, r) -> Call.of("notificationId", f.notifications.get(0)),
+        row(
+                OWNED_PRIVATE,
+                (f, r) -> Call.of("scriptId", f.script).json(Client.body("name", "renamed")),
+                "PUT /api/v1/scripts/{scriptId}",
+                "PUT /api/v1/scripts/{scriptId}/");
+        row(
+                OWNED_PRIVATE_204,
+                (f, r) -> Call.of("scriptId", r == Role.USER ? f.freshScript() : f.script),
+                "DELETE /api/v1/scripts/{scriptId}",
+                "DELETE /api/v1/scripts/{scriptId}/");
+        row(
+                OWNED_PRIVATE,
+                (f, r) -> Call.of("notificationId", f.notifications.get(0)),
                 "GET /api/v1/notifications/{notificationId}/deliveries");
-        row(OWNED_PRIVATE_204, (f, r) -> Call.of("notificationId", f.notifications.get(0)),
+        row(
+                OWNED_PRIVATE_204,
+                (f, r) -> Call.of("notificationId", f.notifications.get(0)),
                 "PUT /api/v1/notifications/{notificationId}/read");
-        row(OWNED_PRIVATE, (f, r) -> Call.of("notificationId", f.notifications.get(1)),
+        row(
+                OWNED_PRIVATE,
+                (f, r) -> Call.of("notificationId", f.notifications.get(1)),
                 "DELETE /api/v1/notifications/{notificationId}");
 
         // admin only
-        row(ADMIN, none, "GET /api/v1/admin/executions", "GET /api/v1/admin/executions/",
-                "GET /api/v1/admin/executions/queue", "GET /api/v1/admin/executions/queue/",
-                "GET /api/v1/admin/settings", "GET /api/v1/admin/settings/", "POST /api/v1/admin/settings/reset",
-                "POST /api/v1/admin/settings/reset/", "GET /api/v1/admin/users", "GET /api/v1/admin/users/",
+        row(
+                ADMIN,
+                none,
+                "GET /api/v1/admin/executions",
+                "GET /api/v1/admin/executions/",
+                "GET /api/v1/admin/executions/queue",
+                "GET /api/v1/admin/executions/queue/",
+                "GET /api/v1/admin/settings",
+                "GET /api/v1/admin/settings/",
+                "POST /api/v1/admin/settings/reset",
+                "POST /api/v1/admin/settings/reset/",
+                "GET /api/v1/admin/users",
+                "GET /api/v1/admin/users/",
                 "GET /api/v1/admin/rate-limits/defaults");
-        row(ADMIN, (f, r) -> Call.of().json(Client.body()), "PUT /api/v1/admin/settings", "PUT /api/v1/admin/settings/");
-        row(ADMIN, (f, r) -> {
-            String name = Accounts.name("matrix-made");
-            return Call.of().json(Client.body("username", name, "email", name + "@example.com", "password",
-                    Accounts.PASSWORD));
-        }, "POST /api/v1/admin/users", "POST /api/v1/admin/users/");
-        row(ADMIN, (f, r) -> Call.of("userId", f.userId), "GET /api/v1/admin/users/{userId}",
-                "GET /api/v1/admin/users/{userId}/", "GET /api/v1/admin/rate-limits/{userId}");
-        row(ADMIN, (f, r) -> Call.of("userId", f.victim()).json(Client.body("role", "moderator")),
-                "PUT /api/v1/admin/users/{userId}", "PUT /api/v1/admin/users/{userId}/");
-        row(ADMIN, (f, r) -> Call.of("userId", r == Role.ADMIN ? f.victim() : f.userId),
-                "DELETE /api/v1/admin/users/{userId}", "DELETE /api/v1/admin/users/{userId}/");
-        row(ADMIN, (f, r) -> Call.of("userId", f.victim()).json(Client.body("new_password", "matrix-new-password")),
-                "POST /api/v1/admin/users/{userId}/reset-password", "POST /api/v1/admin/users/{userId}/reset-password/");
-        row(ADMIN, (f, r) -> Call.of("userId", f.victim()), "POST /api/v1/admin/users/{userId}/unlock",
-                "POST /api/v1/admin/users/{userId}/unlock/", "POST /api/v1/admin/rate-limits/{userId}/reset");
-        row(ADMIN, (f, r) -> Call.of("userId", f.victim()).json(Client.body("global_multiplier", 2.0)),
+        row(
+                ADMIN,
+                (f, r) -> Call.of().json(Client.body()),
+                "PUT /api/v1/admin/settings",
+                "PUT /api/v1/admin/settings/");
+        row(
+                ADMIN,
+                (f, r) -> {
+                    String name = Accounts.name("matrix-made");
+                    return Call.of()
+                            .json(Client.body(
+                                    "username", name, "email", name + "@example.com", "password", Accounts.PASSWORD));
+                },
+                "POST /api/v1/admin/users",
+                "POST /api/v1/admin/users/");
+        row(
+                ADMIN,
+                (f, r) -> Call.of("userId", f.userId),
+                "GET /api/v1/admin/users/{userId}",
+                "GET /api/v1/admin/users/{userId}/",
+                "GET /api/v1/admin/rate-limits/{userId}");
+        row(
+                ADMIN,
+                (f, r) -> Call.of("userId", f.victim()).json(Client.body("role", "moderator")),
+                "PUT /api/v1/admin/users/{userId}",
+                "PUT /api/v1/admin/users/{userId}/");
+        row(
+                ADMIN,
+                (f, r) -> Call.of("userId", r == Role.ADMIN ? f.victim() : f.userId),
+                "DELETE /api/v1/admin/users/{userId}",
+                "DELETE /api/v1/admin/users/{userId}/");
+        row(
+                ADMIN,
+                (f, r) -> Call.of("userId", f.victim()).json(Client.body("new_password", "matrix-new-password")),
+                "POST /api/v1/admin/users/{userId}/reset-password",
+                "POST /api/v1/admin/users/{userId}/reset-password/");
+        row(
+                ADMIN,
+                (f, r) -> Call.of("userId", f.victim()),
+                "POST /api/v1/admin/users/{userId}/unlock",
+                "POST /api/v1/admin/users/{userId}/unlock/",
+                "POST /api/v1/admin/rate-limits/{userId}/reset");
+        row(
+                ADMIN,
+                (f, r) -> Call.of("userId", f.victim()).json(Client.body("global_multiplier", 2.0)),
                 "PUT /api/v1/admin/rate-limits/{userId}");
-        row(ADMIN, (f, r) -> Call.of().json(Client.body("subject", "Matrix", "body", "An announcement", "severity",
-                "low")), "POST /api/v1/admin/notifications/announcements",
+        row(
+                ADMIN,
+                (f, r) ->
+                        Call.of().json(Client.body("subject", "Matrix", "body", "An announcement", "severity", "low")),
+                "POST /api/v1/admin/notifications/announcements",
                 "POST /api/v1/admin/notifications/announcements/");
     }
 
@@ -330,8 +488,12 @@ class AuthorizationMatrixTest {
         withoutRow.removeAll(rows.keySet());
         Set<String> stale = new TreeSet<>(rows.keySet());
         stale.removeAll(served);
-        assertThat(withoutRow).as("operations served without a row in the authorization matrix").isEmpty();
-        assertThat(stale).as("rows for operations the application no longer serves").isEmpty();
+        assertThat(withoutRow)
+                .as("operations served without a row in the authorization matrix")
+                .isEmpty();
+        assertThat(stale)
+                .as("rows for operations the application no longer serves")
+                .isEmpty();
 
         Fixture fixture = new Fixture();
         List<String> wrong = new ArrayList<>();
@@ -361,10 +523,13 @@ class AuthorizationMatrixTest {
         String method = operation.substring(0, space);
         String path = path(operation.substring(space + 1), call.vars());
         if (call.stream()) {
-            return client.stream(path, Duration.ofMillis(500)).block(Client.TIMEOUT).status();
+            return client.stream(path, Duration.ofMillis(500))
+                    .block(Client.TIMEOUT)
+                    .status();
         }
         if (call.form() != null) {
-            return client.login(call.form().get("username"), call.form().get("password")).status();
+            return client.login(call.form().get("username"), call.form().get("password"))
+                    .status();
         }
         return client.send(method, path, call.json(), call.headers()).status();
     }

@@ -44,19 +44,25 @@ final class Client {
     }
 
     static WebClient web(int port) {
-        return WebClient.builder().baseUrl("http://127.0.0.1:" + port)
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)).build();
+        return WebClient.builder()
+                .baseUrl("http://127.0.0.1:" + port)
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
+                .build();
     }
 
     /** A client that can hold many requests open at once (the default pool queues beyond a few dozen). */
     static WebClient wideWeb(int port, int connections) {
         var pool = reactor.netty.resources.ConnectionProvider.builder("front-door-" + connections)
-                .maxConnections(connections).pendingAcquireMaxCount(connections * 10)
-                .pendingAcquireTimeout(Duration.ofSeconds(60)).build();
-        return WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                .maxConnections(connections)
+                .pendingAcquireMaxCount(connections * 10)
+                .pendingAcquireTimeout(Duration.ofSeconds(60))
+                .build();
+        return WebClient.builder()
+                .baseUrl("http://127.0.0.1:" + port)
                 .clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
                         reactor.netty.http.client.HttpClient.create(pool)))
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)).build();
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
+                .build();
     }
 
     static Client anonymous(int port, String address) {
@@ -78,15 +84,14 @@ final class Client {
 
     /** Opens an event stream, holds it for {@code hold} (or until the server ends it), then lets go. */
     reactor.core.publisher.Mono<Stream> stream(String path, Duration hold) {
-        return stream(path, reactor.core.publisher.Mono.delay(hold), () -> { });
+        return stream(path, reactor.core.publisher.Mono.delay(hold), () -> {});
     }
 
     /**
      * Opens an event stream, calls {@code answered} once its status is known, and holds it until
      * {@code release} signals (or the server ends it).
      */
-    reactor.core.publisher.Mono<Stream> stream(String path, reactor.core.publisher.Mono<?> release,
-            Runnable answered) {
+    reactor.core.publisher.Mono<Stream> stream(String path, reactor.core.publisher.Mono<?> release, Runnable answered) {
         var spec = web.get().uri(path).accept(MediaType.TEXT_EVENT_STREAM);
         if (accessToken != null) {
             spec.cookie("access_token", accessToken).cookie("csrf_token", csrfToken);
@@ -120,14 +125,21 @@ final class Client {
             throw new IllegalStateException("login of " + username + " failed: " + reply.status() + " " + reply.raw());
         }
         List<String> cookies = reply.headers().get(HttpHeaders.SET_COOKIE);
-        return new Client(anonymous.web, address, cookie(cookies, "access_token"), cookie(cookies, "csrf_token"),
+        return new Client(
+                anonymous.web,
+                address,
+                cookie(cookies, "access_token"),
+                cookie(cookies, "csrf_token"),
                 reply.headers());
     }
 
     /** A new user registered through the public API, then signed in. */
     static Client register(int port, String address, String username, String password) {
-        Reply reply = anonymous(port, address).send("POST", "/api/v1/auth/register",
-                Map.of("username", username, "email", username + "@example.com", "password", password));
+        Reply reply = anonymous(port, address)
+                .send(
+                        "POST",
+                        "/api/v1/auth/register",
+                        Map.of("username", username, "email", username + "@example.com", "password", password));
         if (reply.status() != 200) {
             throw new IllegalStateException("register failed: " + reply.status() + " " + reply.raw());
         }
@@ -135,14 +147,17 @@ final class Client {
     }
 
     Reply login(String username, String password) {
-        var spec = web.post().uri("/api/v1/auth/login")
+        var spec = web.post()
+                .uri("/api/v1/auth/login")
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .body(BodyInserters.fromFormData("username", username).with("password", password));
         if (address != null) {
             spec.header("X-Forwarded-For", address);
         }
-        return spec.exchangeToMono(r -> r.bodyToMono(String.class).defaultIfEmpty("")
-                .map(b -> new Reply(r.statusCode().value(), r.headers().asHttpHeaders(), parse(b), b))).block(TIMEOUT);
+        return spec.exchangeToMono(r -> r.bodyToMono(String.class)
+                        .defaultIfEmpty("")
+                        .map(b -> new Reply(r.statusCode().value(), r.headers().asHttpHeaders(), parse(b), b)))
+                .block(TIMEOUT);
     }
 
     /** A new session of the same account, from a new address (the password every test account shares). */
@@ -190,7 +205,8 @@ final class Client {
     Reply send(String method, String path, Object body, Map<String, String> headers) {
         var spec = web.method(HttpMethod.valueOf(method)).uri(path);
         if (accessToken != null) {
-            spec.cookie("access_token", accessToken).cookie("csrf_token", csrfToken)
+            spec.cookie("access_token", accessToken)
+                    .cookie("csrf_token", csrfToken)
                     .header("X-CSRF-Token", csrfToken);
         }
         if (address != null) {
@@ -202,20 +218,25 @@ final class Client {
         } else if (body != null) {
             spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         }
-        return spec.exchangeToMono(r -> r.bodyToMono(String.class).defaultIfEmpty("")
-                .map(b -> new Reply(r.statusCode().value(), r.headers().asHttpHeaders(), parse(b), b))).block(TIMEOUT);
+        return spec.exchangeToMono(r -> r.bodyToMono(String.class)
+                        .defaultIfEmpty("")
+                        .map(b -> new Reply(r.statusCode().value(), r.headers().asHttpHeaders(), parse(b), b)))
+                .block(TIMEOUT);
     }
 
     /** A POST whose status arrives without blocking a thread (for floods). */
     reactor.core.publisher.Mono<Integer> postAsync(String path, Object body) {
         var spec = web.post().uri(path);
         if (accessToken != null) {
-            spec.cookie("access_token", accessToken).cookie("csrf_token", csrfToken).header("X-CSRF-Token", csrfToken);
+            spec.cookie("access_token", accessToken)
+                    .cookie("csrf_token", csrfToken)
+                    .header("X-CSRF-Token", csrfToken);
         }
         if (address != null) {
             spec.header("X-Forwarded-For", address);
         }
-        return spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+        return spec.contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
                 .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()));
     }
 
@@ -236,8 +257,10 @@ final class Client {
     }
 
     static String cookie(List<String> setCookies, String name) {
-        return setCookies.stream().filter(c -> c.startsWith(name + "="))
-                .map(c -> c.substring(name.length() + 1, c.indexOf(';'))).findFirst()
+        return setCookies.stream()
+                .filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';')))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no cookie " + name));
     }
 

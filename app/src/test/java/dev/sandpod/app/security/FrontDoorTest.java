@@ -18,15 +18,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 @Retention(RetentionPolicy.RUNTIME)
 // Spring Boot tests switch metrics export off; the front door serves /actuator/prometheus as production does.
 @AutoConfigureObservability(tracing = false)
-@SpringBootTest(classes = SandpodApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = SandpodApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                // A fresh data dir per context; read by the embedded infrastructure before the context starts.
-                "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
-                "sandpod.security.bcrypt.cost=4",
-                "sandpod.security.trusted-proxies=127.0.0.1",
-                "sandpod.execution.timeout-seconds=30",
-                "sandpod.sse.heartbeat=1s",
-                "sandpod.notifications.grafana-secret=front-door-grafana-secret",
+            // A fresh data dir per context; read by the embedded infrastructure before the context starts.
+            "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
+            "sandpod.security.bcrypt.cost=4",
+            "sandpod.security.trusted-proxies=127.0.0.1",
+            "sandpod.execution.timeout-seconds=30",
+            "sandpod.sse.heartbeat=1s",
+            "sandpod.notifications.grafana-secret=front-door-grafana-secret",
         })
-@interface FrontDoorTest {
-}
+@interface FrontDoorTest {}

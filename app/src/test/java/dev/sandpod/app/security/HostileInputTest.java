@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,6 +21,7 @@ class HostileInputTest {
     private static final String EXECUTE = "/api/v1/execute";
     /** How long the allowed streams are held once all 200 have their answer: heartbeats come every second. */
     private static final Duration HOLD = Duration.ofSeconds(4);
+
     private static final int STREAMS = 200;
 
     @LocalServerPort
@@ -32,13 +31,15 @@ class HostileInputTest {
     void H23_aScriptOf50001CharactersIs422AndNothingIsQueued() {
         Client user = Accounts.user(port, "h23-long");
 
-        Client.Reply reply = user.post(EXECUTE, Map.of("script", "#".repeat(50_001), "lang", "python",
-                "lang_version", "3.11"));
+        Client.Reply reply =
+                user.post(EXECUTE, Map.of("script", "#".repeat(50_001), "lang", "python", "lang_version", "3.11"));
 
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.body().get("detail").isArray()).isTrue();
-        assertThat(user.get("/api/v1/user/executions").body().get("total").asInt()).isZero();
-        assertThat(user.post(EXECUTE, Map.of("script", "#".repeat(50_000))).status()).isEqualTo(200);
+        assertThat(user.get("/api/v1/user/executions").body().get("total").asInt())
+                .isZero();
+        assertThat(user.post(EXECUTE, Map.of("script", "#".repeat(50_000))).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -51,7 +52,8 @@ class HostileInputTest {
         assertThat(reply.status()).isEqualTo(413);
         assertThat(reply.body().get("detail").asText()).isNotBlank();
         assertThat(reply.body().get("type").asText()).isNotBlank();
-        assertThat(user.get("/api/v1/user/executions").body().get("total").asInt()).isZero();
+        assertThat(user.get("/api/v1/user/executions").body().get("total").asInt())
+                .isZero();
     }
 
     @Test
@@ -70,22 +72,32 @@ class HostileInputTest {
         Mono<Void> meanwhile = Flux.range(0, 5)
                 .delayElements(Duration.ofMillis(200))
                 .concatMap(i -> Mono.fromCallable(() -> {
-                    long start = System.nanoTime();
-                    assertThat(bystander.get("/api/v1/auth/me").status()).isEqualTo(200);
-                    slowestBystander.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-                    return i;
-                }).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()))
+                            long start = System.nanoTime();
+                            assertThat(bystander.get("/api/v1/auth/me").status())
+                                    .isEqualTo(200);
+                            slowestBystander.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+                            return i;
+                        })
+                        .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()))
                 .then();
-        List<Integer> statuses = Mono.zip(flood, meanwhile.thenReturn(true)).map(t -> t.getT1())
-                .block(Duration.ofMinutes(3));
+        List<Integer> statuses =
+                Mono.zip(flood, meanwhile.thenReturn(true)).map(t -> t.getT1()).block(Duration.ofMinutes(3));
 
         System.out.printf("H23: 1000 submissions answered in %d ms%n", (System.nanoTime() - started) / 1_000_000);
         long accepted = statuses.stream().filter(s -> s == 200).count();
         long refused = statuses.stream().filter(s -> s == 429).count();
-        assertThat(accepted + refused).as("every submission is either accepted or refused with 429").isEqualTo(1000);
+        assertThat(accepted + refused)
+                .as("every submission is either accepted or refused with 429")
+                .isEqualTo(1000);
         assertThat(accepted).isBetween(1L, 10L);
-        assertThat(user.get("/api/v1/user/executions?limit=200").body().get("total").asLong()).isEqualTo(accepted);
-        assertThat(slowestBystander.get()).as("another user's request during the flood, ms").isLessThan(5_000);
+        assertThat(user.get("/api/v1/user/executions?limit=200")
+                        .body()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(accepted);
+        assertThat(slowestBystander.get())
+                .as("another user's request during the flood, ms")
+                .isLessThan(5_000);
         assertThat(bystander.post(EXECUTE, script).status()).isEqualTo(200);
     }
 
@@ -113,8 +125,10 @@ class HostileInputTest {
 
         List<Client.Stream> streams = openAtOnce(streaming, "/api/v1/events/executions/" + running);
 
-        List<Client.Stream> open = streams.stream().filter(s -> s.status() == 200).toList();
-        List<Client.Stream> refused = streams.stream().filter(s -> s.status() == 429).toList();
+        List<Client.Stream> open =
+                streams.stream().filter(s -> s.status() == 200).toList();
+        List<Client.Stream> refused =
+                streams.stream().filter(s -> s.status() == 429).toList();
         assertThat(open).hasSize(5);
         assertThat(refused).hasSize(195).allSatisfy(s -> {
             assertThat(s.error().get("detail").asText()).isEqualTo("Rate limit exceeded");
@@ -131,22 +145,41 @@ class HostileInputTest {
     void H24_evenWithARaisedConnectRateAUserHoldsAtMostTenStreamsAtOnce() {
         Client user = Accounts.user(port, "h24-raised");
         Client admin = Accounts.admin(port, "h24-admin");
-        admin.put("/api/v1/admin/rate-limits/" + user.userId(), Client.body("rules", List.of(Client.body(
-                "endpoint_pattern", "^/api/v1/events/", "group", "sse", "requests", 1000, "window_seconds", 60))));
+        admin.put(
+                "/api/v1/admin/rate-limits/" + user.userId(),
+                Client.body(
+                        "rules",
+                        List.of(Client.body(
+                                "endpoint_pattern",
+                                "^/api/v1/events/",
+                                "group",
+                                "sse",
+                                "requests",
+                                1000,
+                                "window_seconds",
+                                60))));
         String running = user.execute("import time\ntime.sleep(25)\n");
         Client streaming = user.on(Client.wideWeb(port, 300));
 
         List<Client.Stream> streams = openAtOnce(streaming, "/api/v1/events/executions/" + running);
 
-        List<Client.Stream> open = streams.stream().filter(s -> s.status() == 200).toList();
-        List<Client.Stream> refused = streams.stream().filter(s -> s.status() == 429).toList();
+        List<Client.Stream> open =
+                streams.stream().filter(s -> s.status() == 200).toList();
+        List<Client.Stream> refused =
+                streams.stream().filter(s -> s.status() == 429).toList();
         assertThat(open).hasSize(10);
-        assertThat(refused).hasSize(190).allSatisfy(s ->
-                assertThat(s.error().get("detail").asText()).contains("Too many open event streams"));
+        assertThat(refused)
+                .hasSize(190)
+                .allSatisfy(s -> assertThat(s.error().get("detail").asText()).contains("Too many open event streams"));
         assertThat(open).allSatisfy(s -> assertThat(s.heartbeats()).isGreaterThanOrEqualTo(2));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(streaming.stream("/api/v1/events/executions/" + running, Duration.ofMillis(300))
-                        .block(Duration.ofSeconds(10)).status()).as("places are given back").isEqualTo(200));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(
+                                streaming.stream("/api/v1/events/executions/" + running, Duration.ofMillis(300))
+                                        .block(Duration.ofSeconds(10))
+                                        .status())
+                        .as("places are given back")
+                        .isEqualTo(200));
         user.post("/api/v1/executions/" + running + "/cancel", null);
     }
 }

@@ -40,8 +40,12 @@ class LoginLockoutJourneyTest {
         assertThat(sixth.headers().get("Set-Cookie")).isNull();
 
         Client admin = Accounts.admin(port, "unlocker");
-        String userId = admin.get("/api/v1/admin/users/?search=" + username).body().get("users").get(0)
-                .get("user_id").asText();
+        String userId = admin.get("/api/v1/admin/users/?search=" + username)
+                .body()
+                .get("users")
+                .get(0)
+                .get("user_id")
+                .asText();
         Client.Reply unlocked = admin.post("/api/v1/admin/users/" + userId + "/unlock", null);
         assertThat(unlocked.status()).isEqualTo(200);
         assertThat(unlocked.body().get("user_id").asText()).isEqualTo(userId);
@@ -80,32 +84,38 @@ class LoginLockoutJourneyTest {
         for (int i = 0; i < 5; i++) {
             Client.anonymous(port, Accounts.address()).login(i % 2 == 0 ? username.toUpperCase() : username, WRONG);
         }
-        assertThat(Client.anonymous(port, Accounts.address()).login(username, Accounts.PASSWORD).status())
+        assertThat(Client.anonymous(port, Accounts.address())
+                        .login(username, Accounts.PASSWORD)
+                        .status())
                 .isEqualTo(423);
     }
 
     @Test
     void unlockingAnUnknownUserIs404() {
         Client admin = Accounts.admin(port, "unlocker");
-        assertThat(admin.post("/api/v1/admin/users/no-such-user/unlock", null).status()).isEqualTo(404);
+        assertThat(admin.post("/api/v1/admin/users/no-such-user/unlock", null).status())
+                .isEqualTo(404);
     }
 
     @Test
     void theThresholdFollowsTheSystemSettings() {
         Client admin = Accounts.admin(port, "settings");
         try {
-            assertThat(admin.put("/api/v1/admin/settings/", Client.body("max_login_attempts", 3)).status())
+            assertThat(admin.put("/api/v1/admin/settings/", Client.body("max_login_attempts", 3))
+                            .status())
                     .isEqualTo(200);
             String username = registered("strict");
             // every instance reads the settings within a few seconds
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                String probe = Accounts.name("probe");
-                Client door = Client.anonymous(port, Accounts.address());
-                for (int i = 0; i < 3; i++) {
-                    door.login(probe, WRONG);
-                }
-                assertThat(door.login(probe, WRONG).status()).isEqualTo(423);
-            });
+            await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        String probe = Accounts.name("probe");
+                        Client door = Client.anonymous(port, Accounts.address());
+                        for (int i = 0; i < 3; i++) {
+                            door.login(probe, WRONG);
+                        }
+                        assertThat(door.login(probe, WRONG).status()).isEqualTo(423);
+                    });
             Client door = Client.anonymous(port, Accounts.address());
             for (int i = 0; i < 3; i++) {
                 assertThat(door.login(username, WRONG).status()).isEqualTo(401);

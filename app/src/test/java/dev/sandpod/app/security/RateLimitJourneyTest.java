@@ -14,8 +14,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class RateLimitJourneyTest {
 
     private static final String EXECUTE = "/api/v1/execute";
-    private static final Map<String, Object> SCRIPT = Map.of("script", "print('x')", "lang", "python",
-            "lang_version", "3.11");
+    private static final Map<String, Object> SCRIPT =
+            Map.of("script", "print('x')", "lang", "python", "lang_version", "3.11");
 
     @LocalServerPort
     int port;
@@ -64,11 +64,23 @@ class RateLimitJourneyTest {
         }
         assertThat(execute(user).status()).isEqualTo(429);
 
-        Client.Reply put = admin.put("/api/v1/admin/rate-limits/" + userId, Client.body(
-                "global_multiplier", 1.0,
-                "notes", "grader",
-                "rules", List.of(Client.body("endpoint_pattern", "^/api/v1/execute$", "group", "execution",
-                        "requests", 1000, "window_seconds", 60))));
+        Client.Reply put = admin.put(
+                "/api/v1/admin/rate-limits/" + userId,
+                Client.body(
+                        "global_multiplier",
+                        1.0,
+                        "notes",
+                        "grader",
+                        "rules",
+                        List.of(Client.body(
+                                "endpoint_pattern",
+                                "^/api/v1/execute$",
+                                "group",
+                                "execution",
+                                "requests",
+                                1000,
+                                "window_seconds",
+                                60))));
 
         assertThat(put.status()).isEqualTo(200);
         assertThat(put.body().get("updated").asBoolean()).isTrue();
@@ -79,14 +91,24 @@ class RateLimitJourneyTest {
         assertThat(config.get("rules").get(0).get("algorithm").asText()).isEqualTo("sliding_window");
         Client.Reply after = execute(user);
         assertThat(after.header("X-RateLimit-Limit")).isEqualTo("1000");
-        assertThat(after.body().get("detail") == null || !after.body().get("detail").asText().equals("Rate limit exceeded"))
+        assertThat(after.body().get("detail") == null
+                        || !after.body().get("detail").asText().equals("Rate limit exceeded"))
                 .isTrue();
 
         Client.Reply read = admin.get("/api/v1/admin/rate-limits/" + userId);
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.body().get("rate_limit_config").get("rules")).hasSize(1);
-        assertThat(read.body().get("current_usage").get("execution").get("remaining").asInt()).isLessThan(1000);
-        assertThat(read.body().get("current_usage").get("execution").get("algorithm").asText())
+        assertThat(read.body()
+                        .get("current_usage")
+                        .get("execution")
+                        .get("remaining")
+                        .asInt())
+                .isLessThan(1000);
+        assertThat(read.body()
+                        .get("current_usage")
+                        .get("execution")
+                        .get("algorithm")
+                        .asText())
                 .isEqualTo("sliding_window");
         Client.Reply listed = admin.get("/api/v1/admin/users/" + userId);
         assertThat(listed.body().get("has_custom_limits").asBoolean()).isTrue();
@@ -99,7 +121,8 @@ class RateLimitJourneyTest {
         String userId = user.userId();
 
         admin.put("/api/v1/admin/rate-limits/" + userId, Client.body("global_multiplier", 3.0));
-        assertThat(user.get("/api/v1/user/executions").header("X-RateLimit-Limit")).isEqualTo("180");
+        assertThat(user.get("/api/v1/user/executions").header("X-RateLimit-Limit"))
+                .isEqualTo("180");
 
         admin.put("/api/v1/admin/rate-limits/" + userId, Client.body("bypass_rate_limit", true));
         Client.Reply bypassed = user.get("/api/v1/user/executions");
@@ -123,7 +146,12 @@ class RateLimitJourneyTest {
         assertThat(reset.body().get("message").asText()).isNotBlank();
         Client.Reply read = admin.get("/api/v1/admin/rate-limits/" + userId);
         assertThat(read.body().get("rate_limit_config").isNull()).isTrue();
-        assertThat(read.body().get("current_usage").get("execution").get("remaining").asInt()).isEqualTo(10);
+        assertThat(read.body()
+                        .get("current_usage")
+                        .get("execution")
+                        .get("remaining")
+                        .asInt())
+                .isEqualTo(10);
         assertThat(execute(user).header("X-RateLimit-Limit")).isEqualTo("10");
     }
 
@@ -140,8 +168,12 @@ class RateLimitJourneyTest {
             assertThat(rule.get("enabled").asBoolean()).isTrue();
             byGroup.put(rule.get("group").asText(), rule.get("requests").asInt());
         });
-        assertThat(byGroup).containsEntry("execution", 10).containsEntry("auth", 20).containsEntry("admin", 100)
-                .containsEntry("sse", 5).containsEntry("api", 60);
+        assertThat(byGroup)
+                .containsEntry("execution", 10)
+                .containsEntry("auth", 20)
+                .containsEntry("admin", 100)
+                .containsEntry("sse", 5)
+                .containsEntry("api", 60);
     }
 
     @Test
@@ -149,16 +181,31 @@ class RateLimitJourneyTest {
         Client admin = Accounts.admin(port, "validator");
         String userId = Accounts.user(port, "target").userId();
 
-        Client.Reply bad = admin.put("/api/v1/admin/rate-limits/" + userId, Client.body(
-                "global_multiplier", -1,
-                "rules", List.of(Client.body("endpoint_pattern", "([", "group", "nope", "requests", 0,
-                        "window_seconds", 60, "algorithm", "leaky_bucket"))));
+        Client.Reply bad = admin.put(
+                "/api/v1/admin/rate-limits/" + userId,
+                Client.body(
+                        "global_multiplier",
+                        -1,
+                        "rules",
+                        List.of(Client.body(
+                                "endpoint_pattern",
+                                "([",
+                                "group",
+                                "nope",
+                                "requests",
+                                0,
+                                "window_seconds",
+                                60,
+                                "algorithm",
+                                "leaky_bucket"))));
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.body().get("detail").isArray()).isTrue();
         assertThat(bad.body().get("detail")).hasSizeGreaterThanOrEqualTo(5);
 
         assertThat(admin.get("/api/v1/admin/rate-limits/no-such-user").status()).isEqualTo(404);
-        assertThat(admin.put("/api/v1/admin/rate-limits/no-such-user", Client.body()).status()).isEqualTo(404);
+        assertThat(admin.put("/api/v1/admin/rate-limits/no-such-user", Client.body())
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -180,7 +227,8 @@ class RateLimitJourneyTest {
     void loginIsLimitedPerAddressAt20AMinute() {
         Client anonymous = Client.anonymous(port, Accounts.address());
         for (int i = 0; i < 20; i++) {
-            assertThat(anonymous.login(Accounts.name("nobody"), "wrong").status()).isEqualTo(401);
+            assertThat(anonymous.login(Accounts.name("nobody"), "wrong").status())
+                    .isEqualTo(401);
         }
         Client.Reply refused = anonymous.login(Accounts.name("nobody"), "wrong");
         assertThat(refused.status()).isEqualTo(429);

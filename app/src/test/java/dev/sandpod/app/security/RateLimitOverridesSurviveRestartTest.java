@@ -27,7 +27,8 @@ class RateLimitOverridesSurviveRestartTest {
     private static ConfigurableApplicationContext start(Path dataDir) {
         return new SpringApplicationBuilder(SandpodApplication.class)
                 // As command-line arguments: they rank above application.yml (builder properties rank below it).
-                .run("--server.port=0",
+                .run(
+                        "--server.port=0",
                         "--sandpod.data-dir=" + dataDir,
                         "--sandpod.security.bcrypt.cost=4",
                         "--sandpod.security.trusted-proxies=127.0.0.1");
@@ -46,9 +47,23 @@ class RateLimitOverridesSurviveRestartTest {
         Client user = Client.register(port, Accounts.address(), username, Accounts.PASSWORD);
         String userId = user.userId();
         Client admin = Accounts.seededAdmin(port);
-        assertThat(admin.put("/api/v1/admin/rate-limits/" + userId, Client.body("notes", "grader", "rules",
-                List.of(Client.body("endpoint_pattern", "^/api/v1/execute$", "group", "execution", "requests", 1000,
-                        "window_seconds", 60)))).status()).isEqualTo(200);
+        assertThat(admin.put(
+                                "/api/v1/admin/rate-limits/" + userId,
+                                Client.body(
+                                        "notes",
+                                        "grader",
+                                        "rules",
+                                        List.of(Client.body(
+                                                "endpoint_pattern",
+                                                "^/api/v1/execute$",
+                                                "group",
+                                                "execution",
+                                                "requests",
+                                                1000,
+                                                "window_seconds",
+                                                60))))
+                        .status())
+                .isEqualTo(200);
         assertThat(user.post("/api/v1/execute", Map.of("script", "print(1)")).header("X-RateLimit-Limit"))
                 .isEqualTo("1000");
 
@@ -61,6 +76,12 @@ class RateLimitOverridesSurviveRestartTest {
                 .isEqualTo("1000");
         Client.Reply config = Accounts.seededAdmin(port).get("/api/v1/admin/rate-limits/" + userId);
         assertThat(config.body().get("rate_limit_config").get("notes").asText()).isEqualTo("grader");
-        assertThat(config.body().get("rate_limit_config").get("rules").get(0).get("requests").asInt()).isEqualTo(1000);
+        assertThat(config.body()
+                        .get("rate_limit_config")
+                        .get("rules")
+                        .get(0)
+                        .get("requests")
+                        .asInt())
+                .isEqualTo(1000);
     }
 }

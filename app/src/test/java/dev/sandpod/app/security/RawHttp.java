@@ -30,11 +30,17 @@ final class RawHttp {
         }
     }
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
-    static Response send(int port, String method, String target, List<Map.Entry<String, String>> headers, byte[] body,
-            Duration timeout, Duration streamHold) throws IOException {
+    static Response send(
+            int port,
+            String method,
+            String target,
+            List<Map.Entry<String, String>> headers,
+            byte[] body,
+            Duration timeout,
+            Duration streamHold)
+            throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
             socket.setSoTimeout((int) Math.min(timeout.toMillis(), Integer.MAX_VALUE));
@@ -42,7 +48,10 @@ final class RawHttp {
             head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
             head.append("Host: 127.0.0.1:").append(port).append("\r\n");
             for (Map.Entry<String, String> header : headers) {
-                head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+                head.append(header.getKey())
+                        .append(": ")
+                        .append(header.getValue())
+                        .append("\r\n");
             }
             if (body != null) {
                 head.append("Content-Length: ").append(body.length).append("\r\n");
@@ -66,8 +75,8 @@ final class RawHttp {
      * Reads one response framed by its length or its chunks (the connection stays open, as keep-alive
      * allows, so the server never resets it under an unread request body); an event stream for a moment.
      */
-    private static Response read(InputStream stream, Socket socket, boolean head, Duration timeout,
-            Duration streamHold) throws IOException {
+    private static Response read(InputStream stream, Socket socket, boolean head, Duration timeout, Duration streamHold)
+            throws IOException {
         java.io.BufferedInputStream in = new java.io.BufferedInputStream(stream);
         String statusLine = line(in);
         if (statusLine == null || !statusLine.startsWith("HTTP/")) {
@@ -78,8 +87,10 @@ final class RawHttp {
         for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        line.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
+                headers.merge(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim(),
+                        (a, b) -> a + ", " + b);
             }
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -145,5 +156,4 @@ final class RawHttp {
         }
         return out.toString(StandardCharsets.ISO_8859_1);
     }
-
 }

@@ -44,7 +44,8 @@ class RedisSharedCountersTest {
     private static ConfigurableApplicationContext instance() throws Exception {
         return new SpringApplicationBuilder(SandpodApplication.class)
                 // As command-line arguments: they rank above application.yml (builder properties rank below it).
-                .run("--server.port=0",
+                .run(
+                        "--server.port=0",
                         "--sandpod.data-dir=" + Files.createTempDirectory("sandpod-redis-instance"),
                         "--sandpod.security.bcrypt.cost=4",
                         "--sandpod.security.trusted-proxies=127.0.0.1",
@@ -69,7 +70,9 @@ class RedisSharedCountersTest {
         Client onSecond = Client.anonymous(portOf(second), address);
         for (int i = 0; i < 20; i++) {
             Client door = i % 2 == 0 ? onFirst : onSecond;
-            assertThat(door.login(Accounts.name("nobody"), "wrong").status()).as("attempt %d", i + 1).isEqualTo(401);
+            assertThat(door.login(Accounts.name("nobody"), "wrong").status())
+                    .as("attempt %d", i + 1)
+                    .isEqualTo(401);
         }
 
         Client.Reply refused = onFirst.login(Accounts.name("nobody"), "wrong");
@@ -86,9 +89,13 @@ class RedisSharedCountersTest {
             Client door = Client.anonymous(i % 2 == 0 ? portOf(first) : portOf(second), Accounts.address());
             assertThat(door.login(username, "wrong").status()).isEqualTo(401);
         }
-        assertThat(Client.anonymous(portOf(second), Accounts.address()).login(username, "wrong").status())
+        assertThat(Client.anonymous(portOf(second), Accounts.address())
+                        .login(username, "wrong")
+                        .status())
                 .isEqualTo(423);
-        assertThat(Client.anonymous(portOf(first), Accounts.address()).login(username, "wrong").status())
+        assertThat(Client.anonymous(portOf(first), Accounts.address())
+                        .login(username, "wrong")
+                        .status())
                 .isEqualTo(423);
     }
 }

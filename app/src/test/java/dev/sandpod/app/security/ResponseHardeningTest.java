@@ -24,8 +24,13 @@ class ResponseHardeningTest {
         assertThat(reply.header("X-Frame-Options")).isEqualTo("DENY");
         assertThat(reply.header("Referrer-Policy")).isEqualTo("strict-origin-when-cross-origin");
         String csp = reply.header("Content-Security-Policy");
-        assertThat(csp).contains("default-src 'self'", "script-src 'self';", "object-src 'none'",
-                "frame-ancestors 'none'", "base-uri 'self'");
+        assertThat(csp)
+                .contains(
+                        "default-src 'self'",
+                        "script-src 'self';",
+                        "object-src 'none'",
+                        "frame-ancestors 'none'",
+                        "base-uri 'self'");
         assertThat(reply.header("Strict-Transport-Security")).as("plain HTTP").isNull();
     }
 
@@ -47,8 +52,8 @@ class ResponseHardeningTest {
 
     @Test
     void hstsIsSentWhenServedOverTlsThroughATrustedProxy() {
-        Client.Reply reply = Client.anonymous(port, Accounts.address()).send("GET", "/api/v1/health/live", null,
-                Map.of("X-Forwarded-Proto", "https"));
+        Client.Reply reply = Client.anonymous(port, Accounts.address())
+                .send("GET", "/api/v1/health/live", null, Map.of("X-Forwarded-Proto", "https"));
         assertThat(reply.header("Strict-Transport-Security")).startsWith("max-age=31536000");
     }
 
@@ -69,14 +74,19 @@ class ResponseHardeningTest {
     void aStreamedBodyWithoutLengthIs413OnceItPassesTenMegabytes() {
         Client user = Accounts.user(port, "chunked");
         Flux<DataBuffer> chunks = Flux.range(0, 12 * 16)
-                .map(i -> DefaultDataBufferFactory.sharedInstance.wrap(" ".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8)));
+                .map(i -> DefaultDataBufferFactory.sharedInstance.wrap(
+                        " ".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8)));
 
-        var reply = Client.web(port).post().uri("/api/v1/execute")
-                .cookie("access_token", user.accessToken()).cookie("csrf_token", user.csrfToken())
+        var reply = Client.web(port)
+                .post()
+                .uri("/api/v1/execute")
+                .cookie("access_token", user.accessToken())
+                .cookie("csrf_token", user.csrfToken())
                 .header("X-CSRF-Token", user.csrfToken())
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(chunks, DataBuffer.class)
-                .exchangeToMono(r -> r.bodyToMono(String.class).map(b -> r.statusCode().value() + " " + b))
+                .exchangeToMono(
+                        r -> r.bodyToMono(String.class).map(b -> r.statusCode().value() + " " + b))
                 .block(Duration.ofSeconds(30));
 
         assertThat(reply).startsWith("413 ").contains("\"detail\"");
@@ -94,12 +104,16 @@ class ResponseHardeningTest {
     void crossOriginCallsFromUnknownOriginsAreRefusedAndTheSameOriginPasses() {
         Client user = Accounts.user(port, "cors");
 
-        Client.Reply foreign = user.send("GET", "/api/v1/user/executions", null,
-                Map.of("Origin", "https://evil.example"));
-        Client.Reply preflight = Client.anonymous(port, Accounts.address()).send("OPTIONS", "/api/v1/execute", null,
-                Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST"));
-        Client.Reply same = user.send("GET", "/api/v1/user/executions", null,
-                Map.of("Origin", "http://127.0.0.1:" + port));
+        Client.Reply foreign =
+                user.send("GET", "/api/v1/user/executions", null, Map.of("Origin", "https://evil.example"));
+        Client.Reply preflight = Client.anonymous(port, Accounts.address())
+                .send(
+                        "OPTIONS",
+                        "/api/v1/execute",
+                        null,
+                        Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST"));
+        Client.Reply same =
+                user.send("GET", "/api/v1/user/executions", null, Map.of("Origin", "http://127.0.0.1:" + port));
 
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.body().get("detail").asText()).isNotBlank();
@@ -116,19 +130,22 @@ class ResponseHardeningTest {
         assertThat(anonymous.get("/actuator/health").status()).isIn(200, 503);
         assertThat(anonymous.get("/actuator/prometheus").status()).isEqualTo(200);
         assertThat(anonymous.get("/actuator/metrics").status()).isEqualTo(401);
-        assertThat(Accounts.user(port, "peeker").get("/actuator/metrics").status()).isEqualTo(403);
-        assertThat(Accounts.admin(port, "operator").get("/actuator/metrics").status()).isEqualTo(200);
+        assertThat(Accounts.user(port, "peeker").get("/actuator/metrics").status())
+                .isEqualTo(403);
+        assertThat(Accounts.admin(port, "operator").get("/actuator/metrics").status())
+                .isEqualTo(200);
     }
 
     @Test
     void aLoginFormWithABrokenPercentEscapeIsTheClientsError() throws Exception {
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/auth/login"))
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/auth/login"))
                 .header("Content-Type", MediaType.APPLICATION_FORM_URLENCODED_VALUE)
                 .header("X-Forwarded-For", Accounts.address())
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=%ZZ&password=x"))
                 .build();
-        var reply = java.net.http.HttpClient.newHttpClient().send(request,
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var reply = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
 
         assertThat(reply.statusCode()).isEqualTo(422);
         assertThat(Client.parse(reply.body()).get("detail").toString()).contains("form");

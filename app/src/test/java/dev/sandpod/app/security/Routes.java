@@ -18,13 +18,12 @@ import org.springframework.web.util.pattern.PathPattern;
  */
 final class Routes {
 
-    private Routes() {
-    }
+    private Routes() {}
 
     static Set<String> of(ApplicationContext context) {
         Set<String> operations = new TreeSet<>();
-        for (RequestMappingInfoHandlerMapping mapping
-                : context.getBeansOfType(RequestMappingInfoHandlerMapping.class).values()) {
+        for (RequestMappingInfoHandlerMapping mapping :
+                context.getBeansOfType(RequestMappingInfoHandlerMapping.class).values()) {
             mapping.getHandlerMethods().forEach((info, method) -> {
                 var methods = info.getMethodsCondition().getMethods();
                 for (PathPattern pattern : info.getPatternsCondition().getPatterns()) {
@@ -36,17 +35,16 @@ final class Routes {
                 }
             });
         }
-        for (RouterFunctionMapping mapping : context.getBeansOfType(RouterFunctionMapping.class).values()) {
+        for (RouterFunctionMapping mapping :
+                context.getBeansOfType(RouterFunctionMapping.class).values()) {
             RouterFunction<?> routes = mapping.getRouterFunction();
             if (routes != null) {
                 routes.accept(new RouterFunctions.Visitor() {
                     @Override
-                    public void startNested(RequestPredicate predicate) {
-                    }
+                    public void startNested(RequestPredicate predicate) {}
 
                     @Override
-                    public void endNested(RequestPredicate predicate) {
-                    }
+                    public void endNested(RequestPredicate predicate) {}
 
                     @Override
                     public void route(RequestPredicate predicate, HandlerFunction<?> handlerFunction) {
@@ -54,13 +52,16 @@ final class Routes {
                     }
 
                     @Override
-                    public void resources(java.util.function.Function<org.springframework.web.reactive.function.server.ServerRequest, reactor.core.publisher.Mono<org.springframework.core.io.Resource>> lookupFunction) {
+                    public void resources(
+                            java.util.function.Function<
+                                            org.springframework.web.reactive.function.server.ServerRequest,
+                                            reactor.core.publisher.Mono<org.springframework.core.io.Resource>>
+                                    lookupFunction) {
                         operations.add("RESOURCES " + lookupFunction);
                     }
 
                     @Override
-                    public void attributes(java.util.Map<String, Object> attributes) {
-                    }
+                    public void attributes(java.util.Map<String, Object> attributes) {}
 
                     @Override
                     public void unknown(RouterFunction<?> routerFunction) {

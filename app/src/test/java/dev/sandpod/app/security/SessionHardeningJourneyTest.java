@@ -20,8 +20,7 @@ class SessionHardeningJourneyTest {
     @LocalServerPort
     int port;
 
-    private record Victim(String username, String userId, Client first, Client second) {
-    }
+    private record Victim(String username, String userId, Client first, Client second) {}
 
     private Victim victim(String prefix) {
         String username = Accounts.name(prefix);
@@ -36,27 +35,33 @@ class SessionHardeningJourneyTest {
         Victim victim = victim("reset");
         Client admin = Accounts.admin(port, "resetter");
 
-        Client.Reply reset = admin.post("/api/v1/admin/users/" + victim.userId() + "/reset-password",
+        Client.Reply reset = admin.post(
+                "/api/v1/admin/users/" + victim.userId() + "/reset-password",
                 Client.body("new_password", "a-brand-new-password"));
 
         assertThat(reset.status()).isEqualTo(200);
         assertThat(reset.body().get("message").asText()).isNotBlank();
         assertThat(victim.first().get(ME).status()).isEqualTo(401);
         assertThat(victim.second().get(ME).status()).isEqualTo(401);
-        assertThat(victim.first().post("/api/v1/execute", Client.body("script", "print(1)")).status()).isEqualTo(401);
+        assertThat(victim.first()
+                        .post("/api/v1/execute", Client.body("script", "print(1)"))
+                        .status())
+                .isEqualTo(401);
         Client door = Client.anonymous(port, Accounts.address());
         assertThat(door.login(victim.username(), Accounts.PASSWORD).status()).isEqualTo(401);
         Client fresh = Client.login(port, Accounts.address(), victim.username(), "a-brand-new-password");
         assertThat(fresh.get(ME).status()).isEqualTo(200);
-        assertThat(admin.get(ME).status()).as("the admin's own session is untouched").isEqualTo(200);
+        assertThat(admin.get(ME).status())
+                .as("the admin's own session is untouched")
+                .isEqualTo(200);
     }
 
     @Test
     void aShortNewPasswordIs422() {
         Victim victim = victim("short");
         Client admin = Accounts.admin(port, "resetter");
-        Client.Reply reply = admin.post("/api/v1/admin/users/" + victim.userId() + "/reset-password",
-                Client.body("new_password", "short"));
+        Client.Reply reply = admin.post(
+                "/api/v1/admin/users/" + victim.userId() + "/reset-password", Client.body("new_password", "short"));
         assertThat(reply.status()).isEqualTo(422);
         assertThat(victim.first().get(ME).status()).isEqualTo(200);
     }
@@ -72,13 +77,19 @@ class SessionHardeningJourneyTest {
         assertThat(update.body().get("is_active").asBoolean()).isFalse();
         assertThat(victim.first().get(ME).status()).isEqualTo(401);
         assertThat(victim.second().get("/api/v1/user/executions").status()).isEqualTo(401);
-        assertThat(Client.anonymous(port, Accounts.address()).login(victim.username(), Accounts.PASSWORD).status())
+        assertThat(Client.anonymous(port, Accounts.address())
+                        .login(victim.username(), Accounts.PASSWORD)
+                        .status())
                 .isEqualTo(403);
 
         admin.put("/api/v1/admin/users/" + victim.userId(), Client.body("is_active", true));
-        assertThat(Client.login(port, Accounts.address(), victim.username(), Accounts.PASSWORD).get(ME).status())
+        assertThat(Client.login(port, Accounts.address(), victim.username(), Accounts.PASSWORD)
+                        .get(ME)
+                        .status())
                 .isEqualTo(200);
-        assertThat(victim.first().get(ME).status()).as("a reactivation does not revive old sessions").isEqualTo(401);
+        assertThat(victim.first().get(ME).status())
+                .as("a reactivation does not revive old sessions")
+                .isEqualTo(401);
     }
 
     @Test
@@ -106,7 +117,9 @@ class SessionHardeningJourneyTest {
         assertThat(victim.first().get(ME).status()).isEqualTo(401);
         assertThat(victim.second().get(ME).status()).isEqualTo(401);
         assertThat(admin.get("/api/v1/admin/users/" + victim.userId()).status()).isEqualTo(404);
-        assertThat(Client.anonymous(port, Accounts.address()).login(victim.username(), Accounts.PASSWORD).status())
+        assertThat(Client.anonymous(port, Accounts.address())
+                        .login(victim.username(), Accounts.PASSWORD)
+                        .status())
                 .isEqualTo(401);
         Client again = Client.register(port, Accounts.address(), victim.username(), "another-password-1");
         assertThat(again.userId()).isNotEqualTo(victim.userId());
@@ -117,8 +130,12 @@ class SessionHardeningJourneyTest {
         Client admin = Accounts.admin(port, "self");
         String id = admin.userId();
         assertThat(admin.delete("/api/v1/admin/users/" + id).status()).isEqualTo(400);
-        assertThat(admin.put("/api/v1/admin/users/" + id, Client.body("role", "user")).status()).isEqualTo(400);
-        assertThat(admin.put("/api/v1/admin/users/" + id, Client.body("is_active", false)).status()).isEqualTo(400);
+        assertThat(admin.put("/api/v1/admin/users/" + id, Client.body("role", "user"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(admin.put("/api/v1/admin/users/" + id, Client.body("is_active", false))
+                        .status())
+                .isEqualTo(400);
         assertThat(admin.get(ME).status()).isEqualTo(200);
     }
 
@@ -136,14 +153,21 @@ class SessionHardeningJourneyTest {
         String username = Accounts.name("timed");
         Client.register(port, Accounts.address(), username, Accounts.PASSWORD);
         try {
-            assertThat(admin.put("/api/v1/admin/settings/", Client.body("session_timeout_minutes", 7)).status())
+            assertThat(admin.put("/api/v1/admin/settings/", Client.body("session_timeout_minutes", 7))
+                            .status())
                     .isEqualTo(200);
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                Client.Reply login = Client.anonymous(port, Accounts.address()).login(username, Accounts.PASSWORD);
-                assertThat(login.headers().get("Set-Cookie"))
-                        .anySatisfy(c -> assertThat(c).startsWith("access_token=").contains("Max-Age=420"))
-                        .anySatisfy(c -> assertThat(c).startsWith("csrf_token=").contains("Max-Age=420"));
-            });
+            await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        Client.Reply login =
+                                Client.anonymous(port, Accounts.address()).login(username, Accounts.PASSWORD);
+                        assertThat(login.headers().get("Set-Cookie"))
+                                .anySatisfy(c -> assertThat(c)
+                                        .startsWith("access_token=")
+                                        .contains("Max-Age=420"))
+                                .anySatisfy(c ->
+                                        assertThat(c).startsWith("csrf_token=").contains("Max-Age=420"));
+                    });
         } finally {
             admin.put("/api/v1/admin/settings/", Client.body("session_timeout_minutes", 60));
         }

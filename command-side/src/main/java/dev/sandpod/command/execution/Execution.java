@@ -7,15 +7,14 @@ import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.CancelExecutionCommand;
 import dev.sandpod.api.execution.ChangeExecutionPriorityCommand;
 import dev.sandpod.api.execution.DeleteExecutionCommand;
-import dev.sandpod.api.execution.ExecutionDeletedEvent;
-import dev.sandpod.api.execution.ExecutionPriorityChangedEvent;
-import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.ErrorType;
 import dev.sandpod.api.execution.ExecutionCancelledEvent;
 import dev.sandpod.api.execution.ExecutionCompletedEvent;
+import dev.sandpod.api.execution.ExecutionDeletedEvent;
 import dev.sandpod.api.execution.ExecutionErroredEvent;
 import dev.sandpod.api.execution.ExecutionFailedEvent;
 import dev.sandpod.api.execution.ExecutionOutcome;
+import dev.sandpod.api.execution.ExecutionPriorityChangedEvent;
 import dev.sandpod.api.execution.ExecutionQueuedEvent;
 import dev.sandpod.api.execution.ExecutionRequestedEvent;
 import dev.sandpod.api.execution.ExecutionRunningEvent;
@@ -26,6 +25,7 @@ import dev.sandpod.api.execution.ExecutionStoppedEvent;
 import dev.sandpod.api.execution.ExecutionTimedOutEvent;
 import dev.sandpod.api.execution.ExpireExecutionCommand;
 import dev.sandpod.api.execution.MarkExecutionStartedCommand;
+import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.RecordExecutionOutcomeCommand;
 import dev.sandpod.api.execution.RequestExecutionCommand;
 import dev.sandpod.api.execution.ResultStoredEvent;
@@ -48,6 +48,7 @@ class Execution {
 
     @AggregateIdentifier
     private String executionId;
+
     private String userId;
     private String script;
     private String lang;
@@ -64,8 +65,13 @@ class Execution {
 
     @CommandHandler
     Execution(RequestExecutionCommand command) {
-        apply(new ExecutionRequestedEvent(command.executionId(), command.userId(), command.script(), command.lang(),
-                command.langVersion(), command.priority()));
+        apply(new ExecutionRequestedEvent(
+                command.executionId(),
+                command.userId(),
+                command.script(),
+                command.lang(),
+                command.langVersion(),
+                command.priority()));
         apply(new ExecutionQueuedEvent(command.executionId(), command.userId(), command.priority()));
     }
 
@@ -107,8 +113,10 @@ class Execution {
             case TIMEOUT -> apply(new ExecutionTimedOutEvent(executionId, outcome));
             case FAILED -> apply(new ExecutionFailedEvent(executionId, outcome));
             case CANCELLED -> apply(new ExecutionCancelledEvent(executionId, null, "stopped by the runner", outcome));
-            default -> throw new SandpodException(ErrorCode.BAD_REQUEST,
-                    "Not a terminal status: " + command.status().wireName());
+            default ->
+                throw new SandpodException(
+                        ErrorCode.BAD_REQUEST,
+                        "Not a terminal status: " + command.status().wireName());
         }
         apply(new ResultStoredEvent(executionId, command.status()));
     }
@@ -120,14 +128,14 @@ class Execution {
             return status;
         }
         if (status.isTerminal()) {
-            throw new SandpodException(ErrorCode.INVALID_STATE,
-                    "Cannot cancel execution in " + status.wireName() + " state");
+            throw new SandpodException(
+                    ErrorCode.INVALID_STATE, "Cannot cancel execution in " + status.wireName() + " state");
         }
         String reason = command.reason() == null || command.reason().isBlank() ? "cancelled by user" : command.reason();
         // Scheduled or running: the run request is out, so a runner will report the stopped run.
         boolean runnerReports = status != ExecutionStatus.QUEUED;
-        apply(new ExecutionCancelledEvent(executionId, command.requestedBy(), reason,
-                ExecutionOutcome.notRun(null, reason)));
+        apply(new ExecutionCancelledEvent(
+                executionId, command.requestedBy(), reason, ExecutionOutcome.notRun(null, reason)));
         if (!runnerReports) {
             apply(new ResultStoredEvent(executionId, ExecutionStatus.CANCELLED));
         }
@@ -143,7 +151,10 @@ class Execution {
     void handle(DeleteExecutionCommand command) {
         requireNotDeleted();
         if (!status.isTerminal()) {
-            apply(new ExecutionCancelledEvent(executionId, command.deletedBy(), "deleted by an admin",
+            apply(new ExecutionCancelledEvent(
+                    executionId,
+                    command.deletedBy(),
+                    "deleted by an admin",
                     ExecutionOutcome.notRun(null, "deleted by an admin")));
         }
         if (!resultStored) {
@@ -156,7 +167,8 @@ class Execution {
     void handle(ChangeExecutionPriorityCommand command) {
         requireNotDeleted();
         if (status != ExecutionStatus.QUEUED) {
-            throw new SandpodException(ErrorCode.INVALID_STATE,
+            throw new SandpodException(
+                    ErrorCode.INVALID_STATE,
                     "Cannot change the priority of an execution in " + status.wireName() + " state");
         }
         if (command.priority() == priority) {
@@ -185,7 +197,8 @@ class Execution {
             return;
         }
         if (status == ExecutionStatus.RUNNING) {
-            apply(new ExecutionFailedEvent(executionId, ExecutionOutcome.notRun(ErrorType.SYSTEM_ERROR, command.reason())));
+            apply(new ExecutionFailedEvent(
+                    executionId, ExecutionOutcome.notRun(ErrorType.SYSTEM_ERROR, command.reason())));
             apply(new ResultStoredEvent(executionId, ExecutionStatus.FAILED));
         } else {
             apply(new ExecutionErroredEvent(executionId, command.reason()));

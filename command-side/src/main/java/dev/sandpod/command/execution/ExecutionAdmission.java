@@ -47,6 +47,7 @@ public class ExecutionAdmission {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     /** How long a duplicate waits for the first request with its key to be accepted: 60 polls of 50 ms. */
     private static final int ACCEPT_WAIT_POLLS = 60;
+
     private static final Duration ACCEPT_WAIT_POLL = Duration.ofMillis(50);
 
     private final MongoTemplate mongo;
@@ -55,7 +56,11 @@ public class ExecutionAdmission {
     private final RuntimeCatalog runtimes;
     private final int maxActivePerUser;
 
-    ExecutionAdmission(MongoTemplate mongo, EventStore events, CommandGateway commands, RuntimeCatalog runtimes,
+    ExecutionAdmission(
+            MongoTemplate mongo,
+            EventStore events,
+            CommandGateway commands,
+            RuntimeCatalog runtimes,
             @Value("${sandpod.execution.max-active-per-user:5}") int maxActivePerUser) {
         this.mongo = mongo;
         this.events = events;
@@ -65,15 +70,13 @@ public class ExecutionAdmission {
     }
 
     /** What to run and for whom; {@code idempotencyKey} may be {@code null}. */
-    public record Request(String userId, String script, String lang, String langVersion, String idempotencyKey) {
-    }
+    public record Request(String userId, String script, String lang, String langVersion, String idempotencyKey) {}
 
     /**
      * The execution the request stands for. {@code replayed}: the key was seen before, and this is the
      * execution the first request with it created (its status is for the read model to tell).
      */
-    public record Admitted(String executionId, boolean replayed) {
-    }
+    public record Admitted(String executionId, boolean replayed) {}
 
     /**
      * @throws SandpodException {@code UNSUPPORTED_RUNTIME}, {@code TOO_MANY_REQUESTS} (the caller's active
@@ -86,8 +89,8 @@ public class ExecutionAdmission {
         });
         String key = request.idempotencyKey();
         if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
-            throw RequestValidationException.of("header", "Idempotency-Key",
-                    "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters");
+            throw RequestValidationException.of(
+                    "header", "Idempotency-Key", "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters");
         }
         String executionId = UUID.randomUUID().toString();
         if (key == null) {
@@ -113,14 +116,18 @@ public class ExecutionAdmission {
         String userId = request.userId();
         if (!reserveActive(userId, executionId, maxActivePerUser)
                 && !(releaseFinished(userId) > 0 && reserveActive(userId, executionId, maxActivePerUser))) {
-            throw new SandpodException(ErrorCode.TOO_MANY_REQUESTS, "Too many active executions: at most "
-                    + maxActivePerUser + " may be queued or running at once; wait for one to finish");
+            throw new SandpodException(
+                    ErrorCode.TOO_MANY_REQUESTS,
+                    "Too many active executions: at most " + maxActivePerUser
+                            + " may be queued or running at once; wait for one to finish");
         }
-        var command = new RequestExecutionCommand(executionId, userId, request.script(), request.lang(),
-                request.langVersion(), Priority.NORMAL);
+        var command = new RequestExecutionCommand(
+                executionId, userId, request.script(), request.lang(), request.langVersion(), Priority.NORMAL);
         try {
-            commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(origin),
-                    COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            commands.sendAndWait(
+                    GenericCommandMessage.asCommandMessage(command).andMetaData(origin),
+                    COMMAND_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             releaseActive(userId, executionId);
             throw e;
@@ -135,8 +142,8 @@ public class ExecutionAdmission {
         Claim current = claim;
         for (int poll = 0; !current.accepted(); poll++) {
             if (poll >= ACCEPT_WAIT_POLLS) {
-                throw new SandpodException(ErrorCode.CONFLICT,
-                        "A request with this Idempotency-Key is still being processed");
+                throw new SandpodException(
+                        ErrorCode.CONFLICT, "A request with this Idempotency-Key is still being processed");
             }
             sleep(ACCEPT_WAIT_POLL);
             current = claimOf(userId, key).orElse(current);
@@ -154,7 +161,8 @@ public class ExecutionAdmission {
         int released = 0;
         for (String executionId : activeOf(userId)) {
             boolean finished = events.lastSequenceNumberFor(executionId)
-                    .map(last -> events.readEvents(executionId, Math.max(0, last - 2)).asStream()
+                    .map(last -> events.readEvents(executionId, Math.max(0, last - 2))
+                            .asStream()
                             .anyMatch(e -> e.getPayload() instanceof ResultStoredEvent
                                     || e.getPayload() instanceof ExecutionDeletedEvent))
                     .orElse(true);
@@ -176,32 +184,33 @@ public class ExecutionAdmission {
     }
 
     /** What an idempotency key is already bound to. */
-    record Claim(String executionId, boolean accepted) {
-    }
+    record Claim(String executionId, boolean accepted) {}
 
     /** Binds the key to {@code executionId}; empty when this call won, otherwise the existing claim. */
     Optional<Claim> claimKey(String userId, String key, String executionId) {
         String id = keyId(userId, key);
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                mongo.getCollection(IDEMPOTENCY).insertOne(new Document("_id", id)
-                        .append("executionId", executionId)
-                        .append("createdAt", new Date())
-                        .append("accepted", false));
+                mongo.getCollection(IDEMPOTENCY)
+                        .insertOne(new Document("_id", id)
+                                .append("executionId", executionId)
+                                .append("createdAt", new Date())
+                                .append("accepted", false));
                 return Optional.empty();
             } catch (MongoWriteException e) {
                 if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                     throw e;
                 }
             }
-            Document existing = mongo.getCollection(IDEMPOTENCY).find(Filters.eq("_id", id)).first();
+            Document existing =
+                    mongo.getCollection(IDEMPOTENCY).find(Filters.eq("_id", id)).first();
             if (existing == null) {
                 continue;
             }
             Date created = existing.getDate("createdAt");
             if (created != null && created.toInstant().plus(KEY_LIFETIME).isBefore(Instant.now())) {
-                mongo.getCollection(IDEMPOTENCY).deleteOne(Filters.and(Filters.eq("_id", id),
-                        Filters.eq("createdAt", created)));
+                mongo.getCollection(IDEMPOTENCY)
+                        .deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq("createdAt", created)));
                 continue;
             }
             return Optional.of(new Claim(existing.getString("executionId"), existing.getBoolean("accepted", false)));
@@ -210,13 +219,16 @@ public class ExecutionAdmission {
     }
 
     Optional<Claim> claimOf(String userId, String key) {
-        Document existing = mongo.getCollection(IDEMPOTENCY).find(Filters.eq("_id", keyId(userId, key))).first();
+        Document existing = mongo.getCollection(IDEMPOTENCY)
+                .find(Filters.eq("_id", keyId(userId, key)))
+                .first();
         return Optional.ofNullable(existing)
                 .map(d -> new Claim(d.getString("executionId"), d.getBoolean("accepted", false)));
     }
 
     void markAccepted(String userId, String key) {
-        mongo.getCollection(IDEMPOTENCY).updateOne(Filters.eq("_id", keyId(userId, key)), Updates.set("accepted", true));
+        mongo.getCollection(IDEMPOTENCY)
+                .updateOne(Filters.eq("_id", keyId(userId, key)), Updates.set("accepted", true));
     }
 
     void releaseKey(String userId, String key) {
@@ -229,10 +241,11 @@ public class ExecutionAdmission {
      */
     boolean reserveActive(String userId, String executionId, int max) {
         try {
-            var result = mongo.getCollection(ACTIVE).updateOne(
-                    Filters.and(Filters.eq("_id", userId), Filters.exists("active." + (max - 1), false)),
-                    Updates.addToSet("active", executionId),
-                    new UpdateOptions().upsert(true));
+            var result = mongo.getCollection(ACTIVE)
+                    .updateOne(
+                            Filters.and(Filters.eq("_id", userId), Filters.exists("active." + (max - 1), false)),
+                            Updates.addToSet("active", executionId),
+                            new UpdateOptions().upsert(true));
             return result.getMatchedCount() > 0 || result.getUpsertedId() != null;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
@@ -243,7 +256,8 @@ public class ExecutionAdmission {
     }
 
     java.util.List<String> activeOf(String userId) {
-        Document doc = mongo.getCollection(ACTIVE).find(Filters.eq("_id", userId)).first();
+        Document doc =
+                mongo.getCollection(ACTIVE).find(Filters.eq("_id", userId)).first();
         return doc == null ? java.util.List.of() : doc.getList("active", String.class, java.util.List.of());
     }
 

@@ -38,15 +38,21 @@ class RunReportListener {
         this.commands = commands;
     }
 
-    @KafkaListener(topics = Topics.RUN_REPORTS, groupId = "sandpod-report-handler",
+    @KafkaListener(
+            topics = Topics.RUN_REPORTS,
+            groupId = "sandpod-report-handler",
             autoStartup = "${sandpod.roles.processors:true}")
     void on(ConsumerRecord<String, byte[]> record) {
         RunReport report;
         try {
             report = RunReport.fromByteBuffer(ByteBuffer.wrap(record.value()));
         } catch (IOException | RuntimeException e) {
-            log.warn("Discarding an unreadable run report at {}-{}@{}", record.topic(), record.partition(),
-                    record.offset(), e);
+            log.warn(
+                    "Discarding an unreadable run report at {}-{}@{}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e);
             return;
         }
         Object command = toCommand(report);
@@ -86,8 +92,14 @@ class RunReportListener {
         if (errorType == null && f.getOutcome() == dev.sandpod.api.avro.RunOutcome.TIMEOUT) {
             errorType = ErrorType.TIMEOUT;
         }
-        return new ExecutionOutcome(f.getStdout(), f.getStderr(), f.getStdoutTruncated(), f.getStderrTruncated(),
-                f.getExitCode(), errorType, f.getErrorMessage(),
+        return new ExecutionOutcome(
+                f.getStdout(),
+                f.getStderr(),
+                f.getStdoutTruncated(),
+                f.getStderrTruncated(),
+                f.getExitCode(),
+                errorType,
+                f.getErrorMessage(),
                 new ResourceUsage(f.getWallSeconds(), f.getCpuTimeJiffies(), f.getClkTckHertz(), f.getPeakMemoryKb()));
     }
 }

@@ -25,8 +25,15 @@ class Broadcast {
 
     @CommandHandler
     Broadcast(PublishBroadcastCommand command) {
-        apply(new BroadcastPublishedEvent(command.broadcastId(), command.source(), command.audience(),
-                command.subject(), command.body(), command.severity(), command.tags(), command.actionUrl(),
+        apply(new BroadcastPublishedEvent(
+                command.broadcastId(),
+                command.source(),
+                command.audience(),
+                command.subject(),
+                command.body(),
+                command.severity(),
+                command.tags(),
+                command.actionUrl(),
                 command.publishedBy()));
     }
 

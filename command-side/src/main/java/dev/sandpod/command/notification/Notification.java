@@ -38,14 +38,14 @@ class Notification {
 
     @AggregateIdentifier
     private String notificationId;
+
     private String userId;
     private boolean read;
     private boolean deleted;
     private final Map<String, Delivery> deliveries = new HashMap<>();
 
     /** Where one external delivery stands. */
-    private record Delivery(NotificationChannel channel, int lastAttempt, boolean finished) {
-    }
+    private record Delivery(NotificationChannel channel, int lastAttempt, boolean finished) {}
 
     Notification() {
         // for Axon
@@ -54,14 +54,30 @@ class Notification {
     @CommandHandler
     Notification(CreateNotificationCommand command) {
         List<String> tags = command.tags() == null ? List.of() : List.copyOf(command.tags());
-        apply(new NotificationCreatedEvent(command.notificationId(), command.userId(), command.source(),
-                command.sourceId(), command.channel(), command.status(), command.subject(), command.body(),
-                command.actionUrl(), command.severity(), tags));
+        apply(new NotificationCreatedEvent(
+                command.notificationId(),
+                command.userId(),
+                command.source(),
+                command.sourceId(),
+                command.channel(),
+                command.status(),
+                command.subject(),
+                command.body(),
+                command.actionUrl(),
+                command.severity(),
+                tags));
         for (DeliveryTarget target : command.deliveries() == null ? List.<DeliveryTarget>of() : command.deliveries()) {
             apply(new NotificationDeliveryRequestedEvent(
-                    NotificationIds.delivery(command.notificationId(), target.channel()), command.notificationId(),
-                    command.userId(), target.channel(), target.url(), command.subject(), command.body(),
-                    command.actionUrl(), command.severity(), tags));
+                    NotificationIds.delivery(command.notificationId(), target.channel()),
+                    command.notificationId(),
+                    command.userId(),
+                    target.channel(),
+                    target.url(),
+                    command.subject(),
+                    command.body(),
+                    command.actionUrl(),
+                    command.severity(),
+                    tags));
         }
     }
 
@@ -86,15 +102,21 @@ class Notification {
         if (delivery == null || delivery.finished() || command.attempt() <= delivery.lastAttempt()) {
             return;
         }
-        apply(new NotificationDeliveryAttemptedEvent(command.deliveryId(), notificationId, delivery.channel(),
-                command.attempt(), command.outcome(), command.statusCode(), command.error(),
+        apply(new NotificationDeliveryAttemptedEvent(
+                command.deliveryId(),
+                notificationId,
+                delivery.channel(),
+                command.attempt(),
+                command.outcome(),
+                command.statusCode(),
+                command.error(),
                 command.outcome() == DeliveryOutcome.RETRYING ? command.retryAfterMillis() : 0));
         if (command.outcome() == DeliveryOutcome.DELIVERED) {
-            apply(new NotificationDeliveredEvent(command.deliveryId(), notificationId, delivery.channel(),
-                    command.attempt()));
+            apply(new NotificationDeliveredEvent(
+                    command.deliveryId(), notificationId, delivery.channel(), command.attempt()));
         } else if (command.outcome() == DeliveryOutcome.FAILED) {
-            apply(new NotificationDeliveryFailedEvent(command.deliveryId(), notificationId, delivery.channel(),
-                    command.attempt(), command.error()));
+            apply(new NotificationDeliveryFailedEvent(
+                    command.deliveryId(), notificationId, delivery.channel(), command.attempt(), command.error()));
         }
     }
 
@@ -117,20 +139,22 @@ class Notification {
 
     @EventSourcingHandler
     void on(NotificationDeliveryAttemptedEvent event) {
-        deliveries.computeIfPresent(event.deliveryId(), (id, delivery) -> new Delivery(delivery.channel(),
-                event.attempt(), event.outcome() != DeliveryOutcome.RETRYING));
+        deliveries.computeIfPresent(
+                event.deliveryId(),
+                (id, delivery) ->
+                        new Delivery(delivery.channel(), event.attempt(), event.outcome() != DeliveryOutcome.RETRYING));
     }
 
     @EventSourcingHandler
     void on(NotificationDeliveredEvent event) {
-        deliveries.computeIfPresent(event.deliveryId(), (id, delivery) -> new Delivery(delivery.channel(),
-                delivery.lastAttempt(), true));
+        deliveries.computeIfPresent(
+                event.deliveryId(), (id, delivery) -> new Delivery(delivery.channel(), delivery.lastAttempt(), true));
     }
 
     @EventSourcingHandler
     void on(NotificationDeliveryFailedEvent event) {
-        deliveries.computeIfPresent(event.deliveryId(), (id, delivery) -> new Delivery(delivery.channel(),
-                delivery.lastAttempt(), true));
+        deliveries.computeIfPresent(
+                event.deliveryId(), (id, delivery) -> new Delivery(delivery.channel(), delivery.lastAttempt(), true));
     }
 
     @EventSourcingHandler

@@ -22,6 +22,7 @@ class NotificationSubscriptions {
 
     @AggregateIdentifier
     private String subscriptionsId;
+
     private final Map<NotificationChannel, ChannelSubscription> channels = new EnumMap<>(NotificationChannel.class);
     private long revision = -1;
 
@@ -35,8 +36,11 @@ class NotificationSubscriptions {
     long handle(UpdateNotificationSubscriptionCommand command) {
         ChannelSubscription previous = channels.get(command.channel());
         if (previous == null || !previous.equals(command.subscription())) {
-            apply(new NotificationSubscriptionUpdatedEvent(command.subscriptionsId(), command.userId(),
-                    command.channel(), previous == null ? ChannelSubscription.defaults(command.channel()) : previous,
+            apply(new NotificationSubscriptionUpdatedEvent(
+                    command.subscriptionsId(),
+                    command.userId(),
+                    command.channel(),
+                    previous == null ? ChannelSubscription.defaults(command.channel()) : previous,
                     command.subscription()));
         }
         return revision;

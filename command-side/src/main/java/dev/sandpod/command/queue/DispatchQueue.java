@@ -6,11 +6,11 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.queue.EnqueueExecutionCommand;
 import dev.sandpod.api.queue.ExecutionEnqueuedEvent;
-import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
 import dev.sandpod.api.queue.ExecutionReprioritizedEvent;
+import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
 import dev.sandpod.api.queue.ExecutionSlotReleasedEvent;
-import dev.sandpod.api.queue.ReprioritizeExecutionCommand;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
+import dev.sandpod.api.queue.ReprioritizeExecutionCommand;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,6 +48,7 @@ class DispatchQueue {
 
     @AggregateIdentifier
     private String queueId;
+
     private long nextTicket;
     private List<Waiting> waiting = new ArrayList<>();
     private Set<String> active = new LinkedHashSet<>();
@@ -62,8 +63,8 @@ class DispatchQueue {
         if (active.contains(command.executionId()) || isWaiting(command.executionId())) {
             return;
         }
-        apply(new ExecutionEnqueuedEvent(command.queueId(), command.executionId(), command.priority(),
-                command.queuedAt()));
+        apply(new ExecutionEnqueuedEvent(
+                command.queueId(), command.executionId(), command.priority(), command.queuedAt()));
         grantFreeSlots(command.maxConcurrent());
     }
 
@@ -122,6 +123,5 @@ class DispatchQueue {
     }
 
     /** {@code queuedAt} is null for runs enqueued before it was recorded (and in older snapshots). */
-    record Waiting(String executionId, Priority priority, Instant queuedAt, long ticket) {
-    }
+    record Waiting(String executionId, Priority priority, Instant queuedAt, long ticket) {}
 }

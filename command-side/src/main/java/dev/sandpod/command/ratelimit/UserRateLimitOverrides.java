@@ -24,6 +24,7 @@ class UserRateLimitOverrides {
 
     @AggregateIdentifier
     private String overridesId;
+
     private boolean present;
     private long version;
 
@@ -34,8 +35,14 @@ class UserRateLimitOverrides {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     long handle(SetUserRateLimitsCommand command) {
-        apply(new UserRateLimitsSetEvent(command.overridesId(), command.userId(), command.bypassRateLimit(),
-                command.globalMultiplier(), List.copyOf(command.rules()), command.notes(), version + 1));
+        apply(new UserRateLimitsSetEvent(
+                command.overridesId(),
+                command.userId(),
+                command.bypassRateLimit(),
+                command.globalMultiplier(),
+                List.copyOf(command.rules()),
+                command.notes(),
+                version + 1));
         return version;
     }
 

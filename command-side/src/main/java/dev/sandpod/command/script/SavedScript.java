@@ -26,6 +26,7 @@ class SavedScript {
 
     @AggregateIdentifier
     private String scriptId;
+
     private String userId;
     private String name;
     private String script;
@@ -41,14 +42,22 @@ class SavedScript {
 
     @CommandHandler
     SavedScript(SaveScriptCommand command) {
-        apply(new ScriptSavedEvent(command.scriptId(), command.userId(), command.name(), command.script(),
-                command.lang(), command.langVersion(), command.description()));
+        apply(new ScriptSavedEvent(
+                command.scriptId(),
+                command.userId(),
+                command.name(),
+                command.script(),
+                command.lang(),
+                command.langVersion(),
+                command.description()));
     }
 
     @CommandHandler
     long handle(UpdateScriptCommand command) {
         requireOwner(command.userId());
-        var next = new ScriptSavedEvent(scriptId, userId,
+        var next = new ScriptSavedEvent(
+                scriptId,
+                userId,
                 command.name() == null ? name : command.name(),
                 command.script() == null ? script : command.script(),
                 command.lang() == null ? lang : command.lang(),
@@ -74,8 +83,10 @@ class SavedScript {
     }
 
     private boolean sameAsNow(ScriptSavedEvent next) {
-        return Objects.equals(next.name(), name) && Objects.equals(next.script(), script)
-                && Objects.equals(next.lang(), lang) && Objects.equals(next.langVersion(), langVersion)
+        return Objects.equals(next.name(), name)
+                && Objects.equals(next.script(), script)
+                && Objects.equals(next.lang(), lang)
+                && Objects.equals(next.langVersion(), langVersion)
                 && Objects.equals(next.description(), description);
     }
 

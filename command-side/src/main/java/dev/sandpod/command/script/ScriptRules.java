@@ -48,8 +48,8 @@ public class ScriptRules {
             problems.add(violation("script", "Script must be at most 50000 characters", "value_error"));
         }
         if (description != null && description.length() > MAX_DESCRIPTION) {
-            problems.add(violation("description", "description must be at most " + MAX_DESCRIPTION + " characters",
-                    "value_error"));
+            problems.add(violation(
+                    "description", "description must be at most " + MAX_DESCRIPTION + " characters", "value_error"));
         }
         if (!problems.isEmpty()) {
             throw new RequestValidationException(problems);
@@ -64,11 +64,13 @@ public class ScriptRules {
         }
         List<String> versions = known.get(lang);
         if (versions == null) {
-            throw new SandpodException(ErrorCode.UNSUPPORTED_RUNTIME,
+            throw new SandpodException(
+                    ErrorCode.UNSUPPORTED_RUNTIME,
                     "Language '" + lang + "' not supported. Supported: " + List.copyOf(known.keySet()));
         }
         if (!versions.contains(version)) {
-            throw new SandpodException(ErrorCode.UNSUPPORTED_RUNTIME,
+            throw new SandpodException(
+                    ErrorCode.UNSUPPORTED_RUNTIME,
                     "Version '" + version + "' not supported for " + lang + ". Supported: " + versions);
         }
     }

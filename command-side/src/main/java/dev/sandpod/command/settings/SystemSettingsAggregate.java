@@ -19,6 +19,7 @@ class SystemSettingsAggregate {
 
     @AggregateIdentifier
     private String settingsId;
+
     private SystemSettings current = SystemSettings.DEFAULTS;
 
     SystemSettingsAggregate() {
@@ -29,8 +30,8 @@ class SystemSettingsAggregate {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     SystemSettings handle(UpdateSystemSettingsCommand command) {
         if (!command.settings().equals(current) || settingsId == null) {
-            apply(new SystemSettingsChangedEvent(command.settingsId(), current, command.settings(),
-                    command.changedBy(), false));
+            apply(new SystemSettingsChangedEvent(
+                    command.settingsId(), current, command.settings(), command.changedBy(), false));
         }
         return current;
     }
@@ -38,8 +39,8 @@ class SystemSettingsAggregate {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     SystemSettings handle(ResetSystemSettingsCommand command) {
-        apply(new SystemSettingsChangedEvent(command.settingsId(), current, SystemSettings.DEFAULTS,
-                command.changedBy(), true));
+        apply(new SystemSettingsChangedEvent(
+                command.settingsId(), current, SystemSettings.DEFAULTS, command.changedBy(), true));
         return current;
     }
 

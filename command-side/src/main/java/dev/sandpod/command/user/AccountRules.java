@@ -16,18 +16,19 @@ public final class AccountRules {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     private static final int EMAIL_MAX_LENGTH = 254;
 
-    private AccountRules() {
-    }
+    private AccountRules() {}
 
     public static void username(String value, List<Violation> problems) {
         if (value == null || !USERNAME.matcher(value).matches()) {
-            problems.add(violation("username",
-                    "Username must be 3 to 50 characters of letters, digits, '_', '.' and '-'"));
+            problems.add(
+                    violation("username", "Username must be 3 to 50 characters of letters, digits, '_', '.' and '-'"));
         }
     }
 
     public static void email(String value, List<Violation> problems) {
-        if (value == null || value.length() > EMAIL_MAX_LENGTH || !EMAIL.matcher(value).matches()) {
+        if (value == null
+                || value.length() > EMAIL_MAX_LENGTH
+                || !EMAIL.matcher(value).matches()) {
             problems.add(violation("email", "value is not a valid email address"));
         }
     }
@@ -45,8 +46,12 @@ public final class AccountRules {
         try {
             return UserRole.fromWire(value.trim());
         } catch (RuntimeException e) {
-            problems.add(violation("role", "Input should be one of "
-                    + Arrays.stream(UserRole.values()).map(UserRole::wireName).toList()));
+            problems.add(violation(
+                    "role",
+                    "Input should be one of "
+                            + Arrays.stream(UserRole.values())
+                                    .map(UserRole::wireName)
+                                    .toList()));
             return null;
         }
     }

@@ -20,9 +20,11 @@ class CredentialStore {
     }
 
     void save(String userId, String hash) {
-        mongo.getCollection(COLLECTION).replaceOne(new Document("_id", userId),
-                new Document("_id", userId).append("hash", hash),
-                new com.mongodb.client.model.ReplaceOptions().upsert(true));
+        mongo.getCollection(COLLECTION)
+                .replaceOne(
+                        new Document("_id", userId),
+                        new Document("_id", userId).append("hash", hash),
+                        new com.mongodb.client.model.ReplaceOptions().upsert(true));
     }
 
     Optional<String> hashOf(String userId) {

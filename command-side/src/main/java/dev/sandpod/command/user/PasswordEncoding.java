@@ -14,8 +14,7 @@ class PasswordEncoding {
 
     /** bcrypt cost: 10 or more in production; tests may lower it to keep the suite fast. */
     @ConfigurationProperties("sandpod.security.bcrypt")
-    record BcryptProperties(@DefaultValue("10") int cost) {
-    }
+    record BcryptProperties(@DefaultValue("10") int cost) {}
 
     @Bean
     PasswordEncoder passwordEncoder(BcryptProperties properties) {

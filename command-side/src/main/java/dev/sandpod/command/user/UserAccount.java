@@ -47,6 +47,7 @@ class UserAccount {
 
     @AggregateIdentifier
     private String userId;
+
     private String username;
     private String email;
     private UserRole role;
@@ -59,8 +60,8 @@ class UserAccount {
 
     @CommandHandler
     UserAccount(RegisterUserCommand command) {
-        apply(new UserRegisteredEvent(command.userId(), command.username(), command.email(), command.role(),
-                command.active()));
+        apply(new UserRegisteredEvent(
+                command.userId(), command.username(), command.email(), command.role(), command.active()));
     }
 
     /** Failed attempts are events too, so that lockout and audit see them; nothing is thrown. */
@@ -87,16 +88,18 @@ class UserAccount {
     @CommandHandler
     UserDetailsChange handle(ChangeUserDetailsCommand command) {
         UserDetailsChange before = new UserDetailsChange(username, email, tokenVersion);
-        boolean changed = !command.username().equals(username) || !command.email().equals(email)
-                || command.role() != role || command.active() != active;
+        boolean changed = !command.username().equals(username)
+                || !command.email().equals(email)
+                || command.role() != role
+                || command.active() != active;
         if (!changed) {
             return before;
         }
         boolean deactivated = active && !command.active();
         boolean roleChanged = command.role() != role;
         // apply() runs the event sourcing handler at once: the fields hold the new values from here on
-        apply(new UserDetailsChangedEvent(userId, command.username(), command.email(), command.role(),
-                command.active()));
+        apply(new UserDetailsChangedEvent(
+                userId, command.username(), command.email(), command.role(), command.active()));
         // A token names the role it was issued for: a changed role, like a deactivation, ends every session.
         if (deactivated) {
             apply(new UserSessionsEndedEvent(userId, tokenVersion + 1, DEACTIVATED));
@@ -111,7 +114,9 @@ class UserAccount {
      * new hash and the end of the old sessions.
      */
     @CommandHandler
-    long handle(ResetUserPasswordCommand command, CredentialStore credentials,
+    long handle(
+            ResetUserPasswordCommand command,
+            CredentialStore credentials,
             org.springframework.security.crypto.password.PasswordEncoder encoder) {
         credentials.save(userId, encoder.encode(command.newPassword()));
         apply(new UserPasswordChangedEvent(userId));

@@ -28,7 +28,8 @@ public class UserAdministration {
     }
 
     /** Blocking: call it off the event loop. */
-    public UserDetailsChange change(String currentUsername, String currentEmail, CommandMessage<ChangeUserDetailsCommand> message) {
+    public UserDetailsChange change(
+            String currentUsername, String currentEmail, CommandMessage<ChangeUserDetailsCommand> message) {
         ChangeUserDetailsCommand command = message.getPayload();
         String userId = command.userId();
         boolean newName = !UserDirectory.sameUsername(currentUsername, command.username());

@@ -44,8 +44,8 @@ public class UserDirectory {
     }
 
     public Optional<String> userIdOf(String username) {
-        Document doc = mongo.findOne(Query.query(Criteria.where("_id").is(usernameKey(username))), Document.class,
-                COLLECTION);
+        Document doc =
+                mongo.findOne(Query.query(Criteria.where("_id").is(usernameKey(username))), Document.class, COLLECTION);
         return Optional.ofNullable(doc).map(d -> d.getString("userId"));
     }
 
@@ -69,11 +69,18 @@ public class UserDirectory {
 
     /** Releases the email only while it is still held by {@code userId} (a failed rename must not free another's). */
     void releaseEmailOf(String email, String userId) {
-        mongo.remove(Query.query(Criteria.where("_id").is(emailKey(email)).and("userId").is(userId)), COLLECTION);
+        mongo.remove(
+                Query.query(
+                        Criteria.where("_id").is(emailKey(email)).and("userId").is(userId)),
+                COLLECTION);
     }
 
     void releaseUsernameOf(String username, String userId) {
-        mongo.remove(Query.query(Criteria.where("_id").is(usernameKey(username)).and("userId").is(userId)),
+        mongo.remove(
+                Query.query(Criteria.where("_id")
+                        .is(usernameKey(username))
+                        .and("userId")
+                        .is(userId)),
                 COLLECTION);
     }
 

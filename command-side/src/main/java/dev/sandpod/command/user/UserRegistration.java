@@ -25,8 +25,8 @@ public class UserRegistration {
     private final PasswordEncoder encoder;
     private final CommandGateway commands;
 
-    UserRegistration(UserDirectory directory, CredentialStore credentials, PasswordEncoder encoder,
-            CommandGateway commands) {
+    UserRegistration(
+            UserDirectory directory, CredentialStore credentials, PasswordEncoder encoder, CommandGateway commands) {
         this.directory = directory;
         this.credentials = credentials;
         this.encoder = encoder;
@@ -49,8 +49,10 @@ public class UserRegistration {
         }
         try {
             credentials.save(userId, encoder.encode(password));
-            commands.sendAndWait(new RegisterUserCommand(userId, username, email, role, active),
-                    COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            commands.sendAndWait(
+                    new RegisterUserCommand(userId, username, email, role, active),
+                    COMMAND_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
             return userId;
         } catch (RuntimeException e) {
             credentials.delete(userId);

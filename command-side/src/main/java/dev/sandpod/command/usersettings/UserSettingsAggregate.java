@@ -29,14 +29,18 @@ import org.axonframework.spring.stereotype.Aggregate;
  * saves fine and every later command fails.
  */
 @Aggregate(snapshotTriggerDefinition = UserSettingsConfiguration.SNAPSHOT_TRIGGER)
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
-        isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE,
+        setterVisibility = Visibility.NONE)
 class UserSettingsAggregate {
 
     static final int MAX_CUSTOM_SETTINGS = 100;
 
     @AggregateIdentifier
     private String settingsId;
+
     private String userId;
     private UserPreferences current = UserPreferences.DEFAULTS;
     private long revision = -1;
@@ -51,13 +55,15 @@ class UserSettingsAggregate {
     long handle(ChangeUserSettingsCommand command) {
         UserPreferences next = command.patch().applyTo(current);
         if (next.customSettings().size() > MAX_CUSTOM_SETTINGS) {
-            throw RequestValidationException.of("body", "custom_settings",
-                    "At most " + MAX_CUSTOM_SETTINGS + " custom settings");
+            throw RequestValidationException.of(
+                    "body", "custom_settings", "At most " + MAX_CUSTOM_SETTINGS + " custom settings");
         }
-        List<String> changed = UserPreferences.diff(current, next).stream().map(SettingChange::field).toList();
+        List<String> changed = UserPreferences.diff(current, next).stream()
+                .map(SettingChange::field)
+                .toList();
         if (!changed.isEmpty() || settingsId == null) {
-            apply(new UserSettingsChangedEvent(command.settingsId(), command.userId(), current, next, changed,
-                    command.reason()));
+            apply(new UserSettingsChangedEvent(
+                    command.settingsId(), command.userId(), current, next, changed, command.reason()));
         }
         return revision;
     }
@@ -67,8 +73,8 @@ class UserSettingsAggregate {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     long handle(RestoreUserSettingsCommand command, SettingsTimeline timeline) {
         UserPreferences then = timeline.at(command.settingsId(), command.timestamp());
-        apply(new UserSettingsRestoredEvent(command.settingsId(), command.userId(), current, then,
-                command.timestamp(), command.reason()));
+        apply(new UserSettingsRestoredEvent(
+                command.settingsId(), command.userId(), current, then, command.timestamp(), command.reason()));
         return revision;
     }
 

@@ -14,8 +14,8 @@ class UserSettingsConfiguration {
 
     /** Settings live as long as their user and change often: load them from a snapshot every N events. */
     @Bean(SNAPSHOT_TRIGGER)
-    SnapshotTriggerDefinition userSettingsSnapshotTrigger(Snapshotter snapshotter,
-            @Value("${sandpod.user-settings.snapshot-threshold:20}") int threshold) {
+    SnapshotTriggerDefinition userSettingsSnapshotTrigger(
+            Snapshotter snapshotter, @Value("${sandpod.user-settings.snapshot-threshold:20}") int threshold) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
     }
 }

@@ -38,13 +38,13 @@ class ExecutionTest {
     private static final String USER = "user-1";
     private static final String SCRIPT = "print('hi')";
     private static final ExecutionLimits LIMITS = new ExecutionLimits(10, 128L << 20, 1000, 64, 1 << 20, 10L << 20);
-    private static final ExecutionOutcome HI = new ExecutionOutcome("hi\n", "", false, false, 0, null, null,
-            new ResourceUsage(0.02, 2, 100, 9000));
-    private static final ExecutionOutcome TIMED_OUT = new ExecutionOutcome("", "", false, false, -1,
-            ErrorType.TIMEOUT, "wall limit", new ResourceUsage(10.0, 1000, 100, 9000));
+    private static final ExecutionOutcome HI =
+            new ExecutionOutcome("hi\n", "", false, false, 0, null, null, new ResourceUsage(0.02, 2, 100, 9000));
+    private static final ExecutionOutcome TIMED_OUT = new ExecutionOutcome(
+            "", "", false, false, -1, ErrorType.TIMEOUT, "wall limit", new ResourceUsage(10.0, 1000, 100, 9000));
 
-    private static final ExecutionOutcome PRINTED_UNTIL_CANCEL = new ExecutionOutcome("0\n1\n", "", false, false,
-            -1, null, "Execution cancelled", new ResourceUsage(1.2, 3, 100, 8000));
+    private static final ExecutionOutcome PRINTED_UNTIL_CANCEL = new ExecutionOutcome(
+            "0\n1\n", "", false, false, -1, null, "Execution cancelled", new ResourceUsage(1.2, 3, 100, 8000));
 
     private FixtureConfiguration<Execution> fixture;
 
@@ -100,28 +100,44 @@ class ExecutionTest {
 
     @Test
     void aDuplicateStartReportIsIgnored() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionStartedEvent(ID, "r"), new ExecutionRunningEvent(ID))
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionStartedEvent(ID, "r"),
+                        new ExecutionRunningEvent(ID))
                 .when(new MarkExecutionStartedCommand(ID, "r"))
                 .expectNoEvents();
     }
 
     @Test
     void aCompletedReportStoresTheResult() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionStartedEvent(ID, "r"), new ExecutionRunningEvent(ID))
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionStartedEvent(ID, "r"),
+                        new ExecutionRunningEvent(ID))
                 .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.COMPLETED, HI))
-                .expectEvents(new ExecutionCompletedEvent(ID, HI), new ResultStoredEvent(ID, ExecutionStatus.COMPLETED));
+                .expectEvents(
+                        new ExecutionCompletedEvent(ID, HI), new ResultStoredEvent(ID, ExecutionStatus.COMPLETED));
     }
 
     @Test
     void aTimeoutReportEndsTheExecutionAsTimeout() {
         fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID))
                 .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.TIMEOUT, TIMED_OUT))
-                .expectEvents(new ExecutionTimedOutEvent(ID, TIMED_OUT), new ResultStoredEvent(ID, ExecutionStatus.TIMEOUT));
+                .expectEvents(
+                        new ExecutionTimedOutEvent(ID, TIMED_OUT), new ResultStoredEvent(ID, ExecutionStatus.TIMEOUT));
     }
 
     @Test
     void aLateReportForATerminalExecutionIsIgnored() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionCompletedEvent(ID, HI),
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionCompletedEvent(ID, HI),
                         new ResultStoredEvent(ID, ExecutionStatus.COMPLETED))
                 .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.TIMEOUT, TIMED_OUT))
                 .expectNoEvents();
@@ -158,7 +174,8 @@ class ExecutionTest {
     void whatACancelledRunPrintedBeforeItStoppedIsStoredWithItsResult() {
         fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID), cancelled("enough"))
                 .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.CANCELLED, PRINTED_UNTIL_CANCEL))
-                .expectEvents(new ExecutionStoppedEvent(ID, PRINTED_UNTIL_CANCEL),
+                .expectEvents(
+                        new ExecutionStoppedEvent(ID, PRINTED_UNTIL_CANCEL),
                         new ResultStoredEvent(ID, ExecutionStatus.CANCELLED));
     }
 
@@ -172,7 +189,12 @@ class ExecutionTest {
 
     @Test
     void aSecondReportOfAStoppedRunIsIgnored() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID), cancelled("enough"),
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionRunningEvent(ID),
+                        cancelled("enough"),
                         new ExecutionStoppedEvent(ID, PRINTED_UNTIL_CANCEL),
                         new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
                 .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.CANCELLED, PRINTED_UNTIL_CANCEL))
@@ -182,7 +204,12 @@ class ExecutionTest {
     /** Executions cancelled before the runner's report was awaited have their result already. */
     @Test
     void aLateReportForAnExecutionCancelledWithItsResultStoredIsIgnored() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID), cancelled("enough"),
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionRunningEvent(ID),
+                        cancelled("enough"),
                         new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
                 .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.CANCELLED, PRINTED_UNTIL_CANCEL))
                 .expectNoEvents();
@@ -208,13 +235,17 @@ class ExecutionTest {
     void deletingACancelledRunThatTheRunnerHasNotReportedStoresItsResultFirst() {
         fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID), cancelled("enough"))
                 .when(new DeleteExecutionCommand(ID, "admin-1"))
-                .expectEvents(new ResultStoredEvent(ID, ExecutionStatus.CANCELLED),
-                        new ExecutionDeletedEvent(ID, "admin-1"));
+                .expectEvents(
+                        new ResultStoredEvent(ID, ExecutionStatus.CANCELLED), new ExecutionDeletedEvent(ID, "admin-1"));
     }
 
     @Test
     void cancellingAFinishedExecutionIsRejected() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionCompletedEvent(ID, HI),
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionCompletedEvent(ID, HI),
                         new ResultStoredEvent(ID, ExecutionStatus.COMPLETED))
                 .when(new CancelExecutionCommand(ID, USER, null))
                 .expectException(SandpodException.class)
@@ -238,7 +269,11 @@ class ExecutionTest {
 
     @Test
     void theBackstopLeavesAFinishedExecutionAlone() {
-        fixture.given(requested(), queued(), scheduled(), new ExecutionCompletedEvent(ID, HI),
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionCompletedEvent(ID, HI),
                         new ResultStoredEvent(ID, ExecutionStatus.COMPLETED))
                 .when(new ExpireExecutionCommand(ID, "lost"))
                 .expectNoEvents();

@@ -15,9 +15,18 @@ class NotificationSubscriptionsTest {
 
     private static final String USER = "user-1";
     private static final String ID = "notification-subscriptions:" + USER;
-    private static final ChannelSubscription WEBHOOK = new ChannelSubscription(true,
-            List.of(NotificationSeverity.HIGH), List.of(), List.of(), "https://hooks.example.com/x", null, false,
-            null, null, "UTC", 60);
+    private static final ChannelSubscription WEBHOOK = new ChannelSubscription(
+            true,
+            List.of(NotificationSeverity.HIGH),
+            List.of(),
+            List.of(),
+            "https://hooks.example.com/x",
+            null,
+            false,
+            null,
+            null,
+            "UTC",
+            60);
 
     private FixtureConfiguration<NotificationSubscriptions> fixture;
 
@@ -30,25 +39,37 @@ class NotificationSubscriptionsTest {
     void theFirstSubscriptionOfAChannelStartsFromItsDefaults() {
         fixture.givenNoPriorActivity()
                 .when(new UpdateNotificationSubscriptionCommand(ID, USER, NotificationChannel.WEBHOOK, WEBHOOK))
-                .expectEvents(new NotificationSubscriptionUpdatedEvent(ID, USER, NotificationChannel.WEBHOOK,
-                        ChannelSubscription.defaults(NotificationChannel.WEBHOOK), WEBHOOK))
+                .expectEvents(new NotificationSubscriptionUpdatedEvent(
+                        ID,
+                        USER,
+                        NotificationChannel.WEBHOOK,
+                        ChannelSubscription.defaults(NotificationChannel.WEBHOOK),
+                        WEBHOOK))
                 .expectResultMessagePayload(0L);
     }
 
     @Test
     void settingAChannelExplicitlyToItsDefaultsIsStillRecorded() {
         ChannelSubscription inApp = ChannelSubscription.defaults(NotificationChannel.IN_APP);
-        fixture.given(new NotificationSubscriptionUpdatedEvent(ID, USER, NotificationChannel.WEBHOOK,
-                        ChannelSubscription.defaults(NotificationChannel.WEBHOOK), WEBHOOK))
+        fixture.given(new NotificationSubscriptionUpdatedEvent(
+                        ID,
+                        USER,
+                        NotificationChannel.WEBHOOK,
+                        ChannelSubscription.defaults(NotificationChannel.WEBHOOK),
+                        WEBHOOK))
                 .when(new UpdateNotificationSubscriptionCommand(ID, USER, NotificationChannel.IN_APP, inApp))
-                .expectEvents(new NotificationSubscriptionUpdatedEvent(ID, USER, NotificationChannel.IN_APP, inApp,
-                        inApp));
+                .expectEvents(
+                        new NotificationSubscriptionUpdatedEvent(ID, USER, NotificationChannel.IN_APP, inApp, inApp));
     }
 
     @Test
     void anUnchangedSubscriptionRecordsNothing() {
-        fixture.given(new NotificationSubscriptionUpdatedEvent(ID, USER, NotificationChannel.WEBHOOK,
-                        ChannelSubscription.defaults(NotificationChannel.WEBHOOK), WEBHOOK))
+        fixture.given(new NotificationSubscriptionUpdatedEvent(
+                        ID,
+                        USER,
+                        NotificationChannel.WEBHOOK,
+                        ChannelSubscription.defaults(NotificationChannel.WEBHOOK),
+                        WEBHOOK))
                 .when(new UpdateNotificationSubscriptionCommand(ID, USER, NotificationChannel.WEBHOOK, WEBHOOK))
                 .expectNoEvents()
                 .expectResultMessagePayload(0L);

@@ -40,28 +40,62 @@ class NotificationTest {
     }
 
     private static NotificationCreatedEvent created() {
-        return new NotificationCreatedEvent(ID, OWNER, NotificationSource.EXECUTION_COMPLETED, "exec-1",
-                NotificationChannel.IN_APP, NotificationStatus.DELIVERED, "Execution completed", "done", "/editor",
-                NotificationSeverity.MEDIUM, TAGS);
+        return new NotificationCreatedEvent(
+                ID,
+                OWNER,
+                NotificationSource.EXECUTION_COMPLETED,
+                "exec-1",
+                NotificationChannel.IN_APP,
+                NotificationStatus.DELIVERED,
+                "Execution completed",
+                "done",
+                "/editor",
+                NotificationSeverity.MEDIUM,
+                TAGS);
     }
 
     private static NotificationDeliveryRequestedEvent requested() {
-        return new NotificationDeliveryRequestedEvent(DELIVERY, ID, OWNER, NotificationChannel.WEBHOOK, URL,
-                "Execution completed", "done", "/editor", NotificationSeverity.MEDIUM, TAGS);
+        return new NotificationDeliveryRequestedEvent(
+                DELIVERY,
+                ID,
+                OWNER,
+                NotificationChannel.WEBHOOK,
+                URL,
+                "Execution completed",
+                "done",
+                "/editor",
+                NotificationSeverity.MEDIUM,
+                TAGS);
     }
 
-    private static NotificationDeliveryAttemptedEvent attempted(int attempt, DeliveryOutcome outcome, int status,
-            long retryAfter) {
-        return new NotificationDeliveryAttemptedEvent(DELIVERY, ID, NotificationChannel.WEBHOOK, attempt, outcome,
-                status, outcome == DeliveryOutcome.DELIVERED ? null : "HTTP " + status, retryAfter);
+    private static NotificationDeliveryAttemptedEvent attempted(
+            int attempt, DeliveryOutcome outcome, int status, long retryAfter) {
+        return new NotificationDeliveryAttemptedEvent(
+                DELIVERY,
+                ID,
+                NotificationChannel.WEBHOOK,
+                attempt,
+                outcome,
+                status,
+                outcome == DeliveryOutcome.DELIVERED ? null : "HTTP " + status,
+                retryAfter);
     }
 
     @Test
     void creatingANotificationRequestsEachExternalDelivery() {
         fixture.givenNoPriorActivity()
-                .when(new CreateNotificationCommand(ID, OWNER, NotificationSource.EXECUTION_COMPLETED, "exec-1",
-                        "Execution completed", "done", "/editor", NotificationSeverity.MEDIUM, TAGS,
-                        NotificationChannel.IN_APP, NotificationStatus.DELIVERED,
+                .when(new CreateNotificationCommand(
+                        ID,
+                        OWNER,
+                        NotificationSource.EXECUTION_COMPLETED,
+                        "exec-1",
+                        "Execution completed",
+                        "done",
+                        "/editor",
+                        NotificationSeverity.MEDIUM,
+                        TAGS,
+                        NotificationChannel.IN_APP,
+                        NotificationStatus.DELIVERED,
                         List.of(new DeliveryTarget(NotificationChannel.WEBHOOK, URL))))
                 .expectEvents(created(), requested());
     }
@@ -101,8 +135,8 @@ class NotificationTest {
     @Test
     void aFailedAttemptIsRecordedWithItsRetry() {
         fixture.given(created(), requested())
-                .when(new RecordDeliveryAttemptCommand(ID, DELIVERY, 1, DeliveryOutcome.RETRYING, 500, "HTTP 500",
-                        1000))
+                .when(new RecordDeliveryAttemptCommand(
+                        ID, DELIVERY, 1, DeliveryOutcome.RETRYING, 500, "HTTP 500", 1000))
                 .expectEvents(attempted(1, DeliveryOutcome.RETRYING, 500, 1000));
     }
 
@@ -110,7 +144,8 @@ class NotificationTest {
     void aSuccessfulAttemptDeliversAndEndsTheDelivery() {
         fixture.given(created(), requested(), attempted(1, DeliveryOutcome.RETRYING, 500, 1000))
                 .when(new RecordDeliveryAttemptCommand(ID, DELIVERY, 2, DeliveryOutcome.DELIVERED, 200, null, 0))
-                .expectEvents(attempted(2, DeliveryOutcome.DELIVERED, 200, 0),
+                .expectEvents(
+                        attempted(2, DeliveryOutcome.DELIVERED, 200, 0),
                         new NotificationDeliveredEvent(DELIVERY, ID, NotificationChannel.WEBHOOK, 2));
     }
 
@@ -118,17 +153,21 @@ class NotificationTest {
     void theLastFailedAttemptFailsTheDelivery() {
         fixture.given(created(), requested())
                 .when(new RecordDeliveryAttemptCommand(ID, DELIVERY, 1, DeliveryOutcome.FAILED, 500, "HTTP 500", 0))
-                .expectEvents(attempted(1, DeliveryOutcome.FAILED, 500, 0),
+                .expectEvents(
+                        attempted(1, DeliveryOutcome.FAILED, 500, 0),
                         new NotificationDeliveryFailedEvent(DELIVERY, ID, NotificationChannel.WEBHOOK, 1, "HTTP 500"));
     }
 
     @Test
     void repeatedOrLateAttemptReportsChangeNothing() {
         fixture.given(created(), requested(), attempted(1, DeliveryOutcome.RETRYING, 500, 1000))
-                .when(new RecordDeliveryAttemptCommand(ID, DELIVERY, 1, DeliveryOutcome.RETRYING, 500, "HTTP 500",
-                        1000))
+                .when(new RecordDeliveryAttemptCommand(
+                        ID, DELIVERY, 1, DeliveryOutcome.RETRYING, 500, "HTTP 500", 1000))
                 .expectNoEvents();
-        fixture.given(created(), requested(), attempted(1, DeliveryOutcome.DELIVERED, 200, 0),
+        fixture.given(
+                        created(),
+                        requested(),
+                        attempted(1, DeliveryOutcome.DELIVERED, 200, 0),
                         new NotificationDeliveredEvent(DELIVERY, ID, NotificationChannel.WEBHOOK, 1))
                 .when(new RecordDeliveryAttemptCommand(ID, DELIVERY, 2, DeliveryOutcome.DELIVERED, 200, null, 0))
                 .expectNoEvents();

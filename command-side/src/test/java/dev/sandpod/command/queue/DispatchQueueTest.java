@@ -34,7 +34,9 @@ class DispatchQueueTest {
     void aFreeSlotIsGrantedAtOnce() {
         fixture.givenNoPriorActivity()
                 .when(new EnqueueExecutionCommand(Q, "a", Priority.NORMAL, at(0), 1))
-                .expectEvents(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)), new ExecutionSlotGrantedEvent(Q, "a"));
+                .expectEvents(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)),
+                        new ExecutionSlotGrantedEvent(Q, "a"));
     }
 
     @Test
@@ -46,7 +48,9 @@ class DispatchQueueTest {
 
     @Test
     void aReleasedSlotGoesToTheHighestPriorityThenTheOldest() {
-        fixture.given(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)), new ExecutionSlotGrantedEvent(Q, "a"),
+        fixture.given(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)),
+                        new ExecutionSlotGrantedEvent(Q, "a"),
                         new ExecutionEnqueuedEvent(Q, "b", Priority.NORMAL, at(1)),
                         new ExecutionEnqueuedEvent(Q, "c", Priority.HIGH, at(2)),
                         new ExecutionEnqueuedEvent(Q, "d", Priority.HIGH, at(3)))
@@ -56,7 +60,9 @@ class DispatchQueueTest {
 
     @Test
     void releasingAWaitingExecutionDropsItFromTheLine() {
-        fixture.given(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)), new ExecutionSlotGrantedEvent(Q, "a"),
+        fixture.given(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)),
+                        new ExecutionSlotGrantedEvent(Q, "a"),
                         new ExecutionEnqueuedEvent(Q, "b", Priority.NORMAL, at(1)))
                 .when(new ReleaseExecutionSlotCommand(Q, "b", 1))
                 .expectEvents(new ExecutionSlotReleasedEvent(Q, "b"));
@@ -64,7 +70,9 @@ class DispatchQueueTest {
 
     @Test
     void releasingTwiceDoesNothingTheSecondTime() {
-        fixture.given(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)), new ExecutionSlotGrantedEvent(Q, "a"),
+        fixture.given(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)),
+                        new ExecutionSlotGrantedEvent(Q, "a"),
                         new ExecutionSlotReleasedEvent(Q, "a"))
                 .when(new ReleaseExecutionSlotCommand(Q, "a", 1))
                 .expectNoEvents();
@@ -82,7 +90,9 @@ class DispatchQueueTest {
      */
     @Test
     void waitingRunsAreGrantedInTheOrderTheyWereQueuedNotTheOrderTheirEnqueueArrived() {
-        fixture.given(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)), new ExecutionSlotGrantedEvent(Q, "a"),
+        fixture.given(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)),
+                        new ExecutionSlotGrantedEvent(Q, "a"),
                         new ExecutionEnqueuedEvent(Q, "c", Priority.NORMAL, at(20)),
                         new ExecutionEnqueuedEvent(Q, "b", Priority.NORMAL, at(10)))
                 .when(new ReleaseExecutionSlotCommand(Q, "a", 1))
@@ -99,7 +109,9 @@ class DispatchQueueTest {
     /** A new priority moves a run to another line, where it stands by when it was queued. */
     @Test
     void aReprioritizedRunTakesItsPlaceByQueuedTimeAtItsNewPriority() {
-        fixture.given(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)), new ExecutionSlotGrantedEvent(Q, "a"),
+        fixture.given(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)),
+                        new ExecutionSlotGrantedEvent(Q, "a"),
                         new ExecutionEnqueuedEvent(Q, "d", Priority.HIGH, at(30)),
                         new ExecutionEnqueuedEvent(Q, "b", Priority.HIGH, at(20)),
                         new ExecutionEnqueuedEvent(Q, "c", Priority.LOW, at(10)),
@@ -111,7 +123,9 @@ class DispatchQueueTest {
     /** Runs enqueued before the queued time was recorded (revision 1 events) were queued before any that have one. */
     @Test
     void runsEnqueuedWithoutAQueuedTimeGoFirstInTheirArrivalOrder() {
-        fixture.given(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, null), new ExecutionSlotGrantedEvent(Q, "a"),
+        fixture.given(
+                        new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, null),
+                        new ExecutionSlotGrantedEvent(Q, "a"),
                         new ExecutionEnqueuedEvent(Q, "b", Priority.NORMAL, null),
                         new ExecutionEnqueuedEvent(Q, "c", Priority.NORMAL, null),
                         new ExecutionEnqueuedEvent(Q, "d", Priority.NORMAL, at(0)))

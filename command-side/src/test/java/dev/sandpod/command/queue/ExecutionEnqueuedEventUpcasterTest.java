@@ -35,28 +35,40 @@ class ExecutionEnqueuedEventUpcasterTest {
             .build();
 
     private static GenericDomainEventEntry<String> stored(String payload, String revision) {
-        return new GenericDomainEventEntry<>("DispatchQueue", "default", 3, "event-1",
-                Instant.parse("2026-12-07T05:12:40.123Z"), ExecutionEnqueuedEvent.class.getName(), revision, payload,
+        return new GenericDomainEventEntry<>(
+                "DispatchQueue",
+                "default",
+                3,
+                "event-1",
+                Instant.parse("2026-12-07T05:12:40.123Z"),
+                ExecutionEnqueuedEvent.class.getName(),
+                revision,
+                payload,
                 "{}");
     }
 
     private Object read(String payload, String revision) {
-        return EventStreamUtils.upcastAndDeserializeDomainEvents(Stream.of(stored(payload, revision)), serializer,
-                new EventUpcasterChain(new ExecutionEnqueuedEventUpcaster())).next().getPayload();
+        return EventStreamUtils.upcastAndDeserializeDomainEvents(
+                        Stream.of(stored(payload, revision)),
+                        serializer,
+                        new EventUpcasterChain(new ExecutionEnqueuedEventUpcaster()))
+                .next()
+                .getPayload();
     }
 
     /** Taken from an event store written before revision 2 (an embedded store of a journey run). */
     private static String revisionOneSample() throws IOException {
-        try (InputStream in = ExecutionEnqueuedEventUpcasterTest.class
-                .getResourceAsStream("execution-enqueued-revision-1.json")) {
+        try (InputStream in =
+                ExecutionEnqueuedEventUpcasterTest.class.getResourceAsStream("execution-enqueued-revision-1.json")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         }
     }
 
     @Test
     void aStoredRevisionOneEventReadsWithoutAQueuedTime() throws IOException {
-        assertThat(read(revisionOneSample(), "1")).isEqualTo(new ExecutionEnqueuedEvent("default",
-                "14066949-53b3-4109-addc-87f3df6983d7", Priority.NORMAL, null));
+        assertThat(read(revisionOneSample(), "1"))
+                .isEqualTo(new ExecutionEnqueuedEvent(
+                        "default", "14066949-53b3-4109-addc-87f3df6983d7", Priority.NORMAL, null));
     }
 
     @Test
@@ -79,7 +91,8 @@ class ExecutionEnqueuedEventUpcasterTest {
         String stored = "{\"queueId\":\"default\",\"executionId\":\"e-2\",\"priority\":\"HIGH\","
                 + "\"queuedAt\":\"2026-12-07T05:12:40.101Z\"}";
 
-        assertThat(read(stored, "2")).isEqualTo(new ExecutionEnqueuedEvent("default", "e-2", Priority.HIGH,
-                Instant.parse("2026-12-07T05:12:40.101Z")));
+        assertThat(read(stored, "2"))
+                .isEqualTo(new ExecutionEnqueuedEvent(
+                        "default", "e-2", Priority.HIGH, Instant.parse("2026-12-07T05:12:40.101Z")));
     }
 }

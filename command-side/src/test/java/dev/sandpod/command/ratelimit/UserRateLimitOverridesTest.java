@@ -18,8 +18,8 @@ class UserRateLimitOverridesTest {
 
     private static final String USER = "u-1";
     private static final String ID = RateLimitIds.overridesOf(USER);
-    private static final List<RateLimitRule> RULES = List.of(new RateLimitRule("^/api/v1/execute$",
-            EndpointGroup.EXECUTION, 100, 60, RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 10, true));
+    private static final List<RateLimitRule> RULES = List.of(new RateLimitRule(
+            "^/api/v1/execute$", EndpointGroup.EXECUTION, 100, 60, RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 10, true));
 
     private FixtureConfiguration<UserRateLimitOverrides> fixture;
 
@@ -54,7 +54,8 @@ class UserRateLimitOverridesTest {
 
     @Test
     void resettingTwiceRecordsItOnce() {
-        fixture.given(new UserRateLimitsSetEvent(ID, USER, false, 2.0, RULES, null, 1),
+        fixture.given(
+                        new UserRateLimitsSetEvent(ID, USER, false, 2.0, RULES, null, 1),
                         new UserRateLimitsResetEvent(ID, USER, 2))
                 .when(new ResetUserRateLimitsCommand(ID, USER))
                 .expectNoEvents()

@@ -66,9 +66,7 @@ class SavedScriptTest {
 
     @Test
     void theOwnerDeletesTheScriptOnce() {
-        fixture.given(saved())
-                .when(new DeleteScriptCommand(ID, OWNER))
-                .expectEvents(new ScriptDeletedEvent(ID, OWNER));
+        fixture.given(saved()).when(new DeleteScriptCommand(ID, OWNER)).expectEvents(new ScriptDeletedEvent(ID, OWNER));
         fixture.given(saved(), new ScriptDeletedEvent(ID, OWNER))
                 .when(new DeleteScriptCommand(ID, OWNER))
                 .expectException(SandpodException.class)

@@ -9,27 +9,27 @@ import static org.mockito.Mockito.when;
 import dev.sandpod.api.user.ChangeUserDetailsCommand;
 import dev.sandpod.api.user.DeleteUserCommand;
 import dev.sandpod.api.user.LogInUserCommand;
+import dev.sandpod.api.user.LogOutUserCommand;
+import dev.sandpod.api.user.LoginOutcome;
+import dev.sandpod.api.user.LoginResult;
 import dev.sandpod.api.user.RecordUserLockoutCommand;
+import dev.sandpod.api.user.RegisterUserCommand;
 import dev.sandpod.api.user.ResetUserPasswordCommand;
 import dev.sandpod.api.user.UnlockUserCommand;
 import dev.sandpod.api.user.UserDeletedEvent;
 import dev.sandpod.api.user.UserDetailsChange;
 import dev.sandpod.api.user.UserDetailsChangedEvent;
 import dev.sandpod.api.user.UserLockedOutEvent;
+import dev.sandpod.api.user.UserLoggedInEvent;
+import dev.sandpod.api.user.UserLoggedOutEvent;
+import dev.sandpod.api.user.UserLoginFailedEvent;
 import dev.sandpod.api.user.UserPasswordChangedEvent;
+import dev.sandpod.api.user.UserRegisteredEvent;
+import dev.sandpod.api.user.UserRole;
 import dev.sandpod.api.user.UserSessionsEndedEvent;
 import dev.sandpod.api.user.UserUnlockedEvent;
 import java.time.Instant;
 import org.axonframework.eventsourcing.AggregateDeletedException;
-import dev.sandpod.api.user.LogOutUserCommand;
-import dev.sandpod.api.user.LoginOutcome;
-import dev.sandpod.api.user.LoginResult;
-import dev.sandpod.api.user.RegisterUserCommand;
-import dev.sandpod.api.user.UserLoggedInEvent;
-import dev.sandpod.api.user.UserLoggedOutEvent;
-import dev.sandpod.api.user.UserLoginFailedEvent;
-import dev.sandpod.api.user.UserRegisteredEvent;
-import dev.sandpod.api.user.UserRole;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,7 +108,8 @@ class UserAccountTest {
     void resettingThePasswordStoresTheNewHashOutsideTheEventsAndEndsEverySession() {
         fixture.given(registered(true), new UserLoggedInEvent(ID, SESSION))
                 .when(new ResetUserPasswordCommand(ID, "new-password"))
-                .expectEvents(new UserPasswordChangedEvent(ID),
+                .expectEvents(
+                        new UserPasswordChangedEvent(ID),
                         new UserSessionsEndedEvent(ID, 1, UserAccount.PASSWORD_CHANGED))
                 .expectResultMessagePayload(1L);
         verify(credentials).save(ID, "hash-of-new-password");
@@ -116,7 +117,9 @@ class UserAccountTest {
 
     @Test
     void aSessionOpenedAfterAPasswordChangeCarriesTheNewVersion() {
-        fixture.given(registered(true), new UserPasswordChangedEvent(ID),
+        fixture.given(
+                        registered(true),
+                        new UserPasswordChangedEvent(ID),
                         new UserSessionsEndedEvent(ID, 1, UserAccount.PASSWORD_CHANGED))
                 .when(new LogInUserCommand(ID, "right-password", SESSION))
                 .expectResultMessagePayload(new LoginResult(LoginOutcome.SUCCEEDED, "ada", UserRole.USER, 1));
@@ -126,7 +129,8 @@ class UserAccountTest {
     void deactivatingAnAccountEndsItsSessions() {
         fixture.given(registered(true))
                 .when(new ChangeUserDetailsCommand(ID, "ada", "ada@example.com", UserRole.USER, false))
-                .expectEvents(new UserDetailsChangedEvent(ID, "ada", "ada@example.com", UserRole.USER, false),
+                .expectEvents(
+                        new UserDetailsChangedEvent(ID, "ada", "ada@example.com", UserRole.USER, false),
                         new UserSessionsEndedEvent(ID, 1, UserAccount.DEACTIVATED))
                 .expectResultMessagePayload(new UserDetailsChange("ada", "ada@example.com", 1));
     }
@@ -135,7 +139,8 @@ class UserAccountTest {
     void changingTheRoleEndsTheSessionsThatCarryTheOldOne() {
         fixture.given(registered(true))
                 .when(new ChangeUserDetailsCommand(ID, "ada", "ada@example.com", UserRole.ADMIN, true))
-                .expectEvents(new UserDetailsChangedEvent(ID, "ada", "ada@example.com", UserRole.ADMIN, true),
+                .expectEvents(
+                        new UserDetailsChangedEvent(ID, "ada", "ada@example.com", UserRole.ADMIN, true),
                         new UserSessionsEndedEvent(ID, 1, UserAccount.ROLE_CHANGED));
     }
 

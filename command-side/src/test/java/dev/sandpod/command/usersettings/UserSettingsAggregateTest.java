@@ -26,7 +26,8 @@ class UserSettingsAggregateTest {
 
     private static final String USER = "user-1";
     private static final String ID = "user-settings:" + USER;
-    private static final UserPreferences DARK = UserSettingsPatch.theme(Theme.DARK).applyTo(UserPreferences.DEFAULTS);
+    private static final UserPreferences DARK =
+            UserSettingsPatch.theme(Theme.DARK).applyTo(UserPreferences.DEFAULTS);
     private static final Instant THEN = Instant.parse("2026-01-01T00:00:00Z");
 
     private FixtureConfiguration<UserSettingsAggregate> fixture;
@@ -73,11 +74,12 @@ class UserSettingsAggregateTest {
     void aCustomSettingIsAddedWithoutTouchingTheOthers() {
         UserPreferences withA = UserSettingsPatch.custom("a", Map.of("x", 1)).applyTo(DARK);
         UserPreferences withAB = UserSettingsPatch.custom("b", Map.of("y", 2)).applyTo(withA);
-        fixture.given(becameDark(), new UserSettingsChangedEvent(ID, USER, DARK, withA,
-                        List.of("custom_settings.a"), null))
+        fixture.given(
+                        becameDark(),
+                        new UserSettingsChangedEvent(ID, USER, DARK, withA, List.of("custom_settings.a"), null))
                 .when(new ChangeUserSettingsCommand(ID, USER, UserSettingsPatch.custom("b", Map.of("y", 2)), null))
-                .expectEvents(new UserSettingsChangedEvent(ID, USER, withA, withAB, List.of("custom_settings.b"),
-                        null));
+                .expectEvents(
+                        new UserSettingsChangedEvent(ID, USER, withA, withAB, List.of("custom_settings.b"), null));
     }
 
     @Test
@@ -98,8 +100,7 @@ class UserSettingsAggregateTest {
         when(timeline.at(eq(ID), eq(THEN))).thenReturn(UserPreferences.DEFAULTS);
         fixture.given(becameDark())
                 .when(new RestoreUserSettingsCommand(ID, USER, THEN, "too dark"))
-                .expectEvents(new UserSettingsRestoredEvent(ID, USER, DARK, UserPreferences.DEFAULTS, THEN,
-                        "too dark"))
+                .expectEvents(new UserSettingsRestoredEvent(ID, USER, DARK, UserPreferences.DEFAULTS, THEN, "too dark"))
                 .expectResultMessagePayload(1L);
     }
 }

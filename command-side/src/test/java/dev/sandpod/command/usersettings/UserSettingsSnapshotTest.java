@@ -44,13 +44,16 @@ class UserSettingsSnapshotTest {
 
     /** The settings of the app's own Axon serializer (AxonSerializationConfiguration). */
     private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule()).addModule(new Jdk8Module()).addModule(new ParameterNamesModule())
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .addModule(new ParameterNamesModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private final JacksonSerializer serializer = JacksonSerializer.builder().objectMapper(MAPPER).build();
+    private final JacksonSerializer serializer =
+            JacksonSerializer.builder().objectMapper(MAPPER).build();
     private RoundTripStorage storage;
     private Configuration axon;
     private CommandGateway commands;
@@ -64,8 +67,13 @@ class UserSettingsSnapshotTest {
             SerializedObject<String> json = serializer.serialize(snapshot.getPayload(), String.class);
             lastSnapshotJson = json.getData();
             Object copy = serializer.deserialize(json);
-            super.storeSnapshot(new GenericDomainEventMessage<>(snapshot.getType(), snapshot.getAggregateIdentifier(),
-                    snapshot.getSequenceNumber(), copy, snapshot.getMetaData(), snapshot.getIdentifier(),
+            super.storeSnapshot(new GenericDomainEventMessage<>(
+                    snapshot.getType(),
+                    snapshot.getAggregateIdentifier(),
+                    snapshot.getSequenceNumber(),
+                    copy,
+                    snapshot.getMetaData(),
+                    snapshot.getIdentifier(),
                     snapshot.getTimestamp()));
         }
     }
@@ -77,8 +85,8 @@ class UserSettingsSnapshotTest {
                 .configureEmbeddedEventStore(c -> storage)
                 .configureSerializer(c -> serializer)
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(UserSettingsAggregate.class)
-                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(),
-                                THRESHOLD)))
+                        .configureSnapshotTrigger(
+                                c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), THRESHOLD)))
                 .registerComponent(SettingsTimeline.class, c -> new SettingsTimeline(c.eventStore()))
                 .buildConfiguration();
         axon.start();
@@ -102,12 +110,16 @@ class UserSettingsSnapshotTest {
         Optional<DomainEventMessage<?>> snapshot = storage.readSnapshot(ID);
 
         assertThat(snapshot).isPresent();
-        assertThat(storage.lastSnapshotJson).contains("\"settingsId\":\"" + ID + "\"").contains("\"revision\"")
+        assertThat(storage.lastSnapshotJson)
+                .contains("\"settingsId\":\"" + ID + "\"")
+                .contains("\"revision\"")
                 .contains("\"fontSize\":1");
         // the same value again is no change: only an aggregate that kept its state from the snapshot knows that
-        assertThat(change(UserSettingsPatch.editor(new EditorPreferences(15, 4, false, true, true)))).isEqualTo(5L);
+        assertThat(change(UserSettingsPatch.editor(new EditorPreferences(15, 4, false, true, true))))
+                .isEqualTo(5L);
         assertThat(change(UserSettingsPatch.theme(Theme.DARK))).isEqualTo(6L);
-        assertThat(change(UserSettingsPatch.custom("layout", Map.of("split", 0.5)))).isEqualTo(7L);
+        assertThat(change(UserSettingsPatch.custom("layout", Map.of("split", 0.5))))
+                .isEqualTo(7L);
         assertThat(commands.<Long>sendAndWait(new RestoreUserSettingsCommand(ID, USER, Instant.now(), null)))
                 .isEqualTo(8L);
     }

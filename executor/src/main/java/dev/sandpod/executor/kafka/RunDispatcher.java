@@ -1,5 +1,13 @@
 package dev.sandpod.executor.kafka;
 
+import dev.sandpod.api.avro.CancelRun;
+import dev.sandpod.api.avro.RunCommand;
+import dev.sandpod.api.avro.RunLimits;
+import dev.sandpod.api.avro.RunRequested;
+import dev.sandpod.api.runtime.RuntimeCatalog;
+import dev.sandpod.executor.runner.Runner;
+import dev.sandpod.executor.sandbox.RunResult;
+import dev.sandpod.executor.sandbox.SandboxLimits;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,19 +21,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-
-import dev.sandpod.api.avro.CancelRun;
-import dev.sandpod.api.avro.RunCommand;
-import dev.sandpod.api.avro.RunLimits;
-import dev.sandpod.api.avro.RunRequested;
-import dev.sandpod.api.runtime.RuntimeCatalog;
-import dev.sandpod.executor.runner.Runner;
-import dev.sandpod.executor.sandbox.RunResult;
-import dev.sandpod.executor.sandbox.SandboxLimits;
 
 /**
  * Turns run commands into runs of the configured {@link Runner} on a bounded worker pool, never on the consumer thread, so a
@@ -46,16 +44,22 @@ public class RunDispatcher implements AutoCloseable {
     private final Set<String> cancelledBeforeRequest;
     private volatile boolean closing;
 
-    public RunDispatcher(Runner runner, RuntimeCatalog catalog, RunReportPublisher publisher,
-                         int workers, int queueCapacity, int remembered, Duration shutdownGrace) {
+    public RunDispatcher(
+            Runner runner,
+            RuntimeCatalog catalog,
+            RunReportPublisher publisher,
+            int workers,
+            int queueCapacity,
+            int remembered,
+            Duration shutdownGrace) {
         this.runner = runner;
         this.catalog = catalog;
         this.publisher = publisher;
         this.shutdownGrace = shutdownGrace;
         AtomicInteger n = new AtomicInteger();
         // Core threads never time out: a sandbox dies with the thread that started it (PR_SET_PDEATHSIG).
-        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(queueCapacity), r -> {
+        this.pool = new ThreadPoolExecutor(
+                workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(queueCapacity), r -> {
                     Thread t = new Thread(r, "sandpod-run-" + n.incrementAndGet());
                     t.setDaemon(false);
                     return t;
@@ -112,15 +116,19 @@ public class RunDispatcher implements AutoCloseable {
             end(id, reporter, RunResult.Outcome.FAILED, "system_error", "invalid limits: " + e.getMessage());
             return;
         }
-        Runner.Run run = runner.prepare(id, requested.getLang(), requested.getLangVersion(), requested.getScript(),
-                limits, reporter);
+        Runner.Run run = runner.prepare(
+                id, requested.getLang(), requested.getLangVersion(), requested.getScript(), limits, reporter);
         Job job = new Job(id, run, reporter, trace);
         active.put(id, job);
         try {
             pool.execute(() -> work(job));
         } catch (RejectedExecutionException e) {
             active.remove(id);
-            end(id, reporter, RunResult.Outcome.FAILED, "system_error",
+            end(
+                    id,
+                    reporter,
+                    RunResult.Outcome.FAILED,
+                    "system_error",
                     "executor busy: " + pool.getQueue().size() + " runs already waiting");
         }
     }
@@ -165,7 +173,10 @@ public class RunDispatcher implements AutoCloseable {
                 log.info("run handed over; whoever watches it to its end reports it");
                 return;
             }
-            log.info("run ended: {} exit {} in {} s", result.outcome(), result.exitCode(),
+            log.info(
+                    "run ended: {} exit {} in {} s",
+                    result.outcome(),
+                    result.exitCode(),
                     String.format("%.3f", result.wallSeconds()));
             job.run.reported(job.reporter.finished(result));
         } catch (RuntimeException e) {
@@ -183,15 +194,20 @@ public class RunDispatcher implements AutoCloseable {
         finished.add(job.id);
     }
 
-    private synchronized void end(String id, RunReportPublisher.Reporter reporter, RunResult.Outcome outcome,
-                                  String errorType, String message) {
+    private synchronized void end(
+            String id,
+            RunReportPublisher.Reporter reporter,
+            RunResult.Outcome outcome,
+            String errorType,
+            String message) {
         finished.add(id);
         if (outcome == RunResult.Outcome.FAILED) {
             log.warn("run not started: {}", message);
         }
-        reporter.finished(outcome == RunResult.Outcome.CANCELLED
-                ? RunResult.cancelled(message, runner.clkTck())
-                : RunResult.failed(errorType, message, runner.clkTck()));
+        reporter.finished(
+                outcome == RunResult.Outcome.CANCELLED
+                        ? RunResult.cancelled(message, runner.clkTck())
+                        : RunResult.failed(errorType, message, runner.clkTck()));
     }
 
     /** Kills every running sandbox (FAILED/system_error), fails every queued run, and waits for their reports. */
@@ -203,8 +219,8 @@ public class RunDispatcher implements AutoCloseable {
         for (Job job : active.values()) {
             if (job.claim()) {
                 done(job);
-                job.reporter.finished(RunResult.failed("system_error",
-                        "Executor shut down before the run started", runner.clkTck()));
+                job.reporter.finished(
+                        RunResult.failed("system_error", "Executor shut down before the run started", runner.clkTck()));
             } else {
                 job.run.abortForShutdown();
             }
@@ -229,8 +245,13 @@ public class RunDispatcher implements AutoCloseable {
         if (l == null) {
             throw new IllegalArgumentException("missing");
         }
-        return new SandboxLimits(Duration.ofSeconds(l.getTimeoutSeconds()), l.getMemoryBytes(), l.getCpuMillis(),
-                l.getPids(), l.getMaxOutputBytes(), l.getWorkspaceBytes());
+        return new SandboxLimits(
+                Duration.ofSeconds(l.getTimeoutSeconds()),
+                l.getMemoryBytes(),
+                l.getCpuMillis(),
+                l.getPids(),
+                l.getMaxOutputBytes(),
+                l.getWorkspaceBytes());
     }
 
     private static Set<String> boundedSet(int max) {

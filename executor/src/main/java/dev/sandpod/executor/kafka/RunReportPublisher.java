@@ -1,15 +1,5 @@
 package dev.sandpod.executor.kafka;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
-
 import dev.sandpod.api.avro.OutputStream;
 import dev.sandpod.api.avro.RunFinished;
 import dev.sandpod.api.avro.RunOutcome;
@@ -19,6 +9,14 @@ import dev.sandpod.api.avro.RunStarted;
 import dev.sandpod.executor.sandbox.OutputSink;
 import dev.sandpod.executor.sandbox.RunResult;
 import dev.sandpod.executor.sandbox.StreamKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Sends {@link RunReport}s (Avro single-object encoding) to the reports topic, keyed by execution id so all
@@ -115,8 +113,12 @@ public class RunReportPublisher {
     }
 
     private static void undelivered(RunReport report, Throwable error) {
-        log.error("run report {}#{} ({}) not delivered: {}", report.getExecutionId(), report.getSequence(),
-                report.getPayload().getClass().getSimpleName(), error.toString());
+        log.error(
+                "run report {}#{} ({}) not delivered: {}",
+                report.getExecutionId(),
+                report.getSequence(),
+                report.getPayload().getClass().getSimpleName(),
+                error.toString());
     }
 
     private static byte[] encode(RunReport report) {

@@ -1,13 +1,11 @@
 package dev.sandpod.executor.kafka;
 
+import dev.sandpod.api.avro.RunCommand;
 import java.nio.ByteBuffer;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
-
-import dev.sandpod.api.avro.RunCommand;
 
 /**
  * Consumes {@code sandpod.run-requests}. Only decodes and hands over: the dispatcher returns at once, so this
@@ -23,7 +21,8 @@ public class RunRequestListener {
         this.dispatcher = dispatcher;
     }
 
-    @KafkaListener(id = "sandpod-executor-run-requests",
+    @KafkaListener(
+            id = "sandpod-executor-run-requests",
             topics = "${sandpod.executor.requests-topic:sandpod.run-requests}",
             groupId = "${sandpod.executor.group-id:sandpod-executor}")
     void onMessage(ConsumerRecord<String, byte[]> record) {
@@ -32,8 +31,13 @@ public class RunRequestListener {
             command = RunCommand.fromByteBuffer(ByteBuffer.wrap(record.value()));
         } catch (Exception e) {
             // A poison message is skipped, not retried: no retry can make it decodable.
-            log.error("undecodable run command at {}-{}@{} (key {}) skipped: {}", record.topic(),
-                    record.partition(), record.offset(), record.key(), e.toString());
+            log.error(
+                    "undecodable run command at {}-{}@{} (key {}) skipped: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    record.key(),
+                    e.toString());
             return;
         }
         dispatcher.handle(command);

@@ -1,11 +1,10 @@
 package dev.sandpod.executor.kubernetes;
 
+import dev.sandpod.executor.ExecutorConfiguration;
+import dev.sandpod.executor.runtime.RuntimeProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import dev.sandpod.executor.ExecutorConfiguration;
-import dev.sandpod.executor.runtime.RuntimeProperties;
 
 /**
  * The runtime catalog wherever the deployment runs pods — on executor instances and on API-only instances

@@ -1,13 +1,11 @@
 package dev.sandpod.executor.kubernetes;
 
-import java.util.Set;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-
 import dev.sandpod.executor.kafka.RunReportPublisher;
 import dev.sandpod.executor.runner.Runner;
 import dev.sandpod.executor.sandbox.OutputSink;
 import dev.sandpod.executor.sandbox.SandboxLimits;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Set;
 
 /**
  * Runs each execution as one pod. This class ties the parts together:
@@ -26,8 +24,13 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
     private final String owner;
     private final PodMonitor monitor;
 
-    public KubernetesRunner(KubernetesClient client, KubernetesRuntimeCatalog catalog, KubernetesRunnerProperties props,
-                            RunReportPublisher publisher, int frameBytes, String owner) {
+    public KubernetesRunner(
+            KubernetesClient client,
+            KubernetesRuntimeCatalog catalog,
+            KubernetesRunnerProperties props,
+            RunReportPublisher publisher,
+            int frameBytes,
+            String owner) {
         this.client = client;
         this.catalog = catalog;
         this.props = props;
@@ -44,8 +47,8 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
     }
 
     @Override
-    public Run prepare(String executionId, String lang, String version, String script, SandboxLimits limits,
-                       OutputSink sink) {
+    public Run prepare(
+            String executionId, String lang, String version, String script, SandboxLimits limits, OutputSink sink) {
         PodRuntime runtime = catalog.runtime(lang, version).orElseThrow();
         return new PodRun(monitor, client, props, owner, new RunPod.Spec(executionId, runtime, script, limits), sink);
     }

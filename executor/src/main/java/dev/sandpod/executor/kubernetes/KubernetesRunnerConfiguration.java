@@ -1,24 +1,21 @@
 package dev.sandpod.executor.kubernetes;
 
+import dev.sandpod.executor.ExecutorConfiguration;
+import dev.sandpod.executor.ExecutorProperties;
+import dev.sandpod.executor.kafka.RunReportPublisher;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-
-import dev.sandpod.executor.ExecutorConfiguration;
-import dev.sandpod.executor.ExecutorProperties;
-import dev.sandpod.executor.kafka.RunReportPublisher;
 
 /**
  * The Kubernetes runner of an executor instance ({@code SANDPOD_EXECUTOR=kubernetes}): the cluster client and the
@@ -37,12 +34,20 @@ public class KubernetesRunnerConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    KubernetesRunner kubernetesRunner(KubernetesClient sandpodKubernetesClient, KubernetesRuntimeCatalog catalog,
-                                      KubernetesRunnerProperties props, RunReportPublisher publisher,
-                                      ExecutorProperties executor) {
+    KubernetesRunner kubernetesRunner(
+            KubernetesClient sandpodKubernetesClient,
+            KubernetesRuntimeCatalog catalog,
+            KubernetesRunnerProperties props,
+            RunReportPublisher publisher,
+            ExecutorProperties executor) {
         String owner = props.owner() != null && !props.owner().isBlank() ? props.owner() : hostname();
-        return new KubernetesRunner(sandpodKubernetesClient, catalog, props, publisher,
-                (int) executor.frameBytes().toBytes(), owner);
+        return new KubernetesRunner(
+                sandpodKubernetesClient,
+                catalog,
+                props,
+                publisher,
+                (int) executor.frameBytes().toBytes(),
+                owner);
     }
 
     static Config config(KubernetesRunnerProperties props) {
@@ -66,7 +71,8 @@ public class KubernetesRunnerConfiguration {
             return fromEnv;
         }
         try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
+            return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII)
+                    .trim();
         } catch (IOException e) {
             return "unknown";
         }

@@ -1,16 +1,15 @@
 package dev.sandpod.executor.kubernetes;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import dev.sandpod.api.runtime.LanguageInfo;
 import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.api.runtime.RuntimeInfo;
 import dev.sandpod.executor.runtime.ConfiguredRuntimeCatalog;
 import dev.sandpod.executor.runtime.RuntimeProperties;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The registry as the Kubernetes runner serves it: every configured version whose language has an image and a
@@ -36,8 +35,8 @@ public final class KubernetesRuntimeCatalog implements RuntimeCatalog {
         if (reason(language) != null) {
             return Optional.empty();
         }
-        return Optional.of(new PodRuntime(lang, version, language.imageFor(version), language.command(),
-                language.fileName(), language.env()));
+        return Optional.of(new PodRuntime(
+                lang, version, language.imageFor(version), language.command(), language.fileName(), language.env()));
     }
 
     @Override
@@ -47,7 +46,8 @@ public final class KubernetesRuntimeCatalog implements RuntimeCatalog {
             return unknown;
         }
         String reason = reason(properties.languages().get(lang));
-        return reason == null ? Optional.empty()
+        return reason == null
+                ? Optional.empty()
                 : Optional.of("Runtime " + lang + " " + version + " is not available on this runner: " + reason);
     }
 
@@ -84,7 +84,9 @@ public final class KubernetesRuntimeCatalog implements RuntimeCatalog {
         if (language.command().isEmpty()) {
             return "no command configured";
         }
-        if (language.fileName() == null || language.fileName().isEmpty() || language.fileName().contains("/")) {
+        if (language.fileName() == null
+                || language.fileName().isEmpty()
+                || language.fileName().contains("/")) {
             return "no valid file name configured";
         }
         return null;

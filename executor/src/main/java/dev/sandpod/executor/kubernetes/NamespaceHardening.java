@@ -1,16 +1,14 @@
 package dev.sandpod.executor.kubernetes;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the run namespace must look like before the first pod goes there, applied at every start with
@@ -28,37 +26,46 @@ final class NamespaceHardening {
 
     private static final Logger log = LoggerFactory.getLogger(NamespaceHardening.class);
 
-    private NamespaceHardening() {
-    }
+    private NamespaceHardening() {}
 
     static NetworkPolicy denyAll(String namespace) {
         return new NetworkPolicyBuilder()
                 .withNewMetadata()
-                    .withName(POLICY_NAME)
-                    .withNamespace(namespace)
-                    .addToLabels(RunPod.MANAGED_BY, RunPod.MANAGER)
+                .withName(POLICY_NAME)
+                .withNamespace(namespace)
+                .addToLabels(RunPod.MANAGED_BY, RunPod.MANAGER)
                 .endMetadata()
                 .withNewSpec()
-                    .withNewPodSelector().withMatchLabels(RunPod.selector()).endPodSelector()
-                    .withPolicyTypes("Ingress", "Egress")
+                .withNewPodSelector()
+                .withMatchLabels(RunPod.selector())
+                .endPodSelector()
+                .withPolicyTypes("Ingress", "Egress")
                 .endSpec()
                 .build();
     }
 
     static Namespace labels(String namespace) {
         return new NamespaceBuilder()
-                .withNewMetadata().withName(namespace).withLabels(POD_SECURITY).endMetadata()
+                .withNewMetadata()
+                .withName(namespace)
+                .withLabels(POD_SECURITY)
+                .endMetadata()
                 .build();
     }
 
     /** Fails (and with it the executor's start) when the policy cannot be applied: no isolation, no runs. */
     static void apply(KubernetesClient client, KubernetesRunnerProperties props) {
         String namespace = props.namespace();
-        client.resource(denyAll(namespace)).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-        log.info("namespace {}: NetworkPolicy {} applied (no ingress, no egress for run pods)", namespace,
-                POLICY_NAME);
+        client.resource(denyAll(namespace))
+                .fieldManager(FIELD_MANAGER)
+                .forceConflicts()
+                .serverSideApply();
+        log.info("namespace {}: NetworkPolicy {} applied (no ingress, no egress for run pods)", namespace, POLICY_NAME);
         if (props.podSecurityLabels()) {
-            client.resource(labels(namespace)).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            client.resource(labels(namespace))
+                    .fieldManager(FIELD_MANAGER)
+                    .forceConflicts()
+                    .serverSideApply();
             log.info("namespace {}: Pod Security labels applied ({})", namespace, POD_SECURITY);
         }
     }

@@ -10,8 +10,7 @@ import dev.sandpod.executor.sandbox.StreamKind;
  */
 final class OutputFrames {
 
-    private OutputFrames() {
-    }
+    private OutputFrames() {}
 
     static void emit(OutputSink sink, StreamKind stream, String text, int frameBytes) {
         int limit = Math.max(4, frameBytes);

@@ -1,16 +1,13 @@
 package dev.sandpod.executor.kubernetes;
 
+import dev.sandpod.executor.kafka.RunReportPublisher;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fabric8.kubernetes.api.model.Pod;
-
-import dev.sandpod.executor.kafka.RunReportPublisher;
 
 /**
  * Takes over run pods nobody watches: pods whose executor stopped (lease released) or died (lease over), and pods
@@ -79,16 +76,22 @@ final class PodAdoption {
         if (!monitor.track(t)) {
             return;
         }
-        log.info("adopted pod {} of execution {} (was {}, phase {})", name, executionId, previous,
+        log.info(
+                "adopted pod {} of execution {} (was {}, phase {})",
+                name,
+                executionId,
+                previous,
                 claimed.getStatus() == null ? null : claimed.getStatus().getPhase());
-        t.result.thenAcceptAsync(result -> {
-            if (result != PodMonitor.HANDED_OVER) {
-                RunReportPublisher.Reporter reporter = publisher.forExecution(executionId);
-                monitor.emitOutput(reporter, result);
-                log.info("adopted run {} ended: {} exit {}", executionId, result.outcome(), result.exitCode());
-                monitor.afterReport(t, reporter.finished(result));
-            }
-        }, workers);
+        t.result.thenAcceptAsync(
+                result -> {
+                    if (result != PodMonitor.HANDED_OVER) {
+                        RunReportPublisher.Reporter reporter = publisher.forExecution(executionId);
+                        monitor.emitOutput(reporter, result);
+                        log.info("adopted run {} ended: {} exit {}", executionId, result.outcome(), result.exitCode());
+                        monitor.afterReport(t, reporter.finished(result));
+                    }
+                },
+                workers);
         monitor.evaluateLater(t);
     }
 }

@@ -1,16 +1,14 @@
 package dev.sandpod.executor.kubernetes;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * Removes a run's objects once its final report is out. The pod is deleted (its ConfigMap too; the ownerReference
@@ -73,7 +71,9 @@ final class PodCleanup {
     boolean deletePod(String name, Long graceSeconds) {
         try {
             var pod = client.pods().inNamespace(namespace).withName(name);
-            var deleted = graceSeconds == null ? pod.delete() : pod.withGracePeriod(graceSeconds).delete();
+            var deleted = graceSeconds == null
+                    ? pod.delete()
+                    : pod.withGracePeriod(graceSeconds).delete();
             return deleted.isEmpty();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {

@@ -1,18 +1,16 @@
 package dev.sandpod.executor.kubernetes;
 
-import java.time.Duration;
-import java.util.Collection;
-import java.util.Map;
-import java.util.function.BooleanSupplier;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who watches a run pod. Every pod carries its executor's name ({@code sandpod.dev/owner}) and a lease
@@ -53,9 +51,14 @@ final class PodLeases {
     Pod adopt(Pod pod) {
         String name = pod.getMetadata().getName();
         try {
-            return client.pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
-                    annotationsPatch(Map.of(RunPod.OWNER, owner, RunPod.LEASE_UNTIL, Long.toString(leaseUntil())),
-                            pod.getMetadata().getResourceVersion()));
+            return client.pods()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            annotationsPatch(
+                                    Map.of(RunPod.OWNER, owner, RunPod.LEASE_UNTIL, Long.toString(leaseUntil())),
+                                    pod.getMetadata().getResourceVersion()));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 || e.getCode() == 404) {
                 log.debug("pod {} not adopted: {}", name, e.getMessage());
@@ -78,8 +81,12 @@ final class PodLeases {
                     continue;
                 }
                 try {
-                    client.pods().inNamespace(namespace).withName(t.podName).patch(
-                            PatchContext.of(PatchType.JSON_MERGE), annotationsPatch(Map.of(RunPod.LEASE_UNTIL, until), null));
+                    client.pods()
+                            .inNamespace(namespace)
+                            .withName(t.podName)
+                            .patch(
+                                    PatchContext.of(PatchType.JSON_MERGE),
+                                    annotationsPatch(Map.of(RunPod.LEASE_UNTIL, until), null));
                 } catch (KubernetesClientException e) {
                     if (e.getCode() != 404) {
                         log.warn("lease of pod {} not renewed: {}", t.podName, e.getMessage());
@@ -94,8 +101,12 @@ final class PodLeases {
     /** Hands the pod over (lease 0) for another executor to adopt; the caller holds {@code t.leaseLock}. */
     void release(WatchedPod t) {
         try {
-            client.pods().inNamespace(namespace).withName(t.podName).patch(PatchContext.of(PatchType.JSON_MERGE),
-                    annotationsPatch(Map.of(RunPod.LEASE_UNTIL, "0"), null));
+            client.pods()
+                    .inNamespace(namespace)
+                    .withName(t.podName)
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            annotationsPatch(Map.of(RunPod.LEASE_UNTIL, "0"), null));
             log.info("pod {} handed over for another executor to adopt", t.podName);
         } catch (KubernetesClientException e) {
             log.warn("pod {} not handed over ({}); it is adopted when its lease ends", t.podName, e.getMessage());
@@ -105,8 +116,12 @@ final class PodLeases {
     /** Marks a pod another executor watches as cancelled: that one sees the mark, deletes the pod and reports. */
     void markCancelled(String name, String reason) {
         try {
-            client.pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
-                    annotationsPatch(Map.of(RunPod.CANCELLED, reason == null ? "cancelled" : reason), null));
+            client.pods()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            annotationsPatch(Map.of(RunPod.CANCELLED, reason == null ? "cancelled" : reason), null));
             log.info("pod {} marked cancelled for the executor that watches it", name);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {

@@ -1,5 +1,12 @@
 package dev.sandpod.executor.kubernetes;
 
+import dev.sandpod.executor.kafka.RunReportPublisher;
+import dev.sandpod.executor.sandbox.OutputSink;
+import dev.sandpod.executor.sandbox.RunResult;
+import dev.sandpod.executor.sandbox.StreamKind;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -13,18 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-
-import dev.sandpod.executor.kafka.RunReportPublisher;
-import dev.sandpod.executor.sandbox.OutputSink;
-import dev.sandpod.executor.sandbox.RunResult;
-import dev.sandpod.executor.sandbox.StreamKind;
 
 /**
  * The pod monitor: watches run pods to their end with a shared informer on the run pods of the namespace (list +
@@ -43,6 +40,7 @@ final class PodMonitor implements AutoCloseable {
 
     /** Completes a run that this executor stopped watching without ending it; never reported. */
     static final RunResult HANDED_OVER = RunResult.cancelled("handed over", PodOutcomes.CLK_TCK);
+
     private static final Duration NOT_SEEN_CHECK = Duration.ofSeconds(10);
     private static final Duration CLEANUP_RETRY = Duration.ofSeconds(10);
     private static final Duration CANCEL_RETRY = Duration.ofSeconds(5);
@@ -63,8 +61,12 @@ final class PodMonitor implements AutoCloseable {
     private volatile SharedIndexInformer<Pod> informer;
     private volatile boolean closing;
 
-    PodMonitor(KubernetesClient client, KubernetesRunnerProperties props, RunReportPublisher publisher, int frameBytes,
-               String owner) {
+    PodMonitor(
+            KubernetesClient client,
+            KubernetesRunnerProperties props,
+            RunReportPublisher publisher,
+            int frameBytes,
+            String owner) {
         this.client = client;
         this.props = props;
         this.publisher = publisher;
@@ -81,16 +83,20 @@ final class PodMonitor implements AutoCloseable {
 
     /** Lists the pods already there (adopting or reaping them) and starts watching. */
     void start() {
-        SharedIndexInformer<Pod> inf = RunPodInformer.start(client, namespace, props.resync(), this::observed,
-                this::observedGone, i -> informer = i);
+        SharedIndexInformer<Pod> inf = RunPodInformer.start(
+                client, namespace, props.resync(), this::observed, this::observedGone, i -> informer = i);
         long tick = Math.max(50, props.tick().toMillis());
         scheduler.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         long renew = Math.max(100, props.lease().toMillis() / 3);
-        scheduler.scheduleWithFixedDelay(() -> leases.renew(runs.values(), () -> closing), renew, renew,
-                TimeUnit.MILLISECONDS);
-        log.info("kubernetes runner: namespace {}, owner {}, runtime class {}, user namespace {}, {} pods found",
-                namespace, owner, props.runtimeClassName() == null ? "default" : props.runtimeClassName(),
-                props.userNamespace(), inf.getStore().list().size());
+        scheduler.scheduleWithFixedDelay(
+                () -> leases.renew(runs.values(), () -> closing), renew, renew, TimeUnit.MILLISECONDS);
+        log.info(
+                "kubernetes runner: namespace {}, owner {}, runtime class {}, user namespace {}, {} pods found",
+                namespace,
+                owner,
+                props.runtimeClassName() == null ? "default" : props.runtimeClassName(),
+                props.userNamespace(),
+                inf.getStore().list().size());
     }
 
     /** Stops watching; pods still going are handed over (lease released) for the next executor to adopt. */
@@ -118,7 +124,9 @@ final class PodMonitor implements AutoCloseable {
 
     /** Executions whose pods this executor watches right now. */
     Set<String> watchedExecutions() {
-        return runs.values().stream().filter(t -> t.state == WatchedPod.State.WATCHING).map(t -> t.executionId)
+        return runs.values().stream()
+                .filter(t -> t.state == WatchedPod.State.WATCHING)
+                .map(t -> t.executionId)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
@@ -235,7 +243,8 @@ final class PodMonitor implements AutoCloseable {
                     log.info("pod {} cancelled by another executor: {}", t.podName, PodVerdict.cancelMark(pod));
                     requestCancel(t);
                 }
-                if (t.cancelRequested && t.cancelSince != null
+                if (t.cancelRequested
+                        && t.cancelSince != null
                         && Instant.now().isAfter(t.cancelSince.plus(CANCEL_RETRY))) {
                     requestCancel(t);
                 }
@@ -247,7 +256,11 @@ final class PodMonitor implements AutoCloseable {
             }
             t.state = WatchedPod.State.CONCLUDED;
         }
-        log.info("pod {}: {} (exit {}{})", t.podName, result.outcome(), result.exitCode(),
+        log.info(
+                "pod {}: {} (exit {}{})",
+                t.podName,
+                result.outcome(),
+                result.exitCode(),
                 result.errorType() == null ? "" : ", " + result.errorType());
         t.result.complete(result);
     }
@@ -286,14 +299,19 @@ final class PodMonitor implements AutoCloseable {
                     if (!t.seen && !t.notSeenChecked && now.isAfter(t.since.plus(NOT_SEEN_CHECK))) {
                         t.notSeenChecked = true;
                         workers.execute(() -> {
-                            if (client.pods().inNamespace(namespace).withName(t.podName).get() == null) {
+                            if (client.pods()
+                                            .inNamespace(namespace)
+                                            .withName(t.podName)
+                                            .get()
+                                    == null) {
                                 t.deleted = true;
                                 evaluateLater(t);
                             }
                         });
                     }
                     evaluateLater(t);
-                } else if (t.state == WatchedPod.State.CLEANING && t.cleaningSince != null
+                } else if (t.state == WatchedPod.State.CLEANING
+                        && t.cleaningSince != null
                         && now.isAfter(t.cleaningSince.plus(CLEANUP_RETRY))) {
                     t.cleaningSince = now;
                     workers.execute(() -> cleanup.removeObjects(t));

@@ -1,5 +1,9 @@
 package dev.sandpod.executor.kubernetes;
 
+import dev.sandpod.executor.sandbox.RunResult;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -9,12 +13,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
-
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Pod;
-
-import dev.sandpod.executor.sandbox.RunResult;
 
 /**
  * How a pod's phase, its container's state and what {@link RunWrapper} left behind map to a run result
@@ -26,8 +24,7 @@ final class PodOutcomes {
     /** USER_HZ, the tick of every Linux CPU time; the wrapper's microseconds are converted to it. */
     static final int CLK_TCK = 100;
 
-    private PodOutcomes() {
-    }
+    private PodOutcomes() {}
 
     /**
      * The result of a pod in phase Succeeded or Failed.
@@ -58,45 +55,114 @@ final class PodOutcomes {
         String ended = status.map(RunWrapper.Status::ended).orElse(null);
 
         if ("DeadlineExceeded".equals(podReason) || "timeout".equals(ended)) {
-            return new RunResult(RunResult.Outcome.TIMEOUT, -1, "timeout",
-                    "Execution timed out after " + timeoutSeconds + " s", stdout, stderr, stdoutCut, stderrCut, wall,
-                    cpuJiffies, CLK_TCK, peakKb);
+            return new RunResult(
+                    RunResult.Outcome.TIMEOUT,
+                    -1,
+                    "timeout",
+                    "Execution timed out after " + timeoutSeconds + " s",
+                    stdout,
+                    stderr,
+                    stdoutCut,
+                    stderrCut,
+                    wall,
+                    cpuJiffies,
+                    CLK_TCK,
+                    peakKb);
         }
         boolean oom = (term != null && "OOMKilled".equals(term.getReason()))
                 || status.map(s -> s.oomKills() > 0).orElse(false);
         if (oom) {
             // Without the wrapper's status (the whole container was killed) the limit itself is the high-water mark.
             long peak = status.isPresent() ? peakKb : memoryBytes / 1024;
-            return new RunResult(RunResult.Outcome.FAILED, exitCode, "resource_limit",
-                    "Memory limit of " + memoryBytes / (1024 * 1024) + " MiB exceeded", stdout, stderr, stdoutCut,
-                    stderrCut, wall, cpuJiffies, CLK_TCK, peak);
+            return new RunResult(
+                    RunResult.Outcome.FAILED,
+                    exitCode,
+                    "resource_limit",
+                    "Memory limit of " + memoryBytes / (1024 * 1024) + " MiB exceeded",
+                    stdout,
+                    stderr,
+                    stdoutCut,
+                    stderrCut,
+                    wall,
+                    cpuJiffies,
+                    CLK_TCK,
+                    peak);
         }
         if ("Evicted".equals(podReason)) {
-            return new RunResult(RunResult.Outcome.FAILED, -1, "resource_limit",
-                    "Run pod evicted: " + podMessage, stdout, stderr, stdoutCut, stderrCut, wall, cpuJiffies, CLK_TCK,
+            return new RunResult(
+                    RunResult.Outcome.FAILED,
+                    -1,
+                    "resource_limit",
+                    "Run pod evicted: " + podMessage,
+                    stdout,
+                    stderr,
+                    stdoutCut,
+                    stderrCut,
+                    wall,
+                    cpuJiffies,
+                    CLK_TCK,
                     peakKb);
         }
         if (status.isEmpty()) {
-            String what = term == null ? "no terminated state"
+            String what = term == null
+                    ? "no terminated state"
                     : "reason " + term.getReason() + ", exit " + term.getExitCode()
-                    + (term.getMessage() == null || term.getMessage().isBlank() ? "" : ": " + abbreviate(term.getMessage()));
-            return RunResult.failed("system_error", "Run container ended without the wrapper's status (" + what
-                    + (podReason == null ? "" : "; pod " + podReason) + ")", CLK_TCK);
+                            + (term.getMessage() == null || term.getMessage().isBlank()
+                                    ? ""
+                                    : ": " + abbreviate(term.getMessage()));
+            return RunResult.failed(
+                    "system_error",
+                    "Run container ended without the wrapper's status (" + what
+                            + (podReason == null ? "" : "; pod " + podReason) + ")",
+                    CLK_TCK);
         }
         if ("setup".equals(ended)) {
-            return new RunResult(RunResult.Outcome.FAILED, -1, "system_error",
-                    "Runtime could not be started: " + abbreviate(stderr.trim()), "", "", false, false, wall, 0,
-                    CLK_TCK, peakKb);
+            return new RunResult(
+                    RunResult.Outcome.FAILED,
+                    -1,
+                    "system_error",
+                    "Runtime could not be started: " + abbreviate(stderr.trim()),
+                    "",
+                    "",
+                    false,
+                    false,
+                    wall,
+                    0,
+                    CLK_TCK,
+                    peakKb);
         }
         if ("term".equals(ended)) {
-            return new RunResult(RunResult.Outcome.FAILED, -1, "system_error",
-                    "Run pod was stopped by the cluster" + (podReason == null ? "" : " (" + podReason + ")"), stdout,
-                    stderr, stdoutCut, stderrCut, wall, cpuJiffies, CLK_TCK, peakKb);
+            return new RunResult(
+                    RunResult.Outcome.FAILED,
+                    -1,
+                    "system_error",
+                    "Run pod was stopped by the cluster" + (podReason == null ? "" : " (" + podReason + ")"),
+                    stdout,
+                    stderr,
+                    stdoutCut,
+                    stderrCut,
+                    wall,
+                    cpuJiffies,
+                    CLK_TCK,
+                    peakKb);
         }
-        String message = dump.isPresent() ? null : "Output unavailable: "
-                + (logProblem != null ? logProblem : "no complete output block in the container log");
-        return new RunResult(RunResult.Outcome.COMPLETED, exitCode, null, message, stdout, stderr, stdoutCut,
-                stderrCut, wall, cpuJiffies, CLK_TCK, peakKb);
+        String message = dump.isPresent()
+                ? null
+                : "Output unavailable: "
+                        + (logProblem != null ? logProblem : "no complete output block in the container log");
+        return new RunResult(
+                RunResult.Outcome.COMPLETED,
+                exitCode,
+                null,
+                message,
+                stdout,
+                stderr,
+                stdoutCut,
+                stderrCut,
+                wall,
+                cpuJiffies,
+                CLK_TCK,
+                peakKb);
     }
 
     static ContainerStatus container(Pod pod) {
@@ -104,7 +170,9 @@ final class PodOutcomes {
             return null;
         }
         return pod.getStatus().getContainerStatuses().stream()
-                .filter(c -> RunPod.CONTAINER.equals(c.getName())).findFirst().orElse(null);
+                .filter(c -> RunPod.CONTAINER.equals(c.getName()))
+                .findFirst()
+                .orElse(null);
     }
 
     static ContainerStateTerminated terminated(ContainerStatus status) {
@@ -118,7 +186,8 @@ final class PodOutcomes {
     }
 
     static Map<String, String> annotations(Pod pod) {
-        Map<String, String> a = pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
+        Map<String, String> a =
+                pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
         return a == null ? Map.of() : a;
     }
 
@@ -136,7 +205,8 @@ final class PodOutcomes {
      */
     static String text(byte[] bytes, boolean cut) {
         int end = cut ? completeLength(bytes) : bytes.length;
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try {
@@ -165,8 +235,11 @@ final class PodOutcomes {
             return 0;
         }
         try {
-            return Duration.between(OffsetDateTime.parse(term.getStartedAt()), OffsetDateTime.parse(term.getFinishedAt()))
-                    .toMillis() / 1000.0;
+            return Duration.between(
+                                    OffsetDateTime.parse(term.getStartedAt()),
+                                    OffsetDateTime.parse(term.getFinishedAt()))
+                            .toMillis()
+                    / 1000.0;
         } catch (RuntimeException e) {
             return 0;
         }

@@ -1,18 +1,15 @@
 package dev.sandpod.executor.kubernetes;
 
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import dev.sandpod.executor.runner.Runner;
 import dev.sandpod.executor.sandbox.OutputSink;
 import dev.sandpod.executor.sandbox.RunResult;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One execution's pod as the dispatcher runs it: creates the pod and its config map, then waits for the pod
@@ -33,8 +30,13 @@ final class PodRun implements Runner.Run {
     private volatile boolean cancelled;
     private volatile boolean aborted;
 
-    PodRun(PodMonitor monitor, KubernetesClient client, KubernetesRunnerProperties props, String owner,
-           RunPod.Spec spec, OutputSink sink) {
+    PodRun(
+            PodMonitor monitor,
+            KubernetesClient client,
+            KubernetesRunnerProperties props,
+            String owner,
+            RunPod.Spec spec,
+            OutputSink sink) {
         this.monitor = monitor;
         this.client = client;
         this.props = props;
@@ -48,8 +50,7 @@ final class PodRun implements Runner.Run {
         String namespace = props.namespace();
         String name = RunPod.name(spec.executionId());
         if (monitor.closing() || aborted) {
-            return RunResult.failed("system_error", "Executor shut down before the run started",
-                    PodOutcomes.CLK_TCK);
+            return RunResult.failed("system_error", "Executor shut down before the run started", PodOutcomes.CLK_TCK);
         }
         // Tracked before the pod exists, so that the informer never takes our own new pod for an orphan.
         WatchedPod t = new WatchedPod(spec.executionId(), name, false);
@@ -64,33 +65,40 @@ final class PodRun implements Runner.Run {
         }
         Pod created;
         try {
-            created = client.pods().inNamespace(namespace)
-                    .resource(RunPod.pod(spec, namespace, props, owner, monitor.leases().leaseUntil())).create();
+            created = client.pods()
+                    .inNamespace(namespace)
+                    .resource(RunPod.pod(
+                            spec, namespace, props, owner, monitor.leases().leaseUntil()))
+                    .create();
         } catch (KubernetesClientException e) {
             monitor.untrack(t);
             if (e.getCode() == 409) {
                 // A redelivered request: the pod exists, watched by someone or waiting to be adopted.
                 log.info("pod {} exists already; it is adopted if nobody watches it", name);
-                Pod existing = client.pods().inNamespace(namespace).withName(name).get();
+                Pod existing =
+                        client.pods().inNamespace(namespace).withName(name).get();
                 if (existing != null) {
                     monitor.consider(existing);
                 }
                 return null;
             }
             log.warn("cannot create pod {}: {}", name, e.getMessage());
-            return RunResult.failed("system_error", "Cannot create the run pod: " + e.getMessage(),
-                    PodOutcomes.CLK_TCK);
+            return RunResult.failed(
+                    "system_error", "Cannot create the run pod: " + e.getMessage(), PodOutcomes.CLK_TCK);
         }
         t.created = true;
         try {
-            client.configMaps().inNamespace(namespace).resource(RunPod.configMap(spec, created)).create();
+            client.configMaps()
+                    .inNamespace(namespace)
+                    .resource(RunPod.configMap(spec, created))
+                    .create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 // Concluded here; the pod goes with the clean-up after the report.
                 log.warn("cannot create config map {}: {}", name, e.getMessage());
                 t.state = WatchedPod.State.CONCLUDED;
-                return RunResult.failed("system_error", "Cannot create the run's config map: " + e.getMessage(),
-                        PodOutcomes.CLK_TCK);
+                return RunResult.failed(
+                        "system_error", "Cannot create the run's config map: " + e.getMessage(), PodOutcomes.CLK_TCK);
             }
         }
         if (aborted) {
@@ -100,7 +108,10 @@ final class PodRun implements Runner.Run {
             }
             return null;
         }
-        log.info("pod {} created: image {}, deadline {} s", name, spec.runtime().image(),
+        log.info(
+                "pod {} created: image {}, deadline {} s",
+                name,
+                spec.runtime().image(),
                 created.getSpec().getActiveDeadlineSeconds());
         if (cancelled) {
             monitor.requestCancel(t);

@@ -1,18 +1,15 @@
 package dev.sandpod.executor.kubernetes;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.Set;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.sandpod.executor.sandbox.RunResult;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
-import dev.sandpod.executor.sandbox.RunResult;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a watched pod's end is judged, each time the pod monitor looks at it: not yet (null), or the run's result.
@@ -55,37 +52,55 @@ final class PodVerdict {
             return finished(pod);
         }
         ContainerStatus container = PodOutcomes.container(pod);
-        String waiting = container == null || container.getState() == null || container.getState().getWaiting() == null
-                ? null : container.getState().getWaiting().getReason();
+        String waiting = container == null
+                        || container.getState() == null
+                        || container.getState().getWaiting() == null
+                ? null
+                : container.getState().getWaiting().getReason();
         String image = PodOutcomes.annotations(pod).get(RunPod.IMAGE);
         if (waiting != null && NEVER_STARTS.contains(waiting)) {
-            return RunResult.failed("system_error", "Runtime image " + image + " cannot be used: " + waiting + " "
-                    + container.getState().getWaiting().getMessage(), PodOutcomes.CLK_TCK);
+            return RunResult.failed(
+                    "system_error",
+                    "Runtime image " + image + " cannot be used: " + waiting + " "
+                            + container.getState().getWaiting().getMessage(),
+                    PodOutcomes.CLK_TCK);
         }
         if (waiting != null && PULL_TROUBLE.contains(waiting)) {
             if (t.pullTroubleSince == null) {
                 t.pullTroubleSince = now;
-                log.info("pod {}: {} for image {}; failing after {}", t.podName, waiting, image, props.imagePullGrace());
+                log.info(
+                        "pod {}: {} for image {}; failing after {}", t.podName, waiting, image, props.imagePullGrace());
             }
             if (!now.isBefore(t.pullTroubleSince.plus(props.imagePullGrace()))) {
                 String message = container.getState().getWaiting().getMessage();
-                return RunResult.failed("system_error", "Runtime image " + image + " cannot be pulled (" + waiting + ")"
-                        + (message == null ? "" : ": " + message), PodOutcomes.CLK_TCK);
+                return RunResult.failed(
+                        "system_error",
+                        "Runtime image " + image + " cannot be pulled (" + waiting + ")"
+                                + (message == null ? "" : ": " + message),
+                        PodOutcomes.CLK_TCK);
             }
         } else {
             t.pullTroubleSince = null;
         }
         Instant created = created(pod, t);
         if ("Pending".equals(phase) && now.isAfter(created.plus(props.pendingTimeout()))) {
-            return RunResult.failed("system_error", "Run pod did not start within " + props.pendingTimeout().toSeconds()
-                    + " s" + (waiting == null ? "" : " (" + waiting + ")"), PodOutcomes.CLK_TCK);
+            return RunResult.failed(
+                    "system_error",
+                    "Run pod did not start within " + props.pendingTimeout().toSeconds() + " s"
+                            + (waiting == null ? "" : " (" + waiting + ")"),
+                    PodOutcomes.CLK_TCK);
         }
         Long deadline = pod.getSpec() == null ? null : pod.getSpec().getActiveDeadlineSeconds();
-        if (deadline != null && now.isAfter(created.plus(props.pendingTimeout()).plusSeconds(deadline)
-                .plus(props.terminationGrace()).plus(props.resync()))) {
+        if (deadline != null
+                && now.isAfter(created.plus(props.pendingTimeout())
+                        .plusSeconds(deadline)
+                        .plus(props.terminationGrace())
+                        .plus(props.resync()))) {
             // The kubelet should have ended it long ago: its node is gone or unresponsive.
-            return RunResult.failed("system_error", "Run pod did not end by its deadline (phase " + phase
-                    + "); its node may be lost", PodOutcomes.CLK_TCK);
+            return RunResult.failed(
+                    "system_error",
+                    "Run pod did not end by its deadline (phase " + phase + "); its node may be lost",
+                    PodOutcomes.CLK_TCK);
         }
         return null;
     }
@@ -94,8 +109,7 @@ final class PodVerdict {
     static RunResult gone(WatchedPod t) {
         return t.cancelRequested || cancelMark(t.last) != null
                 ? RunResult.cancelled("Execution cancelled", PodOutcomes.CLK_TCK)
-                : RunResult.failed("system_error", "The run pod was deleted before the run ended",
-                        PodOutcomes.CLK_TCK);
+                : RunResult.failed("system_error", "The run pod was deleted before the run ended", PodOutcomes.CLK_TCK);
     }
 
     /** The reason another executor wrote when it cancelled this pod's run, or null. */

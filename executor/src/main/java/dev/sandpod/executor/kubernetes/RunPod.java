@@ -1,15 +1,6 @@
 package dev.sandpod.executor.kubernetes;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
-
+import dev.sandpod.executor.sandbox.SandboxLimits;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -21,8 +12,15 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-
-import dev.sandpod.executor.sandbox.SandboxLimits;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The objects of one run: a Pod that runs the runtime image under {@link RunWrapper}, and a ConfigMap
@@ -59,12 +57,10 @@ final class RunPod {
     private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
     private static final Pattern LABEL_SAFE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
 
-    private RunPod() {
-    }
+    private RunPod() {}
 
     /** What one pod runs. */
-    record Spec(String executionId, PodRuntime runtime, String script, SandboxLimits limits) {
-    }
+    record Spec(String executionId, PodRuntime runtime, String script, SandboxLimits limits) {}
 
     /** Name of the pod and its config map; a function of the execution id only, so a pod is never created twice. */
     static String name(String executionId) {
@@ -79,7 +75,8 @@ final class RunPod {
         if (LABEL_SAFE.matcher(executionId).matches()) {
             return executionId;
         }
-        String readable = executionId.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String readable =
+                executionId.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         readable = readable.length() > 20 ? readable.substring(0, 20) : readable;
         return (readable.isEmpty() ? "" : readable + "-") + sha256(executionId).substring(0, 16);
     }
@@ -113,90 +110,108 @@ final class RunPod {
         Map<String, Quantity> resources = new LinkedHashMap<>();
         resources.put("cpu", new Quantity(limits.cpuMillis() + "m"));
         resources.put("memory", new Quantity(Long.toString(limits.memoryBytes())));
-        resources.put("ephemeral-storage", new Quantity(Long.toString(props.ephemeralStorage().toBytes())));
+        resources.put(
+                "ephemeral-storage",
+                new Quantity(Long.toString(props.ephemeralStorage().toBytes())));
 
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("HOME", RunWrapper.WORKSPACE, null));
         env.add(new EnvVar("TMPDIR", "/tmp", null));
-        spec.runtime().env().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        spec.runtime().env().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> env.add(new EnvVar(e.getKey(), e.getValue(), null)));
 
         String outputSize = Long.toString(RunWrapper.outputVolumeBytes(limits.maxOutputBytes()));
         return new PodBuilder()
                 .withNewMetadata()
-                    .withName(name)
-                    .withNamespace(namespace)
-                    .withLabels(labels)
-                    .withAnnotations(annotations)
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
-                    .withRestartPolicy("Never")
-                    .withActiveDeadlineSeconds(deadline)
-                    .withTerminationGracePeriodSeconds(Math.max(1, props.terminationGrace().toSeconds()))
-                    .withAutomountServiceAccountToken(false)
-                    .withServiceAccountName(props.serviceAccountName())
-                    .withEnableServiceLinks(false)
-                    .withHostUsers(props.userNamespace() ? false : null)
-                    .withHostNetwork(false)
-                    .withHostPID(false)
-                    .withHostIPC(false)
-                    .withShareProcessNamespace(false)
-                    .withRuntimeClassName(blankToNull(props.runtimeClassName()))
-                    .withNodeSelector(props.nodeSelector().isEmpty() ? null : props.nodeSelector())
-                    .withImagePullSecrets(props.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
-                    .withNewSecurityContext()
-                        .withRunAsNonRoot(true)
-                        .withRunAsUser(props.runAsUser())
-                        .withRunAsGroup(props.runAsGroup())
-                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                    .endSecurityContext()
-                    .addNewContainer()
-                        .withName(CONTAINER)
-                        .withImage(spec.runtime().image())
-                        .withImagePullPolicy(props.imagePullPolicy())
-                        .withCommand(RunWrapper.command(timeout, limits.maxOutputBytes(), spec.runtime().fileName(),
-                                spec.runtime().command()))
-                        .withWorkingDir(RunWrapper.WORKSPACE)
-                        .withEnv(env)
-                        .withStdin(false)
-                        .withTty(false)
-                        .withTerminationMessagePath("/dev/termination-log")
-                        .withTerminationMessagePolicy("File")
-                        .withResources(new ResourceRequirementsBuilder()
-                                .withRequests(resources)
-                                .withLimits(resources)
-                                .build())
-                        .withNewSecurityContext()
-                            .withRunAsNonRoot(true)
-                            .withRunAsUser(props.runAsUser())
-                            .withRunAsGroup(props.runAsGroup())
-                            .withAllowPrivilegeEscalation(false)
-                            .withPrivileged(false)
-                            .withReadOnlyRootFilesystem(true)
-                            .withNewCapabilities().withDrop("ALL").endCapabilities()
-                            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                        .endSecurityContext()
-                        .withVolumeMounts(
-                                mount("script", RunWrapper.SCRIPT_DIR, null, true),
-                                mount("workspace", RunWrapper.WORKSPACE, "workspace", false),
-                                mount("workspace", "/tmp", "tmp", false),
-                                mount("workspace", "/dev/shm", "shm", false),
-                                mount("stdout", RunWrapper.STDOUT_DIR, null, false),
-                                mount("stderr", RunWrapper.STDERR_DIR, null, false))
-                    .endContainer()
-                    .withVolumes(
-                            new VolumeBuilder().withName("script")
-                                    .withNewConfigMap()
-                                        .withName(name)
-                                        .withOptional(false)
-                                        .withDefaultMode(0444)
-                                        .addNewItem().withKey(spec.runtime().fileName())
-                                            .withPath(spec.runtime().fileName()).endItem()
-                                    .endConfigMap()
-                                    .build(),
-                            memoryVolume("workspace", Long.toString(limits.workspaceBytes())),
-                            memoryVolume("stdout", outputSize),
-                            memoryVolume("stderr", outputSize))
+                .withRestartPolicy("Never")
+                .withActiveDeadlineSeconds(deadline)
+                .withTerminationGracePeriodSeconds(
+                        Math.max(1, props.terminationGrace().toSeconds()))
+                .withAutomountServiceAccountToken(false)
+                .withServiceAccountName(props.serviceAccountName())
+                .withEnableServiceLinks(false)
+                .withHostUsers(props.userNamespace() ? false : null)
+                .withHostNetwork(false)
+                .withHostPID(false)
+                .withHostIPC(false)
+                .withShareProcessNamespace(false)
+                .withRuntimeClassName(blankToNull(props.runtimeClassName()))
+                .withNodeSelector(props.nodeSelector().isEmpty() ? null : props.nodeSelector())
+                .withImagePullSecrets(props.imagePullSecrets().stream()
+                        .map(LocalObjectReference::new)
+                        .toList())
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(props.runAsUser())
+                .withRunAsGroup(props.runAsGroup())
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .addNewContainer()
+                .withName(CONTAINER)
+                .withImage(spec.runtime().image())
+                .withImagePullPolicy(props.imagePullPolicy())
+                .withCommand(RunWrapper.command(
+                        timeout,
+                        limits.maxOutputBytes(),
+                        spec.runtime().fileName(),
+                        spec.runtime().command()))
+                .withWorkingDir(RunWrapper.WORKSPACE)
+                .withEnv(env)
+                .withStdin(false)
+                .withTty(false)
+                .withTerminationMessagePath("/dev/termination-log")
+                .withTerminationMessagePolicy("File")
+                .withResources(new ResourceRequirementsBuilder()
+                        .withRequests(resources)
+                        .withLimits(resources)
+                        .build())
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(props.runAsUser())
+                .withRunAsGroup(props.runAsGroup())
+                .withAllowPrivilegeEscalation(false)
+                .withPrivileged(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .withVolumeMounts(
+                        mount("script", RunWrapper.SCRIPT_DIR, null, true),
+                        mount("workspace", RunWrapper.WORKSPACE, "workspace", false),
+                        mount("workspace", "/tmp", "tmp", false),
+                        mount("workspace", "/dev/shm", "shm", false),
+                        mount("stdout", RunWrapper.STDOUT_DIR, null, false),
+                        mount("stderr", RunWrapper.STDERR_DIR, null, false))
+                .endContainer()
+                .withVolumes(
+                        new VolumeBuilder()
+                                .withName("script")
+                                .withNewConfigMap()
+                                .withName(name)
+                                .withOptional(false)
+                                .withDefaultMode(0444)
+                                .addNewItem()
+                                .withKey(spec.runtime().fileName())
+                                .withPath(spec.runtime().fileName())
+                                .endItem()
+                                .endConfigMap()
+                                .build(),
+                        memoryVolume("workspace", Long.toString(limits.workspaceBytes())),
+                        memoryVolume("stdout", outputSize),
+                        memoryVolume("stderr", outputSize))
                 .endSpec()
                 .build();
     }
@@ -205,33 +220,41 @@ final class RunPod {
     static ConfigMap configMap(Spec spec, Pod created) {
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                    .withName(created.getMetadata().getName())
-                    .withNamespace(created.getMetadata().getNamespace())
-                    .withLabels(created.getMetadata().getLabels())
-                    .addToAnnotations(EXECUTION_ID, spec.executionId())
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion("v1")
-                            .withKind("Pod")
-                            .withName(created.getMetadata().getName())
-                            .withUid(created.getMetadata().getUid())
-                            .withController(true)
-                            .withBlockOwnerDeletion(false)
-                            .build())
+                .withName(created.getMetadata().getName())
+                .withNamespace(created.getMetadata().getNamespace())
+                .withLabels(created.getMetadata().getLabels())
+                .addToAnnotations(EXECUTION_ID, spec.executionId())
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion("v1")
+                        .withKind("Pod")
+                        .withName(created.getMetadata().getName())
+                        .withUid(created.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(false)
+                        .build())
                 .endMetadata()
                 .withImmutable(true)
                 .addToData(spec.runtime().fileName(), spec.script())
                 .build();
     }
 
-    private static io.fabric8.kubernetes.api.model.VolumeMount mount(String volume, String path, String subPath,
-                                                                     boolean readOnly) {
-        return new VolumeMountBuilder().withName(volume).withMountPath(path).withSubPath(subPath)
-                .withReadOnly(readOnly).build();
+    private static io.fabric8.kubernetes.api.model.VolumeMount mount(
+            String volume, String path, String subPath, boolean readOnly) {
+        return new VolumeMountBuilder()
+                .withName(volume)
+                .withMountPath(path)
+                .withSubPath(subPath)
+                .withReadOnly(readOnly)
+                .build();
     }
 
     private static io.fabric8.kubernetes.api.model.Volume memoryVolume(String name, String size) {
-        return new VolumeBuilder().withName(name)
-                .withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity(size)).endEmptyDir()
+        return new VolumeBuilder()
+                .withName(name)
+                .withNewEmptyDir()
+                .withMedium("Memory")
+                .withSizeLimit(new Quantity(size))
+                .endEmptyDir()
                 .build();
     }
 
@@ -241,8 +264,8 @@ final class RunPod {
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

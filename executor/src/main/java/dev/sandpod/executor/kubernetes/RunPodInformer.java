@@ -1,18 +1,16 @@
 package dev.sandpod.executor.kubernetes;
 
-import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared informer on the run pods of the namespace: list + watch; a watch that ends with 410 Gone is followed
@@ -23,18 +21,23 @@ final class RunPodInformer {
     private static final Logger log = LoggerFactory.getLogger(RunPodInformer.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private RunPodInformer() {
-    }
+    private RunPodInformer() {}
 
     /**
      * Starts the informer and waits for its first list; fails when the pods cannot be listed and watched.
      *
      * @param published gets the informer before it starts, so that events during the first list can use its cache
      */
-    static SharedIndexInformer<Pod> start(KubernetesClient client, String namespace, Duration resync,
-                                          Consumer<Pod> observed, Consumer<Pod> gone,
-                                          Consumer<SharedIndexInformer<Pod>> published) {
-        SharedIndexInformer<Pod> inf = client.pods().inNamespace(namespace).withLabels(RunPod.selector())
+    static SharedIndexInformer<Pod> start(
+            KubernetesClient client,
+            String namespace,
+            Duration resync,
+            Consumer<Pod> observed,
+            Consumer<Pod> gone,
+            Consumer<SharedIndexInformer<Pod>> published) {
+        SharedIndexInformer<Pod> inf = client.pods()
+                .inNamespace(namespace)
+                .withLabels(RunPod.selector())
                 .runnableInformer(resync.toMillis());
         inf.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -76,7 +79,9 @@ final class RunPodInformer {
 
     private static boolean permanent(Throwable error) {
         Throwable cause = error;
-        while (cause != null && !(cause instanceof KubernetesClientException) && cause.getCause() != null
+        while (cause != null
+                && !(cause instanceof KubernetesClientException)
+                && cause.getCause() != null
                 && cause.getCause() != cause) {
             cause = cause.getCause();
         }

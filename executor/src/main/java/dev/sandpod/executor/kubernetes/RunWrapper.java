@@ -37,13 +37,18 @@ final class RunWrapper {
     private static final String END_MARK = MARK + "end";
     private static final int LINE = 76;
 
-    private RunWrapper() {
-    }
+    private RunWrapper() {}
 
     /** The container command: the wrapper with its arguments, then the runtime's own command. */
     static List<String> command(long timeoutSeconds, long maxOutputBytes, String fileName, List<String> argv) {
-        List<String> command = new ArrayList<>(List.of(SHELL, "-c", SCRIPT, "sandpod", Long.toString(timeoutSeconds),
-                Long.toString(maxOutputBytes), fileName));
+        List<String> command = new ArrayList<>(List.of(
+                SHELL,
+                "-c",
+                SCRIPT,
+                "sandpod",
+                Long.toString(timeoutSeconds),
+                Long.toString(maxOutputBytes),
+                fileName));
         command.addAll(argv);
         return command;
     }
@@ -68,9 +73,15 @@ final class RunWrapper {
      * @param exitCode    the program's exit code (128+n when killed by signal n)
      * @param stdoutBytes how much the program wrote to stdout, up to the volume's size: more than the cap means cut
      */
-    record Status(String ended, int exitCode, long wallCentis, long cpuMicros, long peakBytes, long oomKills,
-                  long stdoutBytes, long stderrBytes) {
-    }
+    record Status(
+            String ended,
+            int exitCode,
+            long wallCentis,
+            long cpuMicros,
+            long peakBytes,
+            long oomKills,
+            long stdoutBytes,
+            long stderrBytes) {}
 
     static Optional<Status> parseStatus(String message) {
         if (message == null || !message.startsWith("sandpod/1 ")) {
@@ -84,9 +95,14 @@ final class RunWrapper {
             }
         }
         try {
-            return Optional.of(new Status(fields.getOrDefault("ended", "exit"),
-                    Integer.parseInt(fields.get("exit")), number(fields, "wall_cs"), number(fields, "cpu_us"),
-                    number(fields, "peak_bytes"), number(fields, "oom_kills"), number(fields, "stdout_bytes"),
+            return Optional.of(new Status(
+                    fields.getOrDefault("ended", "exit"),
+                    Integer.parseInt(fields.get("exit")),
+                    number(fields, "wall_cs"),
+                    number(fields, "cpu_us"),
+                    number(fields, "peak_bytes"),
+                    number(fields, "oom_kills"),
+                    number(fields, "stdout_bytes"),
                     number(fields, "stderr_bytes")));
         } catch (RuntimeException e) {
             return Optional.empty();
@@ -94,8 +110,7 @@ final class RunWrapper {
     }
 
     /** Both streams as the program wrote them (at most the cap each). */
-    record Dump(byte[] stdout, byte[] stderr) {
-    }
+    record Dump(byte[] stdout, byte[] stderr) {}
 
     /**
      * The last complete marker block of the log. The program's output is inside it only base64-encoded, so no
@@ -121,8 +136,8 @@ final class RunWrapper {
         }
         try {
             Base64.Decoder decoder = Base64.getMimeDecoder();
-            return Optional.of(new Dump(decoder.decode(log.substring(outFrom, errMark)),
-                    decoder.decode(log.substring(errFrom, end))));
+            return Optional.of(new Dump(
+                    decoder.decode(log.substring(outFrom, errMark)), decoder.decode(log.substring(errFrom, end))));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -150,7 +165,8 @@ final class RunWrapper {
                 throw new IllegalStateException("run-wrapper.sh missing from the executor jar");
             }
             // Comment lines stay in the source file; the pod spec gets the bare script.
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
                     .filter(line -> !line.stripLeading().startsWith("#"))
                     .collect(Collectors.joining("\n", "", "\n"));
         } catch (IOException e) {

@@ -1,12 +1,10 @@
 package dev.sandpod.executor.kubernetes;
 
+import dev.sandpod.executor.sandbox.RunResult;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import io.fabric8.kubernetes.api.model.Pod;
-
-import dev.sandpod.executor.sandbox.RunResult;
 
 /**
  * A run pod this executor watches, from creation or adoption until it is reported and deleted, or handed over.
@@ -15,7 +13,12 @@ import dev.sandpod.executor.sandbox.RunResult;
 final class WatchedPod {
 
     /** Where the pod is in this executor's hands. */
-    enum State { WATCHING, CONCLUDED, CLEANING, HANDED_OVER }
+    enum State {
+        WATCHING,
+        CONCLUDED,
+        CLEANING,
+        HANDED_OVER
+    }
 
     final String executionId;
     final String podName;
@@ -23,6 +26,7 @@ final class WatchedPod {
     final Instant since = Instant.now();
     /** Completes with the run's result, or with {@link PodMonitor#HANDED_OVER} when watching stopped. */
     final CompletableFuture<RunResult> result = new CompletableFuture<>();
+
     final AtomicBoolean queued = new AtomicBoolean();
     final Object leaseLock = new Object();
     volatile State state = State.WATCHING;

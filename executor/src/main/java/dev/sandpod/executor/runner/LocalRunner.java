@@ -21,8 +21,8 @@ public final class LocalRunner implements Runner {
     }
 
     @Override
-    public Run prepare(String executionId, String lang, String version, String script, SandboxLimits limits,
-                       OutputSink sink) {
+    public Run prepare(
+            String executionId, String lang, String version, String script, SandboxLimits limits, OutputSink sink) {
         ResolvedRuntime runtime = catalog.resolve(lang, version).orElseThrow();
         SandboxRun run = sandbox.prepare(RunSpec.of(executionId, runtime, script, limits), sink);
         return new Run() {

@@ -1,10 +1,9 @@
 package dev.sandpod.executor.runner;
 
-import java.util.concurrent.CompletionStage;
-
 import dev.sandpod.executor.sandbox.OutputSink;
 import dev.sandpod.executor.sandbox.RunResult;
 import dev.sandpod.executor.sandbox.SandboxLimits;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What the {@link dev.sandpod.executor.kafka.RunDispatcher} needs of a runner (local sandbox or Kubernetes pod):
@@ -14,8 +13,7 @@ import dev.sandpod.executor.sandbox.SandboxLimits;
 public interface Runner {
 
     /** A run of an execution the catalog accepted; {@code sink} gets live output, if the runner has any. */
-    Run prepare(String executionId, String lang, String version, String script, SandboxLimits limits,
-                OutputSink sink);
+    Run prepare(String executionId, String lang, String version, String script, SandboxLimits limits, OutputSink sink);
 
     /** Tick rate of the CPU times this runner reports. */
     int clkTck();
@@ -24,8 +22,7 @@ public interface Runner {
      * A cancel for an execution this dispatcher holds no job for. A runner whose runs outlive the process that
      * started them (pods) stops it anyway; the local runner has nothing to do.
      */
-    default void cancelElsewhere(String executionId, String reason) {
-    }
+    default void cancelElsewhere(String executionId, String reason) {}
 
     /** One run. {@link #cancel()} and {@link #abortForShutdown()} may come from any thread at any time. */
     interface Run {
@@ -43,7 +40,6 @@ public interface Runner {
         void abortForShutdown();
 
         /** The final report was handed to Kafka; {@code delivery} completes when the broker has it. */
-        default void reported(CompletionStage<?> delivery) {
-        }
+        default void reported(CompletionStage<?> delivery) {}
     }
 }

@@ -1,14 +1,13 @@
 package dev.sandpod.executor.runtime;
 
+import dev.sandpod.api.runtime.LanguageInfo;
+import dev.sandpod.api.runtime.RuntimeCatalog;
+import dev.sandpod.api.runtime.RuntimeInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import dev.sandpod.api.runtime.LanguageInfo;
-import dev.sandpod.api.runtime.RuntimeCatalog;
-import dev.sandpod.api.runtime.RuntimeInfo;
 
 /**
  * The registry of an instance that runs nothing itself ({@code sandpod.executor.enabled=false}): it validates
@@ -42,8 +41,10 @@ public final class ConfiguredRuntimeCatalog implements RuntimeCatalog {
     @Override
     public List<RuntimeInfo> all() {
         List<RuntimeInfo> all = new ArrayList<>();
-        properties.languages().forEach((lang, language) ->
-                language.versions().forEach(v -> all.add(new RuntimeInfo(lang, v, true, null))));
+        properties
+                .languages()
+                .forEach((lang, language) ->
+                        language.versions().forEach(v -> all.add(new RuntimeInfo(lang, v, true, null))));
         return all;
     }
 

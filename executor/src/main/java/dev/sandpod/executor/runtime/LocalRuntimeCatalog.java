@@ -1,5 +1,13 @@
 package dev.sandpod.executor.runtime;
 
+import dev.sandpod.api.runtime.LanguageInfo;
+import dev.sandpod.api.runtime.RuntimeCatalog;
+import dev.sandpod.api.runtime.RuntimeInfo;
+import dev.sandpod.executor.sandbox.LocalSandboxRunner;
+import dev.sandpod.executor.sandbox.OutputSink;
+import dev.sandpod.executor.sandbox.RunResult;
+import dev.sandpod.executor.sandbox.RunSpec;
+import dev.sandpod.executor.sandbox.SandboxLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,18 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.sandpod.api.runtime.LanguageInfo;
-import dev.sandpod.api.runtime.RuntimeCatalog;
-import dev.sandpod.api.runtime.RuntimeInfo;
-import dev.sandpod.executor.sandbox.LocalSandboxRunner;
-import dev.sandpod.executor.sandbox.OutputSink;
-import dev.sandpod.executor.sandbox.RunResult;
-import dev.sandpod.executor.sandbox.RunSpec;
-import dev.sandpod.executor.sandbox.SandboxLimits;
 
 /**
  * The registry as the local runner can serve it. At startup every configured version is mapped to the first
@@ -40,11 +38,9 @@ public final class LocalRuntimeCatalog implements RuntimeCatalog {
     private final RuntimeProperties properties;
     private final Map<String, Map<String, Entry>> entries = new LinkedHashMap<>();
 
-    private record Entry(ResolvedRuntime runtime, String reason) {
-    }
+    private record Entry(ResolvedRuntime runtime, String reason) {}
 
-    private record Probe(String output, String failure) {
-    }
+    private record Probe(String output, String failure) {}
 
     public LocalRuntimeCatalog(RuntimeProperties properties, LocalSandboxRunner runner, Duration probeTimeout) {
         this.properties = properties;
@@ -54,10 +50,17 @@ public final class LocalRuntimeCatalog implements RuntimeCatalog {
             for (String version : language.versions()) {
                 Entry entry = runner.capabilities().available()
                         ? resolve(lang, language, version, runner, probeTimeout, probes)
-                        : new Entry(null, "local sandbox unavailable: " + runner.capabilities().problem());
+                        : new Entry(
+                                null,
+                                "local sandbox unavailable: "
+                                        + runner.capabilities().problem());
                 versions.put(version, entry);
                 if (entry.runtime() != null) {
-                    log.info("runtime {} {} -> {} ({})", lang, version, entry.runtime().interpreter(),
+                    log.info(
+                            "runtime {} {} -> {} ({})",
+                            lang,
+                            version,
+                            entry.runtime().interpreter(),
                             entry.runtime().reportedVersion());
                 } else {
                     log.info("runtime {} {} unavailable: {}", lang, version, entry.reason());
@@ -81,7 +84,8 @@ public final class LocalRuntimeCatalog implements RuntimeCatalog {
             return unknown;
         }
         Entry entry = entries.get(lang).get(version);
-        return entry.runtime() != null ? Optional.empty()
+        return entry.runtime() != null
+                ? Optional.empty()
                 : Optional.of(RuntimeMessages.unavailable(lang, version, entry.reason()));
     }
 
@@ -90,9 +94,14 @@ public final class LocalRuntimeCatalog implements RuntimeCatalog {
         Map<String, LanguageInfo> supported = new LinkedHashMap<>();
         entries.forEach((lang, versions) -> {
             List<String> available = versions.entrySet().stream()
-                    .filter(e -> e.getValue().runtime() != null).map(Map.Entry::getKey).toList();
+                    .filter(e -> e.getValue().runtime() != null)
+                    .map(Map.Entry::getKey)
+                    .toList();
             if (!available.isEmpty()) {
-                supported.put(lang, new LanguageInfo(available, properties.languages().get(lang).fileExt()));
+                supported.put(
+                        lang,
+                        new LanguageInfo(
+                                available, properties.languages().get(lang).fileExt()));
             }
         });
         return Collections.unmodifiableMap(supported);
@@ -101,8 +110,8 @@ public final class LocalRuntimeCatalog implements RuntimeCatalog {
     @Override
     public List<RuntimeInfo> all() {
         List<RuntimeInfo> all = new ArrayList<>();
-        entries.forEach((lang, versions) -> versions.forEach((version, entry) ->
-                all.add(new RuntimeInfo(lang, version, entry.runtime() != null, entry.reason()))));
+        entries.forEach((lang, versions) -> versions.forEach(
+                (version, entry) -> all.add(new RuntimeInfo(lang, version, entry.runtime() != null, entry.reason()))));
         return List.copyOf(all);
     }
 
@@ -111,8 +120,13 @@ public final class LocalRuntimeCatalog implements RuntimeCatalog {
         return "local";
     }
 
-    private static Entry resolve(String lang, RuntimeProperties.Language language, String version,
-                                 LocalSandboxRunner runner, Duration probeTimeout, Map<String, Probe> probes) {
+    private static Entry resolve(
+            String lang,
+            RuntimeProperties.Language language,
+            String version,
+            LocalSandboxRunner runner,
+            Duration probeTimeout,
+            Map<String, Probe> probes) {
         RuntimeProperties.Local local = language.local();
         if (local == null || local.interpreters().isEmpty() || local.versionPattern() == null) {
             return new Entry(null, "no host interpreter configured for " + lang);
@@ -147,12 +161,14 @@ public final class LocalRuntimeCatalog implements RuntimeCatalog {
                 continue;
             }
             if (m.group(1).equals(version)) {
-                String reported = probe.output().strip().lines().findFirst().orElse("").strip();
+                String reported =
+                        probe.output().strip().lines().findFirst().orElse("").strip();
                 List<String> argv = local.command().stream()
                         .map(a -> a.replace("{interpreter}", path).replace("{file}", language.fileName()))
                         .toList();
-                return new Entry(new ResolvedRuntime(lang, version, path, reported, language.fileName(), argv,
-                        language.env()), null);
+                return new Entry(
+                        new ResolvedRuntime(lang, version, path, reported, language.fileName(), argv, language.env()),
+                        null);
             }
             found.add(path + " is " + m.group(1));
         }
@@ -162,17 +178,26 @@ public final class LocalRuntimeCatalog implements RuntimeCatalog {
         return new Entry(null, "no " + lang + " " + version + " interpreter on this host; found " + found);
     }
 
-    private static Probe probe(LocalSandboxRunner runner, String lang, RuntimeProperties.Language language,
-                               String interpreter, Duration timeout) {
+    private static Probe probe(
+            LocalSandboxRunner runner,
+            String lang,
+            RuntimeProperties.Language language,
+            String interpreter,
+            Duration timeout) {
         List<String> argv = language.local().versionCommand().stream()
-                .map(a -> a.replace("{interpreter}", interpreter)).toList();
+                .map(a -> a.replace("{interpreter}", interpreter))
+                .toList();
         SandboxLimits limits = SandboxLimits.defaults().withTimeout(timeout).withMemoryBytes(512L << 20);
         RunSpec spec = new RunSpec("probe-" + lang, "probe", "", argv, language.env(), limits);
         RunResult result = runner.prepareOneOff(spec, OutputSink.NONE).execute();
         if (result.outcome() != RunResult.Outcome.COMPLETED || result.exitCode() != 0) {
-            String detail = result.errorMessage() != null ? result.errorMessage() : result.stderr().trim();
-            return new Probe(null, "fails in the sandbox: " + result.outcome() + " exit " + result.exitCode()
-                    + (detail.isEmpty() ? "" : ", " + abbreviate(detail)));
+            String detail = result.errorMessage() != null
+                    ? result.errorMessage()
+                    : result.stderr().trim();
+            return new Probe(
+                    null,
+                    "fails in the sandbox: " + result.outcome() + " exit " + result.exitCode()
+                            + (detail.isEmpty() ? "" : ", " + abbreviate(detail)));
         }
         return new Probe(result.stdout() + "\n" + result.stderr(), null);
     }

@@ -9,8 +9,14 @@ import java.util.Map;
  * @param interpreter absolute host path, visible at the same path inside the sandbox
  * @param argv        the command run in the workspace, placeholders substituted
  */
-public record ResolvedRuntime(String lang, String version, String interpreter, String reportedVersion,
-                              String fileName, List<String> argv, Map<String, String> env) {
+public record ResolvedRuntime(
+        String lang,
+        String version,
+        String interpreter,
+        String reportedVersion,
+        String fileName,
+        List<String> argv,
+        Map<String, String> env) {
 
     public ResolvedRuntime {
         argv = List.copyOf(argv);

@@ -6,18 +6,18 @@ import java.util.Optional;
 /** The exact 422 texts for an unknown language or version, shared by every {@link dev.sandpod.api.runtime.RuntimeCatalog}. */
 final class RuntimeMessages {
 
-    private RuntimeMessages() {
-    }
+    private RuntimeMessages() {}
 
     static Optional<String> unknown(RuntimeProperties properties, String lang, String version) {
-        RuntimeProperties.Language language = lang == null ? null : properties.languages().get(lang);
+        RuntimeProperties.Language language =
+                lang == null ? null : properties.languages().get(lang);
         if (language == null) {
             return Optional.of("Language '" + lang + "' not supported. Supported: "
                     + List.copyOf(properties.languages().keySet()));
         }
         if (version == null || !language.versions().contains(version)) {
-            return Optional.of("Version '" + version + "' not supported for " + lang + ". Supported: "
-                    + language.versions());
+            return Optional.of(
+                    "Version '" + version + "' not supported for " + lang + ". Supported: " + language.versions());
         }
         return Optional.empty();
     }

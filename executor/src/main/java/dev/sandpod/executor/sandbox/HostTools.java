@@ -39,7 +39,8 @@ final class HostTools {
 
     /** Output (stdout and stderr merged) of a short host command, or empty when it failed. */
     Optional<String> capture(long timeoutMillis, String... command) {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().put("PATH", path);

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,7 @@ final class LaunchHelper {
     private static final String SOURCE = "sandpod-launch.c";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
-    private LaunchHelper() {
-    }
+    private LaunchHelper() {}
 
     /**
      * The compiled helper in {@code cacheDir} (the runner's work directory, checked to be this process's own),
@@ -71,9 +69,10 @@ final class LaunchHelper {
         Path out = scratchDir.resolve("sandpod-launch.tmp");
         try {
             Files.write(src, source);
-            ProcessBuilder pb = new ProcessBuilder(compiler.get().toString(), "-O2", "-Wall", "-o", out.toString(),
-                    src.toString()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
-                    new java.io.File("/dev/null")));
+            ProcessBuilder pb = new ProcessBuilder(
+                            compiler.get().toString(), "-O2", "-Wall", "-o", out.toString(), src.toString())
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().clear();
             pb.environment().put("PATH", tools.path());
             pb.environment().put("LC_ALL", "C");
@@ -85,16 +84,19 @@ final class LaunchHelper {
                 return Optional.empty();
             }
             if (p.exitValue() != 0 || !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
-                log.warn("compiling {} failed (exit {}): {}; runs use the util-linux launch chain", SOURCE,
-                        p.exitValue(), output.trim());
+                log.warn(
+                        "compiling {} failed (exit {}): {}; runs use the util-linux launch chain",
+                        SOURCE,
+                        p.exitValue(),
+                        output.trim());
                 return Optional.empty();
             }
             Files.setPosixFilePermissions(out, OWNER_ONLY);
             // Another runner may be compiling the same source: the rename is atomic and the contents equal.
             Files.move(out, binary, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             if (!trusted(binary)) {
-                log.warn("{} is not a private file of this user after compiling; runs use the util-linux chain",
-                        binary);
+                log.warn(
+                        "{} is not a private file of this user after compiling; runs use the util-linux chain", binary);
                 return Optional.empty();
             }
             return Optional.of(binary);
@@ -118,7 +120,8 @@ final class LaunchHelper {
         try {
             PosixFileAttributes a = Files.readAttributes(binary, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             int owner = (Integer) Files.getAttribute(binary, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() && owner == SandboxHost.effectiveUid()
+            return a.isRegularFile()
+                    && owner == SandboxHost.effectiveUid()
                     && a.permissions().equals(OWNER_ONLY);
         } catch (IOException | UnsupportedOperationException e) {
             return false;
@@ -142,9 +145,25 @@ final class LaunchHelper {
     }
 
     /** The helper's arguments before the cgroup procs files, in its order (see the source's usage line). */
-    static List<String> arguments(Path helper, Path status, Path passwd, Path group, String seccomp, Path mountPoint,
-                                  String tmpfsOptions, int uid, String rlimits) {
-        return List.of(helper.toString(), status.toString(), passwd.toString(), group.toString(), seccomp,
-                mountPoint.toString(), tmpfsOptions, Integer.toString(uid), rlimits);
+    static List<String> arguments(
+            Path helper,
+            Path status,
+            Path passwd,
+            Path group,
+            String seccomp,
+            Path mountPoint,
+            String tmpfsOptions,
+            int uid,
+            String rlimits) {
+        return List.of(
+                helper.toString(),
+                status.toString(),
+                passwd.toString(),
+                group.toString(),
+                seccomp,
+                mountPoint.toString(),
+                tmpfsOptions,
+                Integer.toString(uid),
+                rlimits);
     }
 }

@@ -1,17 +1,15 @@
 package dev.sandpod.executor.sandbox;
 
+import dev.sandpod.executor.sandbox.SandboxRun.Termination;
+import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.sandpod.executor.sandbox.SandboxRun.Termination;
-import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
 
 /**
  * The periodic side of a running sandbox: every tick it sends what the streams captured since the last tick
@@ -119,10 +117,13 @@ final class LiveOutput {
     }
 
     private void sample() {
-        List<ProcessHandle> tree = Stream.concat(Stream.of(root), root.descendants()).toList();
+        List<ProcessHandle> tree =
+                Stream.concat(Stream.of(root), root.descendants()).toList();
         long rssKb = tree.stream().mapToLong(p -> rssKb(p.pid())).sum();
         long cpu = tree.stream()
-                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+                .mapToLong(
+                        p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                .sum();
         peakKb = Math.max(peakKb, rssKb);
         cpuNanos = Math.max(cpuNanos, cpu);
     }

@@ -1,5 +1,7 @@
 package dev.sandpod.executor.sandbox;
 
+import dev.sandpod.executor.ExecutorProperties;
+import dev.sandpod.executor.sandbox.SandboxRun.Termination;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,12 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.sandpod.executor.ExecutorProperties;
-import dev.sandpod.executor.sandbox.SandboxRun.Termination;
 
 /**
  * Runs scripts on this host inside bubblewrap: the local runner.
@@ -69,6 +67,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
     private final SandboxCapabilities capabilities;
     /** Null when pooling is off or the sandbox is unavailable: every run then starts cold. */
     private final SandboxPool<RunShape, StartedSandbox> pool;
+
     private volatile boolean closed;
 
     public LocalSandboxRunner(ExecutorProperties.Sandbox settings, int frameBytes, Duration frameInterval) {
@@ -90,17 +89,21 @@ public final class LocalSandboxRunner implements AutoCloseable {
         }
         ExecutorProperties.Pool poolSettings = settings.pool();
         this.pool = capabilities.available() && poolSettings.size() > 0
-                ? new SandboxPool<>(new PoolStarter(), poolSettings, settings.killGrace().multipliedBy(2)) : null;
+                ? new SandboxPool<>(
+                        new PoolStarter(), poolSettings, settings.killGrace().multipliedBy(2))
+                : null;
         if (pool != null) {
-            log.info("sandbox pool: up to {} pre-started sandboxes for each of the {} most recently used run shapes, "
-                    + "dropped after {} unused", poolSettings.size(), poolSettings.shapes(), poolSettings.idle());
+            log.info(
+                    "sandbox pool: up to {} pre-started sandboxes for each of the {} most recently used run shapes, "
+                            + "dropped after {} unused",
+                    poolSettings.size(),
+                    poolSettings.shapes(),
+                    poolSettings.idle());
         }
     }
 
     /** What is fixed when a sandbox starts, apart from its cgroup limits: a pooled sandbox serves only this. */
-    record RunShape(List<String> argv, String fileName, Map<String, String> env, long workspaceBytes,
-                    String rlimits) {
-    }
+    record RunShape(List<String> argv, String fileName, Map<String, String> env, long workspaceBytes, String rlimits) {}
 
     private final class PoolStarter implements SandboxPool.Starter<StartedSandbox> {
 
@@ -206,8 +209,11 @@ public final class LocalSandboxRunner implements AutoCloseable {
 
     RunResult execute(SandboxRun run) {
         if (!capabilities.available()) {
-            return RunResult.notStarted(RunResult.Outcome.FAILED, "system_error",
-                    "local sandbox unavailable: " + capabilities.problem(), host.clkTck());
+            return RunResult.notStarted(
+                    RunResult.Outcome.FAILED,
+                    "system_error",
+                    "local sandbox unavailable: " + capabilities.problem(),
+                    host.clkTck());
         }
         // Registered before the closed check: close() either sees this run or this run sees close().
         active.add(run);
@@ -237,8 +243,8 @@ public final class LocalSandboxRunner implements AutoCloseable {
             return supervisor.supervise(run, sandbox, started);
         } catch (IOException | RuntimeException e) {
             log.warn("sandbox setup failed for {}: {}", spec.name(), e.toString());
-            return RunResult.notStarted(RunResult.Outcome.FAILED, "system_error",
-                    "sandbox setup failed: " + e.getMessage(), host.clkTck());
+            return RunResult.notStarted(
+                    RunResult.Outcome.FAILED, "system_error", "sandbox setup failed: " + e.getMessage(), host.clkTck());
         } finally {
             if (sandbox != null) {
                 supervisor.finish(sandbox);
@@ -260,8 +266,7 @@ public final class LocalSandboxRunner implements AutoCloseable {
             try {
                 sandbox.group().relimit(limits.memoryBytes(), limits.pids(), limits.cpuMillis());
             } catch (IOException | RuntimeException e) {
-                log.debug("pre-started sandbox refused the limits of {}, starting cold: {}", spec.name(),
-                        e.toString());
+                log.debug("pre-started sandbox refused the limits of {}, starting cold: {}", spec.name(), e.toString());
                 supervisor.discard(sandbox);
                 return null;
             }
@@ -270,7 +275,11 @@ public final class LocalSandboxRunner implements AutoCloseable {
     }
 
     private RunShape shape(RunSpec spec) {
-        return new RunShape(spec.argv(), spec.fileName(), spec.env(), spec.limits().workspaceBytes(),
+        return new RunShape(
+                spec.argv(),
+                spec.fileName(),
+                spec.env(),
+                spec.limits().workspaceBytes(),
                 command.rlimits(spec.limits()));
     }
 
@@ -286,7 +295,9 @@ public final class LocalSandboxRunner implements AutoCloseable {
         if (result.outcome() == RunResult.Outcome.COMPLETED && result.exitCode() == 0) {
             return null;
         }
-        String detail = result.errorMessage() != null ? result.errorMessage() : result.stderr().trim();
+        String detail = result.errorMessage() != null
+                ? result.errorMessage()
+                : result.stderr().trim();
         return "canary run failed (" + result.outcome() + ", exit " + result.exitCode() + "): " + detail;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sandpod.executor.sandbox;
 
+import dev.sandpod.executor.sandbox.SandboxRun.Termination;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -7,11 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.sandpod.executor.sandbox.SandboxRun.Termination;
 
 /** Reads a run's stdout or stderr pipe into its {@link OutputCapture}, on a reader thread of the supervisor. */
 final class OutputPump {
@@ -19,8 +17,7 @@ final class OutputPump {
     private static final Logger log = LoggerFactory.getLogger(OutputPump.class);
     private static final int READ_CHUNK = 8 * 1024;
 
-    private OutputPump() {
-    }
+    private OutputPump() {}
 
     /**
      * Copies one pipe into its capture. Past the cap the run is killed (KILL) or the pipe is still drained and

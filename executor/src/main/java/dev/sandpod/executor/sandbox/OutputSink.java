@@ -8,7 +8,7 @@ package dev.sandpod.executor.sandbox;
 @FunctionalInterface
 public interface OutputSink {
 
-    OutputSink NONE = (stream, text) -> { };
+    OutputSink NONE = (stream, text) -> {};
 
     void output(StreamKind stream, String text);
 }

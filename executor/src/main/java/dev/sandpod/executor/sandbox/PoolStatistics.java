@@ -7,5 +7,4 @@ package dev.sandpod.executor.sandbox;
  * @param hits   those that got one (the others started their sandbox cold)
  * @param ready  pre-started sandboxes waiting now
  */
-public record PoolStatistics(long claims, long hits, int ready) {
-}
+public record PoolStatistics(long claims, long hits, int ready) {}

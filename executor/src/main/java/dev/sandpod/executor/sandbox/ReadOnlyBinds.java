@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +15,7 @@ final class ReadOnlyBinds {
 
     private static final Logger log = LoggerFactory.getLogger(ReadOnlyBinds.class);
 
-    private ReadOnlyBinds() {
-    }
+    private ReadOnlyBinds() {}
 
     /**
      * Read-only binds at the same path; merged-/usr links (/bin → usr/bin) are recreated as links, and so is a bind
@@ -71,7 +69,9 @@ final class ReadOnlyBinds {
                 return Optional.empty();
             }
             Path target = Files.readSymbolicLink(path);
-            Path lexical = path.getParent() == null ? target : path.getParent().resolve(target).normalize();
+            Path lexical = path.getParent() == null
+                    ? target
+                    : path.getParent().resolve(target).normalize();
             Path real = path.toRealPath();
             for (Path dir : boundDirs) {
                 if (lexical.startsWith(dir) && real.startsWith(dir.toRealPath())) {

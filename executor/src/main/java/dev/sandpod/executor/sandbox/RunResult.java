@@ -9,11 +9,26 @@ package dev.sandpod.executor.sandbox;
  *                       {@code system_error}) or null
  * @param cpuTimeJiffies CPU time of the whole sandbox in clock ticks of {@code clkTckHertz}
  */
-public record RunResult(Outcome outcome, int exitCode, String errorType, String errorMessage,
-                        String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
-                        double wallSeconds, long cpuTimeJiffies, int clkTckHertz, long peakMemoryKb) {
+public record RunResult(
+        Outcome outcome,
+        int exitCode,
+        String errorType,
+        String errorMessage,
+        String stdout,
+        String stderr,
+        boolean stdoutTruncated,
+        boolean stderrTruncated,
+        double wallSeconds,
+        long cpuTimeJiffies,
+        int clkTckHertz,
+        long peakMemoryKb) {
 
-    public enum Outcome { COMPLETED, TIMEOUT, FAILED, CANCELLED }
+    public enum Outcome {
+        COMPLETED,
+        TIMEOUT,
+        FAILED,
+        CANCELLED
+    }
 
     /** A run that never started a program, e.g. rejected or failed before the sandbox ran. */
     public static RunResult failed(String errorType, String message, int clkTck) {

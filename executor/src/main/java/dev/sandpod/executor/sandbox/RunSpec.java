@@ -1,9 +1,8 @@
 package dev.sandpod.executor.sandbox;
 
+import dev.sandpod.executor.runtime.ResolvedRuntime;
 import java.util.List;
 import java.util.Map;
-
-import dev.sandpod.executor.runtime.ResolvedRuntime;
 
 /**
  * What to run in one sandbox: the script written as {@code fileName} into the workspace and {@code argv}
@@ -12,8 +11,8 @@ import dev.sandpod.executor.runtime.ResolvedRuntime;
  * @param name a label for logs and host-side names (execution id); sanitized before it touches a path
  * @param env  variables on top of the allowlisted base environment
  */
-public record RunSpec(String name, String fileName, String script, List<String> argv, Map<String, String> env,
-                      SandboxLimits limits) {
+public record RunSpec(
+        String name, String fileName, String script, List<String> argv, Map<String, String> env, SandboxLimits limits) {
 
     public RunSpec {
         argv = List.copyOf(argv);

@@ -21,14 +21,28 @@ import java.util.Map;
  * @param kill           how every process of a run is killed at its end
  * @param clkTckHertz    the real tick rate of {@code cpu_time_jiffies}
  */
-public record SandboxCapabilities(boolean available, String problem, String bubblewrap, String runAs,
-                                  Enforcement memory, Enforcement pids, Enforcement cpu, Enforcement fileSize,
-                                  String accounting, String kill, String isolation, String workspace, String seccomp,
-                                  int clkTckHertz) {
+public record SandboxCapabilities(
+        boolean available,
+        String problem,
+        String bubblewrap,
+        String runAs,
+        Enforcement memory,
+        Enforcement pids,
+        Enforcement cpu,
+        Enforcement fileSize,
+        String accounting,
+        String kill,
+        String isolation,
+        String workspace,
+        String seccomp,
+        int clkTckHertz) {
 
     /** How one limit is enforced, strongest first. */
     public enum Enforcement {
-        CGROUP_V2, CGROUP_V1, RLIMIT, NONE;
+        CGROUP_V2,
+        CGROUP_V1,
+        RLIMIT,
+        NONE;
 
         /** {@code cgroup v2}, {@code cgroup v1}, {@code rlimit} or {@code none}. */
         public String label() {
@@ -44,7 +58,8 @@ public record SandboxCapabilities(boolean available, String problem, String bubb
         return "local sandbox: " + bubblewrap + "; limits enforced by: memory=" + memory.label()
                 + ", pids=" + pids.label() + ", cpu=" + cpu.label()
                 + (cpu == Enforcement.NONE ? " (wall timeout only)" : "")
-                + ", file size=" + fileSize.label() + ", open files=rlimit, core dumps=rlimit (0), wall time=runner timer"
+                + ", file size=" + fileSize.label()
+                + ", open files=rlimit, core dumps=rlimit (0), wall time=runner timer"
                 + "; workspace=" + workspace + "; accounting=" + accounting + "; kill=" + kill + "; run as " + runAs
                 + "; " + isolation + "; seccomp=" + seccomp;
     }

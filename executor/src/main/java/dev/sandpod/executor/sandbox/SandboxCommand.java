@@ -21,6 +21,7 @@ final class SandboxCommand {
     static final String WORKSPACE = "/workspace";
     /** The uid (and gid) of every run inside its user namespace, whatever host uid it has outside. */
     static final int SANDBOX_UID = 1000;
+
     static final String SANDBOX_HOME = WORKSPACE;
     private static final int FSIZE_BLOCK = 512;
     private static final String TMP_DIR = WORKSPACE + "/.tmp";
@@ -34,7 +35,8 @@ final class SandboxCommand {
      * {@code letter=value} words for dash's {@code ulimit}, the cgroup.procs files to join, {@code --}, the rest
      * of the chain.
      */
-    static final String LAUNCHER = String.join("\n",
+    static final String LAUNCHER = String.join(
+            "\n",
             "s=$1 p=$2 g=$3 c=$4 m=$5 o=$6 l=$7",
             "shift 7",
             "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done",
@@ -48,8 +50,7 @@ final class SandboxCommand {
      * The host programs of the chain. {@code unshare} and {@code setpriv} are only needed as root; {@code launchHelper}
      * is the compiled {@code sandpod-launch} that replaces unshare → sh → mount → setpriv, or null.
      */
-    record Programs(Path bwrap, Path sh, Path unshare, Path setpriv, Path launchHelper) {
-    }
+    record Programs(Path bwrap, Path sh, Path unshare, Path setpriv, Path launchHelper) {}
 
     /**
      * How the host enforces a run's limits, as far as the command line depends on it.
@@ -61,9 +62,8 @@ final class SandboxCommand {
      * @param cgroupPids      whether a pids cgroup bounds the run's processes (no rlimit needed then)
      * @param cgroupMemory    whether a memory cgroup bounds the run's memory (no data-segment rlimit needed then)
      */
-    record Enforcement(int openFiles, int workspaceInodes, boolean perRunUids, boolean cgroupPids,
-                       boolean cgroupMemory) {
-    }
+    record Enforcement(
+            int openFiles, int workspaceInodes, boolean perRunUids, boolean cgroupPids, boolean cgroupMemory) {}
 
     private final Programs programs;
     private final Path instanceDir;
@@ -76,8 +76,8 @@ final class SandboxCommand {
      * @param seccompProgram the compiled seccomp filter, or null for none
      * @param mountArgs      bwrap's read-only binds and links of host directories (see {@link SandboxHost})
      */
-    SandboxCommand(Programs programs, Path instanceDir, Path seccompProgram, List<String> mountArgs,
-                   Enforcement enforcement) {
+    SandboxCommand(
+            Programs programs, Path instanceDir, Path seccompProgram, List<String> mountArgs, Enforcement enforcement) {
         this.programs = programs;
         this.instanceDir = instanceDir;
         this.seccompProgram = seccompProgram;
@@ -99,9 +99,16 @@ final class SandboxCommand {
         if (programs.launchHelper() != null && mountPoint != null && uid != null) {
             // The same steps as the chain below in one exec (sandpod-launch.c); nosuid and nodev are mount flags
             // there, not tmpfs options.
-            cmd.addAll(LaunchHelper.arguments(programs.launchHelper(), status, instanceDir.resolve("passwd"),
-                    instanceDir.resolve("group"), seccompProgram != null ? seccompProgram.toString() : "/dev/null",
-                    mountPoint, tmpfsOptions(limits, uid), uid, rlimits(limits)));
+            cmd.addAll(LaunchHelper.arguments(
+                    programs.launchHelper(),
+                    status,
+                    instanceDir.resolve("passwd"),
+                    instanceDir.resolve("group"),
+                    seccompProgram != null ? seccompProgram.toString() : "/dev/null",
+                    mountPoint,
+                    tmpfsOptions(limits, uid),
+                    uid,
+                    rlimits(limits)));
             cgroupProcs.forEach(p -> cmd.add(p.toString()));
             cmd.add("--");
             return sandbox(cmd, spec, limits, mountPoint);
@@ -110,8 +117,15 @@ final class SandboxCommand {
             // The forked child is pid 1 of a pid namespace around bwrap, so every process of the run (bwrap's
             // own reaper included, which its monitor leaves unreaped) is reaped by the kernel when the monitor
             // exits, instead of lingering as a zombie of the host's init; unshare itself waits for that child.
-            cmd.addAll(List.of(programs.unshare().toString(), "--mount", "--propagation", "private", "--pid",
-                    "--fork", "--kill-child", "--"));
+            cmd.addAll(List.of(
+                    programs.unshare().toString(),
+                    "--mount",
+                    "--propagation",
+                    "private",
+                    "--pid",
+                    "--fork",
+                    "--kill-child",
+                    "--"));
         }
         cmd.add(programs.sh().toString());
         cmd.add("-c");
@@ -133,8 +147,13 @@ final class SandboxCommand {
         cmd.add("--");
 
         if (uid != null) {
-            cmd.addAll(List.of(programs.setpriv().toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
-                    "--no-new-privs", "--"));
+            cmd.addAll(List.of(
+                    programs.setpriv().toString(),
+                    "--reuid=" + uid,
+                    "--regid=" + uid,
+                    "--clear-groups",
+                    "--no-new-privs",
+                    "--"));
         }
         return sandbox(cmd, spec, limits, mountPoint);
     }
@@ -160,16 +179,27 @@ final class SandboxCommand {
 
     /** The run's whole writable space: size and inode count bounded; never a setuid binary or a device either. */
     private String tmpfsOptions(SandboxLimits limits, Integer uid) {
-        return "size=" + limits.workspaceBytes() + ",nr_inodes=" + enforcement.workspaceInodes()
-                + ",mode=0700,uid=" + uid + ",gid=" + uid;
+        return "size=" + limits.workspaceBytes() + ",nr_inodes=" + enforcement.workspaceInodes() + ",mode=0700,uid="
+                + uid + ",gid=" + uid;
     }
 
     /** Appends bwrap and the program to the root-side links in {@code cmd}. */
     private List<String> sandbox(List<String> cmd, RunSpec spec, SandboxLimits limits, Path mountPoint) {
         cmd.add(programs.bwrap().toString());
-        cmd.addAll(List.of("--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-                "--new-session", "--cap-drop", "ALL", "--hostname", "sandpod",
-                "--uid", Integer.toString(SANDBOX_UID), "--gid", Integer.toString(SANDBOX_UID)));
+        cmd.addAll(List.of(
+                "--unshare-all",
+                "--unshare-user",
+                "--disable-userns",
+                "--die-with-parent",
+                "--new-session",
+                "--cap-drop",
+                "ALL",
+                "--hostname",
+                "sandpod",
+                "--uid",
+                Integer.toString(SANDBOX_UID),
+                "--gid",
+                Integer.toString(SANDBOX_UID)));
         cmd.add("--clearenv");
         for (Map.Entry<String, String> e : environment(spec).entrySet()) {
             cmd.addAll(List.of("--setenv", e.getKey(), e.getValue()));
@@ -181,29 +211,55 @@ final class SandboxCommand {
             // bwrap checks bind sources before it creates anything, so the tmp directory (made by --dir inside
             // the tmpfs, no mkdir process needed) is bound with --bind-try: by then it exists. Tests write to
             // /dev/shm and count its space and inodes against the workspace, so a missed bind cannot go unseen.
-            cmd.addAll(List.of("--bind", mountPoint.toString(), WORKSPACE,
-                    "--dir", TMP_DIR,
-                    "--bind-try", mountPoint.resolve(".tmp").toString(), "/dev/shm"));
+            cmd.addAll(List.of(
+                    "--bind",
+                    mountPoint.toString(),
+                    WORKSPACE,
+                    "--dir",
+                    TMP_DIR,
+                    "--bind-try",
+                    mountPoint.resolve(".tmp").toString(),
+                    "/dev/shm"));
         } else {
             String size = Long.toString(limits.workspaceBytes());
-            cmd.addAll(List.of("--size", size, "--tmpfs", "/dev/shm",
-                    "--size", size, "--tmpfs", WORKSPACE,
-                    "--dir", TMP_DIR));
+            cmd.addAll(List.of(
+                    "--size", size, "--tmpfs", "/dev/shm", "--size", size, "--tmpfs", WORKSPACE, "--dir", TMP_DIR));
         }
         cmd.addAll(List.of(
-                "--symlink", TMP_DIR, "/tmp",
-                "--dir", "/var",
-                "--symlink", TMP_DIR, "/var/tmp",
+                "--symlink",
+                TMP_DIR,
+                "/tmp",
+                "--dir",
+                "/var",
+                "--symlink",
+                TMP_DIR,
+                "/var/tmp",
                 // Written into bwrap's root tmpfs (read-only after --remount-ro /): no mount, unlike --ro-bind-data.
-                "--perms", "0644", "--file", "5", "/etc/passwd",
-                "--perms", "0644", "--file", "6", "/etc/group",
+                "--perms",
+                "0644",
+                "--file",
+                "5",
+                "/etc/passwd",
+                "--perms",
+                "0644",
+                "--file",
+                "6",
+                "/etc/group",
                 // Last of the set-up that can wait: a pre-started sandbox blocks here until its script comes.
-                "--perms", "0644", "--file", "4", WORKSPACE + "/" + spec.fileName(),
+                "--perms",
+                "0644",
+                "--file",
+                "4",
+                WORKSPACE + "/" + spec.fileName(),
                 // Only the tmpfs mounts stay writable: a full root or /dev would be writable and unlimited.
-                "--remount-ro", "/dev",
-                "--remount-ro", "/",
-                "--chdir", WORKSPACE,
-                "--json-status-fd", "3"));
+                "--remount-ro",
+                "/dev",
+                "--remount-ro",
+                "/",
+                "--chdir",
+                WORKSPACE,
+                "--json-status-fd",
+                "3"));
         if (seccompProgram != null) {
             cmd.addAll(List.of("--seccomp", "7"));
         }

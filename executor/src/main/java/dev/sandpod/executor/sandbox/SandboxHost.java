@@ -1,19 +1,16 @@
 package dev.sandpod.executor.sandbox;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.util.List;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.sandpod.executor.ExecutorProperties;
 import dev.sandpod.executor.ExecutorProperties.CgroupMode;
 import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
 import dev.sandpod.executor.sandbox.cgroup.CgroupSupport;
 import dev.sandpod.executor.sandbox.cgroup.Controller;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What this host offers the local sandbox, found out once when the runner starts: the programs of the launch
@@ -54,7 +51,10 @@ final class SandboxHost implements AutoCloseable {
         Path unshare = root ? tools.find("unshare").orElse(null) : null;
         this.mount = root ? tools.find("mount").orElse(null) : null;
         this.clkTck = tools.capture(settings.probeTimeout().toMillis(), "getconf", "CLK_TCK")
-                .map(String::trim).map(SandboxHost::parseIntOrZero).filter(v -> v > 0).orElse(100);
+                .map(String::trim)
+                .map(SandboxHost::parseIntOrZero)
+                .filter(v -> v > 0)
+                .orElse(100);
         UidPool pool = null;
         String uidProblem = null;
         if (root) {
@@ -77,10 +77,11 @@ final class SandboxHost implements AutoCloseable {
             }
         }
         this.instanceDir = dir;
-        Path launchHelper = problem == null && root && uids != null
-                && settings.launcher() == ExecutorProperties.Launcher.AUTO
-                ? LaunchHelper.prepare(tools, settings.effectiveWorkDir(), dir, settings.probeTimeout()).orElse(null)
-                : null;
+        Path launchHelper =
+                problem == null && root && uids != null && settings.launcher() == ExecutorProperties.Launcher.AUTO
+                        ? LaunchHelper.prepare(tools, settings.effectiveWorkDir(), dir, settings.probeTimeout())
+                                .orElse(null)
+                        : null;
         this.programs = new SandboxCommand.Programs(bwrap, sh, unshare, setpriv, launchHelper);
         this.seccompProgram = problem == null && settings.seccomp() ? writeSeccompProgram(dir) : null;
         this.cgroups = problem == null ? detectCgroups(settings, instance) : CgroupSupport.none();
@@ -94,9 +95,17 @@ final class SandboxHost implements AutoCloseable {
 
     /** The command line of this host's launch chain. */
     SandboxCommand command() {
-        return new SandboxCommand(programs, instanceDir, seccompProgram, mountArgs,
-                new SandboxCommand.Enforcement(settings.openFiles(), settings.workspaceInodes(), uids != null,
-                        cgroups.enforces(Controller.PIDS), cgroups.enforces(Controller.MEMORY)));
+        return new SandboxCommand(
+                programs,
+                instanceDir,
+                seccompProgram,
+                mountArgs,
+                new SandboxCommand.Enforcement(
+                        settings.openFiles(),
+                        settings.workspaceInodes(),
+                        uids != null,
+                        cgroups.enforces(Controller.PIDS),
+                        cgroups.enforces(Controller.MEMORY)));
     }
 
     HostTools tools() {
@@ -134,35 +143,48 @@ final class SandboxHost implements AutoCloseable {
     /** What the sandbox enforces here, for the log and the health endpoint; {@code problem} makes it unavailable. */
     SandboxCapabilities describe(String problem) {
         Path bwrap = programs.bwrap();
-        String version = bwrap == null ? "bwrap missing"
+        String version = bwrap == null
+                ? "bwrap missing"
                 : tools.capture(settings.probeTimeout().toMillis(), bwrap.toString(), "--version")
-                .map(String::trim).orElse("bwrap (version unknown)");
+                        .map(String::trim)
+                        .orElse("bwrap (version unknown)");
         Enforcement memory = enforcement(Controller.MEMORY, Enforcement.RLIMIT);
         Enforcement pids = enforcement(Controller.PIDS, uids != null ? Enforcement.RLIMIT : Enforcement.NONE);
         Enforcement cpu = enforcement(Controller.CPU, Enforcement.NONE);
-        String cpuAccounting = cgroups.enforces(Controller.CPUACCT)
-                ? cgroups.source(Controller.CPUACCT) : "procfs sampling";
-        String memAccounting = cgroups.enforces(Controller.MEMORY)
-                ? cgroups.source(Controller.MEMORY) : "procfs sampling";
-        String kill = "pid namespace teardown"
-                + (cgroups.killMethod() == null ? "" : " + " + cgroups.killMethod());
+        String cpuAccounting =
+                cgroups.enforces(Controller.CPUACCT) ? cgroups.source(Controller.CPUACCT) : "procfs sampling";
+        String memAccounting =
+                cgroups.enforces(Controller.MEMORY) ? cgroups.source(Controller.MEMORY) : "procfs sampling";
+        String kill = "pid namespace teardown" + (cgroups.killMethod() == null ? "" : " + " + cgroups.killMethod());
         Path launchHelper = programs.launchHelper();
         String runAs = uids != null
                 ? "a per-run host uid from " + uids.firstUid() + " (uid " + SandboxCommand.SANDBOX_UID
                         + " inside), set up by "
-                        + (launchHelper != null ? launchHelper.getFileName() + " (compiled sandpod-launch.c)"
-                        : "unshare, sh, mount and setpriv")
+                        + (launchHelper != null
+                                ? launchHelper.getFileName() + " (compiled sandpod-launch.c)"
+                                : "unshare, sh, mount and setpriv")
                 : "the JVM's uid " + effectiveUid() + " (uid " + SandboxCommand.SANDBOX_UID + " inside)";
         String workspace = ownWorkspaceMount()
                 ? "one tmpfs per run for " + SandboxCommand.WORKSPACE + ", /tmp, /var/tmp and /dev/shm, in the run's "
                         + "own mount namespace, size and " + settings.workspaceInodes() + " inodes bounded"
                 : "bwrap tmpfs for " + SandboxCommand.WORKSPACE + " (with /tmp, /var/tmp) and /dev/shm, size "
                         + "bounded, inodes not bounded (needs root)";
-        return new SandboxCapabilities(problem == null, problem, version, runAs, memory, pids, cpu,
-                Enforcement.RLIMIT, "cpu=" + cpuAccounting + ", memory=" + memAccounting, kill,
+        return new SandboxCapabilities(
+                problem == null,
+                problem,
+                version,
+                runAs,
+                memory,
+                pids,
+                cpu,
+                Enforcement.RLIMIT,
+                "cpu=" + cpuAccounting + ", memory=" + memAccounting,
+                kill,
                 "user+pid+mount+net+ipc+uts+cgroup namespaces, no network, no capabilities, no_new_privs, "
                         + "nested user namespaces disabled, read-only " + settings.readOnlyBinds(),
-                workspace, seccompDescription(), clkTck);
+                workspace,
+                seccompDescription(),
+                clkTck);
     }
 
     /** Gives back the cgroup directories, the work directory and the uid range. */
@@ -192,14 +214,16 @@ final class SandboxHost implements AutoCloseable {
     }
 
     private static Path writeSeccompProgram(Path dir) {
-        return SeccompFilter.forCurrentArchitecture().map(program -> {
-            try {
-                return Files.write(dir.resolve("seccomp.bpf"), program);
-            } catch (IOException e) {
-                log.warn("seccomp program not written, runs go without it: {}", e.toString());
-                return null;
-            }
-        }).orElse(null);
+        return SeccompFilter.forCurrentArchitecture()
+                .map(program -> {
+                    try {
+                        return Files.write(dir.resolve("seccomp.bpf"), program);
+                    } catch (IOException e) {
+                        log.warn("seccomp program not written, runs go without it: {}", e.toString());
+                        return null;
+                    }
+                })
+                .orElse(null);
     }
 
     private static CgroupSupport detectCgroups(ExecutorProperties.Sandbox settings, String instance) {
@@ -207,8 +231,7 @@ final class SandboxHost implements AutoCloseable {
         if (mode == CgroupMode.NONE) {
             return CgroupSupport.none();
         }
-        return CgroupSupport.detect(mode != CgroupMode.V1, mode != CgroupMode.V2, settings.cgroupParent(),
-                instance);
+        return CgroupSupport.detect(mode != CgroupMode.V1, mode != CgroupMode.V2, settings.cgroupParent(), instance);
     }
 
     private String seccompDescription() {

@@ -10,16 +10,16 @@ import java.time.Duration;
  * @param maxOutputBytes cap per stream
  * @param workspaceBytes size of each writable tmpfs, also the largest file the run may write
  */
-public record SandboxLimits(Duration timeout, long memoryBytes, int cpuMillis, int pids, long maxOutputBytes,
-                            long workspaceBytes) {
+public record SandboxLimits(
+        Duration timeout, long memoryBytes, int cpuMillis, int pids, long maxOutputBytes, long workspaceBytes) {
 
     public SandboxLimits {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
         if (memoryBytes <= 0 || cpuMillis <= 0 || pids <= 0 || maxOutputBytes < 0 || workspaceBytes <= 0) {
-            throw new IllegalArgumentException("limits must be positive: " + memoryBytes + "/" + cpuMillis + "/"
-                    + pids + "/" + maxOutputBytes + "/" + workspaceBytes);
+            throw new IllegalArgumentException("limits must be positive: " + memoryBytes + "/" + cpuMillis + "/" + pids
+                    + "/" + maxOutputBytes + "/" + workspaceBytes);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sandpod.executor.sandbox;
 
+import dev.sandpod.executor.ExecutorProperties;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -15,11 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.sandpod.executor.ExecutorProperties;
 
 /**
  * Sandboxes started ahead of their runs, kept per run shape (everything of a run's launch that is fixed before
@@ -85,9 +83,9 @@ final class SandboxPool<K, S> implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long sweepMillis = Math.max(100, Math.min(MAX_SWEEP_MILLIS, settings.idle().toMillis() / 2));
-        worker.scheduleWithFixedDelay(() -> sweep(System.nanoTime()), sweepMillis, sweepMillis,
-                TimeUnit.MILLISECONDS);
+        long sweepMillis =
+                Math.max(100, Math.min(MAX_SWEEP_MILLIS, settings.idle().toMillis() / 2));
+        worker.scheduleWithFixedDelay(() -> sweep(System.nanoTime()), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -142,7 +140,10 @@ final class SandboxPool<K, S> implements AutoCloseable {
 
     /** Claims so far, those a ready sandbox served, and the sandboxes ready now. */
     synchronized PoolStatistics statistics() {
-        return new PoolStatistics(claims, hits, shapes.values().stream().mapToInt(s -> s.ready.size()).sum());
+        return new PoolStatistics(
+                claims,
+                hits,
+                shapes.values().stream().mapToInt(s -> s.ready.size()).sum());
     }
 
     /** Ready sandboxes over all shapes. */
@@ -165,7 +166,7 @@ final class SandboxPool<K, S> implements AutoCloseable {
         // The worker is single-threaded: once this no-op ran, a start that was in flight has ended, seen its shape
         // gone and discarded its sandbox.
         try {
-            worker.submit(() -> { }).get(DRAIN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            worker.submit(() -> {}).get(DRAIN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             log.debug("pool closed before the drain: {}", e.toString());
         } catch (ExecutionException | TimeoutException e) {

@@ -1,9 +1,8 @@
 package dev.sandpod.executor.sandbox;
 
+import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-
-import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
 
 /**
  * One run, prepared but maybe not yet started. {@link #execute()} blocks the calling thread until the run is
@@ -12,7 +11,13 @@ import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
 public final class SandboxRun {
 
     /** Why the runner, not the program, ended a run. The first reason wins. */
-    enum Termination { TIMEOUT, CANCELLED, OUTPUT_LIMIT, MEMORY_LIMIT, SHUTDOWN }
+    enum Termination {
+        TIMEOUT,
+        CANCELLED,
+        OUTPUT_LIMIT,
+        MEMORY_LIMIT,
+        SHUTDOWN
+    }
 
     private final LocalSandboxRunner runner;
     private final RunSpec spec;
@@ -118,7 +123,8 @@ public final class SandboxRun {
     static void killChain(Process p, int monitorDepth) {
         List<ProcessHandle> level = List.of(p.toHandle());
         for (int depth = 0; depth <= monitorDepth + 1; depth++) {
-            List<ProcessHandle> below = level.stream().flatMap(ProcessHandle::children).toList();
+            List<ProcessHandle> below =
+                    level.stream().flatMap(ProcessHandle::children).toList();
             if (below.isEmpty() || depth == monitorDepth + 1) {
                 level.forEach(ProcessHandle::destroyForcibly);
                 return;
@@ -126,6 +132,4 @@ public final class SandboxRun {
             level = below;
         }
     }
-
-
 }

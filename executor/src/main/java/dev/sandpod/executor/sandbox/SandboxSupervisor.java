@@ -1,5 +1,9 @@
 package dev.sandpod.executor.sandbox;
 
+import dev.sandpod.executor.ExecutorProperties;
+import dev.sandpod.executor.ExecutorProperties.OutputOverflow;
+import dev.sandpod.executor.sandbox.SandboxRun.Termination;
+import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,14 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.sandpod.executor.ExecutorProperties;
-import dev.sandpod.executor.ExecutorProperties.OutputOverflow;
-import dev.sandpod.executor.sandbox.SandboxRun.Termination;
-import dev.sandpod.executor.sandbox.cgroup.RunCgroup;
 
 /**
  * The host processes of runs: launches a run's chain with its status file, cgroups and uid, hands it its script,
@@ -46,6 +44,7 @@ final class SandboxSupervisor {
     private static final int SYNC_SCRIPT_BYTES = 4096;
     /** How long a run may crawl at its memory limit before it counts as out of memory (see LiveOutput). */
     private static final Duration THRASH_WINDOW = Duration.ofMillis(500);
+
     private static final AtomicLong RUN_COUNTER = new AtomicLong();
 
     private final ExecutorProperties.Sandbox settings;
@@ -58,8 +57,12 @@ final class SandboxSupervisor {
     /** Frees cgroups, uids and files of finished runs after their results went out; see {@link #finish}. */
     private final ExecutorService cleaner;
 
-    SandboxSupervisor(ExecutorProperties.Sandbox settings, int frameBytes, Duration frameInterval, SandboxHost host,
-                      SandboxCommand command) {
+    SandboxSupervisor(
+            ExecutorProperties.Sandbox settings,
+            int frameBytes,
+            Duration frameInterval,
+            SandboxHost host,
+            SandboxCommand command) {
         this.settings = settings;
         this.frameBytes = frameBytes;
         this.frameInterval = frameInterval;
@@ -91,8 +94,8 @@ final class SandboxSupervisor {
             }
             uid = host.uids() != null ? host.uids().acquire() : null;
             List<Path> procs = group != null ? group.procsFiles() : List.of();
-            ProcessBuilder pb = new ProcessBuilder(command.argv(spec, procs, uid, status, mountPoint))
-                    .directory(new File("/"));
+            ProcessBuilder pb =
+                    new ProcessBuilder(command.argv(spec, procs, uid, status, mountPoint)).directory(new File("/"));
             pb.environment().clear();
             pb.environment().put("PATH", host.tools().path());
             long started = System.nanoTime();
@@ -122,8 +125,8 @@ final class SandboxSupervisor {
         OutputCapture out = new OutputCapture(StreamKind.STDOUT, limits.maxOutputBytes(), frameBytes);
         OutputCapture err = new OutputCapture(StreamKind.STDERR, limits.maxOutputBytes(), frameBytes);
         run.attach(process, group, host.monitorDepth());
-        LiveOutput live = new LiveOutput(run, List.of(out, err), group, process.toHandle(),
-                (int) Math.max(2, THRASH_WINDOW.toMillis() / Math.max(1, frameInterval.toMillis())));
+        LiveOutput live = new LiveOutput(run, List.of(out, err), group, process.toHandle(), (int)
+                Math.max(2, THRASH_WINDOW.toMillis() / Math.max(1, frameInterval.toMillis())));
         boolean killOnOverflow = settings.outputOverflow() == OutputOverflow.KILL;
         Future<?> outReader = readers.submit(() -> OutputPump.pump(process.getInputStream(), out, run, killOnOverflow));
         Future<?> errReader = readers.submit(() -> OutputPump.pump(process.getErrorStream(), err, run, killOnOverflow));
@@ -134,8 +137,8 @@ final class SandboxSupervisor {
             // A large script could fill the pipe before bwrap reads it; the run's timeout must still apply.
             readers.submit(() -> writeScript(process, script, spec));
         }
-        ScheduledFuture<?> tick = ticker.scheduleWithFixedDelay(live::tick, frameInterval.toMillis(),
-                frameInterval.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> tick = ticker.scheduleWithFixedDelay(
+                live::tick, frameInterval.toMillis(), frameInterval.toMillis(), TimeUnit.MILLISECONDS);
         boolean interrupted = false;
         int exitValue;
         try {
@@ -164,14 +167,18 @@ final class SandboxSupervisor {
             run.terminate(Termination.MEMORY_LIMIT);
         }
         OptionalLong cpuNanos = group == null ? OptionalLong.empty() : group.cpuNanos();
-        long cpuJiffies = cpuNanos.isPresent() ? cpuNanos.getAsLong() * clkTck / 1_000_000_000L
+        long cpuJiffies = cpuNanos.isPresent()
+                ? cpuNanos.getAsLong() * clkTck / 1_000_000_000L
                 : live.sampledCpuNanos() * clkTck / 1_000_000_000L;
         OptionalLong peakBytes = group == null ? OptionalLong.empty() : group.peakMemoryBytes();
         long peakKb = peakBytes.isPresent() ? peakBytes.getAsLong() / 1024 : live.sampledPeakKb();
         Integer reportedExit = WorkDir.reportedExitCode(status);
 
-        RunResult result = SandboxVerdict.judge(spec, new SandboxVerdict.Observed(run.termination(), reportedExit,
-                exitValue, out, err, wallSeconds, cpuJiffies, peakKb), clkTck);
+        RunResult result = SandboxVerdict.judge(
+                spec,
+                new SandboxVerdict.Observed(
+                        run.termination(), reportedExit, exitValue, out, err, wallSeconds, cpuJiffies, peakKb),
+                clkTck);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -219,7 +226,7 @@ final class SandboxSupervisor {
     /** Waits until the clean-up of every run finished so far is done (tests check the host after it). */
     void awaitCleanup(Duration wait) {
         try {
-            cleaner.submit(() -> { }).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            cleaner.submit(() -> {}).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
@@ -233,7 +240,9 @@ final class SandboxSupervisor {
         cleaner.shutdown();
         try {
             if (!cleaner.awaitTermination(settings.killGrace().toMillis() * 2, TimeUnit.MILLISECONDS)) {
-                log.warn("clean-up of finished runs still going after {}", settings.killGrace().multipliedBy(2));
+                log.warn(
+                        "clean-up of finished runs still going after {}",
+                        settings.killGrace().multipliedBy(2));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -273,7 +282,9 @@ final class SandboxSupervisor {
             if (process.waitFor(settings.killGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 return process.exitValue();
             }
-            log.warn("run's first process {} still alive {} after the kill; killing it", process.pid(),
+            log.warn(
+                    "run's first process {} still alive {} after the kill; killing it",
+                    process.pid(),
                     settings.killGrace());
             process.destroyForcibly();
             return process.waitFor();

@@ -1,12 +1,10 @@
 package dev.sandpod.executor.sandbox;
 
+import dev.sandpod.executor.sandbox.SandboxRun.Termination;
 import java.time.Duration;
 import java.util.Locale;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.sandpod.executor.sandbox.SandboxRun.Termination;
 
 /**
  * How the end of a local run is judged, once every process of it is gone: a reason the runner ended it (the first
@@ -20,12 +18,17 @@ final class SandboxVerdict {
     private static final int MAX_SETUP_MESSAGE = 2000;
 
     /** What the supervisor saw of a run that ran; outputs are already complete. */
-    record Observed(Termination termination, Integer reportedExit, int exitValue, OutputCapture out,
-                    OutputCapture err, double wallSeconds, long cpuJiffies, long peakKb) {
-    }
+    record Observed(
+            Termination termination,
+            Integer reportedExit,
+            int exitValue,
+            OutputCapture out,
+            OutputCapture err,
+            double wallSeconds,
+            long cpuJiffies,
+            long peakKb) {}
 
-    private SandboxVerdict() {
-    }
+    private SandboxVerdict() {}
 
     static RunResult judge(RunSpec spec, Observed seen, int clkTck) {
         SandboxLimits limits = spec.limits();
@@ -70,20 +73,33 @@ final class SandboxVerdict {
         } else {
             outcome = RunResult.Outcome.COMPLETED;
         }
-        return new RunResult(outcome, exitCode, errorType, message, out.text(), err.text(), out.truncated(),
-                err.truncated(), seen.wallSeconds(), seen.cpuJiffies(), clkTck, seen.peakKb());
+        return new RunResult(
+                outcome,
+                exitCode,
+                errorType,
+                message,
+                out.text(),
+                err.text(),
+                out.truncated(),
+                err.truncated(),
+                seen.wallSeconds(),
+                seen.cpuJiffies(),
+                clkTck,
+                seen.peakKb());
     }
 
     /** A run the runner ended before anything of it started. */
     static RunResult terminatedBeforeStart(Termination termination, int clkTck) {
         return termination == Termination.CANCELLED
                 ? RunResult.notStarted(RunResult.Outcome.CANCELLED, null, "Execution cancelled", clkTck)
-                : RunResult.notStarted(RunResult.Outcome.FAILED, "system_error",
-                "Executor shut down before the run started", clkTck);
+                : RunResult.notStarted(
+                        RunResult.Outcome.FAILED, "system_error", "Executor shut down before the run started", clkTck);
     }
 
     private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+        return d.toMillis() % 1000 == 0
+                ? Long.toString(d.toSeconds())
+                : String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
     }
 
     private static long mib(long bytes) {

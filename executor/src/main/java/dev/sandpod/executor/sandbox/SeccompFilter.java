@@ -36,8 +36,7 @@ final class SeccompFilter {
     /** x86_64 numbers of the denied syscalls, in the order they are tested. */
     static final Map<String, Integer> DENIED_X86_64 = denied();
 
-    private SeccompFilter() {
-    }
+    private SeccompFilter() {}
 
     /** The compiled program for this JVM's architecture, or empty when it is not described here. */
     static Optional<byte[]> forCurrentArchitecture() {

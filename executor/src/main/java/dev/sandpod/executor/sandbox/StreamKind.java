@@ -1,3 +1,6 @@
 package dev.sandpod.executor.sandbox;
 
-public enum StreamKind { STDOUT, STDERR }
+public enum StreamKind {
+    STDOUT,
+    STDERR
+}

@@ -42,8 +42,7 @@ final class UidPool implements AutoCloseable {
     private final BitSet used = new BitSet();
     private int next;
 
-    private record Claim(int block, FileChannel channel, FileLock lock) {
-    }
+    private record Claim(int block, FileChannel channel, FileLock lock) {}
 
     /**
      * @param base    first uid of the range shared by every runner of this host
@@ -85,8 +84,8 @@ final class UidPool implements AutoCloseable {
 
     /** Whether {@code uid} belongs to a block of this pool (tests look for leftover processes by uid). */
     synchronized boolean owns(int uid) {
-        return claims.stream().anyMatch(c -> uid >= base + c.block() * BLOCK_SIZE
-                && uid < base + (c.block() + 1) * BLOCK_SIZE);
+        return claims.stream()
+                .anyMatch(c -> uid >= base + c.block() * BLOCK_SIZE && uid < base + (c.block() + 1) * BLOCK_SIZE);
     }
 
     /** First uid of this pool's first block, for the startup log. */
@@ -124,8 +123,8 @@ final class UidPool implements AutoCloseable {
             }
             FileChannel channel = null;
             try {
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS);
+                channel = FileChannel.open(
+                        file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
                 FileLock lock = channel.tryLock();
                 if (lock != null) {
                     claims.add(new Claim(block, channel, lock));
@@ -136,7 +135,8 @@ final class UidPool implements AutoCloseable {
             } catch (IOException e) {
                 HELD_IN_THIS_JVM.remove(file);
                 closeQuietly(channel);
-                throw new IllegalStateException("cannot lock a sandbox uid block in " + lockDir + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot lock a sandbox uid block in " + lockDir + ": " + e.getMessage(), e);
             }
             closeQuietly(channel);
             HELD_IN_THIS_JVM.remove(file);

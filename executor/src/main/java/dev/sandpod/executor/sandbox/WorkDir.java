@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +27,7 @@ final class WorkDir {
 
     /** The host directory each run's own tmpfs is mounted on, inside the run's mount namespace. */
     static final String MOUNT_POINT = "mnt";
+
     private static final Pattern EXIT_CODE = Pattern.compile("\"exit-code\"\\s*:\\s*(-?\\d+)");
     private static final Pattern INSTANCE = Pattern.compile("(\\d+)-[a-z0-9]+");
     static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
@@ -36,8 +36,7 @@ final class WorkDir {
     private static final FileAttribute<Set<PosixFilePermission>> RUN_DIR_PERMISSIONS =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x"));
 
-    private WorkDir() {
-    }
+    private WorkDir() {}
 
     /** {@code <workDir>/<pid>-<random>}, after removing directories of executors that are gone. */
     static Path prepare(Path workDir, String instance) throws IOException {

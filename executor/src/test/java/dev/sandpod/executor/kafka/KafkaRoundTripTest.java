@@ -3,6 +3,19 @@ package dev.sandpod.executor.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sandpod.api.avro.CancelRun;
+import dev.sandpod.api.avro.OutputStream;
+import dev.sandpod.api.avro.RunCommand;
+import dev.sandpod.api.avro.RunFinished;
+import dev.sandpod.api.avro.RunLimits;
+import dev.sandpod.api.avro.RunOutcome;
+import dev.sandpod.api.avro.RunOutput;
+import dev.sandpod.api.avro.RunReport;
+import dev.sandpod.api.avro.RunRequested;
+import dev.sandpod.api.avro.RunStarted;
+import dev.sandpod.api.runtime.RuntimeCatalog;
+import dev.sandpod.executor.ExecutorTestApplication;
+import dev.sandpod.executor.sandbox.SandboxCapabilities;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -11,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,30 +43,21 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
 
-import dev.sandpod.api.avro.CancelRun;
-import dev.sandpod.api.avro.OutputStream;
-import dev.sandpod.api.avro.RunCommand;
-import dev.sandpod.api.avro.RunFinished;
-import dev.sandpod.api.avro.RunLimits;
-import dev.sandpod.api.avro.RunOutcome;
-import dev.sandpod.api.avro.RunOutput;
-import dev.sandpod.api.avro.RunReport;
-import dev.sandpod.api.avro.RunRequested;
-import dev.sandpod.api.avro.RunStarted;
-import dev.sandpod.api.runtime.RuntimeCatalog;
-import dev.sandpod.executor.ExecutorTestApplication;
-import dev.sandpod.executor.sandbox.SandboxCapabilities;
-
 /** Run commands in, run reports out, through a real (embedded) Kafka broker and the real local sandbox. */
-@SpringBootTest(classes = ExecutorTestApplication.class, properties = {
-        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "spring.kafka.producer.key-serializer=org.apache.kafka.common.serialization.StringSerializer",
-        "spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.ByteArraySerializer",
-        "spring.kafka.consumer.key-deserializer=org.apache.kafka.common.serialization.StringDeserializer",
-        "spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
-        "spring.kafka.consumer.auto-offset-reset=earliest",
-        "sandpod.executor.workers=2"})
-@EmbeddedKafka(kraft = true, partitions = 1,
+@SpringBootTest(
+        classes = ExecutorTestApplication.class,
+        properties = {
+            "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+            "spring.kafka.producer.key-serializer=org.apache.kafka.common.serialization.StringSerializer",
+            "spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.ByteArraySerializer",
+            "spring.kafka.consumer.key-deserializer=org.apache.kafka.common.serialization.StringDeserializer",
+            "spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
+            "spring.kafka.consumer.auto-offset-reset=earliest",
+            "sandpod.executor.workers=2"
+        })
+@EmbeddedKafka(
+        kraft = true,
+        partitions = 1,
         topics = {KafkaRoundTripTest.REQUESTS, KafkaRoundTripTest.REPORTS, KafkaRoundTripTest.SECOND_REQUESTS})
 class KafkaRoundTripTest {
 
@@ -68,8 +71,10 @@ class KafkaRoundTripTest {
 
     @Autowired
     private KafkaTemplate<String, byte[]> kafka;
+
     @Autowired
     private RuntimeCatalog catalog;
+
     @Autowired
     private SandboxCapabilities capabilities;
 
@@ -77,8 +82,8 @@ class KafkaRoundTripTest {
     static void subscribeToReports(@Autowired EmbeddedKafkaBroker broker) {
         Map<String, Object> props = KafkaTestUtils.consumerProps("report-reader", "true", broker);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        reportConsumer = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer()).createConsumer();
+        reportConsumer = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(), new ByteArrayDeserializer())
+                .createConsumer();
         broker.consumeFromAnEmbeddedTopic(reportConsumer, REPORTS);
     }
 
@@ -102,13 +107,18 @@ class KafkaRoundTripTest {
         List<RunReport> mine = awaitFinished(id);
 
         assertThat(mine.get(0).getPayload()).isInstanceOf(RunStarted.class);
-        assertThat(mine).extracting(RunReport::getSequence)
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, mine.size()).boxed().toList());
+        assertThat(mine)
+                .extracting(RunReport::getSequence)
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, mine.size())
+                        .boxed()
+                        .toList());
         assertThat(mine).allSatisfy(r -> assertThat(r.getRunner()).startsWith("local@"));
-        String streamed = mine.stream().filter(r -> r.getPayload() instanceof RunOutput)
+        String streamed = mine.stream()
+                .filter(r -> r.getPayload() instanceof RunOutput)
                 .map(r -> (RunOutput) r.getPayload())
                 .filter(o -> o.getStream() == OutputStream.STDOUT)
-                .map(RunOutput::getData).reduce("", String::concat);
+                .map(RunOutput::getData)
+                .reduce("", String::concat);
         assertThat(streamed).isEqualTo("hi\n");
         RunFinished finished = (RunFinished) mine.get(mine.size() - 1).getPayload();
         assertThat(finished.getOutcome()).isEqualTo(RunOutcome.COMPLETED);
@@ -123,8 +133,11 @@ class KafkaRoundTripTest {
     void aCancelReachesTheRunWhileItIsGoing() {
         String id = newId();
         send(id, request("python", "3.11", "import time\nprint('going')\ntime.sleep(60)\n", 60));
-        await().atMost(WAIT).until(() -> poll().stream().anyMatch(r -> r.getExecutionId().equals(id)
-                && r.getPayload() instanceof RunOutput o && o.getData().contains("going")));
+        await().atMost(WAIT)
+                .until(() -> poll().stream()
+                        .anyMatch(r -> r.getExecutionId().equals(id)
+                                && r.getPayload() instanceof RunOutput o
+                                && o.getData().contains("going")));
 
         long cancelled = System.nanoTime();
         send(id, CancelRun.newBuilder().setReason("test").build());
@@ -184,8 +197,11 @@ class KafkaRoundTripTest {
                 .run();
         try {
             send(SECOND_REQUESTS, id, request("bash", "5.2", "sleep " + marker + " &\necho up\nwait\n", 60));
-            await().atMost(WAIT).until(() -> poll().stream().anyMatch(r -> r.getExecutionId().equals(id)
-                    && r.getPayload() instanceof RunOutput o && o.getData().contains("up")));
+            await().atMost(WAIT)
+                    .until(() -> poll().stream()
+                            .anyMatch(r -> r.getExecutionId().equals(id)
+                                    && r.getPayload() instanceof RunOutput o
+                                    && o.getData().contains("up")));
         } finally {
             second.close();
         }
@@ -195,13 +211,18 @@ class KafkaRoundTripTest {
         assertThat(finished.getOutcome()).isEqualTo(RunOutcome.FAILED);
         assertThat(finished.getErrorType()).isEqualTo("system_error");
         assertThat(mine).allSatisfy(r -> assertThat(r.getRunner()).isEqualTo("local@second"));
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments()
-                .map(args -> List.of(args).contains(marker)).orElse(false))).isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info()
+                                .arguments()
+                                .map(args -> List.of(args).contains(marker))
+                                .orElse(false)))
+                .isEmpty();
     }
 
     private List<RunReport> awaitFinished(String id) {
-        await().atMost(WAIT).until(() -> poll().stream()
-                .anyMatch(r -> r.getExecutionId().equals(id) && r.getPayload() instanceof RunFinished));
+        await().atMost(WAIT)
+                .until(() -> poll().stream()
+                        .anyMatch(r -> r.getExecutionId().equals(id) && r.getPayload() instanceof RunFinished));
         return poll().stream().filter(r -> r.getExecutionId().equals(id)).toList();
     }
 

@@ -2,21 +2,6 @@ package dev.sandpod.executor.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -32,6 +17,19 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every manifest of {@code infra/k8s}, loaded with the fabric8 client as {@code kubectl apply} would read it: the
@@ -48,11 +46,14 @@ class InfraManifestsTest {
 
     @BeforeAll
     static void load() throws IOException {
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:1")
-                .build()).build();
+        client = new KubernetesClientBuilder()
+                .withConfig(
+                        new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build())
+                .build();
         objects = new ArrayList<>();
         try (Stream<Path> files = Files.list(MANIFESTS)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
                     List<HasMetadata> items = client.load(in).items();
                     assertThat(items).as(file.toString()).isNotEmpty().doesNotContainNull();
@@ -69,20 +70,23 @@ class InfraManifestsTest {
 
     @Test
     void theManifestsHoldExactlyTheseKinds() {
-        Map<String, Long> kinds = objects.stream()
-                .collect(Collectors.groupingBy(HasMetadata::getKind, Collectors.counting()));
-        assertThat(kinds).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "Namespace", 2L,
-                "ServiceAccount", 3L,
-                "Role", 1L,
-                "RoleBinding", 1L,
-                "ClusterRole", 1L,
-                "ClusterRoleBinding", 1L,
-                "NetworkPolicy", 2L,
-                "ResourceQuota", 1L,
-                "Deployment", 2L,
-                "Service", 1L));
-        assertThat(objects).filteredOn(o -> !o.getKind().startsWith("Cluster") && !o.getKind().equals("Namespace"))
+        Map<String, Long> kinds =
+                objects.stream().collect(Collectors.groupingBy(HasMetadata::getKind, Collectors.counting()));
+        assertThat(kinds)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "Namespace", 2L,
+                        "ServiceAccount", 3L,
+                        "Role", 1L,
+                        "RoleBinding", 1L,
+                        "ClusterRole", 1L,
+                        "ClusterRoleBinding", 1L,
+                        "NetworkPolicy", 2L,
+                        "ResourceQuota", 1L,
+                        "Deployment", 2L,
+                        "Service", 1L));
+        assertThat(objects)
+                .filteredOn(
+                        o -> !o.getKind().startsWith("Cluster") && !o.getKind().equals("Namespace"))
                 .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isIn("sandpod", RUNS));
     }
 
@@ -90,11 +94,12 @@ class InfraManifestsTest {
     void theExecutorMayOnlyTouchRunPodsTheirLogsConfigMapsAndTheNetworkPolicyOfTheRunNamespace() {
         Role role = one(Role.class);
         assertThat(role.getMetadata().getNamespace()).isEqualTo(RUNS);
-        assertThat(rules(role.getRules())).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "/pods", Set.of("create", "get", "list", "watch", "patch", "delete"),
-                "/pods/log", Set.of("get"),
-                "/configmaps", Set.of("create", "delete"),
-                "networking.k8s.io/networkpolicies", Set.of("get", "create", "patch")));
+        assertThat(rules(role.getRules()))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "/pods", Set.of("create", "get", "list", "watch", "patch", "delete"),
+                        "/pods/log", Set.of("get"),
+                        "/configmaps", Set.of("create", "delete"),
+                        "networking.k8s.io/networkpolicies", Set.of("get", "create", "patch")));
         assertThat(role.getRules()).allSatisfy(rule -> {
             assertThat(rule.getResourceNames()).isEmpty();
             assertThat(rule.getNonResourceURLs()).isEmpty();
@@ -122,7 +127,8 @@ class InfraManifestsTest {
         });
         ClusterRoleBinding binding = one(ClusterRoleBinding.class);
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
-        assertThat(binding.getSubjects()).singleElement()
+        assertThat(binding.getSubjects())
+                .singleElement()
                 .satisfies(s -> assertThat(s.getName()).isEqualTo("sandpod-executor"));
     }
 
@@ -139,11 +145,16 @@ class InfraManifestsTest {
 
     @Test
     void theRunNamespaceIsHardenedAsTheExecutorHardensIt() {
-        Namespace runs = objects.stream().filter(Namespace.class::isInstance).map(Namespace.class::cast)
-                .filter(n -> n.getMetadata().getName().equals(RUNS)).findFirst().orElseThrow();
+        Namespace runs = objects.stream()
+                .filter(Namespace.class::isInstance)
+                .map(Namespace.class::cast)
+                .filter(n -> n.getMetadata().getName().equals(RUNS))
+                .findFirst()
+                .orElseThrow();
         assertThat(runs.getMetadata().getLabels()).containsAllEntriesOf(NamespaceHardening.POD_SECURITY);
         NetworkPolicy denyRuns = policy(NamespaceHardening.POLICY_NAME);
-        assertThat(denyRuns.getSpec()).isEqualTo(NamespaceHardening.denyAll(RUNS).getSpec());
+        assertThat(denyRuns.getSpec())
+                .isEqualTo(NamespaceHardening.denyAll(RUNS).getSpec());
         NetworkPolicy denyAll = policy("default-deny-all");
         assertThat(denyAll.getSpec().getPodSelector().getMatchLabels()).isEmpty();
         assertThat(denyAll.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
@@ -159,7 +170,10 @@ class InfraManifestsTest {
         Map<String, EnvVar> env = env(spec.getContainers().get(0));
         assertThat(env.get("SANDPOD_EXECUTOR").getValue()).isEqualTo("kubernetes");
         assertThat(env.get("SANDPOD_EXECUTOR_KUBERNETES_NAMESPACE").getValue()).isEqualTo(RUNS);
-        assertThat(env.get("SANDPOD_EXECUTOR_KUBERNETES_OWNER").getValueFrom().getFieldRef().getFieldPath())
+        assertThat(env.get("SANDPOD_EXECUTOR_KUBERNETES_OWNER")
+                        .getValueFrom()
+                        .getFieldRef()
+                        .getFieldPath())
                 .isEqualTo("metadata.name");
         assertLockedDown(spec);
     }
@@ -188,8 +202,10 @@ class InfraManifestsTest {
     }
 
     private static Map<String, Set<String>> rules(List<PolicyRule> rules) {
-        return rules.stream().flatMap(rule -> rule.getApiGroups().stream().flatMap(group -> rule.getResources()
-                        .stream().map(resource -> Map.entry(group + "/" + resource, Set.copyOf(rule.getVerbs())))))
+        return rules.stream()
+                .flatMap(rule -> rule.getApiGroups().stream()
+                        .flatMap(group -> rule.getResources().stream()
+                                .map(resource -> Map.entry(group + "/" + resource, Set.copyOf(rule.getVerbs())))))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
@@ -198,17 +214,26 @@ class InfraManifestsTest {
     }
 
     private static Deployment deployment(String name) {
-        return objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
-                .filter(d -> d.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+        return objects.stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .filter(d -> d.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static NetworkPolicy policy(String name) {
-        return objects.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast)
-                .filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+        return objects.stream()
+                .filter(NetworkPolicy.class::isInstance)
+                .map(NetworkPolicy.class::cast)
+                .filter(p -> p.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static <T> T one(Class<T> type) {
-        List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
+        List<T> found =
+                objects.stream().filter(type::isInstance).map(type::cast).toList();
         assertThat(found).hasSize(1);
         return found.get(0);
     }

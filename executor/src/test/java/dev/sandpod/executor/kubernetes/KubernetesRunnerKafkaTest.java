@@ -6,11 +6,23 @@ import static dev.sandpod.executor.kubernetes.RunReports.streamed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sandpod.api.avro.CancelRun;
+import dev.sandpod.api.avro.OutputStream;
+import dev.sandpod.api.avro.RunFinished;
+import dev.sandpod.api.avro.RunOutcome;
+import dev.sandpod.api.avro.RunReport;
+import dev.sandpod.api.avro.RunStarted;
+import dev.sandpod.api.runtime.RuntimeCatalog;
+import dev.sandpod.executor.ExecutorTestApplication;
+import dev.sandpod.executor.runner.Runner;
+import dev.sandpod.executor.sandbox.SandboxLimits;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.LongStream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,42 +37,36 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-
-import dev.sandpod.api.avro.CancelRun;
-import dev.sandpod.api.avro.OutputStream;
-import dev.sandpod.api.avro.RunFinished;
-import dev.sandpod.api.avro.RunOutcome;
-import dev.sandpod.api.avro.RunReport;
-import dev.sandpod.api.avro.RunStarted;
-import dev.sandpod.api.runtime.RuntimeCatalog;
-import dev.sandpod.executor.ExecutorTestApplication;
-import dev.sandpod.executor.runner.Runner;
-import dev.sandpod.executor.sandbox.SandboxLimits;
-
 /**
  * The Kubernetes runner end to end: run commands through a real (embedded) Kafka broker, pods in fabric8's mock API
  * server moved through their phases by a simulated kubelet, run reports back through Kafka.
  */
-@SpringBootTest(classes = ExecutorTestApplication.class, properties = {
-        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "spring.kafka.producer.key-serializer=org.apache.kafka.common.serialization.StringSerializer",
-        "spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.ByteArraySerializer",
-        "spring.kafka.consumer.key-deserializer=org.apache.kafka.common.serialization.StringDeserializer",
-        "spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
-        "spring.kafka.consumer.auto-offset-reset=earliest",
-        "sandpod.executor.runner=kubernetes",
-        "sandpod.executor.workers=4",
-        "sandpod.executor.kubernetes.owner=executor-main",
-        "sandpod.executor.kubernetes.image-pull-grace=1s",
-        "sandpod.executor.kubernetes.tick=200ms",
-        "sandpod.executor.kubernetes.lease=5s",
-        "sandpod.executor.kubernetes.resync=10s",
-        "sandpod.executor.kubernetes.termination-grace=1s"})
-@EmbeddedKafka(kraft = true, partitions = 1, topics = {KubernetesRunnerKafkaTest.REQUESTS,
-        KubernetesRunnerKafkaTest.REPORTS, KubernetesRunnerKafkaTest.RESTART_REQUESTS})
+@SpringBootTest(
+        classes = ExecutorTestApplication.class,
+        properties = {
+            "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+            "spring.kafka.producer.key-serializer=org.apache.kafka.common.serialization.StringSerializer",
+            "spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.ByteArraySerializer",
+            "spring.kafka.consumer.key-deserializer=org.apache.kafka.common.serialization.StringDeserializer",
+            "spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
+            "spring.kafka.consumer.auto-offset-reset=earliest",
+            "sandpod.executor.runner=kubernetes",
+            "sandpod.executor.workers=4",
+            "sandpod.executor.kubernetes.owner=executor-main",
+            "sandpod.executor.kubernetes.image-pull-grace=1s",
+            "sandpod.executor.kubernetes.tick=200ms",
+            "sandpod.executor.kubernetes.lease=5s",
+            "sandpod.executor.kubernetes.resync=10s",
+            "sandpod.executor.kubernetes.termination-grace=1s"
+        })
+@EmbeddedKafka(
+        kraft = true,
+        partitions = 1,
+        topics = {
+            KubernetesRunnerKafkaTest.REQUESTS,
+            KubernetesRunnerKafkaTest.REPORTS,
+            KubernetesRunnerKafkaTest.RESTART_REQUESTS
+        })
 class KubernetesRunnerKafkaTest {
 
     static final String REQUESTS = "sandpod.run-requests";
@@ -108,10 +114,22 @@ class KubernetesRunnerKafkaTest {
 
     @Test
     void theNamespaceIsHardenedAtStart() {
-        assertThat(cluster.client().network().v1().networkPolicies().inNamespace(NAMESPACE)
-                .withName(NamespaceHardening.POLICY_NAME).get().getSpec().getPolicyTypes())
+        assertThat(cluster.client()
+                        .network()
+                        .v1()
+                        .networkPolicies()
+                        .inNamespace(NAMESPACE)
+                        .withName(NamespaceHardening.POLICY_NAME)
+                        .get()
+                        .getSpec()
+                        .getPolicyTypes())
                 .containsExactly("Ingress", "Egress");
-        assertThat(cluster.client().namespaces().withName(NAMESPACE).get().getMetadata().getLabels())
+        assertThat(cluster.client()
+                        .namespaces()
+                        .withName(NAMESPACE)
+                        .get()
+                        .getMetadata()
+                        .getLabels())
                 .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
     }
 
@@ -124,11 +142,10 @@ class KubernetesRunnerKafkaTest {
         Pod pod = kubelet.awaitPod(id);
         ConfigMap configMap = kubelet.awaitConfigMap(id);
         assertThat(configMap.getData()).containsEntry("main.py", script);
-        assertThat(configMap.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(owner -> {
-                    assertThat(owner.getKind()).isEqualTo("Pod");
-                    assertThat(owner.getUid()).isEqualTo(pod.getMetadata().getUid());
-                });
+        assertThat(configMap.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+            assertThat(owner.getKind()).isEqualTo("Pod");
+            assertThat(owner.getUid()).isEqualTo(pod.getMetadata().getUid());
+        });
         assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("python:3.11-slim");
         kubelet.pending(pod, "ContainerCreating", null);
         kubelet.running(pod);
@@ -136,8 +153,10 @@ class KubernetesRunnerKafkaTest {
 
         List<RunReport> mine = reports.awaitFinished(id);
         assertThat(mine.get(0).getPayload()).isInstanceOf(RunStarted.class);
-        assertThat(mine).extracting(RunReport::getSequence)
-                .containsExactlyElementsOf(LongStream.range(0, mine.size()).boxed().toList());
+        assertThat(mine)
+                .extracting(RunReport::getSequence)
+                .containsExactlyElementsOf(
+                        LongStream.range(0, mine.size()).boxed().toList());
         assertThat(mine).allSatisfy(r -> assertThat(r.getRunner()).startsWith("kubernetes@"));
         assertThat(streamed(mine, OutputStream.STDOUT)).isEqualTo("hi\n");
         RunFinished finished = finished(mine);
@@ -151,8 +170,8 @@ class KubernetesRunnerKafkaTest {
         assertThat(finished.getClkTckHertz()).isEqualTo(100);
         assertThat(finished.getPeakMemoryKb()).isEqualTo(10240);
         assertNothingLeft(id);
-        assertThat(cluster.logRequests()).anySatisfy(path -> assertThat(path)
-                .contains(RunPod.name(id) + "/log?container=run&limitBytes="));
+        assertThat(cluster.logRequests())
+                .anySatisfy(path -> assertThat(path).contains(RunPod.name(id) + "/log?container=run&limitBytes="));
     }
 
     @Test
@@ -245,15 +264,21 @@ class KubernetesRunnerKafkaTest {
         String id = newId();
         Pod orphan = orphan(id, "executor-dead", System.currentTimeMillis() - 1000);
         cluster.client().pods().inNamespace(NAMESPACE).resource(orphan).create();
-        await().atMost(WAIT).until(() -> "executor-main".equals(kubelet.pod(RunPod.name(id)).getMetadata()
-                .getAnnotations().get(RunPod.OWNER)));
+        await().atMost(WAIT)
+                .until(() -> "executor-main"
+                        .equals(kubelet.pod(RunPod.name(id))
+                                .getMetadata()
+                                .getAnnotations()
+                                .get(RunPod.OWNER)));
         kubelet.running(kubelet.pod(RunPod.name(id)));
         kubelet.exit(kubelet.pod(RunPod.name(id)), 0, "adopted\n", "");
 
         List<RunReport> mine = reports.awaitFinished(id);
         assertThat(finished(mine).getStdout()).isEqualTo("adopted\n");
         assertNothingLeft(id);
-        assertThat(reports.of(id)).filteredOn(r -> r.getPayload() instanceof RunFinished).hasSize(1);
+        assertThat(reports.of(id))
+                .filteredOn(r -> r.getPayload() instanceof RunFinished)
+                .hasSize(1);
     }
 
     @Test
@@ -297,7 +322,8 @@ class KubernetesRunnerKafkaTest {
             pod = restartKubelet.awaitPod(id);
             restartKubelet.awaitConfigMap(id);
             restartKubelet.running(pod);
-            await().atMost(WAIT).until(() -> reports.of(id).stream().anyMatch(r -> r.getPayload() instanceof RunStarted));
+            await().atMost(WAIT)
+                    .until(() -> reports.of(id).stream().anyMatch(r -> r.getPayload() instanceof RunStarted));
         } finally {
             first.close();
         }
@@ -309,7 +335,10 @@ class KubernetesRunnerKafkaTest {
         cluster.failNextWatchesWithGone(1);
         ConfigurableApplicationContext second = restartExecutor(broker);
         try {
-            await().atMost(WAIT).until(() -> second.getBean(KubernetesRunner.class).watchedExecutions().contains(id));
+            await().atMost(WAIT)
+                    .until(() -> second.getBean(KubernetesRunner.class)
+                            .watchedExecutions()
+                            .contains(id));
             assertThat(cluster.pendingGoneWatches()).isZero();
             restartKubelet.exit(restartKubelet.pod(pod.getMetadata().getName()), 0, "done\n", "");
 
@@ -318,10 +347,16 @@ class KubernetesRunnerKafkaTest {
             assertThat(finished(mine).getStdout()).isEqualTo("done\n");
             await().atMost(WAIT).until(() -> restartKubelet.gone(id));
             // Exactly once: no second report turns up in the time a duplicate would take to arrive.
-            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(reports.of(id)).filteredOn(r -> r.getPayload() instanceof RunFinished).hasSize(1);
-                assertThat(reports.of(id)).filteredOn(r -> r.getPayload() instanceof RunStarted).hasSize(1);
-            });
+            await().during(Duration.ofMillis(1500))
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> {
+                        assertThat(reports.of(id))
+                                .filteredOn(r -> r.getPayload() instanceof RunFinished)
+                                .hasSize(1);
+                        assertThat(reports.of(id))
+                                .filteredOn(r -> r.getPayload() instanceof RunStarted)
+                                .hasSize(1);
+                    });
         } finally {
             second.close();
         }
@@ -350,8 +385,17 @@ class KubernetesRunnerKafkaTest {
 
     /** A pod as an executor called {@code owner} would have created it, its lease running until {@code leaseUntil}. */
     private static Pod orphan(String id, String owner, long leaseUntil) {
-        RunPod.Spec spec = new RunPod.Spec(id, new PodRuntime("python", "3.11", "python:3.11-slim",
-                List.of("python", "main.py"), "main.py", java.util.Map.of()), "print(1)\n", SandboxLimits.defaults());
+        RunPod.Spec spec = new RunPod.Spec(
+                id,
+                new PodRuntime(
+                        "python",
+                        "3.11",
+                        "python:3.11-slim",
+                        List.of("python", "main.py"),
+                        "main.py",
+                        java.util.Map.of()),
+                "print(1)\n",
+                SandboxLimits.defaults());
         Pod pod = RunPod.pod(spec, NAMESPACE, KubernetesTestSettings.defaults(), owner, leaseUntil);
         return new PodBuilder(pod).build();
     }

@@ -2,12 +2,7 @@ package dev.sandpod.executor.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
+import dev.sandpod.executor.sandbox.SandboxLimits;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,8 +13,10 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-
-import dev.sandpod.executor.sandbox.SandboxLimits;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every field of the generated run pod that the run limits and the hostile-input rows living in the pod spec depend on
@@ -29,14 +26,19 @@ import dev.sandpod.executor.sandbox.SandboxLimits;
 class RunPodSecurityTest {
 
     private static final String ID = "0b7d6a8e-3c1f-4f2e-9a55-5d2b8f1c9e01";
-    private static final SandboxLimits LIMITS = new SandboxLimits(Duration.ofSeconds(10), 128L << 20, 500, 64,
-            1L << 20, 10L << 20);
-    private static final PodRuntime PYTHON = new PodRuntime("python", "3.11", "python:3.11-slim",
-            List.of("python", "main.py"), "main.py", Map.of("PYTHONUNBUFFERED", "1"));
+    private static final SandboxLimits LIMITS =
+            new SandboxLimits(Duration.ofSeconds(10), 128L << 20, 500, 64, 1L << 20, 10L << 20);
+    private static final PodRuntime PYTHON = new PodRuntime(
+            "python",
+            "3.11",
+            "python:3.11-slim",
+            List.of("python", "main.py"),
+            "main.py",
+            Map.of("PYTHONUNBUFFERED", "1"));
     private static final RunPod.Spec SPEC = new RunPod.Spec(ID, PYTHON, "print('hi')\n", LIMITS);
 
-    private final KubernetesRunnerProperties props = KubernetesTestSettings.properties(Map.of(
-            "sandpod.executor.kubernetes.runtime-class-name", "gvisor"));
+    private final KubernetesRunnerProperties props =
+            KubernetesTestSettings.properties(Map.of("sandpod.executor.kubernetes.runtime-class-name", "gvisor"));
     private final Pod pod = RunPod.pod(SPEC, "sandpod-runs", props, "executor-1", 1234L);
     private final PodSpec spec = pod.getSpec();
     private final Container container = spec.getContainers().get(0);
@@ -67,7 +69,8 @@ class RunPodSecurityTest {
     @Test
     void thePodRunsOnceWithinItsDeadlineAndNoHostNamespaces() {
         assertThat(spec.getRestartPolicy()).isEqualTo("Never");
-        assertThat(spec.getActiveDeadlineSeconds()).isEqualTo(10 + props.startAllowance().toSeconds());
+        assertThat(spec.getActiveDeadlineSeconds())
+                .isEqualTo(10 + props.startAllowance().toSeconds());
         assertThat(spec.getTerminationGracePeriodSeconds()).isEqualTo(3);
         assertThat(spec.getHostNetwork()).isFalse();
         assertThat(spec.getHostPID()).isFalse();
@@ -81,9 +84,11 @@ class RunPodSecurityTest {
     void thePodGetsNoServiceAccountTokenAndNoServiceLinks() {
         assertThat(spec.getAutomountServiceAccountToken()).isFalse();
         assertThat(spec.getEnableServiceLinks()).isFalse();
-        assertThat(container.getEnv()).extracting(e -> e.getName())
+        assertThat(container.getEnv())
+                .extracting(e -> e.getName())
                 .containsExactlyInAnyOrder("HOME", "TMPDIR", "PYTHONUNBUFFERED");
-        assertThat(container.getEnv()).allSatisfy(e -> assertThat(e.getValueFrom()).isNull());
+        assertThat(container.getEnv())
+                .allSatisfy(e -> assertThat(e.getValueFrom()).isNull());
         assertThat(container.getEnvFrom()).isEmpty();
     }
 
@@ -118,8 +123,8 @@ class RunPodSecurityTest {
 
     @Test
     void everyWritablePlaceIsASizeLimitedMemoryVolume() {
-        Map<String, Volume> volumes = spec.getVolumes().stream()
-                .collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v));
+        Map<String, Volume> volumes =
+                spec.getVolumes().stream().collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v));
         assertThat(volumes).containsOnlyKeys("script", "workspace", "stdout", "stderr");
         assertThat(volumes.get("workspace").getEmptyDir().getMedium()).isEqualTo("Memory");
         assertThat(bytes(volumes.get("workspace").getEmptyDir().getSizeLimit())).isEqualTo(10L << 20);
@@ -127,13 +132,15 @@ class RunPodSecurityTest {
             assertThat(volumes.get(stream).getEmptyDir().getMedium()).isEqualTo("Memory");
             assertThat(bytes(volumes.get(stream).getEmptyDir().getSizeLimit())).isEqualTo((1L << 20) + 4096);
         }
-        assertThat(volumes.get("script").getConfigMap().getName()).isEqualTo(pod.getMetadata().getName());
+        assertThat(volumes.get("script").getConfigMap().getName())
+                .isEqualTo(pod.getMetadata().getName());
         assertThat(volumes.get("script").getConfigMap().getDefaultMode()).isEqualTo(0444);
 
         Map<String, VolumeMount> mounts = container.getVolumeMounts().stream()
                 .collect(java.util.stream.Collectors.toMap(VolumeMount::getMountPath, m -> m));
-        assertThat(mounts).containsOnlyKeys("/sandpod/script", "/workspace", "/tmp", "/dev/shm", "/sandpod/stdout",
-                "/sandpod/stderr");
+        assertThat(mounts)
+                .containsOnlyKeys(
+                        "/sandpod/script", "/workspace", "/tmp", "/dev/shm", "/sandpod/stdout", "/sandpod/stderr");
         assertThat(mounts.get("/sandpod/script").getReadOnly()).isTrue();
         assertThat(mounts.get("/workspace").getSubPath()).isEqualTo("workspace");
         assertThat(mounts.get("/tmp").getSubPath()).isEqualTo("tmp");
@@ -154,9 +161,14 @@ class RunPodSecurityTest {
 
     @Test
     void theConfigMapHoldsTheScriptAndIsOwnedByThePod() {
-        Pod created = new PodBuilder(pod).editMetadata().withUid("uid-1").endMetadata().build();
+        Pod created = new PodBuilder(pod)
+                .editMetadata()
+                .withUid("uid-1")
+                .endMetadata()
+                .build();
         ConfigMap configMap = RunPod.configMap(SPEC, created);
-        assertThat(configMap.getMetadata().getName()).isEqualTo(pod.getMetadata().getName());
+        assertThat(configMap.getMetadata().getName())
+                .isEqualTo(pod.getMetadata().getName());
         assertThat(configMap.getData()).containsExactly(Map.entry("main.py", "print('hi')\n"));
         assertThat(configMap.getImmutable()).isTrue();
         assertThat(configMap.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
@@ -172,9 +184,10 @@ class RunPodSecurityTest {
         NetworkPolicy policy = NamespaceHardening.denyAll("sandpod-runs");
         assertThat(policy.getMetadata().getNamespace()).isEqualTo("sandpod-runs");
         assertThat(policy.getSpec().getPodSelector().getMatchLabels())
-                .isEqualTo(Map.of("app.kubernetes.io/managed-by", "sandpod-executor",
-                        "app.kubernetes.io/name", "sandpod-run"));
-        assertThat(pod.getMetadata().getLabels()).containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+                .isEqualTo(Map.of(
+                        "app.kubernetes.io/managed-by", "sandpod-executor", "app.kubernetes.io/name", "sandpod-run"));
+        assertThat(pod.getMetadata().getLabels())
+                .containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
         assertThat(policy.getSpec().getIngress()).isEmpty();
         assertThat(policy.getSpec().getEgress()).isEmpty();
@@ -191,8 +204,12 @@ class RunPodSecurityTest {
 
     @Test
     void withoutUserNamespacesHostUsersIsLeftOut() {
-        Pod plain = RunPod.pod(SPEC, "sandpod-runs", KubernetesTestSettings.properties(Map.of(
-                "sandpod.executor.kubernetes.user-namespace", "false")), "executor-1", 0);
+        Pod plain = RunPod.pod(
+                SPEC,
+                "sandpod-runs",
+                KubernetesTestSettings.properties(Map.of("sandpod.executor.kubernetes.user-namespace", "false")),
+                "executor-1",
+                0);
         assertThat(plain.getSpec().getHostUsers()).isNull();
         assertThat(plain.getSpec().getRuntimeClassName()).isNull();
     }

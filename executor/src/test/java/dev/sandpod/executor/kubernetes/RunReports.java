@@ -3,6 +3,13 @@ package dev.sandpod.executor.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sandpod.api.avro.OutputStream;
+import dev.sandpod.api.avro.RunCommand;
+import dev.sandpod.api.avro.RunFinished;
+import dev.sandpod.api.avro.RunLimits;
+import dev.sandpod.api.avro.RunOutput;
+import dev.sandpod.api.avro.RunReport;
+import dev.sandpod.api.avro.RunRequested;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -10,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,14 +26,6 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
-
-import dev.sandpod.api.avro.OutputStream;
-import dev.sandpod.api.avro.RunCommand;
-import dev.sandpod.api.avro.RunFinished;
-import dev.sandpod.api.avro.RunLimits;
-import dev.sandpod.api.avro.RunOutput;
-import dev.sandpod.api.avro.RunReport;
-import dev.sandpod.api.avro.RunRequested;
 
 /** Both ends of the executor's Kafka contract for the tests: commands in, reports out. */
 final class RunReports implements AutoCloseable {
@@ -59,7 +57,9 @@ final class RunReports implements AutoCloseable {
     }
 
     List<RunReport> of(String executionId) {
-        return all().stream().filter(r -> r.getExecutionId().equals(executionId)).toList();
+        return all().stream()
+                .filter(r -> r.getExecutionId().equals(executionId))
+                .toList();
     }
 
     /** Every report of the execution once its RunFinished is in. */
@@ -73,10 +73,12 @@ final class RunReports implements AutoCloseable {
     }
 
     static String streamed(List<RunReport> reports, OutputStream stream) {
-        return reports.stream().filter(r -> r.getPayload() instanceof RunOutput)
+        return reports.stream()
+                .filter(r -> r.getPayload() instanceof RunOutput)
                 .map(r -> (RunOutput) r.getPayload())
                 .filter(o -> o.getStream() == stream)
-                .map(RunOutput::getData).reduce("", String::concat);
+                .map(RunOutput::getData)
+                .reduce("", String::concat);
     }
 
     static void send(KafkaTemplate<String, byte[]> kafka, String topic, String executionId, Object payload) {

@@ -3,6 +3,10 @@ package dev.sandpod.executor.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sandpod.executor.sandbox.RunResult;
+import dev.sandpod.executor.sandbox.RunResult.Outcome;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,16 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-
-import dev.sandpod.executor.sandbox.RunResult;
-import dev.sandpod.executor.sandbox.RunResult.Outcome;
 
 /**
  * The real wrapper script, run by the host's POSIX sh (dash, as in Debian-based runtime images) as PID 1 of a
@@ -44,8 +41,10 @@ class RunWrapperScriptTest {
 
     @Test
     void stdoutAndStderrAreToldApartAndBinaryOutputSurvives() throws Exception {
-        Run run = run("import sys\nprint('out')\nsys.stderr.write('err\\n')\nsys.stdout.flush()\n"
-                + "sys.stdout.buffer.write(b'\\xff\\x00!')\nsys.exit(3)\n", 10);
+        Run run = run(
+                "import sys\nprint('out')\nsys.stderr.write('err\\n')\nsys.stdout.flush()\n"
+                        + "sys.stdout.buffer.write(b'\\xff\\x00!')\nsys.exit(3)\n",
+                10);
         assertThat(run.result.outcome()).isEqualTo(Outcome.COMPLETED);
         assertThat(run.result.exitCode()).isEqualTo(3);
         assertThat(run.result.stdout()).isEqualTo("out\n\uFFFD\u0000!");
@@ -57,12 +56,18 @@ class RunWrapperScriptTest {
     @Test
     void nothingTheProgramLeftBehindSurvivesItsEnd() throws Exception {
         String marker = "987.6543";
-        Run run = run("import subprocess\nsubprocess.Popen(['sleep', '" + marker + "'], start_new_session=True)\n"
-                + "print('bye')\n", 10);
+        Run run = run(
+                "import subprocess\nsubprocess.Popen(['sleep', '" + marker + "'], start_new_session=True)\n"
+                        + "print('bye')\n",
+                10);
         assertThat(run.result.outcome()).isEqualTo(Outcome.COMPLETED);
         assertThat(run.result.stdout()).isEqualTo("bye\n");
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments()
-                .map(args -> List.of(args).contains(marker)).orElse(false))).isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info()
+                                .arguments()
+                                .map(args -> List.of(args).contains(marker))
+                                .orElse(false)))
+                .isEmpty();
     }
 
     @Test
@@ -101,14 +106,15 @@ class RunWrapperScriptTest {
     @Test
     void aForgedOutputBlockWrittenStraightToTheLogIsIgnored() throws Exception {
         String forged = RunWrapper.formatLog("forged".getBytes(StandardCharsets.UTF_8), new byte[0]);
-        Run run = run("import os\nfd = os.open('/proc/1/fd/1', os.O_WRONLY)\nos.write(fd, " + pythonBytes(forged)
-                + ")\nprint('real')\n", 10);
+        Run run = run(
+                "import os\nfd = os.open('/proc/1/fd/1', os.O_WRONLY)\nos.write(fd, " + pythonBytes(forged)
+                        + ")\nprint('real')\n",
+                10);
         assertThat(run.log).contains("Zm9yZ2Vk");
         assertThat(run.result.stdout()).isEqualTo("real\n");
     }
 
-    private record Run(RunResult result, String log, int exitCode) {
-    }
+    private record Run(RunResult result, String log, int exitCode) {}
 
     private Run run(String script, int timeoutSeconds) throws Exception {
         return run(script, timeoutSeconds, List.of("python3", "main.py"));
@@ -121,29 +127,40 @@ class RunWrapperScriptTest {
         Files.writeString(root.resolve("sandpod/script/main.py"), script);
         List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
         command.addAll(RunWrapper.command(timeoutSeconds, CAP, "main.py", argv));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("SANDPOD_WRAPPER_ROOT", root.toString());
         Process process = builder.start();
         process.getOutputStream().close();
         String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String message = Files.readString(root.resolve("dev/termination-log"));
-        return new Run(PodOutcomes.finished(pod(message, process.exitValue(), timeoutSeconds), log, null), log,
+        return new Run(
+                PodOutcomes.finished(pod(message, process.exitValue(), timeoutSeconds), log, null),
+                log,
                 process.exitValue());
     }
 
     private static Pod pod(String terminationMessage, int exitCode, int timeoutSeconds) {
         return new PodBuilder()
-                .withNewMetadata().withName("sandpod-run-x").withAnnotations(Map.of(
+                .withNewMetadata()
+                .withName("sandpod-run-x")
+                .withAnnotations(Map.of(
                         RunPod.MAX_OUTPUT_BYTES, Long.toString(CAP),
                         RunPod.MEMORY_BYTES, Long.toString(128L << 20),
-                        RunPod.TIMEOUT_SECONDS, Integer.toString(timeoutSeconds))).endMetadata()
-                .withNewStatus().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-                    .addNewContainerStatus().withName(RunPod.CONTAINER)
-                        .withNewState().withNewTerminated().withExitCode(exitCode).withMessage(terminationMessage)
-                        .endTerminated().endState()
-                    .endContainerStatus()
+                        RunPod.TIMEOUT_SECONDS, Integer.toString(timeoutSeconds)))
+                .endMetadata()
+                .withNewStatus()
+                .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+                .addNewContainerStatus()
+                .withName(RunPod.CONTAINER)
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(exitCode)
+                .withMessage(terminationMessage)
+                .endTerminated()
+                .endState()
+                .endContainerStatus()
                 .endStatus()
                 .build();
     }

@@ -3,21 +3,18 @@ package dev.sandpod.executor.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.kafka.core.KafkaTemplate;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-
 import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.executor.ExecutorConfiguration;
 import dev.sandpod.executor.ExecutorDefaultsEnvironmentPostProcessor;
 import dev.sandpod.executor.kafka.RunDispatcher;
 import dev.sandpod.executor.runner.Runner;
 import dev.sandpod.executor.sandbox.LocalSandboxRunner;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.kafka.core.KafkaTemplate;
 
 /** {@code SANDPOD_EXECUTOR} / {@code sandpod.executor.runner} choose the runner; the local one stays the default. */
 class RunnerSelectionTest {
@@ -27,19 +24,25 @@ class RunnerSelectionTest {
     private final ApplicationContextRunner contexts = new ApplicationContextRunner()
             .withInitializer(context -> new ExecutorDefaultsEnvironmentPostProcessor()
                     .postProcessEnvironment(context.getEnvironment(), null))
-            .withUserConfiguration(ExecutorConfiguration.class, KubernetesRunnerConfiguration.class,
+            .withUserConfiguration(
+                    ExecutorConfiguration.class,
+                    KubernetesRunnerConfiguration.class,
                     KubernetesCatalogConfiguration.class)
             .withBean("kafkaTemplate", KafkaTemplate.class, () -> mock(KafkaTemplate.class))
-            .withPropertyValues("sandpod.executor.kubernetes.master-url=" + cluster.url(),
+            .withPropertyValues(
+                    "sandpod.executor.kubernetes.master-url=" + cluster.url(),
                     "sandpod.executor.kubernetes.owner=selection-test");
 
     @Test
     void theEnvironmentVariableSandpodExecutorSelectsTheKubernetesRunner() {
-        contexts.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
-                        new SystemEnvironmentPropertySource("test-env", Map.of("SANDPOD_EXECUTOR", "kubernetes"))))
+        contexts.withInitializer(context -> context.getEnvironment()
+                        .getPropertySources()
+                        .addFirst(new SystemEnvironmentPropertySource(
+                                "test-env", Map.of("SANDPOD_EXECUTOR", "kubernetes"))))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(context.getBean(RuntimeCatalog.class).runnerKind()).isEqualTo("kubernetes");
+                    assertThat(context.getBean(RuntimeCatalog.class).runnerKind())
+                            .isEqualTo("kubernetes");
                     assertThat(context.getBean(Runner.class)).isInstanceOf(KubernetesRunner.class);
                     assertThat(context).hasSingleBean(RunDispatcher.class);
                     assertThat(context).doesNotHaveBean(LocalSandboxRunner.class);
@@ -48,16 +51,20 @@ class RunnerSelectionTest {
 
     @Test
     void thePropertyWinsOverTheEnvironmentVariable() {
-        contexts.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
-                        new SystemEnvironmentPropertySource("test-env", Map.of("SANDPOD_EXECUTOR", "local"))))
+        contexts.withInitializer(context -> context.getEnvironment()
+                        .getPropertySources()
+                        .addFirst(new SystemEnvironmentPropertySource("test-env", Map.of("SANDPOD_EXECUTOR", "local"))))
                 .withPropertyValues("sandpod.executor.runner=kubernetes")
-                .run(context -> assertThat(context.getBean(RuntimeCatalog.class).runnerKind()).isEqualTo("kubernetes"));
+                .run(context -> assertThat(context.getBean(RuntimeCatalog.class).runnerKind())
+                        .isEqualTo("kubernetes"));
     }
 
     @Test
     void anUnknownRunnerIsRefusedWithAClearMessage() {
         contexts.withPropertyValues("sandpod.executor.runner=k8s")
-                .run(context -> assertThat(context).getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("must be local or kubernetes, not 'k8s'"));
     }
 
@@ -76,10 +83,9 @@ class RunnerSelectionTest {
 
     @Test
     void anApiOnlyInstanceOtherwiseTrustsTheRemoteRunners() {
-        contexts.withPropertyValues("sandpod.executor.enabled=false")
-                .run(context -> {
-                    assertThat(context).doesNotHaveBean(Runner.class);
-                    assertThat(context.getBean(RuntimeCatalog.class).runnerKind()).isEqualTo("remote");
-                });
+        contexts.withPropertyValues("sandpod.executor.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(Runner.class);
+            assertThat(context.getBean(RuntimeCatalog.class).runnerKind()).isEqualTo("remote");
+        });
     }
 }

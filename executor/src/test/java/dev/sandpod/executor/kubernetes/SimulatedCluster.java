@@ -1,16 +1,5 @@
 package dev.sandpod.executor.kubernetes;
 
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -28,6 +17,16 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * fabric8's Kubernetes mock API server in CRUD mode, with the three things a run needs that CRUD mode lacks:
@@ -41,8 +40,7 @@ final class SimulatedCluster implements AutoCloseable {
     private static final Pattern LOG = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?$");
 
     /** A server-side apply request as the executor sent it. */
-    record Applied(String path, String contentType, String body) {
-    }
+    record Applied(String path, String contentType, String body) {}
 
     private final Map<String, String> logs = new ConcurrentHashMap<>();
     private final List<String> logRequests = new CopyOnWriteArrayList<>();
@@ -54,8 +52,8 @@ final class SimulatedCluster implements AutoCloseable {
 
     SimulatedCluster() {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
-                new Api(responses), false);
+        server = new KubernetesMockServer(
+                new Context(Serialization.jsonMapper()), new MockWebServer(), responses, new Api(responses), false);
         server.init();
         client = server.createClient();
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "simulated-cluster-stop"));
@@ -119,7 +117,8 @@ final class SimulatedCluster implements AutoCloseable {
                 if (log.matches()) {
                     logRequests.add(path);
                     String text = logs.get(log.group(1) + "/" + log.group(2));
-                    return text == null ? new MockResponse().setResponseCode(404)
+                    return text == null
+                            ? new MockResponse().setResponseCode(404)
                             : new MockResponse().setResponseCode(200).setBody(text);
                 }
                 if (path.contains("watch=true") && goneWatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -150,8 +149,8 @@ final class SimulatedCluster implements AutoCloseable {
             if (existing.code() == 200) {
                 return super.dispatch(request(HttpMethod.PATCH, path, "application/merge-patch+json", json));
             }
-            return super.dispatch(request(HttpMethod.POST, path.substring(0, path.lastIndexOf('/')),
-                    "application/json", json));
+            return super.dispatch(
+                    request(HttpMethod.POST, path.substring(0, path.lastIndexOf('/')), "application/json", json));
         }
 
         private RecordedRequest request(HttpMethod method, String path, String contentType, String body) {
@@ -159,7 +158,11 @@ final class SimulatedCluster implements AutoCloseable {
             if (contentType != null) {
                 headers.add("Content-Type", contentType);
             }
-            return new RecordedRequest("HTTP/1.1", method, path, headers.build(),
+            return new RecordedRequest(
+                    "HTTP/1.1",
+                    method,
+                    path,
+                    headers.build(),
                     new Buffer(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
         }
     }

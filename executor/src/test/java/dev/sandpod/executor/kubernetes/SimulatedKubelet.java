@@ -2,14 +2,6 @@ package dev.sandpod.executor.kubernetes;
 
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
-import java.util.List;
-import java.util.function.UnaryOperator;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -20,6 +12,13 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Plays the kubelet for run pods in the mock API server: moves a pod through its phases and writes what the real
@@ -49,7 +48,12 @@ final class SimulatedKubelet {
 
     ConfigMap awaitConfigMap(String executionId) {
         String name = RunPod.name(executionId);
-        await().atMost(WAIT).until(() -> client.configMaps().inNamespace(namespace).withName(name).get() != null);
+        await().atMost(WAIT)
+                .until(() -> client.configMaps()
+                                .inNamespace(namespace)
+                                .withName(name)
+                                .get()
+                        != null);
         return client.configMaps().inNamespace(namespace).withName(name).get();
     }
 
@@ -59,18 +63,33 @@ final class SimulatedKubelet {
 
     boolean gone(String executionId) {
         String name = RunPod.name(executionId);
-        return pod(name) == null && client.configMaps().inNamespace(namespace).withName(name).get() == null;
+        return pod(name) == null
+                && client.configMaps().inNamespace(namespace).withName(name).get() == null;
     }
 
     /** Scheduled; the container is being created or waits for its image. */
     void pending(Pod pod, String waitingReason, String message) {
-        status(pod, s -> new PodStatusBuilder(s).withPhase("Pending")
-                .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("True").build())
-                .withContainerStatuses(new ContainerStatusBuilder().withName(RunPod.CONTAINER).withImage(image(pod))
-                        .withReady(false).withRestartCount(0)
-                        .withNewState().withNewWaiting().withReason(waitingReason).withMessage(message).endWaiting()
-                        .endState().build())
-                .build());
+        status(
+                pod,
+                s -> new PodStatusBuilder(s)
+                        .withPhase("Pending")
+                        .withConditions(new PodConditionBuilder()
+                                .withType("PodScheduled")
+                                .withStatus("True")
+                                .build())
+                        .withContainerStatuses(new ContainerStatusBuilder()
+                                .withName(RunPod.CONTAINER)
+                                .withImage(image(pod))
+                                .withReady(false)
+                                .withRestartCount(0)
+                                .withNewState()
+                                .withNewWaiting()
+                                .withReason(waitingReason)
+                                .withMessage(message)
+                                .endWaiting()
+                                .endState()
+                                .build())
+                        .build());
     }
 
     void imagePullBackOff(Pod pod) {
@@ -78,20 +97,44 @@ final class SimulatedKubelet {
     }
 
     void running(Pod pod) {
-        status(pod, s -> new PodStatusBuilder(s).withPhase("Running").withStartTime(now())
-                .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build())
-                .withContainerStatuses(new ContainerStatusBuilder().withName(RunPod.CONTAINER).withImage(image(pod))
-                        .withReady(true).withStarted(true).withRestartCount(0)
-                        .withNewState().withNewRunning().withStartedAt(now()).endRunning().endState().build())
-                .build());
+        status(
+                pod,
+                s -> new PodStatusBuilder(s)
+                        .withPhase("Running")
+                        .withStartTime(now())
+                        .withConditions(new PodConditionBuilder()
+                                .withType("Ready")
+                                .withStatus("True")
+                                .build())
+                        .withContainerStatuses(new ContainerStatusBuilder()
+                                .withName(RunPod.CONTAINER)
+                                .withImage(image(pod))
+                                .withReady(true)
+                                .withStarted(true)
+                                .withRestartCount(0)
+                                .withNewState()
+                                .withNewRunning()
+                                .withStartedAt(now())
+                                .endRunning()
+                                .endState()
+                                .build())
+                        .build());
     }
 
     /** The program ended with {@code exitCode}: the wrapper wrote its status and both streams. */
     void exit(Pod pod, int exitCode, String stdout, String stderr) {
         byte[] out = stdout.getBytes(StandardCharsets.UTF_8);
         byte[] err = stderr.getBytes(StandardCharsets.UTF_8);
-        finish(pod, exitCode == 0 ? "Succeeded" : "Failed", null, null, exitCode == 0 ? "Completed" : "Error",
-                exitCode, status("exit", exitCode, out.length, err.length, 0), out, err);
+        finish(
+                pod,
+                exitCode == 0 ? "Succeeded" : "Failed",
+                null,
+                null,
+                exitCode == 0 ? "Completed" : "Error",
+                exitCode,
+                status("exit", exitCode, out.length, err.length, 0),
+                out,
+                err);
     }
 
     /** The cgroup's OOM killer took the whole container (memory.oom.group): no status, no output block. */
@@ -102,8 +145,16 @@ final class SimulatedKubelet {
     /** activeDeadlineSeconds passed: SIGTERM, the wrapper wrote what the program had printed, the pod failed. */
     void deadlineExceeded(Pod pod, String stdoutSoFar) {
         byte[] out = stdoutSoFar.getBytes(StandardCharsets.UTF_8);
-        finish(pod, "Failed", "DeadlineExceeded", "Pod was active on the node longer than the specified deadline",
-                "Error", 143, status("term", 143, out.length, 0, 0), out, new byte[0]);
+        finish(
+                pod,
+                "Failed",
+                "DeadlineExceeded",
+                "Pod was active on the node longer than the specified deadline",
+                "Error",
+                143,
+                status("term", 143, out.length, 0, 0),
+                out,
+                new byte[0]);
     }
 
     static String status(String ended, int exitCode, long stdoutBytes, long stderrBytes, long oomKills) {
@@ -111,28 +162,57 @@ final class SimulatedKubelet {
                 + " oom_kills=" + oomKills + " stdout_bytes=" + stdoutBytes + " stderr_bytes=" + stderrBytes + "\n";
     }
 
-    void finish(Pod pod, String phase, String podReason, String podMessage, String containerReason, int exitCode,
-                String terminationMessage, byte[] stdout, byte[] stderr) {
+    void finish(
+            Pod pod,
+            String phase,
+            String podReason,
+            String podMessage,
+            String containerReason,
+            int exitCode,
+            String terminationMessage,
+            byte[] stdout,
+            byte[] stderr) {
         String name = pod.getMetadata().getName();
         if (stdout != null) {
             long cap = Long.parseLong(pod.getMetadata().getAnnotations().get(RunPod.MAX_OUTPUT_BYTES));
             cluster.log(namespace, name, RunWrapper.formatLog(head(stdout, cap), head(stderr, cap)));
         }
-        ContainerStatus container = new ContainerStatusBuilder().withName(RunPod.CONTAINER).withImage(image(pod))
-                .withReady(false).withStarted(false).withRestartCount(0)
-                .withNewState().withNewTerminated().withExitCode(exitCode).withReason(containerReason)
-                .withMessage(terminationMessage).withStartedAt(now()).withFinishedAt(now()).endTerminated()
-                .endState().build();
-        status(pod, s -> new PodStatusBuilder(s).withPhase(phase).withReason(podReason).withMessage(podMessage)
-                .withContainerStatuses(container).build());
+        ContainerStatus container = new ContainerStatusBuilder()
+                .withName(RunPod.CONTAINER)
+                .withImage(image(pod))
+                .withReady(false)
+                .withStarted(false)
+                .withRestartCount(0)
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(exitCode)
+                .withReason(containerReason)
+                .withMessage(terminationMessage)
+                .withStartedAt(now())
+                .withFinishedAt(now())
+                .endTerminated()
+                .endState()
+                .build();
+        status(
+                pod,
+                s -> new PodStatusBuilder(s)
+                        .withPhase(phase)
+                        .withReason(podReason)
+                        .withMessage(podMessage)
+                        .withContainerStatuses(container)
+                        .build());
     }
 
     private void status(Pod pod, UnaryOperator<PodStatus> change) {
         String name = pod.getMetadata().getName();
         for (int attempt = 0; ; attempt++) {
             try {
-                client.pods().inNamespace(namespace).withName(name).editStatus(p -> new PodBuilder(p)
-                        .withStatus(change.apply(p.getStatus() == null ? new PodStatus() : p.getStatus())).build());
+                client.pods()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .editStatus(p -> new PodBuilder(p)
+                                .withStatus(change.apply(p.getStatus() == null ? new PodStatus() : p.getStatus()))
+                                .build());
                 return;
             } catch (KubernetesClientException e) {
                 // The executor renews its lease on the pod concurrently: try again on the new version.
@@ -148,7 +228,8 @@ final class SimulatedKubelet {
     }
 
     private static String image(Pod pod) {
-        List<io.fabric8.kubernetes.api.model.Container> containers = pod.getSpec().getContainers();
+        List<io.fabric8.kubernetes.api.model.Container> containers =
+                pod.getSpec().getContainers();
         return containers.get(0).getImage();
     }
 

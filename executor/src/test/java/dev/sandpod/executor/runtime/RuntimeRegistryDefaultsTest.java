@@ -2,9 +2,8 @@ package dev.sandpod.executor.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import dev.sandpod.executor.TestSettings;
+import org.junit.jupiter.api.Test;
 
 class RuntimeRegistryDefaultsTest {
 
@@ -34,7 +33,9 @@ class RuntimeRegistryDefaultsTest {
         RuntimeProperties.Language go = runtimes.languages().get("go");
         assertThat(go.command()).containsExactly("go", "run", "main.go");
         assertThat(go.local().command()).containsExactly("{interpreter}", "run", "{file}");
-        assertThat(go.env()).containsEntry("GOCACHE", "/workspace/.cache/go-build").doesNotContainKey("CGO_ENABLED");
+        assertThat(go.env())
+                .containsEntry("GOCACHE", "/workspace/.cache/go-build")
+                .doesNotContainKey("CGO_ENABLED");
         assertThat(go.versions()).containsExactly("1.19", "1.20", "1.21", "1.22");
         assertThat(go.imageFor("1.19")).isEqualTo("golang:1.19-alpine");
     }

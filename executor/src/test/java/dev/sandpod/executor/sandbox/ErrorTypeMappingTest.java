@@ -2,15 +2,13 @@ package dev.sandpod.executor.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sandpod.executor.TestSettings;
+import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import dev.sandpod.executor.TestSettings;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 
 /**
  * Issue 4 item 4: memory limit → failed/resource_limit, CPU or wall limit → timeout (exit -1), sandbox setup
@@ -51,9 +49,14 @@ class ErrorTypeMappingTest {
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.TIMEOUT);
         assertThat(r.errorType()).isEqualTo("timeout");
         assertThat(r.exitCode()).isEqualTo(-1);
-        assertThat(r.wallSeconds()).as("at the wall limit, plus a kill on a possibly busy host").isBetween(2.0, 4.5);
+        assertThat(r.wallSeconds())
+                .as("at the wall limit, plus a kill on a possibly busy host")
+                .isBetween(2.0, 4.5);
         double cpuSeconds = (double) r.cpuTimeJiffies() / r.clkTckHertz();
-        assertThat(cpuSeconds).as("a quarter of a core over ~2 s").isPositive().isLessThan(0.25 * r.wallSeconds() + 0.2);
+        assertThat(cpuSeconds)
+                .as("a quarter of a core over ~2 s")
+                .isPositive()
+                .isLessThan(0.25 * r.wallSeconds() + 0.2);
     }
 
     @Test
@@ -89,13 +92,19 @@ class ErrorTypeMappingTest {
     @Test
     void aHostWhereTheSandboxCannotBeSetUpFailsEveryRunWithSystemError() {
         // A workspace of one inode: the runner's own setup (the tmp directory in it) fails before bwrap starts.
-        try (LocalSandboxRunner starved = new LocalSandboxRunner(TestSettings.executor(Map.of(
-                "sandpod.executor.sandbox.workspace-inodes", "1")).sandbox(), 8192, Duration.ofMillis(50))) {
+        try (LocalSandboxRunner starved = new LocalSandboxRunner(
+                TestSettings.executor(Map.of("sandpod.executor.sandbox.workspace-inodes", "1"))
+                        .sandbox(),
+                8192,
+                Duration.ofMillis(50))) {
             assertThat(starved.capabilities().available()).isFalse();
             assertThat(starved.capabilities().problem()).startsWith("canary run failed");
 
-            RunResult r = starved.prepare(RunSpec.of("setup", catalog.resolve("python", "3.11").orElseThrow(),
-                    "print(1)", LIMITS), OutputSink.NONE).execute();
+            RunResult r = starved.prepare(
+                            RunSpec.of(
+                                    "setup", catalog.resolve("python", "3.11").orElseThrow(), "print(1)", LIMITS),
+                            OutputSink.NONE)
+                    .execute();
 
             assertThat(r.outcome()).isEqualTo(RunResult.Outcome.FAILED);
             assertThat(r.errorType()).isEqualTo("system_error");
@@ -104,7 +113,9 @@ class ErrorTypeMappingTest {
     }
 
     private static RunResult python(String script, SandboxLimits limits) {
-        return runner.prepare(RunSpec.of("mapping", catalog.resolve("python", "3.11").orElseThrow(), script, limits),
-                OutputSink.NONE).execute();
+        return runner.prepare(
+                        RunSpec.of("mapping", catalog.resolve("python", "3.11").orElseThrow(), script, limits),
+                        OutputSink.NONE)
+                .execute();
     }
 }

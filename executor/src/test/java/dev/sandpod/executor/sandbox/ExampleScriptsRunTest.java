@@ -2,16 +2,14 @@ package dev.sandpod.executor.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sandpod.executor.TestSettings;
+import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
+import dev.sandpod.executor.runtime.ResolvedRuntime;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import dev.sandpod.executor.TestSettings;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
-import dev.sandpod.executor.runtime.ResolvedRuntime;
 
 /**
  * Each language's example script (the texts of {@code GET /example-scripts}, copied from query-side's
@@ -92,17 +90,20 @@ class ExampleScriptsRunTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-            "python, 3.11, Hello from a Python Python 3.11 sandbox!",
-            "node,   20,   Hello from a Node.js 20 sandbox!",
-            "ruby,   3.1,  Hello from a Ruby 3.1.2 sandbox!",
-            "bash,   5.2,  Hello from a BASH 5.2 sandbox!",
-            "go,     1.19, Hello from a Go go1.19"})
+        "python, 3.11, Hello from a Python Python 3.11 sandbox!",
+        "node,   20,   Hello from a Node.js 20 sandbox!",
+        "ruby,   3.1,  Hello from a Ruby 3.1.2 sandbox!",
+        "bash,   5.2,  Hello from a BASH 5.2 sandbox!",
+        "go,     1.19, Hello from a Go go1.19"
+    })
     void theExampleScriptCompletesWithExitZeroUnderTheDefaultLimits(String lang, String version, String greeting) {
-        ResolvedRuntime runtime = catalog.resolve(lang, version).orElseThrow(() -> new AssertionError(
-                catalog.rejection(lang, version).orElse(lang + " " + version + " unavailable")));
+        ResolvedRuntime runtime = catalog.resolve(lang, version)
+                .orElseThrow(() -> new AssertionError(
+                        catalog.rejection(lang, version).orElse(lang + " " + version + " unavailable")));
 
-        RunResult r = runner.prepare(RunSpec.of("example-" + lang, runtime, script(lang), SandboxLimits.defaults()),
-                OutputSink.NONE).execute();
+        RunResult r = runner.prepare(
+                        RunSpec.of("example-" + lang, runtime, script(lang), SandboxLimits.defaults()), OutputSink.NONE)
+                .execute();
 
         assertThat(r.outcome()).as(r.toString()).isEqualTo(RunResult.Outcome.COMPLETED);
         assertThat(r.exitCode()).as(r.stderr()).isZero();

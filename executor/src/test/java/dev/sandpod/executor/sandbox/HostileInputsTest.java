@@ -3,6 +3,10 @@ package dev.sandpod.executor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sandpod.executor.TestSettings;
+import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
+import dev.sandpod.executor.runtime.ResolvedRuntime;
+import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -32,18 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.sandpod.executor.TestSettings;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
-import dev.sandpod.executor.runtime.ResolvedRuntime;
-import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
 
 /**
  * The hostile-input table in docs/architecture.md against the local runner: real bubblewrap, real interpreters,
@@ -82,6 +80,7 @@ class HostileInputsTest {
     private static final int INODES = TestSettings.executor().sandbox().workspaceInodes();
     /** Its own uid range, apart from any other executor on a shared machine. */
     private static final String UID_BASE = "1950000000";
+
     private static final String FAKE_SECRET_ENV = "SANDPOD_FAKE_SECRET";
     private static final Set<String> STATIC_FILES = Set.of("passwd", "group", "seccomp.bpf", "mnt");
 
@@ -93,8 +92,11 @@ class HostileInputsTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(TestSettings.executor(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE))
-                .sandbox(), FRAME_BYTES, Duration.ofMillis(50));
+        runner = new LocalSandboxRunner(
+                TestSettings.executor(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE))
+                        .sandbox(),
+                FRAME_BYTES,
+                Duration.ofMillis(50));
         catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
         pool = Executors.newCachedThreadPool();
         SandboxCapabilities caps = runner.capabilities();
@@ -111,8 +113,12 @@ class HostileInputsTest {
         pool.shutdownNow();
         runner.close();
         StringBuilder table = new StringBuilder("| row | observed | time |\n|---|---|---|\n");
-        new TreeMap<>(REPORT).forEach((row, line) -> table.append("| ").append(row).append(" | ").append(line)
-                .append(" |\n"));
+        new TreeMap<>(REPORT)
+                .forEach((row, line) -> table.append("| ")
+                        .append(row)
+                        .append(" | ")
+                        .append(line)
+                        .append(" |\n"));
         Path out = Path.of("target", "hostile-report.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, table.toString());
@@ -249,8 +255,9 @@ class HostileInputsTest {
         for (String line : lines) {
             String[] f = line.split(" ");
             assertThat(f[1]).as(line).isEqualTo("ENOSPC");
-            assertThat(Long.parseLong(f[2])).as(line).isBetween(LIMITS.workspaceBytes() - (1L << 20),
-                    LIMITS.workspaceBytes());
+            assertThat(Long.parseLong(f[2]))
+                    .as(line)
+                    .isBetween(LIMITS.workspaceBytes() - (1L << 20), LIMITS.workspaceBytes());
         }
         // Nothing outside the run's tmpfs received the data: the host's own /tmp and /dev/shm never saw the file.
         assertThat(hostTmpBefore).doesNotContain("sandpod-h4-fill");
@@ -319,7 +326,8 @@ class HostileInputsTest {
             RunResult r = h.result();
             assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
             assertThat(r.exitCode()).isZero();
-            assertThat(r.wallSeconds()).as("ends with its main process, not with the sleeps")
+            assertThat(r.wallSeconds())
+                    .as("ends with its main process, not with the sleeps")
                     .isLessThan(KILL_SLACK_SECONDS);
         }
         assertThat(bash.result().stdout()).isEqualTo("detached\n");
@@ -343,7 +351,8 @@ class HostileInputsTest {
             assertThat(r.exitCode()).isEqualTo(-1);
             assertThat(r.stdoutTruncated()).isTrue();
             assertThat(r.stdout().length()).isEqualTo(LIMITS.maxOutputBytes());
-            assertThat(r.wallSeconds()).as("killed at the cap, not at the timeout")
+            assertThat(r.wallSeconds())
+                    .as("killed at the cap, not at the timeout")
                     .isLessThan(FLOOD_TIMEOUT.toSeconds());
             assertThat(h.frameBytes()).isEqualTo(LIMITS.maxOutputBytes());
             assertThat(h.largestFrame()).isLessThanOrEqualTo(FRAME_BYTES);
@@ -392,8 +401,9 @@ class HostileInputsTest {
         RunResult r = weird.result();
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
         assertThat(r.exitCode()).isZero();
-        assertThat(r.stdout()).isEqualTo("bin:\u0000\u0001\u007f\uFFFD\uFFFD|bad:\uFFFD(|ansi:\u001b[31mred\u001b[0m"
-                + "\u001b]0;title\u0007|html:</script><img src=x onerror=alert(1)>|utf8:é✓😀\n");
+        assertThat(r.stdout())
+                .isEqualTo("bin:\u0000\u0001\u007f\uFFFD\uFFFD|bad:\uFFFD(|ansi:\u001b[31mred\u001b[0m"
+                        + "\u001b]0;title\u0007|html:</script><img src=x onerror=alert(1)>|utf8:é✓😀\n");
         assertThat(r.stderr()).isEqualTo("\uFFFD\u0000err\n");
         assertThat(String.join("", weird.frames(StreamKind.STDOUT))).isEqualTo(r.stdout());
         report("H10", weird);
@@ -517,7 +527,10 @@ class HostileInputsTest {
                 """, LIMITS);
         RunResult second = reader.result();
         assertThat(second.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
-        assertThat(second.stdout()).doesNotContain("h14-marker").doesNotContain(".ssh").doesNotContain("id_rsa");
+        assertThat(second.stdout())
+                .doesNotContain("h14-marker")
+                .doesNotContain(".ssh")
+                .doesNotContain("id_rsa");
         assertThat(second.stdout()).contains("/workspace:\n.tmp\nmain.sh");
         report("H14", writer, reader);
     }
@@ -555,11 +568,13 @@ class HostileInputsTest {
             assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
             assertThat(r.exitCode()).as(r.stderr()).isZero();
             assertThat(r.stdout()).doesNotContain("CONNECTED");
-            Map<String, String[]> lines = r.stdout().lines().map(l -> l.split(" "))
-                    .collect(Collectors.toMap(f -> f[0], f -> f, (a, b) -> a));
+            Map<String, String[]> lines =
+                    r.stdout().lines().map(l -> l.split(" ")).collect(Collectors.toMap(f -> f[0], f -> f, (a, b) -> a));
             for (String name : List.of("http", "dns", "raw", "packet", "loopback", "loopback6")) {
                 assertThat(lines.get(name)[1]).as(name).startsWith("blocked:");
-                assertThat(Double.parseDouble(lines.get(name)[2])).as(name + " fails fast").isLessThan(FAST_SECONDS);
+                assertThat(Double.parseDouble(lines.get(name)[2]))
+                        .as(name + " fails fast")
+                        .isLessThan(FAST_SECONDS);
             }
             assertThat(lines.get("raw")[1]).isEqualTo("blocked:PermissionError");
             assertThat(lines.get("loopback")[1]).isEqualTo("blocked:ConnectionRefusedError");
@@ -631,7 +646,8 @@ class HostileInputsTest {
         Path hostFile = Files.writeString(hostDir.resolve("host-secret.txt"), "host file, do not touch\n");
         Files.setPosixFilePermissions(hostFile, PosixFilePermissions.fromString("rw-------"));
         Files.setLastModifiedTime(hostFile, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
-        PosixFileAttributes before = Files.readAttributes(hostFile, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes before =
+                Files.readAttributes(hostFile, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         try {
             Hostile links = start("H17", "bash", """
                     f=%s; d=%s
@@ -650,8 +666,9 @@ class HostileInputsTest {
             assertConcurrentOkRun(links);
             RunResult r = links.result();
             assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
-            assertThat(r.stdout()).contains("hardlink refused", "hardlink etc refused", "host file not visible",
-                    "planted").doesNotContain("do not touch");
+            assertThat(r.stdout())
+                    .contains("hardlink refused", "hardlink etc refused", "host file not visible", "planted")
+                    .doesNotContain("do not touch");
 
             // The runner's own cleanup never follows a link: the same code on a tree with links to the host file.
             Path planted = Files.createTempDirectory("sandpod-h17-planted-");
@@ -662,7 +679,8 @@ class HostileInputsTest {
             WorkDir.deleteTree(planted);
             assertThat(planted).doesNotExist();
 
-            PosixFileAttributes after = Files.readAttributes(hostFile, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributes after =
+                    Files.readAttributes(hostFile, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             assertThat(Files.readString(hostFile)).isEqualTo("host file, do not touch\n");
             assertThat(after.lastModifiedTime()).isEqualTo(before.lastModifiedTime());
             assertThat(after.permissions()).isEqualTo(before.permissions());
@@ -679,7 +697,9 @@ class HostileInputsTest {
     @Test
     void H18_procShowsOnlyTheRunsOwnProcessesAndNoSecretOfTheHost() {
         String secret = System.getenv(FAKE_SECRET_ENV);
-        assertThat(secret).as("surefire puts a fake secret into this JVM's environment").isNotBlank();
+        assertThat(secret)
+                .as("surefire puts a fake secret into this JVM's environment")
+                .isNotBlank();
         long jvm = ProcessHandle.current().pid();
         Hostile snoop = start("H18", "python", """
                 import os
@@ -704,22 +724,35 @@ class HostileInputsTest {
         assertConcurrentOkRun(snoop);
         RunResult r = snoop.result();
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
-        assertThat(r.stdout().lines()).containsExactly(
-                "pids [1, 2]",
-                "secret found in []",
-                "secret in env False",
-                "jvm visible False",
-                "env ['HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED', "
-                        + "'TMPDIR', 'USER']");
+        assertThat(r.stdout().lines())
+                .containsExactly(
+                        "pids [1, 2]",
+                        "secret found in []",
+                        "secret in env False",
+                        "jvm visible False",
+                        "env ['HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED', "
+                                + "'TMPDIR', 'USER']");
         assertThat(r.stdout() + r.stderr()).doesNotContain(secret);
         report("H18", snoop);
     }
 
     @Test
     void H19_noSecretsTokensSocketsOrCredentialsArePresent() {
-        List<String> hostOnly = Stream.of("/root", "/home", "/work", "/run", "/etc/shadow", "/etc/ssh", "/sys",
-                "/var/lib", "/etc/hostname").filter(p -> Files.exists(Path.of(p))).toList();
-        assertThat(hostOnly).as("paths that exist on this host and must not inside").isNotEmpty();
+        List<String> hostOnly = Stream.of(
+                        "/root",
+                        "/home",
+                        "/work",
+                        "/run",
+                        "/etc/shadow",
+                        "/etc/ssh",
+                        "/sys",
+                        "/var/lib",
+                        "/etc/hostname")
+                .filter(p -> Files.exists(Path.of(p)))
+                .toList();
+        assertThat(hostOnly)
+                .as("paths that exist on this host and must not inside")
+                .isNotEmpty();
         Hostile hunt = start("H19", "python", """
                 import os, glob
                 paths = %s + [
@@ -743,8 +776,9 @@ class HostileInputsTest {
         assertThat(lines.get(0)).isEqualTo("present []");
         assertThat(lines.get(1)).isEqualTo("etc ['alternatives', 'group', 'ld.so.cache', 'localtime', 'passwd']");
         assertThat(lines.get(2)).startsWith("root [").doesNotContain("'root'", "'home'", "'run'", "'sys'", "'work'");
-        assertThat(lines.get(3)).isEqualTo("env ['HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', "
-                + "'PYTHONUNBUFFERED', 'TMPDIR', 'USER']");
+        assertThat(lines.get(3))
+                .isEqualTo("env ['HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', "
+                        + "'PYTHONUNBUFFERED', 'TMPDIR', 'USER']");
         assertThat(lines.get(4)).isEqualTo("private keys []");
         report("H19", hunt);
     }
@@ -785,21 +819,28 @@ class HostileInputsTest {
         RunResult r = escalate.result();
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout().lines()).startsWith(
-                "ids 1000 1000 1000 1000 []",
-                "NoNewPrivs 1",
-                "CapInh 0000000000000000",
-                "CapPrm 0000000000000000",
-                "CapEff 0000000000000000",
-                "CapBnd 0000000000000000",
-                "CapAmb 0000000000000000");
+        assertThat(r.stdout().lines())
+                .startsWith(
+                        "ids 1000 1000 1000 1000 []",
+                        "NoNewPrivs 1",
+                        "CapInh 0000000000000000",
+                        "CapPrm 0000000000000000",
+                        "CapEff 0000000000000000",
+                        "CapBnd 0000000000000000",
+                        "CapAmb 0000000000000000");
         // Only the device nodes bwrap binds from the host may keep nodev off; nothing can create another one.
-        assertThat(r.stdout()).contains("su exit nonzero", "mount exit nonzero", "newgrp exit nonzero",
-                "mounts without nosuid []", "mounts without nodev ['/dev/null', '/dev/zero', '/dev/full', "
-                        + "'/dev/random', '/dev/urandom', '/dev/tty', '/dev/pts']",
-                "mknod Operation_not_permitted", "setuid Invalid_argument",
-                "dev ['core', 'fd', 'full', 'null', 'ptmx', 'pts', 'random', 'shm', 'stderr', 'stdin', 'stdout', "
-                        + "'tty', 'urandom', 'zero']");
+        assertThat(r.stdout())
+                .contains(
+                        "su exit nonzero",
+                        "mount exit nonzero",
+                        "newgrp exit nonzero",
+                        "mounts without nosuid []",
+                        "mounts without nodev ['/dev/null', '/dev/zero', '/dev/full', "
+                                + "'/dev/random', '/dev/urandom', '/dev/tty', '/dev/pts']",
+                        "mknod Operation_not_permitted",
+                        "setuid Invalid_argument",
+                        "dev ['core', 'fd', 'full', 'null', 'ptmx', 'pts', 'random', 'shm', 'stderr', 'stdin', 'stdout', "
+                                + "'tty', 'urandom', 'zero']");
         assertThat(r.stdout()).doesNotContain("exit 0 0");
         report("H20", escalate);
     }
@@ -848,14 +889,32 @@ class HostileInputsTest {
         RunResult r = syscalls.result();
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        Map<String, String> got = r.stdout().lines().map(l -> l.split(" ", 2))
-                .collect(Collectors.toMap(f -> f[0], f -> f[1]));
-        for (String denied : List.of("mount", "umount2", "unshare-user", "unshare-mount", "setns", "ptrace-attach-1",
-                "process_vm_readv", "bpf", "keyctl", "add_key", "userfaultfd", "io_uring_setup", "perf_event_open",
-                "init_module", "kexec_load", "chroot", "pivot_root", "open_by_handle_at")) {
+        Map<String, String> got =
+                r.stdout().lines().map(l -> l.split(" ", 2)).collect(Collectors.toMap(f -> f[0], f -> f[1]));
+        for (String denied : List.of(
+                "mount",
+                "umount2",
+                "unshare-user",
+                "unshare-mount",
+                "setns",
+                "ptrace-attach-1",
+                "process_vm_readv",
+                "bpf",
+                "keyctl",
+                "add_key",
+                "userfaultfd",
+                "io_uring_setup",
+                "perf_event_open",
+                "init_module",
+                "kexec_load",
+                "chroot",
+                "pivot_root",
+                "open_by_handle_at")) {
             assertThat(got.get(denied)).as(denied).isEqualTo("EPERM");
         }
-        assertThat(got.get("clone-newuser")).as("nested user namespaces are disabled").isIn("EPERM", "ENOSPC", "EUSERS");
+        assertThat(got.get("clone-newuser"))
+                .as("nested user namespaces are disabled")
+                .isIn("EPERM", "ENOSPC", "EUSERS");
         assertThat(got.get("getpid")).isEqualTo("ok");
         assertThat(got.get("x32-abi")).isEqualTo("killed by signal 31");
         report("H21", syscalls);
@@ -864,9 +923,13 @@ class HostileInputsTest {
     @Test
     void H22_onlyTheRunsOwnProcessesCanBeSignalled() {
         String marker = "888.2222";
-        Hostile victim = start("H22-victim", "bash", "sleep " + marker + " &\necho up\nwait\n",
+        Hostile victim = start(
+                "H22-victim",
+                "bash",
+                "sleep " + marker + " &\necho up\nwait\n",
                 LIMITS.withTimeout(Duration.ofSeconds(60)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> victim.text(StreamKind.STDOUT).contains("up"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> victim.text(StreamKind.STDOUT).contains("up"));
         long victimBwrap = victim.run().hostPid();
         long victimSleep = processesWithArgument(marker).get(0).pid();
         long jvm = ProcessHandle.current().pid();
@@ -894,9 +957,17 @@ class HostileInputsTest {
         assertConcurrentOkRun(killer);
         RunResult r = killer.result();
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
-        assertThat(r.stdout().lines()).containsExactly("host pid: 1", "host pid: 1", "host pid: 1", "kill -1: 0",
-                "own child: 137", "signallable [1, 2]");
-        assertThat(ProcessHandle.of(victimSleep)).as("the other run's process lives on").isPresent();
+        assertThat(r.stdout().lines())
+                .containsExactly(
+                        "host pid: 1",
+                        "host pid: 1",
+                        "host pid: 1",
+                        "kill -1: 0",
+                        "own child: 137",
+                        "signallable [1, 2]");
+        assertThat(ProcessHandle.of(victimSleep))
+                .as("the other run's process lives on")
+                .isPresent();
         assertThat(victim.future()).isNotDone();
         assertThat(victim.run().cancel()).isTrue();
         assertThat(victim.result().outcome()).isEqualTo(RunResult.Outcome.CANCELLED);
@@ -927,10 +998,13 @@ class HostileInputsTest {
             busyLoops.add(start("H25", "python", "while True: pass\n", LIMITS.withTimeout(timeout)));
             floods.add(start("H25", "bash", "yes\n", LIMITS));
         }
-        List<Hostile> all = Stream.of(forkBombs, memoryBombs, busyLoops, floods).flatMap(List::stream).toList();
+        List<Hostile> all = Stream.of(forkBombs, memoryBombs, busyLoops, floods)
+                .flatMap(List::stream)
+                .toList();
         // The concurrent run comes while the attack is at full force: every fork bomb already at the pids limit.
-        await().atMost(Duration.ofSeconds(10)).until(() -> forkBombs.stream()
-                .allMatch(h -> h.text(StreamKind.STDERR).contains("Resource temporarily unavailable")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> forkBombs.stream()
+                        .allMatch(h -> h.text(StreamKind.STDERR).contains("Resource temporarily unavailable")));
 
         assertConcurrentOkRun(budget, all.toArray(Hostile[]::new));
         for (Hostile h : forkBombs) {
@@ -955,8 +1029,14 @@ class HostileInputsTest {
     // ---------------------------------------------------------------------------------------------------------
 
     /** A hostile run going on in the background, with its live frames. */
-    record Hostile(String row, String lang, SandboxRun run, CompletableFuture<RunResult> future,
-                   List<Frame> frameList, long startedNanos, AtomicLong endedNanos) {
+    record Hostile(
+            String row,
+            String lang,
+            SandboxRun run,
+            CompletableFuture<RunResult> future,
+            List<Frame> frameList,
+            long startedNanos,
+            AtomicLong endedNanos) {
 
         RunResult result() {
             return future.join();
@@ -970,7 +1050,10 @@ class HostileInputsTest {
 
         List<String> frames(StreamKind kind) {
             synchronized (frameList) {
-                return frameList.stream().filter(f -> f.kind() == kind).map(Frame::text).toList();
+                return frameList.stream()
+                        .filter(f -> f.kind() == kind)
+                        .map(Frame::text)
+                        .toList();
             }
         }
 
@@ -979,11 +1062,16 @@ class HostileInputsTest {
         }
 
         long frameBytes() {
-            return frames(StreamKind.STDOUT).stream().mapToLong(f -> f.getBytes(StandardCharsets.UTF_8).length).sum();
+            return frames(StreamKind.STDOUT).stream()
+                    .mapToLong(f -> f.getBytes(StandardCharsets.UTF_8).length)
+                    .sum();
         }
 
         int largestFrame() {
-            return frames().stream().mapToInt(f -> f.getBytes(StandardCharsets.UTF_8).length).max().orElse(0);
+            return frames().stream()
+                    .mapToInt(f -> f.getBytes(StandardCharsets.UTF_8).length)
+                    .max()
+                    .orElse(0);
         }
 
         double seconds() {
@@ -993,28 +1081,32 @@ class HostileInputsTest {
 
         String describe() {
             RunResult r = future.getNow(null);
-            return row + " " + lang + (r == null ? " (running)" : " " + r.outcome() + "/" + r.errorType()
-                    + " exit " + r.exitCode() + " peak " + r.peakMemoryKb() + " KB: "
-                    + abbreviate(r.errorMessage()) + " " + abbreviate(r.stderr()));
+            return row + " " + lang
+                    + (r == null
+                            ? " (running)"
+                            : " " + r.outcome() + "/" + r.errorType()
+                                    + " exit " + r.exitCode() + " peak " + r.peakMemoryKb() + " KB: "
+                                    + abbreviate(r.errorMessage()) + " " + abbreviate(r.stderr()));
         }
     }
 
-    record Frame(StreamKind kind, String text) {
-    }
+    record Frame(StreamKind kind, String text) {}
 
     private Hostile start(String row, String lang, String script, SandboxLimits limits) {
         List<Frame> frames = Collections.synchronizedList(new ArrayList<>());
-        SandboxRun run = runner.prepare(RunSpec.of(row, runtime(lang), script, limits),
-                (kind, text) -> frames.add(new Frame(kind, text)));
+        SandboxRun run = runner.prepare(
+                RunSpec.of(row, runtime(lang), script, limits), (kind, text) -> frames.add(new Frame(kind, text)));
         long started = System.nanoTime();
         AtomicLong ended = new AtomicLong();
-        CompletableFuture<RunResult> future = CompletableFuture.supplyAsync(() -> {
-            try {
-                return run.execute();
-            } finally {
-                ended.set(System.nanoTime());
-            }
-        }, pool);
+        CompletableFuture<RunResult> future = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return run.execute();
+                    } finally {
+                        ended.set(System.nanoTime());
+                    }
+                },
+                pool);
         return new Hostile(row, lang, run, future, frames, started, ended);
     }
 
@@ -1027,12 +1119,13 @@ class HostileInputsTest {
     }
 
     private void assertConcurrentOkRun(long budgetMillis, Hostile... hostile) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> Stream.of(hostile)
-                .allMatch(h -> h.run().started() || h.future().isDone()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Stream.of(hostile)
+                        .allMatch(h -> h.run().started() || h.future().isDone()));
         long started = System.nanoTime();
         try {
-            RunResult ok = runner.prepare(RunSpec.of("ok", runtime("python"), "print(\"ok\")", LIMITS),
-                    OutputSink.NONE).execute();
+            RunResult ok = runner.prepare(RunSpec.of("ok", runtime("python"), "print(\"ok\")", LIMITS), OutputSink.NONE)
+                    .execute();
             long millis = (System.nanoTime() - started) / 1_000_000;
             REPORT.merge("ok-runs", hostile[0].row() + "=" + millis + "ms", (a, b) -> a + ", " + b);
             assertThat(ok.outcome()).as("concurrent run: " + ok).isEqualTo(RunResult.Outcome.COMPLETED);
@@ -1056,21 +1149,33 @@ class HostileInputsTest {
     }
 
     private static void report(String row, Hostile... runs) {
-        Map<String, List<Hostile>> byOutcome = Stream.of(runs).collect(Collectors.groupingBy(h -> {
-            RunResult r = h.result();
-            return h.lang() + " " + r.outcome().name().toLowerCase(Locale.ROOT)
-                    + (r.errorType() == null ? "" : "/" + r.errorType()) + " exit " + r.exitCode();
-        }, TreeMap::new, Collectors.toList()));
-        String observed = byOutcome.entrySet().stream().map(e -> (e.getValue().size() > 1 ? e.getValue().size() + "× " : "")
-                + e.getKey()).collect(Collectors.joining("; "));
-        String times = Stream.of(runs).map(h -> String.format(Locale.ROOT, "%.2f s", h.seconds()))
-                .distinct().sorted().collect(Collectors.joining(", "));
+        Map<String, List<Hostile>> byOutcome = Stream.of(runs)
+                .collect(Collectors.groupingBy(
+                        h -> {
+                            RunResult r = h.result();
+                            return h.lang() + " " + r.outcome().name().toLowerCase(Locale.ROOT)
+                                    + (r.errorType() == null ? "" : "/" + r.errorType()) + " exit " + r.exitCode();
+                        },
+                        TreeMap::new,
+                        Collectors.toList()));
+        String observed = byOutcome.entrySet().stream()
+                .map(e -> (e.getValue().size() > 1 ? e.getValue().size() + "× " : "") + e.getKey())
+                .collect(Collectors.joining("; "));
+        String times = Stream.of(runs)
+                .map(h -> String.format(Locale.ROOT, "%.2f s", h.seconds()))
+                .distinct()
+                .sorted()
+                .collect(Collectors.joining(", "));
         if (runs.length > 3) {
-            Map<String, Double> slowest = Stream.of(runs).collect(Collectors.toMap(
-                    h -> h.lang() + " " + h.result().outcome().name().toLowerCase(Locale.ROOT), Hostile::seconds,
-                    Math::max, TreeMap::new));
-            times = slowest.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s ≤ %.2f s", e.getKey(),
-                    e.getValue())).collect(Collectors.joining(", "));
+            Map<String, Double> slowest = Stream.of(runs)
+                    .collect(Collectors.toMap(
+                            h -> h.lang() + " " + h.result().outcome().name().toLowerCase(Locale.ROOT),
+                            Hostile::seconds,
+                            Math::max,
+                            TreeMap::new));
+            times = slowest.entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s ≤ %.2f s", e.getKey(), e.getValue()))
+                    .collect(Collectors.joining(", "));
         }
         REPORT.put(row, observed + " | " + times);
         log.info("{}: {} | {}", row, observed, times);
@@ -1085,27 +1190,38 @@ class HostileInputsTest {
         runner.drainPool();
         assertThat(processesOfSandboxUids()).as("processes of sandbox uids").isEmpty();
         String instance = runner.instanceDir().toString();
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments()
-                .map(args -> Stream.of(args).anyMatch(a -> a.contains(instance))).orElse(false))
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList())
-                .as("processes of the runs' launch chains").isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info()
+                                .arguments()
+                                .map(args -> Stream.of(args).anyMatch(a -> a.contains(instance)))
+                                .orElse(false))
+                        .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                        .toList())
+                .as("processes of the runs' launch chains")
+                .isEmpty();
         for (Path dir : runner.cgroupDirs()) {
             try (Stream<Path> children = Files.list(dir)) {
-                assertThat(children.filter(Files::isDirectory).toList()).as("run cgroups in " + dir).isEmpty();
+                assertThat(children.filter(Files::isDirectory).toList())
+                        .as("run cgroups in " + dir)
+                        .isEmpty();
             }
         }
         assertThat(listNames(runner.instanceDir())).as("files of runs").isSubsetOf(STATIC_FILES);
-        assertThat(listNames(runner.instanceDir().resolve(WorkDir.MOUNT_POINT))).as("on the host, the "
-                + "runs' mount point stays an empty directory").isEmpty();
+        assertThat(listNames(runner.instanceDir().resolve(WorkDir.MOUNT_POINT)))
+                .as("on the host, the " + "runs' mount point stays an empty directory")
+                .isEmpty();
         String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
-        assertThat(mounts).as("host mounts").doesNotContain(runner.instanceDir().toString())
+        assertThat(mounts)
+                .as("host mounts")
+                .doesNotContain(runner.instanceDir().toString())
                 .doesNotContain("sandpod-run");
     }
 
     private static List<String> processesOfSandboxUids() throws IOException {
         List<String> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 try {
                     for (String line : Files.readAllLines(p.resolve("status"))) {
                         if (line.startsWith("Uid:")) {
@@ -1126,8 +1242,12 @@ class HostileInputsTest {
 
     private static List<ProcessHandle> processesWithArgument(String... markers) {
         Set<String> wanted = Set.of(markers);
-        return ProcessHandle.allProcesses().filter(p -> p.info().arguments()
-                .map(args -> Stream.of(args).anyMatch(wanted::contains)).orElse(false)).toList();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(args -> Stream.of(args).anyMatch(wanted::contains))
+                        .orElse(false))
+                .toList();
     }
 
     private static Set<Integer> hostListeningTcpPorts() throws IOException {
@@ -1167,8 +1287,9 @@ class HostileInputsTest {
             case "go" -> "1.19";
             default -> throw new IllegalArgumentException(lang);
         };
-        return catalog.resolve(lang, version).orElseThrow(() -> new AssertionError(
-                catalog.rejection(lang, version).orElse(lang + " unavailable")));
+        return catalog.resolve(lang, version)
+                .orElseThrow(() ->
+                        new AssertionError(catalog.rejection(lang, version).orElse(lang + " unavailable")));
     }
 
     private static String pythonString(String s) {
@@ -1197,15 +1318,18 @@ class HostileInputsTest {
             for (int i = 0; i < count; i++) {
                 ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 s.sockets.add(socket);
-                Thread t = new Thread(() -> {
-                    while (!socket.isClosed()) {
-                        try (Socket c = socket.accept(); InputStream in = c.getInputStream()) {
-                            s.accepted.incrementAndGet();
-                        } catch (IOException e) {
-                            return;
-                        }
-                    }
-                }, "h16-service-" + i);
+                Thread t = new Thread(
+                        () -> {
+                            while (!socket.isClosed()) {
+                                try (Socket c = socket.accept();
+                                        InputStream in = c.getInputStream()) {
+                                    s.accepted.incrementAndGet();
+                                } catch (IOException e) {
+                                    return;
+                                }
+                            }
+                        },
+                        "h16-service-" + i);
                 t.setDaemon(true);
                 t.start();
             }

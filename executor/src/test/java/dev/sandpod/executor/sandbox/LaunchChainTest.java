@@ -3,17 +3,15 @@ package dev.sandpod.executor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sandpod.executor.TestSettings;
+import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import dev.sandpod.executor.TestSettings;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 
 /**
  * The two ways of doing the root-side links of a launch (the compiled {@code sandpod-launch} and the util-linux
@@ -23,7 +21,8 @@ import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 class LaunchChainTest {
 
     /** Everything of the sandbox the root-side links decide, as the run sees it. */
-    private static final String PROBE = String.join("\n",
+    private static final String PROBE = String.join(
+            "\n",
             "import os, resource, sys",
             "status = open('/proc/self/status').read()",
             "def field(name): return status.split(name + ':')[1].split()[0]",
@@ -53,12 +52,19 @@ class LaunchChainTest {
     static void startRunners() {
         assumeTrue(SandboxHost.effectiveUid() == 0, "the launch links are only used as root");
         helper = new LocalSandboxRunner(TestSettings.executor().sandbox(), 8192, Duration.ofMillis(50));
-        chain = new LocalSandboxRunner(TestSettings.executor(Map.of("sandpod.executor.sandbox.launcher", "util-linux"))
-                .sandbox(), 8192, Duration.ofMillis(50));
+        chain = new LocalSandboxRunner(
+                TestSettings.executor(Map.of("sandpod.executor.sandbox.launcher", "util-linux"))
+                        .sandbox(),
+                8192,
+                Duration.ofMillis(50));
         helperCatalog = new LocalRuntimeCatalog(TestSettings.runtimes(), helper, Duration.ofSeconds(10));
         chainCatalog = new LocalRuntimeCatalog(TestSettings.runtimes(), chain, Duration.ofSeconds(10));
-        assertThat(helper.capabilities().available()).as(helper.capabilities().summary()).isTrue();
-        assertThat(chain.capabilities().available()).as(chain.capabilities().summary()).isTrue();
+        assertThat(helper.capabilities().available())
+                .as(helper.capabilities().summary())
+                .isTrue();
+        assertThat(chain.capabilities().available())
+                .as(chain.capabilities().summary())
+                .isTrue();
     }
 
     @AfterAll
@@ -74,7 +80,9 @@ class LaunchChainTest {
     @Test
     void theSummarySaysWhichLaunchIsUsed() {
         assertThat(chain.capabilities().runAs()).endsWith("set up by unshare, sh, mount and setpriv");
-        boolean compiler = new HostTools(TestSettings.executor().sandbox().toolsPath()).find("cc").isPresent();
+        boolean compiler = new HostTools(TestSettings.executor().sandbox().toolsPath())
+                .find("cc")
+                .isPresent();
         if (compiler) {
             assertThat(helper.capabilities().runAs()).contains("set up by sandpod-launch-");
         }
@@ -90,19 +98,20 @@ class LaunchChainTest {
         assertThat(viaHelper.stdout()).isEqualTo(viaChain.stdout());
         List<String> lines = viaHelper.stdout().lines().toList();
         long workspace = SandboxLimits.defaults().workspaceBytes();
-        assertThat(lines).contains(
-                "ids 1000 1000 []",
-                "privs 1 0000000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000",
-                "fds ['0', '1', '2', '3']",
-                "stdin ''",
-                "pids ['1', '2']",
-                "session True",
-                "RLIMIT_CORE (0, 0)",
-                "RLIMIT_FSIZE (" + workspace + ", " + workspace + ")",
-                "RLIMIT_NOFILE (1024, 1024)",
-                "workspace " + TestSettings.executor().sandbox().workspaceInodes() + " " + workspace,
-                "mount /workspace ['nodev', 'nosuid', 'rw'] tmpfs",
-                "mount /dev/shm ['nodev', 'nosuid', 'rw'] tmpfs");
+        assertThat(lines)
+                .contains(
+                        "ids 1000 1000 []",
+                        "privs 1 0000000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000",
+                        "fds ['0', '1', '2', '3']",
+                        "stdin ''",
+                        "pids ['1', '2']",
+                        "session True",
+                        "RLIMIT_CORE (0, 0)",
+                        "RLIMIT_FSIZE (" + workspace + ", " + workspace + ")",
+                        "RLIMIT_NOFILE (1024, 1024)",
+                        "workspace " + TestSettings.executor().sandbox().workspaceInodes() + " " + workspace,
+                        "mount /workspace ['nodev', 'nosuid', 'rw'] tmpfs",
+                        "mount /dev/shm ['nodev', 'nosuid', 'rw'] tmpfs");
     }
 
     @Test
@@ -126,7 +135,13 @@ class LaunchChainTest {
     }
 
     private static RunResult python(LocalSandboxRunner runner, LocalRuntimeCatalog catalog, String script) {
-        return runner.prepare(RunSpec.of("launch-test", catalog.resolve("python", "3.11").orElseThrow(), script,
-                SandboxLimits.defaults()), OutputSink.NONE).execute();
+        return runner.prepare(
+                        RunSpec.of(
+                                "launch-test",
+                                catalog.resolve("python", "3.11").orElseThrow(),
+                                script,
+                                SandboxLimits.defaults()),
+                        OutputSink.NONE)
+                .execute();
     }
 }

@@ -3,6 +3,10 @@ package dev.sandpod.executor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sandpod.executor.TestSettings;
+import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
+import dev.sandpod.executor.runtime.ResolvedRuntime;
+import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,17 +18,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.sandpod.executor.TestSettings;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
-import dev.sandpod.executor.runtime.ResolvedRuntime;
-import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
 
 /** The local runner against real bubblewrap and real interpreters of this host. */
 class LocalSandboxRunnerTest {
@@ -40,7 +38,9 @@ class LocalSandboxRunnerTest {
     static void startRunner() {
         runner = new LocalSandboxRunner(TestSettings.executor().sandbox(), FRAME_BYTES, Duration.ofMillis(50));
         catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
-        assertThat(runner.capabilities().available()).as(runner.capabilities().summary()).isTrue();
+        assertThat(runner.capabilities().available())
+                .as(runner.capabilities().summary())
+                .isTrue();
     }
 
     @AfterAll
@@ -51,10 +51,11 @@ class LocalSandboxRunnerTest {
     @Test
     void theStartupSummaryStatesHowEachLimitIsEnforced() {
         SandboxCapabilities caps = runner.capabilities();
-        String expected = "memory=" + caps.memory().label() + ", pids=" + caps.pids().label() + ", cpu="
-                + caps.cpu().label();
+        String expected = "memory=" + caps.memory().label() + ", pids="
+                + caps.pids().label() + ", cpu=" + caps.cpu().label();
 
-        assertThat(caps.summary()).contains("limits enforced by: " + expected + ", file size=rlimit, open files=rlimit")
+        assertThat(caps.summary())
+                .contains("limits enforced by: " + expected + ", file size=rlimit, open files=rlimit")
                 .containsPattern("memory=cgroup v[12], pids=cgroup v[12], cpu=cgroup v[12]")
                 .contains("inodes bounded");
         assertThat(caps.details()).containsEntry("fileSize", "rlimit");
@@ -88,7 +89,9 @@ class LocalSandboxRunnerTest {
     @Test
     void aBusyLoopTimesOutWithinTheTimeoutPlusTwoSecondsKeepingEarlierOutput() {
         long started = System.nanoTime();
-        RunResult r = python("print('before', flush=True)\nwhile True: pass", LIMITS.withTimeout(Duration.ofSeconds(2)),
+        RunResult r = python(
+                "print('before', flush=True)\nwhile True: pass",
+                LIMITS.withTimeout(Duration.ofSeconds(2)),
                 OutputSink.NONE);
         double elapsed = (System.nanoTime() - started) / 1e9;
 
@@ -98,7 +101,9 @@ class LocalSandboxRunnerTest {
         assertThat(r.stdout()).isEqualTo("before\n");
         assertThat(r.wallSeconds()).isBetween(2.0, 4.0);
         assertThat(elapsed).isLessThan(4.0);
-        assertThat(r.cpuTimeJiffies()).as("a busy loop uses CPU, however busy the host").isPositive();
+        assertThat(r.cpuTimeJiffies())
+                .as("a busy loop uses CPU, however busy the host")
+                .isPositive();
     }
 
     @Test
@@ -113,8 +118,16 @@ class LocalSandboxRunnerTest {
 
     @Test
     void aSandboxThatCannotStartTheProgramIsASystemErrorNotAScriptResult() {
-        RunResult r = runner.prepare(new RunSpec("broken", "main.py", "print(1)", List.of("/usr/bin/no-such-interpreter",
-                "main.py"), Map.of(), LIMITS), OutputSink.NONE).execute();
+        RunResult r = runner.prepare(
+                        new RunSpec(
+                                "broken",
+                                "main.py",
+                                "print(1)",
+                                List.of("/usr/bin/no-such-interpreter", "main.py"),
+                                Map.of(),
+                                LIMITS),
+                        OutputSink.NONE)
+                .execute();
 
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.FAILED);
         assertThat(r.errorType()).isEqualTo("system_error");
@@ -134,11 +147,16 @@ class LocalSandboxRunnerTest {
     void cancellingARunningScriptStopsItAndLeavesNoProcessBehind() {
         String marker = "987.6543";
         List<String> frames = Collections.synchronizedList(new ArrayList<>());
-        SandboxRun run = runner.prepare(RunSpec.of("cancel-test", runtime("bash", "5.2"),
-                "sleep " + marker + " &\necho started\nwait\n", LIMITS.withTimeout(Duration.ofSeconds(60))),
+        SandboxRun run = runner.prepare(
+                RunSpec.of(
+                        "cancel-test",
+                        runtime("bash", "5.2"),
+                        "sleep " + marker + " &\necho started\nwait\n",
+                        LIMITS.withTimeout(Duration.ofSeconds(60))),
                 (stream, text) -> frames.add(text));
         CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(run::execute);
-        await().atMost(Duration.ofSeconds(10)).until(() -> String.join("", frames).contains("started"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> String.join("", frames).contains("started"));
         assertThat(processesWith(marker)).isNotEmpty();
 
         long cancelled = System.nanoTime();
@@ -154,8 +172,8 @@ class LocalSandboxRunnerTest {
 
     @Test
     void cancellingBeforeTheStartNeverStartsTheProgram() {
-        SandboxRun run = runner.prepare(RunSpec.of("early-cancel", runtime("python", "3.11"), "print('x')", LIMITS),
-                OutputSink.NONE);
+        SandboxRun run = runner.prepare(
+                RunSpec.of("early-cancel", runtime("python", "3.11"), "print('x')", LIMITS), OutputSink.NONE);
         run.cancel();
 
         RunResult r = run.execute();
@@ -168,8 +186,10 @@ class LocalSandboxRunnerTest {
     void endlessOutputEndsTheRunAtTheCapWithBoundedFrames() {
         int cap = 64 * 1024;
         List<String> frames = Collections.synchronizedList(new ArrayList<>());
-        RunResult r = python("while True: print('y' * 100)",
-                LIMITS.withTimeout(Duration.ofSeconds(10)).withMaxOutputBytes(cap), (stream, text) -> frames.add(text));
+        RunResult r = python(
+                "while True: print('y' * 100)",
+                LIMITS.withTimeout(Duration.ofSeconds(10)).withMaxOutputBytes(cap),
+                (stream, text) -> frames.add(text));
 
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.FAILED);
         assertThat(r.errorType()).isEqualTo("resource_limit");
@@ -183,8 +203,8 @@ class LocalSandboxRunnerTest {
 
     @Test
     void capsCountBytesOfOneHugeLineAndCutNoCharacterInHalf() {
-        RunResult r = python("import sys\nsys.stdout.write('\u00e9' * 5000)", LIMITS.withMaxOutputBytes(1001),
-                OutputSink.NONE);
+        RunResult r = python(
+                "import sys\nsys.stdout.write('\u00e9' * 5000)", LIMITS.withMaxOutputBytes(1001), OutputSink.NONE);
 
         assertThat(r.stdoutTruncated()).isTrue();
         assertThat(r.stdout()).isEqualTo("\u00e9".repeat(500));
@@ -193,8 +213,12 @@ class LocalSandboxRunnerTest {
     @Test
     void liveOutputArrivesWhileTheProgramIsStillRunning() {
         List<String> frames = Collections.synchronizedList(new ArrayList<>());
-        SandboxRun run = runner.prepare(RunSpec.of("live", runtime("python", "3.11"),
-                "import time\nprint('first')\ntime.sleep(30)\n", LIMITS.withTimeout(Duration.ofSeconds(60))),
+        SandboxRun run = runner.prepare(
+                RunSpec.of(
+                        "live",
+                        runtime("python", "3.11"),
+                        "import time\nprint('first')\ntime.sleep(30)\n",
+                        LIMITS.withTimeout(Duration.ofSeconds(60))),
                 (stream, text) -> frames.add(text));
         CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(run::execute);
 
@@ -206,14 +230,17 @@ class LocalSandboxRunnerTest {
 
     @Test
     void invalidUtf8IsReplacedNotDropped() {
-        RunResult r = python("import sys\nsys.stdout.buffer.write(b'ok\\xff\\xfe\\x00end\\n')", LIMITS, OutputSink.NONE);
+        RunResult r =
+                python("import sys\nsys.stdout.buffer.write(b'ok\\xff\\xfe\\x00end\\n')", LIMITS, OutputSink.NONE);
 
         assertThat(r.stdout()).isEqualTo("ok\uFFFD\uFFFD\u0000end\n");
     }
 
     @Test
     void stdinIsEmptySoReadingItEndsAtOnce() {
-        RunResult r = python("import sys\nprint(repr(sys.stdin.read()))", LIMITS.withTimeout(Duration.ofSeconds(5)),
+        RunResult r = python(
+                "import sys\nprint(repr(sys.stdin.read()))",
+                LIMITS.withTimeout(Duration.ofSeconds(5)),
                 OutputSink.NONE);
 
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
@@ -223,7 +250,8 @@ class LocalSandboxRunnerTest {
     @Test
     void theSandboxHasNoNetworkNotEvenToTheHostsLoopback() throws IOException {
         try (ServerSocket hostService = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            String script = String.join("\n",
+            String script = String.join(
+                    "\n",
                     "import socket",
                     // No public address as a target: an empty namespace is shown by its interfaces and routes.
                     "for host, port in [('127.0.0.1', " + hostService.getLocalPort() + ")]:",
@@ -240,7 +268,10 @@ class LocalSandboxRunnerTest {
             RunResult r = python(script, LIMITS, OutputSink.NONE);
 
             assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
-            assertThat(r.stdout()).doesNotContain("CONNECTED").contains("127.0.0.1 blocked").contains("['lo']")
+            assertThat(r.stdout())
+                    .doesNotContain("CONNECTED")
+                    .contains("127.0.0.1 blocked")
+                    .contains("['lo']")
                     .contains("routes 0");
             assertThat((System.nanoTime() - started) / 1e9).as("fails fast").isLessThan(3.0);
         }
@@ -248,7 +279,8 @@ class LocalSandboxRunnerTest {
 
     @Test
     void theProgramSeesOnlyItsOwnProcessesAnAllowlistedEnvironmentAndNoInheritedFds() {
-        String script = String.join("\n",
+        String script = String.join(
+                "\n",
                 "import os",
                 "print(os.getuid(), os.getgid())",
                 "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))",
@@ -263,8 +295,9 @@ class LocalSandboxRunnerTest {
         List<String> lines = r.stdout().lines().toList();
         assertThat(lines.get(0)).isEqualTo("1000 1000");
         assertThat(lines.get(1)).isEqualTo("['1', '2']");
-        assertThat(lines.get(2)).isEqualTo("['HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', "
-                + "'PYTHONUNBUFFERED', 'TMPDIR', 'USER']");
+        assertThat(lines.get(2))
+                .isEqualTo("['HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', "
+                        + "'PYTHONUNBUFFERED', 'TMPDIR', 'USER']");
         assertThat(lines.get(3)).isEqualTo("['0', '1', '2', '3']");
         assertThat(lines.get(4)).isEqualTo("/workspace ['.tmp', 'main.py']");
         assertThat(lines.get(5)).isEqualTo("1");
@@ -273,7 +306,8 @@ class LocalSandboxRunnerTest {
 
     @Test
     void onlyTheWorkspaceAndTmpAreWritableAndBothAreSized() {
-        String script = String.join("\n",
+        String script = String.join(
+                "\n",
                 "for path in ['/workspace/a', '/tmp/b', '/dev/shm/c', '/usr/x', '/x', '/dev/x', '/etc/passwd']:",
                 "    try:",
                 "        open(path, 'w').write('1')",
@@ -287,17 +321,28 @@ class LocalSandboxRunnerTest {
                 "    print('big', e.errno)");
         RunResult r = python(script, LIMITS, OutputSink.NONE);
 
-        assertThat(r.stdout().lines()).containsExactly("/workspace/a ok", "/tmp/b ok", "/dev/shm/c ok",
-                "/usr/x denied", "/x denied", "/dev/x denied", "/etc/passwd denied", "big ok");
-        RunResult small = python("open('/tmp/big', 'wb').write(b'0' * (2 * 1024 * 1024))",
-                new SandboxLimits(Duration.ofSeconds(10), 128L << 20, 1000, 64, 1 << 20, 1 << 20), OutputSink.NONE);
+        assertThat(r.stdout().lines())
+                .containsExactly(
+                        "/workspace/a ok",
+                        "/tmp/b ok",
+                        "/dev/shm/c ok",
+                        "/usr/x denied",
+                        "/x denied",
+                        "/dev/x denied",
+                        "/etc/passwd denied",
+                        "big ok");
+        RunResult small = python(
+                "open('/tmp/big', 'wb').write(b'0' * (2 * 1024 * 1024))",
+                new SandboxLimits(Duration.ofSeconds(10), 128L << 20, 1000, 64, 1 << 20, 1 << 20),
+                OutputSink.NONE);
         assertThat(small.exitCode()).isNotZero();
         assertThat(small.stderr()).containsAnyOf("No space left on device", "File too large");
     }
 
     @Test
     void dangerousSyscallsAreDeniedBySeccompWhileOrdinaryOnesWork() {
-        String script = String.join("\n",
+        String script = String.join(
+                "\n",
                 "import ctypes, os",
                 "libc = ctypes.CDLL(None, use_errno=True)",
                 "def call(name, nr, *args):",
@@ -312,22 +357,28 @@ class LocalSandboxRunnerTest {
         RunResult r = python(script, LIMITS, OutputSink.NONE);
 
         assertThat(runner.capabilities().seccomp()).contains("denied");
-        assertThat(r.stdout().lines()).containsExactly(
-                "ptrace -1 Operation not permitted",
-                "keyctl -1 Operation not permitted",
-                "unshare -1 Operation not permitted",
-                "io_uring_setup -1 Operation not permitted",
-                "getpid 2 ok",
-                "2");
+        assertThat(r.stdout().lines())
+                .containsExactly(
+                        "ptrace -1 Operation not permitted",
+                        "keyctl -1 Operation not permitted",
+                        "unshare -1 Operation not permitted",
+                        "io_uring_setup -1 Operation not permitted",
+                        "getpid 2 ok",
+                        "2");
     }
 
     @Test
     void nodeRunsWithAsyncFileIoUnderTheFilter() {
-        RunResult r = run("node", "20", String.join("\n",
-                "const fs = require('fs');",
-                "fs.writeFileSync('/tmp/a.txt', 'data');",
-                "fs.readFile('/tmp/a.txt', 'utf8', (err, text) => console.log(err ? err.code : text));"),
-                LIMITS, OutputSink.NONE);
+        RunResult r = run(
+                "node",
+                "20",
+                String.join(
+                        "\n",
+                        "const fs = require('fs');",
+                        "fs.writeFileSync('/tmp/a.txt', 'data');",
+                        "fs.readFile('/tmp/a.txt', 'utf8', (err, text) => console.log(err ? err.code : text));"),
+                LIMITS,
+                OutputSink.NONE);
 
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
         assertThat(r.stdout()).isEqualTo("data\n");
@@ -336,7 +387,11 @@ class LocalSandboxRunnerTest {
     @Test
     void aDaemonizedChildDoesNotOutliveTheRun() {
         String marker = "876.5432";
-        RunResult r = run("bash", "5.2", "(setsid sleep " + marker + " > /dev/null 2>&1 &)\necho detached\n", LIMITS,
+        RunResult r = run(
+                "bash",
+                "5.2",
+                "(setsid sleep " + marker + " > /dev/null 2>&1 &)\necho detached\n",
+                LIMITS,
                 OutputSink.NONE);
 
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
@@ -347,8 +402,8 @@ class LocalSandboxRunnerTest {
     @Test
     void hittingTheMemoryLimitFailsTheRunWithResourceLimit() {
         assertThat(runner.capabilities().memory()).isIn(Enforcement.CGROUP_V1, Enforcement.CGROUP_V2);
-        RunResult r = python("a = []\nwhile True: a.append('x' * 1_000_000)",
-                LIMITS.withMemoryBytes(64L << 20), OutputSink.NONE);
+        RunResult r = python(
+                "a = []\nwhile True: a.append('x' * 1_000_000)", LIMITS.withMemoryBytes(64L << 20), OutputSink.NONE);
 
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.FAILED);
         assertThat(r.errorType()).isEqualTo("resource_limit");
@@ -357,7 +412,8 @@ class LocalSandboxRunnerTest {
 
     @Test
     void forksStopAtThePidsLimit() {
-        String script = String.join("\n",
+        String script = String.join(
+                "\n",
                 "import os, time",
                 "n = 0",
                 "try:",
@@ -416,9 +472,12 @@ class LocalSandboxRunnerTest {
             bare.add((System.nanoTime() - started) / 1e6);
         }
         double median = median(sandboxed);
-        log.info("print('hi') over 20 runs: sandboxed median {} ms (min {}), bare interpreter median {} ms (min {})",
-                String.format("%.1f", median), String.format("%.1f", Collections.min(sandboxed)),
-                String.format("%.1f", median(bare)), String.format("%.1f", Collections.min(bare)));
+        log.info(
+                "print('hi') over 20 runs: sandboxed median {} ms (min {}), bare interpreter median {} ms (min {})",
+                String.format("%.1f", median),
+                String.format("%.1f", Collections.min(sandboxed)),
+                String.format("%.1f", median(bare)),
+                String.format("%.1f", Collections.min(bare)));
         assertThat(median).isLessThan(1000);
     }
 
@@ -433,17 +492,22 @@ class LocalSandboxRunnerTest {
     }
 
     private static RunResult run(String lang, String version, String script, SandboxLimits limits, OutputSink sink) {
-        return runner.prepare(RunSpec.of(lang + "-test", runtime(lang, version), script, limits), sink).execute();
+        return runner.prepare(RunSpec.of(lang + "-test", runtime(lang, version), script, limits), sink)
+                .execute();
     }
 
     private static ResolvedRuntime runtime(String lang, String version) {
-        return catalog.resolve(lang, version).orElseThrow(() -> new AssertionError(
-                catalog.rejection(lang, version).orElse(lang + " " + version + " unavailable")));
+        return catalog.resolve(lang, version)
+                .orElseThrow(() -> new AssertionError(
+                        catalog.rejection(lang, version).orElse(lang + " " + version + " unavailable")));
     }
 
     private static List<ProcessHandle> processesWith(String marker) {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(marker)).orElse(false))
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(args -> List.of(args).contains(marker))
+                        .orElse(false))
                 .toList();
     }
 }

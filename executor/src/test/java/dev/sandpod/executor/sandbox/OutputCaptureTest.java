@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class OutputCaptureTest {
@@ -32,7 +31,8 @@ class OutputCaptureTest {
     void bytesPastTheCapAreDroppedAndFlagged() {
         OutputCapture capture = new OutputCapture(StreamKind.STDERR, 10, FRAME);
 
-        assertThat(capture.accept("0123456789abc".getBytes(StandardCharsets.US_ASCII), 13)).isTrue();
+        assertThat(capture.accept("0123456789abc".getBytes(StandardCharsets.US_ASCII), 13))
+                .isTrue();
 
         assertThat(capture.truncated()).isTrue();
         assertThat(capture.text()).isEqualTo("0123456789");
@@ -48,7 +48,9 @@ class OutputCaptureTest {
 
         List<String> frames = new ArrayList<>(capture.drain(true));
 
-        assertThat(frames).allSatisfy(f -> assertThat(f.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(FRAME));
+        assertThat(frames)
+                .allSatisfy(f ->
+                        assertThat(f.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(FRAME));
         assertThat(String.join("", frames)).isEqualTo("\uFFFD".repeat(100)).isEqualTo(capture.text());
     }
 }

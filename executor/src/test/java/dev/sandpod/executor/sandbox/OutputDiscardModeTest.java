@@ -2,18 +2,16 @@ package dev.sandpod.executor.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sandpod.executor.TestSettings;
+import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import dev.sandpod.executor.TestSettings;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 
 /** {@code sandpod.executor.sandbox.output-overflow=discard}: the run goes on, only the capture stops. */
 class OutputDiscardModeTest {
@@ -23,8 +21,11 @@ class OutputDiscardModeTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(TestSettings.executor(Map.of(
-                "sandpod.executor.sandbox.output-overflow", "discard")).sandbox(), 8192, Duration.ofMillis(50));
+        runner = new LocalSandboxRunner(
+                TestSettings.executor(Map.of("sandpod.executor.sandbox.output-overflow", "discard"))
+                        .sandbox(),
+                8192,
+                Duration.ofMillis(50));
         catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
     }
 
@@ -37,14 +38,18 @@ class OutputDiscardModeTest {
     void outputPastTheCapIsDroppedWhileTheProgramRunsToItsEnd() {
         int cap = 1000;
         List<String> frames = Collections.synchronizedList(new ArrayList<>());
-        RunResult r = runner.prepare(RunSpec.of("discard", catalog.resolve("python", "3.11").orElseThrow(),
-                        "import sys\nsys.stdout.write('x' * 200000)\nsys.stderr.write('fine')\nsys.exit(4)\n",
-                        SandboxLimits.defaults().withMaxOutputBytes(cap)),
-                (stream, text) -> {
-                    if (stream == StreamKind.STDOUT) {
-                        frames.add(text);
-                    }
-                }).execute();
+        RunResult r = runner.prepare(
+                        RunSpec.of(
+                                "discard",
+                                catalog.resolve("python", "3.11").orElseThrow(),
+                                "import sys\nsys.stdout.write('x' * 200000)\nsys.stderr.write('fine')\nsys.exit(4)\n",
+                                SandboxLimits.defaults().withMaxOutputBytes(cap)),
+                        (stream, text) -> {
+                            if (stream == StreamKind.STDOUT) {
+                                frames.add(text);
+                            }
+                        })
+                .execute();
 
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
         assertThat(r.exitCode()).isEqualTo(4);

@@ -3,27 +3,30 @@ package dev.sandpod.executor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sandpod.executor.TestSettings;
+import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
 import org.junit.jupiter.api.Test;
-
-import dev.sandpod.executor.TestSettings;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 
 class RunnerShutdownTest {
 
     @Test
     void closingTheRunnerKillsRunningSandboxesAndReportsThemFailed() {
-        LocalSandboxRunner runner = new LocalSandboxRunner(TestSettings.executor().sandbox(), 8192, Duration.ofMillis(50));
+        LocalSandboxRunner runner =
+                new LocalSandboxRunner(TestSettings.executor().sandbox(), 8192, Duration.ofMillis(50));
         LocalRuntimeCatalog catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
         String marker = "765.4321";
         List<String> frames = Collections.synchronizedList(new ArrayList<>());
-        SandboxRun run = runner.prepare(RunSpec.of("shutdown", catalog.resolve("bash", "5.2").orElseThrow(),
-                "sleep " + marker + " &\necho up\nwait\n", SandboxLimits.defaults().withTimeout(Duration.ofSeconds(60))),
+        SandboxRun run = runner.prepare(
+                RunSpec.of(
+                        "shutdown",
+                        catalog.resolve("bash", "5.2").orElseThrow(),
+                        "sleep " + marker + " &\necho up\nwait\n",
+                        SandboxLimits.defaults().withTimeout(Duration.ofSeconds(60))),
                 (stream, text) -> frames.add(text));
         CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(run::execute);
         await().atMost(Duration.ofSeconds(10)).until(() -> frames.contains("up\n"));
@@ -33,9 +36,21 @@ class RunnerShutdownTest {
         RunResult r = result.join();
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.FAILED);
         assertThat(r.errorType()).isEqualTo("system_error");
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments()
-                .map(args -> List.of(args).contains(marker)).orElse(false))).isEmpty();
-        assertThat(runner.prepare(RunSpec.of("after", catalog.resolve("bash", "5.2").orElseThrow(), "echo no",
-                SandboxLimits.defaults()), OutputSink.NONE).execute().outcome()).isEqualTo(RunResult.Outcome.FAILED);
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info()
+                                .arguments()
+                                .map(args -> List.of(args).contains(marker))
+                                .orElse(false)))
+                .isEmpty();
+        assertThat(runner.prepare(
+                                RunSpec.of(
+                                        "after",
+                                        catalog.resolve("bash", "5.2").orElseThrow(),
+                                        "echo no",
+                                        SandboxLimits.defaults()),
+                                OutputSink.NONE)
+                        .execute()
+                        .outcome())
+                .isEqualTo(RunResult.Outcome.FAILED);
     }
 }

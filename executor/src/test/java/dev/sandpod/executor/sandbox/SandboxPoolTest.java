@@ -3,6 +3,9 @@ package dev.sandpod.executor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sandpod.executor.TestSettings;
+import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
+import dev.sandpod.executor.runtime.ResolvedRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,15 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import dev.sandpod.executor.TestSettings;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
-import dev.sandpod.executor.runtime.ResolvedRuntime;
 
 /**
  * The local runner's pool of pre-started sandboxes, against real bubblewrap and cgroups: each sandbox serves one
@@ -35,6 +33,7 @@ class SandboxPoolTest {
     private static final int POOL_SIZE = 2;
     /** Apart from the other suites' runners on a shared machine. */
     private static final String UID_BASE = "1960000000";
+
     private static final String FRESHNESS_CHECK = """
             import os
             mark = '/workspace/.tmp/used'
@@ -113,8 +112,14 @@ class SandboxPoolTest {
         warmUp(LIMITS);
         long hitsBefore = runner.poolStatistics().hits();
 
-        RunResult r = runner.prepare(RunSpec.of("small", python(), "x = bytearray(200 * 1024 * 1024)\nprint('no')",
-                LIMITS.withMemoryBytes(48L << 20)), OutputSink.NONE).execute();
+        RunResult r = runner.prepare(
+                        RunSpec.of(
+                                "small",
+                                python(),
+                                "x = bytearray(200 * 1024 * 1024)\nprint('no')",
+                                LIMITS.withMemoryBytes(48L << 20)),
+                        OutputSink.NONE)
+                .execute();
 
         assertThat(runner.poolStatistics().hits() - hitsBefore).isEqualTo(1);
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.FAILED);
@@ -128,9 +133,14 @@ class SandboxPoolTest {
         warmUp(small);
         long hitsBefore = runner.poolStatistics().hits();
 
-        RunResult r = runner.prepare(RunSpec.of("large", python(),
-                "x = bytearray(96 * 1024 * 1024)\nx[::4096] = b'y' * len(x[::4096])\nprint('fits')",
-                LIMITS.withMemoryBytes(256L << 20)), OutputSink.NONE).execute();
+        RunResult r = runner.prepare(
+                        RunSpec.of(
+                                "large",
+                                python(),
+                                "x = bytearray(96 * 1024 * 1024)\nx[::4096] = b'y' * len(x[::4096])\nprint('fits')",
+                                LIMITS.withMemoryBytes(256L << 20)),
+                        OutputSink.NONE)
+                .execute();
 
         assertThat(runner.poolStatistics().hits() - hitsBefore).isEqualTo(1);
         assertThat(r.outcome()).as(r.toString()).isEqualTo(RunResult.Outcome.COMPLETED);
@@ -142,7 +152,8 @@ class SandboxPoolTest {
         warmUp(LIMITS);
         long hitsBefore = runner.poolStatistics().hits();
 
-        RunResult r = runner.prepare(RunSpec.of("pids", python(), """
+        RunResult r = runner.prepare(
+                        RunSpec.of("pids", python(), """
                 import os, time
                 n = 0
                 try:
@@ -153,7 +164,9 @@ class SandboxPoolTest {
                         n += 1
                 except OSError as e:
                     print('stopped', e.errno, n)
-                """, LIMITS.withPids(8).withTimeout(Duration.ofSeconds(5))), OutputSink.NONE).execute();
+                """, LIMITS.withPids(8).withTimeout(Duration.ofSeconds(5))),
+                        OutputSink.NONE)
+                .execute();
 
         assertThat(runner.poolStatistics().hits() - hitsBefore).isEqualTo(1);
         assertThat(r.stdout()).startsWith("stopped 11 ");
@@ -165,8 +178,14 @@ class SandboxPoolTest {
         warmUp(LIMITS);
         long hitsBefore = runner.poolStatistics().hits();
 
-        RunResult r = runner.prepare(RunSpec.of("timeout", python(), "print('going', flush=True)\nwhile True: pass",
-                LIMITS.withTimeout(Duration.ofSeconds(1))), OutputSink.NONE).execute();
+        RunResult r = runner.prepare(
+                        RunSpec.of(
+                                "timeout",
+                                python(),
+                                "print('going', flush=True)\nwhile True: pass",
+                                LIMITS.withTimeout(Duration.ofSeconds(1))),
+                        OutputSink.NONE)
+                .execute();
 
         assertThat(runner.poolStatistics().hits() - hitsBefore).isEqualTo(1);
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.TIMEOUT);
@@ -189,8 +208,9 @@ class SandboxPoolTest {
         assertThat(cold.outcome()).as(cold.toString()).isEqualTo(RunResult.Outcome.COMPLETED);
         assertThat(pooled.outcome()).isEqualTo(cold.outcome());
         assertThat(pooled.exitCode()).isEqualTo(cold.exitCode()).isZero();
-        assertThat(pooled.stdout()).isEqualTo(cold.stdout()).contains("NoNewPrivs:\t1", "CapEff:\t0000000000000000",
-                "stdin ''", "host sandpod ['lo']");
+        assertThat(pooled.stdout())
+                .isEqualTo(cold.stdout())
+                .contains("NoNewPrivs:\t1", "CapEff:\t0000000000000000", "stdin ''", "host sandpod ['lo']");
         assertThat(pooled.stderr()).isEqualTo(cold.stderr()).isEqualTo("stderr too\n");
     }
 
@@ -212,7 +232,9 @@ class SandboxPoolTest {
     void noSandboxIsPreStartedForAShapeNoRunHasUsed() {
         try (LocalSandboxRunner own = newRunner(Map.of())) {
             LocalRuntimeCatalog probed = new LocalRuntimeCatalog(TestSettings.runtimes(), own, Duration.ofSeconds(10));
-            assertThat(own.pooledSandboxes()).as("the canary and the interpreter probes are no shape to keep").isZero();
+            assertThat(own.pooledSandboxes())
+                    .as("the canary and the interpreter probes are no shape to keep")
+                    .isZero();
 
             RunSpec python = RunSpec.of("py", probed.resolve("python", "3.11").orElseThrow(), "print(1)", LIMITS);
             own.prepare(python, OutputSink.NONE).execute();
@@ -232,8 +254,8 @@ class SandboxPoolTest {
 
             own.prepare(second, OutputSink.NONE).execute();
 
-            await().atMost(READY).until(() -> own.pooledSandboxes(second) == POOL_SIZE
-                    && own.pooledSandboxes(first) == 0);
+            await().atMost(READY)
+                    .until(() -> own.pooledSandboxes(second) == POOL_SIZE && own.pooledSandboxes(first) == 0);
             assertThat(own.pooledSandboxes()).isEqualTo(POOL_SIZE);
         }
     }
@@ -252,7 +274,8 @@ class SandboxPoolTest {
     @Test
     void aPoolOfSizeZeroStartsEveryRunCold() {
         try (LocalSandboxRunner own = newRunner(Map.of("sandpod.executor.sandbox.pool.size", "0"))) {
-            RunResult r = own.prepare(RunSpec.of("cold", python(), "print(1)", LIMITS), OutputSink.NONE).execute();
+            RunResult r = own.prepare(RunSpec.of("cold", python(), "print(1)", LIMITS), OutputSink.NONE)
+                    .execute();
 
             assertThat(r.stdout()).isEqualTo("1\n");
             assertThat(own.poolStatistics()).isEqualTo(new PoolStatistics(0, 0, 0));
@@ -289,8 +312,8 @@ class SandboxPoolTest {
         Map<String, String> settings = new HashMap<>(overrides);
         settings.put("sandpod.executor.sandbox.uid-base", UID_BASE);
         settings.putIfAbsent("sandpod.executor.sandbox.pool.size", Integer.toString(POOL_SIZE));
-        LocalSandboxRunner r = new LocalSandboxRunner(TestSettings.executor(settings).sandbox(), 8192,
-                Duration.ofMillis(50));
+        LocalSandboxRunner r =
+                new LocalSandboxRunner(TestSettings.executor(settings).sandbox(), 8192, Duration.ofMillis(50));
         assertThat(r.capabilities().available()).as(r.capabilities().summary()).isTrue();
         return r;
     }
@@ -309,11 +332,13 @@ class SandboxPoolTest {
     private static List<ProcessHandle> processesOfUids(LocalSandboxRunner r) throws IOException {
         List<ProcessHandle> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 try {
                     for (String line : Files.readAllLines(p.resolve("status"))) {
                         if (line.startsWith("Uid:") && r.ownsUid(Integer.parseInt(line.split("\\s+")[1]))) {
-                            ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(found::add);
+                            ProcessHandle.of(Long.parseLong(p.getFileName().toString()))
+                                    .ifPresent(found::add);
                         }
                     }
                 } catch (IOException | RuntimeException e) {
@@ -325,8 +350,12 @@ class SandboxPoolTest {
     }
 
     private static List<ProcessHandle> processesMentioning(String text) {
-        return ProcessHandle.allProcesses().filter(p -> p.info().arguments()
-                .map(args -> Stream.of(args).anyMatch(a -> a.contains(text))).orElse(false)).toList();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(args -> Stream.of(args).anyMatch(a -> a.contains(text)))
+                        .orElse(false))
+                .toList();
     }
 
     private static ResolvedRuntime python() {

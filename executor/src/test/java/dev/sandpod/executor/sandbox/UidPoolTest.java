@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +20,7 @@ class UidPoolTest {
     @Test
     void twoRunnersOnOneHostGetDisjointBlocks() throws IOException {
         try (UidPool first = new UidPool(BASE, 4 * UidPool.BLOCK_SIZE, locks);
-             UidPool second = new UidPool(BASE, 4 * UidPool.BLOCK_SIZE, locks)) {
+                UidPool second = new UidPool(BASE, 4 * UidPool.BLOCK_SIZE, locks)) {
             int a = first.acquire();
             int b = second.acquire();
 
@@ -45,7 +44,9 @@ class UidPoolTest {
             pool.release(released);
             uids.remove(released);
             for (int i = 0; i < UidPool.BLOCK_SIZE; i++) {
-                assertThat(uids.add(pool.acquire())).as("no uid handed out twice while in use").isTrue();
+                assertThat(uids.add(pool.acquire()))
+                        .as("no uid handed out twice while in use")
+                        .isTrue();
             }
         }
     }

@@ -30,6 +30,7 @@ public class ExecutionDocument {
 
     @Id
     public String executionId;
+
     public String userId;
     public ExecutionStatus status;
     public String script;
@@ -50,8 +51,22 @@ public class ExecutionDocument {
     public long lastSequence = -1;
 
     public ExecutionResultView toView() {
-        return new ExecutionResultView(executionId, userId, status, stdout, stderr, lang, langVersion,
-                resourceUsage == null ? ResourceUsage.NONE : resourceUsage, exitCode, errorType,
-                priority == null ? Priority.NORMAL : priority, stdoutTruncated, stderrTruncated, createdAt, updatedAt, script);
+        return new ExecutionResultView(
+                executionId,
+                userId,
+                status,
+                stdout,
+                stderr,
+                lang,
+                langVersion,
+                resourceUsage == null ? ResourceUsage.NONE : resourceUsage,
+                exitCode,
+                errorType,
+                priority == null ? Priority.NORMAL : priority,
+                stdoutTruncated,
+                stderrTruncated,
+                createdAt,
+                updatedAt,
+                script);
     }
 }

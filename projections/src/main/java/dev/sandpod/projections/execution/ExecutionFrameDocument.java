@@ -16,6 +16,7 @@ public class ExecutionFrameDocument {
     /** The stored event's identifier. */
     @Id
     public String eventId;
+
     public String executionId;
     public long sequence;
     public String eventType;

@@ -3,11 +3,11 @@ package dev.sandpod.projections.execution;
 import dev.sandpod.api.execution.ExecutionCancelledEvent;
 import dev.sandpod.api.execution.ExecutionCompletedEvent;
 import dev.sandpod.api.execution.ExecutionDeletedEvent;
-import dev.sandpod.api.execution.ExecutionPriorityChangedEvent;
 import dev.sandpod.api.execution.ExecutionErroredEvent;
 import dev.sandpod.api.execution.ExecutionFailedEvent;
 import dev.sandpod.api.execution.ExecutionFrameView;
 import dev.sandpod.api.execution.ExecutionOutcome;
+import dev.sandpod.api.execution.ExecutionPriorityChangedEvent;
 import dev.sandpod.api.execution.ExecutionQueuedEvent;
 import dev.sandpod.api.execution.ExecutionRequestedEvent;
 import dev.sandpod.api.execution.ExecutionRunningEvent;
@@ -51,7 +51,10 @@ public class ExecutionProjection {
     }
 
     @EventHandler
-    void on(ExecutionRequestedEvent event, EventMessage<?> message, @SequenceNumber long sequence,
+    void on(
+            ExecutionRequestedEvent event,
+            EventMessage<?> message,
+            @SequenceNumber long sequence,
             ReplayStatus replay) {
         ExecutionDocument doc = mongo.findById(event.executionId(), ExecutionDocument.class);
         if (doc == null) {
@@ -82,16 +85,19 @@ public class ExecutionProjection {
     }
 
     @EventHandler
-    void on(ExecutionScheduledEvent event, EventMessage<?> message, @SequenceNumber long sequence,
+    void on(
+            ExecutionScheduledEvent event,
+            EventMessage<?> message,
+            @SequenceNumber long sequence,
             ReplayStatus replay) {
-        transition(event.executionId(), "execution_scheduled", ExecutionStatus.SCHEDULED, null, message, sequence,
-                replay);
+        transition(
+                event.executionId(), "execution_scheduled", ExecutionStatus.SCHEDULED, null, message, sequence, replay);
     }
 
     @EventHandler
     void on(ExecutionStartedEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
-        transition(event.executionId(), "execution_started", ExecutionStatus.SCHEDULED, null, message, sequence,
-                replay);
+        transition(
+                event.executionId(), "execution_started", ExecutionStatus.SCHEDULED, null, message, sequence, replay);
     }
 
     @EventHandler
@@ -100,44 +106,84 @@ public class ExecutionProjection {
     }
 
     @EventHandler
-    void on(ExecutionCompletedEvent event, EventMessage<?> message, @SequenceNumber long sequence,
+    void on(
+            ExecutionCompletedEvent event,
+            EventMessage<?> message,
+            @SequenceNumber long sequence,
             ReplayStatus replay) {
-        transition(event.executionId(), "execution_completed", ExecutionStatus.COMPLETED, outcome(event.outcome()),
-                message, sequence, replay);
+        transition(
+                event.executionId(),
+                "execution_completed",
+                ExecutionStatus.COMPLETED,
+                outcome(event.outcome()),
+                message,
+                sequence,
+                replay);
     }
 
     @EventHandler
     void on(ExecutionFailedEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
-        transition(event.executionId(), "execution_failed", ExecutionStatus.FAILED, outcome(event.outcome()), message,
-                sequence, replay);
+        transition(
+                event.executionId(),
+                "execution_failed",
+                ExecutionStatus.FAILED,
+                outcome(event.outcome()),
+                message,
+                sequence,
+                replay);
     }
 
     @EventHandler
-    void on(ExecutionTimedOutEvent event, EventMessage<?> message, @SequenceNumber long sequence,
-            ReplayStatus replay) {
-        transition(event.executionId(), "execution_timeout", ExecutionStatus.TIMEOUT, outcome(event.outcome()),
-                message, sequence, replay);
+    void on(ExecutionTimedOutEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
+        transition(
+                event.executionId(),
+                "execution_timeout",
+                ExecutionStatus.TIMEOUT,
+                outcome(event.outcome()),
+                message,
+                sequence,
+                replay);
     }
 
     @EventHandler
-    void on(ExecutionCancelledEvent event, EventMessage<?> message, @SequenceNumber long sequence,
+    void on(
+            ExecutionCancelledEvent event,
+            EventMessage<?> message,
+            @SequenceNumber long sequence,
             ReplayStatus replay) {
-        transition(event.executionId(), "execution_cancelled", ExecutionStatus.CANCELLED, outcome(event.outcome()),
-                message, sequence, replay);
+        transition(
+                event.executionId(),
+                "execution_cancelled",
+                ExecutionStatus.CANCELLED,
+                outcome(event.outcome()),
+                message,
+                sequence,
+                replay);
     }
 
     /** The run a cancel stopped, as its runner reported it: the cancelled result gets its output. */
     @EventHandler
-    void on(ExecutionStoppedEvent event, EventMessage<?> message, @SequenceNumber long sequence,
-            ReplayStatus replay) {
-        transition(event.executionId(), "execution_stopped", ExecutionStatus.CANCELLED, outcome(event.outcome()),
-                message, sequence, replay);
+    void on(ExecutionStoppedEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
+        transition(
+                event.executionId(),
+                "execution_stopped",
+                ExecutionStatus.CANCELLED,
+                outcome(event.outcome()),
+                message,
+                sequence,
+                replay);
     }
 
     @EventHandler
     void on(ExecutionErroredEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
-        transition(event.executionId(), "execution_error", ExecutionStatus.ERROR,
-                doc -> doc.errorMessage = event.message(), message, sequence, replay);
+        transition(
+                event.executionId(),
+                "execution_error",
+                ExecutionStatus.ERROR,
+                doc -> doc.errorMessage = event.message(),
+                message,
+                sequence,
+                replay);
     }
 
     @EventHandler
@@ -184,8 +230,14 @@ public class ExecutionProjection {
         };
     }
 
-    private void transition(String executionId, String eventType, ExecutionStatus status,
-            Consumer<ExecutionDocument> change, EventMessage<?> message, long sequence, ReplayStatus replay) {
+    private void transition(
+            String executionId,
+            String eventType,
+            ExecutionStatus status,
+            Consumer<ExecutionDocument> change,
+            EventMessage<?> message,
+            long sequence,
+            ReplayStatus replay) {
         ExecutionDocument doc = mongo.findById(executionId, ExecutionDocument.class);
         if (doc != null && doc.lastSequence < sequence) {
             doc.status = status;
@@ -199,8 +251,13 @@ public class ExecutionProjection {
         recordFrame(executionId, eventType, status, message, sequence, replay);
     }
 
-    private void recordFrame(String executionId, String eventType, ExecutionStatus status, EventMessage<?> message,
-            long sequence, ReplayStatus replay) {
+    private void recordFrame(
+            String executionId,
+            String eventType,
+            ExecutionStatus status,
+            EventMessage<?> message,
+            long sequence,
+            ReplayStatus replay) {
         ExecutionFrameDocument frame = new ExecutionFrameDocument();
         frame.eventId = message.getIdentifier();
         frame.executionId = executionId;
@@ -212,15 +269,20 @@ public class ExecutionProjection {
         if (replay.isReplay()) {
             return;
         }
-        ExecutionDocument doc = "result_stored".equals(eventType)
-                ? mongo.findById(executionId, ExecutionDocument.class)
-                : null;
-        emitter.emit(StreamExecutionQuery.class, query -> query.executionId().equals(executionId),
-                toView(frame, doc));
+        ExecutionDocument doc =
+                "result_stored".equals(eventType) ? mongo.findById(executionId, ExecutionDocument.class) : null;
+        emitter.emit(StreamExecutionQuery.class, query -> query.executionId().equals(executionId), toView(frame, doc));
     }
 
     static ExecutionFrameView toView(ExecutionFrameDocument frame, ExecutionDocument result) {
-        return new ExecutionFrameView(frame.eventType, frame.executionId, frame.timestamp, frame.eventId, frame.status,
-                result == null ? null : result.toView(), null, null);
+        return new ExecutionFrameView(
+                frame.eventType,
+                frame.executionId,
+                frame.timestamp,
+                frame.eventId,
+                frame.status,
+                result == null ? null : result.toView(),
+                null,
+                null);
     }
 }

@@ -25,13 +25,14 @@ public class ExecutionReadModel {
     }
 
     public Optional<ExecutionResultView> result(String executionId) {
-        return Optional.ofNullable(mongo.findById(executionId, ExecutionDocument.class)).map(ExecutionDocument::toView);
+        return Optional.ofNullable(mongo.findById(executionId, ExecutionDocument.class))
+                .map(ExecutionDocument::toView);
     }
 
     /** Frames of one execution in stored order; the full result rides on {@code result_stored}. */
     public List<ExecutionFrameView> frames(String executionId) {
-        List<ExecutionFrameDocument> frames = mongo.find(Query.query(Criteria.where("executionId").is(executionId)),
-                ExecutionFrameDocument.class);
+        List<ExecutionFrameDocument> frames =
+                mongo.find(Query.query(Criteria.where("executionId").is(executionId)), ExecutionFrameDocument.class);
         frames.sort(Comparator.comparingLong(f -> f.sequence));
         ExecutionDocument result = frames.stream().anyMatch(f -> "result_stored".equals(f.eventType))
                 ? mongo.findById(executionId, ExecutionDocument.class)

@@ -24,6 +24,7 @@ class NotificationDocument {
 
     @Id
     String notificationId;
+
     String userId;
     NotificationChannel channel;
     NotificationStatus status;
@@ -51,9 +52,17 @@ class NotificationDocument {
         String lastError;
 
         DeliveryView toView() {
-            return new DeliveryView(deliveryId, channel, target, status,
-                    attempts.stream().map(AttemptDocument::toView).toList(), requestedAt, deliveredAt, failedAt,
-                    nextAttemptAt, lastError);
+            return new DeliveryView(
+                    deliveryId,
+                    channel,
+                    target,
+                    status,
+                    attempts.stream().map(AttemptDocument::toView).toList(),
+                    requestedAt,
+                    deliveredAt,
+                    failedAt,
+                    nextAttemptAt,
+                    lastError);
         }
     }
 
@@ -70,12 +79,27 @@ class NotificationDocument {
     }
 
     DeliveryDocument delivery(String deliveryId) {
-        return deliveries.stream().filter(d -> d.deliveryId.equals(deliveryId)).findFirst().orElse(null);
+        return deliveries.stream()
+                .filter(d -> d.deliveryId.equals(deliveryId))
+                .findFirst()
+                .orElse(null);
     }
 
     NotificationView toView() {
-        return new NotificationView(notificationId, userId, channel, status, subject, body, actionUrl, severity,
-                List.copyOf(tags), source, createdAt, readAt,
-                deliveries.stream().map(DeliveryDocument::toView).toList(), revision);
+        return new NotificationView(
+                notificationId,
+                userId,
+                channel,
+                status,
+                subject,
+                body,
+                actionUrl,
+                severity,
+                List.copyOf(tags),
+                source,
+                createdAt,
+                readAt,
+                deliveries.stream().map(DeliveryDocument::toView).toList(),
+                revision);
     }
 }

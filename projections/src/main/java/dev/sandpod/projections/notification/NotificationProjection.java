@@ -48,8 +48,7 @@ class NotificationProjection {
     }
 
     @EventHandler
-    void on(NotificationCreatedEvent event, @SequenceNumber long sequence, @Timestamp Instant at,
-            ReplayStatus replay) {
+    void on(NotificationCreatedEvent event, @SequenceNumber long sequence, @Timestamp Instant at, ReplayStatus replay) {
         NotificationDocument doc = mongo.findById(event.notificationId(), NotificationDocument.class);
         if (doc != null && doc.revision >= sequence) {
             return;
@@ -68,10 +67,10 @@ class NotificationProjection {
         doc.createdAt = at;
         doc.revision = sequence;
         mongo.save(doc);
-        if (!replay.isReplay() && doc.channel == NotificationChannel.IN_APP
+        if (!replay.isReplay()
+                && doc.channel == NotificationChannel.IN_APP
                 && doc.status == NotificationStatus.DELIVERED) {
-            emitter.emit(StreamNotificationsQuery.class, query -> query.userId().equals(event.userId()),
-                    doc.toView());
+            emitter.emit(StreamNotificationsQuery.class, query -> query.userId().equals(event.userId()), doc.toView());
         }
     }
 
@@ -103,9 +102,8 @@ class NotificationProjection {
             attempt.error = event.error();
             delivery.attempts.add(attempt);
             delivery.lastError = event.outcome() == DeliveryOutcome.DELIVERED ? delivery.lastError : event.error();
-            delivery.nextAttemptAt = event.outcome() == DeliveryOutcome.RETRYING
-                    ? at.plusMillis(event.retryAfterMillis())
-                    : null;
+            delivery.nextAttemptAt =
+                    event.outcome() == DeliveryOutcome.RETRYING ? at.plusMillis(event.retryAfterMillis()) : null;
         });
     }
 

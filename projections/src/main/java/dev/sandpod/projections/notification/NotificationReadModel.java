@@ -52,7 +52,9 @@ public class NotificationReadModel {
         }
         Query query = Query.query(new Criteria().andOperator(and.toArray(Criteria[]::new)));
         long total = mongo.count(query, NotificationDocument.class);
-        query.with(Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("_id"))).skip(q.offset()).limit(q.limit());
+        query.with(Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("_id")))
+                .skip(q.offset())
+                .limit(q.limit());
         List<NotificationView> items = mongo.find(query, NotificationDocument.class).stream()
                 .map(NotificationDocument::toView)
                 .toList();
@@ -67,13 +69,22 @@ public class NotificationReadModel {
     public List<String> unreadIds(String userId) {
         Query query = unread(userId);
         query.fields().include("_id");
-        return mongo.find(query, NotificationDocument.class).stream().map(d -> d.notificationId).toList();
+        return mongo.find(query, NotificationDocument.class).stream()
+                .map(d -> d.notificationId)
+                .toList();
     }
 
     /** For the throttle: how many the user got of that severity since then (skipped ones excluded). */
     public long countSince(String userId, NotificationSeverity severity, Instant since) {
-        return mongo.count(Query.query(Criteria.where("userId").is(userId).and("severity").is(severity)
-                .and("createdAt").gte(since).and("status").ne(NotificationStatus.SKIPPED)),
+        return mongo.count(
+                Query.query(Criteria.where("userId")
+                        .is(userId)
+                        .and("severity")
+                        .is(severity)
+                        .and("createdAt")
+                        .gte(since)
+                        .and("status")
+                        .ne(NotificationStatus.SKIPPED)),
                 NotificationDocument.class);
     }
 
@@ -81,18 +92,28 @@ public class NotificationReadModel {
     public NotificationSubscriptionsView subscriptions(String userId) {
         List<ChannelSubscriptionView> views = new ArrayList<>();
         for (NotificationChannel channel : NotificationChannel.values()) {
-            SubscriptionDocument doc = mongo.findById(SubscriptionDocument.idOf(userId, channel),
-                    SubscriptionDocument.class);
-            views.add(doc == null
-                    ? new ChannelSubscriptionView(channel,
-                            dev.sandpod.api.notification.ChannelSubscription.defaults(channel), false, null, null, -1)
-                    : doc.toView());
+            SubscriptionDocument doc =
+                    mongo.findById(SubscriptionDocument.idOf(userId, channel), SubscriptionDocument.class);
+            views.add(
+                    doc == null
+                            ? new ChannelSubscriptionView(
+                                    channel,
+                                    dev.sandpod.api.notification.ChannelSubscription.defaults(channel),
+                                    false,
+                                    null,
+                                    null,
+                                    -1)
+                            : doc.toView());
         }
         return new NotificationSubscriptionsView(userId, views);
     }
 
     private static Query unread(String userId) {
-        return Query.query(Criteria.where("userId").is(userId).and("readAt").is(null)
-                .and("status").ne(NotificationStatus.SKIPPED));
+        return Query.query(Criteria.where("userId")
+                .is(userId)
+                .and("readAt")
+                .is(null)
+                .and("status")
+                .ne(NotificationStatus.SKIPPED));
     }
 }

@@ -15,6 +15,7 @@ class SubscriptionDocument {
 
     @Id
     String id;
+
     String userId;
     NotificationChannel channel;
     ChannelSubscription subscription;

@@ -34,20 +34,25 @@ public class QueueProjection {
 
     @EventHandler
     void on(ExecutionEnqueuedEvent event) {
-        mongo.save(new Document("_id", event.executionId()).append("state", WAITING)
-                .append("priority", event.priority().wireName()), COLLECTION);
+        mongo.save(
+                new Document("_id", event.executionId())
+                        .append("state", WAITING)
+                        .append("priority", event.priority().wireName()),
+                COLLECTION);
     }
 
     @EventHandler
     void on(ExecutionReprioritizedEvent event) {
-        mongo.updateFirst(Query.query(Criteria.where("_id").is(event.executionId())),
-                Update.update("priority", event.priority().wireName()), COLLECTION);
+        mongo.updateFirst(
+                Query.query(Criteria.where("_id").is(event.executionId())),
+                Update.update("priority", event.priority().wireName()),
+                COLLECTION);
     }
 
     @EventHandler
     void on(ExecutionSlotGrantedEvent event) {
-        mongo.updateFirst(Query.query(Criteria.where("_id").is(event.executionId())), Update.update("state", ACTIVE),
-                COLLECTION);
+        mongo.updateFirst(
+                Query.query(Criteria.where("_id").is(event.executionId())), Update.update("state", ACTIVE), COLLECTION);
     }
 
     @EventHandler

@@ -38,6 +38,7 @@ public class RateLimitOverridesProjection {
     static class OverridesDocument {
         @Id
         String userId;
+
         boolean bypassRateLimit;
         double globalMultiplier;
         List<RateLimitRule> rules;
@@ -48,8 +49,15 @@ public class RateLimitOverridesProjection {
         boolean present;
 
         UserRateLimitsView toView() {
-            return new UserRateLimitsView(userId, bypassRateLimit, globalMultiplier, rules == null ? List.of() : rules,
-                    notes, createdAt, updatedAt, version);
+            return new UserRateLimitsView(
+                    userId,
+                    bypassRateLimit,
+                    globalMultiplier,
+                    rules == null ? List.of() : rules,
+                    notes,
+                    createdAt,
+                    updatedAt,
+                    version);
         }
     }
 
@@ -94,8 +102,11 @@ public class RateLimitOverridesProjection {
 
     /** The user's overrides, or empty when there are none. */
     public Optional<UserRateLimitsView> of(String userId) {
-        return Optional.ofNullable(mongo.findOne(Query.query(Criteria.where("_id").is(userId).and("present").is(true)),
-                OverridesDocument.class)).map(OverridesDocument::toView);
+        return Optional.ofNullable(mongo.findOne(
+                        Query.query(
+                                Criteria.where("_id").is(userId).and("present").is(true)),
+                        OverridesDocument.class))
+                .map(OverridesDocument::toView);
     }
 
     /** The current version, present or reset; 0 when nothing was ever set. */

@@ -15,6 +15,7 @@ class SavedScriptDocument {
 
     @Id
     String scriptId;
+
     String userId;
     String name;
     String script;
@@ -27,7 +28,7 @@ class SavedScriptDocument {
     long revision = -1;
 
     SavedScriptView toView() {
-        return new SavedScriptView(scriptId, userId, name, script, lang, langVersion, description, createdAt,
-                updatedAt, revision);
+        return new SavedScriptView(
+                scriptId, userId, name, script, lang, langVersion, description, createdAt, updatedAt, revision);
     }
 }

@@ -28,6 +28,8 @@ public class SavedScriptReadModel {
     public List<SavedScriptView> ofUser(String userId) {
         Query query = Query.query(Criteria.where("userId").is(userId))
                 .with(Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("_id")));
-        return mongo.find(query, SavedScriptDocument.class).stream().map(SavedScriptDocument::toView).toList();
+        return mongo.find(query, SavedScriptDocument.class).stream()
+                .map(SavedScriptDocument::toView)
+                .toList();
     }
 }

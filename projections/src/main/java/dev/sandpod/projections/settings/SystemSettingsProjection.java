@@ -26,6 +26,7 @@ public class SystemSettingsProjection {
     static class SettingsDocument {
         @Id
         String id;
+
         SystemSettings settings;
     }
 
@@ -43,6 +44,7 @@ public class SystemSettingsProjection {
     }
 
     public Optional<SystemSettings> current(String settingsId) {
-        return Optional.ofNullable(mongo.findById(settingsId, SettingsDocument.class)).map(d -> d.settings);
+        return Optional.ofNullable(mongo.findById(settingsId, SettingsDocument.class))
+                .map(d -> d.settings);
     }
 }

@@ -18,8 +18,10 @@ public class UserDocument {
 
     @Id
     public String userId;
+
     @Indexed(name = "username")
     public String username;
+
     public String email;
     public UserRole role;
     public boolean active;

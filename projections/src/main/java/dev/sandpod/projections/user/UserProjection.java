@@ -49,38 +49,49 @@ class UserProjection {
 
     @EventHandler
     void on(UserLoggedInEvent event, EventMessage<?> message) {
-        mongo.updateFirst(Query.query(Criteria.where("_id").is(event.userId())),
-                Update.update("lastLoginAt", message.getTimestamp()), UserDocument.class);
+        mongo.updateFirst(
+                Query.query(Criteria.where("_id").is(event.userId())),
+                Update.update("lastLoginAt", message.getTimestamp()),
+                UserDocument.class);
     }
 
     @EventHandler
     void on(UserLoggedOutEvent event, EventMessage<?> message) {
-        mongo.save(new Document("_id", event.sessionId()).append("userId", event.userId())
-                .append("revokedAt", java.util.Date.from(message.getTimestamp())), REVOKED_SESSIONS);
+        mongo.save(
+                new Document("_id", event.sessionId())
+                        .append("userId", event.userId())
+                        .append("revokedAt", java.util.Date.from(message.getTimestamp())),
+                REVOKED_SESSIONS);
     }
 
     @EventHandler
     void on(UserDetailsChangedEvent event, EventMessage<?> message) {
-        mongo.updateFirst(byId(event.userId()), new Update()
-                .set("username", event.username())
-                .set("email", event.email())
-                .set("role", event.role())
-                .set("active", event.active())
-                .set("updatedAt", message.getTimestamp()), UserDocument.class);
+        mongo.updateFirst(
+                byId(event.userId()),
+                new Update()
+                        .set("username", event.username())
+                        .set("email", event.email())
+                        .set("role", event.role())
+                        .set("active", event.active())
+                        .set("updatedAt", message.getTimestamp()),
+                UserDocument.class);
     }
 
     @EventHandler
     void on(UserPasswordChangedEvent event, EventMessage<?> message) {
-        mongo.updateFirst(byId(event.userId()), Update.update("updatedAt", message.getTimestamp()),
-                UserDocument.class);
+        mongo.updateFirst(byId(event.userId()), Update.update("updatedAt", message.getTimestamp()), UserDocument.class);
     }
 
     /** Versions only grow: a replayed older event never lowers the stored one. */
     @EventHandler
     void on(UserSessionsEndedEvent event) {
-        mongo.updateFirst(Query.query(Criteria.where("_id").is(event.userId()).and("tokenVersion")
+        mongo.updateFirst(
+                Query.query(Criteria.where("_id")
+                        .is(event.userId())
+                        .and("tokenVersion")
                         .lt(event.tokenVersion())),
-                Update.update("tokenVersion", event.tokenVersion()), UserDocument.class);
+                Update.update("tokenVersion", event.tokenVersion()),
+                UserDocument.class);
     }
 
     @EventHandler
@@ -95,8 +106,10 @@ class UserProjection {
 
     @EventHandler
     void on(UserDeletedEvent event, EventMessage<?> message) {
-        mongo.updateFirst(byId(event.userId()), new Update().set("deleted", true).set("active", false)
-                .set("updatedAt", message.getTimestamp()), UserDocument.class);
+        mongo.updateFirst(
+                byId(event.userId()),
+                new Update().set("deleted", true).set("active", false).set("updatedAt", message.getTimestamp()),
+                UserDocument.class);
     }
 
     private static Query byId(String userId) {

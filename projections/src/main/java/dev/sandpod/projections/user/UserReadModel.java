@@ -24,13 +24,19 @@ public class UserReadModel {
     }
 
     public Optional<UserView> byId(String userId) {
-        return Optional.ofNullable(mongo.findById(userId, UserDocument.class)).filter(d -> !d.deleted)
+        return Optional.ofNullable(mongo.findById(userId, UserDocument.class))
+                .filter(d -> !d.deleted)
                 .map(UserDocument::toView);
     }
 
     public Optional<UserView> byUsername(String username) {
-        return Optional.ofNullable(mongo.findOne(Query.query(Criteria.where("username").is(username)
-                .and("deleted").ne(true)), UserDocument.class)).map(UserDocument::toView);
+        return Optional.ofNullable(mongo.findOne(
+                        Query.query(Criteria.where("username")
+                                .is(username)
+                                .and("deleted")
+                                .ne(true)),
+                        UserDocument.class))
+                .map(UserDocument::toView);
     }
 
     public boolean isSessionRevoked(String sessionId) {
@@ -47,8 +53,8 @@ public class UserReadModel {
             return Optional.empty();
         }
         boolean revoked = sessionId != null && isSessionRevoked(sessionId);
-        return Optional.of(new SessionStateView(doc.userId, doc.username, doc.role, doc.active && !doc.deleted,
-                doc.tokenVersion, revoked));
+        return Optional.of(new SessionStateView(
+                doc.userId, doc.username, doc.role, doc.active && !doc.deleted, doc.tokenVersion, revoked));
     }
 
     /** Users sorted by name; {@code search} is literal text, never a pattern of the caller's. */
@@ -57,8 +63,10 @@ public class UserReadModel {
         filters.add(Criteria.where("deleted").ne(true));
         if (query.search() != null && !query.search().isBlank()) {
             String literal = Pattern.quote(query.search().trim());
-            filters.add(new Criteria().orOperator(Criteria.where("username").regex(literal, "i"),
-                    Criteria.where("email").regex(literal, "i")));
+            filters.add(new Criteria()
+                    .orOperator(
+                            Criteria.where("username").regex(literal, "i"),
+                            Criteria.where("email").regex(literal, "i")));
         }
         if (query.role() != null) {
             filters.add(Criteria.where("role").is(query.role()));
@@ -66,7 +74,9 @@ public class UserReadModel {
         Query find = Query.query(new Criteria().andOperator(filters));
         long total = mongo.count(find, UserDocument.class);
         find.with(Sort.by("username")).skip(query.offset()).limit(query.limit());
-        List<UserView> users = mongo.find(find, UserDocument.class).stream().map(UserDocument::toView).toList();
+        List<UserView> users = mongo.find(find, UserDocument.class).stream()
+                .map(UserDocument::toView)
+                .toList();
         return new UserPageView(users, total, query.offset(), query.limit());
     }
 }

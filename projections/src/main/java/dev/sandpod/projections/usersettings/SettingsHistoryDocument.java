@@ -15,6 +15,7 @@ class SettingsHistoryDocument {
     /** Event id and field index: a redelivered event overwrites its own entries. */
     @Id
     String id;
+
     String userId;
     long sequence;
     int index;

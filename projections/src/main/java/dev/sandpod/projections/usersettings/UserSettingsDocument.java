@@ -15,6 +15,7 @@ class UserSettingsDocument {
 
     @Id
     String userId;
+
     String settingsJson;
     Instant createdAt;
     Instant updatedAt;

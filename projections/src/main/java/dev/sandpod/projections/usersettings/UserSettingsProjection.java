@@ -51,8 +51,13 @@ class UserSettingsProjection {
         apply(event.userId(), event.previous(), event.settings(), reason, message, sequence);
     }
 
-    private void apply(String userId, UserPreferences previous, UserPreferences settings, String reason,
-            EventMessage<?> message, long sequence) {
+    private void apply(
+            String userId,
+            UserPreferences previous,
+            UserPreferences settings,
+            String reason,
+            EventMessage<?> message,
+            long sequence) {
         Instant at = message.getTimestamp();
         UserSettingsDocument doc = mongo.findById(userId, UserSettingsDocument.class);
         if (doc == null) {
@@ -75,8 +80,8 @@ class UserSettingsProjection {
             entry.sequence = sequence;
             entry.index = i;
             entry.timestamp = at;
-            entry.eventType = change.field().startsWith("notifications.") ? NOTIFICATION_PREFERENCES_UPDATED
-                    : SETTINGS_UPDATED;
+            entry.eventType =
+                    change.field().startsWith("notifications.") ? NOTIFICATION_PREFERENCES_UPDATED : SETTINGS_UPDATED;
             entry.field = change.field();
             entry.oldValueJson = json(change.oldValue());
             entry.newValueJson = json(change.newValue());

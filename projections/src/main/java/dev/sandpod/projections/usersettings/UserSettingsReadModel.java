@@ -32,8 +32,13 @@ public class UserSettingsReadModel {
             Instant now = Instant.now();
             return new UserSettingsView(userId, UserPreferences.DEFAULTS, 1, now, now, -1);
         }
-        return new UserSettingsView(userId, read(doc.settingsJson, UserPreferences.class), doc.revision + 2,
-                doc.createdAt, doc.updatedAt, doc.revision);
+        return new UserSettingsView(
+                userId,
+                read(doc.settingsJson, UserPreferences.class),
+                doc.revision + 2,
+                doc.createdAt,
+                doc.updatedAt,
+                doc.revision);
     }
 
     /** Newest first: by event sequence, and within one event in field order. */
@@ -42,8 +47,13 @@ public class UserSettingsReadModel {
                 .with(Sort.by(Sort.Order.desc("sequence"), Sort.Order.asc("index")))
                 .limit(limit);
         return mongo.find(query, SettingsHistoryDocument.class).stream()
-                .map(e -> new SettingsHistoryEntryView(e.timestamp, e.eventType, e.field,
-                        read(e.oldValueJson, Object.class), read(e.newValueJson, Object.class), e.reason))
+                .map(e -> new SettingsHistoryEntryView(
+                        e.timestamp,
+                        e.eventType,
+                        e.field,
+                        read(e.oldValueJson, Object.class),
+                        read(e.newValueJson, Object.class),
+                        e.reason))
                 .toList();
     }
 

@@ -41,11 +41,11 @@ class ExecutionProjectionTest {
     private static final String ID = "exec-1";
     private static final String USER = "user-1";
     private static final ExecutionLimits LIMITS = new ExecutionLimits(10, 1 << 27, 1000, 64, 1 << 20, 10 << 20);
-    private static final ExecutionOutcome HI = new ExecutionOutcome("hi\n", "", false, false, 0, null, null,
-            new ResourceUsage(0.03, 2, 100, 9100));
+    private static final ExecutionOutcome HI =
+            new ExecutionOutcome("hi\n", "", false, false, 0, null, null, new ResourceUsage(0.03, 2, 100, 9100));
 
-    private static final ExecutionOutcome PRINTED_UNTIL_CANCEL = new ExecutionOutcome("0\n1\n", "", false, false, -1,
-            null, "Execution cancelled", new ResourceUsage(1.2, 3, 100, 8000));
+    private static final ExecutionOutcome PRINTED_UNTIL_CANCEL = new ExecutionOutcome(
+            "0\n1\n", "", false, false, -1, null, "Execution cancelled", new ResourceUsage(1.2, 3, 100, 8000));
 
     private SimpleQueryUpdateEmitter emitter;
     private ExecutionProjection projection;
@@ -121,9 +121,16 @@ class ExecutionProjectionTest {
         runToCompletion();
 
         List<ExecutionFrameView> frames = readModel.frames(ID);
-        assertThat(frames).extracting(ExecutionFrameView::eventType).containsExactly("execution_requested",
-                "execution_queued", "execution_scheduled", "execution_started", "execution_running",
-                "execution_completed", "result_stored");
+        assertThat(frames)
+                .extracting(ExecutionFrameView::eventType)
+                .containsExactly(
+                        "execution_requested",
+                        "execution_queued",
+                        "execution_scheduled",
+                        "execution_started",
+                        "execution_running",
+                        "execution_completed",
+                        "result_stored");
         assertThat(frames.get(frames.size() - 1).result().stdout()).isEqualTo("hi\n");
     }
 
@@ -133,9 +140,12 @@ class ExecutionProjectionTest {
      */
     @Test
     void everyFrameCarriesTheStatusOfItsEvent() {
-        var subscription = emitter.registerUpdateHandler(new GenericSubscriptionQueryMessage<>(
-                new StreamExecutionQuery(ID), ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
-                ResponseTypes.instanceOf(ExecutionFrameView.class)), 64);
+        var subscription = emitter.registerUpdateHandler(
+                new GenericSubscriptionQueryMessage<>(
+                        new StreamExecutionQuery(ID),
+                        ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
+                        ResponseTypes.instanceOf(ExecutionFrameView.class)),
+                64);
         List<ExecutionFrameView> pushed = new ArrayList<>();
         subscription.getUpdates().subscribe(update -> pushed.add((ExecutionFrameView) update.getPayload()));
 
@@ -149,9 +159,11 @@ class ExecutionProjectionTest {
                 tuple("execution_running", ExecutionStatus.RUNNING),
                 tuple("execution_completed", ExecutionStatus.COMPLETED),
                 tuple("result_stored", ExecutionStatus.COMPLETED));
-        assertThat(readModel.frames(ID)).extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
+        assertThat(readModel.frames(ID))
+                .extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
                 .containsExactlyElementsOf(expected);
-        assertThat(pushed).extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
+        assertThat(pushed)
+                .extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
                 .containsExactlyElementsOf(expected);
     }
 
@@ -168,8 +180,10 @@ class ExecutionProjectionTest {
         apply(new ExecutionStoppedEvent(ID, PRINTED_UNTIL_CANCEL));
         apply(new ResultStoredEvent(ID, ExecutionStatus.CANCELLED));
 
-        assertThat(readModel.frames(ID)).extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
-                .endsWith(tuple("execution_running", ExecutionStatus.RUNNING),
+        assertThat(readModel.frames(ID))
+                .extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
+                .endsWith(
+                        tuple("execution_running", ExecutionStatus.RUNNING),
                         tuple("execution_cancelled", ExecutionStatus.CANCELLED),
                         tuple("execution_stopped", ExecutionStatus.CANCELLED),
                         tuple("result_stored", ExecutionStatus.CANCELLED));
@@ -197,8 +211,9 @@ class ExecutionProjectionTest {
         assertThat(result.stdout()).isEqualTo("0\n1\n");
         assertThat(result.exitCode()).isEqualTo(-1);
         List<ExecutionFrameView> frames = readModel.frames(ID);
-        assertThat(frames).extracting(ExecutionFrameView::eventType).endsWith("execution_cancelled",
-                "execution_stopped", "result_stored");
+        assertThat(frames)
+                .extracting(ExecutionFrameView::eventType)
+                .endsWith("execution_cancelled", "execution_stopped", "result_stored");
         assertThat(frames.get(frames.size() - 1).result().stdout()).isEqualTo("0\n1\n");
     }
 
@@ -215,15 +230,21 @@ class ExecutionProjectionTest {
 
     @Test
     void storedFramesArePushedToLiveSubscribersButNotDuringAReplay() {
-        var subscription = emitter.registerUpdateHandler(new GenericSubscriptionQueryMessage<>(
-                new StreamExecutionQuery(ID), ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
-                ResponseTypes.instanceOf(ExecutionFrameView.class)), 64);
+        var subscription = emitter.registerUpdateHandler(
+                new GenericSubscriptionQueryMessage<>(
+                        new StreamExecutionQuery(ID),
+                        ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
+                        ResponseTypes.instanceOf(ExecutionFrameView.class)),
+                64);
         List<String> pushed = new ArrayList<>();
-        subscription.getUpdates().subscribe(update -> pushed.add(((ExecutionFrameView) update.getPayload()).eventType()));
+        subscription
+                .getUpdates()
+                .subscribe(update -> pushed.add(((ExecutionFrameView) update.getPayload()).eventType()));
 
         runToCompletion();
         var replayed = new ExecutionRunningEvent(ID);
-        projection.on(replayed, new GenericDomainEventMessage<>("Execution", ID, 99, replayed), 99, ReplayStatus.REPLAY);
+        projection.on(
+                replayed, new GenericDomainEventMessage<>("Execution", ID, 99, replayed), 99, ReplayStatus.REPLAY);
 
         assertThat(pushed).hasSize(7).endsWith("result_stored");
     }
@@ -232,8 +253,8 @@ class ExecutionProjectionTest {
     void aUsersListIsNewestFirstAndFiltered() {
         runToCompletion();
 
-        var page = readModel.page(new FindUserExecutionsQuery(USER, ExecutionStatus.COMPLETED, "python", null, null,
-                50, 0));
+        var page = readModel.page(
+                new FindUserExecutionsQuery(USER, ExecutionStatus.COMPLETED, "python", null, null, 50, 0));
         var none = readModel.page(new FindUserExecutionsQuery(USER, ExecutionStatus.FAILED, null, null, null, 50, 0));
         var other = readModel.page(new FindUserExecutionsQuery("someone-else", null, null, null, null, 50, 0));
 

@@ -52,18 +52,27 @@ class NotificationProjectionTest {
     }
 
     private static NotificationCreatedEvent created(String id, NotificationStatus status, List<String> tags) {
-        return new NotificationCreatedEvent(id, USER, NotificationSource.ANNOUNCEMENT, "b-1",
-                NotificationChannel.IN_APP, status, "Subject " + id, "Body", "/notifications",
-                NotificationSeverity.MEDIUM, tags);
+        return new NotificationCreatedEvent(
+                id,
+                USER,
+                NotificationSource.ANNOUNCEMENT,
+                "b-1",
+                NotificationChannel.IN_APP,
+                status,
+                "Subject " + id,
+                "Body",
+                "/notifications",
+                NotificationSeverity.MEDIUM,
+                tags);
     }
 
     private void create(String id, int minute, List<String> tags) {
-        projection.on(created(id, NotificationStatus.DELIVERED, tags), 0, T0.plusSeconds(60L * minute),
-                ReplayStatus.REGULAR);
+        projection.on(
+                created(id, NotificationStatus.DELIVERED, tags), 0, T0.plusSeconds(60L * minute), ReplayStatus.REGULAR);
     }
 
-    private FindNotificationsQuery query(NotificationStatus status, List<String> include, List<String> exclude,
-            String prefix) {
+    private FindNotificationsQuery query(
+            NotificationStatus status, List<String> include, List<String> exclude, String prefix) {
         return new FindNotificationsQuery(USER, status, include, exclude, prefix, 50, 0);
     }
 
@@ -76,19 +85,25 @@ class NotificationProjectionTest {
 
         assertThat(ids(query(null, null, null, null))).containsExactly("n-3", "n-2", "n-1");
         assertThat(ids(query(NotificationStatus.READ, null, null, null))).containsExactly("n-3");
-        assertThat(ids(query(null, List.of("execution", "db:migration"), null, null))).containsExactly("n-2", "n-1");
-        assertThat(ids(query(null, List.of("announcement"), List.of("db:migration"), null))).containsExactly("n-3");
+        assertThat(ids(query(null, List.of("execution", "db:migration"), null, null)))
+                .containsExactly("n-2", "n-1");
+        assertThat(ids(query(null, List.of("announcement"), List.of("db:migration"), null)))
+                .containsExactly("n-3");
         assertThat(ids(query(null, null, null, "lang:"))).containsExactly("n-1");
         assertThat(ids(query(null, null, null, "db."))).isEmpty();
         var page = readModel.page(new FindNotificationsQuery(USER, null, null, null, null, 1, 1));
-        assertThat(page.notifications()).extracting(NotificationView::notificationId).containsExactly("n-2");
+        assertThat(page.notifications())
+                .extracting(NotificationView::notificationId)
+                .containsExactly("n-2");
         assertThat(page.total()).isEqualTo(3);
         assertThat(page.unreadCount()).isEqualTo(2);
         assertThat(readModel.unreadIds(USER)).containsExactlyInAnyOrder("n-1", "n-2");
     }
 
     private List<String> ids(FindNotificationsQuery query) {
-        return readModel.page(query).notifications().stream().map(NotificationView::notificationId).toList();
+        return readModel.page(query).notifications().stream()
+                .map(NotificationView::notificationId)
+                .toList();
     }
 
     @Test
@@ -113,7 +128,8 @@ class NotificationProjectionTest {
 
         assertThat(readModel.unreadCount(USER)).isEqualTo(1);
         assertThat(readModel.countSince(USER, NotificationSeverity.MEDIUM, T0)).isEqualTo(1);
-        assertThat(readModel.countSince(USER, NotificationSeverity.MEDIUM, T0.plusSeconds(61))).isZero();
+        assertThat(readModel.countSince(USER, NotificationSeverity.MEDIUM, T0.plusSeconds(61)))
+                .isZero();
         assertThat(readModel.countSince(USER, NotificationSeverity.HIGH, T0)).isZero();
     }
 
@@ -121,17 +137,45 @@ class NotificationProjectionTest {
     void everyDeliveryAttemptIsKeptInTheDeliveryRecord() {
         create("n-1", 0, List.of());
         String delivery = "n-1:webhook";
-        projection.on(new NotificationDeliveryRequestedEvent(delivery, "n-1", USER, NotificationChannel.WEBHOOK,
-                "https://hooks.example.com/x", "S", "B", "/", NotificationSeverity.MEDIUM, List.of()), 1, T0);
-        projection.on(new NotificationDeliveryAttemptedEvent(delivery, "n-1", NotificationChannel.WEBHOOK, 1,
-                DeliveryOutcome.RETRYING, 500, "HTTP 500", 1000), 2, T0.plusSeconds(1));
-        projection.on(new NotificationDeliveryAttemptedEvent(delivery, "n-1", NotificationChannel.WEBHOOK, 2,
-                DeliveryOutcome.DELIVERED, 200, null, 0), 3, T0.plusSeconds(3));
-        projection.on(new NotificationDeliveredEvent(delivery, "n-1", NotificationChannel.WEBHOOK, 2), 4,
+        projection.on(
+                new NotificationDeliveryRequestedEvent(
+                        delivery,
+                        "n-1",
+                        USER,
+                        NotificationChannel.WEBHOOK,
+                        "https://hooks.example.com/x",
+                        "S",
+                        "B",
+                        "/",
+                        NotificationSeverity.MEDIUM,
+                        List.of()),
+                1,
+                T0);
+        projection.on(
+                new NotificationDeliveryAttemptedEvent(
+                        delivery,
+                        "n-1",
+                        NotificationChannel.WEBHOOK,
+                        1,
+                        DeliveryOutcome.RETRYING,
+                        500,
+                        "HTTP 500",
+                        1000),
+                2,
+                T0.plusSeconds(1));
+        projection.on(
+                new NotificationDeliveryAttemptedEvent(
+                        delivery, "n-1", NotificationChannel.WEBHOOK, 2, DeliveryOutcome.DELIVERED, 200, null, 0),
+                3,
                 T0.plusSeconds(3));
+        projection.on(
+                new NotificationDeliveredEvent(delivery, "n-1", NotificationChannel.WEBHOOK, 2), 4, T0.plusSeconds(3));
         // redelivered: no second attempt in the record
-        projection.on(new NotificationDeliveryAttemptedEvent(delivery, "n-1", NotificationChannel.WEBHOOK, 2,
-                DeliveryOutcome.DELIVERED, 200, null, 0), 3, T0.plusSeconds(3));
+        projection.on(
+                new NotificationDeliveryAttemptedEvent(
+                        delivery, "n-1", NotificationChannel.WEBHOOK, 2, DeliveryOutcome.DELIVERED, 200, null, 0),
+                3,
+                T0.plusSeconds(3));
 
         var record = readModel.byId("n-1").orElseThrow().deliveries().get(0);
         assertThat(record.status()).isEqualTo(NotificationStatus.DELIVERED);
@@ -160,18 +204,38 @@ class NotificationProjectionTest {
     }
 
     private reactor.core.publisher.Flux<NotificationView> subscribe(String userId) {
-        var registration = emitter.registerUpdateHandler(new GenericSubscriptionQueryMessage<>(
-                new StreamNotificationsQuery(userId), ResponseTypes.instanceOf(Long.class),
-                ResponseTypes.instanceOf(NotificationView.class)), 64);
+        var registration = emitter.registerUpdateHandler(
+                new GenericSubscriptionQueryMessage<>(
+                        new StreamNotificationsQuery(userId),
+                        ResponseTypes.instanceOf(Long.class),
+                        ResponseTypes.instanceOf(NotificationView.class)),
+                64);
         return registration.getUpdates().map(update -> (NotificationView) update.getPayload());
     }
 
     @Test
     void subscriptionsAreTheStoredOnesAndTheDefaultsElsewhere() {
-        ChannelSubscription hook = new ChannelSubscription(true, List.of(NotificationSeverity.HIGH), List.of(),
-                List.of(), "https://hooks.example.com/x", null, false, null, null, "UTC", 60);
-        subscriptions.on(new NotificationSubscriptionUpdatedEvent("s", USER, NotificationChannel.WEBHOOK,
-                ChannelSubscription.defaults(NotificationChannel.WEBHOOK), hook), 0, T0);
+        ChannelSubscription hook = new ChannelSubscription(
+                true,
+                List.of(NotificationSeverity.HIGH),
+                List.of(),
+                List.of(),
+                "https://hooks.example.com/x",
+                null,
+                false,
+                null,
+                null,
+                "UTC",
+                60);
+        subscriptions.on(
+                new NotificationSubscriptionUpdatedEvent(
+                        "s",
+                        USER,
+                        NotificationChannel.WEBHOOK,
+                        ChannelSubscription.defaults(NotificationChannel.WEBHOOK),
+                        hook),
+                0,
+                T0);
 
         var view = readModel.subscriptions(USER);
 

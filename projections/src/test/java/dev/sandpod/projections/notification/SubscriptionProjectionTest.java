@@ -26,12 +26,30 @@ class SubscriptionProjectionTest {
     private static final Instant T1 = T0.plusSeconds(60);
     private static final Instant T2 = T0.plusSeconds(120);
     private static final ChannelSubscription OFF = ChannelSubscription.defaults(WEBHOOK);
-    private static final ChannelSubscription HIGH_ONLY = new ChannelSubscription(true,
-            List.of(NotificationSeverity.HIGH), List.of("execution"), List.of("lang:bash"),
-            "https://hooks.example.com/a", null, true, "22:00", "07:00", "Europe/Berlin", 15);
-    private static final ChannelSubscription EVERYTHING = new ChannelSubscription(true,
-            List.of(NotificationSeverity.values()), List.of(), List.of(), "https://hooks.example.com/b", null, false,
-            null, null, "UTC", 60);
+    private static final ChannelSubscription HIGH_ONLY = new ChannelSubscription(
+            true,
+            List.of(NotificationSeverity.HIGH),
+            List.of("execution"),
+            List.of("lang:bash"),
+            "https://hooks.example.com/a",
+            null,
+            true,
+            "22:00",
+            "07:00",
+            "Europe/Berlin",
+            15);
+    private static final ChannelSubscription EVERYTHING = new ChannelSubscription(
+            true,
+            List.of(NotificationSeverity.values()),
+            List.of(),
+            List.of(),
+            "https://hooks.example.com/b",
+            null,
+            false,
+            null,
+            null,
+            "UTC",
+            60);
 
     private SubscriptionProjection projection;
     private NotificationReadModel readModel;
@@ -42,10 +60,12 @@ class SubscriptionProjectionTest {
         readModel = new NotificationReadModel(mongo);
     }
 
-    private void update(String userId, ChannelSubscription previous, ChannelSubscription next, long sequence,
-            Instant at) {
-        projection.on(new NotificationSubscriptionUpdatedEvent("subscriptions:" + userId, userId, WEBHOOK, previous,
-                next), sequence, at);
+    private void update(
+            String userId, ChannelSubscription previous, ChannelSubscription next, long sequence, Instant at) {
+        projection.on(
+                new NotificationSubscriptionUpdatedEvent("subscriptions:" + userId, userId, WEBHOOK, previous, next),
+                sequence,
+                at);
     }
 
     private ChannelSubscriptionView webhookOf(String userId) {

@@ -26,8 +26,8 @@ class QueueProjectionTest {
     private static final String RUN_1 = "exec-1";
     private static final String RUN_2 = "exec-2";
     private static final String RUN_3 = "exec-3";
-    private static final Map<String, Long> NONE_WAITING = Map.of("critical", 0L, "high", 0L, "normal", 0L, "low", 0L,
-            "background", 0L);
+    private static final Map<String, Long> NONE_WAITING =
+            Map.of("critical", 0L, "high", 0L, "normal", 0L, "low", 0L, "background", 0L);
 
     private QueueProjection projection;
 
@@ -57,8 +57,8 @@ class QueueProjectionTest {
 
     @Test
     void theStatusListsThePrioritiesHighestFirst() {
-        assertThat(projection.status().byPriority().keySet()).containsExactly("critical", "high", "normal", "low",
-                "background");
+        assertThat(projection.status().byPriority().keySet())
+                .containsExactly("critical", "high", "normal", "low", "background");
     }
 
     @Test
@@ -71,7 +71,10 @@ class QueueProjectionTest {
 
         assertThat(status.queueDepth()).isEqualTo(3);
         assertThat(status.activeCount()).isZero();
-        assertThat(status.byPriority()).containsEntry("high", 2L).containsEntry("low", 1L).containsEntry("normal", 0L);
+        assertThat(status.byPriority())
+                .containsEntry("high", 2L)
+                .containsEntry("low", 1L)
+                .containsEntry("normal", 0L);
     }
 
     @Test

@@ -29,10 +29,10 @@ class RateLimitOverridesProjectionTest {
     private static final Instant T0 = Instant.parse("2026-06-01T12:00:00Z");
     private static final Instant T1 = T0.plusSeconds(60);
     private static final Instant T2 = T0.plusSeconds(120);
-    private static final RateLimitRule EXECUTIONS = new RateLimitRule("^/api/v1/executions.*",
-            EndpointGroup.EXECUTION, 100, 60, RateLimitAlgorithm.TOKEN_BUCKET, 1.5, 10, true);
-    private static final RateLimitRule ADMIN = new RateLimitRule("^/api/v1/admin/.*", EndpointGroup.ADMIN, 5, 1,
-            RateLimitAlgorithm.SLIDING_WINDOW, 1.0, 1, false);
+    private static final RateLimitRule EXECUTIONS = new RateLimitRule(
+            "^/api/v1/executions.*", EndpointGroup.EXECUTION, 100, 60, RateLimitAlgorithm.TOKEN_BUCKET, 1.5, 10, true);
+    private static final RateLimitRule ADMIN = new RateLimitRule(
+            "^/api/v1/admin/.*", EndpointGroup.ADMIN, 5, 1, RateLimitAlgorithm.SLIDING_WINDOW, 1.0, 1, false);
 
     private RateLimitOverridesProjection projection;
 
@@ -42,8 +42,8 @@ class RateLimitOverridesProjectionTest {
     }
 
     private static UserRateLimitsSetEvent set(double multiplier, String notes, long version) {
-        return new UserRateLimitsSetEvent(OVERRIDES, USER, false, multiplier, List.of(EXECUTIONS, ADMIN), notes,
-                version);
+        return new UserRateLimitsSetEvent(
+                OVERRIDES, USER, false, multiplier, List.of(EXECUTIONS, ADMIN), notes, version);
     }
 
     private static EventMessage<?> at(Instant timestamp, Object payload) {
@@ -68,8 +68,8 @@ class RateLimitOverridesProjectionTest {
     void setOverridesAreReadBackWithTheirRules() {
         apply(set(2.0, "load test", 1), T0);
 
-        assertThat(projection.of(USER)).contains(new UserRateLimitsView(USER, false, 2.0, List.of(EXECUTIONS, ADMIN),
-                "load test", T0, T0, 1));
+        assertThat(projection.of(USER))
+                .contains(new UserRateLimitsView(USER, false, 2.0, List.of(EXECUTIONS, ADMIN), "load test", T0, T0, 1));
     }
 
     @Test

@@ -18,10 +18,10 @@ class SystemSettingsProjectionTest {
     private static final String ID = SettingsIds.SYSTEM;
     private static final String ADMIN = "user-admin";
     private static final SystemSettings DEFAULTS = SystemSettings.DEFAULTS;
-    private static final SystemSettings STRICT = new SystemSettings(60, "256Mi", "500m", 4, 12, 30, 3, 60, 7, "WARN",
-            false, 0.25);
-    private static final SystemSettings LOOSE = new SystemSettings(600, "1Gi", "2000m", 20, 8, 120, 10, 5, 90,
-            "DEBUG", true, 1.0);
+    private static final SystemSettings STRICT =
+            new SystemSettings(60, "256Mi", "500m", 4, 12, 30, 3, 60, 7, "WARN", false, 0.25);
+    private static final SystemSettings LOOSE =
+            new SystemSettings(600, "1Gi", "2000m", 20, 8, 120, 10, 5, 90, "DEBUG", true, 1.0);
 
     private SystemSettingsProjection projection;
 

@@ -47,7 +47,8 @@ public final class InMemoryMongo implements ParameterResolver, AfterEachCallback
                     "InMemoryMongo gives each test its own server: ask for the MongoTemplate in @BeforeEach or @Test");
         }
         // The same template for the @BeforeEach and the test method of one test.
-        return context.getStore(NAMESPACE).getOrComputeIfAbsent(Server.class, type -> new Server(), Server.class)
+        return context.getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Server.class, type -> new Server(), Server.class)
                 .template;
     }
 

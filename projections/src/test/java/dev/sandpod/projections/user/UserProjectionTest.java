@@ -32,10 +32,10 @@ class UserProjectionTest {
     private static final String OTHER_SESSION = "session-2";
     private static final Instant T0 = Instant.parse("2026-06-01T12:00:00Z");
     private static final Instant T1 = T0.plusSeconds(60);
-    private static final UserRegisteredEvent ALICE_REGISTERED = new UserRegisteredEvent(ALICE, "alice",
-            "alice@example.com", UserRole.USER, true);
-    private static final UserRegisteredEvent BOB_REGISTERED = new UserRegisteredEvent(BOB, "bob", "bob@example.com",
-            UserRole.ADMIN, true);
+    private static final UserRegisteredEvent ALICE_REGISTERED =
+            new UserRegisteredEvent(ALICE, "alice", "alice@example.com", UserRole.USER, true);
+    private static final UserRegisteredEvent BOB_REGISTERED =
+            new UserRegisteredEvent(BOB, "bob", "bob@example.com", UserRole.ADMIN, true);
     private static final int PAGE = 50;
 
     private UserProjection projection;
@@ -78,7 +78,8 @@ class UserProjectionTest {
         projection.on(ALICE_REGISTERED, registered);
 
         assertThat(readModel.byId(ALICE)).contains(once);
-        assertThat(readModel.page(new FindUsersQuery(null, null, PAGE, 0)).total()).isEqualTo(1);
+        assertThat(readModel.page(new FindUsersQuery(null, null, PAGE, 0)).total())
+                .isEqualTo(1);
     }
 
     @Test
@@ -88,8 +89,8 @@ class UserProjectionTest {
 
         projection.on(changed, at(T1, changed));
 
-        assertThat(readModel.byId(ALICE)).contains(
-                new UserView(ALICE, "alicia", "alicia@example.com", UserRole.MODERATOR, true, T0, T1));
+        assertThat(readModel.byId(ALICE))
+                .contains(new UserView(ALICE, "alicia", "alicia@example.com", UserRole.MODERATOR, true, T0, T1));
         assertThat(readModel.byUsername("alicia")).isPresent();
         assertThat(readModel.byUsername("alice")).isEmpty();
     }
@@ -151,8 +152,10 @@ class UserProjectionTest {
         projection.on(loggedOut, at(T1, loggedOut));
 
         assertThat(readModel.isSessionRevoked(SESSION)).isTrue();
-        assertThat(readModel.sessionState(ALICE, SESSION).orElseThrow().sessionRevoked()).isTrue();
-        assertThat(readModel.sessionState(ALICE, OTHER_SESSION).orElseThrow().sessionRevoked()).isFalse();
+        assertThat(readModel.sessionState(ALICE, SESSION).orElseThrow().sessionRevoked())
+                .isTrue();
+        assertThat(readModel.sessionState(ALICE, OTHER_SESSION).orElseThrow().sessionRevoked())
+                .isFalse();
     }
 
     @Test
@@ -161,7 +164,8 @@ class UserProjectionTest {
 
         projection.on(new UserSessionsEndedEvent(ALICE, 2, "password_changed"));
 
-        assertThat(readModel.sessionState(ALICE, SESSION).orElseThrow().tokenVersion()).isEqualTo(2);
+        assertThat(readModel.sessionState(ALICE, SESSION).orElseThrow().tokenVersion())
+                .isEqualTo(2);
     }
 
     @Test
@@ -172,7 +176,8 @@ class UserProjectionTest {
 
         projection.on(new UserSessionsEndedEvent(ALICE, 1, "password_changed"));
 
-        assertThat(readModel.sessionState(ALICE, SESSION).orElseThrow().tokenVersion()).isEqualTo(2);
+        assertThat(readModel.sessionState(ALICE, SESSION).orElseThrow().tokenVersion())
+                .isEqualTo(2);
     }
 
     @Test
@@ -227,7 +232,8 @@ class UserProjectionTest {
         projection.reset();
 
         assertThat(readModel.byId(ALICE)).isEmpty();
-        assertThat(readModel.page(new FindUsersQuery(null, null, PAGE, 0)).total()).isZero();
+        assertThat(readModel.page(new FindUsersQuery(null, null, PAGE, 0)).total())
+                .isZero();
         assertThat(readModel.isSessionRevoked(SESSION)).isFalse();
     }
 }

@@ -27,8 +27,10 @@ class UserSettingsProjectionTest {
     private static final String USER = "user-1";
     private static final String ID = "user-settings:" + USER;
     private static final Instant T0 = Instant.parse("2026-06-01T12:00:00Z");
-    private static final UserPreferences LIGHT = UserSettingsPatch.theme(Theme.LIGHT).applyTo(UserPreferences.DEFAULTS);
-    private static final UserPreferences DARK = UserSettingsPatch.theme(Theme.DARK).applyTo(LIGHT);
+    private static final UserPreferences LIGHT =
+            UserSettingsPatch.theme(Theme.LIGHT).applyTo(UserPreferences.DEFAULTS);
+    private static final UserPreferences DARK =
+            UserSettingsPatch.theme(Theme.DARK).applyTo(LIGHT);
 
     private UserSettingsProjection projection;
     private UserSettingsReadModel readModel;
@@ -40,8 +42,8 @@ class UserSettingsProjectionTest {
     }
 
     private static EventMessage<?> message(Object payload, long sequence, Instant at) {
-        return new GenericDomainEventMessage<>("UserSettingsAggregate", ID, sequence, payload, MetaData.emptyInstance(),
-                "event-" + sequence, at);
+        return new GenericDomainEventMessage<>(
+                "UserSettingsAggregate", ID, sequence, payload, MetaData.emptyInstance(), "event-" + sequence, at);
     }
 
     private void change(UserPreferences before, UserPreferences after, long sequence) {
@@ -78,7 +80,8 @@ class UserSettingsProjectionTest {
 
         List<SettingsHistoryEntryView> history = readModel.history(USER, 50);
 
-        assertThat(history).extracting(e -> e.field() + ":" + e.oldValue() + "->" + e.newValue())
+        assertThat(history)
+                .extracting(e -> e.field() + ":" + e.oldValue() + "->" + e.newValue())
                 .containsExactly("theme:light->dark", "theme:auto->light");
         assertThat(history.get(0).eventType()).isEqualTo("user_settings_updated");
         assertThat(history.get(0).timestamp()).isEqualTo(T0.plusSeconds(1));

@@ -41,24 +41,26 @@ public class ExecutionAccess {
         return find(executionId)
                 .switchIfEmpty(Mono.defer(() -> existsInEventStore(executionId)
                         .flatMap(exists -> exists
-                                ? find(executionId).repeatWhenEmpty(CATCH_UP_POLLS,
-                                        polls -> polls.delayElements(CATCH_UP_POLL))
+                                ? find(executionId)
+                                        .repeatWhenEmpty(CATCH_UP_POLLS, polls -> polls.delayElements(CATCH_UP_POLL))
                                 : Mono.empty())))
                 .switchIfEmpty(Mono.error(new SandpodException(ErrorCode.NOT_FOUND, "Execution not found")))
                 .flatMap(view -> caller.mayAccess(view.userId())
                         ? Mono.just(view)
-                        : Mono.error(new SandpodException(ErrorCode.FORBIDDEN,
-                                "Not authorized to access this execution")));
+                        : Mono.error(
+                                new SandpodException(ErrorCode.FORBIDDEN, "Not authorized to access this execution")));
     }
 
     private Mono<ExecutionResultView> find(String executionId) {
-        return Mono.fromFuture(() -> queries.query(new FindExecutionResultQuery(executionId), ExecutionResultView.class))
+        return Mono.fromFuture(
+                        () -> queries.query(new FindExecutionResultQuery(executionId), ExecutionResultView.class))
                 .timeout(QUERY_TIMEOUT);
     }
 
     private Mono<Boolean> existsInEventStore(String executionId) {
         return Mono.fromCallable(() -> events.lastSequenceNumberFor(executionId)
-                        .map(last -> events.readEvents(executionId, last).asStream()
+                        .map(last -> events.readEvents(executionId, last)
+                                .asStream()
                                 // ids of other aggregates (users, scripts, ...) share the store: not an execution
                                 .allMatch(event -> EXECUTION_AGGREGATE.equals(event.getType())
                                         && !(event.getPayload() instanceof ExecutionDeletedEvent)))

@@ -37,7 +37,11 @@ class ExecutionCancellationQueryHandler {
             return Optional.empty();
         }
         ExecutionCancelledEvent cancelled = (ExecutionCancelledEvent) cancel.getPayload();
-        return Optional.of(new ExecutionCancellationView(cancelled.executionId(), cancel.getIdentifier(),
-                cancelled.cancelledBy(), cancelled.reason(), cancel.getTimestamp()));
+        return Optional.of(new ExecutionCancellationView(
+                cancelled.executionId(),
+                cancel.getIdentifier(),
+                cancelled.cancelledBy(),
+                cancelled.reason(),
+                cancel.getTimestamp()));
     }
 }

@@ -39,13 +39,16 @@ public class ExecutionStream {
     public Flux<ExecutionFrameView> frames(ExecutionResultView view, String lastEventId) {
         return Flux.defer(() -> {
             SubscriptionQueryResult<List<ExecutionFrameView>, ExecutionFrameView> subscription =
-                    queries.subscriptionQuery(StreamExecutionQuery.class.getName(),
+                    queries.subscriptionQuery(
+                            StreamExecutionQuery.class.getName(),
                             new StreamExecutionQuery(view.executionId()),
                             ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
-                            ResponseTypes.instanceOf(ExecutionFrameView.class), UPDATE_BUFFER);
-            return subscription.initialResult()
-                    .flatMapMany(stored -> frames(view.executionId(), view.status(), stored, subscription.updates(),
-                            lastEventId))
+                            ResponseTypes.instanceOf(ExecutionFrameView.class),
+                            UPDATE_BUFFER);
+            return subscription
+                    .initialResult()
+                    .flatMapMany(stored ->
+                            frames(view.executionId(), view.status(), stored, subscription.updates(), lastEventId))
                     .doFinally(signal -> subscription.cancel());
         });
     }
@@ -55,14 +58,19 @@ public class ExecutionStream {
      *
      * @param statusNow the execution's status when nothing has been stored for it yet
      */
-    static Flux<ExecutionFrameView> frames(String executionId, ExecutionStatus statusNow,
-            List<ExecutionFrameView> stored, Flux<ExecutionFrameView> live, String lastEventId) {
+    static Flux<ExecutionFrameView> frames(
+            String executionId,
+            ExecutionStatus statusNow,
+            List<ExecutionFrameView> stored,
+            Flux<ExecutionFrameView> live,
+            String lastEventId) {
         Set<String> seen = new HashSet<>();
         stored.forEach(frame -> seen.add(frame.eventId()));
         ExecutionFrameView last = stored.isEmpty() ? null : stored.get(stored.size() - 1);
         List<ExecutionFrameView> first = new ArrayList<>();
         first.add(statusFrame(executionId, last == null ? statusNow : last.status()));
-        ExecutionFrameView finalFrame = stored.stream().filter(ExecutionFrameView::isFinal).findFirst().orElse(null);
+        ExecutionFrameView finalFrame =
+                stored.stream().filter(ExecutionFrameView::isFinal).findFirst().orElse(null);
         if (finalFrame != null && lastEventId == null) {
             first.add(finalFrame);
             return Flux.fromIterable(first);

@@ -31,7 +31,8 @@ class LiveOutputRelay {
         this.emitter = emitter;
     }
 
-    @KafkaListener(topics = Topics.RUN_REPORTS,
+    @KafkaListener(
+            topics = Topics.RUN_REPORTS,
             groupId = "sandpod-live-#{T(java.util.UUID).randomUUID().toString()}",
             properties = {"auto.offset.reset=latest", "enable.auto.commit=false"})
     void on(ConsumerRecord<String, byte[]> record) {
@@ -40,9 +41,17 @@ class LiveOutputRelay {
             if (report.getPayload() instanceof RunOutput output) {
                 String executionId = report.getExecutionId();
                 String stream = output.getStream() == OutputStream.STDERR ? "stderr" : "stdout";
-                var frame = new ExecutionFrameView("output", executionId,
-                        Instant.ofEpochMilli(report.getReportedAtMillis()), null, null, null, stream, output.getData());
-                emitter.emit(StreamExecutionQuery.class, query -> query.executionId().equals(executionId), frame);
+                var frame = new ExecutionFrameView(
+                        "output",
+                        executionId,
+                        Instant.ofEpochMilli(report.getReportedAtMillis()),
+                        null,
+                        null,
+                        null,
+                        stream,
+                        output.getData());
+                emitter.emit(
+                        StreamExecutionQuery.class, query -> query.executionId().equals(executionId), frame);
             }
         } catch (Exception e) {
             log.debug("Unreadable run report skipped by the live relay", e);

@@ -47,8 +47,11 @@ public class EventHistory {
         event.put("sequence_number", message.getSequenceNumber());
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("service_name", "sandpod");
-        metadata.put("service_version", EventHistory.class.getPackage().getImplementationVersion() == null ? "dev"
-                : EventHistory.class.getPackage().getImplementationVersion());
+        metadata.put(
+                "service_version",
+                EventHistory.class.getPackage().getImplementationVersion() == null
+                        ? "dev"
+                        : EventHistory.class.getPackage().getImplementationVersion());
         metadata.put("user_id", message.getMetaData().get("userId"));
         metadata.put("client_ip", message.getMetaData().get("clientIp"));
         metadata.put("request_id", message.getMetaData().get("requestId"));

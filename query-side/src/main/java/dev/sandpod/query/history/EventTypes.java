@@ -9,8 +9,7 @@ public final class EventTypes {
             "ExecutionTimedOutEvent", "execution_timeout",
             "ExecutionErroredEvent", "execution_error");
 
-    private EventTypes() {
-    }
+    private EventTypes() {}
 
     public static String of(Class<?> type) {
         String simple = type.getSimpleName();

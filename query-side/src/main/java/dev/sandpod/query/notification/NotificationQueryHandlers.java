@@ -80,6 +80,7 @@ class NotificationQueryHandlers {
         Query users = Query.query(criteria);
         users.fields().include("_id");
         return new NotificationRecipientsView(mongo.find(users, UserDocument.class).stream()
-                .map(user -> user.userId).toList());
+                .map(user -> user.userId)
+                .toList());
     }
 }

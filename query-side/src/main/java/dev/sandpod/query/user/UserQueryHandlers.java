@@ -1,12 +1,12 @@
 package dev.sandpod.query.user;
 
-import dev.sandpod.api.user.FindUserByUsernameQuery;
 import dev.sandpod.api.user.FindSessionStateQuery;
+import dev.sandpod.api.user.FindUserByUsernameQuery;
 import dev.sandpod.api.user.FindUserQuery;
 import dev.sandpod.api.user.FindUsersQuery;
+import dev.sandpod.api.user.IsSessionRevokedQuery;
 import dev.sandpod.api.user.SessionStateView;
 import dev.sandpod.api.user.UserPageView;
-import dev.sandpod.api.user.IsSessionRevokedQuery;
 import dev.sandpod.api.user.UserView;
 import dev.sandpod.projections.user.UserReadModel;
 import org.axonframework.queryhandling.QueryHandler;

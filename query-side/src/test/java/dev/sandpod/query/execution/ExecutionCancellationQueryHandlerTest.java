@@ -23,7 +23,8 @@ class ExecutionCancellationQueryHandlerTest {
     private static final String ID = "exec-1";
 
     private final EventStore events = EmbeddedEventStore.builder()
-            .storageEngine(new InMemoryEventStorageEngine()).build();
+            .storageEngine(new InMemoryEventStorageEngine())
+            .build();
     private final ExecutionCancellationQueryHandler handler = new ExecutionCancellationQueryHandler(events);
     private long sequence;
 
@@ -38,12 +39,14 @@ class ExecutionCancellationQueryHandlerTest {
         store(new ExecutionRequestedEvent(ID, "user-1", "print(1)", "python", "3.11", Priority.NORMAL));
         store(new ExecutionQueuedEvent(ID, "user-1", Priority.NORMAL));
         store(new ExecutionRunningEvent(ID));
-        var cancelled = store(new ExecutionCancelledEvent(ID, "user-1", "enough", ExecutionOutcome.notRun(null, "enough")));
+        var cancelled =
+                store(new ExecutionCancelledEvent(ID, "user-1", "enough", ExecutionOutcome.notRun(null, "enough")));
 
         var answer = handler.handle(new FindExecutionCancellationQuery(ID));
 
-        assertThat(answer).contains(new ExecutionCancellationView(ID, cancelled.getIdentifier(), "user-1", "enough",
-                cancelled.getTimestamp()));
+        assertThat(answer)
+                .contains(new ExecutionCancellationView(
+                        ID, cancelled.getIdentifier(), "user-1", "enough", cancelled.getTimestamp()));
     }
 
     @Test

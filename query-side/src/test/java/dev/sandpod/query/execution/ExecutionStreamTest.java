@@ -38,8 +38,8 @@ class ExecutionStreamTest {
     void aFirstConnectionGetsTheCurrentStatusThenOnlyWhatIsNew() {
         var live = TestPublisher.<ExecutionFrameView>create();
 
-        StepVerifier.create(ExecutionStream.frames(ID, ExecutionStatus.QUEUED, List.of(QUEUED, SCHEDULED),
-                        live.flux(), null))
+        StepVerifier.create(ExecutionStream.frames(
+                        ID, ExecutionStatus.QUEUED, List.of(QUEUED, SCHEDULED), live.flux(), null))
                 .expectNextMatches(statusFrameOf(ExecutionStatus.SCHEDULED))
                 .then(() -> live.next(RUNNING, OUTPUT))
                 .expectNext(RUNNING, OUTPUT)
@@ -49,8 +49,12 @@ class ExecutionStreamTest {
 
     @Test
     void aResumeSkipsTheFramesAlreadySeen() {
-        StepVerifier.create(ExecutionStream.frames(ID, ExecutionStatus.QUEUED, List.of(QUEUED, SCHEDULED, RUNNING),
-                        Flux.never(), SCHEDULED.eventId()))
+        StepVerifier.create(ExecutionStream.frames(
+                        ID,
+                        ExecutionStatus.QUEUED,
+                        List.of(QUEUED, SCHEDULED, RUNNING),
+                        Flux.never(),
+                        SCHEDULED.eventId()))
                 .expectNextMatches(statusFrameOf(ExecutionStatus.RUNNING))
                 .expectNext(RUNNING)
                 .thenCancel()
@@ -59,8 +63,12 @@ class ExecutionStreamTest {
 
     @Test
     void aResumeFromAnUnknownFrameGetsEveryStoredFrame() {
-        StepVerifier.create(ExecutionStream.frames(ID, ExecutionStatus.QUEUED, List.of(QUEUED, SCHEDULED),
-                        Flux.never(), "not-a-frame-of-this-execution"))
+        StepVerifier.create(ExecutionStream.frames(
+                        ID,
+                        ExecutionStatus.QUEUED,
+                        List.of(QUEUED, SCHEDULED),
+                        Flux.never(),
+                        "not-a-frame-of-this-execution"))
                 .expectNextMatches(statusFrameOf(ExecutionStatus.SCHEDULED))
                 .expectNext(QUEUED, SCHEDULED)
                 .thenCancel()
@@ -71,8 +79,8 @@ class ExecutionStreamTest {
     void framesSeenInBothTheStoredListAndTheLiveUpdatesAreSentOnce() {
         Flux<ExecutionFrameView> live = Flux.just(SCHEDULED, RUNNING, RUNNING, OUTPUT, OUTPUT, COMPLETED, STORED);
 
-        StepVerifier.create(ExecutionStream.frames(ID, ExecutionStatus.QUEUED, List.of(QUEUED, SCHEDULED), live,
-                        QUEUED.eventId()))
+        StepVerifier.create(ExecutionStream.frames(
+                        ID, ExecutionStatus.QUEUED, List.of(QUEUED, SCHEDULED), live, QUEUED.eventId()))
                 .expectNextMatches(statusFrameOf(ExecutionStatus.SCHEDULED))
                 .expectNext(SCHEDULED, RUNNING, OUTPUT, OUTPUT, COMPLETED, STORED)
                 .verifyComplete();
@@ -93,8 +101,8 @@ class ExecutionStreamTest {
 
     @Test
     void aClientArrivingAfterTheEndGetsTheStatusAndTheFinalFrameAtOnce() {
-        StepVerifier.create(ExecutionStream.frames(ID, ExecutionStatus.COMPLETED,
-                        List.of(QUEUED, RUNNING, COMPLETED, STORED), Flux.never(), null))
+        StepVerifier.create(ExecutionStream.frames(
+                        ID, ExecutionStatus.COMPLETED, List.of(QUEUED, RUNNING, COMPLETED, STORED), Flux.never(), null))
                 .expectNextMatches(statusFrameOf(ExecutionStatus.COMPLETED))
                 .expectNext(STORED)
                 .verifyComplete();
@@ -102,8 +110,12 @@ class ExecutionStreamTest {
 
     @Test
     void aClientResumingAfterTheEndGetsTheStoredFramesItMissedAndTheEnd() {
-        StepVerifier.create(ExecutionStream.frames(ID, ExecutionStatus.COMPLETED,
-                        List.of(QUEUED, RUNNING, COMPLETED, STORED), Flux.never(), RUNNING.eventId()))
+        StepVerifier.create(ExecutionStream.frames(
+                        ID,
+                        ExecutionStatus.COMPLETED,
+                        List.of(QUEUED, RUNNING, COMPLETED, STORED),
+                        Flux.never(),
+                        RUNNING.eventId()))
                 .expectNextMatches(statusFrameOf(ExecutionStatus.COMPLETED))
                 .expectNext(COMPLETED, STORED)
                 .verifyComplete();
@@ -112,7 +124,9 @@ class ExecutionStreamTest {
     @Test
     void aStreamWithNothingStoredStartsFromTheViewsStatus() {
         var frames = ExecutionStream.frames(ID, ExecutionStatus.QUEUED, List.of(), Flux.never(), null)
-                .take(1).collectList().block(Duration.ofSeconds(5));
+                .take(1)
+                .collectList()
+                .block(Duration.ofSeconds(5));
 
         assertThat(frames).singleElement().matches(statusFrameOf(ExecutionStatus.QUEUED));
     }

@@ -14,7 +14,7 @@ class RunDispatchConfiguration {
      */
     @Autowired
     void propagateDispatchErrors(EventProcessingConfigurer processing) {
-        processing.registerListenerInvocationErrorHandler(RunRequestPublisher.PROCESSING_GROUP,
-                configuration -> PropagatingErrorHandler.instance());
+        processing.registerListenerInvocationErrorHandler(
+                RunRequestPublisher.PROCESSING_GROUP, configuration -> PropagatingErrorHandler.instance());
     }
 }

@@ -44,8 +44,8 @@ class RunRequestPublisher {
     @EventHandler
     void on(ExecutionScheduledEvent event, @Timestamp Instant at) throws Exception {
         ExecutionLimits l = event.limits();
-        var limits = new RunLimits(l.timeoutSeconds(), l.memoryBytes(), l.cpuMillis(), l.pids(), l.maxOutputBytes(),
-                l.workspaceBytes());
+        var limits = new RunLimits(
+                l.timeoutSeconds(), l.memoryBytes(), l.cpuMillis(), l.pids(), l.maxOutputBytes(), l.workspaceBytes());
         publish(event.executionId(), at, new RunRequested(event.lang(), event.langVersion(), event.script(), limits));
     }
 

@@ -32,9 +32,13 @@ class CurrentExecutionSettings implements ExecutionSettings {
     @Override
     public ExecutionLimits limits() {
         SystemSettings settings = settings();
-        return new ExecutionLimits(Math.min(defaults.timeoutSeconds(), settings.maxTimeoutSeconds()),
-                settings.memoryLimitBytes(), settings.cpuLimitMillis(), defaults.pids(),
-                defaults.maxOutput().toBytes(), defaults.workspace().toBytes());
+        return new ExecutionLimits(
+                Math.min(defaults.timeoutSeconds(), settings.maxTimeoutSeconds()),
+                settings.memoryLimitBytes(),
+                settings.cpuLimitMillis(),
+                defaults.pids(),
+                defaults.maxOutput().toBytes(),
+                defaults.workspace().toBytes());
     }
 
     @Override

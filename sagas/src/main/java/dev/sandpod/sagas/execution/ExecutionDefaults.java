@@ -18,5 +18,4 @@ public record ExecutionDefaults(
         @DefaultValue("64") int pids,
         @DefaultValue("1MB") DataSize maxOutput,
         @DefaultValue("10MB") DataSize workspace,
-        @DefaultValue("30") int backstopGraceSeconds) {
-}
+        @DefaultValue("30") int backstopGraceSeconds) {}

@@ -45,11 +45,16 @@ public class ExecutionSaga {
     /** The queue is told when the execution was queued: that, not when this reaches it, is its place in line. */
     @StartSaga
     @SagaEventHandler(associationProperty = ASSOCIATION)
-    void on(ExecutionQueuedEvent event, @Timestamp Instant queuedAt, CommandGateway commands,
+    void on(
+            ExecutionQueuedEvent event,
+            @Timestamp Instant queuedAt,
+            CommandGateway commands,
             ExecutionSettings settings) {
         executionId = event.executionId();
-        send(commands, new EnqueueExecutionCommand(QueueIds.DEFAULT, executionId, event.priority(), queuedAt,
-                settings.maxConcurrentExecutions()));
+        send(
+                commands,
+                new EnqueueExecutionCommand(
+                        QueueIds.DEFAULT, executionId, event.priority(), queuedAt, settings.maxConcurrentExecutions()));
     }
 
     @SagaEventHandler(associationProperty = ASSOCIATION)
@@ -74,8 +79,9 @@ public class ExecutionSaga {
         if (backstopId != null) {
             deadlines.cancelSchedule(BACKSTOP_DEADLINE, backstopId);
         }
-        send(commands, new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, executionId,
-                settings.maxConcurrentExecutions()));
+        send(
+                commands,
+                new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, executionId, settings.maxConcurrentExecutions()));
     }
 
     /**
@@ -84,8 +90,8 @@ public class ExecutionSaga {
      */
     @DeadlineHandler(deadlineName = BACKSTOP_DEADLINE)
     void onBackstop(String expiredExecutionId, CommandGateway commands) {
-        commands.sendAndWait(new ExpireExecutionCommand(expiredExecutionId,
-                "No report from the runner in time; the run was lost"));
+        commands.sendAndWait(
+                new ExpireExecutionCommand(expiredExecutionId, "No report from the runner in time; the run was lost"));
     }
 
     /** Fire and forget, but never silently: a lost command would leave the execution waiting for its backstop. */

@@ -5,5 +5,4 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ExecutionDefaults.class)
-class ExecutionSagaConfiguration {
-}
+class ExecutionSagaConfiguration {}

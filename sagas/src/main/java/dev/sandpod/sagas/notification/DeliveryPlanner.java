@@ -35,14 +35,17 @@ import java.util.Optional;
 final class DeliveryPlanner {
 
     /** How the notification shows in the inbox, and where it goes out. */
-    record Plan(NotificationChannel channel, NotificationStatus status, List<DeliveryTarget> deliveries) {
-    }
+    record Plan(NotificationChannel channel, NotificationStatus status, List<DeliveryTarget> deliveries) {}
 
-    private DeliveryPlanner() {
-    }
+    private DeliveryPlanner() {}
 
-    static Optional<Plan> plan(NotificationSource source, NotificationSeverity severity, List<String> tags,
-            NotificationPreferences preferences, NotificationSubscriptionsView subscriptions, Instant now,
+    static Optional<Plan> plan(
+            NotificationSource source,
+            NotificationSeverity severity,
+            List<String> tags,
+            NotificationPreferences preferences,
+            NotificationSubscriptionsView subscriptions,
+            Instant now,
             boolean throttled) {
         if (!preferences.wants(source)) {
             return Optional.empty();
@@ -52,7 +55,9 @@ final class DeliveryPlanner {
         for (NotificationChannel channel : NotificationChannel.values()) {
             ChannelSubscriptionView view = subscriptions.of(channel);
             ChannelSubscription subscription = view.subscription();
-            boolean on = view.explicit() ? subscription.enabled() : preferences.channels().contains(channel);
+            boolean on = view.explicit()
+                    ? subscription.enabled()
+                    : preferences.channels().contains(channel);
             if (!on || !admits(subscription, severity, tags, now)) {
                 continue;
             }
@@ -70,13 +75,13 @@ final class DeliveryPlanner {
         if (throttled) {
             return Optional.of(new Plan(primary, NotificationStatus.SKIPPED, List.of()));
         }
-        NotificationStatus status = primary == NotificationChannel.IN_APP ? NotificationStatus.DELIVERED
-                : NotificationStatus.SENDING;
+        NotificationStatus status =
+                primary == NotificationChannel.IN_APP ? NotificationStatus.DELIVERED : NotificationStatus.SENDING;
         return Optional.of(new Plan(primary, status, List.copyOf(deliveries)));
     }
 
-    static boolean admits(ChannelSubscription subscription, NotificationSeverity severity, List<String> tags,
-            Instant now) {
+    static boolean admits(
+            ChannelSubscription subscription, NotificationSeverity severity, List<String> tags, Instant now) {
         if (!subscription.severities().isEmpty() && !subscription.severities().contains(severity)) {
             return false;
         }
@@ -90,7 +95,8 @@ final class DeliveryPlanner {
     }
 
     static boolean inQuietHours(ChannelSubscription subscription, Instant now) {
-        if (!subscription.quietHoursEnabled() || subscription.quietHoursStart() == null
+        if (!subscription.quietHoursEnabled()
+                || subscription.quietHoursStart() == null
                 || subscription.quietHoursEnd() == null) {
             return false;
         }

@@ -23,8 +23,8 @@ class NotificationDeliveryConfiguration {
             log.warn("sandpod.notifications.webhook-secret is not set: webhook and Slack deliveries will fail "
                     + "rather than go out unsigned");
         }
-        return new DeliverySchedule(Math.max(1, d.maxAttempts()), d.initialBackoff(), Math.max(1.0, d.multiplier()),
-                d.maxBackoff());
+        return new DeliverySchedule(
+                Math.max(1, d.maxAttempts()), d.initialBackoff(), Math.max(1.0, d.multiplier()), d.maxBackoff());
     }
 
     /**
@@ -34,9 +34,10 @@ class NotificationDeliveryConfiguration {
      */
     @Autowired
     void configurePolicyProcessor(EventProcessingConfigurer processing) {
-        processing.registerPooledStreamingEventProcessorConfiguration(NotificationPolicy.PROCESSING_GROUP,
+        processing.registerPooledStreamingEventProcessorConfiguration(
+                NotificationPolicy.PROCESSING_GROUP,
                 (configuration, builder) -> builder.initialToken(StreamableMessageSource::createHeadToken));
-        processing.registerListenerInvocationErrorHandler(NotificationPolicy.PROCESSING_GROUP,
-                configuration -> PropagatingErrorHandler.instance());
+        processing.registerListenerInvocationErrorHandler(
+                NotificationPolicy.PROCESSING_GROUP, configuration -> PropagatingErrorHandler.instance());
     }
 }

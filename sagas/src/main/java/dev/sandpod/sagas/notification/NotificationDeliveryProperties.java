@@ -24,8 +24,7 @@ record NotificationDeliveryProperties(
     record Throttle(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("5") int maxPerWindow,
-            @DefaultValue("1h") Duration window) {
-    }
+            @DefaultValue("1h") Duration window) {}
 
     record Delivery(
             @DefaultValue("5") int maxAttempts,
@@ -33,6 +32,5 @@ record NotificationDeliveryProperties(
             @DefaultValue("2.0") double multiplier,
             @DefaultValue("30m") Duration maxBackoff,
             @DefaultValue("3s") Duration connectTimeout,
-            @DefaultValue("10s") Duration requestTimeout) {
-    }
+            @DefaultValue("10s") Duration requestTimeout) {}
 }

@@ -30,8 +30,11 @@ import org.axonframework.spring.stereotype.Saga;
  * <p>State is serialized with Jackson, through its fields.
  */
 @Saga
-@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
-        isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = Visibility.ANY,
+        getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE,
+        setterVisibility = Visibility.NONE)
 public class NotificationDeliverySaga {
 
     static final String ASSOCIATION = "deliveryId";
@@ -71,21 +74,32 @@ public class NotificationDeliverySaga {
      */
     @DeadlineHandler(deadlineName = ATTEMPT_DEADLINE)
     void attempt(Integer attempt, CommandGateway commands, WebhookClient client, DeliverySchedule schedule) {
-        WebhookClient.Result result = client.send(new WebhookClient.Delivery(deliveryId, notificationId, userId,
-                channel, target, subject, body, actionUrl, severity, tags, attempt));
-        DeliveryOutcome outcome = result.delivered() ? DeliveryOutcome.DELIVERED
-                : result.permanent() || schedule.isLast(attempt) ? DeliveryOutcome.FAILED
-                : DeliveryOutcome.RETRYING;
-        long retryAfter = outcome == DeliveryOutcome.RETRYING ? schedule.backoff(attempt).toMillis() : 0;
-        commands.sendAndWait(new RecordDeliveryAttemptCommand(notificationId, deliveryId, attempt, outcome,
-                result.statusCode(), result.error(), retryAfter));
+        WebhookClient.Result result = client.send(new WebhookClient.Delivery(
+                deliveryId,
+                notificationId,
+                userId,
+                channel,
+                target,
+                subject,
+                body,
+                actionUrl,
+                severity,
+                tags,
+                attempt));
+        DeliveryOutcome outcome = result.delivered()
+                ? DeliveryOutcome.DELIVERED
+                : result.permanent() || schedule.isLast(attempt) ? DeliveryOutcome.FAILED : DeliveryOutcome.RETRYING;
+        long retryAfter =
+                outcome == DeliveryOutcome.RETRYING ? schedule.backoff(attempt).toMillis() : 0;
+        commands.sendAndWait(new RecordDeliveryAttemptCommand(
+                notificationId, deliveryId, attempt, outcome, result.statusCode(), result.error(), retryAfter));
     }
 
     @SagaEventHandler(associationProperty = ASSOCIATION)
     void on(NotificationDeliveryAttemptedEvent event, DeadlineManager deadlines) {
         if (event.outcome() == DeliveryOutcome.RETRYING) {
-            attemptScheduleId = deadlines.schedule(Duration.ofMillis(event.retryAfterMillis()), ATTEMPT_DEADLINE,
-                    event.attempt() + 1);
+            attemptScheduleId = deadlines.schedule(
+                    Duration.ofMillis(event.retryAfterMillis()), ATTEMPT_DEADLINE, event.attempt() + 1);
         }
     }
 

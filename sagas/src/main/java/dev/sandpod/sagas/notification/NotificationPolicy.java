@@ -63,7 +63,10 @@ class NotificationPolicy {
     private final EventStore events;
     private final NotificationDeliveryProperties properties;
 
-    NotificationPolicy(CommandGateway commands, QueryGateway queries, EventStore events,
+    NotificationPolicy(
+            CommandGateway commands,
+            QueryGateway queries,
+            EventStore events,
             NotificationDeliveryProperties properties) {
         this.commands = commands;
         this.queries = queries;
@@ -74,13 +77,24 @@ class NotificationPolicy {
     @EventHandler
     void on(ExecutionCompletedEvent event, @Timestamp Instant at) throws Exception {
         ExecutionOutcome outcome = event.outcome();
-        execution(event.executionId(), at, NotificationSource.EXECUTION_COMPLETED, NotificationSeverity.MEDIUM,
-                "completed", "Execution completed", run -> {
-                    String exit = outcome == null || outcome.exitCode() == null ? ""
-                            : outcome.exitCode() == 0 ? " with exit code 0"
-                            : " with exit code " + outcome.exitCode() + " (see stderr)";
-                    String time = outcome == null || outcome.resourceUsage() == null ? ""
-                            : String.format(Locale.ROOT, " in %.2f s",
+        execution(
+                event.executionId(),
+                at,
+                NotificationSource.EXECUTION_COMPLETED,
+                NotificationSeverity.MEDIUM,
+                "completed",
+                "Execution completed",
+                run -> {
+                    String exit = outcome == null || outcome.exitCode() == null
+                            ? ""
+                            : outcome.exitCode() == 0
+                                    ? " with exit code 0"
+                                    : " with exit code " + outcome.exitCode() + " (see stderr)";
+                    String time = outcome == null || outcome.resourceUsage() == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    " in %.2f s",
                                     outcome.resourceUsage().wallSeconds());
                     return "Your " + run + " finished" + exit + time + ".";
                 });
@@ -89,37 +103,67 @@ class NotificationPolicy {
     @EventHandler
     void on(ExecutionFailedEvent event, @Timestamp Instant at) throws Exception {
         ExecutionOutcome outcome = event.outcome();
-        String why = outcome == null ? null : outcome.errorMessage() != null ? outcome.errorMessage()
-                : outcome.errorType() == null ? null : outcome.errorType().wireName();
-        execution(event.executionId(), at, NotificationSource.EXECUTION_FAILED, NotificationSeverity.HIGH, "failed",
+        String why = outcome == null
+                ? null
+                : outcome.errorMessage() != null
+                        ? outcome.errorMessage()
+                        : outcome.errorType() == null
+                                ? null
+                                : outcome.errorType().wireName();
+        execution(
+                event.executionId(),
+                at,
+                NotificationSource.EXECUTION_FAILED,
+                NotificationSeverity.HIGH,
+                "failed",
                 "Execution failed",
                 run -> "Your " + run + " could not be run to its end" + (why == null ? "." : ": " + why + "."));
     }
 
     @EventHandler
     void on(ExecutionTimedOutEvent event, @Timestamp Instant at) throws Exception {
-        execution(event.executionId(), at, NotificationSource.EXECUTION_FAILED, NotificationSeverity.HIGH, "timeout",
-                "Execution timed out", run -> "Your " + run + " hit its time limit and was stopped.");
+        execution(
+                event.executionId(),
+                at,
+                NotificationSource.EXECUTION_FAILED,
+                NotificationSeverity.HIGH,
+                "timeout",
+                "Execution timed out",
+                run -> "Your " + run + " hit its time limit and was stopped.");
     }
 
     @EventHandler
     void on(ExecutionErroredEvent event, @Timestamp Instant at) throws Exception {
-        execution(event.executionId(), at, NotificationSource.EXECUTION_FAILED, NotificationSeverity.HIGH, "error",
-                "Execution could not start", run -> "Your " + run + " could not be started: " + event.message());
+        execution(
+                event.executionId(),
+                at,
+                NotificationSource.EXECUTION_FAILED,
+                NotificationSeverity.HIGH,
+                "error",
+                "Execution could not start",
+                run -> "Your " + run + " could not be started: " + event.message());
     }
 
     @EventHandler
     void on(BroadcastPublishedEvent event, @Timestamp Instant at) throws Exception {
         NotificationRecipientsView recipients = queries.query(
-                new FindNotificationRecipientsQuery(event.audience()), NotificationRecipientsView.class)
+                        new FindNotificationRecipientsQuery(event.audience()), NotificationRecipientsView.class)
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (recipients == null) {
             return;
         }
         for (String userId : recipients.userIds()) {
-            notify(NotificationIds.forCause("broadcast/" + event.broadcastId(), userId), userId, event.source(),
-                    event.broadcastId(), event.subject(), event.body(), event.actionUrl(), event.severity(),
-                    event.tags(), at);
+            notify(
+                    NotificationIds.forCause("broadcast/" + event.broadcastId(), userId),
+                    userId,
+                    event.source(),
+                    event.broadcastId(),
+                    event.subject(),
+                    event.body(),
+                    event.actionUrl(),
+                    event.severity(),
+                    event.tags(),
+                    at);
         }
     }
 
@@ -127,8 +171,15 @@ class NotificationPolicy {
         String of(String run);
     }
 
-    private void execution(String executionId, Instant at, NotificationSource source, NotificationSeverity severity,
-            String status, String subject, Body body) throws Exception {
+    private void execution(
+            String executionId,
+            Instant at,
+            NotificationSource source,
+            NotificationSeverity severity,
+            String status,
+            String subject,
+            Body body)
+            throws Exception {
         Optional<ExecutionRequestedEvent> request = requestOf(executionId);
         if (request.isEmpty()) {
             log.warn("No request found for execution {}; no notification", executionId);
@@ -136,9 +187,17 @@ class NotificationPolicy {
         }
         ExecutionRequestedEvent run = request.get();
         String described = run.lang() + " " + run.langVersion() + " run";
-        notify(NotificationIds.forCause("execution/" + executionId, run.userId()), run.userId(), source, executionId,
-                subject, body.of(described), "/editor?execution=" + executionId, severity,
-                List.of("execution", status, "lang:" + run.lang(), "execution:" + executionId), at);
+        notify(
+                NotificationIds.forCause("execution/" + executionId, run.userId()),
+                run.userId(),
+                source,
+                executionId,
+                subject,
+                body.of(described),
+                "/editor?execution=" + executionId,
+                severity,
+                List.of("execution", status, "lang:" + run.lang(), "execution:" + executionId),
+                at);
     }
 
     /** Who ran it and in what: the execution's first event, read from the store (no read model can lag). */
@@ -148,34 +207,59 @@ class NotificationPolicy {
             return Optional.empty();
         }
         DomainEventMessage<?> first = stream.next();
-        return first.getPayload() instanceof ExecutionRequestedEvent requested ? Optional.of(requested)
+        return first.getPayload() instanceof ExecutionRequestedEvent requested
+                ? Optional.of(requested)
                 : Optional.empty();
     }
 
-    private void notify(String notificationId, String userId, NotificationSource source, String sourceId,
-            String subject, String body, String actionUrl, NotificationSeverity severity, List<String> tags,
-            Instant at) throws Exception {
+    private void notify(
+            String notificationId,
+            String userId,
+            NotificationSource source,
+            String sourceId,
+            String subject,
+            String body,
+            String actionUrl,
+            NotificationSeverity severity,
+            List<String> tags,
+            Instant at)
+            throws Exception {
         UserSettingsView settings = queries.query(new FindUserSettingsQuery(userId), UserSettingsView.class)
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        NotificationPreferences preferences = settings == null ? NotificationPreferences.DEFAULTS
+        NotificationPreferences preferences = settings == null
+                ? NotificationPreferences.DEFAULTS
                 : settings.settings().notifications();
         if (!preferences.wants(source)) {
             return;
         }
-        NotificationSubscriptionsView subscriptions = queries.query(new FindNotificationSubscriptionsQuery(userId),
-                NotificationSubscriptionsView.class).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        NotificationSubscriptionsView subscriptions = queries.query(
+                        new FindNotificationSubscriptionsQuery(userId), NotificationSubscriptionsView.class)
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (subscriptions == null) {
             subscriptions = new NotificationSubscriptionsView(userId, List.of());
         }
-        var plan = DeliveryPlanner.plan(source, severity, tags, preferences, subscriptions, Instant.now(),
-                throttled(userId, severity, at));
+        var plan = DeliveryPlanner.plan(
+                source, severity, tags, preferences, subscriptions, Instant.now(), throttled(userId, severity, at));
         if (plan.isEmpty()) {
             return;
         }
         try {
-            commands.sendAndWait(new CreateNotificationCommand(notificationId, userId, source, sourceId, subject,
-                    body, actionUrl, severity, tags, plan.get().channel(), plan.get().status(),
-                    plan.get().deliveries()), TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            commands.sendAndWait(
+                    new CreateNotificationCommand(
+                            notificationId,
+                            userId,
+                            source,
+                            sourceId,
+                            subject,
+                            body,
+                            actionUrl,
+                            severity,
+                            tags,
+                            plan.get().channel(),
+                            plan.get().status(),
+                            plan.get().deliveries()),
+                    TIMEOUT_SECONDS,
+                    TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             if (!alreadyCreated(e)) {
                 throw e;

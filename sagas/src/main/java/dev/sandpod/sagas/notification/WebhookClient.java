@@ -9,10 +9,18 @@ public interface WebhookClient {
     Result send(Delivery delivery);
 
     /** What one attempt posts. */
-    record Delivery(String deliveryId, String notificationId, String userId, NotificationChannel channel,
-            String target, String subject, String body, String actionUrl, String severity, List<String> tags,
-            int attempt) {
-    }
+    record Delivery(
+            String deliveryId,
+            String notificationId,
+            String userId,
+            NotificationChannel channel,
+            String target,
+            String subject,
+            String body,
+            String actionUrl,
+            String severity,
+            List<String> tags,
+            int attempt) {}
 
     /** {@code permanent}: retrying cannot help (a refused target, no signing key). */
     record Result(boolean delivered, Integer statusCode, String error, boolean permanent) {

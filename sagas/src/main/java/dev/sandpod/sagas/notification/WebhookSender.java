@@ -98,11 +98,10 @@ class WebhookSender implements WebhookClient {
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
-            return status >= 200 && status < 300 ? Result.ok(status)
-                    : Result.failed(status, "HTTP " + status);
+            return status >= 200 && status < 300 ? Result.ok(status) : Result.failed(status, "HTTP " + status);
         } catch (IOException e) {
-            return Result.failed(null, e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return Result.failed(
+                    null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Result.failed(null, "Interrupted");
@@ -113,8 +112,9 @@ class WebhookSender implements WebhookClient {
     Map<String, Object> payload(Delivery d) {
         Map<String, Object> payload = new LinkedHashMap<>();
         if (d.channel() == NotificationChannel.SLACK) {
-            payload.put("text", "*[" + d.severity().toUpperCase(java.util.Locale.ROOT) + "] " + d.subject() + "*\n"
-                    + d.body());
+            payload.put(
+                    "text",
+                    "*[" + d.severity().toUpperCase(java.util.Locale.ROOT) + "] " + d.subject() + "*\n" + d.body());
             return payload;
         }
         payload.put("event", "notification");
@@ -150,8 +150,12 @@ class WebhookSender implements WebhookClient {
                 if (address.isLoopbackAddress() && localAllowed) {
                     continue;
                 }
-                if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                        || address.isAnyLocalAddress() || address.isMulticastAddress() || uniqueLocal(address)) {
+                if (address.isLoopbackAddress()
+                        || address.isSiteLocalAddress()
+                        || address.isLinkLocalAddress()
+                        || address.isAnyLocalAddress()
+                        || address.isMulticastAddress()
+                        || uniqueLocal(address)) {
                     return "The target resolves to a private address";
                 }
             }

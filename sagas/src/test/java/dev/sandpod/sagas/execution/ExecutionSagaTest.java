@@ -62,40 +62,48 @@ class ExecutionSagaTest {
     @Test
     void aQueuedExecutionStartsTheSagaAndAsksTheQueueForASlot() {
         fixture.givenNoPriorActivity()
-                .whenAggregate(ID).publishes(queued())
+                .whenAggregate(ID)
+                .publishes(queued())
                 .expectActiveSagas(1)
-                .expectDispatchedCommands(new EnqueueExecutionCommand(QueueIds.DEFAULT, ID, Priority.NORMAL,
-                        fixture.currentTime(), MAX_CONCURRENT));
+                .expectDispatchedCommands(new EnqueueExecutionCommand(
+                        QueueIds.DEFAULT, ID, Priority.NORMAL, fixture.currentTime(), MAX_CONCURRENT));
     }
 
     @Test
     void aGrantedSlotSchedulesTheRunWithTheConfiguredLimits() {
-        fixture.givenAggregate(ID).published(queued())
-                .whenAggregate(QueueIds.DEFAULT).publishes(new ExecutionSlotGrantedEvent(QueueIds.DEFAULT, ID))
+        fixture.givenAggregate(ID)
+                .published(queued())
+                .whenAggregate(QueueIds.DEFAULT)
+                .publishes(new ExecutionSlotGrantedEvent(QueueIds.DEFAULT, ID))
                 .expectDispatchedCommands(new ScheduleExecutionCommand(ID, LIMITS));
     }
 
     @Test
     void aScheduledRunArmsTheBackstopDeadlinePastItsTimeout() {
-        fixture.givenAggregate(ID).published(queued())
-                .whenAggregate(ID).publishes(scheduled())
-                .expectScheduledDeadlineWithName(Duration.ofSeconds(LIMITS.timeoutSeconds() + GRACE),
-                        ExecutionSaga.BACKSTOP_DEADLINE);
+        fixture.givenAggregate(ID)
+                .published(queued())
+                .whenAggregate(ID)
+                .publishes(scheduled())
+                .expectScheduledDeadlineWithName(
+                        Duration.ofSeconds(LIMITS.timeoutSeconds() + GRACE), ExecutionSaga.BACKSTOP_DEADLINE);
     }
 
     @Test
     void theBackstopExpiresAnExecutionWhoseRunnerNeverReported() {
-        fixture.givenAggregate(ID).published(queued(), scheduled())
+        fixture.givenAggregate(ID)
+                .published(queued(), scheduled())
                 .whenTimeElapses(Duration.ofSeconds(LIMITS.timeoutSeconds() + GRACE + 1))
                 .expectTriggeredDeadlinesWithName(ExecutionSaga.BACKSTOP_DEADLINE)
-                .expectDispatchedCommands(new ExpireExecutionCommand(ID,
-                        "No report from the runner in time; the run was lost"));
+                .expectDispatchedCommands(
+                        new ExpireExecutionCommand(ID, "No report from the runner in time; the run was lost"));
     }
 
     @Test
     void aStoredResultReleasesTheSlotCancelsTheBackstopAndEndsTheSaga() {
-        fixture.givenAggregate(ID).published(queued(), scheduled())
-                .whenAggregate(ID).publishes(new ResultStoredEvent(ID, ExecutionStatus.COMPLETED))
+        fixture.givenAggregate(ID)
+                .published(queued(), scheduled())
+                .whenAggregate(ID)
+                .publishes(new ResultStoredEvent(ID, ExecutionStatus.COMPLETED))
                 .expectActiveSagas(0)
                 .expectNoScheduledDeadlines()
                 .expectDispatchedCommands(new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, ID, MAX_CONCURRENT));
@@ -103,8 +111,10 @@ class ExecutionSagaTest {
 
     @Test
     void anExecutionCancelledWhileQueuedStillReleasesItsPlace() {
-        fixture.givenAggregate(ID).published(queued())
-                .whenAggregate(ID).publishes(new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
+        fixture.givenAggregate(ID)
+                .published(queued())
+                .whenAggregate(ID)
+                .publishes(new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
                 .expectActiveSagas(0)
                 .expectDispatchedCommands(new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, ID, MAX_CONCURRENT));
     }

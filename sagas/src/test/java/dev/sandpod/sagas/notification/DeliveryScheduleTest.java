@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class DeliveryScheduleTest {
 
-    private final DeliverySchedule schedule = new DeliverySchedule(5, Duration.ofSeconds(30), 2.0,
-            Duration.ofMinutes(3));
+    private final DeliverySchedule schedule =
+            new DeliverySchedule(5, Duration.ofSeconds(30), 2.0, Duration.ofMinutes(3));
 
     @Test
     void theBackoffDoublesFromTheInitialWaitUpToTheCap() {

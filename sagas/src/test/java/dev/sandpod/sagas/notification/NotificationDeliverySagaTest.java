@@ -51,19 +51,29 @@ class NotificationDeliverySagaTest {
     }
 
     private static NotificationDeliveryRequestedEvent requested() {
-        return new NotificationDeliveryRequestedEvent(DELIVERY, NOTIFICATION, "user-1", NotificationChannel.WEBHOOK,
-                URL, "Execution completed", "done", "/editor", NotificationSeverity.MEDIUM, List.of("execution"));
+        return new NotificationDeliveryRequestedEvent(
+                DELIVERY,
+                NOTIFICATION,
+                "user-1",
+                NotificationChannel.WEBHOOK,
+                URL,
+                "Execution completed",
+                "done",
+                "/editor",
+                NotificationSeverity.MEDIUM,
+                List.of("execution"));
     }
 
     private static NotificationDeliveryAttemptedEvent attempted(int attempt, DeliveryOutcome outcome, long retry) {
-        return new NotificationDeliveryAttemptedEvent(DELIVERY, NOTIFICATION, NotificationChannel.WEBHOOK, attempt,
-                outcome, 500, "HTTP 500", retry);
+        return new NotificationDeliveryAttemptedEvent(
+                DELIVERY, NOTIFICATION, NotificationChannel.WEBHOOK, attempt, outcome, 500, "HTTP 500", retry);
     }
 
     @Test
     void aRequestedDeliveryStartsTheSagaWithTheFirstAttemptDueAtOnce() {
         fixture.givenNoPriorActivity()
-                .whenAggregate(NOTIFICATION).publishes(requested())
+                .whenAggregate(NOTIFICATION)
+                .publishes(requested())
                 .expectActiveSagas(1)
                 .expectScheduledDeadline(Duration.ZERO, 1)
                 .expectNoDispatchedCommands();
@@ -72,16 +82,25 @@ class NotificationDeliverySagaTest {
     @Test
     void aFailedAttemptIsRecordedAsRetryingWithTheBackoff() {
         client.answers.add(WebhookClient.Result.failed(500, "HTTP 500"));
-        fixture.givenAggregate(NOTIFICATION).published(requested())
+        fixture.givenAggregate(NOTIFICATION)
+                .published(requested())
                 .whenTimeElapses(Duration.ofMillis(1))
-                .expectDispatchedCommands(new RecordDeliveryAttemptCommand(NOTIFICATION, DELIVERY, 1,
-                        DeliveryOutcome.RETRYING, 500, "HTTP 500", FIRST_BACKOFF.toMillis()));
+                .expectDispatchedCommands(new RecordDeliveryAttemptCommand(
+                        NOTIFICATION,
+                        DELIVERY,
+                        1,
+                        DeliveryOutcome.RETRYING,
+                        500,
+                        "HTTP 500",
+                        FIRST_BACKOFF.toMillis()));
     }
 
     @Test
     void aRetryIsScheduledAfterTheBackoffOfTheRecordedAttempt() {
-        fixture.givenAggregate(NOTIFICATION).published(requested())
-                .whenAggregate(NOTIFICATION).publishes(attempted(1, DeliveryOutcome.RETRYING, 2000))
+        fixture.givenAggregate(NOTIFICATION)
+                .published(requested())
+                .whenAggregate(NOTIFICATION)
+                .publishes(attempted(1, DeliveryOutcome.RETRYING, 2000))
                 .expectScheduledDeadline(Duration.ofMillis(2000), 2)
                 .expectActiveSagas(1);
     }
@@ -89,35 +108,45 @@ class NotificationDeliverySagaTest {
     @Test
     void theNextAttemptPostsAgainAndIsRecordedAsDelivered() {
         client.answers.add(WebhookClient.Result.ok(200));
-        fixture.givenAggregate(NOTIFICATION).published(requested(), attempted(1, DeliveryOutcome.RETRYING, 2000))
+        fixture.givenAggregate(NOTIFICATION)
+                .published(requested(), attempted(1, DeliveryOutcome.RETRYING, 2000))
                 .whenTimeElapses(Duration.ofMillis(1))
-                .expectDispatchedCommands(new RecordDeliveryAttemptCommand(NOTIFICATION, DELIVERY, 1,
-                        DeliveryOutcome.DELIVERED, 200, null, 0));
+                .expectDispatchedCommands(new RecordDeliveryAttemptCommand(
+                        NOTIFICATION, DELIVERY, 1, DeliveryOutcome.DELIVERED, 200, null, 0));
     }
 
     @Test
     void theLastFailedAttemptGivesUp() {
         setUp(1);
         client.answers.add(WebhookClient.Result.failed(503, "HTTP 503"));
-        fixture.givenAggregate(NOTIFICATION).published(requested())
+        fixture.givenAggregate(NOTIFICATION)
+                .published(requested())
                 .whenTimeElapses(Duration.ofMillis(1))
-                .expectDispatchedCommands(new RecordDeliveryAttemptCommand(NOTIFICATION, DELIVERY, 1,
-                        DeliveryOutcome.FAILED, 503, "HTTP 503", 0));
+                .expectDispatchedCommands(new RecordDeliveryAttemptCommand(
+                        NOTIFICATION, DELIVERY, 1, DeliveryOutcome.FAILED, 503, "HTTP 503", 0));
     }
 
     @Test
     void aRefusedTargetIsNotRetried() {
         client.answers.add(WebhookClient.Result.refused("The target resolves to a private address"));
-        fixture.givenAggregate(NOTIFICATION).published(requested())
+        fixture.givenAggregate(NOTIFICATION)
+                .published(requested())
                 .whenTimeElapses(Duration.ofMillis(1))
-                .expectDispatchedCommands(new RecordDeliveryAttemptCommand(NOTIFICATION, DELIVERY, 1,
-                        DeliveryOutcome.FAILED, null, "The target resolves to a private address", 0));
+                .expectDispatchedCommands(new RecordDeliveryAttemptCommand(
+                        NOTIFICATION,
+                        DELIVERY,
+                        1,
+                        DeliveryOutcome.FAILED,
+                        null,
+                        "The target resolves to a private address",
+                        0));
     }
 
     @Test
     void theAttemptPostsTheNotification() {
         client.answers.add(WebhookClient.Result.ok(204));
-        fixture.givenAggregate(NOTIFICATION).published(requested())
+        fixture.givenAggregate(NOTIFICATION)
+                .published(requested())
                 .whenTimeElapses(Duration.ofMillis(1))
                 .expectSuccessfulHandlerExecution();
         var sent = client.sent.get(0);
@@ -129,17 +158,20 @@ class NotificationDeliverySagaTest {
 
     @Test
     void aDeliveredNotificationEndsTheSaga() {
-        fixture.givenAggregate(NOTIFICATION).published(requested())
-                .whenAggregate(NOTIFICATION).publishes(new NotificationDeliveredEvent(DELIVERY, NOTIFICATION,
-                        NotificationChannel.WEBHOOK, 1))
+        fixture.givenAggregate(NOTIFICATION)
+                .published(requested())
+                .whenAggregate(NOTIFICATION)
+                .publishes(new NotificationDeliveredEvent(DELIVERY, NOTIFICATION, NotificationChannel.WEBHOOK, 1))
                 .expectActiveSagas(0);
     }
 
     @Test
     void aFailedDeliveryEndsTheSaga() {
-        fixture.givenAggregate(NOTIFICATION).published(requested())
-                .whenAggregate(NOTIFICATION).publishes(new NotificationDeliveryFailedEvent(DELIVERY, NOTIFICATION,
-                        NotificationChannel.WEBHOOK, 5, "HTTP 500"))
+        fixture.givenAggregate(NOTIFICATION)
+                .published(requested())
+                .whenAggregate(NOTIFICATION)
+                .publishes(new NotificationDeliveryFailedEvent(
+                        DELIVERY, NOTIFICATION, NotificationChannel.WEBHOOK, 5, "HTTP 500"))
                 .expectActiveSagas(0);
     }
 }

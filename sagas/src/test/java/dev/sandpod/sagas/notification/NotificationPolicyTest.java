@@ -9,11 +9,11 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.sandpod.api.execution.ErrorType;
 import dev.sandpod.api.execution.ExecutionCompletedEvent;
 import dev.sandpod.api.execution.ExecutionOutcome;
 import dev.sandpod.api.execution.ExecutionRequestedEvent;
 import dev.sandpod.api.execution.ExecutionTimedOutEvent;
-import dev.sandpod.api.execution.ErrorType;
 import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.ResourceUsage;
 import dev.sandpod.api.notification.BroadcastAudience;
@@ -56,8 +56,8 @@ class NotificationPolicyTest {
     private static final String EXECUTION = "exec-1";
     private static final String USER = "user-1";
     private static final Instant AT = Instant.parse("2026-06-01T12:00:00Z");
-    private static final ExecutionOutcome HI = new ExecutionOutcome("hi\n", "", false, false, 0, null, null,
-            new ResourceUsage(0.25, 2, 100, 9000));
+    private static final ExecutionOutcome HI =
+            new ExecutionOutcome("hi\n", "", false, false, 0, null, null, new ResourceUsage(0.25, 2, 100, 9000));
 
     private CommandGateway commands;
     private QueryGateway queries;
@@ -74,9 +74,13 @@ class NotificationPolicyTest {
             created.add(call.getArgument(0));
             return null;
         });
-        when(events.readEvents(eq(EXECUTION), eq(0L))).thenAnswer(call -> DomainEventStream.of(
-                new GenericDomainEventMessage<>("Execution", EXECUTION, 0, new ExecutionRequestedEvent(EXECUTION,
-                        USER, "print('hi')", "python", "3.11", Priority.NORMAL))));
+        when(events.readEvents(eq(EXECUTION), eq(0L)))
+                .thenAnswer(call -> DomainEventStream.of(new GenericDomainEventMessage<>(
+                        "Execution",
+                        EXECUTION,
+                        0,
+                        new ExecutionRequestedEvent(
+                                EXECUTION, USER, "print('hi')", "python", "3.11", Priority.NORMAL))));
         settings(UserPreferences.DEFAULTS);
         when(queries.query(any(FindNotificationSubscriptionsQuery.class), eq(NotificationSubscriptionsView.class)))
                 .thenReturn(CompletableFuture.completedFuture(new NotificationSubscriptionsView(USER, List.of())));
@@ -84,15 +88,27 @@ class NotificationPolicyTest {
     }
 
     private NotificationPolicy policy(boolean throttle) {
-        return new NotificationPolicy(commands, queries, events, new NotificationDeliveryProperties("s", false, false,
-                new NotificationDeliveryProperties.Throttle(throttle, 5, Duration.ofHours(1)),
-                new NotificationDeliveryProperties.Delivery(5, Duration.ofSeconds(30), 2.0, Duration.ofMinutes(30),
-                        Duration.ofSeconds(3), Duration.ofSeconds(10))));
+        return new NotificationPolicy(
+                commands,
+                queries,
+                events,
+                new NotificationDeliveryProperties(
+                        "s",
+                        false,
+                        false,
+                        new NotificationDeliveryProperties.Throttle(throttle, 5, Duration.ofHours(1)),
+                        new NotificationDeliveryProperties.Delivery(
+                                5,
+                                Duration.ofSeconds(30),
+                                2.0,
+                                Duration.ofMinutes(30),
+                                Duration.ofSeconds(3),
+                                Duration.ofSeconds(10))));
     }
 
     private void settings(UserPreferences preferences) {
-        when(queries.query(any(FindUserSettingsQuery.class), eq(UserSettingsView.class))).thenReturn(
-                CompletableFuture.completedFuture(new UserSettingsView(USER, preferences, 2, AT, AT, 0)));
+        when(queries.query(any(FindUserSettingsQuery.class), eq(UserSettingsView.class)))
+                .thenReturn(CompletableFuture.completedFuture(new UserSettingsView(USER, preferences, 2, AT, AT, 0)));
     }
 
     @Test
@@ -114,8 +130,12 @@ class NotificationPolicyTest {
 
     @Test
     void aTimeoutIsHighSeverity() throws Exception {
-        policy.on(new ExecutionTimedOutEvent(EXECUTION, new ExecutionOutcome("", "", false, false, -1,
-                ErrorType.TIMEOUT, "wall limit", ResourceUsage.NONE)), AT);
+        policy.on(
+                new ExecutionTimedOutEvent(
+                        EXECUTION,
+                        new ExecutionOutcome(
+                                "", "", false, false, -1, ErrorType.TIMEOUT, "wall limit", ResourceUsage.NONE)),
+                AT);
 
         assertThat(created.get(0).severity()).isEqualTo(NotificationSeverity.HIGH);
         assertThat(created.get(0).source()).isEqualTo(NotificationSource.EXECUTION_FAILED);
@@ -124,8 +144,9 @@ class NotificationPolicyTest {
 
     @Test
     void aUserWhoTurnedOffCompletedRunsIsNotNotified() throws Exception {
-        settings(UserSettingsPatch.notifications(new NotificationPreferences(false, true, true, true,
-                List.of(NotificationChannel.IN_APP))).applyTo(UserPreferences.DEFAULTS));
+        settings(UserSettingsPatch.notifications(
+                        new NotificationPreferences(false, true, true, true, List.of(NotificationChannel.IN_APP)))
+                .applyTo(UserPreferences.DEFAULTS));
 
         policy.on(new ExecutionCompletedEvent(EXECUTION, HI), AT);
 
@@ -149,7 +170,8 @@ class NotificationPolicyTest {
         policy(true).on(new ExecutionCompletedEvent(EXECUTION, HI), AT);
 
         assertThat(created.get(0).status()).isEqualTo(NotificationStatus.SKIPPED);
-        ArgumentCaptor<CountRecentNotificationsQuery> count = ArgumentCaptor.forClass(CountRecentNotificationsQuery.class);
+        ArgumentCaptor<CountRecentNotificationsQuery> count =
+                ArgumentCaptor.forClass(CountRecentNotificationsQuery.class);
         verify(queries).query(count.capture(), eq(Long.class));
         assertThat(count.getValue().since()).isEqualTo(AT.minus(Duration.ofHours(1)));
     }
@@ -159,11 +181,23 @@ class NotificationPolicyTest {
         when(queries.query(any(FindNotificationRecipientsQuery.class), eq(NotificationRecipientsView.class)))
                 .thenReturn(CompletableFuture.completedFuture(new NotificationRecipientsView(List.of("a", "b"))));
 
-        policy.on(new BroadcastPublishedEvent("b-1", NotificationSource.ALERT, BroadcastAudience.ADMINS,
-                "[FIRING] Disk", "Disk full", NotificationSeverity.URGENT, List.of("alert"), "/", "grafana"), AT);
+        policy.on(
+                new BroadcastPublishedEvent(
+                        "b-1",
+                        NotificationSource.ALERT,
+                        BroadcastAudience.ADMINS,
+                        "[FIRING] Disk",
+                        "Disk full",
+                        NotificationSeverity.URGENT,
+                        List.of("alert"),
+                        "/",
+                        "grafana"),
+                AT);
 
         assertThat(created).extracting(CreateNotificationCommand::userId).containsExactly("a", "b");
-        assertThat(created).extracting(CreateNotificationCommand::notificationId).doesNotHaveDuplicates();
+        assertThat(created)
+                .extracting(CreateNotificationCommand::notificationId)
+                .doesNotHaveDuplicates();
         assertThat(created.get(0).severity()).isEqualTo(NotificationSeverity.URGENT);
     }
 }

@@ -55,16 +55,34 @@ class WebhookSenderTest {
     }
 
     private static WebhookSender sender(String secret, boolean allowLocal) {
-        var properties = new NotificationDeliveryProperties(secret, allowLocal, false,
+        var properties = new NotificationDeliveryProperties(
+                secret,
+                allowLocal,
+                false,
                 new NotificationDeliveryProperties.Throttle(false, 5, Duration.ofHours(1)),
-                new NotificationDeliveryProperties.Delivery(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1),
-                        Duration.ofSeconds(2), Duration.ofSeconds(5)));
+                new NotificationDeliveryProperties.Delivery(
+                        3,
+                        Duration.ofSeconds(1),
+                        2.0,
+                        Duration.ofMinutes(1),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(5)));
         return new WebhookSender(properties, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private WebhookClient.Delivery delivery(NotificationChannel channel, String target) {
-        return new WebhookClient.Delivery("n-1:webhook", "n-1", "user-1", channel, target, "Execution completed",
-                "Your run finished.", "/editor?execution=e-1", "medium", List.of("execution"), 2);
+        return new WebhookClient.Delivery(
+                "n-1:webhook",
+                "n-1",
+                "user-1",
+                channel,
+                target,
+                "Execution completed",
+                "Your run finished.",
+                "/editor?execution=e-1",
+                "medium",
+                List.of("execution"),
+                2);
     }
 
     @Test
@@ -78,7 +96,9 @@ class WebhookSenderTest {
                 .isEqualTo("sha256=" + WebhookSender.sign(SECRET, NOW.getEpochSecond() + "." + body.get()));
         assertThat(headers.get("x-sandpod-delivery")).isEqualTo("n-1:webhook");
         assertThat(headers.get("content-type")).isEqualTo("application/json");
-        assertThat(body.get()).contains("\"notification_id\":\"n-1\"").contains("\"subject\":\"Execution completed\"")
+        assertThat(body.get())
+                .contains("\"notification_id\":\"n-1\"")
+                .contains("\"subject\":\"Execution completed\"")
                 .contains("\"attempt\":2");
     }
 
@@ -115,13 +135,26 @@ class WebhookSenderTest {
 
     @Test
     void nothingIsPostedUnsignedOrToTargetsThatAreNotAllowed() {
-        assertThat(sender(null, true).send(delivery(NotificationChannel.WEBHOOK, url())).permanent()).isTrue();
-        assertThat(sender(SECRET, false).send(delivery(NotificationChannel.WEBHOOK, url())).permanent()).isTrue();
-        assertThat(sender(SECRET, false).send(delivery(NotificationChannel.WEBHOOK, "https://10.1.2.3/hook"))
-                .error()).isEqualTo("The target resolves to a private address");
-        assertThat(sender(SECRET, false).send(delivery(NotificationChannel.WEBHOOK, "https://127.0.0.1/hook"))
-                .permanent()).isTrue();
-        assertThat(sender(SECRET, true).send(delivery(NotificationChannel.SLACK, url())).permanent()).isTrue();
+        assertThat(sender(null, true)
+                        .send(delivery(NotificationChannel.WEBHOOK, url()))
+                        .permanent())
+                .isTrue();
+        assertThat(sender(SECRET, false)
+                        .send(delivery(NotificationChannel.WEBHOOK, url()))
+                        .permanent())
+                .isTrue();
+        assertThat(sender(SECRET, false)
+                        .send(delivery(NotificationChannel.WEBHOOK, "https://10.1.2.3/hook"))
+                        .error())
+                .isEqualTo("The target resolves to a private address");
+        assertThat(sender(SECRET, false)
+                        .send(delivery(NotificationChannel.WEBHOOK, "https://127.0.0.1/hook"))
+                        .permanent())
+                .isTrue();
+        assertThat(sender(SECRET, true)
+                        .send(delivery(NotificationChannel.SLACK, url()))
+                        .permanent())
+                .isTrue();
         assertThat(body.get()).isNull();
     }
 

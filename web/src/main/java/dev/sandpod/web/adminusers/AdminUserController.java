@@ -68,8 +68,12 @@ class AdminUserController {
     private final QueryGateway queries;
     private final LoginLockout lockout;
 
-    AdminUserController(UserRegistration registration, UserAdministration administration, CommandGateway commands,
-            QueryGateway queries, LoginLockout lockout) {
+    AdminUserController(
+            UserRegistration registration,
+            UserAdministration administration,
+            CommandGateway commands,
+            QueryGateway queries,
+            LoginLockout lockout) {
         this.registration = registration;
         this.administration = administration;
         this.commands = commands;
@@ -78,47 +82,51 @@ class AdminUserController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record CreateUserRequest(String username, String email, String password, String role, Boolean isActive) {
-    }
+    record CreateUserRequest(String username, String email, String password, String role, Boolean isActive) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record UpdateUserRequest(String username, String email, String role, Boolean isActive, String password) {
-    }
+    record UpdateUserRequest(String username, String email, String role, Boolean isActive, String password) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record PasswordResetRequest(String newPassword) {
-    }
+    record PasswordResetRequest(String newPassword) {}
 
-    record MessageResponse(String message) {
-    }
+    record MessageResponse(String message) {}
 
-    record DeleteUserResponse(boolean userDeleted, int executions, int savedScripts, int notifications,
-            int userSettings, int events, int sagas) {
-    }
+    record DeleteUserResponse(
+            boolean userDeleted,
+            int executions,
+            int savedScripts,
+            int notifications,
+            int userSettings,
+            int events,
+            int sagas) {}
 
-    record UserListResponse(List<UserResponse> users, long total, int offset, int limit) {
-    }
+    record UserListResponse(List<UserResponse> users, long total, int offset, int limit) {}
 
-    record UnlockResponse(String userId, String message) {
-    }
+    record UnlockResponse(String userId, String message) {}
 
     @GetMapping({"/api/v1/admin/users", "/api/v1/admin/users/"})
-    Mono<UserListResponse> list(@RequestParam(required = false, defaultValue = "100") String limit,
+    Mono<UserListResponse> list(
+            @RequestParam(required = false, defaultValue = "100") String limit,
             @RequestParam(required = false, defaultValue = "0") String offset,
-            @RequestParam(required = false) String search, @RequestParam(required = false) String role,
+            @RequestParam(required = false) String search,
+            @RequestParam(required = false) String role,
             Caller caller) {
         requireAdmin(caller);
         int parsedLimit = QueryParameters.integer("limit", limit, 1, 1000);
         int parsedOffset = QueryParameters.integer("offset", offset, 0, Integer.MAX_VALUE);
-        if (search != null && (search.length() > MAX_SEARCH_LENGTH || search.chars().anyMatch(Character::isISOControl))) {
-            throw QueryParameters.invalid("search",
-                    "search must be at most " + MAX_SEARCH_LENGTH + " characters without control characters");
+        if (search != null
+                && (search.length() > MAX_SEARCH_LENGTH || search.chars().anyMatch(Character::isISOControl))) {
+            throw QueryParameters.invalid(
+                    "search", "search must be at most " + MAX_SEARCH_LENGTH + " characters without control characters");
         }
-        UserRole parsedRole = QueryParameters.oneOf("role", role == null ? null : role.trim(), UserRole::fromWire,
-                UserRole.values(), UserRole::wireName);
+        UserRole parsedRole = QueryParameters.oneOf(
+                "role", role == null ? null : role.trim(), UserRole::fromWire, UserRole.values(), UserRole::wireName);
         var query = new FindUsersQuery(search, parsedRole, parsedLimit, parsedOffset);
         return Mono.fromFuture(() -> queries.query(query, UserPageView.class))
-                .flatMap(page -> Flux.fromIterable(page.users()).concatMap(this::response).collectList()
+                .flatMap(page -> Flux.fromIterable(page.users())
+                        .concatMap(this::response)
+                        .collectList()
                         .map(list -> new UserListResponse(list, page.total(), page.offset(), page.limit())))
                 .timeout(READ_TIMEOUT);
     }
@@ -132,65 +140,82 @@ class AdminUserController {
     @PostMapping({"/api/v1/admin/users", "/api/v1/admin/users/"})
     Mono<UserResponse> create(@RequestBody CreateUserRequest request, Caller caller) {
         requireAdmin(caller);
-        return passwordMinLength().flatMap(min -> {
-            List<Violation> problems = new ArrayList<>();
-            AccountRules.username(request.username(), problems);
-            AccountRules.email(request.email(), problems);
-            AccountRules.password("password", request.password(), min, problems);
-            UserRole role = request.role() == null ? UserRole.USER : AccountRules.role(request.role(), problems);
-            AccountRules.check(problems);
-            boolean active = request.isActive() == null || request.isActive();
-            return Mono.fromCallable(() -> registration.register(request.username(), request.email(),
-                            request.password(), role, active))
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .flatMap(userId -> ReadYourWrites.await(() -> user(userId), Objects::nonNull)
-                            .then(response(userId)));
-        }).timeout(TIMEOUT);
+        return passwordMinLength()
+                .flatMap(min -> {
+                    List<Violation> problems = new ArrayList<>();
+                    AccountRules.username(request.username(), problems);
+                    AccountRules.email(request.email(), problems);
+                    AccountRules.password("password", request.password(), min, problems);
+                    UserRole role =
+                            request.role() == null ? UserRole.USER : AccountRules.role(request.role(), problems);
+                    AccountRules.check(problems);
+                    boolean active = request.isActive() == null || request.isActive();
+                    return Mono.fromCallable(() -> registration.register(
+                                    request.username(), request.email(), request.password(), role, active))
+                            .subscribeOn(Schedulers.boundedElastic())
+                            .flatMap(userId -> ReadYourWrites.await(() -> user(userId), Objects::nonNull)
+                                    .then(response(userId)));
+                })
+                .timeout(TIMEOUT);
     }
 
     @PutMapping({"/api/v1/admin/users/{userId}", "/api/v1/admin/users/{userId}/"})
-    Mono<UserResponse> update(@PathVariable String userId, @RequestBody UpdateUserRequest request, Caller caller,
+    Mono<UserResponse> update(
+            @PathVariable String userId,
+            @RequestBody UpdateUserRequest request,
+            Caller caller,
             ServerHttpRequest http) {
         requireAdmin(caller);
-        return existing(userId).zipWith(passwordMinLength()).flatMap(found -> {
-            UserView current = found.getT1();
-            List<Violation> problems = new ArrayList<>();
-            String username = request.username() == null ? current.username() : request.username();
-            String email = request.email() == null ? current.email() : request.email();
-            if (request.username() != null) {
-                AccountRules.username(username, problems);
-            }
-            if (request.email() != null) {
-                AccountRules.email(email, problems);
-            }
-            UserRole role = request.role() == null ? current.role() : AccountRules.role(request.role(), problems);
-            if (request.password() != null) {
-                AccountRules.password("password", request.password(), found.getT2(), problems);
-            }
-            AccountRules.check(problems);
-            boolean active = request.isActive() == null ? current.active() : request.isActive();
-            if (caller.userId().equals(userId) && (!active || role != UserRole.ADMIN)) {
-                return Mono.error(new SandpodException(ErrorCode.BAD_REQUEST,
-                        "Cannot deactivate or demote your own account"));
-            }
-            var command = new ChangeUserDetailsCommand(userId, username, email, role, active);
-            Mono<Long> details = Mono.fromCallable(() -> administration.change(current.username(), current.email(),
-                            Origin.command(command, caller, http)))
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .map(UserDetailsChange::tokenVersion);
-            Mono<Long> version = request.password() == null ? details
-                    : details.then(resetPassword(userId, request.password(), caller, http));
-            return version.flatMap(v -> ReadYourWrites.await(() -> user(userId), view -> view != null
-                            && view.username().equals(username) && view.email().equals(email)
-                            && view.role() == role && view.active() == active)
-                    .then(awaitSessionVersion(userId, v)))
-                    .then(response(userId));
-        }).timeout(TIMEOUT);
+        return existing(userId)
+                .zipWith(passwordMinLength())
+                .flatMap(found -> {
+                    UserView current = found.getT1();
+                    List<Violation> problems = new ArrayList<>();
+                    String username = request.username() == null ? current.username() : request.username();
+                    String email = request.email() == null ? current.email() : request.email();
+                    if (request.username() != null) {
+                        AccountRules.username(username, problems);
+                    }
+                    if (request.email() != null) {
+                        AccountRules.email(email, problems);
+                    }
+                    UserRole role =
+                            request.role() == null ? current.role() : AccountRules.role(request.role(), problems);
+                    if (request.password() != null) {
+                        AccountRules.password("password", request.password(), found.getT2(), problems);
+                    }
+                    AccountRules.check(problems);
+                    boolean active = request.isActive() == null ? current.active() : request.isActive();
+                    if (caller.userId().equals(userId) && (!active || role != UserRole.ADMIN)) {
+                        return Mono.error(new SandpodException(
+                                ErrorCode.BAD_REQUEST, "Cannot deactivate or demote your own account"));
+                    }
+                    var command = new ChangeUserDetailsCommand(userId, username, email, role, active);
+                    Mono<Long> details = Mono.fromCallable(() -> administration.change(
+                                    current.username(), current.email(), Origin.command(command, caller, http)))
+                            .subscribeOn(Schedulers.boundedElastic())
+                            .map(UserDetailsChange::tokenVersion);
+                    Mono<Long> version = request.password() == null
+                            ? details
+                            : details.then(resetPassword(userId, request.password(), caller, http));
+                    return version.flatMap(v -> ReadYourWrites.await(
+                                            () -> user(userId),
+                                            view -> view != null
+                                                    && view.username().equals(username)
+                                                    && view.email().equals(email)
+                                                    && view.role() == role
+                                                    && view.active() == active)
+                                    .then(awaitSessionVersion(userId, v)))
+                            .then(response(userId));
+                })
+                .timeout(TIMEOUT);
     }
 
     @DeleteMapping({"/api/v1/admin/users/{userId}", "/api/v1/admin/users/{userId}/"})
-    Mono<DeleteUserResponse> delete(@PathVariable String userId,
-            @RequestParam(name = "cascade", required = false, defaultValue = "true") String cascade, Caller caller,
+    Mono<DeleteUserResponse> delete(
+            @PathVariable String userId,
+            @RequestParam(name = "cascade", required = false, defaultValue = "true") String cascade,
+            Caller caller,
             ServerHttpRequest http) {
         requireAdmin(caller);
         QueryParameters.bool("cascade", cascade);
@@ -205,16 +230,23 @@ class AdminUserController {
     }
 
     @PostMapping({"/api/v1/admin/users/{userId}/reset-password", "/api/v1/admin/users/{userId}/reset-password/"})
-    Mono<MessageResponse> resetPassword(@PathVariable String userId, @RequestBody PasswordResetRequest request,
-            Caller caller, ServerHttpRequest http) {
+    Mono<MessageResponse> resetPassword(
+            @PathVariable String userId,
+            @RequestBody PasswordResetRequest request,
+            Caller caller,
+            ServerHttpRequest http) {
         requireAdmin(caller);
-        return existing(userId).zipWith(passwordMinLength()).flatMap(found -> {
-            List<Violation> problems = new ArrayList<>();
-            AccountRules.password("new_password", request.newPassword(), found.getT2(), problems);
-            AccountRules.check(problems);
-            return resetPassword(userId, request.newPassword(), caller, http)
-                    .flatMap(version -> awaitSessionVersion(userId, version));
-        }).thenReturn(new MessageResponse("Password reset successfully")).timeout(TIMEOUT);
+        return existing(userId)
+                .zipWith(passwordMinLength())
+                .flatMap(found -> {
+                    List<Violation> problems = new ArrayList<>();
+                    AccountRules.password("new_password", request.newPassword(), found.getT2(), problems);
+                    AccountRules.check(problems);
+                    return resetPassword(userId, request.newPassword(), caller, http)
+                            .flatMap(version -> awaitSessionVersion(userId, version));
+                })
+                .thenReturn(new MessageResponse("Password reset successfully"))
+                .timeout(TIMEOUT);
     }
 
     /** Lifts a login lockout at once: the counters at the front door are cleared, the act recorded on the account. */
@@ -223,8 +255,8 @@ class AdminUserController {
         requireAdmin(caller);
         return existing(userId)
                 .flatMap(user -> lockout.clear(user.username())
-                        .then(Mono.fromFuture(() -> commands.send(Origin.command(new UnlockUserCommand(userId),
-                                caller, http)))))
+                        .then(Mono.fromFuture(
+                                () -> commands.send(Origin.command(new UnlockUserCommand(userId), caller, http)))))
                 .thenReturn(new UnlockResponse(userId, "User unlocked successfully"))
                 .timeout(READ_TIMEOUT);
     }
@@ -235,14 +267,15 @@ class AdminUserController {
 
     private Mono<Boolean> awaitSessionVersion(String userId, long version) {
         return ReadYourWrites.await(
-                () -> Mono.fromFuture(() -> queries.query(new FindSessionStateQuery(userId, null),
-                        SessionStateView.class)),
+                () -> Mono.fromFuture(
+                        () -> queries.query(new FindSessionStateQuery(userId, null), SessionStateView.class)),
                 state -> state == null || state.tokenVersion() >= version);
     }
 
     private <R> Mono<R> send(Object command) {
         return Mono.fromFuture(() -> commands.<R>send(command))
-                .onErrorMap(AggregateNotFoundException.class,
+                .onErrorMap(
+                        AggregateNotFoundException.class,
                         e -> new SandpodException(ErrorCode.NOT_FOUND, "User not found"));
     }
 
@@ -260,7 +293,8 @@ class AdminUserController {
 
     /** The account with the rate-limit overrides an admin set on it, if any. */
     private Mono<UserResponse> response(UserView view) {
-        return Mono.fromFuture(() -> queries.query(new FindUserRateLimitsQuery(view.userId()), UserRateLimitsView.class))
+        return Mono.fromFuture(
+                        () -> queries.query(new FindUserRateLimitsQuery(view.userId()), UserRateLimitsView.class))
                 .map(limits -> UserResponse.of(view, limits))
                 .defaultIfEmpty(UserResponse.of(view));
     }

@@ -60,8 +60,15 @@ class AuthController {
     private final LoginLockout lockout;
     private final CurrentSettings settings;
 
-    AuthController(UserDirectory directory, PasswordVerifier verifier, CommandGateway commands, QueryGateway queries,
-            SessionTokens tokens, RevokedSessions revoked, SecurityProperties properties, LoginLockout lockout,
+    AuthController(
+            UserDirectory directory,
+            PasswordVerifier verifier,
+            CommandGateway commands,
+            QueryGateway queries,
+            SessionTokens tokens,
+            RevokedSessions revoked,
+            SecurityProperties properties,
+            LoginLockout lockout,
             CurrentSettings settings) {
         this.directory = directory;
         this.verifier = verifier;
@@ -74,11 +81,9 @@ class AuthController {
         this.settings = settings;
     }
 
-    record LoginResponse(String message, String username, String role, String csrfToken) {
-    }
+    record LoginResponse(String message, String username, String role, String csrfToken) {}
 
-    record MessageResponse(String message) {
-    }
+    record MessageResponse(String message) {}
 
     /**
      * A locked username gets 423 before its password is looked at; each wrong password (or unknown name)
@@ -88,21 +93,23 @@ class AuthController {
     Mono<ResponseEntity<LoginResponse>> login(ServerWebExchange exchange) {
         return exchange.getFormData()
                 // A body that is not valid form encoding (a '%' not followed by two hex digits) is the client's error.
-                .onErrorMap(IllegalArgumentException.class, e -> new ServerWebInputException(
-                        "The body is not valid application/x-www-form-urlencoded: " + e.getMessage()))
+                .onErrorMap(
+                        IllegalArgumentException.class,
+                        e -> new ServerWebInputException(
+                                "The body is not valid application/x-www-form-urlencoded: " + e.getMessage()))
                 .flatMap(form -> {
-            String username = form.getFirst("username");
-            String password = form.getFirst("password");
-            List<RequestValidationException.Violation> missing = new ArrayList<>();
-            requireField(form, "username", missing);
-            requireField(form, "password", missing);
-            if (!missing.isEmpty()) {
-                return Mono.error(new RequestValidationException(missing));
-            }
-            return lockout.lockedUntil(username)
-                    .flatMap(until -> Mono.<ResponseEntity<LoginResponse>>error(locked(until)))
-                    .switchIfEmpty(Mono.defer(() -> attempt(username, password, exchange)));
-        });
+                    String username = form.getFirst("username");
+                    String password = form.getFirst("password");
+                    List<RequestValidationException.Violation> missing = new ArrayList<>();
+                    requireField(form, "username", missing);
+                    requireField(form, "password", missing);
+                    if (!missing.isEmpty()) {
+                        return Mono.error(new RequestValidationException(missing));
+                    }
+                    return lockout.lockedUntil(username)
+                            .flatMap(until -> Mono.<ResponseEntity<LoginResponse>>error(locked(until)))
+                            .switchIfEmpty(Mono.defer(() -> attempt(username, password, exchange)));
+                });
     }
 
     private Mono<ResponseEntity<LoginResponse>> attempt(String username, String password, ServerWebExchange exchange) {
@@ -116,16 +123,21 @@ class AuthController {
                                 .then(failed(username, null, exchange));
                     }
                     return Mono.fromFuture(() -> commands.<LoginResult>send(Origin.command(
-                                    new LogInUserCommand(userId.get(), password, sessionId), null,
+                                    new LogInUserCommand(userId.get(), password, sessionId),
+                                    null,
                                     exchange.getRequest())))
                             .timeout(TIMEOUT)
                             .flatMap(result -> switch (result.outcome()) {
-                                case SUCCEEDED -> lockout.clear(username)
-                                        .then(settings.get())
-                                        .map(current -> success(userId.get(), result,
-                                                Duration.ofMinutes(current.sessionTimeoutMinutes())));
-                                case INACTIVE -> Mono.error(new SandpodException(ErrorCode.ACCOUNT_INACTIVE,
-                                        "Account is deactivated"));
+                                case SUCCEEDED ->
+                                    lockout.clear(username)
+                                            .then(settings.get())
+                                            .map(current -> success(
+                                                    userId.get(),
+                                                    result,
+                                                    Duration.ofMinutes(current.sessionTimeoutMinutes())));
+                                case INACTIVE ->
+                                    Mono.error(
+                                            new SandpodException(ErrorCode.ACCOUNT_INACTIVE, "Account is deactivated"));
                                 case WRONG_PASSWORD -> failed(username, userId.get(), exchange);
                             });
                 });
@@ -134,22 +146,27 @@ class AuthController {
     /** 401, after counting the failure; the failure that locks the name is recorded on the account too. */
     private <T> Mono<T> failed(String username, String userId, ServerWebExchange exchange) {
         return lockout.recordFailure(username)
-                .flatMap(until -> userId == null ? Mono.empty()
-                        : lockout.threshold().flatMap(attempts -> Mono.fromFuture(() -> commands.send(Origin.command(
-                                        new RecordUserLockoutCommand(userId, until, attempts), null,
-                                        exchange.getRequest())))
-                                .timeout(TIMEOUT)
-                                .onErrorResume(e -> {
-                                    log.warn("Could not record the lockout of an account", e);
-                                    return Mono.empty();
-                                })))
+                .flatMap(until -> userId == null
+                        ? Mono.empty()
+                        : lockout.threshold()
+                                .flatMap(attempts -> Mono.fromFuture(() -> commands.send(Origin.command(
+                                                new RecordUserLockoutCommand(userId, until, attempts),
+                                                null,
+                                                exchange.getRequest())))
+                                        .timeout(TIMEOUT)
+                                        .onErrorResume(e -> {
+                                            log.warn("Could not record the lockout of an account", e);
+                                            return Mono.empty();
+                                        })))
                 .then(Mono.error(invalid()));
     }
 
     private SandpodException locked(Instant until) {
         long minutes = Math.max(1, (Duration.between(Instant.now(), until).toSeconds() + 59) / 60);
-        return new SandpodException(ErrorCode.ACCOUNT_LOCKED, "Account temporarily locked after too many failed "
-                + "login attempts; try again in " + minutes + (minutes == 1 ? " minute" : " minutes"));
+        return new SandpodException(
+                ErrorCode.ACCOUNT_LOCKED,
+                "Account temporarily locked after too many failed " + "login attempts; try again in " + minutes
+                        + (minutes == 1 ? " minute" : " minutes"));
     }
 
     @PostMapping("/logout")
@@ -159,8 +176,13 @@ class AuthController {
                 .timeout(TIMEOUT)
                 .thenReturn(ResponseEntity.ok()
                         .cacheControl(CacheControl.noStore())
-                        .header("Set-Cookie", expired(AuthenticationFilter.ACCESS_COOKIE, true).toString())
-                        .header("Set-Cookie", expired(AuthenticationFilter.CSRF_COOKIE, false).toString())
+                        .header(
+                                "Set-Cookie",
+                                expired(AuthenticationFilter.ACCESS_COOKIE, true)
+                                        .toString())
+                        .header(
+                                "Set-Cookie",
+                                expired(AuthenticationFilter.CSRF_COOKIE, false).toString())
                         .body(new MessageResponse("Logout successful")));
     }
 
@@ -169,37 +191,51 @@ class AuthController {
         return Mono.fromFuture(() -> queries.query(new FindUserQuery(caller.userId()), UserView.class))
                 .timeout(TIMEOUT)
                 .switchIfEmpty(Mono.error(new SandpodException(ErrorCode.UNAUTHORIZED, "Not authenticated")))
-                .map(user -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(UserResponse.of(user)));
+                .map(user ->
+                        ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(UserResponse.of(user)));
     }
 
     private ResponseEntity<LoginResponse> success(String userId, LoginResult result, Duration lifetime) {
-        SessionTokens.Issued issued = tokens.issue(userId, result.username(), result.role(), result.tokenVersion(),
-                lifetime);
+        SessionTokens.Issued issued =
+                tokens.issue(userId, result.username(), result.role(), result.tokenVersion(), lifetime);
         ResponseCookie access = ResponseCookie.from(AuthenticationFilter.ACCESS_COOKIE, issued.accessToken())
-                .httpOnly(true).secure(properties.secureCookies()).sameSite("Strict").path("/")
-                .maxAge(lifetime).build();
+                .httpOnly(true)
+                .secure(properties.secureCookies())
+                .sameSite("Strict")
+                .path("/")
+                .maxAge(lifetime)
+                .build();
         ResponseCookie csrf = ResponseCookie.from(AuthenticationFilter.CSRF_COOKIE, issued.csrfToken())
-                .httpOnly(false).secure(properties.secureCookies()).sameSite("Strict").path("/")
-                .maxAge(lifetime).build();
+                .httpOnly(false)
+                .secure(properties.secureCookies())
+                .sameSite("Strict")
+                .path("/")
+                .maxAge(lifetime)
+                .build();
         return ResponseEntity.ok()
                 .cacheControl(CacheControl.noStore())
                 .header("Set-Cookie", access.toString())
                 .header("Set-Cookie", csrf.toString())
-                .body(new LoginResponse("Login successful", result.username(), result.role().wireName(),
-                        issued.csrfToken()));
+                .body(new LoginResponse(
+                        "Login successful", result.username(), result.role().wireName(), issued.csrfToken()));
     }
 
     private ResponseCookie expired(String name, boolean httpOnly) {
-        return ResponseCookie.from(name, "").httpOnly(httpOnly).secure(properties.secureCookies())
-                .sameSite("Strict").path("/").maxAge(0).build();
+        return ResponseCookie.from(name, "")
+                .httpOnly(httpOnly)
+                .secure(properties.secureCookies())
+                .sameSite("Strict")
+                .path("/")
+                .maxAge(0)
+                .build();
     }
 
     private static SandpodException invalid() {
         return new SandpodException(ErrorCode.INVALID_CREDENTIALS, "Invalid credentials");
     }
 
-    private static void requireField(MultiValueMap<String, String> form, String field,
-            List<RequestValidationException.Violation> missing) {
+    private static void requireField(
+            MultiValueMap<String, String> form, String field, List<RequestValidationException.Violation> missing) {
         String value = form.getFirst(field);
         if (value == null || value.isEmpty()) {
             missing.add(new RequestValidationException.Violation(List.of("body", field), "Field required", "missing"));

@@ -33,6 +33,7 @@ class RegistrationController {
 
     private final UserRegistration registration;
     private final QueryGateway queries;
+
     RegistrationController(UserRegistration registration, QueryGateway queries) {
         this.registration = registration;
         this.queries = queries;
@@ -41,11 +42,13 @@ class RegistrationController {
     /** Unknown fields such as {@code role} or {@code is_active} are ignored on purpose. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record RegisterRequest(
-            @NotBlank @Size(min = 3, max = 50) @Pattern(regexp = "[A-Za-z0-9_.-]+",
-                    message = "may contain only letters, digits, '_', '.' and '-'") String username,
+            @NotBlank
+            @Size(min = 3, max = 50)
+            @Pattern(regexp = "[A-Za-z0-9_.-]+", message = "may contain only letters, digits, '_', '.' and '-'")
+            String username,
+
             @NotBlank @Email @Size(max = 254) String email,
-            @NotBlank @Size(max = 128) String password) {
-    }
+            @NotBlank @Size(max = 128) String password) {}
 
     @PostMapping("/register")
     Mono<UserResponse> register(@Valid @RequestBody RegisterRequest request) {
@@ -53,15 +56,17 @@ class RegistrationController {
                 .map(SystemSettings::passwordMinLength)
                 .defaultIfEmpty(SystemSettings.DEFAULTS.passwordMinLength())
                 .flatMap(min -> request.password().length() < Math.max(AccountRules.PASSWORD_FLOOR, min)
-                        ? Mono.error(RequestValidationException.of("body", "password",
+                        ? Mono.error(RequestValidationException.of(
+                                "body",
+                                "password",
                                 "Password must be at least " + Math.max(AccountRules.PASSWORD_FLOOR, min)
                                         + " characters"))
                         : registered(request));
     }
 
     private Mono<UserResponse> registered(RegisterRequest request) {
-        return Mono.fromCallable(() -> registration.register(request.username(), request.email(), request.password(),
-                        UserRole.USER))
+        return Mono.fromCallable(() ->
+                        registration.register(request.username(), request.email(), request.password(), UserRole.USER))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(userId -> Mono.fromFuture(() -> queries.query(new FindUserQuery(userId), UserView.class))
                         .filter(view -> view != null)

@@ -35,11 +35,9 @@ public final class ApiErrors {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
-    public record Answer(HttpStatusCode status, Map<String, Object> body) {
-    }
+    public record Answer(HttpStatusCode status, Map<String, Object> body) {}
 
-    private ApiErrors() {
-    }
+    private ApiErrors() {}
 
     public static Answer of(Throwable error) {
         Throwable e = unwrap(error);
@@ -54,17 +52,18 @@ public final class ApiErrors {
         if (e instanceof WebExchangeBindException bind) {
             List<Map<String, Object>> detail = new ArrayList<>();
             for (FieldError field : bind.getFieldErrors()) {
-                detail.add(violation(List.of("body", snake(field.getField())), field.getDefaultMessage(),
-                        "value_error"));
+                detail.add(
+                        violation(List.of("body", snake(field.getField())), field.getDefaultMessage(), "value_error"));
             }
-            bind.getGlobalErrors().forEach(g -> detail.add(violation(List.of("body"), g.getDefaultMessage(),
-                    "value_error")));
+            bind.getGlobalErrors()
+                    .forEach(g -> detail.add(violation(List.of("body"), g.getDefaultMessage(), "value_error")));
             return new Answer(HttpStatus.UNPROCESSABLE_ENTITY, body(detail, "RequestValidationError"));
         }
         if (e instanceof JSR303ViolationException v) {
             List<Map<String, Object>> detail = new ArrayList<>();
-            v.getViolations().forEach(x -> detail.add(violation(List.of("body", x.getPropertyPath().toString()),
-                    x.getMessage(), "value_error")));
+            v.getViolations()
+                    .forEach(x -> detail.add(
+                            violation(List.of("body", x.getPropertyPath().toString()), x.getMessage(), "value_error")));
             return new Answer(HttpStatus.UNPROCESSABLE_ENTITY, body(detail, "RequestValidationError"));
         }
         if (e instanceof ServerWebInputException input) {
@@ -72,26 +71,28 @@ public final class ApiErrors {
             if (input.getCause() instanceof DecodingException) {
                 reason = "Request body is not valid JSON or has fields of the wrong type";
             }
-            String where = input.getMethodParameter() != null && input.getMethodParameter().getParameterName() != null
+            String where = input.getMethodParameter() != null
+                            && input.getMethodParameter().getParameterName() != null
                     ? input.getMethodParameter().getParameterName()
                     : "body";
-            return new Answer(HttpStatus.UNPROCESSABLE_ENTITY,
+            return new Answer(
+                    HttpStatus.UNPROCESSABLE_ENTITY,
                     body(List.of(violation(List.of(where), reason, "value_error")), "RequestValidationError"));
         }
         if (e instanceof MethodNotAllowedException) {
             return new Answer(HttpStatus.METHOD_NOT_ALLOWED, body("Method Not Allowed", "MethodNotAllowed"));
         }
         if (e instanceof UnsupportedMediaTypeStatusException) {
-            return new Answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                    body("Unsupported media type", "UnsupportedMediaType"));
+            return new Answer(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE, body("Unsupported media type", "UnsupportedMediaType"));
         }
         if (e instanceof NotAcceptableStatusException) {
             return new Answer(HttpStatus.NOT_ACCEPTABLE, body("Not acceptable", "NotAcceptable"));
         }
         if (e instanceof ResponseStatusException rse) {
             HttpStatusCode status = rse.getStatusCode();
-            String detail = status.value() == 404 ? "Not Found"
-                    : rse.getReason() != null ? rse.getReason() : "Request failed";
+            String detail =
+                    status.value() == 404 ? "Not Found" : rse.getReason() != null ? rse.getReason() : "Request failed";
             if (status.is5xxServerError()) {
                 log.error("Request failed", e);
             }
@@ -102,7 +103,8 @@ public final class ApiErrors {
         }
         if (e instanceof TimeoutException) {
             log.warn("A request timed out", e);
-            return new Answer(HttpStatus.SERVICE_UNAVAILABLE,
+            return new Answer(
+                    HttpStatus.SERVICE_UNAVAILABLE,
                     body("The service is busy; try again shortly", "ServiceUnavailable"));
         }
         log.error("Unexpected failure", e);
@@ -116,8 +118,10 @@ public final class ApiErrors {
             if (name.equals("reactor.netty.channel.AbortedException")
                     || name.equals("io.netty.channel.StacklessClosedChannelException")
                     || e instanceof java.nio.channels.ClosedChannelException
-                    || (e instanceof java.io.IOException && e.getMessage() != null
-                            && (e.getMessage().contains("Broken pipe") || e.getMessage().contains("Connection reset")))) {
+                    || (e instanceof java.io.IOException
+                            && e.getMessage() != null
+                            && (e.getMessage().contains("Broken pipe")
+                                    || e.getMessage().contains("Connection reset")))) {
                 return true;
             }
             if (e.getCause() == e) {
@@ -134,8 +138,10 @@ public final class ApiErrors {
     private static Throwable unwrap(Throwable error) {
         Throwable e = error;
         for (int i = 0; i < 10 && e != null; i++) {
-            if ((e instanceof CompletionException || e instanceof ExecutionException
-                    || e instanceof CommandExecutionException) && e.getCause() != null) {
+            if ((e instanceof CompletionException
+                            || e instanceof ExecutionException
+                            || e instanceof CommandExecutionException)
+                    && e.getCause() != null) {
                 e = e.getCause();
             } else {
                 break;
@@ -161,8 +167,10 @@ public final class ApiErrors {
 
     private static String typeOf(HttpStatusCode status) {
         HttpStatus known = HttpStatus.resolve(status.value());
-        return known == null ? "Error" : known.name().charAt(0) + known.name().substring(1).toLowerCase()
-                .replace("_", "");
+        return known == null
+                ? "Error"
+                : known.name().charAt(0)
+                        + known.name().substring(1).toLowerCase().replace("_", "");
     }
 
     private static String snake(String field) {

@@ -22,7 +22,8 @@ class ApiExceptionAdvice {
             return Mono.error(error);
         }
         ApiErrors.Answer answer = ApiErrors.of(error);
-        return Mono.just(ResponseEntity.status(answer.status()).contentType(MediaType.APPLICATION_JSON)
+        return Mono.just(ResponseEntity.status(answer.status())
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(answer.body()));
     }
 }

@@ -52,9 +52,20 @@ class AdminExecutionController {
         this.access = access;
     }
 
-    record AdminExecutionResponse(String executionId, String script, String status, String lang,
-            String langVersion, String stdout, String stderr, Integer exitCode, String errorType, String priority,
-            String userId, Instant createdAt, Instant updatedAt) {
+    record AdminExecutionResponse(
+            String executionId,
+            String script,
+            String status,
+            String lang,
+            String langVersion,
+            String stdout,
+            String stderr,
+            Integer exitCode,
+            String errorType,
+            String priority,
+            String userId,
+            Instant createdAt,
+            Instant updatedAt) {
 
         static AdminExecutionResponse of(ExecutionResultView v) {
             return of(v, v.priority());
@@ -62,40 +73,58 @@ class AdminExecutionController {
 
         /** With {@code priority} in place of the view's: a change just sent that the read model may not show yet. */
         static AdminExecutionResponse of(ExecutionResultView v, Priority priority) {
-            return new AdminExecutionResponse(v.executionId(), v.script(), v.status().wireName(), v.lang(),
-                    v.langVersion(), v.stdout(), v.stderr(), v.exitCode(),
-                    v.errorType() == null ? null : v.errorType().wireName(), priority.wireName(), v.userId(),
-                    v.createdAt(), v.updatedAt());
+            return new AdminExecutionResponse(
+                    v.executionId(),
+                    v.script(),
+                    v.status().wireName(),
+                    v.lang(),
+                    v.langVersion(),
+                    v.stdout(),
+                    v.stderr(),
+                    v.exitCode(),
+                    v.errorType() == null ? null : v.errorType().wireName(),
+                    priority.wireName(),
+                    v.userId(),
+                    v.createdAt(),
+                    v.updatedAt());
         }
     }
 
-    record AdminExecutionListResponse(List<AdminExecutionResponse> executions, long total, int limit, int skip,
-            boolean hasMore) {
-    }
+    record AdminExecutionListResponse(
+            List<AdminExecutionResponse> executions, long total, int limit, int skip, boolean hasMore) {}
 
-    record QueueStatusResponse(long queueDepth, long activeCount, int maxConcurrent, Map<String, Long> byPriority) {
-    }
+    record QueueStatusResponse(long queueDepth, long activeCount, int maxConcurrent, Map<String, Long> byPriority) {}
 
-    record PriorityRequest(@NotNull String priority) {
-    }
+    record PriorityRequest(@NotNull String priority) {}
 
     @GetMapping({"/api/v1/admin/executions", "/api/v1/admin/executions/"})
-    Mono<AdminExecutionListResponse> executions(@RequestParam(required = false) String status,
+    Mono<AdminExecutionListResponse> executions(
+            @RequestParam(required = false) String status,
             @RequestParam(required = false) String priority,
             @RequestParam(name = "user_id", required = false) String userId,
             @RequestParam(required = false, defaultValue = "50") String limit,
             @RequestParam(required = false, defaultValue = "0") String skip) {
         var query = new FindExecutionsQuery(
-                QueryParameters.oneOf("status", status, ExecutionStatus::fromWire, ExecutionStatus.values(),
+                QueryParameters.oneOf(
+                        "status",
+                        status,
+                        ExecutionStatus::fromWire,
+                        ExecutionStatus.values(),
                         ExecutionStatus::wireName),
                 QueryParameters.oneOf("priority", priority, Priority::fromWire, Priority.values(), Priority::wireName),
-                QueryParameters.optional(userId), QueryParameters.integer("limit", limit, 1, 200),
+                QueryParameters.optional(userId),
+                QueryParameters.integer("limit", limit, 1, 200),
                 QueryParameters.integer("skip", skip, 0, Integer.MAX_VALUE));
         return Mono.fromFuture(() -> queries.query(query, ExecutionPageView.class))
                 .timeout(TIMEOUT)
                 .map(page -> new AdminExecutionListResponse(
-                        page.executions().stream().map(AdminExecutionResponse::of).toList(), page.total(),
-                        page.limit(), page.skip(), page.hasMore()));
+                        page.executions().stream()
+                                .map(AdminExecutionResponse::of)
+                                .toList(),
+                        page.total(),
+                        page.limit(),
+                        page.skip(),
+                        page.hasMore()));
     }
 
     @GetMapping({"/api/v1/admin/executions/queue", "/api/v1/admin/executions/queue/"})
@@ -105,23 +134,36 @@ class AdminExecutionController {
                 .zipWith(Mono.fromFuture(() -> queries.query(new FindSystemSettingsQuery(), SystemSettings.class))
                         .timeout(TIMEOUT)
                         .defaultIfEmpty(SystemSettings.DEFAULTS))
-                .map(t -> new QueueStatusResponse(t.getT1().queueDepth(), t.getT1().activeCount(),
-                        t.getT2().maxConcurrentExecutions(), t.getT1().byPriority()));
+                .map(t -> new QueueStatusResponse(
+                        t.getT1().queueDepth(),
+                        t.getT1().activeCount(),
+                        t.getT2().maxConcurrentExecutions(),
+                        t.getT1().byPriority()));
     }
 
     @PutMapping("/api/v1/admin/executions/{executionId}/priority")
-    Mono<AdminExecutionResponse> changePriority(@PathVariable String executionId,
-            @Valid @RequestBody PriorityRequest request, Caller caller, ServerHttpRequest http) {
+    Mono<AdminExecutionResponse> changePriority(
+            @PathVariable String executionId,
+            @Valid @RequestBody PriorityRequest request,
+            Caller caller,
+            ServerHttpRequest http) {
         Priority priority;
         try {
             priority = Priority.fromWire(request.priority());
         } catch (IllegalArgumentException e) {
-            return Mono.error(RequestValidationException.of("body", "priority", "Input should be one of "
-                    + Arrays.stream(Priority.values()).map(Priority::wireName).toList()));
+            return Mono.error(RequestValidationException.of(
+                    "body",
+                    "priority",
+                    "Input should be one of "
+                            + Arrays.stream(Priority.values())
+                                    .map(Priority::wireName)
+                                    .toList()));
         }
         return access.load(executionId, caller)
                 .flatMap(view -> Mono.fromFuture(() -> commands.send(Origin.command(
-                                new ChangeExecutionPriorityCommand(executionId, priority, caller.userId()), caller, http)))
+                                new ChangeExecutionPriorityCommand(executionId, priority, caller.userId()),
+                                caller,
+                                http)))
                         .timeout(TIMEOUT)
                         .thenReturn(AdminExecutionResponse.of(view, priority)));
     }

@@ -3,13 +3,13 @@ package dev.sandpod.web.execution;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
-import dev.sandpod.api.execution.ExecutionCancellationView;
-import dev.sandpod.api.execution.FindExecutionCancellationQuery;
 import dev.sandpod.api.execution.CancelExecutionCommand;
 import dev.sandpod.api.execution.DeleteExecutionCommand;
+import dev.sandpod.api.execution.ExecutionCancellationView;
 import dev.sandpod.api.execution.ExecutionPageView;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.FindExecutionCancellationQuery;
 import dev.sandpod.api.execution.FindExecutionResultQuery;
 import dev.sandpod.api.execution.FindUserExecutionsQuery;
 import dev.sandpod.api.web.Caller;
@@ -26,8 +26,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -60,8 +60,12 @@ class ExecutionController {
     private final ExecutionAccess access;
     private final EventHistory history;
 
-    ExecutionController(CommandGateway commands, QueryGateway queries, ExecutionAdmission admission,
-            ExecutionAccess access, EventHistory history) {
+    ExecutionController(
+            CommandGateway commands,
+            QueryGateway queries,
+            ExecutionAdmission admission,
+            ExecutionAccess access,
+            EventHistory history) {
         this.commands = commands;
         this.queries = queries;
         this.admission = admission;
@@ -71,7 +75,9 @@ class ExecutionController {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record ExecuteRequest(
-            @NotNull @Size(max = MAX_SCRIPT_LENGTH, message = "Script must be at most 50000 characters") String script,
+            @NotNull @Size(max = MAX_SCRIPT_LENGTH, message = "Script must be at most 50000 characters")
+            String script,
+
             String lang,
             String langVersion) {
 
@@ -84,20 +90,27 @@ class ExecutionController {
         }
     }
 
-    record ExecutionResponse(String executionId, String status) {
-    }
+    record ExecutionResponse(String executionId, String status) {}
 
-    record CancelRequest(@Size(max = 500) String reason) {
-    }
+    record CancelRequest(@Size(max = 500) String reason) {}
 
-    record CancelResponse(String executionId, String status, String message, String eventId) {
-    }
+    record CancelResponse(String executionId, String status, String message, String eventId) {}
 
     @PostMapping("/execute")
-    Mono<ExecutionResponse> execute(@Valid @RequestBody ExecuteRequest request, Caller caller,
-            ServerHttpRequest http, @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-        return admit(new ExecutionAdmission.Request(caller.userId(), request.script(), request.langOrDefault(),
-                request.versionOrDefault(), idempotencyKey), caller, http);
+    Mono<ExecutionResponse> execute(
+            @Valid @RequestBody ExecuteRequest request,
+            Caller caller,
+            ServerHttpRequest http,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        return admit(
+                new ExecutionAdmission.Request(
+                        caller.userId(),
+                        request.script(),
+                        request.langOrDefault(),
+                        request.versionOrDefault(),
+                        idempotencyKey),
+                caller,
+                http);
     }
 
     /**
@@ -108,11 +121,15 @@ class ExecutionController {
     Mono<ExecutionResponse> retry(@PathVariable String executionId, Caller caller, ServerHttpRequest http) {
         return access.load(executionId, caller).flatMap(original -> {
             if (!original.status().isTerminal()) {
-                return Mono.error(new SandpodException(ErrorCode.INVALID_STATE,
+                return Mono.error(new SandpodException(
+                        ErrorCode.INVALID_STATE,
                         "Cannot retry execution in " + original.status().wireName() + " state"));
             }
-            return admit(new ExecutionAdmission.Request(caller.userId(), original.script(), original.lang(),
-                    original.langVersion(), null), caller, http);
+            return admit(
+                    new ExecutionAdmission.Request(
+                            caller.userId(), original.script(), original.lang(), original.langVersion(), null),
+                    caller,
+                    http);
         });
     }
 
@@ -120,20 +137,21 @@ class ExecutionController {
     private Mono<ExecutionResponse> admit(ExecutionAdmission.Request request, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> admission.admit(request, Origin.of(caller, http)))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(admitted -> (admitted.replayed() ? statusOf(admitted.executionId())
+                .flatMap(admitted -> (admitted.replayed()
+                                ? statusOf(admitted.executionId())
                                 : Mono.just(ExecutionStatus.QUEUED.wireName()))
                         .map(status -> new ExecutionResponse(admitted.executionId(), status)));
     }
 
     private Mono<String> statusOf(String executionId) {
-        return Mono.fromFuture(() -> queries.query(new FindExecutionResultQuery(executionId), ExecutionResultView.class))
+        return Mono.fromFuture(
+                        () -> queries.query(new FindExecutionResultQuery(executionId), ExecutionResultView.class))
                 .timeout(TIMEOUT)
                 .map(view -> view.status().wireName())
                 .defaultIfEmpty(ExecutionStatus.QUEUED.wireName());
     }
 
-    record DeleteResponse(String message, String executionId) {
-    }
+    record DeleteResponse(String message, String executionId) {}
 
     /** Admin only: a tombstone; the execution leaves results and lists, its events stay for auditors. */
     @DeleteMapping("/executions/{executionId}")
@@ -142,8 +160,8 @@ class ExecutionController {
             return Mono.error(new SandpodException(ErrorCode.ADMIN_REQUIRED, "Admin access required"));
         }
         return access.load(executionId, caller)
-                .flatMap(view -> Mono.fromFuture(() -> commands.send(Origin.command(
-                                new DeleteExecutionCommand(executionId, caller.userId()), caller, http)))
+                .flatMap(view -> Mono.fromFuture(() -> commands.send(
+                                Origin.command(new DeleteExecutionCommand(executionId, caller.userId()), caller, http)))
                         .timeout(TIMEOUT))
                 .thenReturn(new DeleteResponse("Execution deleted successfully", executionId));
     }
@@ -153,28 +171,34 @@ class ExecutionController {
      * the aggregate (400 {@code InvalidState}), which is the one place that knows its state for sure.
      */
     @PostMapping("/executions/{executionId}/cancel")
-    Mono<CancelResponse> cancel(@PathVariable String executionId,
-            @RequestBody(required = false) @Valid CancelRequest request, Caller caller, ServerHttpRequest http) {
+    Mono<CancelResponse> cancel(
+            @PathVariable String executionId,
+            @RequestBody(required = false) @Valid CancelRequest request,
+            Caller caller,
+            ServerHttpRequest http) {
         String reason = request == null ? null : request.reason();
-        return access.load(executionId, caller)
-                .flatMap(view -> {
-                    if (view.status() == ExecutionStatus.CANCELLED) {
-                        return Mono.just(new CancelResponse(executionId, "already_cancelled",
-                                "Execution is already cancelled", null));
-                    }
-                    return Mono.fromFuture(() -> commands.<ExecutionStatus>send(Origin.command(
-                                    new CancelExecutionCommand(executionId, caller.userId(), reason), caller, http)))
-                            .timeout(TIMEOUT)
-                            .then(Mono.fromFuture(() -> queries.query(new FindExecutionCancellationQuery(executionId),
-                                    ResponseTypes.optionalInstanceOf(ExecutionCancellationView.class))).timeout(TIMEOUT))
-                            .map(cancel -> new CancelResponse(executionId, "cancellation_requested",
-                                    "Cancellation requested", cancel.map(ExecutionCancellationView::eventId).orElse(null)));
-                });
+        return access.load(executionId, caller).flatMap(view -> {
+            if (view.status() == ExecutionStatus.CANCELLED) {
+                return Mono.just(
+                        new CancelResponse(executionId, "already_cancelled", "Execution is already cancelled", null));
+            }
+            return Mono.fromFuture(() -> commands.<ExecutionStatus>send(Origin.command(
+                            new CancelExecutionCommand(executionId, caller.userId(), reason), caller, http)))
+                    .timeout(TIMEOUT)
+                    .then(Mono.fromFuture(() -> queries.query(
+                                    new FindExecutionCancellationQuery(executionId),
+                                    ResponseTypes.optionalInstanceOf(ExecutionCancellationView.class)))
+                            .timeout(TIMEOUT))
+                    .map(cancel -> new CancelResponse(
+                            executionId,
+                            "cancellation_requested",
+                            "Cancellation requested",
+                            cancel.map(ExecutionCancellationView::eventId).orElse(null)));
+        });
     }
 
-    record ExecutionListResponse(List<ExecutionResultResponse> executions, long total, int limit, int skip,
-            boolean hasMore) {
-    }
+    record ExecutionListResponse(
+            List<ExecutionResultResponse> executions, long total, int limit, int skip, boolean hasMore) {}
 
     @GetMapping("/executions/{executionId}/result")
     Mono<ExecutionResultResponse> result(@PathVariable String executionId, Caller caller) {
@@ -182,37 +206,54 @@ class ExecutionController {
     }
 
     @GetMapping("/user/executions")
-    Mono<ExecutionListResponse> list(Caller caller,
+    Mono<ExecutionListResponse> list(
+            Caller caller,
             @RequestParam(required = false) String status,
             @RequestParam(required = false) String lang,
             @RequestParam(name = "start_time", required = false) String startTime,
             @RequestParam(name = "end_time", required = false) String endTime,
             @RequestParam(required = false, defaultValue = "50") String limit,
             @RequestParam(required = false, defaultValue = "0") String skip) {
-        var query = new FindUserExecutionsQuery(caller.userId(),
-                QueryParameters.oneOf("status", status, ExecutionStatus::fromWire, ExecutionStatus.values(),
+        var query = new FindUserExecutionsQuery(
+                caller.userId(),
+                QueryParameters.oneOf(
+                        "status",
+                        status,
+                        ExecutionStatus::fromWire,
+                        ExecutionStatus.values(),
                         ExecutionStatus::wireName),
-                QueryParameters.optional(lang), QueryParameters.instant("start_time", startTime),
-                QueryParameters.instant("end_time", endTime), QueryParameters.integer("limit", limit, 1, 200),
+                QueryParameters.optional(lang),
+                QueryParameters.instant("start_time", startTime),
+                QueryParameters.instant("end_time", endTime),
+                QueryParameters.integer("limit", limit, 1, 200),
                 QueryParameters.integer("skip", skip, 0, Integer.MAX_VALUE));
         return Mono.fromFuture(() -> queries.query(query, ExecutionPageView.class))
                 .timeout(TIMEOUT)
                 .map(page -> new ExecutionListResponse(
-                        page.executions().stream().map(ExecutionResultResponse::of).toList(), page.total(),
-                        page.limit(), page.skip(), page.hasMore()));
+                        page.executions().stream()
+                                .map(ExecutionResultResponse::of)
+                                .toList(),
+                        page.total(),
+                        page.limit(),
+                        page.skip(),
+                        page.hasMore()));
     }
 
     /** The execution's stored events in order, optionally only some types. */
     @GetMapping("/executions/{executionId}/events")
-    Mono<List<Map<String, Object>>> events(@PathVariable String executionId, Caller caller,
+    Mono<List<Map<String, Object>>> events(
+            @PathVariable String executionId,
+            Caller caller,
             @RequestParam(name = "event_types", required = false) List<String> eventTypes,
             @RequestParam(required = false, defaultValue = "100") String limit) {
         int max = QueryParameters.integer("limit", limit, 1, 1000);
         Set<String> types = new HashSet<>(QueryParameters.list(eventTypes));
         return access.load(executionId, caller)
-                .flatMap(view -> Mono.fromCallable(() -> history.of(executionId)).subscribeOn(Schedulers.boundedElastic()))
+                .flatMap(view ->
+                        Mono.fromCallable(() -> history.of(executionId)).subscribeOn(Schedulers.boundedElastic()))
                 .map(all -> all.stream()
                         .filter(e -> types.isEmpty() || types.contains(String.valueOf(e.get("event_type"))))
                         .limit(max)
                         .toList());
-    }}
+    }
+}

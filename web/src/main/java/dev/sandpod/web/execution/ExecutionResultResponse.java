@@ -24,16 +24,27 @@ public record ExecutionResultResponse(
     public record Usage(double executionTimeWallSeconds, long cpuTimeJiffies, int clkTckHertz, long peakMemoryKb) {
 
         static Usage of(ResourceUsage usage) {
-            return usage == null ? null
+            return usage == null
+                    ? null
                     : new Usage(usage.wallSeconds(), usage.cpuTimeJiffies(), usage.clkTckHertz(), usage.peakMemoryKb());
         }
     }
 
     public static ExecutionResultResponse of(ExecutionResultView v) {
-        return new ExecutionResultResponse(v.executionId(), v.status() == null ? null : v.status().wireName(),
-                v.stdout(), v.stderr(), v.lang(), v.langVersion(), Usage.of(v.resourceUsage()), v.exitCode(),
+        return new ExecutionResultResponse(
+                v.executionId(),
+                v.status() == null ? null : v.status().wireName(),
+                v.stdout(),
+                v.stderr(),
+                v.lang(),
+                v.langVersion(),
+                Usage.of(v.resourceUsage()),
+                v.exitCode(),
                 v.errorType() == null ? null : v.errorType().wireName(),
-                v.priority() == null ? "normal" : v.priority().wireName(), v.createdAt(), v.updatedAt(),
-                v.stdoutTruncated(), v.stderrTruncated());
+                v.priority() == null ? "normal" : v.priority().wireName(),
+                v.createdAt(),
+                v.updatedAt(),
+                v.stdoutTruncated(),
+                v.stderrTruncated());
     }
 }

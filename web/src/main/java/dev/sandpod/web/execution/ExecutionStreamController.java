@@ -31,25 +31,32 @@ class ExecutionStreamController {
     private final ExecutionAccess access;
     private final Duration heartbeat;
 
-    ExecutionStreamController(ExecutionStream stream, ExecutionAccess access,
-            @Value("${sandpod.sse.heartbeat:15s}") Duration heartbeat) {
+    ExecutionStreamController(
+            ExecutionStream stream, ExecutionAccess access, @Value("${sandpod.sse.heartbeat:15s}") Duration heartbeat) {
         this.stream = stream;
         this.access = access;
         this.heartbeat = heartbeat;
     }
 
     @GetMapping(path = "/api/v1/events/executions/{executionId}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Mono<ResponseEntity<Flux<ServerSentEvent<Map<String, Object>>>>> stream(@PathVariable String executionId,
-            Caller caller, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        return access.load(executionId, caller).map(view -> ResponseEntity.ok()
-                .header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no")
-                .body(withHeartbeats(stream.frames(view, lastEventId).map(ExecutionStreamController::toEvent))));
+    Mono<ResponseEntity<Flux<ServerSentEvent<Map<String, Object>>>>> stream(
+            @PathVariable String executionId,
+            Caller caller,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        return access.load(executionId, caller)
+                .map(view -> ResponseEntity.ok()
+                        .header("Cache-Control", "no-cache")
+                        .header("X-Accel-Buffering", "no")
+                        .body(withHeartbeats(
+                                stream.frames(view, lastEventId).map(ExecutionStreamController::toEvent))));
     }
 
-    private Flux<ServerSentEvent<Map<String, Object>>> withHeartbeats(Flux<ServerSentEvent<Map<String, Object>>> frames) {
+    private Flux<ServerSentEvent<Map<String, Object>>> withHeartbeats(
+            Flux<ServerSentEvent<Map<String, Object>>> frames) {
         Flux<ServerSentEvent<Map<String, Object>>> beats = Flux.interval(heartbeat)
-                .map(tick -> ServerSentEvent.<Map<String, Object>>builder().comment("heartbeat").build());
+                .map(tick -> ServerSentEvent.<Map<String, Object>>builder()
+                        .comment("heartbeat")
+                        .build());
         return frames.publish(shared -> Flux.merge(shared, beats.takeUntilOther(shared.then())));
     }
 
@@ -57,7 +64,9 @@ class ExecutionStreamController {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("event_type", frame.eventType());
         data.put("execution_id", frame.executionId());
-        data.put("timestamp", frame.timestamp() == null ? null : frame.timestamp().toString());
+        data.put(
+                "timestamp",
+                frame.timestamp() == null ? null : frame.timestamp().toString());
         data.put("event_id", frame.eventId());
         // every lifecycle frame carries the execution's status once its event happened; output frames have none
         data.put("status", frame.status() == null ? null : frame.status().wireName());

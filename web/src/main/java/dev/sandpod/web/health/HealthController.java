@@ -74,7 +74,8 @@ class HealthController {
                 body.put("sandbox", capabilities.details());
             }
             body.put("timestamp", Instant.now().toString());
-            return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
+            return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                    .body(body);
         });
     }
 

@@ -56,20 +56,17 @@ class BroadcastController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record AnnouncementRequest(String subject, String body, String severity, List<String> tags, String actionUrl,
-            String audience) {
-    }
+    record AnnouncementRequest(
+            String subject, String body, String severity, List<String> tags, String actionUrl, String audience) {}
 
-    record AnnouncementResponse(String broadcastId, String message) {
-    }
+    record AnnouncementResponse(String broadcastId, String message) {}
 
-    record AlertsResponse(String message, int alertsReceived, int duplicates) {
-    }
+    record AlertsResponse(String message, int alertsReceived, int duplicates) {}
 
     /** Admin only (the security filter guards {@code /admin}; checked here again). */
     @PostMapping({"/api/v1/admin/notifications/announcements", "/api/v1/admin/notifications/announcements/"})
-    Mono<AnnouncementResponse> announce(@RequestBody AnnouncementRequest request, Caller caller,
-            ServerHttpRequest http) {
+    Mono<AnnouncementResponse> announce(
+            @RequestBody AnnouncementRequest request, Caller caller, ServerHttpRequest http) {
         if (!caller.isAdmin()) {
             return Mono.error(new SandpodException(ErrorCode.ADMIN_REQUIRED, "Admin access required"));
         }
@@ -85,18 +82,23 @@ class BroadcastController {
      * repeats firing alerts) is recognised by its fingerprint and start and notifies nobody twice.
      */
     @PostMapping({"/api/v1/alerts/grafana", "/api/v1/alerts/grafana/"})
-    Mono<AlertsResponse> grafana(@RequestBody JsonNode payload,
+    Mono<AlertsResponse> grafana(
+            @RequestBody JsonNode payload,
             @RequestHeader(name = GRAFANA_SECRET_HEADER, required = false) String secretHeader,
-            @RequestHeader(name = "Authorization", required = false) String authorization, ServerHttpRequest http) {
+            @RequestHeader(name = "Authorization", required = false) String authorization,
+            ServerHttpRequest http) {
         String expected = properties.grafanaSecret();
         if (expected == null || expected.isBlank()) {
             return Mono.error(new SandpodException(ErrorCode.SERVICE_UNAVAILABLE, "Alert intake is not configured"));
         }
-        String given = secretHeader != null ? secretHeader
+        String given = secretHeader != null
+                ? secretHeader
                 : authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                        ? authorization.substring(7).trim() : null;
-        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8))) {
+                        ? authorization.substring(7).trim()
+                        : null;
+        if (given == null
+                || !MessageDigest.isEqual(
+                        given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
             return Mono.error(new SandpodException(ErrorCode.UNAUTHORIZED, "Invalid alert secret"));
         }
         return Mono.fromCallable(() -> alerts(payload))
@@ -107,8 +109,8 @@ class BroadcastController {
                                 .onErrorResume(BroadcastController::alreadyPublished, e -> Mono.just(true)))
                         .filter(duplicate -> duplicate)
                         .count()
-                        .map(duplicates -> new AlertsResponse("Alerts received", alerts.size(),
-                                duplicates.intValue())));
+                        .map(duplicates ->
+                                new AlertsResponse("Alerts received", alerts.size(), duplicates.intValue())));
     }
 
     private static boolean alreadyPublished(Throwable error) {
@@ -153,19 +155,29 @@ class BroadcastController {
             if (r.tags().size() > MAX_TAGS) {
                 problems.add(violation("tags", "At most " + MAX_TAGS + " tags"));
             }
-            r.tags().stream().filter(t -> t != null && !t.isBlank() && t.length() <= 50).map(String::trim)
+            r.tags().stream()
+                    .filter(t -> t != null && !t.isBlank() && t.length() <= 50)
+                    .map(String::trim)
                     .forEach(tags::add);
         }
-        if (r.actionUrl() != null && !(r.actionUrl().startsWith("/") && !r.actionUrl().startsWith("//"))
+        if (r.actionUrl() != null
+                && !(r.actionUrl().startsWith("/") && !r.actionUrl().startsWith("//"))
                 && !r.actionUrl().startsWith("https://")) {
             problems.add(violation("action_url", "action_url must be a path of this site or an https URL"));
         }
         if (!problems.isEmpty()) {
             throw new RequestValidationException(problems);
         }
-        return new PublishBroadcastCommand(UUID.randomUUID().toString(), NotificationSource.ANNOUNCEMENT, audience,
-                r.subject().trim(), r.body(), severity, List.copyOf(tags),
-                r.actionUrl() == null ? "/notifications" : r.actionUrl(), caller.userId());
+        return new PublishBroadcastCommand(
+                UUID.randomUUID().toString(),
+                NotificationSource.ANNOUNCEMENT,
+                audience,
+                r.subject().trim(),
+                r.body(),
+                severity,
+                List.copyOf(tags),
+                r.actionUrl() == null ? "/notifications" : r.actionUrl(),
+                caller.userId());
     }
 
     /** Grafana's unified alerting payload ({@code alerts[]}), or the legacy single-alert one. */
@@ -191,14 +203,18 @@ class BroadcastController {
             JsonNode annotations = alert.path("annotations");
             String status = text(alert, "status", text(payload, "status", text(alert, "state", "firing")))
                     .toLowerCase(Locale.ROOT);
-            String name = text(labels, "alertname", text(alert, "ruleName", text(alert, "title",
-                    text(payload, "title", "Grafana alert"))));
+            String name = text(
+                    labels,
+                    "alertname",
+                    text(alert, "ruleName", text(alert, "title", text(payload, "title", "Grafana alert"))));
             String summary = text(annotations, "summary", text(alert, "message", text(payload, "message", "")));
             String description = text(annotations, "description", "");
-            String body = description.isBlank() || description.equals(summary) ? summary
+            String body = description.isBlank() || description.equals(summary)
+                    ? summary
                     : summary.isBlank() ? description : summary + "\n" + description;
             boolean resolved = "resolved".equals(status) || "ok".equals(status);
-            NotificationSeverity severity = resolved ? NotificationSeverity.LOW
+            NotificationSeverity severity = resolved
+                    ? NotificationSeverity.LOW
                     : severity(text(labels, "severity", text(labels, "priority", "")));
             String fingerprint = text(alert, "fingerprint", name + "/" + text(labels, "instance", ""));
             String startsAt = text(alert, "startsAt", "");
@@ -206,9 +222,12 @@ class BroadcastController {
             List<String> tags = List.of("alert", "grafana", resolved ? "resolved" : "firing");
             commands.add(new PublishBroadcastCommand(
                     NotificationIds.forCause("grafana/" + fingerprint + "/" + status + "/" + startsAt, "admins"),
-                    NotificationSource.ALERT, BroadcastAudience.ADMINS,
+                    NotificationSource.ALERT,
+                    BroadcastAudience.ADMINS,
                     clip("[" + (resolved ? "RESOLVED" : "FIRING") + "] " + name, MAX_SUBJECT),
-                    clip(body, MAX_BODY), severity, tags,
+                    clip(body, MAX_BODY),
+                    severity,
+                    tags,
                     link.startsWith("https://") || link.startsWith("http://") ? link : "/notifications",
                     "grafana"));
         }

@@ -60,33 +60,41 @@ class NotificationController {
         this.queries = queries;
     }
 
-    record DeleteResponse(String message) {
-    }
+    record DeleteResponse(String message) {}
 
-    record NotificationListResponse(List<NotificationResponse> notifications, long total, long unreadCount) {
-    }
+    record NotificationListResponse(List<NotificationResponse> notifications, long total, long unreadCount) {}
 
-    record UnreadCountResponse(long unreadCount) {
-    }
+    record UnreadCountResponse(long unreadCount) {}
 
     @GetMapping({"", "/"})
-    Mono<NotificationListResponse> list(Caller caller,
+    Mono<NotificationListResponse> list(
+            Caller caller,
             @RequestParam(required = false) String status,
             @RequestParam(name = "include_tags", required = false) List<String> includeTags,
             @RequestParam(name = "exclude_tags", required = false) List<String> excludeTags,
             @RequestParam(name = "tag_prefix", required = false) String tagPrefix,
             @RequestParam(required = false, defaultValue = "50") String limit,
             @RequestParam(required = false, defaultValue = "0") String offset) {
-        var query = new FindNotificationsQuery(caller.userId(),
-                QueryParameters.oneOf("status", status, NotificationStatus::fromWire, NotificationStatus.values(),
+        var query = new FindNotificationsQuery(
+                caller.userId(),
+                QueryParameters.oneOf(
+                        "status",
+                        status,
+                        NotificationStatus::fromWire,
+                        NotificationStatus.values(),
                         NotificationStatus::wireName),
-                tags(includeTags), tags(excludeTags), QueryParameters.optional(tagPrefix),
+                tags(includeTags),
+                tags(excludeTags),
+                QueryParameters.optional(tagPrefix),
                 QueryParameters.integer("limit", limit, 1, 100),
                 QueryParameters.integer("offset", offset, 0, Integer.MAX_VALUE));
         return Mono.fromFuture(() -> queries.query(query, NotificationPageView.class))
                 .timeout(TIMEOUT)
                 .map(page -> new NotificationListResponse(
-                        page.notifications().stream().map(NotificationResponse::of).toList(), page.total(),
+                        page.notifications().stream()
+                                .map(NotificationResponse::of)
+                                .toList(),
+                        page.total(),
                         page.unreadCount()));
     }
 
@@ -102,16 +110,20 @@ class NotificationController {
     @GetMapping("/{notificationId}/deliveries")
     Mono<DeliveriesResponse> deliveries(@PathVariable String notificationId, Caller caller) {
         return owned(notificationId, caller)
-                .map(view -> new DeliveriesResponse(view.notificationId(),
+                .map(view -> new DeliveriesResponse(
+                        view.notificationId(),
                         view.deliveries().stream().map(DeliveryResponse::of).toList()));
     }
 
     @PutMapping("/{notificationId}/read")
     Mono<ResponseEntity<Void>> read(@PathVariable String notificationId, Caller caller, ServerHttpRequest http) {
         return owned(notificationId, caller)
-                .flatMap(view -> view.readAt() != null ? Mono.empty()
+                .flatMap(view -> view.readAt() != null
+                        ? Mono.empty()
                         : send(new MarkNotificationReadCommand(notificationId, caller.userId()), caller, http)
-                                .then(await(notificationId, v -> v.isEmpty() || v.get().readAt() != null)))
+                                .then(await(
+                                        notificationId,
+                                        v -> v.isEmpty() || v.get().readAt() != null)))
                 .thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build());
     }
 
@@ -119,8 +131,10 @@ class NotificationController {
     Mono<ResponseEntity<Void>> markAllRead(Caller caller, ServerHttpRequest http) {
         return unread(caller.userId())
                 .flatMap(ids -> Flux.fromIterable(ids)
-                        .flatMap(id -> send(new MarkNotificationReadCommand(id, caller.userId()), caller, http)
-                                .onErrorResume(SandpodException.class, e -> Mono.empty()), MARK_ALL_CONCURRENCY)
+                        .flatMap(
+                                id -> send(new MarkNotificationReadCommand(id, caller.userId()), caller, http)
+                                        .onErrorResume(SandpodException.class, e -> Mono.empty()),
+                                MARK_ALL_CONCURRENCY)
                         .then(awaitAllRead(caller.userId(), ids)))
                 .thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build());
     }
@@ -140,7 +154,8 @@ class NotificationController {
     }
 
     private Mono<Object> send(Object command, Caller caller, ServerHttpRequest http) {
-        return Mono.fromFuture(() -> commands.send(Origin.command(command, caller, http))).timeout(TIMEOUT);
+        return Mono.fromFuture(() -> commands.send(Origin.command(command, caller, http)))
+                .timeout(TIMEOUT);
     }
 
     private Mono<NotificationView> owned(String notificationId, Caller caller) {
@@ -155,15 +170,17 @@ class NotificationController {
     }
 
     private Mono<List<String>> unread(String userId) {
-        return Mono.fromFuture(() -> queries.query(new FindUnreadNotificationIdsQuery(userId),
-                        NotificationIdsView.class))
+        return Mono.fromFuture(
+                        () -> queries.query(new FindUnreadNotificationIdsQuery(userId), NotificationIdsView.class))
                 .timeout(TIMEOUT)
                 .map(NotificationIdsView::notificationIds)
                 .defaultIfEmpty(List.of());
     }
 
     private Mono<Optional<NotificationView>> await(String notificationId, Predicate<Optional<NotificationView>> done) {
-        return Mono.defer(() -> find(notificationId)).map(Optional::of).defaultIfEmpty(Optional.empty())
+        return Mono.defer(() -> find(notificationId))
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
                 .repeatWhen(again -> again.delayElements(CATCH_UP_POLL))
                 .take(CATCH_UP_POLLS)
                 .takeUntil(done)

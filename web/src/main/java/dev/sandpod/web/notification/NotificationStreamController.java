@@ -35,8 +35,8 @@ class NotificationStreamController {
     private final QueryGateway queries;
     private final Duration heartbeat;
 
-    NotificationStreamController(QueryGateway queries,
-            @Value("${sandpod.notifications.sse-heartbeat:30s}") Duration heartbeat) {
+    NotificationStreamController(
+            QueryGateway queries, @Value("${sandpod.notifications.sse-heartbeat:30s}") Duration heartbeat) {
         this.queries = queries;
         this.heartbeat = heartbeat;
     }
@@ -52,13 +52,21 @@ class NotificationStreamController {
     private Flux<ServerSentEvent<NotificationResponse>> frames(String userId) {
         return Flux.defer(() -> {
             SubscriptionQueryResult<Long, NotificationView> subscription = queries.subscriptionQuery(
-                    StreamNotificationsQuery.class.getName(), new StreamNotificationsQuery(userId),
+                    StreamNotificationsQuery.class.getName(),
+                    new StreamNotificationsQuery(userId),
                     ResponseTypes.instanceOf(Long.class),
-                    ResponseTypes.instanceOf(NotificationView.class), UPDATE_BUFFER);
-            Mono<ServerSentEvent<NotificationResponse>> connected = subscription.initialResult()
-                    .map(unread -> ServerSentEvent.<NotificationResponse>builder().comment("connected").build())
-                    .defaultIfEmpty(ServerSentEvent.<NotificationResponse>builder().comment("connected").build());
-            Flux<ServerSentEvent<NotificationResponse>> updates = subscription.updates()
+                    ResponseTypes.instanceOf(NotificationView.class),
+                    UPDATE_BUFFER);
+            Mono<ServerSentEvent<NotificationResponse>> connected = subscription
+                    .initialResult()
+                    .map(unread -> ServerSentEvent.<NotificationResponse>builder()
+                            .comment("connected")
+                            .build())
+                    .defaultIfEmpty(ServerSentEvent.<NotificationResponse>builder()
+                            .comment("connected")
+                            .build());
+            Flux<ServerSentEvent<NotificationResponse>> updates = subscription
+                    .updates()
                     .map(view -> ServerSentEvent.builder(NotificationResponse.of(view))
                             .event("notification")
                             .id(view.notificationId())
@@ -70,7 +78,9 @@ class NotificationStreamController {
     private Flux<ServerSentEvent<NotificationResponse>> withHeartbeats(
             Flux<ServerSentEvent<NotificationResponse>> frames) {
         Flux<ServerSentEvent<NotificationResponse>> beats = Flux.interval(heartbeat)
-                .map(tick -> ServerSentEvent.<NotificationResponse>builder().comment("heartbeat").build());
+                .map(tick -> ServerSentEvent.<NotificationResponse>builder()
+                        .comment("heartbeat")
+                        .build());
         return frames.publish(shared -> Flux.merge(shared, beats.takeUntilOther(shared.then())));
     }
 }

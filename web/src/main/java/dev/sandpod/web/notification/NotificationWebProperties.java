@@ -9,5 +9,4 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                               while it is unset
  */
 @ConfigurationProperties("sandpod.notifications")
-record NotificationWebProperties(boolean allowInsecureLocalhost, String grafanaSecret) {
-}
+record NotificationWebProperties(boolean allowInsecureLocalhost, String grafanaSecret) {}

@@ -59,70 +59,111 @@ class SubscriptionController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record SubscriptionUpdate(Boolean enabled, List<String> severities, List<String> includeTags,
-            List<String> excludeTags, String webhookUrl, String slackWebhook, Boolean quietHoursEnabled,
-            String quietHoursStart, String quietHoursEnd, String timezone, Integer batchIntervalMinutes) {
-    }
+    record SubscriptionUpdate(
+            Boolean enabled,
+            List<String> severities,
+            List<String> includeTags,
+            List<String> excludeTags,
+            String webhookUrl,
+            String slackWebhook,
+            Boolean quietHoursEnabled,
+            String quietHoursStart,
+            String quietHoursEnd,
+            String timezone,
+            Integer batchIntervalMinutes) {}
 
     /** One channel's subscription, as the API answers it. */
-    record SubscriptionResponse(String userId, String channel, List<String> severities, List<String> includeTags,
-            List<String> excludeTags, boolean enabled, String webhookUrl, String slackWebhook,
-            boolean quietHoursEnabled, String quietHoursStart, String quietHoursEnd, String timezone,
-            int batchIntervalMinutes, Instant createdAt, Instant updatedAt) {
+    record SubscriptionResponse(
+            String userId,
+            String channel,
+            List<String> severities,
+            List<String> includeTags,
+            List<String> excludeTags,
+            boolean enabled,
+            String webhookUrl,
+            String slackWebhook,
+            boolean quietHoursEnabled,
+            String quietHoursStart,
+            String quietHoursEnd,
+            String timezone,
+            int batchIntervalMinutes,
+            Instant createdAt,
+            Instant updatedAt) {
 
         static SubscriptionResponse of(String userId, ChannelSubscriptionView view) {
             ChannelSubscription s = view.subscription();
             Instant now = Instant.now();
-            return new SubscriptionResponse(userId, view.channel().wireName(),
-                    s.severities().stream().map(NotificationSeverity::wireName).toList(), s.includeTags(),
-                    s.excludeTags(), s.enabled(), s.webhookUrl(), s.slackWebhook(), s.quietHoursEnabled(),
-                    s.quietHoursStart(), s.quietHoursEnd(), s.timezone(), s.batchIntervalMinutes(),
+            return new SubscriptionResponse(
+                    userId,
+                    view.channel().wireName(),
+                    s.severities().stream().map(NotificationSeverity::wireName).toList(),
+                    s.includeTags(),
+                    s.excludeTags(),
+                    s.enabled(),
+                    s.webhookUrl(),
+                    s.slackWebhook(),
+                    s.quietHoursEnabled(),
+                    s.quietHoursStart(),
+                    s.quietHoursEnd(),
+                    s.timezone(),
+                    s.batchIntervalMinutes(),
                     view.createdAt() == null ? now : view.createdAt(),
                     view.updatedAt() == null ? now : view.updatedAt());
         }
     }
 
-    record SubscriptionsResponse(List<SubscriptionResponse> subscriptions) {
-    }
+    record SubscriptionsResponse(List<SubscriptionResponse> subscriptions) {}
 
     @GetMapping({"/api/v1/notifications/subscriptions", "/api/v1/notifications/subscriptions/"})
     Mono<SubscriptionsResponse> subscriptions(Caller caller) {
-        return Mono.fromFuture(() -> queries.query(new FindNotificationSubscriptionsQuery(caller.userId()),
-                        NotificationSubscriptionsView.class))
+        return Mono.fromFuture(() -> queries.query(
+                        new FindNotificationSubscriptionsQuery(caller.userId()), NotificationSubscriptionsView.class))
                 .timeout(TIMEOUT)
                 .map(view -> new SubscriptionsResponse(view.subscriptions().stream()
-                        .map(s -> SubscriptionResponse.of(caller.userId(), s)).toList()));
+                        .map(s -> SubscriptionResponse.of(caller.userId(), s))
+                        .toList()));
     }
 
     @PutMapping({"/api/v1/notifications/subscriptions/{channel}", "/api/v1/notifications/subscriptions/{channel}/"})
-    Mono<SubscriptionResponse> update(@PathVariable String channel, @RequestBody SubscriptionUpdate update,
-            Caller caller, ServerHttpRequest http) {
+    Mono<SubscriptionResponse> update(
+            @PathVariable String channel,
+            @RequestBody SubscriptionUpdate update,
+            Caller caller,
+            ServerHttpRequest http) {
         NotificationChannel parsed;
         try {
             parsed = NotificationChannel.fromWire(channel);
         } catch (IllegalArgumentException e) {
-            return Mono.error(RequestValidationException.of("path", "channel",
-                    "Input should be 'in_app', 'webhook' or 'slack'"));
+            return Mono.error(
+                    RequestValidationException.of("path", "channel", "Input should be 'in_app', 'webhook' or 'slack'"));
         }
         return current(caller.userId())
                 .map(all -> all.of(parsed).subscription())
                 .map(now -> merge(parsed, now, update))
                 .flatMap(next -> Mono.fromFuture(() -> commands.<Long>send(Origin.command(
-                                new UpdateNotificationSubscriptionCommand(NotificationIds.subscriptionsOf(caller.userId()),
-                                        caller.userId(), parsed, next), caller, http)))
+                                new UpdateNotificationSubscriptionCommand(
+                                        NotificationIds.subscriptionsOf(caller.userId()),
+                                        caller.userId(),
+                                        parsed,
+                                        next),
+                                caller,
+                                http)))
                         .timeout(TIMEOUT))
                 .flatMap(revision -> current(caller.userId())
                         .repeatWhen(again -> again.delayElements(CATCH_UP_POLL))
                         .take(CATCH_UP_POLLS)
-                        .takeUntil(all -> all.subscriptions().stream().mapToLong(s -> s.revision()).max()
-                                .orElse(-1) >= revision)
+                        .takeUntil(all -> all.subscriptions().stream()
+                                        .mapToLong(s -> s.revision())
+                                        .max()
+                                        .orElse(-1)
+                                >= revision)
                         .last())
                 .map(all -> SubscriptionResponse.of(caller.userId(), all.of(parsed)));
     }
 
     private Mono<NotificationSubscriptionsView> current(String userId) {
-        return Mono.fromFuture(() -> queries.query(new FindNotificationSubscriptionsQuery(userId),
-                        NotificationSubscriptionsView.class))
+        return Mono.fromFuture(() -> queries.query(
+                        new FindNotificationSubscriptionsQuery(userId), NotificationSubscriptionsView.class))
                 .timeout(TIMEOUT)
                 .defaultIfEmpty(new NotificationSubscriptionsView(userId, List.of()));
     }
@@ -144,16 +185,18 @@ class SubscriptionController {
             }
             severities = List.copyOf(set);
         }
-        List<String> include = u.includeTags() == null ? now.includeTags() : tags("include_tags", u.includeTags(),
-                problems);
-        List<String> exclude = u.excludeTags() == null ? now.excludeTags() : tags("exclude_tags", u.excludeTags(),
-                problems);
-        String webhookUrl = u.webhookUrl() == null ? now.webhookUrl() : u.webhookUrl().trim();
+        List<String> include =
+                u.includeTags() == null ? now.includeTags() : tags("include_tags", u.includeTags(), problems);
+        List<String> exclude =
+                u.excludeTags() == null ? now.excludeTags() : tags("exclude_tags", u.excludeTags(), problems);
+        String webhookUrl =
+                u.webhookUrl() == null ? now.webhookUrl() : u.webhookUrl().trim();
         if (u.webhookUrl() != null) {
             WebhookUrls.problem(NotificationChannel.WEBHOOK, webhookUrl, properties.allowInsecureLocalhost())
                     .ifPresent(problem -> problems.add(violation("webhook_url", problem)));
         }
-        String slackWebhook = u.slackWebhook() == null ? now.slackWebhook() : u.slackWebhook().trim();
+        String slackWebhook =
+                u.slackWebhook() == null ? now.slackWebhook() : u.slackWebhook().trim();
         if (u.slackWebhook() != null) {
             WebhookUrls.problem(NotificationChannel.SLACK, slackWebhook, properties.allowInsecureLocalhost())
                     .ifPresent(problem -> problems.add(violation("slack_webhook", problem)));
@@ -166,10 +209,11 @@ class SubscriptionController {
             problems.add(violation("slack_webhook", "slack_webhook is required to enable the slack channel"));
         }
         boolean quiet = u.quietHoursEnabled() == null ? now.quietHoursEnabled() : u.quietHoursEnabled();
-        String quietStart = u.quietHoursStart() == null ? now.quietHoursStart() : time("quiet_hours_start",
-                u.quietHoursStart(), problems);
-        String quietEnd = u.quietHoursEnd() == null ? now.quietHoursEnd() : time("quiet_hours_end",
-                u.quietHoursEnd(), problems);
+        String quietStart = u.quietHoursStart() == null
+                ? now.quietHoursStart()
+                : time("quiet_hours_start", u.quietHoursStart(), problems);
+        String quietEnd =
+                u.quietHoursEnd() == null ? now.quietHoursEnd() : time("quiet_hours_end", u.quietHoursEnd(), problems);
         if (quiet && (quietStart == null || quietEnd == null)) {
             problems.add(violation("quiet_hours_start", "quiet hours need a start and an end (HH:MM)"));
         }
@@ -188,8 +232,18 @@ class SubscriptionController {
         if (!problems.isEmpty()) {
             throw new RequestValidationException(problems);
         }
-        return new ChannelSubscription(enabled, severities, include, exclude, webhookUrl, slackWebhook, quiet,
-                quietStart, quietEnd, timezone, batch);
+        return new ChannelSubscription(
+                enabled,
+                severities,
+                include,
+                exclude,
+                webhookUrl,
+                slackWebhook,
+                quiet,
+                quietStart,
+                quietEnd,
+                timezone,
+                batch);
     }
 
     private static List<String> tags(String field, List<String> tags, List<Violation> problems) {

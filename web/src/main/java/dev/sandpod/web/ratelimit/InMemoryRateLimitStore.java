@@ -44,8 +44,12 @@ public class InMemoryRateLimitStore implements RateLimitStore {
             }
             long oldest = slots.isEmpty() ? current : slots.firstKey();
             long frees = (oldest + limit.slots()) * slotMillis;
-            return new Decision(allowed, limit.requests(), Math.max(0, limit.requests() - count),
-                    slots.isEmpty() ? now : frees, allowed ? 0 : Math.max(1, frees - now));
+            return new Decision(
+                    allowed,
+                    limit.requests(),
+                    Math.max(0, limit.requests() - count),
+                    slots.isEmpty() ? now : frees,
+                    allowed ? 0 : Math.max(1, frees - now));
         }
 
         @Override
@@ -63,8 +67,7 @@ public class InMemoryRateLimitStore implements RateLimitStore {
         public synchronized Decision take(Limit limit, long now, boolean consume) {
             int capacity = limit.capacity();
             double rate = limit.refillRate();
-            double available = tokens < 0 ? capacity
-                    : Math.min(capacity, tokens + Math.max(0, now - updatedAt) * rate);
+            double available = tokens < 0 ? capacity : Math.min(capacity, tokens + Math.max(0, now - updatedAt) * rate);
             boolean allowed = available >= 1;
             if (consume) {
                 tokens = allowed ? available - 1 : available;
@@ -72,7 +75,10 @@ public class InMemoryRateLimitStore implements RateLimitStore {
                 fullAt = now + (long) Math.ceil((capacity - tokens) / rate);
             }
             double left = consume ? tokens : available;
-            return new Decision(allowed, capacity, (int) Math.floor(left),
+            return new Decision(
+                    allowed,
+                    capacity,
+                    (int) Math.floor(left),
                     now + (long) Math.ceil((capacity - left) / rate),
                     allowed ? 0 : Math.max(1, (long) Math.ceil((1 - left) / rate)));
         }
@@ -98,8 +104,7 @@ public class InMemoryRateLimitStore implements RateLimitStore {
     public Mono<Decision> peek(String key, Limit limit, long nowMillis) {
         return Mono.fromSupplier(() -> {
             Counter counter = counters.get(key);
-            return counter == null ? fresh(limit).take(limit, nowMillis, false)
-                    : counter.take(limit, nowMillis, false);
+            return counter == null ? fresh(limit).take(limit, nowMillis, false) : counter.take(limit, nowMillis, false);
         });
     }
 
@@ -113,9 +118,12 @@ public class InMemoryRateLimitStore implements RateLimitStore {
 
     @Override
     public Mono<Long> recordFailure(String key, Duration window, long nowMillis) {
-        return Mono.fromSupplier(() -> values.compute(key, (k, old) -> old == null || !old.live(nowMillis)
-                ? new Expiring(1, nowMillis + window.toMillis())
-                : new Expiring(old.value() + 1, old.expiresAt())).value());
+        return Mono.fromSupplier(() -> values.compute(
+                        key,
+                        (k, old) -> old == null || !old.live(nowMillis)
+                                ? new Expiring(1, nowMillis + window.toMillis())
+                                : new Expiring(old.value() + 1, old.expiresAt()))
+                .value());
     }
 
     @Override

@@ -60,55 +60,80 @@ class RateLimitAdminController {
     private final CommandGateway commands;
     private final QueryGateway queries;
 
-    RateLimitAdminController(RateLimiter limiter, UserOverrides overrides, CommandGateway commands,
-            QueryGateway queries) {
+    RateLimitAdminController(
+            RateLimiter limiter, UserOverrides overrides, CommandGateway commands, QueryGateway queries) {
         this.limiter = limiter;
         this.overrides = overrides;
         this.commands = commands;
         this.queries = queries;
     }
 
-    record RuleResponse(String endpointPattern, String group, int requests, int windowSeconds, String algorithm,
-            double burstMultiplier, int priority, boolean enabled) {
+    record RuleResponse(
+            String endpointPattern,
+            String group,
+            int requests,
+            int windowSeconds,
+            String algorithm,
+            double burstMultiplier,
+            int priority,
+            boolean enabled) {
 
         static RuleResponse of(RateLimitRule rule) {
-            return new RuleResponse(rule.endpointPattern(), rule.group().wireName(), rule.requests(),
-                    rule.windowSeconds(), rule.algorithm().wireName(), rule.burstMultiplier(), rule.priority(),
+            return new RuleResponse(
+                    rule.endpointPattern(),
+                    rule.group().wireName(),
+                    rule.requests(),
+                    rule.windowSeconds(),
+                    rule.algorithm().wireName(),
+                    rule.burstMultiplier(),
+                    rule.priority(),
                     rule.enabled());
         }
     }
 
-    record ConfigResponse(String userId, boolean bypassRateLimit, double globalMultiplier, List<RuleResponse> rules,
-            Instant createdAt, Instant updatedAt, String notes) {
+    record ConfigResponse(
+            String userId,
+            boolean bypassRateLimit,
+            double globalMultiplier,
+            List<RuleResponse> rules,
+            Instant createdAt,
+            Instant updatedAt,
+            String notes) {
 
         static ConfigResponse of(UserRateLimitsView view) {
-            return new ConfigResponse(view.userId(), view.bypassRateLimit(), view.globalMultiplier(),
-                    view.rules().stream().map(RuleResponse::of).toList(), view.createdAt(), view.updatedAt(),
+            return new ConfigResponse(
+                    view.userId(),
+                    view.bypassRateLimit(),
+                    view.globalMultiplier(),
+                    view.rules().stream().map(RuleResponse::of).toList(),
+                    view.createdAt(),
+                    view.updatedAt(),
                     view.notes());
         }
     }
 
-    record UsageResponse(String algorithm, int remaining) {
-    }
+    record UsageResponse(String algorithm, int remaining) {}
 
-    record UserRateLimitsResponse(String userId, ConfigResponse rateLimitConfig,
-            Map<String, UsageResponse> currentUsage) {
-    }
+    record UserRateLimitsResponse(
+            String userId, ConfigResponse rateLimitConfig, Map<String, UsageResponse> currentUsage) {}
 
-    record UpdateResponse(String userId, boolean updated, ConfigResponse config) {
-    }
+    record UpdateResponse(String userId, boolean updated, ConfigResponse config) {}
 
-    record MessageResponse(String message) {
-    }
+    record MessageResponse(String message) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record RuleRequest(String endpointPattern, String group, Integer requests, Integer windowSeconds,
-            String algorithm, Double burstMultiplier, Integer priority, Boolean enabled) {
-    }
+    record RuleRequest(
+            String endpointPattern,
+            String group,
+            Integer requests,
+            Integer windowSeconds,
+            String algorithm,
+            Double burstMultiplier,
+            Integer priority,
+            Boolean enabled) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record UpdateRequest(Boolean bypassRateLimit, Double globalMultiplier, List<RuleRequest> rules, String notes) {
-    }
+    record UpdateRequest(Boolean bypassRateLimit, Double globalMultiplier, List<RuleRequest> rules, String notes) {}
 
     @GetMapping("/api/v1/admin/rate-limits/defaults")
     List<RuleResponse> defaults(Caller caller) {
@@ -122,36 +147,53 @@ class RateLimitAdminController {
         return existing(userId)
                 .then(view(userId).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()))
                 .flatMap(view -> {
-                    UserOverrides.Effective effective = view.map(UserOverrides::effective).orElse(UserOverrides.NONE);
-                    return limiter.usage(RateLimiter.userIdentity(userId), effective).map(usage -> {
-                        Map<String, UsageResponse> current = new LinkedHashMap<>();
-                        usage.forEach((group, applied) -> current.put(group.wireName(), new UsageResponse(
-                                applied.rule().rule().algorithm().wireName(), applied.decision().remaining())));
-                        return new UserRateLimitsResponse(userId, view.map(ConfigResponse::of).orElse(null), current);
-                    });
+                    UserOverrides.Effective effective =
+                            view.map(UserOverrides::effective).orElse(UserOverrides.NONE);
+                    return limiter.usage(RateLimiter.userIdentity(userId), effective)
+                            .map(usage -> {
+                                Map<String, UsageResponse> current = new LinkedHashMap<>();
+                                usage.forEach((group, applied) -> current.put(
+                                        group.wireName(),
+                                        new UsageResponse(
+                                                applied.rule()
+                                                        .rule()
+                                                        .algorithm()
+                                                        .wireName(),
+                                                applied.decision().remaining())));
+                                return new UserRateLimitsResponse(
+                                        userId, view.map(ConfigResponse::of).orElse(null), current);
+                            });
                 })
                 .timeout(TIMEOUT);
     }
 
     @PutMapping("/api/v1/admin/rate-limits/{userId}")
-    Mono<UpdateResponse> update(@PathVariable String userId, @RequestBody UpdateRequest request, Caller caller,
-            ServerHttpRequest http) {
+    Mono<UpdateResponse> update(
+            @PathVariable String userId, @RequestBody UpdateRequest request, Caller caller, ServerHttpRequest http) {
         requireAdmin(caller);
         List<RateLimitRule> rules = validate(request);
         boolean bypass = Boolean.TRUE.equals(request.bypassRateLimit());
         double multiplier = request.globalMultiplier() == null ? 1.0 : request.globalMultiplier();
         String notes = request.notes();
-        var command = new SetUserRateLimitsCommand(RateLimitIds.overridesOf(userId), userId, bypass, multiplier,
-                rules, notes);
+        var command = new SetUserRateLimitsCommand(
+                RateLimitIds.overridesOf(userId), userId, bypass, multiplier, rules, notes);
         return existing(userId)
                 .then(view(userId).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()))
                 .flatMap(before -> Mono.fromFuture(() -> commands.<Long>send(Origin.command(command, caller, http)))
                         .flatMap(version -> {
                             Instant now = Instant.now();
-                            UserRateLimitsView local = new UserRateLimitsView(userId, bypass, multiplier, rules, notes,
-                                    before.map(UserRateLimitsView::createdAt).orElse(now), now, version);
+                            UserRateLimitsView local = new UserRateLimitsView(
+                                    userId,
+                                    bypass,
+                                    multiplier,
+                                    rules,
+                                    notes,
+                                    before.map(UserRateLimitsView::createdAt).orElse(now),
+                                    now,
+                                    version);
                             overrides.replace(userId, local);
-                            return awaitView(userId, v -> v != null && v.version() >= version).defaultIfEmpty(local);
+                            return awaitView(userId, v -> v != null && v.version() >= version)
+                                    .defaultIfEmpty(local);
                         }))
                 .map(view -> new UpdateResponse(userId, true, ConfigResponse.of(view)))
                 .timeout(TIMEOUT);
@@ -192,11 +234,13 @@ class RateLimitAdminController {
         List<Violation> problems = new ArrayList<>();
         Double multiplier = request.globalMultiplier();
         if (multiplier != null && (!(multiplier > 0) || multiplier > MAX_MULTIPLIER)) {
-            problems.add(violation(List.of("body", "global_multiplier"),
+            problems.add(violation(
+                    List.of("body", "global_multiplier"),
                     "global_multiplier must be greater than 0 and at most " + (int) MAX_MULTIPLIER));
         }
         if (request.notes() != null && request.notes().length() > MAX_NOTES_LENGTH) {
-            problems.add(violation(List.of("body", "notes"), "notes must be at most " + MAX_NOTES_LENGTH + " characters"));
+            problems.add(
+                    violation(List.of("body", "notes"), "notes must be at most " + MAX_NOTES_LENGTH + " characters"));
         }
         List<RuleRequest> given = request.rules() == null ? List.of() : request.rules();
         if (given.size() > MAX_RULES) {
@@ -214,13 +258,15 @@ class RateLimitAdminController {
             int before = problems.size();
             String pattern = rule.endpointPattern();
             if (pattern == null || pattern.isBlank() || pattern.length() > MAX_PATTERN_LENGTH) {
-                problems.add(violation(List.of("body", "rules", at, "endpoint_pattern"),
+                problems.add(violation(
+                        List.of("body", "rules", at, "endpoint_pattern"),
                         "endpoint_pattern must be 1 to " + MAX_PATTERN_LENGTH + " characters"));
             } else {
                 try {
                     Pattern.compile(pattern);
                 } catch (PatternSyntaxException e) {
-                    problems.add(violation(List.of("body", "rules", at, "endpoint_pattern"),
+                    problems.add(violation(
+                            List.of("body", "rules", at, "endpoint_pattern"),
                             "endpoint_pattern is not a valid regular expression"));
                 }
             }
@@ -231,39 +277,55 @@ class RateLimitAdminController {
                 // reported below
             }
             if (group == null) {
-                problems.add(violation(List.of("body", "rules", at, "group"), "Input should be one of "
-                        + Arrays.stream(EndpointGroup.values()).map(EndpointGroup::wireName).toList()));
+                problems.add(violation(
+                        List.of("body", "rules", at, "group"),
+                        "Input should be one of "
+                                + Arrays.stream(EndpointGroup.values())
+                                        .map(EndpointGroup::wireName)
+                                        .toList()));
             }
             RateLimitAlgorithm algorithm = RateLimitAlgorithm.SLIDING_WINDOW;
             if (rule.algorithm() != null) {
                 try {
                     algorithm = RateLimitAlgorithm.fromWire(rule.algorithm());
                 } catch (IllegalArgumentException e) {
-                    problems.add(violation(List.of("body", "rules", at, "algorithm"), "Supported algorithms: "
-                            + Arrays.stream(RateLimitAlgorithm.values()).map(RateLimitAlgorithm::wireName).toList()));
+                    problems.add(violation(
+                            List.of("body", "rules", at, "algorithm"),
+                            "Supported algorithms: "
+                                    + Arrays.stream(RateLimitAlgorithm.values())
+                                            .map(RateLimitAlgorithm::wireName)
+                                            .toList()));
                 }
             }
             if (rule.requests() == null || rule.requests() < 1 || rule.requests() > MAX_REQUESTS) {
-                problems.add(violation(List.of("body", "rules", at, "requests"),
-                        "requests must be between 1 and " + MAX_REQUESTS));
+                problems.add(violation(
+                        List.of("body", "rules", at, "requests"), "requests must be between 1 and " + MAX_REQUESTS));
             }
             if (rule.windowSeconds() == null || rule.windowSeconds() < 1 || rule.windowSeconds() > MAX_WINDOW_SECONDS) {
-                problems.add(violation(List.of("body", "rules", at, "window_seconds"),
+                problems.add(violation(
+                        List.of("body", "rules", at, "window_seconds"),
                         "window_seconds must be between 1 and " + MAX_WINDOW_SECONDS));
             }
             double burst = rule.burstMultiplier() == null ? 1.5 : rule.burstMultiplier();
             if (!(burst >= 1) || burst > 10) {
-                problems.add(violation(List.of("body", "rules", at, "burst_multiplier"),
-                        "burst_multiplier must be between 1 and 10"));
+                problems.add(violation(
+                        List.of("body", "rules", at, "burst_multiplier"), "burst_multiplier must be between 1 and 10"));
             }
             int priority = rule.priority() == null ? 0 : rule.priority();
             if (priority < -1000 || priority > 1000) {
-                problems.add(violation(List.of("body", "rules", at, "priority"),
-                        "priority must be between -1000 and 1000"));
+                problems.add(
+                        violation(List.of("body", "rules", at, "priority"), "priority must be between -1000 and 1000"));
             }
             if (problems.size() == before) {
-                rules.add(new RateLimitRule(pattern, group, rule.requests(), rule.windowSeconds(), algorithm, burst,
-                        priority, rule.enabled() == null || rule.enabled()));
+                rules.add(new RateLimitRule(
+                        pattern,
+                        group,
+                        rule.requests(),
+                        rule.windowSeconds(),
+                        algorithm,
+                        burst,
+                        priority,
+                        rule.enabled() == null || rule.enabled()));
             }
         }
         if (!problems.isEmpty()) {

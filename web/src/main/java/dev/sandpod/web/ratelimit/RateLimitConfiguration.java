@@ -27,10 +27,13 @@ class RateLimitConfiguration {
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(60);
 
     @Bean
-    RateLimitStore rateLimitStore(RateLimitProperties properties, Environment environment,
+    RateLimitStore rateLimitStore(
+            RateLimitProperties properties,
+            Environment environment,
             ObjectProvider<ReactiveRedisConnectionFactory> redis) {
         String store = properties.store().trim().toLowerCase(java.util.Locale.ROOT);
-        boolean redisConfigured = !environment.getProperty("sandpod.redis.url", "").isBlank();
+        boolean redisConfigured =
+                !environment.getProperty("sandpod.redis.url", "").isBlank();
         boolean useRedis = switch (store) {
             case "redis" -> true;
             case "memory" -> false;
@@ -58,12 +61,17 @@ class RateLimitConfiguration {
 
             @Override
             public void start() {
-                task = Schedulers.parallel().schedulePeriodically(() -> {
-                    if (store instanceof InMemoryRateLimitStore memory) {
-                        memory.sweep(clock.millis());
-                    }
-                    overrides.evictStale();
-                }, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                task = Schedulers.parallel()
+                        .schedulePeriodically(
+                                () -> {
+                                    if (store instanceof InMemoryRateLimitStore memory) {
+                                        memory.sweep(clock.millis());
+                                    }
+                                    overrides.evictStale();
+                                },
+                                SWEEP_EVERY.toMillis(),
+                                SWEEP_EVERY.toMillis(),
+                                java.util.concurrent.TimeUnit.MILLISECONDS);
             }
 
             @Override

@@ -48,8 +48,14 @@ class RateLimitFilter implements WebFilter {
     private final ObjectProvider<MeterRegistry> meters;
     private final boolean enabled;
 
-    RateLimitFilter(RateLimiter limiter, UserOverrides overrides, EventStreamCap streams, ClientAddress clients,
-            ObjectMapper json, ObjectProvider<MeterRegistry> meters, RateLimitProperties properties) {
+    RateLimitFilter(
+            RateLimiter limiter,
+            UserOverrides overrides,
+            EventStreamCap streams,
+            ClientAddress clients,
+            ObjectMapper json,
+            ObjectProvider<MeterRegistry> meters,
+            RateLimitProperties properties) {
         this.limiter = limiter;
         this.overrides = overrides;
         this.streams = streams;
@@ -68,11 +74,12 @@ class RateLimitFilter implements WebFilter {
         Optional<Caller> caller = AuthenticationFilter.callerOf(exchange);
         String identity = caller.map(c -> RateLimiter.userIdentity(c.userId()))
                 .orElseGet(() -> RateLimiter.addressIdentity(clients.of(exchange.getRequest())));
-        Mono<UserOverrides.Effective> effective = caller.map(c -> overrides.of(c.userId()))
-                .orElseGet(() -> Mono.just(UserOverrides.NONE));
+        Mono<UserOverrides.Effective> effective =
+                caller.map(c -> overrides.of(c.userId())).orElseGet(() -> Mono.just(UserOverrides.NONE));
         return effective.flatMap(o -> counted(identity, path, o)).flatMap(applied -> {
             boolean stream = limiter.isEventStream(path)
-                    || applied.map(a -> a.rule().rule().group() == EndpointGroup.SSE).orElse(false);
+                    || applied.map(a -> a.rule().rule().group() == EndpointGroup.SSE)
+                            .orElse(false);
             if (applied.isPresent()) {
                 headers(exchange.getResponse(), applied.get().decision());
                 if (!applied.get().decision().allowed()) {
@@ -124,8 +131,10 @@ class RateLimitFilter implements WebFilter {
 
     private Mono<Void> tooManyStreams(ServerHttpResponse response) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("detail", "Too many open event streams: at most " + streams.cap()
-                + " at once per user; close one before opening another");
+        body.put(
+                "detail",
+                "Too many open event streams: at most " + streams.cap()
+                        + " at once per user; close one before opening another");
         body.put("type", "TooManyEventStreams");
         response.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
         return write(response, body);
@@ -147,7 +156,8 @@ class RateLimitFilter implements WebFilter {
     private void meter(EndpointGroup group) {
         MeterRegistry registry = meters.getIfAvailable();
         if (registry != null) {
-            registry.counter("sandpod.rate_limit.rejections", "group", group.wireName()).increment();
+            registry.counter("sandpod.rate_limit.rejections", "group", group.wireName())
+                    .increment();
         }
     }
 }

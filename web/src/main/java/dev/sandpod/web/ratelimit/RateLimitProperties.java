@@ -30,31 +30,67 @@ public record RateLimitProperties(
         @DefaultValue("2s") Duration overridesRefresh,
         @DefaultValue("sandpod:") String keyPrefix) {
 
-    public record RuleProperties(String endpointPattern, EndpointGroup group, int requests, int windowSeconds,
-            @DefaultValue("sliding_window") String algorithm, @DefaultValue("1.5") double burstMultiplier,
-            @DefaultValue("0") int priority, @DefaultValue("true") boolean enabled) {
+    public record RuleProperties(
+            String endpointPattern,
+            EndpointGroup group,
+            int requests,
+            int windowSeconds,
+            @DefaultValue("sliding_window") String algorithm,
+            @DefaultValue("1.5") double burstMultiplier,
+            @DefaultValue("0") int priority,
+            @DefaultValue("true") boolean enabled) {
 
         RateLimitRule toRule() {
-            return new RateLimitRule(endpointPattern, group, requests, windowSeconds,
-                    RateLimitAlgorithm.fromWire(algorithm), burstMultiplier, priority, enabled);
+            return new RateLimitRule(
+                    endpointPattern,
+                    group,
+                    requests,
+                    windowSeconds,
+                    RateLimitAlgorithm.fromWire(algorithm),
+                    burstMultiplier,
+                    priority,
+                    enabled);
         }
     }
 
     /** The built-in defaults: execute 10/60 s, auth 20/60 s, admin 100/60 s, SSE connects 5/60 s, the rest of the API 60/60 s. */
     static final List<RateLimitRule> BUILT_IN_DEFAULTS = List.of(
-            new RateLimitRule("^/api/v1/(execute|executions/[^/]+/retry)/?$", EndpointGroup.EXECUTION, 10, 60,
-                    RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 10, true),
-            new RateLimitRule("^/api/v1/(events/executions/[^/]+|events/notifications/stream"
-                    + "|admin/events/replay/[^/]+/status)/?$", EndpointGroup.SSE, 5, 60,
-                    RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 9, true),
-            new RateLimitRule("^/api/v1/auth/(login|register)/?$", EndpointGroup.AUTH, 20, 60,
-                    RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 8, true),
-            new RateLimitRule("^/api/v1/admin/.*", EndpointGroup.ADMIN, 100, 60,
-                    RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 5, true),
-            new RateLimitRule("^/api/v1/.*", EndpointGroup.API, 60, 60,
-                    RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 1, true));
+            new RateLimitRule(
+                    "^/api/v1/(execute|executions/[^/]+/retry)/?$",
+                    EndpointGroup.EXECUTION,
+                    10,
+                    60,
+                    RateLimitAlgorithm.SLIDING_WINDOW,
+                    1.5,
+                    10,
+                    true),
+            new RateLimitRule(
+                    "^/api/v1/(events/executions/[^/]+|events/notifications/stream"
+                            + "|admin/events/replay/[^/]+/status)/?$",
+                    EndpointGroup.SSE,
+                    5,
+                    60,
+                    RateLimitAlgorithm.SLIDING_WINDOW,
+                    1.5,
+                    9,
+                    true),
+            new RateLimitRule(
+                    "^/api/v1/auth/(login|register)/?$",
+                    EndpointGroup.AUTH,
+                    20,
+                    60,
+                    RateLimitAlgorithm.SLIDING_WINDOW,
+                    1.5,
+                    8,
+                    true),
+            new RateLimitRule(
+                    "^/api/v1/admin/.*", EndpointGroup.ADMIN, 100, 60, RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 5, true),
+            new RateLimitRule(
+                    "^/api/v1/.*", EndpointGroup.API, 60, 60, RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 1, true));
 
     List<RateLimitRule> defaultRules() {
-        return rules == null || rules.isEmpty() ? BUILT_IN_DEFAULTS : rules.stream().map(RuleProperties::toRule).toList();
+        return rules == null || rules.isEmpty()
+                ? BUILT_IN_DEFAULTS
+                : rules.stream().map(RuleProperties::toRule).toList();
     }
 }

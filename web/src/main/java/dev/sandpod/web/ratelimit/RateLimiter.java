@@ -44,13 +44,13 @@ public class RateLimiter {
         return defaults.stream().map(CompiledRule::rule).toList();
     }
 
-    record Applied(CompiledRule rule, Decision decision) {
-    }
+    record Applied(CompiledRule rule, Decision decision) {}
 
     /** Whether {@code path} opens an event stream by the default rules (capped per user even when not counted). */
     boolean isEventStream(String path) {
-        return defaults.stream().anyMatch(rule -> rule.rule().group() == EndpointGroup.SSE
-                && rule.pattern().matcher(path).find());
+        return defaults.stream()
+                .anyMatch(rule -> rule.rule().group() == EndpointGroup.SSE
+                        && rule.pattern().matcher(path).find());
     }
 
     /** The rule for {@code path}: a user rule first, else a default; empty when none applies. */
@@ -80,7 +80,9 @@ public class RateLimiter {
         List<CompiledRule> rules = new ArrayList<>(overrides.rules());
         rules.addAll(defaults);
         Map<EndpointGroup, CompiledRule> byGroup = new LinkedHashMap<>();
-        rules.stream().filter(r -> r.rule().enabled()).forEach(r -> byGroup.putIfAbsent(r.rule().group(), r));
+        rules.stream()
+                .filter(r -> r.rule().enabled())
+                .forEach(r -> byGroup.putIfAbsent(r.rule().group(), r));
         long now = clock.millis();
         return Flux.fromIterable(byGroup.values())
                 .concatMap(rule -> {

@@ -101,22 +101,38 @@ public class RedisRateLimitStore implements RateLimitStore {
     private Mono<Decision> decide(String key, Limit limit, long now, boolean consume) {
         String flag = consume ? "1" : "0";
         if (limit.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET) {
-            return redis.execute(TOKEN_BUCKET, List.of(key), List.of(Long.toString(now),
-                            Integer.toString(limit.capacity()), Double.toString(limit.refillRate()), flag))
+            return redis.execute(
+                            TOKEN_BUCKET,
+                            List.of(key),
+                            List.of(
+                                    Long.toString(now),
+                                    Integer.toString(limit.capacity()),
+                                    Double.toString(limit.refillRate()),
+                                    flag))
                     .collectList()
                     .map(RedisRateLimitStore::reply)
                     .map(result -> {
                         boolean allowed = number(result.get(0)) == 1;
                         double left = Double.parseDouble(String.valueOf(result.get(1)));
                         double rate = limit.refillRate();
-                        return new Decision(allowed, limit.capacity(), (int) Math.floor(left),
+                        return new Decision(
+                                allowed,
+                                limit.capacity(),
+                                (int) Math.floor(left),
                                 now + (long) Math.ceil((limit.capacity() - left) / rate),
                                 allowed ? 0 : Math.max(1, (long) Math.ceil((1 - left) / rate)));
                     });
         }
         long slotMillis = limit.slotMillis();
-        return redis.execute(SLIDING_WINDOW, List.of(key), List.of(Long.toString(now), Long.toString(slotMillis),
-                        Integer.toString(limit.slots()), Integer.toString(limit.requests()), flag))
+        return redis.execute(
+                        SLIDING_WINDOW,
+                        List.of(key),
+                        List.of(
+                                Long.toString(now),
+                                Long.toString(slotMillis),
+                                Integer.toString(limit.slots()),
+                                Integer.toString(limit.requests()),
+                                flag))
                 .collectList()
                 .map(RedisRateLimitStore::reply)
                 .map(result -> {
@@ -124,30 +140,40 @@ public class RedisRateLimitStore implements RateLimitStore {
                     long count = number(result.get(1));
                     long oldest = number(result.get(2));
                     long frees = (oldest + limit.slots()) * slotMillis;
-                    return new Decision(allowed, limit.requests(), (int) Math.max(0, limit.requests() - count),
-                            oldest < 0 ? now : frees, allowed ? 0 : Math.max(1, frees - now));
+                    return new Decision(
+                            allowed,
+                            limit.requests(),
+                            (int) Math.max(0, limit.requests() - count),
+                            oldest < 0 ? now : frees,
+                            allowed ? 0 : Math.max(1, frees - now));
                 });
     }
 
     @Override
     public Mono<Void> delete(Collection<String> keys) {
-        return keys.isEmpty() ? Mono.empty() : redis.delete(keys.toArray(String[]::new)).then();
+        return keys.isEmpty()
+                ? Mono.empty()
+                : redis.delete(keys.toArray(String[]::new)).then();
     }
 
     @Override
     public Mono<Long> recordFailure(String key, Duration window, long nowMillis) {
-        return redis.execute(RECORD_FAILURE, List.of(key), List.of(Long.toString(window.toMillis()))).next();
+        return redis.execute(RECORD_FAILURE, List.of(key), List.of(Long.toString(window.toMillis())))
+                .next();
     }
 
     @Override
     public Mono<Void> lock(String key, Instant until, long nowMillis) {
         long ttl = Math.max(1, until.toEpochMilli() - nowMillis);
-        return redis.opsForValue().set(key, Long.toString(until.toEpochMilli()), Duration.ofMillis(ttl)).then();
+        return redis.opsForValue()
+                .set(key, Long.toString(until.toEpochMilli()), Duration.ofMillis(ttl))
+                .then();
     }
 
     @Override
     public Mono<Instant> lockedUntil(String key, long nowMillis) {
-        return redis.opsForValue().get(key)
+        return redis.opsForValue()
+                .get(key)
                 .map(Long::parseLong)
                 .filter(until -> until > nowMillis)
                 .map(Instant::ofEpochMilli);

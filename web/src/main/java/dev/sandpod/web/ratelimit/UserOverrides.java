@@ -26,13 +26,11 @@ class UserOverrides {
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
 
     /** What applies to one user; {@link #NONE} when an admin set nothing. */
-    record Effective(boolean bypass, double multiplier, List<CompiledRule> rules, UserRateLimitsView view) {
-    }
+    record Effective(boolean bypass, double multiplier, List<CompiledRule> rules, UserRateLimitsView view) {}
 
     static final Effective NONE = new Effective(false, 1.0, List.of(), null);
 
-    private record Entry(Effective effective, long loadedAt) {
-    }
+    private record Entry(Effective effective, long loadedAt) {}
 
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
     private final QueryGateway queries;

@@ -27,7 +27,10 @@ class RuntimeController {
     private final QueryGateway queries;
     private final int timeoutSeconds;
 
-    RuntimeController(RuntimeCatalog runtimes, ExampleScripts examples, QueryGateway queries,
+    RuntimeController(
+            RuntimeCatalog runtimes,
+            ExampleScripts examples,
+            QueryGateway queries,
             @Value("${sandpod.execution.timeout-seconds:10}") int timeoutSeconds) {
         this.runtimes = runtimes;
         this.examples = examples;
@@ -35,21 +38,30 @@ class RuntimeController {
         this.timeoutSeconds = timeoutSeconds;
     }
 
-    record LimitsResponse(String cpuLimit, String memoryLimit, String cpuRequest, String memoryRequest,
-            int executionTimeout, Map<String, LanguageInfo> supportedRuntimes, String runner) {
-    }
+    record LimitsResponse(
+            String cpuLimit,
+            String memoryLimit,
+            String cpuRequest,
+            String memoryRequest,
+            int executionTimeout,
+            Map<String, LanguageInfo> supportedRuntimes,
+            String runner) {}
 
-    record ExampleScriptsResponse(Map<String, String> scripts) {
-    }
+    record ExampleScriptsResponse(Map<String, String> scripts) {}
 
     @GetMapping("/k8s-limits")
     Mono<LimitsResponse> limits() {
         return Mono.fromFuture(() -> queries.query(new FindSystemSettingsQuery(), SystemSettings.class))
                 .timeout(TIMEOUT)
                 .defaultIfEmpty(SystemSettings.DEFAULTS)
-                .map(settings -> new LimitsResponse(settings.cpuLimit(), settings.memoryLimit(), settings.cpuLimit(),
-                        settings.memoryLimit(), Math.min(timeoutSeconds, settings.maxTimeoutSeconds()),
-                        runtimes.supportedRuntimes(), runtimes.runnerKind()));
+                .map(settings -> new LimitsResponse(
+                        settings.cpuLimit(),
+                        settings.memoryLimit(),
+                        settings.cpuLimit(),
+                        settings.memoryLimit(),
+                        Math.min(timeoutSeconds, settings.maxTimeoutSeconds()),
+                        runtimes.supportedRuntimes(),
+                        runtimes.runnerKind()));
     }
 
     @GetMapping("/example-scripts")

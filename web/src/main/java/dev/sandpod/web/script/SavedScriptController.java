@@ -46,6 +46,7 @@ class SavedScriptController {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** How long a write waits for the read model; it is normally a few milliseconds behind. */
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(10);
+
     private static final int CATCH_UP_POLLS = 300;
 
     private final CommandGateway commands;
@@ -59,30 +60,42 @@ class SavedScriptController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record CreateRequest(String name, String script, String lang, String langVersion, String description) {
-    }
+    record CreateRequest(String name, String script, String lang, String langVersion, String description) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record UpdateRequest(String name, String script, String lang, String langVersion, String description) {
-    }
+    record UpdateRequest(String name, String script, String lang, String langVersion, String description) {}
 
-    record ScriptResponse(String scriptId, String name, String script, String lang, String langVersion,
-            String description, Instant createdAt, Instant updatedAt) {
+    record ScriptResponse(
+            String scriptId,
+            String name,
+            String script,
+            String lang,
+            String langVersion,
+            String description,
+            Instant createdAt,
+            Instant updatedAt) {
 
         static ScriptResponse of(SavedScriptView v) {
-            return new ScriptResponse(v.scriptId(), v.name(), v.script(), v.lang(), v.langVersion(), v.description(),
-                    v.createdAt(), v.updatedAt());
+            return new ScriptResponse(
+                    v.scriptId(),
+                    v.name(),
+                    v.script(),
+                    v.lang(),
+                    v.langVersion(),
+                    v.description(),
+                    v.createdAt(),
+                    v.updatedAt());
         }
     }
 
-    record ScriptListResponse(List<ScriptResponse> scripts) {
-    }
+    record ScriptListResponse(List<ScriptResponse> scripts) {}
 
     @GetMapping({"", "/"})
     Mono<ScriptListResponse> list(Caller caller) {
         return Mono.fromFuture(() -> queries.query(new FindSavedScriptsQuery(caller.userId()), SavedScriptsView.class))
                 .timeout(TIMEOUT)
-                .map(view -> new ScriptListResponse(view.scripts().stream().map(ScriptResponse::of).toList()))
+                .map(view -> new ScriptListResponse(
+                        view.scripts().stream().map(ScriptResponse::of).toList()))
                 .defaultIfEmpty(new ScriptListResponse(List.of()));
     }
 
@@ -94,33 +107,49 @@ class SavedScriptController {
     @PostMapping({"", "/"})
     Mono<ScriptResponse> create(@RequestBody CreateRequest request, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
-            rules.check(request.name(), request.script(), request.description(), false);
-            String lang = request.lang() == null ? "python" : request.lang();
-            String version = request.langVersion() == null ? "3.11" : request.langVersion();
-            rules.checkRuntime(lang, version);
-            return new SaveScriptCommand(UUID.randomUUID().toString(), caller.userId(), request.name(),
-                    request.script(), lang, version, request.description());
-        }).flatMap(command -> Mono.fromFuture(() -> commands.send(Origin.command(command, caller, http)))
-                .timeout(TIMEOUT)
-                .then(await(command.scriptId(), view -> view.isPresent())))
+                    rules.check(request.name(), request.script(), request.description(), false);
+                    String lang = request.lang() == null ? "python" : request.lang();
+                    String version = request.langVersion() == null ? "3.11" : request.langVersion();
+                    rules.checkRuntime(lang, version);
+                    return new SaveScriptCommand(
+                            UUID.randomUUID().toString(),
+                            caller.userId(),
+                            request.name(),
+                            request.script(),
+                            lang,
+                            version,
+                            request.description());
+                })
+                .flatMap(command -> Mono.fromFuture(() -> commands.send(Origin.command(command, caller, http)))
+                        .timeout(TIMEOUT)
+                        .then(await(command.scriptId(), view -> view.isPresent())))
                 .map(view -> ScriptResponse.of(view.orElseThrow(() -> new SandpodException(
                         ErrorCode.SERVICE_UNAVAILABLE, "The script was saved but is not readable yet"))));
     }
 
     @PutMapping({"/{scriptId}", "/{scriptId}/"})
-    Mono<ScriptResponse> update(@PathVariable String scriptId, @RequestBody UpdateRequest request, Caller caller,
-            ServerHttpRequest http) {
+    Mono<ScriptResponse> update(
+            @PathVariable String scriptId, @RequestBody UpdateRequest request, Caller caller, ServerHttpRequest http) {
         return owned(scriptId, caller).flatMap(current -> {
             rules.check(request.name(), request.script(), request.description(), true);
             if (request.lang() != null || request.langVersion() != null) {
-                rules.checkRuntime(request.lang() == null ? current.lang() : request.lang(),
+                rules.checkRuntime(
+                        request.lang() == null ? current.lang() : request.lang(),
                         request.langVersion() == null ? current.langVersion() : request.langVersion());
             }
-            var command = new UpdateScriptCommand(scriptId, caller.userId(), request.name(), request.script(),
-                    request.lang(), request.langVersion(), request.description());
+            var command = new UpdateScriptCommand(
+                    scriptId,
+                    caller.userId(),
+                    request.name(),
+                    request.script(),
+                    request.lang(),
+                    request.langVersion(),
+                    request.description());
             return Mono.fromFuture(() -> commands.<Long>send(Origin.command(command, caller, http)))
                     .timeout(TIMEOUT)
-                    .flatMap(revision -> await(scriptId, view -> view.map(v -> v.revision() >= revision).orElse(true)))
+                    .flatMap(revision -> await(
+                            scriptId,
+                            view -> view.map(v -> v.revision() >= revision).orElse(true)))
                     .map(view -> ScriptResponse.of(view.orElse(current)));
         });
     }
@@ -128,8 +157,8 @@ class SavedScriptController {
     @DeleteMapping({"/{scriptId}", "/{scriptId}/"})
     Mono<ResponseEntity<Void>> delete(@PathVariable String scriptId, Caller caller, ServerHttpRequest http) {
         return owned(scriptId, caller)
-                .flatMap(current -> Mono.fromFuture(() -> commands.send(Origin.command(
-                                new DeleteScriptCommand(scriptId, caller.userId()), caller, http)))
+                .flatMap(current -> Mono.fromFuture(() -> commands.send(
+                                Origin.command(new DeleteScriptCommand(scriptId, caller.userId()), caller, http)))
                         .timeout(TIMEOUT))
                 .then(await(scriptId, Optional::isEmpty))
                 .thenReturn(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build());
@@ -149,7 +178,9 @@ class SavedScriptController {
 
     /** Polls the read model until it satisfies {@code done}, or gives up and answers what it has then. */
     private Mono<Optional<SavedScriptView>> await(String scriptId, Predicate<Optional<SavedScriptView>> done) {
-        return Mono.defer(() -> find(scriptId)).map(Optional::of).defaultIfEmpty(Optional.empty())
+        return Mono.defer(() -> find(scriptId))
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
                 .repeatWhen(again -> again.delayElements(CATCH_UP_POLL))
                 .take(CATCH_UP_POLLS)
                 .takeUntil(done)

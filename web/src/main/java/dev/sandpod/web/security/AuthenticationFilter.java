@@ -37,13 +37,14 @@ public class AuthenticationFilter implements WebFilter {
     public static final String CSRF_HEADER = "X-CSRF-Token";
 
     /** Grafana's alert intake authenticates with a shared-secret header, not a session (no cookie, no CSRF). */
-    private static final Set<String> CSRF_EXEMPT = Set.of("/api/v1/auth/login", "/api/v1/auth/register",
-            "/api/v1/alerts/grafana");
+    private static final Set<String> CSRF_EXEMPT =
+            Set.of("/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/alerts/grafana");
+
     private static final Set<String> PUBLIC_POSTS = CSRF_EXEMPT;
-    private static final Set<String> PUBLIC_GETS = Set.of("/api/v1/health/live", "/api/v1/health/ready",
-            "/api/v1/example-scripts", "/api/v1/k8s-limits");
-    private static final Set<HttpMethod> UNSAFE = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
-            HttpMethod.DELETE);
+    private static final Set<String> PUBLIC_GETS =
+            Set.of("/api/v1/health/live", "/api/v1/health/ready", "/api/v1/example-scripts", "/api/v1/k8s-limits");
+    private static final Set<HttpMethod> UNSAFE =
+            Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
     private final SessionTokens tokens;
     private final RevokedSessions revoked;
@@ -53,13 +54,22 @@ public class AuthenticationFilter implements WebFilter {
     private final Clock clock;
 
     @Autowired
-    AuthenticationFilter(SessionTokens tokens, RevokedSessions revoked, SessionStates states, CurrentSettings settings,
+    AuthenticationFilter(
+            SessionTokens tokens,
+            RevokedSessions revoked,
+            SessionStates states,
+            CurrentSettings settings,
             SecurityProperties properties) {
         this(tokens, revoked, states, settings, properties, Clock.systemUTC());
     }
 
-    AuthenticationFilter(SessionTokens tokens, RevokedSessions revoked, SessionStates states, CurrentSettings settings,
-            SecurityProperties properties, Clock clock) {
+    AuthenticationFilter(
+            SessionTokens tokens,
+            RevokedSessions revoked,
+            SessionStates states,
+            CurrentSettings settings,
+            SecurityProperties properties,
+            Clock clock) {
         this.tokens = tokens;
         this.revoked = revoked;
         this.states = states;

@@ -59,11 +59,13 @@ public class ClientAddress {
 
     /** Whether the request reached us over TLS, directly or through a trusted proxy that says so. */
     public boolean isSecure(ServerHttpRequest request) {
-        if (request.getSslInfo() != null || "https".equalsIgnoreCase(request.getURI().getScheme())) {
+        if (request.getSslInfo() != null
+                || "https".equalsIgnoreCase(request.getURI().getScheme())) {
             return true;
         }
         InetAddress remote = remote(request);
-        return remote != null && isTrusted(remote)
+        return remote != null
+                && isTrusted(remote)
                 && "https".equalsIgnoreCase(request.getHeaders().getFirst("X-Forwarded-Proto"));
     }
 

@@ -32,10 +32,10 @@ class CorsFilter implements WebFilter {
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(properties.corsAllowedOrigins());
         cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
-        cors.setAllowedHeaders(List.of("Content-Type", AuthenticationFilter.CSRF_HEADER, "Idempotency-Key",
-                "Last-Event-ID", "Accept"));
-        cors.setExposedHeaders(List.of("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
-                "Retry-After"));
+        cors.setAllowedHeaders(List.of(
+                "Content-Type", AuthenticationFilter.CSRF_HEADER, "Idempotency-Key", "Last-Event-ID", "Accept"));
+        cors.setExposedHeaders(
+                List.of("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"));
         cors.setAllowCredentials(true);
         cors.setMaxAge(Duration.ofHours(1));
         this.config = cors;

@@ -25,8 +25,7 @@ public class CurrentSettings {
     private static final Logger log = LoggerFactory.getLogger(CurrentSettings.class);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
 
-    private record Snapshot(SystemSettings settings, long readAt) {
-    }
+    private record Snapshot(SystemSettings settings, long readAt) {}
 
     private final QueryGateway queries;
     private final Clock clock = Clock.systemUTC();
@@ -54,7 +53,7 @@ public class CurrentSettings {
         Snapshot snapshot = last.get();
         if ((snapshot == null || clock.millis() - snapshot.readAt() >= REFRESH.toMillis())
                 && refreshing.compareAndSet(false, true)) {
-            read().doFinally(s -> refreshing.set(false)).subscribe(x -> { }, e -> { });
+            read().doFinally(s -> refreshing.set(false)).subscribe(x -> {}, e -> {});
         }
         return snapshot == null ? SystemSettings.DEFAULTS : snapshot.settings();
     }

@@ -31,7 +31,9 @@ public class LoginLockout {
     private final Clock clock;
 
     @Autowired
-    LoginLockout(RateLimitStore store, CurrentSettings settings,
+    LoginLockout(
+            RateLimitStore store,
+            CurrentSettings settings,
             @Value("${sandpod.rate-limit.key-prefix:sandpod:}") String prefix) {
         this(store, settings, prefix, Clock.systemUTC());
     }

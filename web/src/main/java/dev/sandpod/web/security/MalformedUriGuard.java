@@ -79,19 +79,23 @@ class MalformedUriGuard implements NettyServerCustomizer {
                     return answer(HttpResponseStatus.REQUEST_URI_TOO_LONG, "Request line too long", "UriTooLong");
                 }
                 if (cause instanceof TooLongHttpHeaderException) {
-                    return answer(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large",
+                    return answer(
+                            HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                            "Request headers too large",
                             "HeadersTooLarge");
                 }
                 return answer(HttpResponseStatus.BAD_REQUEST, "Malformed request", "BadRequest");
             }
-            return valid(request.uri()) ? null
+            return valid(request.uri())
+                    ? null
                     : answer(HttpResponseStatus.BAD_REQUEST, "Malformed request URI", "BadRequest");
         }
 
         private FullHttpResponse answer(HttpResponseStatus status, String detail, String type) {
-            byte[] body = ("{\"detail\":\"" + detail + "\",\"type\":\"" + type + "\"}").getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.wrappedBuffer(body));
+            byte[] body =
+                    ("{\"detail\":\"" + detail + "\",\"type\":\"" + type + "\"}").getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse response =
+                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
             var headers = response.headers();
             headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
             headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);

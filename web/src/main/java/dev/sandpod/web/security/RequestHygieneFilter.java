@@ -46,11 +46,16 @@ class RequestHygieneFilter implements WebFilter {
         ServerWebExchange cleaned = exchange;
         String accept = exchange.getRequest().getHeaders().getFirst(HttpHeaders.ACCEPT);
         if (accept != null && !parses(exchange)) {
-            var request = exchange.getRequest().mutate().headers(h -> h.remove(HttpHeaders.ACCEPT)).build();
+            var request = exchange.getRequest()
+                    .mutate()
+                    .headers(h -> h.remove(HttpHeaders.ACCEPT))
+                    .build();
             cleaned = exchange.mutate().request(request).build();
         }
         boolean head = HttpMethod.HEAD.equals(exchange.getRequest().getMethod());
-        return chain.filter(cleaned.mutate().response(new ErrorBodyResponse(cleaned.getResponse(), head)).build());
+        return chain.filter(cleaned.mutate()
+                .response(new ErrorBodyResponse(cleaned.getResponse(), head))
+                .build());
     }
 
     private static boolean hasNul(String raw) {
@@ -98,7 +103,8 @@ class RequestHygieneFilter implements WebFilter {
             HttpStatus known = HttpStatus.resolve(status.value());
             String detail = known == null ? "Request failed" : known.getReasonPhrase();
             String type = known == null ? "Error" : detail.replaceAll("[^A-Za-z]", "");
-            byte[] json = ("{\"detail\":\"" + detail + "\",\"type\":\"" + type + "\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] json =
+                    ("{\"detail\":\"" + detail + "\",\"type\":\"" + type + "\"}").getBytes(StandardCharsets.UTF_8);
             getHeaders().setContentType(MediaType.APPLICATION_JSON);
             getHeaders().setContentLength(json.length);
             return super.writeWith(Mono.just(bufferFactory().wrap(json)));

@@ -54,7 +54,7 @@ class RequestSizeFilter implements WebFilter {
     }
 
     private SandpodException tooLarge() {
-        return new SandpodException(ErrorCode.PAYLOAD_TOO_LARGE,
-                "Request body too large: at most " + limit / (1024 * 1024) + " MB");
+        return new SandpodException(
+                ErrorCode.PAYLOAD_TOO_LARGE, "Request body too large: at most " + limit / (1024 * 1024) + " MB");
     }
 }

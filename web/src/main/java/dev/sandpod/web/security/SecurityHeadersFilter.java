@@ -37,7 +37,8 @@ class SecurityHeadersFilter implements WebFilter {
             headers.set("Cross-Origin-Opener-Policy", "same-origin");
             headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
             if (secure) {
-                headers.set("Strict-Transport-Security",
+                headers.set(
+                        "Strict-Transport-Security",
                         "max-age=" + properties.hstsMaxAge().toSeconds() + "; includeSubDomains");
             }
             return Mono.empty();

@@ -41,8 +41,11 @@ public record SecurityProperties(
             + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     public SecurityProperties {
-        trustedProxies = trustedProxies == null ? List.of() : trustedProxies.stream().filter(s -> !s.isBlank()).toList();
-        corsAllowedOrigins = corsAllowedOrigins == null ? List.of()
+        trustedProxies = trustedProxies == null
+                ? List.of()
+                : trustedProxies.stream().filter(s -> !s.isBlank()).toList();
+        corsAllowedOrigins = corsAllowedOrigins == null
+                ? List.of()
                 : corsAllowedOrigins.stream().filter(s -> !s.isBlank()).toList();
         publicActuator = publicActuator == null ? List.of() : publicActuator;
     }

@@ -32,19 +32,20 @@ class SessionStates {
 
     /** Configured as a subscribing processor in application.yml. */
     static final String PROCESSING_GROUP = "front-door-sessions";
+
     static final Duration FRESH = Duration.ofSeconds(1);
     /** Far longer than the read model's lag: by then it has every change the floors stand for. */
     private static final Duration FLOOR_KEPT = Duration.ofMinutes(10);
+
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
     private static final int SWEEP_ABOVE = 10_000;
 
-    private record Cached(Optional<SessionStateView> state, long readAt) {
-    }
+    private record Cached(Optional<SessionStateView> state, long readAt) {}
 
     private record Floor(long minVersion, boolean deleted, long setAt) {
         Floor merge(Floor other) {
-            return new Floor(Math.max(minVersion, other.minVersion), deleted || other.deleted,
-                    Math.max(setAt, other.setAt));
+            return new Floor(
+                    Math.max(minVersion, other.minVersion), deleted || other.deleted, Math.max(setAt, other.setAt));
         }
     }
 
@@ -69,8 +70,8 @@ class SessionStates {
             cache.values().removeIf(c -> now - c.readAt() >= FRESH.toMillis());
             floors.values().removeIf(f -> now - f.setAt() > FLOOR_KEPT.toMillis());
         }
-        return Mono.fromFuture(() -> queries.query(new FindSessionStateQuery(userId, sessionId),
-                        SessionStateView.class))
+        return Mono.fromFuture(
+                        () -> queries.query(new FindSessionStateQuery(userId, sessionId), SessionStateView.class))
                 // the users read model is read with the blocking Mongo driver: never on an event-loop thread
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(QUERY_TIMEOUT)

@@ -36,6 +36,7 @@ public class SessionTokens {
     private static final String ISSUER = "sandpod";
     /** Ours are ~400 characters; anything far longer is not worth parsing. */
     private static final int MAX_TOKEN_LENGTH = 4096;
+
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final byte[] key;
@@ -50,19 +51,18 @@ public class SessionTokens {
 
     SessionTokens(SecurityProperties properties, Clock clock) {
         if (properties.jwtSecret() == null || properties.jwtSecret().getBytes(StandardCharsets.UTF_8).length < 32) {
-            throw new IllegalStateException("sandpod.security.jwt-secret (SANDPOD_JWT_SECRET) must be at least 32 bytes");
+            throw new IllegalStateException(
+                    "sandpod.security.jwt-secret (SANDPOD_JWT_SECRET) must be at least 32 bytes");
         }
         this.key = properties.jwtSecret().getBytes(StandardCharsets.UTF_8);
         this.properties = properties;
         this.clock = clock;
     }
 
-    public record Issued(String accessToken, String csrfToken, String sessionId) {
-    }
+    public record Issued(String accessToken, String csrfToken, String sessionId) {}
 
     /** A verified token: who, the account's session version it was issued under, and when. */
-    public record Session(Caller caller, long tokenVersion, Instant issuedAt) {
-    }
+    public record Session(Caller caller, long tokenVersion, Instant issuedAt) {}
 
     public Issued issue(String userId, String username, UserRole role) {
         return issue(userId, username, role, 0, properties.sessionTimeout());
@@ -107,7 +107,9 @@ public class SessionTokens {
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             Date expires = claims.getExpirationTime();
-            if (expires == null || !expires.toInstant().isAfter(clock.instant()) || !ISSUER.equals(claims.getIssuer())) {
+            if (expires == null
+                    || !expires.toInstant().isAfter(clock.instant())
+                    || !ISSUER.equals(claims.getIssuer())) {
                 return Optional.empty();
             }
             String subject = claims.getSubject();
@@ -117,8 +119,8 @@ public class SessionTokens {
                 return Optional.empty();
             }
             Long version = claims.getLongClaim("ver");
-            Caller caller = new Caller(subject, claims.getStringClaim("usr"),
-                    UserRole.fromWire(claims.getStringClaim("role")), sessionId);
+            Caller caller = new Caller(
+                    subject, claims.getStringClaim("usr"), UserRole.fromWire(claims.getStringClaim("role")), sessionId);
             return Optional.of(new Session(caller, version == null ? 0 : version, issued.toInstant()));
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
@@ -141,7 +143,8 @@ public class SessionTokens {
             return false;
         }
         String expected = mac(token.substring(0, dot), sessionId);
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+        return MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII),
                 token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
     }
 

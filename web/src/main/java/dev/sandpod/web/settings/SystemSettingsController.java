@@ -44,11 +44,19 @@ class SystemSettingsController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record SettingsRequest(Integer maxTimeoutSeconds, String memoryLimit, String cpuLimit,
-            Integer maxConcurrentExecutions, Integer passwordMinLength, Integer sessionTimeoutMinutes,
-            Integer maxLoginAttempts, Integer lockoutDurationMinutes, Integer metricsRetentionDays, String logLevel,
-            Boolean enableTracing, Double samplingRate) {
-    }
+    record SettingsRequest(
+            Integer maxTimeoutSeconds,
+            String memoryLimit,
+            String cpuLimit,
+            Integer maxConcurrentExecutions,
+            Integer passwordMinLength,
+            Integer sessionTimeoutMinutes,
+            Integer maxLoginAttempts,
+            Integer lockoutDurationMinutes,
+            Integer metricsRetentionDays,
+            String logLevel,
+            Boolean enableTracing,
+            Double samplingRate) {}
 
     @GetMapping({"/api/v1/admin/settings", "/api/v1/admin/settings/"})
     Mono<SystemSettings> settings() {
@@ -82,8 +90,10 @@ class SystemSettingsController {
 
     static SystemSettings merge(SystemSettings now, SettingsRequest r) {
         List<Violation> problems = new ArrayList<>();
-        int maxTimeout = range(problems, "max_timeout_seconds", r.maxTimeoutSeconds(), now.maxTimeoutSeconds(), 1, 3600);
-        String memory = r.memoryLimit() == null ? now.memoryLimit() : r.memoryLimit().trim();
+        int maxTimeout =
+                range(problems, "max_timeout_seconds", r.maxTimeoutSeconds(), now.maxTimeoutSeconds(), 1, 3600);
+        String memory =
+                r.memoryLimit() == null ? now.memoryLimit() : r.memoryLimit().trim();
         try {
             long bytes = Quantities.bytes(memory);
             if (bytes < 16L * 1024 * 1024) {
@@ -98,16 +108,21 @@ class SystemSettingsController {
         } catch (IllegalArgumentException e) {
             problems.add(violation("cpu_limit", "cpu_limit must look like 500m or 2"));
         }
-        int maxConcurrent = range(problems, "max_concurrent_executions", r.maxConcurrentExecutions(),
-                now.maxConcurrentExecutions(), 1, 100);
+        int maxConcurrent = range(
+                problems,
+                "max_concurrent_executions",
+                r.maxConcurrentExecutions(),
+                now.maxConcurrentExecutions(),
+                1,
+                100);
         int passwordMin = range(problems, "password_min_length", r.passwordMinLength(), now.passwordMinLength(), 8, 32);
-        int session = range(problems, "session_timeout_minutes", r.sessionTimeoutMinutes(),
-                now.sessionTimeoutMinutes(), 5, 1440);
+        int session = range(
+                problems, "session_timeout_minutes", r.sessionTimeoutMinutes(), now.sessionTimeoutMinutes(), 5, 1440);
         int attempts = range(problems, "max_login_attempts", r.maxLoginAttempts(), now.maxLoginAttempts(), 3, 10);
-        int lockout = range(problems, "lockout_duration_minutes", r.lockoutDurationMinutes(),
-                now.lockoutDurationMinutes(), 5, 60);
-        int retention = range(problems, "metrics_retention_days", r.metricsRetentionDays(),
-                now.metricsRetentionDays(), 7, 90);
+        int lockout = range(
+                problems, "lockout_duration_minutes", r.lockoutDurationMinutes(), now.lockoutDurationMinutes(), 5, 60);
+        int retention =
+                range(problems, "metrics_retention_days", r.metricsRetentionDays(), now.metricsRetentionDays(), 7, 90);
         String logLevel = r.logLevel() == null ? now.logLevel() : r.logLevel();
         if (!LOG_LEVELS.contains(logLevel)) {
             problems.add(violation("log_level", "log_level must be one of " + LOG_LEVELS));
@@ -119,8 +134,19 @@ class SystemSettingsController {
         if (!problems.isEmpty()) {
             throw new RequestValidationException(problems);
         }
-        return new SystemSettings(maxTimeout, memory, cpu, maxConcurrent, passwordMin, session, attempts, lockout,
-                retention, logLevel, r.enableTracing() == null ? now.enableTracing() : r.enableTracing(), sampling);
+        return new SystemSettings(
+                maxTimeout,
+                memory,
+                cpu,
+                maxConcurrent,
+                passwordMin,
+                session,
+                attempts,
+                lockout,
+                retention,
+                logLevel,
+                r.enableTracing() == null ? now.enableTracing() : r.enableTracing(),
+                sampling);
     }
 
     private static int range(List<Violation> problems, String field, Integer value, int current, int min, int max) {

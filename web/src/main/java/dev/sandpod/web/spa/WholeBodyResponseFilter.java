@@ -39,7 +39,9 @@ class WholeBodyResponseFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        return chain.filter(exchange.mutate().response(new WholeBody(exchange.getResponse())).build());
+        return chain.filter(exchange.mutate()
+                .response(new WholeBody(exchange.getResponse()))
+                .build());
     }
 
     static final class WholeBody extends ServerHttpResponseDecorator {

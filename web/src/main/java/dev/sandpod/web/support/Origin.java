@@ -20,8 +20,7 @@ public final class Origin {
     public static final String CLIENT_IP = "clientIp";
     public static final String REQUEST_ID = "requestId";
 
-    private Origin() {
-    }
+    private Origin() {}
 
     public static MetaData of(Caller caller, ServerHttpRequest request) {
         Map<String, Object> values = new HashMap<>();

@@ -20,8 +20,7 @@ import java.util.function.Function;
  */
 public final class QueryParameters {
 
-    private QueryParameters() {
-    }
+    private QueryParameters() {}
 
     /** A whole number in {@code [min, max]}; not a number and out of range are told apart. */
     public static int integer(String name, String value, int min, int max) {
@@ -38,15 +37,18 @@ public final class QueryParameters {
     }
 
     /** One of an enum's wire names; {@code null} when not given. */
-    public static <E extends Enum<E>> E oneOf(String name, String value, Function<String, E> fromWire, E[] values,
-            Function<E, String> wireName) {
+    public static <E extends Enum<E>> E oneOf(
+            String name, String value, Function<String, E> fromWire, E[] values, Function<E, String> wireName) {
         if (optional(value) == null) {
             return null;
         }
         try {
             return fromWire.apply(value);
         } catch (RuntimeException e) {
-            throw invalid(name, "Input should be one of " + Arrays.stream(values).map(wireName).toList());
+            throw invalid(
+                    name,
+                    "Input should be one of "
+                            + Arrays.stream(values).map(wireName).toList());
         }
     }
 
@@ -86,8 +88,12 @@ public final class QueryParameters {
         if (values == null) {
             return List.of();
         }
-        return values.stream().filter(Objects::nonNull).flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
-                .filter(v -> !v.isEmpty()).toList();
+        return values.stream()
+                .filter(Objects::nonNull)
+                .flatMap(v -> Arrays.stream(v.split(",")))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
     }
 
     /** The value, or {@code null} when it is missing or blank. */

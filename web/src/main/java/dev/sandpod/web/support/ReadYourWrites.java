@@ -15,8 +15,7 @@ public final class ReadYourWrites {
     private static final Duration POLL = Duration.ofMillis(25);
     private static final int MAX_POLLS = 200;
 
-    private ReadYourWrites() {
-    }
+    private ReadYourWrites() {}
 
     /** Completes when {@code read} yields a value that passes {@code done}, or empty after about 5 s. */
     public static <T> Mono<Boolean> await(Supplier<Mono<T>> read, Predicate<T> done) {

@@ -29,12 +29,15 @@ final class SettingsRequests {
     static final int MAX_CUSTOM_VALUE_CHARS = 10_000;
     static final int MAX_REASON = 500;
 
-    private SettingsRequests() {
-    }
+    private SettingsRequests() {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record NotificationsBody(Boolean executionCompleted, Boolean executionFailed, Boolean systemUpdates,
-            Boolean securityAlerts, List<String> channels) {
+    record NotificationsBody(
+            Boolean executionCompleted,
+            Boolean executionFailed,
+            Boolean systemUpdates,
+            Boolean securityAlerts,
+            List<String> channels) {
 
         NotificationPreferences toPreferences(String where, List<Violation> problems) {
             NotificationPreferences d = NotificationPreferences.DEFAULTS;
@@ -72,24 +75,30 @@ final class SettingsRequests {
             if (!TAB_SIZES.contains(tab)) {
                 problems.add(violation(where + "tab_size", "tab_size must be 2, 4 or 8"));
             }
-            return new EditorPreferences(font, tab, useTabs == null ? d.useTabs() : useTabs,
+            return new EditorPreferences(
+                    font,
+                    tab,
+                    useTabs == null ? d.useTabs() : useTabs,
                     wordWrap == null ? d.wordWrap() : wordWrap,
                     showLineNumbers == null ? d.showLineNumbers() : showLineNumbers);
         }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record SettingsBody(String theme, String timezone, String dateFormat, String timeFormat,
-            NotificationsBody notifications, EditorBody editor, Map<String, Object> customSettings) {
-    }
+    record SettingsBody(
+            String theme,
+            String timezone,
+            String dateFormat,
+            String timeFormat,
+            NotificationsBody notifications,
+            EditorBody editor,
+            Map<String, Object> customSettings) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record ThemeBody(String theme) {
-    }
+    record ThemeBody(String theme) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record RestoreBody(String timestamp, String reason) {
-    }
+    record RestoreBody(String timestamp, String reason) {}
 
     static Theme theme(String value, List<Violation> problems) {
         if (value == null) {

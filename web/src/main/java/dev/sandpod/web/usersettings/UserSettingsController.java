@@ -72,48 +72,70 @@ class UserSettingsController {
         this.json = json;
     }
 
-    record NotificationsResponse(boolean executionCompleted, boolean executionFailed, boolean systemUpdates,
-            boolean securityAlerts, List<String> channels) {
-    }
+    record NotificationsResponse(
+            boolean executionCompleted,
+            boolean executionFailed,
+            boolean systemUpdates,
+            boolean securityAlerts,
+            List<String> channels) {}
 
-    record EditorResponse(int fontSize, int tabSize, boolean useTabs, boolean wordWrap, boolean showLineNumbers) {
-    }
+    record EditorResponse(int fontSize, int tabSize, boolean useTabs, boolean wordWrap, boolean showLineNumbers) {}
 
     /** The user's settings, as every read and change answers them. */
-    record SettingsResponse(String userId, String theme, String timezone, String dateFormat, String timeFormat,
-            NotificationsResponse notifications, EditorResponse editor, Map<String, Object> customSettings,
-            long version, Instant createdAt, Instant updatedAt) {
+    record SettingsResponse(
+            String userId,
+            String theme,
+            String timezone,
+            String dateFormat,
+            String timeFormat,
+            NotificationsResponse notifications,
+            EditorResponse editor,
+            Map<String, Object> customSettings,
+            long version,
+            Instant createdAt,
+            Instant updatedAt) {
 
         static SettingsResponse of(UserSettingsView view) {
             UserPreferences s = view.settings();
             NotificationPreferences n = s.notifications();
             EditorPreferences e = s.editor();
-            return new SettingsResponse(view.userId(), s.theme().wireName(), s.timezone(), s.dateFormat(),
+            return new SettingsResponse(
+                    view.userId(),
+                    s.theme().wireName(),
+                    s.timezone(),
+                    s.dateFormat(),
                     s.timeFormat(),
-                    new NotificationsResponse(n.executionCompleted(), n.executionFailed(), n.systemUpdates(),
-                            n.securityAlerts(), n.channels().stream().map(c -> c.wireName()).toList()),
+                    new NotificationsResponse(
+                            n.executionCompleted(),
+                            n.executionFailed(),
+                            n.systemUpdates(),
+                            n.securityAlerts(),
+                            n.channels().stream().map(c -> c.wireName()).toList()),
                     new EditorResponse(e.fontSize(), e.tabSize(), e.useTabs(), e.wordWrap(), e.showLineNumbers()),
-                    s.customSettings(), view.version(), view.createdAt(), view.updatedAt());
+                    s.customSettings(),
+                    view.version(),
+                    view.createdAt(),
+                    view.updatedAt());
         }
     }
 
-    record HistoryEntryResponse(Instant timestamp, String eventType, String field, Object oldValue, Object newValue,
-            String reason) {
+    record HistoryEntryResponse(
+            Instant timestamp, String eventType, String field, Object oldValue, Object newValue, String reason) {
 
         static HistoryEntryResponse of(SettingsHistoryEntryView e) {
-            return new HistoryEntryResponse(e.timestamp(), e.eventType(), e.field(), e.oldValue(), e.newValue(),
-                    e.reason());
+            return new HistoryEntryResponse(
+                    e.timestamp(), e.eventType(), e.field(), e.oldValue(), e.newValue(), e.reason());
         }
     }
 
-    record HistoryResponse(List<HistoryEntryResponse> history, int limit) {
-    }
+    record HistoryResponse(List<HistoryEntryResponse> history, int limit) {}
 
     @GetMapping({"", "/"})
     Mono<ResponseEntity<SettingsResponse>> get(Caller caller) {
         return Mono.fromFuture(() -> queries.query(new FindUserSettingsQuery(caller.userId()), UserSettingsView.class))
                 .timeout(TIMEOUT)
-                .map(view -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(SettingsResponse.of(view)));
+                .map(view ->
+                        ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(SettingsResponse.of(view)));
     }
 
     @GetMapping({"/history", "/history/"})
@@ -123,97 +145,114 @@ class UserSettingsController {
                                 new FindUserSettingsHistoryQuery(caller.userId(), parsed), SettingsHistoryView.class))
                         .timeout(TIMEOUT)
                         .map(view -> new HistoryResponse(
-                                view.history().stream().map(HistoryEntryResponse::of).toList(), parsed)));
+                                view.history().stream()
+                                        .map(HistoryEntryResponse::of)
+                                        .toList(),
+                                parsed)));
     }
 
     @PutMapping({"", "/"})
     Mono<SettingsResponse> update(@RequestBody SettingsBody body, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
-            List<Violation> problems = SettingsRequests.problems();
-            Theme theme = SettingsRequests.theme(body.theme(), problems);
-            String timezone = SettingsRequests.timezone(body.timezone(), problems);
-            String dateFormat = SettingsRequests.dateFormat(body.dateFormat(), problems);
-            String timeFormat = SettingsRequests.timeFormat(body.timeFormat(), problems);
-            NotificationPreferences notifications = body.notifications() == null ? null
-                    : body.notifications().toPreferences("notifications.", problems);
-            EditorPreferences editor = body.editor() == null ? null : body.editor().toPreferences("editor.", problems);
-            Map<String, Object> custom = body.customSettings() == null ? null
-                    : checkCustom(body.customSettings(), problems);
-            SettingsRequests.throwIfAny(problems);
-            return new UserSettingsPatch(theme, timezone, dateFormat, timeFormat, notifications, editor, custom, null);
-        }).flatMap(patch -> change(patch, null, caller, http));
+                    List<Violation> problems = SettingsRequests.problems();
+                    Theme theme = SettingsRequests.theme(body.theme(), problems);
+                    String timezone = SettingsRequests.timezone(body.timezone(), problems);
+                    String dateFormat = SettingsRequests.dateFormat(body.dateFormat(), problems);
+                    String timeFormat = SettingsRequests.timeFormat(body.timeFormat(), problems);
+                    NotificationPreferences notifications = body.notifications() == null
+                            ? null
+                            : body.notifications().toPreferences("notifications.", problems);
+                    EditorPreferences editor =
+                            body.editor() == null ? null : body.editor().toPreferences("editor.", problems);
+                    Map<String, Object> custom =
+                            body.customSettings() == null ? null : checkCustom(body.customSettings(), problems);
+                    SettingsRequests.throwIfAny(problems);
+                    return new UserSettingsPatch(
+                            theme, timezone, dateFormat, timeFormat, notifications, editor, custom, null);
+                })
+                .flatMap(patch -> change(patch, null, caller, http));
     }
 
     @PutMapping({"/theme", "/theme/"})
     Mono<SettingsResponse> theme(@RequestBody ThemeBody body, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
-            List<Violation> problems = SettingsRequests.problems();
-            if (body.theme() == null) {
-                problems.add(new Violation(List.of("body", "theme"), "Field required", "missing"));
-            }
-            Theme theme = SettingsRequests.theme(body.theme(), problems);
-            SettingsRequests.throwIfAny(problems);
-            return UserSettingsPatch.theme(theme);
-        }).flatMap(patch -> change(patch, null, caller, http));
+                    List<Violation> problems = SettingsRequests.problems();
+                    if (body.theme() == null) {
+                        problems.add(new Violation(List.of("body", "theme"), "Field required", "missing"));
+                    }
+                    Theme theme = SettingsRequests.theme(body.theme(), problems);
+                    SettingsRequests.throwIfAny(problems);
+                    return UserSettingsPatch.theme(theme);
+                })
+                .flatMap(patch -> change(patch, null, caller, http));
     }
 
     @PutMapping({"/notifications", "/notifications/"})
     Mono<SettingsResponse> notifications(@RequestBody NotificationsBody body, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
-            List<Violation> problems = SettingsRequests.problems();
-            NotificationPreferences notifications = body.toPreferences("", problems);
-            SettingsRequests.throwIfAny(problems);
-            return UserSettingsPatch.notifications(notifications);
-        }).flatMap(patch -> change(patch, null, caller, http));
+                    List<Violation> problems = SettingsRequests.problems();
+                    NotificationPreferences notifications = body.toPreferences("", problems);
+                    SettingsRequests.throwIfAny(problems);
+                    return UserSettingsPatch.notifications(notifications);
+                })
+                .flatMap(patch -> change(patch, null, caller, http));
     }
 
     @PutMapping({"/editor", "/editor/"})
     Mono<SettingsResponse> editor(@RequestBody EditorBody body, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
-            List<Violation> problems = SettingsRequests.problems();
-            EditorPreferences editor = body.toPreferences("", problems);
-            SettingsRequests.throwIfAny(problems);
-            return UserSettingsPatch.editor(editor);
-        }).flatMap(patch -> change(patch, null, caller, http));
+                    List<Violation> problems = SettingsRequests.problems();
+                    EditorPreferences editor = body.toPreferences("", problems);
+                    SettingsRequests.throwIfAny(problems);
+                    return UserSettingsPatch.editor(editor);
+                })
+                .flatMap(patch -> change(patch, null, caller, http));
     }
 
     /** The body, a JSON object, becomes the value of that one custom setting; the others stay. */
     @PutMapping("/custom/{key}")
-    Mono<SettingsResponse> custom(@PathVariable String key, @RequestBody Map<String, Object> value, Caller caller,
-            ServerHttpRequest http) {
+    Mono<SettingsResponse> custom(
+            @PathVariable String key, @RequestBody Map<String, Object> value, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
-            if (!SettingsRequests.CUSTOM_KEY.matcher(key).matches()) {
-                throw RequestValidationException.of("path", "key",
-                        "key must be 1 to 100 characters of letters, digits, '_', '.', '-'");
-            }
-            List<Violation> problems = SettingsRequests.problems();
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put(key, value);
-            checkCustom(one, problems);
-            SettingsRequests.throwIfAny(problems);
-            return UserSettingsPatch.custom(key, value);
-        }).flatMap(patch -> change(patch, null, caller, http));
+                    if (!SettingsRequests.CUSTOM_KEY.matcher(key).matches()) {
+                        throw RequestValidationException.of(
+                                "path", "key", "key must be 1 to 100 characters of letters, digits, '_', '.', '-'");
+                    }
+                    List<Violation> problems = SettingsRequests.problems();
+                    Map<String, Object> one = new LinkedHashMap<>();
+                    one.put(key, value);
+                    checkCustom(one, problems);
+                    SettingsRequests.throwIfAny(problems);
+                    return UserSettingsPatch.custom(key, value);
+                })
+                .flatMap(patch -> change(patch, null, caller, http));
     }
 
     @PostMapping({"/restore", "/restore/"})
     Mono<SettingsResponse> restore(@RequestBody RestoreBody body, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
-            if (body.timestamp() == null) {
-                throw new RequestValidationException(List.of(new Violation(List.of("body", "timestamp"),
-                        "Field required", "missing")));
-            }
-            if (body.reason() != null && body.reason().length() > SettingsRequests.MAX_REASON) {
-                throw RequestValidationException.of("body", "reason", "reason must be at most 500 characters");
-            }
-            return new RestoreUserSettingsCommand(UserSettingsIds.of(caller.userId()), caller.userId(),
-                    instant(body.timestamp()), body.reason());
-        }).flatMap(command -> send(command, caller, http));
+                    if (body.timestamp() == null) {
+                        throw new RequestValidationException(
+                                List.of(new Violation(List.of("body", "timestamp"), "Field required", "missing")));
+                    }
+                    if (body.reason() != null && body.reason().length() > SettingsRequests.MAX_REASON) {
+                        throw RequestValidationException.of("body", "reason", "reason must be at most 500 characters");
+                    }
+                    return new RestoreUserSettingsCommand(
+                            UserSettingsIds.of(caller.userId()),
+                            caller.userId(),
+                            instant(body.timestamp()),
+                            body.reason());
+                })
+                .flatMap(command -> send(command, caller, http));
     }
 
-    private Mono<SettingsResponse> change(UserSettingsPatch patch, String reason, Caller caller,
-            ServerHttpRequest http) {
-        return send(new ChangeUserSettingsCommand(UserSettingsIds.of(caller.userId()), caller.userId(), patch, reason),
-                caller, http);
+    private Mono<SettingsResponse> change(
+            UserSettingsPatch patch, String reason, Caller caller, ServerHttpRequest http) {
+        return send(
+                new ChangeUserSettingsCommand(UserSettingsIds.of(caller.userId()), caller.userId(), patch, reason),
+                caller,
+                http);
     }
 
     private Mono<SettingsResponse> send(Object command, Caller caller, ServerHttpRequest http) {
@@ -225,8 +264,9 @@ class UserSettingsController {
 
     /** Polls the read model until it shows {@code revision}; answers what it has if that takes too long. */
     private Mono<UserSettingsView> awaitRevision(String userId, long revision) {
-        return Mono.defer(() -> Mono.fromFuture(() -> queries.query(new FindUserSettingsQuery(userId),
-                        UserSettingsView.class)).timeout(TIMEOUT))
+        return Mono.defer(() -> Mono.fromFuture(
+                                () -> queries.query(new FindUserSettingsQuery(userId), UserSettingsView.class))
+                        .timeout(TIMEOUT))
                 .repeatWhen(again -> again.delayElements(CATCH_UP_POLL))
                 .take(CATCH_UP_POLLS)
                 .takeUntil(view -> view.revision() >= revision)
@@ -235,22 +275,23 @@ class UserSettingsController {
 
     private Map<String, Object> checkCustom(Map<String, Object> custom, List<Violation> problems) {
         if (custom.size() > SettingsRequests.MAX_CUSTOM_KEYS) {
-            problems.add(SettingsRequests.violation("custom_settings",
-                    "At most " + SettingsRequests.MAX_CUSTOM_KEYS + " custom settings"));
+            problems.add(SettingsRequests.violation(
+                    "custom_settings", "At most " + SettingsRequests.MAX_CUSTOM_KEYS + " custom settings"));
         }
         custom.forEach((key, value) -> {
             if (!SettingsRequests.CUSTOM_KEY.matcher(key).matches()) {
-                problems.add(SettingsRequests.violation("custom_settings",
+                problems.add(SettingsRequests.violation(
+                        "custom_settings",
                         "custom setting keys must be 1 to 100 characters of letters, digits, '_', '.', '-'"));
             }
             try {
                 if (json.writeValueAsString(value).length() > SettingsRequests.MAX_CUSTOM_VALUE_CHARS) {
-                    problems.add(SettingsRequests.violation("custom_settings",
+                    problems.add(SettingsRequests.violation(
+                            "custom_settings",
                             "custom setting '" + key + "' must be at most 10000 characters of JSON"));
                 }
             } catch (JsonProcessingException e) {
-                problems.add(SettingsRequests.violation("custom_settings", "custom setting '" + key
-                        + "' is not JSON"));
+                problems.add(SettingsRequests.violation("custom_settings", "custom setting '" + key + "' is not JSON"));
             }
         });
         return custom;

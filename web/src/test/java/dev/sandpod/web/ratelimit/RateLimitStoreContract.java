@@ -95,7 +95,8 @@ abstract class RateLimitStoreContract {
         String key = key();
         acquire(key, TEN_A_MINUTE, T0);
         for (int i = 0; i < 20; i++) {
-            assertThat(store().peek(key, TEN_A_MINUTE, T0 + 1).block().remaining()).isEqualTo(9);
+            assertThat(store().peek(key, TEN_A_MINUTE, T0 + 1).block().remaining())
+                    .isEqualTo(9);
         }
         assertThat(store().peek(key(), TEN_A_MINUTE, T0).block().remaining()).isEqualTo(10);
     }
@@ -153,10 +154,13 @@ abstract class RateLimitStoreContract {
     void failuresAreCountedWithinTheirWindow() {
         String key = key();
         long now = System.currentTimeMillis();
-        assertThat(store().recordFailure(key, Duration.ofMinutes(15), now).block()).isEqualTo(1);
-        assertThat(store().recordFailure(key, Duration.ofMinutes(15), now).block()).isEqualTo(2);
+        assertThat(store().recordFailure(key, Duration.ofMinutes(15), now).block())
+                .isEqualTo(1);
+        assertThat(store().recordFailure(key, Duration.ofMinutes(15), now).block())
+                .isEqualTo(2);
         store().delete(List.of(key)).block();
-        assertThat(store().recordFailure(key, Duration.ofMinutes(15), now).block()).isEqualTo(1);
+        assertThat(store().recordFailure(key, Duration.ofMinutes(15), now).block())
+                .isEqualTo(1);
     }
 
     @Test
@@ -174,8 +178,10 @@ abstract class RateLimitStoreContract {
         assertThat(store().lockedUntil(key, now).blockOptional()).isEmpty();
 
         String brief = key();
-        store().lock(brief, Instant.ofEpochMilli(System.currentTimeMillis() + 300), System.currentTimeMillis()).block();
+        store().lock(brief, Instant.ofEpochMilli(System.currentTimeMillis() + 300), System.currentTimeMillis())
+                .block();
         Thread.sleep(600);
-        assertThat(store().lockedUntil(brief, System.currentTimeMillis()).blockOptional()).isEmpty();
+        assertThat(store().lockedUntil(brief, System.currentTimeMillis()).blockOptional())
+                .isEmpty();
     }
 }

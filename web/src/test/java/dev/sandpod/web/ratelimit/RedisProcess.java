@@ -29,15 +29,28 @@ public final class RedisProcess implements AutoCloseable {
 
     public static RedisProcess start() throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(BINARY))) {
-            throw new IllegalStateException(BINARY + " is missing: install Debian's redis-server (./sandpod test does)");
+            throw new IllegalStateException(
+                    BINARY + " is missing: install Debian's redis-server (./sandpod test does)");
         }
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         Path dir = Files.createTempDirectory("sandpod-redis");
-        Process process = new ProcessBuilder(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes")
+        Process process = new ProcessBuilder(
+                        BINARY,
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString(),
+                        "--protected-mode",
+                        "yes")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();

@@ -15,7 +15,9 @@ class QueryParametersTest {
         try {
             parse.run();
         } catch (RequestValidationException e) {
-            assertThat(e.violations()).singleElement().satisfies(v -> assertThat(v.loc().get(0)).isEqualTo("query"));
+            assertThat(e.violations())
+                    .singleElement()
+                    .satisfies(v -> assertThat(v.loc().get(0)).isEqualTo("query"));
             return e.violations().get(0).msg();
         }
         throw new AssertionError("no validation error");
@@ -39,15 +41,19 @@ class QueryParametersTest {
         assertThat(oneOfStatus("running")).isEqualTo(ExecutionStatus.RUNNING);
         assertThat(oneOfStatus(" ")).isNull();
         assertThat(oneOfStatus(null)).isNull();
-        assertThat(messageOf(() -> oneOfStatus("nope"))).isEqualTo("Input should be one of "
-                + Arrays.stream(ExecutionStatus.values()).map(ExecutionStatus::wireName).toList());
+        assertThat(messageOf(() -> oneOfStatus("nope")))
+                .isEqualTo("Input should be one of "
+                        + Arrays.stream(ExecutionStatus.values())
+                                .map(ExecutionStatus::wireName)
+                                .toList());
     }
 
     @Test
     void booleansAreTrueOrFalseInAnyCase() {
         assertThat(QueryParameters.bool("cascade", "TRUE")).isTrue();
         assertThat(QueryParameters.bool("cascade", "false")).isFalse();
-        assertThat(messageOf(() -> QueryParameters.bool("cascade", "yes"))).isEqualTo("Input should be a valid boolean");
+        assertThat(messageOf(() -> QueryParameters.bool("cascade", "yes")))
+                .isEqualTo("Input should be a valid boolean");
     }
 
     @Test
@@ -68,7 +74,7 @@ class QueryParametersTest {
     }
 
     private static ExecutionStatus oneOfStatus(String value) {
-        return QueryParameters.oneOf("status", value, ExecutionStatus::fromWire, ExecutionStatus.values(),
-                ExecutionStatus::wireName);
+        return QueryParameters.oneOf(
+                "status", value, ExecutionStatus::fromWire, ExecutionStatus.values(), ExecutionStatus::wireName);
     }
 }

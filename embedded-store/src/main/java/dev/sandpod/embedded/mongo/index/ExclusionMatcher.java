@@ -24,8 +24,7 @@ final class ExclusionMatcher {
     /** Below this the server's scan of the list is as cheap as hashing. */
     static final int MIN_LIST = 16;
 
-    private ExclusionMatcher() {
-    }
+    private ExclusionMatcher() {}
 
     static Predicate<Document> of(Document query, BiPredicate<Document, Document> matcher) {
         Exclusion exclusion = find(query);
@@ -44,8 +43,7 @@ final class ExclusionMatcher {
         };
     }
 
-    private record Exclusion(String field, Set<String> values, Document residual) {
-    }
+    private record Exclusion(String field, Set<String> values, Document residual) {}
 
     /** A top-level {@code {field: {$nin: [strings]}}}, alone or as one clause of a top-level {@code $and}. */
     private static Exclusion find(Document query) {
@@ -64,7 +62,8 @@ final class ExclusionMatcher {
         if (query.get("$and") instanceof List<?> clauses) {
             for (int i = 0; i < clauses.size(); i++) {
                 if (clauses.get(i) instanceof Document clause && clause.size() == 1) {
-                    Map.Entry<String, Object> only = clause.entrySet().iterator().next();
+                    Map.Entry<String, Object> only =
+                            clause.entrySet().iterator().next();
                     Set<String> values = excludedStrings(only.getKey(), only.getValue());
                     if (values != null) {
                         List<Object> rest = new ArrayList<>(clauses);
@@ -85,8 +84,12 @@ final class ExclusionMatcher {
     }
 
     private static Set<String> excludedStrings(String field, Object condition) {
-        if (field.startsWith("$") || field.contains(".") || !(condition instanceof Document operators)
-                || operators.size() != 1 || !(operators.get("$nin") instanceof List<?> list) || list.size() < MIN_LIST) {
+        if (field.startsWith("$")
+                || field.contains(".")
+                || !(condition instanceof Document operators)
+                || operators.size() != 1
+                || !(operators.get("$nin") instanceof List<?> list)
+                || list.size() < MIN_LIST) {
             return null;
         }
         Set<String> values = new HashSet<>(list.size() * 2);

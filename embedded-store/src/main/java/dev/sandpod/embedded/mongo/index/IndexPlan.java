@@ -26,8 +26,14 @@ final class IndexPlan {
     private final boolean covered;
     private final int score;
 
-    private IndexPlan(SortedIndex index, Object[] prefix, Range range, boolean ordered, boolean reverse,
-                      boolean covered, int score) {
+    private IndexPlan(
+            SortedIndex index,
+            Object[] prefix,
+            Range range,
+            boolean ordered,
+            boolean reverse,
+            boolean covered,
+            int score) {
         this.index = index;
         this.prefix = prefix;
         this.range = range;

@@ -71,8 +71,10 @@ public final class IndexedH2Backend extends H2Backend {
         if (file == null) {
             return new IndexedH2Backend(MVStore.open(null));
         }
-        return new IndexedH2Backend(new MVStore.Builder().fileName(file.toString())
-                .autoCompactFillRate(compactFillRate).open());
+        return new IndexedH2Backend(new MVStore.Builder()
+                .fileName(file.toString())
+                .autoCompactFillRate(compactFillRate)
+                .open());
     }
 
     @Override
@@ -106,22 +108,31 @@ public final class IndexedH2Backend extends H2Backend {
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             String fullName = getFullCollectionNamespace(collectionName);
             MVStore store = IndexedH2Backend.this.getMvStore();
-            return new IndexedH2Collection(this, collectionName, options, store.openMap(DATABASES_PREFIX + fullName),
-                    store.openMap(META_PREFIX + fullName), cursorRegistry);
+            return new IndexedH2Collection(
+                    this,
+                    collectionName,
+                    options,
+                    store.openMap(DATABASES_PREFIX + fullName),
+                    store.openMap(META_PREFIX + fullName),
+                    cursorRegistry);
         }
 
         @Override
-        protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
-                                                           boolean sparse) {
+        protected Index<Object> openOrCreateSecondaryIndex(
+                String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
             return new SortedIndex(indexName, keys, sparse);
         }
 
         @Override
-        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
-                                                        boolean sparse) {
+        protected Index<Object> openOrCreateUniqueIndex(
+                String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
             // The stock map and entries, keys compared without serializing them each time (UniqueKeyType).
-            Index<Object> unique = PersistentUniqueIndex.open(IndexedH2Backend.this.getMvStore(),
-                    getFullCollectionNamespace(collectionName) + INDEX_INFIX + indexName, indexName, keys, sparse);
+            Index<Object> unique = PersistentUniqueIndex.open(
+                    IndexedH2Backend.this.getMvStore(),
+                    getFullCollectionNamespace(collectionName) + INDEX_INFIX + indexName,
+                    indexName,
+                    keys,
+                    sparse);
             if (keys.size() == 1 && keys.get(0).getKey().equals("_id")) {
                 return unique;
             }
@@ -129,8 +140,8 @@ public final class IndexedH2Backend extends H2Backend {
         }
 
         @Override
-        public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver databaseResolver,
-                                      Oplog oplog) {
+        public Document handleCommand(
+                Channel channel, String command, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
             if (command.equalsIgnoreCase("aggregate")) {
                 Document response = aggregate(query.get(command), query, databaseResolver, oplog);
                 if (response != null) {
@@ -145,13 +156,15 @@ public final class IndexedH2Backend extends H2Backend {
          * planner instead of all of them ({@code countDocuments} is such a pipeline, and Spring Data's
          * {@code count} uses it); null leaves any other pipeline to the server.
          */
-        private Document aggregate(Object collectionName, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
+        private Document aggregate(
+                Object collectionName, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
             if (!(collectionName instanceof String name)
                     || !(resolveCollection(name, false) instanceof IndexedH2Collection collection)) {
                 return null;
             }
             List<Document> pipeline = Aggregation.parse(query.get("pipeline"));
-            if (pipeline.isEmpty() || pipeline.get(0).size() != 1
+            if (pipeline.isEmpty()
+                    || pipeline.get(0).size() != 1
                     || !(pipeline.get(0).get("$match") instanceof Document match)) {
                 return null;
             }
@@ -162,8 +175,8 @@ public final class IndexedH2Backend extends H2Backend {
                 }
             }
             IndexedH2Collection.MatchSource source = collection.matchSource(match, countsOnly(rest));
-            Aggregation aggregation = Aggregation.fromPipeline(source.matched() ? rest : pipeline, databaseResolver, this,
-                    collection, oplog);
+            Aggregation aggregation = Aggregation.fromPipeline(
+                    source.matched() ? rest : pipeline, databaseResolver, this, collection, oplog);
             aggregation.validate(query);
             List<Document> result = aggregation.runStages(source.documents().stream());
             Document cursor = new Document("id", 0L);
@@ -196,10 +209,13 @@ public final class IndexedH2Backend extends H2Backend {
         for (Map.Entry<String, Object> entry : group.entrySet()) {
             Object value = entry.getValue();
             if (entry.getKey().equals("_id")) {
-                if (value instanceof Document || value instanceof List || (value instanceof String s && s.startsWith("$"))) {
+                if (value instanceof Document
+                        || value instanceof List
+                        || (value instanceof String s && s.startsWith("$"))) {
                     return false;
                 }
-            } else if (!(value instanceof Document accumulator) || accumulator.size() != 1
+            } else if (!(value instanceof Document accumulator)
+                    || accumulator.size() != 1
                     || !(accumulator.get("$sum") instanceof Number)) {
                 return false;
             }

@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.TimeUnit;
@@ -50,14 +50,19 @@ final class IndexedH2Collection extends H2Collection {
     /** Documents read through index plans, for tests that check a query reads what it returns. */
     private final LongAdder documentsRead = new LongAdder();
 
-    IndexedH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
-                        MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
+    IndexedH2Collection(
+            MongoDatabase database,
+            String collectionName,
+            CollectionOptions options,
+            MVMap<Object, Document> dataMap,
+            MVMap<String, Object> metaMap,
+            CursorRegistry cursorRegistry) {
         super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
     }
 
     @Override
-    protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
-                                         Document fieldSelector) {
+    protected QueryResult queryDocuments(
+            Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
         IndexPlan plan = plan(query, orderBy);
         if (plan == null) {
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
@@ -126,8 +131,7 @@ final class IndexedH2Collection extends H2Collection {
     }
 
     /** Documents for an aggregation; {@code matched}: the leading {@code $match} is already applied. */
-    record MatchSource(List<Document> documents, boolean matched) {
-    }
+    record MatchSource(List<Document> documents, boolean matched) {}
 
     /**
      * Secondary indexes are in memory: built here when the server opens the collection (or a client
@@ -138,7 +142,8 @@ final class IndexedH2Collection extends H2Collection {
      */
     @Override
     public void addIndex(Index<Object> index) {
-        boolean known = getIndexes().stream().anyMatch(existing -> existing.getName().equals(index.getName()));
+        boolean known =
+                getIndexes().stream().anyMatch(existing -> existing.getName().equals(index.getName()));
         SortedIndex sorted = null;
         if (index instanceof SortedIndex s) {
             sorted = s;
@@ -276,7 +281,8 @@ final class IndexedH2Collection extends H2Collection {
         if (fieldSelector == null || fieldSelector.isEmpty()) {
             return documents;
         }
-        return matchDocumentsFromStream(MATCH_ALL, documents.stream(), 0, 0, 0, null, fieldSelector).collectDocuments();
+        return matchDocumentsFromStream(MATCH_ALL, documents.stream(), 0, 0, 0, null, fieldSelector)
+                .collectDocuments();
     }
 
     /** Continues an index scan for {@code getMore}: reads the next batch only when asked. */

@@ -19,15 +19,16 @@ final class PersistentUniqueIndex extends AbstractUniqueIndex<Object> {
 
     private final MVMap<UniqueKeyType.Key, Object> map;
 
-    private PersistentUniqueIndex(MVMap<UniqueKeyType.Key, Object> map, String name, List<IndexKey> keys, boolean sparse) {
+    private PersistentUniqueIndex(
+            MVMap<UniqueKeyType.Key, Object> map, String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
         this.map = map;
     }
 
     /** Opens (or creates) the index's map; the caller names it as the stock backend does. */
     static PersistentUniqueIndex open(MVStore store, String mapName, String name, List<IndexKey> keys, boolean sparse) {
-        MVMap<UniqueKeyType.Key, Object> map = store.openMap(mapName,
-                new MVMap.Builder<UniqueKeyType.Key, Object>().keyType(new UniqueKeyType()));
+        MVMap<UniqueKeyType.Key, Object> map =
+                store.openMap(mapName, new MVMap.Builder<UniqueKeyType.Key, Object>().keyType(new UniqueKeyType()));
         if (!(map.getKeyType() instanceof UniqueKeyType)) {
             // Opened earlier with the stock key type: its keys are KeyValues, which this index cannot use.
             throw new IllegalStateException("unique index map " + mapName + " is already open with key type "
@@ -49,7 +50,8 @@ final class PersistentUniqueIndex extends AbstractUniqueIndex<Object> {
     @Override
     protected Iterable<Map.Entry<KeyValue, Object>> getIterable() {
         return () -> new Iterator<>() {
-            private final Iterator<Map.Entry<UniqueKeyType.Key, Object>> entries = map.entrySet().iterator();
+            private final Iterator<Map.Entry<UniqueKeyType.Key, Object>> entries =
+                    map.entrySet().iterator();
 
             @Override
             public boolean hasNext() {

@@ -172,7 +172,8 @@ final class SortedIndex extends Index<Object> {
     }
 
     @Override
-    public void updateInPlace(Document oldDocument, Document newDocument, Object position, MongoCollection<Object> collection) {
+    public void updateInPlace(
+            Document oldDocument, Document newDocument, Object position, MongoCollection<Object> collection) {
         if (!nullAwareEqualsKeys(oldDocument, newDocument)) {
             remove(oldDocument);
             add(newDocument, position, collection);
@@ -283,7 +284,11 @@ final class SortedIndex extends Index<Object> {
     private void disable(String reason, RuntimeException e) {
         if (usable) {
             usable = false;
-            log.warn("Index {} is no longer used for queries ({}); it is rebuilt at the next start", getName(), reason, e);
+            log.warn(
+                    "Index {} is no longer used for queries ({}); it is rebuilt at the next start",
+                    getName(),
+                    reason,
+                    e);
         }
     }
 

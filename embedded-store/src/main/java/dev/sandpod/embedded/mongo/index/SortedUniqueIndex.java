@@ -87,7 +87,8 @@ final class SortedUniqueIndex extends Index<Object> {
     }
 
     @Override
-    public void updateInPlace(Document oldDocument, Document newDocument, Object position, MongoCollection<Object> collection)
+    public void updateInPlace(
+            Document oldDocument, Document newDocument, Object position, MongoCollection<Object> collection)
             throws KeyConstraintError {
         unique.updateInPlace(oldDocument, newDocument, position, collection);
         sorted.updateInPlace(oldDocument, newDocument, position, collection);

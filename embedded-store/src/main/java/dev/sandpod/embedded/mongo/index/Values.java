@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
 /** What the planner may do with a query value, in the server's (BSON) terms. */
 final class Values {
 
-    private Values() {
-    }
+    private Values() {}
 
     /**
      * Values an equality lookup may probe the index with. Whatever the server's matcher calls equal
@@ -31,16 +30,23 @@ final class Values {
      * are left to a scan.
      */
     static boolean probeable(Object value) {
-        return value != null && !(value instanceof Missing) && !(value instanceof Collection)
-                && !(value instanceof BsonRegularExpression) && !(value instanceof Pattern)
-                && !(value instanceof MinKey) && !(value instanceof MaxKey)
+        return value != null
+                && !(value instanceof Missing)
+                && !(value instanceof Collection)
+                && !(value instanceof BsonRegularExpression)
+                && !(value instanceof Pattern)
+                && !(value instanceof MinKey)
+                && !(value instanceof MaxKey)
                 && !(value instanceof Document document && hasOperator(document));
     }
 
     /** Equality values for which "equal in index order" is exactly the matcher's equality. */
     static boolean exactEquality(Object value) {
-        return value instanceof String || value instanceof Boolean || value instanceof ObjectId
-                || value instanceof Instant || value instanceof UUID;
+        return value instanceof String
+                || value instanceof Boolean
+                || value instanceof ObjectId
+                || value instanceof Instant
+                || value instanceof UUID;
     }
 
     /**
@@ -51,7 +57,9 @@ final class Values {
         if (value instanceof Number number) {
             return !(value instanceof Decimal128) && !Double.isNaN(number.doubleValue());
         }
-        return value instanceof String || value instanceof Instant || value instanceof ObjectId
+        return value instanceof String
+                || value instanceof Instant
+                || value instanceof ObjectId
                 || value instanceof BsonTimestamp;
     }
 

@@ -57,7 +57,9 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
             things.createIndex(Indexes.ascending("n"));
             things.createIndex(Indexes.ascending("tags"));
             things.createIndex(Indexes.ascending("kind", "assoc"));
-            things.createIndex(Indexes.ascending("agg", "seq"), new IndexOptions().unique(true).name("uniqueAggregate"));
+            things.createIndex(
+                    Indexes.ascending("agg", "seq"),
+                    new IndexOptions().unique(true).name("uniqueAggregate"));
         }
     }
 
@@ -73,17 +75,27 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
         assertSameAnswers();
 
         both(c -> c.updateMany(Filters.eq("group", "b"), Updates.set("n", 42)));
-        both(c -> c.updateMany(Filters.and(Filters.lt("ts", Date.from(BASE.plusSeconds(200))), Filters.type("n", "number")),
+        both(c -> c.updateMany(
+                Filters.and(Filters.lt("ts", Date.from(BASE.plusSeconds(200))), Filters.type("n", "number")),
                 Updates.inc("n", 3)));
         both(c -> c.updateMany(Filters.eq("group", "c"), Updates.unset("ts")));
-        both(c -> c.updateMany(Filters.and(Filters.eq("kind", "k1"), Filters.size("tags", 2)), Updates.push("tags", "pushed")));
+        both(c -> c.updateMany(
+                Filters.and(Filters.eq("kind", "k1"), Filters.size("tags", 2)), Updates.push("tags", "pushed")));
         both(c -> c.updateOne(Filters.eq("_id", "id-7"), Updates.set("group", "z")));
-        both(c -> c.replaceOne(Filters.eq("_id", "id-8"), new Document("group", "a").append("ts", Date.from(BASE.minusSeconds(5)))
-                .append("agg", "replaced").append("seq", 0L)));
-        both(c -> c.findOneAndUpdate(Filters.eq("group", "d"), Updates.set("group", "e"),
+        both(c -> c.replaceOne(
+                Filters.eq("_id", "id-8"),
+                new Document("group", "a")
+                        .append("ts", Date.from(BASE.minusSeconds(5)))
+                        .append("agg", "replaced")
+                        .append("seq", 0L)));
+        both(c -> c.findOneAndUpdate(
+                Filters.eq("group", "d"),
+                Updates.set("group", "e"),
                 new FindOneAndUpdateOptions().sort(Sorts.descending("ts")).returnDocument(ReturnDocument.AFTER)));
-        both(c -> c.updateOne(Filters.eq("_id", "upserted"), Updates.combine(Updates.set("group", "a"),
-                Updates.set("agg", "upserted"), Updates.set("seq", 0L)), new UpdateOptions().upsert(true)));
+        both(c -> c.updateOne(
+                Filters.eq("_id", "upserted"),
+                Updates.combine(Updates.set("group", "a"), Updates.set("agg", "upserted"), Updates.set("seq", 0L)),
+                new UpdateOptions().upsert(true)));
         assertSameAnswers();
 
         both(c -> c.deleteMany(Filters.eq("group", "e")));
@@ -100,17 +112,24 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
         IndexedH2Collection server = indexed.collection(COLLECTION);
 
         long before = server.documentsRead();
-        List<Document> page = things.find(Filters.eq("group", "a")).sort(Sorts.descending("ts")).skip(20).limit(50).into(new ArrayList<>());
+        List<Document> page = things.find(Filters.eq("group", "a"))
+                .sort(Sorts.descending("ts"))
+                .skip(20)
+                .limit(50)
+                .into(new ArrayList<>());
         assertThat(page).hasSize(50);
         assertThat(server.documentsRead() - before).isLessThanOrEqualTo(70);
 
         before = server.documentsRead();
         long count = things.countDocuments(Filters.and(Filters.eq("group", "a"), Filters.gte("ts", Date.from(BASE))));
         assertThat(count).isPositive();
-        assertThat(server.documentsRead() - before).as("a covered count reads no document").isZero();
+        assertThat(server.documentsRead() - before)
+                .as("a covered count reads no document")
+                .isZero();
 
         // A saga store's lookup: type and one {key, value} element of an array of associations.
-        Bson association = Filters.and(Filters.eq("kind", "k1"),
+        Bson association = Filters.and(
+                Filters.eq("kind", "k1"),
                 Filters.eq("assoc", new Document("key", "executionId").append("value", "e7")));
         long matching = stock.database().getCollection(COLLECTION).countDocuments(association);
         before = server.documentsRead();
@@ -125,21 +144,35 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
         IndexedH2Collection server = indexed.collection(COLLECTION);
 
         long before = server.documentsRead();
-        List<Document> page = things.find(Filters.eq("group", "a")).sort(Sorts.descending("ts")).skip(200).limit(50)
+        List<Document> page = things.find(Filters.eq("group", "a"))
+                .sort(Sorts.descending("ts"))
+                .skip(200)
+                .limit(50)
                 .into(new ArrayList<>());
         assertThat(page).hasSize(50);
-        assertThat(server.documentsRead() - before).as("skipped entries are not read").isLessThanOrEqualTo(50);
+        assertThat(server.documentsRead() - before)
+                .as("skipped entries are not read")
+                .isLessThanOrEqualTo(50);
         before = server.documentsRead();
-        page = things.find(Filters.eq("group", "a")).sort(Sorts.ascending("ts")).skip(200).limit(50).into(new ArrayList<>());
+        page = things.find(Filters.eq("group", "a"))
+                .sort(Sorts.ascending("ts"))
+                .skip(200)
+                .limit(50)
+                .into(new ArrayList<>());
         assertThat(page).hasSize(50);
-        assertThat(server.documentsRead() - before).as("read backwards, skipped entries are not read").isLessThanOrEqualTo(50);
+        assertThat(server.documentsRead() - before)
+                .as("read backwards, skipped entries are not read")
+                .isLessThanOrEqualTo(50);
 
         assertSamePages();
-        both(c -> c.updateMany(Filters.and(Filters.eq("group", "b"), Filters.lt("ts", Date.from(BASE.plusSeconds(700)))),
+        both(c -> c.updateMany(
+                Filters.and(Filters.eq("group", "b"), Filters.lt("ts", Date.from(BASE.plusSeconds(700)))),
                 Updates.set("group", "a")));
-        both(c -> c.updateMany(Filters.and(Filters.eq("group", "a"), Filters.gt("ts", Date.from(BASE.plusSeconds(1200)))),
+        both(c -> c.updateMany(
+                Filters.and(Filters.eq("group", "a"), Filters.gt("ts", Date.from(BASE.plusSeconds(1200)))),
                 Updates.set("ts", Date.from(BASE.minusSeconds(3)))));
-        both(c -> c.deleteMany(Filters.and(Filters.eq("group", "a"), Filters.lt("ts", Date.from(BASE.plusSeconds(300))))));
+        both(c -> c.deleteMany(
+                Filters.and(Filters.eq("group", "a"), Filters.lt("ts", Date.from(BASE.plusSeconds(300))))));
         both(c -> c.updateMany(Filters.eq("group", "c"), Updates.unset("ts")));
         insert(300);
         assertSamePages();
@@ -147,13 +180,19 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
 
     /** Pages at every kind of offset, through covered slices read forwards and backwards, as the stock backend pages. */
     private void assertSamePages() {
-        List<Bson> filters = List.of(Filters.eq("group", "a"), Filters.eq("group", "c"),
-                Filters.and(Filters.eq("group", "b"), Filters.gte("ts", Date.from(BASE.plusSeconds(100))),
+        List<Bson> filters = List.of(
+                Filters.eq("group", "a"),
+                Filters.eq("group", "c"),
+                Filters.and(
+                        Filters.eq("group", "b"),
+                        Filters.gte("ts", Date.from(BASE.plusSeconds(100))),
                         Filters.lt("ts", Date.from(BASE.plusSeconds(900)))),
                 Filters.gte("ts", Date.from(BASE.plusSeconds(1000))));
         for (Bson filter : filters) {
             int count = (int) stock.database().getCollection(COLLECTION).countDocuments(filter);
-            assertThat(indexed.database().getCollection(COLLECTION).countDocuments(filter)).as("count %s", filter).isEqualTo(count);
+            assertThat(indexed.database().getCollection(COLLECTION).countDocuments(filter))
+                    .as("count %s", filter)
+                    .isEqualTo(count);
             for (Bson sort : List.of(Sorts.descending("ts"), Sorts.ascending("ts"))) {
                 for (int skip : List.of(0, 1, 17, 50, count - 5, count, count + 10)) {
                     for (int limit : List.of(0, 1, 50)) {
@@ -173,9 +212,12 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
 
         long before = server.documentsRead();
         // Axon's shape: timestamp >= t and id not in (...), sorted by timestamp and sequence, batch size only.
-        try (var cursor = things.find(Filters.and(Filters.gte("ts", Date.from(BASE.plusSeconds(100))),
+        try (var cursor = things.find(Filters.and(
+                        Filters.gte("ts", Date.from(BASE.plusSeconds(100))),
                         Filters.nin("_id", List.of("id-101", "id-102"))))
-                .sort(Sorts.ascending("ts", "n")).batchSize(100).iterator()) {
+                .sort(Sorts.ascending("ts", "n"))
+                .batchSize(100)
+                .iterator()) {
             for (int i = 0; i < 100; i++) {
                 cursor.next();
             }
@@ -189,7 +231,9 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
             documents.add(randomDocument(nextId++));
         }
         for (WireServer server : List.of(indexed, stock)) {
-            server.database().getCollection(COLLECTION).insertMany(documents.stream().map(d -> new Document(d)).toList());
+            server.database()
+                    .getCollection(COLLECTION)
+                    .insertMany(documents.stream().map(d -> new Document(d)).toList());
         }
     }
 
@@ -258,9 +302,14 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
         assertSameAnswers(Filters.eq("group", "a"), byTsDescending, byTs);
         assertSameAnswers(Filters.eq("group", 1), byTsDescending, byNAndTs);
         assertSameAnswers(Filters.eq("group", null), byTs, byTsDescending);
-        assertSameAnswers(Filters.and(Filters.eq("group", "b"), Filters.gte("ts", t100), Filters.lt("ts", t300)), byTs,
+        assertSameAnswers(
+                Filters.and(Filters.eq("group", "b"), Filters.gte("ts", t100), Filters.lt("ts", t300)),
+                byTs,
                 Sorts.orderBy(Sorts.ascending("group"), Sorts.descending("ts")));
-        assertSameAnswers(Filters.and(Filters.gte("ts", t100), Filters.nin("_id", List.of("id-150", "id-151"))), byTsAndN, byNAndTs);
+        assertSameAnswers(
+                Filters.and(Filters.gte("ts", t100), Filters.nin("_id", List.of("id-150", "id-151"))),
+                byTsAndN,
+                byNAndTs);
         List<String> manyIds = new ArrayList<>();
         List<String> manyGroups = new ArrayList<>(List.of("a", "c"));
         for (int i = 0; i < 40; i++) {
@@ -269,7 +318,8 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
         }
         assertSameAnswers(Filters.and(Filters.gte("ts", t100), Filters.nin("_id", manyIds)), byTsAndN, byTs);
         assertSameAnswers(Filters.nin("group", manyGroups), byTs, byNAndTs);
-        assertSameAnswers(Filters.and(Filters.eq("kind", "k2"), Filters.nin("group", manyGroups)), byTsDescending, byTs);
+        assertSameAnswers(
+                Filters.and(Filters.eq("kind", "k2"), Filters.nin("group", manyGroups)), byTsDescending, byTs);
         assertSameAnswers(Filters.gt("ts", t300), byTsDescending, byNAndTs);
         assertSameAnswers(Filters.lte("ts", t100), byTs, byTsDescending);
         assertSameAnswers(Filters.gte("n", 3), byNAndTs, byTs);
@@ -281,9 +331,14 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
         assertSameAnswers(Filters.eq("n", "5"), byTs, byNAndTs);
         assertSameAnswers(Filters.eq("tags", "red"), byTs, Sorts.ascending("tags", "ts"));
         assertSameAnswers(Filters.gte("tags", "red"), byTs, Sorts.descending("tags", "ts"));
-        assertSameAnswers(Filters.and(Filters.eq("kind", "k1"), Filters.eq("assoc", new Document("key", "executionId").append("value", "e7"))),
-                byTs, byTsDescending);
-        assertSameAnswers(Filters.and(Filters.eq("agg", "agg-3"), Filters.gte("seq", 4L)), Sorts.ascending("seq"), byTs);
+        assertSameAnswers(
+                Filters.and(
+                        Filters.eq("kind", "k1"),
+                        Filters.eq("assoc", new Document("key", "executionId").append("value", "e7"))),
+                byTs,
+                byTsDescending);
+        assertSameAnswers(
+                Filters.and(Filters.eq("agg", "agg-3"), Filters.gte("seq", 4L)), Sorts.ascending("seq"), byTs);
         assertSameAnswers(Filters.eq("agg", "agg-5"), Sorts.descending("seq"), byTsDescending);
         assertSameAnswers(Filters.or(Filters.eq("group", "a"), Filters.eq("n", 5)), byTs, byNAndTs);
         assertSameAnswers(Filters.in("group", List.of("a", "b")), byTsDescending, byTs);
@@ -300,16 +355,25 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
             assertSameList(filter, sort, 0, 0, 3);
         }
         assertSameCount(filter);
-        assertSameAggregation(List.of(new Document("$match", filter), new Document("$group",
-                new Document("_id", "$group").append("c", new Document("$sum", 1)))), true);
-        assertSameAggregation(List.of(new Document("$match", filter), new Document("$sort", new Document("ts", 1)),
-                new Document("$limit", 5)), false);
+        assertSameAggregation(
+                List.of(
+                        new Document("$match", filter),
+                        new Document("$group", new Document("_id", "$group").append("c", new Document("$sum", 1)))),
+                true);
+        assertSameAggregation(
+                List.of(
+                        new Document("$match", filter),
+                        new Document("$sort", new Document("ts", 1)),
+                        new Document("$limit", 5)),
+                false);
     }
 
     private void assertSameSet(Bson filter) {
         Comparator<Document> byId = Comparator.comparing(d -> String.valueOf(d.get("_id")));
-        List<Document> expected = stock.database().getCollection(COLLECTION).find(filter).into(new ArrayList<>());
-        List<Document> actual = indexed.database().getCollection(COLLECTION).find(filter).into(new ArrayList<>());
+        List<Document> expected =
+                stock.database().getCollection(COLLECTION).find(filter).into(new ArrayList<>());
+        List<Document> actual =
+                indexed.database().getCollection(COLLECTION).find(filter).into(new ArrayList<>());
         expected.sort(byId);
         actual.sort(byId);
         assertThat(actual).as("find(%s)", filter).isEqualTo(expected);
@@ -323,16 +387,23 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
     private void assertSameList(Bson filter, Bson sort, int skip, int limit, int batchSize) {
         List<Document> expected = find(stock, filter, sort, skip, limit, batchSize);
         List<Document> actual = find(indexed, filter, sort, skip, limit, batchSize);
-        String description = String.format("find(%s).sort(%s).skip(%d).limit(%d).batchSize(%d)", filter, sort, skip, limit, batchSize);
+        String description = String.format(
+                "find(%s).sort(%s).skip(%d).limit(%d).batchSize(%d)", filter, sort, skip, limit, batchSize);
         SortKeys keys = new SortKeys(sort.toBsonDocument());
         assertThat(keys.of(actual)).as(description).isEqualTo(keys.of(expected));
-        List<Document> all = stock.database().getCollection(COLLECTION).find(filter).into(new ArrayList<>());
+        List<Document> all =
+                stock.database().getCollection(COLLECTION).find(filter).into(new ArrayList<>());
         assertThat(all).as(description).containsAll(actual);
         assertThat(actual).as(description).doesNotHaveDuplicates();
     }
 
     private static List<Document> find(WireServer server, Bson filter, Bson sort, int skip, int limit, int batchSize) {
-        FindIterable<Document> find = server.database().getCollection(COLLECTION).find(filter).sort(sort).skip(skip).limit(limit);
+        FindIterable<Document> find = server.database()
+                .getCollection(COLLECTION)
+                .find(filter)
+                .sort(sort)
+                .skip(skip)
+                .limit(limit);
         if (batchSize > 0) {
             find = find.batchSize(batchSize);
         }
@@ -350,8 +421,10 @@ class IndexedBackendAnswersLikeTheStockBackendTest {
     }
 
     private void assertSameAggregation(List<Document> pipeline, boolean asSet) {
-        List<Document> expected = stock.database().getCollection(COLLECTION).aggregate(pipeline).into(new ArrayList<>());
-        List<Document> actual = indexed.database().getCollection(COLLECTION).aggregate(pipeline).into(new ArrayList<>());
+        List<Document> expected =
+                stock.database().getCollection(COLLECTION).aggregate(pipeline).into(new ArrayList<>());
+        List<Document> actual =
+                indexed.database().getCollection(COLLECTION).aggregate(pipeline).into(new ArrayList<>());
         if (asSet) {
             Comparator<Document> byId = Comparator.comparing(d -> String.valueOf(d.get("_id")));
             expected.sort(byId);

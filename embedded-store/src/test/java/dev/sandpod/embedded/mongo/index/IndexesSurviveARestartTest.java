@@ -38,18 +38,25 @@ class IndexesSurviveARestartTest {
         Path file = dir.resolve("store.mv");
         try (WireServer server = WireServer.indexed(file)) {
             MongoCollection<Document> executions = server.database().getCollection(COLLECTION);
-            executions.createIndex(Indexes.compoundIndex(Indexes.ascending("userId"), Indexes.descending("createdAt")),
+            executions.createIndex(
+                    Indexes.compoundIndex(Indexes.ascending("userId"), Indexes.descending("createdAt")),
                     new IndexOptions().name("user_created"));
-            executions.createIndex(Indexes.ascending("executionId", "sequence"), new IndexOptions().unique(true).name("execution_sequence"));
+            executions.createIndex(
+                    Indexes.ascending("executionId", "sequence"),
+                    new IndexOptions().unique(true).name("execution_sequence"));
             List<Document> documents = new ArrayList<>();
             for (int i = 0; i < DOCUMENTS; i++) {
-                documents.add(new Document("_id", "e-" + i).append("userId", "u-" + (i % 12))
-                        .append("createdAt", Date.from(BASE.plusSeconds(i))).append("executionId", "x-" + (i % 300))
-                        .append("sequence", (long) (i / 300)).append("status", "queued"));
+                documents.add(new Document("_id", "e-" + i)
+                        .append("userId", "u-" + (i % 12))
+                        .append("createdAt", Date.from(BASE.plusSeconds(i)))
+                        .append("executionId", "x-" + (i % 300))
+                        .append("sequence", (long) (i / 300))
+                        .append("status", "queued"));
             }
             executions.insertMany(documents);
             executions.updateMany(Filters.eq("userId", "u-3"), Updates.set("userId", "u-4"));
-            executions.updateMany(Filters.lt("createdAt", Date.from(BASE.plusSeconds(100))), Updates.set("status", "completed"));
+            executions.updateMany(
+                    Filters.lt("createdAt", Date.from(BASE.plusSeconds(100))), Updates.set("status", "completed"));
             executions.deleteMany(Filters.eq("userId", "u-5"));
         }
 
@@ -64,15 +71,30 @@ class IndexesSurviveARestartTest {
 
             IndexedH2Collection collection = server.collection(COLLECTION);
             long before = collection.documentsRead();
-            List<Document> page = executions.find(Filters.eq("userId", "u-4")).sort(Sorts.descending("createdAt")).limit(50)
+            List<Document> page = executions
+                    .find(Filters.eq("userId", "u-4"))
+                    .sort(Sorts.descending("createdAt"))
+                    .limit(50)
                     .into(new ArrayList<>());
-            assertThat(page).hasSize(50).allSatisfy(d -> assertThat(d.getString("userId")).isEqualTo("u-4"));
-            assertThat(collection.documentsRead() - before).as("read through the rebuilt index").isLessThanOrEqualTo(51);
+            assertThat(page)
+                    .hasSize(50)
+                    .allSatisfy(d -> assertThat(d.getString("userId")).isEqualTo("u-4"));
+            assertThat(collection.documentsRead() - before)
+                    .as("read through the rebuilt index")
+                    .isLessThanOrEqualTo(51);
 
             // Written after the restart: maintained as before it.
-            executions.insertOne(new Document("_id", "late").append("userId", "u-4").append("createdAt", Date.from(BASE.plusSeconds(99_999)))
-                    .append("executionId", "x-late").append("sequence", 0L));
-            assertThat(executions.find(Filters.eq("userId", "u-4")).sort(Sorts.descending("createdAt")).first().get("_id")).isEqualTo("late");
+            executions.insertOne(new Document("_id", "late")
+                    .append("userId", "u-4")
+                    .append("createdAt", Date.from(BASE.plusSeconds(99_999)))
+                    .append("executionId", "x-late")
+                    .append("sequence", 0L));
+            assertThat(executions
+                            .find(Filters.eq("userId", "u-4"))
+                            .sort(Sorts.descending("createdAt"))
+                            .first()
+                            .get("_id"))
+                    .isEqualTo("late");
             answers = answers(server);
         }
 
@@ -80,18 +102,24 @@ class IndexesSurviveARestartTest {
             assertThat(answers).isEqualTo(answers(stock));
         }
         try (WireServer again = WireServer.indexed(file)) {
-            assertThat(answers(again)).as("a second restart after the stock backend wrote nothing").isEqualTo(answers);
+            assertThat(answers(again))
+                    .as("a second restart after the stock backend wrote nothing")
+                    .isEqualTo(answers);
         }
     }
 
     private static List<List<Document>> answers(WireServer server) {
         MongoCollection<Document> executions = server.database().getCollection(COLLECTION);
-        List<Bson> filters = List.of(Filters.eq("userId", "u-4"), Filters.eq("userId", "u-3"), Filters.eq("userId", "u-5"),
+        List<Bson> filters = List.of(
+                Filters.eq("userId", "u-4"),
+                Filters.eq("userId", "u-3"),
+                Filters.eq("userId", "u-5"),
                 Filters.and(Filters.eq("userId", "u-7"), Filters.gte("createdAt", Date.from(BASE.plusSeconds(500)))),
                 Filters.and(Filters.eq("executionId", "x-17"), Filters.gte("sequence", 1L)));
         List<List<Document>> answers = new ArrayList<>();
         for (Bson filter : filters) {
-            answers.add(executions.find(filter).sort(Sorts.descending("createdAt")).into(new ArrayList<>()));
+            answers.add(
+                    executions.find(filter).sort(Sorts.descending("createdAt")).into(new ArrayList<>()));
             answers.add(List.of(new Document("count", executions.countDocuments(filter))));
         }
         return answers;

@@ -35,7 +35,8 @@ class UniqueIndexesOpenWithEitherBackendTest {
         List<Object> ids = new ArrayList<>();
         try (WireServer stock = WireServer.stock(file)) {
             MongoCollection<Document> events = stock.database().getCollection(COLLECTION);
-            events.createIndex(Indexes.ascending("aggregateIdentifier", "sequenceNumber"),
+            events.createIndex(
+                    Indexes.ascending("aggregateIdentifier", "sequenceNumber"),
                     new IndexOptions().unique(true).name("uniqueAggregateIndex"));
             insert(events, ids, 0, 300);
         }
@@ -66,8 +67,10 @@ class UniqueIndexesOpenWithEitherBackendTest {
                 case 2 -> (long) i * 7919;
                 default -> new Document("writer", i % 5).append("n", i);
             };
-            events.insertOne(new Document("_id", id).append("aggregateIdentifier", "aggregate-" + (i / 2))
-                    .append("sequenceNumber", (long) (i % 2)).append("n", i));
+            events.insertOne(new Document("_id", id)
+                    .append("aggregateIdentifier", "aggregate-" + (i / 2))
+                    .append("sequenceNumber", (long) (i % 2))
+                    .append("n", i));
             ids.add(id);
         }
     }
@@ -77,7 +80,8 @@ class UniqueIndexesOpenWithEitherBackendTest {
         Document freed = events.find(Filters.eq("_id", ids.get(0))).first();
         for (int i = 0; i < ids.size(); i++) {
             if (i % 3 == 0) {
-                assertThat(events.deleteOne(Filters.eq("_id", ids.get(i))).getDeletedCount()).isEqualTo(1);
+                assertThat(events.deleteOne(Filters.eq("_id", ids.get(i))).getDeletedCount())
+                        .isEqualTo(1);
             } else {
                 kept.add(ids.get(i));
             }
@@ -94,18 +98,23 @@ class UniqueIndexesOpenWithEitherBackendTest {
         for (Object id : ids) {
             Document byId = events.find(Filters.eq("_id", id)).first();
             assertThat(byId).as("document %s by _id", id).isNotNull();
-            Document byKey = events.find(Filters.and(Filters.eq("aggregateIdentifier", byId.get("aggregateIdentifier")),
-                    Filters.eq("sequenceNumber", byId.get("sequenceNumber")))).first();
+            Document byKey = events.find(Filters.and(
+                            Filters.eq("aggregateIdentifier", byId.get("aggregateIdentifier")),
+                            Filters.eq("sequenceNumber", byId.get("sequenceNumber"))))
+                    .first();
             assertThat(byKey).as("document %s by its unique key", id).isNotNull();
             assertThat(byKey.get("_id")).isEqualTo(id);
         }
         Object first = ids.get(0);
         Document existing = events.find(Filters.eq("_id", first)).first();
-        assertThatThrownBy(() -> events.insertOne(new Document("_id", first).append("aggregateIdentifier", "other")
-                .append("sequenceNumber", 0L))).isInstanceOf(MongoWriteException.class);
+        assertThatThrownBy(() -> events.insertOne(new Document("_id", first)
+                        .append("aggregateIdentifier", "other")
+                        .append("sequenceNumber", 0L)))
+                .isInstanceOf(MongoWriteException.class);
         assertThatThrownBy(() -> events.insertOne(new Document("_id", "duplicate-key")
-                .append("aggregateIdentifier", existing.get("aggregateIdentifier"))
-                .append("sequenceNumber", existing.get("sequenceNumber")))).isInstanceOf(MongoWriteException.class);
+                        .append("aggregateIdentifier", existing.get("aggregateIdentifier"))
+                        .append("sequenceNumber", existing.get("sequenceNumber"))))
+                .isInstanceOf(MongoWriteException.class);
         assertThat(events.countDocuments()).isEqualTo(ids.size());
     }
 }

@@ -12,11 +12,13 @@ import java.util.OptionalLong;
 /** Small helpers over cgroupfs files, which are read and written whole. */
 final class CgroupFiles {
 
-    private CgroupFiles() {
-    }
+    private CgroupFiles() {}
 
     static void write(Path file, String value) throws IOException {
-        Files.write(file, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE,
+        Files.write(
+                file,
+                value.getBytes(StandardCharsets.US_ASCII),
+                StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
     }
 

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +52,11 @@ public final class CgroupSupport implements AutoCloseable {
         List<Mount> mounts = mounts();
         List<Hierarchy> candidates = new ArrayList<>();
         if (allowV2) {
-            mounts.stream().filter(m -> m.fsType().equals("cgroup2")).findFirst()
-                    .map(m -> prepareV2(m.path(), parent, instance)).ifPresent(candidates::add);
+            mounts.stream()
+                    .filter(m -> m.fsType().equals("cgroup2"))
+                    .findFirst()
+                    .map(m -> prepareV2(m.path(), parent, instance))
+                    .ifPresent(candidates::add);
         }
         if (allowV1) {
             for (Mount m : mounts) {
@@ -77,10 +79,13 @@ public final class CgroupSupport implements AutoCloseable {
         }
         Map<Controller, Hierarchy> assignment = new EnumMap<>(Controller.class);
         for (Controller c : Controller.values()) {
-            candidates.stream().filter(h -> h.controllers().contains(c)).findFirst()
+            candidates.stream()
+                    .filter(h -> h.controllers().contains(c))
+                    .findFirst()
                     .ifPresent(h -> assignment.put(c, h));
         }
-        Hierarchy killer = candidates.stream().filter(Hierarchy::canKill).findFirst().orElse(null);
+        Hierarchy killer =
+                candidates.stream().filter(Hierarchy::canKill).findFirst().orElse(null);
         Set<Hierarchy> used = new LinkedHashSet<>(assignment.values());
         if (killer != null) {
             used.add(killer);
@@ -182,8 +187,8 @@ public final class CgroupSupport implements AutoCloseable {
         return new Hierarchy(2, mount, instanceDir, controllers, canKill);
     }
 
-    private static Hierarchy prepare(int version, Path mount, String parent, String instance,
-                                     Set<Controller> controllers, boolean canKill) {
+    private static Hierarchy prepare(
+            int version, Path mount, String parent, String instance, Set<Controller> controllers, boolean canKill) {
         Path parentDir = mount.resolve(parent);
         if (!mkdirs(parentDir)) {
             return null;
@@ -250,8 +255,7 @@ public final class CgroupSupport implements AutoCloseable {
         return words;
     }
 
-    private record Mount(Path path, String fsType, Set<String> superOptions) {
-    }
+    private record Mount(Path path, String fsType, Set<String> superOptions) {}
 
     private static List<Mount> mounts() {
         List<Mount> mounts = new ArrayList<>();
@@ -266,8 +270,7 @@ public final class CgroupSupport implements AutoCloseable {
                 if (left.length < 5 || right.length < 3) {
                     continue;
                 }
-                mounts.add(new Mount(Path.of(left[4].replace("\\040", " ")), right[0],
-                        Set.of(right[2].split(","))));
+                mounts.add(new Mount(Path.of(left[4].replace("\\040", " ")), right[0], Set.of(right[2].split(","))));
             }
         } catch (IOException e) {
             log.debug("cannot read {}: {}", MOUNTINFO, e.toString());

@@ -2,7 +2,10 @@ package dev.sandpod.executor.sandbox.cgroup;
 
 /** The per-run controls the runner wants from cgroups. */
 public enum Controller {
-    MEMORY("memory"), PIDS("pids"), CPU("cpu"), CPUACCT("cpuacct");
+    MEMORY("memory"),
+    PIDS("pids"),
+    CPU("cpu"),
+    CPUACCT("cpuacct");
 
     private final String v1Name;
 

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +24,7 @@ public final class RunCgroup {
     private static final Logger log = LoggerFactory.getLogger(RunCgroup.class);
     /** bubblewrap's own two processes (the monitor outside, the reaper as pid 1 inside) count against pids.max. */
     static final int SANDBOX_OVERHEAD_PIDS = 2;
+
     private static final long CPU_PERIOD_US = 100_000;
     private static final int REMOVE_ATTEMPTS = 200;
     /**
@@ -34,11 +34,13 @@ public final class RunCgroup {
      * their full quota when the host is idle.
      */
     private static final int BOOST_FACTOR = 16;
+
     static final long BOOST_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final long BOOST_CPU_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
 
     /** Never changes after construction: a cancel may kill through it while the run thread removes the groups. */
     private final Map<Hierarchy, Path> dirs;
+
     private final Map<Controller, Hierarchy> assignment;
     private final Hierarchy killer;
     private volatile boolean removed;
@@ -113,8 +115,9 @@ public final class RunCgroup {
 
     /** Drops the start-up CPU boost once the run is old or CPU-hungry enough; cheap to call every tick. */
     public void endBoostIfDue() {
-        if (boosted && (System.nanoTime() - createdNanos >= BOOST_NANOS
-                || cpuNanos().orElse(0) >= BOOST_CPU_NANOS)) {
+        if (boosted
+                && (System.nanoTime() - createdNanos >= BOOST_NANOS
+                        || cpuNanos().orElse(0) >= BOOST_CPU_NANOS)) {
             boosted = false;
             Path cpu = dir(Controller.CPU);
             if (cpu != null && !removed) {
@@ -162,13 +165,17 @@ public final class RunCgroup {
             return false;
         }
         if (version(Controller.MEMORY) == 2) {
-            return CgroupFiles.readKeyed(dir.resolve("memory.events"), "oom_kill").orElse(0) > 0;
+            return CgroupFiles.readKeyed(dir.resolve("memory.events"), "oom_kill")
+                            .orElse(0)
+                    > 0;
         }
         OptionalLong kills = CgroupFiles.readKeyed(dir.resolve("memory.oom_control"), "oom_kill");
         if (kills.isPresent()) {
             return kills.getAsLong() > 0;
         }
-        return CgroupFiles.readKeyed(dir.resolve("memory.oom_control"), "under_oom").orElse(0) > 0;
+        return CgroupFiles.readKeyed(dir.resolve("memory.oom_control"), "under_oom")
+                        .orElse(0)
+                > 0;
     }
 
     /**
@@ -184,7 +191,8 @@ public final class RunCgroup {
         Path stat = dir.resolve("memory.stat");
         long unreclaimable = CgroupFiles.readKeyed(stat, v2 ? "anon" : "rss").orElse(0)
                 + CgroupFiles.readKeyed(stat, "shmem").orElse(0);
-        long hits = v2 ? CgroupFiles.readKeyed(dir.resolve("memory.events"), "max").orElse(0)
+        long hits = v2
+                ? CgroupFiles.readKeyed(dir.resolve("memory.events"), "max").orElse(0)
                 : CgroupFiles.readLong(dir.resolve("memory.failcnt")).orElse(0);
         return new MemoryPressure(unreclaimable, hits, memoryLimit);
     }
@@ -194,8 +202,7 @@ public final class RunCgroup {
      * @param limitHits          times the usage hit the limit since the group was made
      * @param limitBytes         the limit
      */
-    public record MemoryPressure(long unreclaimableBytes, long limitHits, long limitBytes) {
-    }
+    public record MemoryPressure(long unreclaimableBytes, long limitHits, long limitBytes) {}
 
     public boolean isEmpty() {
         return dirs.values().stream().allMatch(d -> CgroupFiles.pids(d).isEmpty());
