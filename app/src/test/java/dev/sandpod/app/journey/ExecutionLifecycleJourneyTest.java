@@ -3,6 +3,7 @@ package dev.sandpod.app.journey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sandpod.app.SandpodApplication;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +23,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,23 @@ class ExecutionLifecycleJourneyTest {
     private static final long MAX_OUTPUT_BYTES = 1024 * 1024;
     /** A flood's output must not stay in the heap; a few MB of other live objects come and go. */
     private static final long HEAP_SLACK_BYTES = 48L * 1024 * 1024;
+
+    /** The status a lifecycle frame reports: the execution's status once that event happened. */
+    private static final Map<String, String> LIFECYCLE_STATUS = Map.of(
+            "execution_requested",
+            "queued",
+            "execution_queued",
+            "queued",
+            "execution_scheduled",
+            "scheduled",
+            "execution_started",
+            "scheduled",
+            "execution_running",
+            "running",
+            "execution_completed",
+            "completed",
+            "result_stored",
+            "completed");
 
     @LocalServerPort
     int port;
@@ -148,6 +170,36 @@ class ExecutionLifecycleJourneyTest {
         assertThat(next.get("stdout").asText()).isEqualTo("next\n");
     }
 
+    /** What a run printed before its cancel stays in its result, in the final frame and in the stored result. */
+    @Test
+    void aCancelledRunKeepsWhatItPrintedBeforeTheCancel() {
+        ApiSession session = user();
+        String id = session.execute("import time\nprint(0, flush=True)\nprint(1, flush=True)\ntime.sleep(60)\n");
+        StringBuilder live = new StringBuilder();
+        session.frames(id)
+                .filter(f -> "output".equals(f.get("event_type").asText()))
+                .map(f -> live.append(f.get("data").asText()).toString())
+                .filter(printed -> printed.contains("1\n"))
+                .blockFirst(Duration.ofSeconds(30));
+
+        ApiSession.Reply reply = session.post("/api/v1/executions/" + id + "/cancel", Map.of("reason", "seen enough"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body().get("status").asText()).isEqualTo("cancellation_requested");
+        JsonNode result = session.awaitResult(id);
+        assertThat(result.get("status").asText()).isEqualTo("cancelled");
+        assertThat(result.get("stdout").asText()).contains("0\n1\n");
+        JsonNode stored = session.get("/api/v1/executions/" + id + "/result").body();
+        assertThat(stored.get("status").asText()).isEqualTo("cancelled");
+        assertThat(stored.get("stdout").asText()).contains("0\n1\n");
+        String cancelEvent = reply.body().get("event_id").asText(null);
+        assertThat(cancelEvent).as("event_id of the cancel answer").isNotNull();
+        assertThat(session.get("/api/v1/executions/" + id + "/events?event_types=execution_cancelled")
+                        .body()
+                        .findValuesAsText("event_id"))
+                .containsExactly(cancelEvent);
+    }
+
     @Test
     void withOneSlotRunsGoOneAfterAnotherAndARaisedPriorityRunsSecond() {
         ApiSession admin = admin();
@@ -179,6 +231,174 @@ class ExecutionLifecycleJourneyTest {
         for (int i = 1; i < byStart.size(); i++) {
             assertThat(startedAt(session, byStart.get(i))).isAfterOrEqualTo(finishedAt(session, byStart.get(i - 1)));
         }
+    }
+
+    /**
+     * The admin queue view against the runs' own states at every step of a burst with one slot: one runs, the
+     * rest wait, in priority order and first come first served within a priority, also right after two
+     * waiting runs changed priority. The burst comes from two users, one submission after the other.
+     */
+    @Test
+    void theQueueViewMatchesTheRunsThroughABurstAndPriorityChanges() {
+        ApiSession admin = admin();
+        oneSlotAndAnEmptyQueue(admin);
+        ApiSession one = user();
+        ApiSession other = stranger();
+        List<String> burst = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            burst.add((i % 2 == 0 ? one : other).execute("import time\ntime.sleep(3)\nprint(" + i + ")"));
+        }
+
+        awaitQueue(admin, burst, burst.get(0), burst.subList(1, 6));
+        assertThat(admin.put("/api/v1/admin/executions/" + burst.get(4) + "/priority", Map.of("priority", "high"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(admin.put("/api/v1/admin/executions/" + burst.get(1) + "/priority", Map.of("priority", "low"))
+                        .status())
+                .isEqualTo(200);
+        awaitQueue(admin, burst, burst.get(0), burst.subList(1, 6));
+
+        List<String> order =
+                List.of(burst.get(0), burst.get(4), burst.get(2), burst.get(3), burst.get(5), burst.get(1));
+        for (int next = 1; next < order.size(); next++) {
+            awaitQueue(admin, burst, order.get(next), order.subList(next + 1, order.size()));
+        }
+        awaitQueue(admin, burst, null, List.of());
+        List<String> byStart = new ArrayList<>(burst);
+        byStart.sort((a, b) -> startedAt(admin, a).compareTo(startedAt(admin, b)));
+        assertThat(byStart).containsExactlyElementsOf(order);
+    }
+
+    /**
+     * Eight runs of two users submitted at once while a ninth holds the only slot: they run one at a time in
+     * the order they were queued (the order of their {@code execution_queued} events), and at each step seen
+     * the queue view shows what the runs' own states say.
+     */
+    @Test
+    void aBurstSubmittedAtOnceRunsInTheOrderItWasQueued() throws Exception {
+        ApiSession admin = admin();
+        oneSlotAndAnEmptyQueue(admin);
+        ApiSession one = user();
+        ApiSession other = stranger();
+        String blocker = one.execute("import time\ntime.sleep(3)");
+        awaitQueue(admin, List.of(blocker), blocker, List.of());
+
+        List<String> burst = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<String>> submissions = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ApiSession session = i % 2 == 0 ? one : other;
+                String script = "import time\ntime.sleep(1.5)\nprint(" + i + ")";
+                submissions.add(() -> session.execute(script));
+            }
+            for (Future<String> id : pool.invokeAll(submissions)) {
+                burst.add(id.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> all = new ArrayList<>(burst);
+        all.add(0, blocker);
+
+        int waiting = burst.size() + 1;
+        while (waiting > 0) {
+            waiting = awaitNextStep(admin, all, waiting);
+        }
+        awaitQueueCounts(admin, all, 0, 0);
+        Map<String, Instant> queuedAt = new HashMap<>();
+        burst.forEach(run -> queuedAt.put(run, eventTime(admin, run, "execution_queued")));
+        List<String> byStart = new ArrayList<>(burst);
+        byStart.sort((a, b) -> startedAt(admin, a).compareTo(startedAt(admin, b)));
+        for (int i = 1; i < byStart.size(); i++) {
+            assertThat(queuedAt.get(byStart.get(i)))
+                    .as("run %d started after run %d, queued at %s", i, i - 1, queuedAt)
+                    .isAfterOrEqualTo(queuedAt.get(byStart.get(i - 1)));
+        }
+    }
+
+    /** The queue view counts every run: the queue tests start from nothing queued, with one slot. */
+    private static void oneSlotAndAnEmptyQueue(ApiSession admin) {
+        assertThat(admin.put("/api/v1/admin/settings/", Map.of("max_concurrent_executions", 1))
+                        .status())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode queue = admin.get("/api/v1/admin/executions/queue").body();
+            assertThat(queue.get("max_concurrent").asInt()).isEqualTo(1);
+            assertThat(queue.get("active_count").asInt()).isZero();
+            assertThat(queue.get("queue_depth").asInt()).isZero();
+        });
+    }
+
+    /**
+     * Waits until the runs are in the given step (that one holds the slot, those wait, the others have ended)
+     * and the queue view shows exactly that: the depth, the active count and the waiting per priority it
+     * derives from the runs' own states.
+     */
+    private static void awaitQueue(ApiSession admin, List<String> runs, String active, List<String> waiting) {
+        awaitQueueView(admin, runs, (holding, queued) -> {
+            assertThat(holding).as("runs holding the slot").isEqualTo(active == null ? List.of() : List.of(active));
+            assertThat(queued).as("runs waiting").containsExactlyInAnyOrderElementsOf(waiting);
+        });
+    }
+
+    /**
+     * Waits for a step with one run holding the slot and fewer than {@code waitingBefore} waiting (or all of
+     * them done), in which the view shows what the runs' states say; returns how many wait in it. A step may
+     * pass unseen on a slow machine: the next one is taken then.
+     */
+    private static int awaitNextStep(ApiSession admin, List<String> runs, int waitingBefore) {
+        AtomicInteger waiting = new AtomicInteger();
+        awaitQueueView(admin, runs, (holding, queued) -> {
+            if (!holding.isEmpty() || !queued.isEmpty()) {
+                assertThat(holding).as("runs holding the slot").hasSize(1);
+            }
+            assertThat(queued).as("runs waiting").hasSizeLessThan(waitingBefore);
+            waiting.set(queued.size());
+        });
+        return waiting.get();
+    }
+
+    /** {@link #awaitQueue} for a step known by its counts only. */
+    private static void awaitQueueCounts(ApiSession admin, List<String> runs, int active, int waiting) {
+        awaitQueueView(admin, runs, (holding, queued) -> {
+            assertThat(holding).as("runs holding the slot").hasSize(active);
+            assertThat(queued).as("runs waiting").hasSize(waiting);
+        });
+    }
+
+    private static void awaitQueueView(
+            ApiSession admin, List<String> runs, BiConsumer<List<String>, List<String>> step) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, JsonNode> states = new LinkedHashMap<>();
+            for (String run : runs) {
+                states.put(
+                        run, admin.get("/api/v1/executions/" + run + "/result").body());
+            }
+            JsonNode view = admin.get("/api/v1/admin/executions/queue").body();
+            List<String> holding = runs.stream()
+                    .filter(run -> Set.of("scheduled", "running")
+                            .contains(states.get(run).get("status").asText()))
+                    .toList();
+            List<String> queued = runs.stream()
+                    .filter(run -> "queued".equals(states.get(run).get("status").asText()))
+                    .toList();
+            step.accept(holding, queued);
+            Map<String, Long> byPriority = new LinkedHashMap<>();
+            for (String p : List.of("critical", "high", "normal", "low", "background")) {
+                byPriority.put(
+                        p,
+                        queued.stream()
+                                .filter(run ->
+                                        p.equals(states.get(run).get("priority").asText()))
+                                .count());
+            }
+            assertThat(view.get("active_count").asLong()).as("active_count").isEqualTo(holding.size());
+            assertThat(view.get("queue_depth").asLong()).as("queue_depth").isEqualTo(queued.size());
+            assertThat(ApiSession.JSON.convertValue(view.get("by_priority"), new TypeReference<Map<String, Long>>() {}))
+                    .as("by_priority")
+                    .isEqualTo(byPriority);
+        });
     }
 
     @Test
@@ -369,6 +589,17 @@ class ExecutionLifecycleJourneyTest {
         assertThat(types.indexOf("execution_completed")).isGreaterThan(firstOutput);
         assertThat(frames.get(frames.size() - 1).get("result").get("stdout").asText())
                 .isEqualTo("first\nsecond\n");
+        assertThat(types).contains("execution_running", "execution_completed", "result_stored");
+        for (JsonNode frame : frames) {
+            String type = frame.get("event_type").asText();
+            if ("status".equals(type)) {
+                assertThat(frame.get("status").asText(null)).isIn("queued", "scheduled", "running");
+            } else if (!"output".equals(type)) {
+                assertThat(frame.get("status").asText(null))
+                        .as("status of the %s frame", type)
+                        .isEqualTo(LIFECYCLE_STATUS.get(type));
+            }
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ import dev.sandpod.api.execution.ExecutionRunningEvent;
 import dev.sandpod.api.execution.ExecutionScheduledEvent;
 import dev.sandpod.api.execution.ExecutionStartedEvent;
 import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.ExecutionStoppedEvent;
 import dev.sandpod.api.execution.ExecutionTimedOutEvent;
 import dev.sandpod.api.execution.ExpireExecutionCommand;
 import dev.sandpod.api.execution.MarkExecutionStartedCommand;
@@ -37,6 +38,10 @@ import org.axonframework.spring.stereotype.Aggregate;
 /**
  * One run of one script. Only this aggregate decides the status: runners report facts, and reports that
  * arrive late or twice are ignored once the execution is terminal (a terminal execution stays terminal).
+ *
+ * <p>One report is awaited after the end: an execution cancelled while a runner had it is cancelled at
+ * once, but its result is stored only when the runner reports the stopped run, so that the result keeps
+ * what the program printed until then (or when the backstop gives up on the runner).
  */
 @Aggregate
 class Execution {
@@ -51,6 +56,8 @@ class Execution {
     private ExecutionStatus status;
     private Priority priority;
     private boolean deleted;
+    /** The last lifecycle event happened: nothing a runner reports changes the execution any more. */
+    private boolean resultStored;
 
     Execution() {
         // for Axon
@@ -87,6 +94,16 @@ class Execution {
 
     @CommandHandler
     void handle(RecordExecutionOutcomeCommand command) {
+        if (resultStored) {
+            return;
+        }
+        if (status == ExecutionStatus.CANCELLED) {
+            // The report of the run the cancel stopped (or that ended by itself just then): it stays
+            // cancelled, with what the program printed until it was stopped.
+            apply(new ExecutionStoppedEvent(executionId, command.outcome()));
+            apply(new ResultStoredEvent(executionId, ExecutionStatus.CANCELLED));
+            return;
+        }
         if (status.isTerminal()) {
             return;
         }
@@ -115,13 +132,21 @@ class Execution {
                     ErrorCode.INVALID_STATE, "Cannot cancel execution in " + status.wireName() + " state");
         }
         String reason = command.reason() == null || command.reason().isBlank() ? "cancelled by user" : command.reason();
+        // Scheduled or running: the run request is out, so a runner will report the stopped run.
+        boolean runnerReports = status != ExecutionStatus.QUEUED;
         apply(new ExecutionCancelledEvent(
                 executionId, command.requestedBy(), reason, ExecutionOutcome.notRun(null, reason)));
-        apply(new ResultStoredEvent(executionId, ExecutionStatus.CANCELLED));
+        if (!runnerReports) {
+            apply(new ResultStoredEvent(executionId, ExecutionStatus.CANCELLED));
+        }
         return ExecutionStatus.CANCELLED;
     }
 
-    /** A running execution is cancelled first, so that deleting it also stops it and frees its slot. */
+    /**
+     * A running execution is cancelled first, so that deleting it also stops it and frees its slot; one
+     * still waiting for its runner's report after a cancel gets its result now (a deleted execution keeps
+     * no output).
+     */
     @CommandHandler
     void handle(DeleteExecutionCommand command) {
         requireNotDeleted();
@@ -131,6 +156,8 @@ class Execution {
                     command.deletedBy(),
                     "deleted by an admin",
                     ExecutionOutcome.notRun(null, "deleted by an admin")));
+        }
+        if (!resultStored) {
             apply(new ResultStoredEvent(executionId, ExecutionStatus.CANCELLED));
         }
         apply(new ExecutionDeletedEvent(executionId, command.deletedBy()));
@@ -158,6 +185,14 @@ class Execution {
 
     @CommandHandler
     void handle(ExpireExecutionCommand command) {
+        if (resultStored) {
+            return;
+        }
+        if (status == ExecutionStatus.CANCELLED) {
+            // The runner never reported the run it was told to stop: the result is stored without its output.
+            apply(new ResultStoredEvent(executionId, ExecutionStatus.CANCELLED));
+            return;
+        }
         if (status.isTerminal()) {
             return;
         }
@@ -229,5 +264,10 @@ class Execution {
     @EventSourcingHandler
     void on(ExecutionErroredEvent event) {
         status = ExecutionStatus.ERROR;
+    }
+
+    @EventSourcingHandler
+    void on(ResultStoredEvent event) {
+        resultStored = true;
     }
 }

@@ -11,6 +11,7 @@ import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
 import dev.sandpod.api.queue.ExecutionSlotReleasedEvent;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
 import dev.sandpod.api.queue.ReprioritizeExecutionCommand;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -29,11 +30,21 @@ import org.axonframework.spring.stereotype.Aggregate;
  * priority order, FIFO within a priority. Event-sourced, so the queue survives a restart; every end of an
  * execution releases its slot through the saga, so slots cannot leak.
  *
+ * <p>First come is the execution that was queued first ({@code queuedAt}, the time of its
+ * {@code ExecutionQueuedEvent}), not the one whose enqueue command arrived first: the saga's processor
+ * handles executions on several segments at once, so under a burst their enqueues arrive in any order.
+ * Arrival order only breaks ties (and orders the runs enqueued before the queued time was recorded,
+ * which go first).
+ *
  * <p>Fields are visible to Jackson because this aggregate is snapshotted (its stream grows with every run).
  */
 @Aggregate(snapshotTriggerDefinition = "dispatchQueueSnapshotTrigger", cache = "dispatchQueueCache")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 class DispatchQueue {
+
+    private static final Comparator<Waiting> DISPATCH_ORDER = Comparator.comparing(Waiting::priority)
+            .thenComparing(Waiting::queuedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparingLong(Waiting::ticket);
 
     @AggregateIdentifier
     private String queueId;
@@ -52,7 +63,8 @@ class DispatchQueue {
         if (active.contains(command.executionId()) || isWaiting(command.executionId())) {
             return;
         }
-        apply(new ExecutionEnqueuedEvent(command.queueId(), command.executionId(), command.priority()));
+        apply(new ExecutionEnqueuedEvent(
+                command.queueId(), command.executionId(), command.priority(), command.queuedAt()));
         grantFreeSlots(command.maxConcurrent());
     }
 
@@ -73,8 +85,7 @@ class DispatchQueue {
 
     private void grantFreeSlots(int maxConcurrent) {
         while (active.size() < maxConcurrent) {
-            Optional<Waiting> next =
-                    waiting.stream().min(Comparator.comparing(Waiting::priority).thenComparingLong(Waiting::ticket));
+            Optional<Waiting> next = waiting.stream().min(DISPATCH_ORDER);
             if (next.isEmpty()) {
                 return;
             }
@@ -89,13 +100,13 @@ class DispatchQueue {
     @EventSourcingHandler
     void on(ExecutionEnqueuedEvent event) {
         queueId = event.queueId();
-        waiting.add(new Waiting(event.executionId(), event.priority(), nextTicket++));
+        waiting.add(new Waiting(event.executionId(), event.priority(), event.queuedAt(), nextTicket++));
     }
 
     @EventSourcingHandler
     void on(ExecutionReprioritizedEvent event) {
         waiting.replaceAll(w -> w.executionId().equals(event.executionId())
-                ? new Waiting(w.executionId(), event.priority(), w.ticket())
+                ? new Waiting(w.executionId(), event.priority(), w.queuedAt(), w.ticket())
                 : w);
     }
 
@@ -111,5 +122,6 @@ class DispatchQueue {
         active.remove(event.executionId());
     }
 
-    record Waiting(String executionId, Priority priority, long ticket) {}
+    /** {@code queuedAt} is null for runs enqueued before it was recorded (and in older snapshots). */
+    record Waiting(String executionId, Priority priority, Instant queuedAt, long ticket) {}
 }

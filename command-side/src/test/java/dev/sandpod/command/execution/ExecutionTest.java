@@ -2,9 +2,11 @@ package dev.sandpod.command.execution;
 
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.CancelExecutionCommand;
+import dev.sandpod.api.execution.DeleteExecutionCommand;
 import dev.sandpod.api.execution.ErrorType;
 import dev.sandpod.api.execution.ExecutionCancelledEvent;
 import dev.sandpod.api.execution.ExecutionCompletedEvent;
+import dev.sandpod.api.execution.ExecutionDeletedEvent;
 import dev.sandpod.api.execution.ExecutionErroredEvent;
 import dev.sandpod.api.execution.ExecutionFailedEvent;
 import dev.sandpod.api.execution.ExecutionLimits;
@@ -15,6 +17,7 @@ import dev.sandpod.api.execution.ExecutionRunningEvent;
 import dev.sandpod.api.execution.ExecutionScheduledEvent;
 import dev.sandpod.api.execution.ExecutionStartedEvent;
 import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.ExecutionStoppedEvent;
 import dev.sandpod.api.execution.ExecutionTimedOutEvent;
 import dev.sandpod.api.execution.ExpireExecutionCommand;
 import dev.sandpod.api.execution.MarkExecutionStartedCommand;
@@ -40,6 +43,9 @@ class ExecutionTest {
     private static final ExecutionOutcome TIMED_OUT = new ExecutionOutcome(
             "", "", false, false, -1, ErrorType.TIMEOUT, "wall limit", new ResourceUsage(10.0, 1000, 100, 9000));
 
+    private static final ExecutionOutcome PRINTED_UNTIL_CANCEL = new ExecutionOutcome(
+            "0\n1\n", "", false, false, -1, null, "Execution cancelled", new ResourceUsage(1.2, 3, 100, 8000));
+
     private FixtureConfiguration<Execution> fixture;
 
     @BeforeEach
@@ -53,6 +59,10 @@ class ExecutionTest {
 
     private static ExecutionQueuedEvent queued() {
         return new ExecutionQueuedEvent(ID, USER, Priority.NORMAL);
+    }
+
+    private static ExecutionCancelledEvent cancelled(String reason) {
+        return new ExecutionCancelledEvent(ID, USER, reason, ExecutionOutcome.notRun(null, reason));
     }
 
     private static ExecutionScheduledEvent scheduled() {
@@ -133,15 +143,100 @@ class ExecutionTest {
                 .expectNoEvents();
     }
 
+    /**
+     * Cancelled at once, but the result waits for the runner: its report of the stopped run carries what the
+     * program printed until the cancel.
+     */
     @Test
-    void cancellingARunningExecutionEndsItCancelled() {
+    void cancellingARunningExecutionEndsItCancelledAndWaitsForTheRunnersReport() {
         fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID))
                 .when(new CancelExecutionCommand(ID, USER, "changed my mind"))
-                .expectEvents(
-                        new ExecutionCancelledEvent(
-                                ID, USER, "changed my mind", ExecutionOutcome.notRun(null, "changed my mind")),
-                        new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
+                .expectEvents(cancelled("changed my mind"))
                 .expectResultMessagePayload(ExecutionStatus.CANCELLED);
+    }
+
+    @Test
+    void cancellingAScheduledExecutionAlsoWaitsForTheRunnersReport() {
+        fixture.given(requested(), queued(), scheduled())
+                .when(new CancelExecutionCommand(ID, USER, "changed my mind"))
+                .expectEvents(cancelled("changed my mind"));
+    }
+
+    @Test
+    void cancellingAQueuedExecutionStoresItsResultAtOnceForNoRunnerHasIt() {
+        fixture.given(requested(), queued())
+                .when(new CancelExecutionCommand(ID, USER, null))
+                .expectEvents(cancelled("cancelled by user"), new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
+                .expectResultMessagePayload(ExecutionStatus.CANCELLED);
+    }
+
+    @Test
+    void whatACancelledRunPrintedBeforeItStoppedIsStoredWithItsResult() {
+        fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID), cancelled("enough"))
+                .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.CANCELLED, PRINTED_UNTIL_CANCEL))
+                .expectEvents(
+                        new ExecutionStoppedEvent(ID, PRINTED_UNTIL_CANCEL),
+                        new ResultStoredEvent(ID, ExecutionStatus.CANCELLED));
+    }
+
+    /** The program ended by itself just as the cancel came: still cancelled (terminal stays terminal), output kept. */
+    @Test
+    void aRunThatCompletedAsTheCancelCameStaysCancelledWithItsOutput() {
+        fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID), cancelled("enough"))
+                .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.COMPLETED, HI))
+                .expectEvents(new ExecutionStoppedEvent(ID, HI), new ResultStoredEvent(ID, ExecutionStatus.CANCELLED));
+    }
+
+    @Test
+    void aSecondReportOfAStoppedRunIsIgnored() {
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionRunningEvent(ID),
+                        cancelled("enough"),
+                        new ExecutionStoppedEvent(ID, PRINTED_UNTIL_CANCEL),
+                        new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
+                .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.CANCELLED, PRINTED_UNTIL_CANCEL))
+                .expectNoEvents();
+    }
+
+    /** Executions cancelled before the runner's report was awaited have their result already. */
+    @Test
+    void aLateReportForAnExecutionCancelledWithItsResultStoredIsIgnored() {
+        fixture.given(
+                        requested(),
+                        queued(),
+                        scheduled(),
+                        new ExecutionRunningEvent(ID),
+                        cancelled("enough"),
+                        new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
+                .when(new RecordExecutionOutcomeCommand(ID, ExecutionStatus.CANCELLED, PRINTED_UNTIL_CANCEL))
+                .expectNoEvents();
+    }
+
+    @Test
+    void cancellingTwiceAnswersCancelledWithoutASecondEvent() {
+        fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID), cancelled("enough"))
+                .when(new CancelExecutionCommand(ID, USER, "again"))
+                .expectNoEvents()
+                .expectResultMessagePayload(ExecutionStatus.CANCELLED);
+    }
+
+    @Test
+    void theBackstopStoresTheResultOfACancelledRunWhoseRunnerNeverReported() {
+        fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID), cancelled("enough"))
+                .when(new ExpireExecutionCommand(ID, "lost"))
+                .expectEvents(new ResultStoredEvent(ID, ExecutionStatus.CANCELLED));
+    }
+
+    /** Deleting ends the wait: the result is stored first, so the slot is freed and a late report finds it done. */
+    @Test
+    void deletingACancelledRunThatTheRunnerHasNotReportedStoresItsResultFirst() {
+        fixture.given(requested(), queued(), scheduled(), new ExecutionRunningEvent(ID), cancelled("enough"))
+                .when(new DeleteExecutionCommand(ID, "admin-1"))
+                .expectEvents(
+                        new ResultStoredEvent(ID, ExecutionStatus.CANCELLED), new ExecutionDeletedEvent(ID, "admin-1"));
     }
 
     @Test

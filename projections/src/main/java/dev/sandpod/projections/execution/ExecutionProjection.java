@@ -14,6 +14,7 @@ import dev.sandpod.api.execution.ExecutionRunningEvent;
 import dev.sandpod.api.execution.ExecutionScheduledEvent;
 import dev.sandpod.api.execution.ExecutionStartedEvent;
 import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.ExecutionStoppedEvent;
 import dev.sandpod.api.execution.ExecutionTimedOutEvent;
 import dev.sandpod.api.execution.ResultStoredEvent;
 import dev.sandpod.api.execution.StreamExecutionQuery;
@@ -153,6 +154,19 @@ public class ExecutionProjection {
         transition(
                 event.executionId(),
                 "execution_cancelled",
+                ExecutionStatus.CANCELLED,
+                outcome(event.outcome()),
+                message,
+                sequence,
+                replay);
+    }
+
+    /** The run a cancel stopped, as its runner reported it: the cancelled result gets its output. */
+    @EventHandler
+    void on(ExecutionStoppedEvent event, EventMessage<?> message, @SequenceNumber long sequence, ReplayStatus replay) {
+        transition(
+                event.executionId(),
+                "execution_stopped",
                 ExecutionStatus.CANCELLED,
                 outcome(event.outcome()),
                 message,

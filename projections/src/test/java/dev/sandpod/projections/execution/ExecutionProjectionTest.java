@@ -1,7 +1,9 @@
 package dev.sandpod.projections.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.sandpod.api.execution.ExecutionCancelledEvent;
 import dev.sandpod.api.execution.ExecutionCompletedEvent;
 import dev.sandpod.api.execution.ExecutionFrameView;
 import dev.sandpod.api.execution.ExecutionLimits;
@@ -12,6 +14,7 @@ import dev.sandpod.api.execution.ExecutionRunningEvent;
 import dev.sandpod.api.execution.ExecutionScheduledEvent;
 import dev.sandpod.api.execution.ExecutionStartedEvent;
 import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.ExecutionStoppedEvent;
 import dev.sandpod.api.execution.FindUserExecutionsQuery;
 import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.ResourceUsage;
@@ -40,6 +43,9 @@ class ExecutionProjectionTest {
     private static final ExecutionLimits LIMITS = new ExecutionLimits(10, 1 << 27, 1000, 64, 1 << 20, 10 << 20);
     private static final ExecutionOutcome HI =
             new ExecutionOutcome("hi\n", "", false, false, 0, null, null, new ResourceUsage(0.03, 2, 100, 9100));
+
+    private static final ExecutionOutcome PRINTED_UNTIL_CANCEL = new ExecutionOutcome(
+            "0\n1\n", "", false, false, -1, null, "Execution cancelled", new ResourceUsage(1.2, 3, 100, 8000));
 
     private SimpleQueryUpdateEmitter emitter;
     private ExecutionProjection projection;
@@ -87,6 +93,10 @@ class ExecutionProjectionTest {
             projection.on(e, m, seq, ReplayStatus.REGULAR);
         } else if (event instanceof ExecutionCompletedEvent e) {
             projection.on(e, m, seq, ReplayStatus.REGULAR);
+        } else if (event instanceof ExecutionCancelledEvent e) {
+            projection.on(e, m, seq, ReplayStatus.REGULAR);
+        } else if (event instanceof ExecutionStoppedEvent e) {
+            projection.on(e, m, seq, ReplayStatus.REGULAR);
         } else if (event instanceof ResultStoredEvent e) {
             projection.on(e, m, seq, ReplayStatus.REGULAR);
         } else {
@@ -122,6 +132,89 @@ class ExecutionProjectionTest {
                         "execution_completed",
                         "result_stored");
         assertThat(frames.get(frames.size() - 1).result().stdout()).isEqualTo("hi\n");
+    }
+
+    /**
+     * Each lifecycle frame, stored and pushed live, carries the status the execution has once its event
+     * happened, from {@code execution_requested} to {@code result_stored}: the stream sends it on every frame.
+     */
+    @Test
+    void everyFrameCarriesTheStatusOfItsEvent() {
+        var subscription = emitter.registerUpdateHandler(
+                new GenericSubscriptionQueryMessage<>(
+                        new StreamExecutionQuery(ID),
+                        ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
+                        ResponseTypes.instanceOf(ExecutionFrameView.class)),
+                64);
+        List<ExecutionFrameView> pushed = new ArrayList<>();
+        subscription.getUpdates().subscribe(update -> pushed.add((ExecutionFrameView) update.getPayload()));
+
+        runToCompletion();
+
+        var expected = List.of(
+                tuple("execution_requested", ExecutionStatus.QUEUED),
+                tuple("execution_queued", ExecutionStatus.QUEUED),
+                tuple("execution_scheduled", ExecutionStatus.SCHEDULED),
+                tuple("execution_started", ExecutionStatus.SCHEDULED),
+                tuple("execution_running", ExecutionStatus.RUNNING),
+                tuple("execution_completed", ExecutionStatus.COMPLETED),
+                tuple("result_stored", ExecutionStatus.COMPLETED));
+        assertThat(readModel.frames(ID))
+                .extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
+                .containsExactlyElementsOf(expected);
+        assertThat(pushed)
+                .extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
+                .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void theFramesOfACancelledRunCarryCancelledFromTheCancelOn() {
+        var requested = new ExecutionRequestedEvent(ID, USER, "print(0)", "python", "3.11", Priority.NORMAL);
+        var m0 = message(requested);
+        projection.on(requested, m0, 0, ReplayStatus.REGULAR);
+        apply(new ExecutionQueuedEvent(ID, USER, Priority.NORMAL));
+        apply(new ExecutionScheduledEvent(ID, "print(0)", "python", "3.11", LIMITS));
+        apply(new ExecutionStartedEvent(ID, "local@test"));
+        apply(new ExecutionRunningEvent(ID));
+        apply(new ExecutionCancelledEvent(ID, USER, "enough", ExecutionOutcome.notRun(null, "enough")));
+        apply(new ExecutionStoppedEvent(ID, PRINTED_UNTIL_CANCEL));
+        apply(new ResultStoredEvent(ID, ExecutionStatus.CANCELLED));
+
+        assertThat(readModel.frames(ID))
+                .extracting(ExecutionFrameView::eventType, ExecutionFrameView::status)
+                .endsWith(
+                        tuple("execution_running", ExecutionStatus.RUNNING),
+                        tuple("execution_cancelled", ExecutionStatus.CANCELLED),
+                        tuple("execution_stopped", ExecutionStatus.CANCELLED),
+                        tuple("result_stored", ExecutionStatus.CANCELLED));
+    }
+
+    /** Cancelled at once; what the runner reports of the stopped run is the result's output. */
+    @Test
+    void aCancelledRunKeepsWhatItPrintedUntilTheRunnerStoppedIt() {
+        var requested = new ExecutionRequestedEvent(ID, USER, "print(0)", "python", "3.11", Priority.NORMAL);
+        var m0 = message(requested);
+        projection.on(requested, m0, 0, ReplayStatus.REGULAR);
+        apply(new ExecutionQueuedEvent(ID, USER, Priority.NORMAL));
+        apply(new ExecutionScheduledEvent(ID, "print(0)", "python", "3.11", LIMITS));
+        apply(new ExecutionStartedEvent(ID, "local@test"));
+        apply(new ExecutionRunningEvent(ID));
+        apply(new ExecutionCancelledEvent(ID, USER, "enough", ExecutionOutcome.notRun(null, "enough")));
+
+        assertThat(readModel.result(ID).orElseThrow().status()).isEqualTo(ExecutionStatus.CANCELLED);
+
+        apply(new ExecutionStoppedEvent(ID, PRINTED_UNTIL_CANCEL));
+        apply(new ResultStoredEvent(ID, ExecutionStatus.CANCELLED));
+
+        var result = readModel.result(ID).orElseThrow();
+        assertThat(result.status()).isEqualTo(ExecutionStatus.CANCELLED);
+        assertThat(result.stdout()).isEqualTo("0\n1\n");
+        assertThat(result.exitCode()).isEqualTo(-1);
+        List<ExecutionFrameView> frames = readModel.frames(ID);
+        assertThat(frames)
+                .extracting(ExecutionFrameView::eventType)
+                .endsWith("execution_cancelled", "execution_stopped", "result_stored");
+        assertThat(frames.get(frames.size() - 1).result().stdout()).isEqualTo("0\n1\n");
     }
 
     @Test

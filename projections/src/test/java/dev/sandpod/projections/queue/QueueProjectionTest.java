@@ -10,6 +10,7 @@ import dev.sandpod.api.queue.ExecutionSlotReleasedEvent;
 import dev.sandpod.api.queue.QueueIds;
 import dev.sandpod.api.queue.QueueStatusView;
 import dev.sandpod.projections.support.InMemoryMongo;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +37,7 @@ class QueueProjectionTest {
     }
 
     private void enqueue(String executionId, Priority priority) {
-        projection.on(new ExecutionEnqueuedEvent(QUEUE, executionId, priority));
+        projection.on(new ExecutionEnqueuedEvent(QUEUE, executionId, priority, Instant.now()));
     }
 
     private void grant(String executionId) {

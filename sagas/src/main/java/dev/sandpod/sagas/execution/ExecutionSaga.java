@@ -12,9 +12,11 @@ import dev.sandpod.api.queue.QueueIds;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
 import dev.sandpod.api.queue.ReprioritizeExecutionCommand;
 import java.time.Duration;
+import java.time.Instant;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
@@ -40,14 +42,19 @@ public class ExecutionSaga {
     private String executionId;
     private String backstopId;
 
+    /** The queue is told when the execution was queued: that, not when this reaches it, is its place in line. */
     @StartSaga
     @SagaEventHandler(associationProperty = ASSOCIATION)
-    void on(ExecutionQueuedEvent event, CommandGateway commands, ExecutionSettings settings) {
+    void on(
+            ExecutionQueuedEvent event,
+            @Timestamp Instant queuedAt,
+            CommandGateway commands,
+            ExecutionSettings settings) {
         executionId = event.executionId();
         send(
                 commands,
                 new EnqueueExecutionCommand(
-                        QueueIds.DEFAULT, executionId, event.priority(), settings.maxConcurrentExecutions()));
+                        QueueIds.DEFAULT, executionId, event.priority(), queuedAt, settings.maxConcurrentExecutions()));
     }
 
     @SagaEventHandler(associationProperty = ASSOCIATION)

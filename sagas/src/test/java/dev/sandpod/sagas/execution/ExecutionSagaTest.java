@@ -58,14 +58,15 @@ class ExecutionSagaTest {
         return new ExecutionScheduledEvent(ID, "print(1)", "python", "3.11", LIMITS);
     }
 
+    /** The queue is told when the execution was queued: its place within its priority depends on it. */
     @Test
     void aQueuedExecutionStartsTheSagaAndAsksTheQueueForASlot() {
         fixture.givenNoPriorActivity()
                 .whenAggregate(ID)
                 .publishes(queued())
                 .expectActiveSagas(1)
-                .expectDispatchedCommands(
-                        new EnqueueExecutionCommand(QueueIds.DEFAULT, ID, Priority.NORMAL, MAX_CONCURRENT));
+                .expectDispatchedCommands(new EnqueueExecutionCommand(
+                        QueueIds.DEFAULT, ID, Priority.NORMAL, fixture.currentTime(), MAX_CONCURRENT));
     }
 
     @Test

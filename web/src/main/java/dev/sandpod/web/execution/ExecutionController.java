@@ -5,9 +5,11 @@ import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.CancelExecutionCommand;
 import dev.sandpod.api.execution.DeleteExecutionCommand;
+import dev.sandpod.api.execution.ExecutionCancellationView;
 import dev.sandpod.api.execution.ExecutionPageView;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.FindExecutionCancellationQuery;
 import dev.sandpod.api.execution.FindExecutionResultQuery;
 import dev.sandpod.api.execution.FindUserExecutionsQuery;
 import dev.sandpod.api.web.Caller;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -182,8 +185,15 @@ class ExecutionController {
             return Mono.fromFuture(() -> commands.<ExecutionStatus>send(Origin.command(
                             new CancelExecutionCommand(executionId, caller.userId(), reason), caller, http)))
                     .timeout(TIMEOUT)
-                    .map(status ->
-                            new CancelResponse(executionId, "cancellation_requested", "Cancellation requested", null));
+                    .then(Mono.fromFuture(() -> queries.query(
+                                    new FindExecutionCancellationQuery(executionId),
+                                    ResponseTypes.optionalInstanceOf(ExecutionCancellationView.class)))
+                            .timeout(TIMEOUT))
+                    .map(cancel -> new CancelResponse(
+                            executionId,
+                            "cancellation_requested",
+                            "Cancellation requested",
+                            cancel.map(ExecutionCancellationView::eventId).orElse(null)));
         });
     }
 

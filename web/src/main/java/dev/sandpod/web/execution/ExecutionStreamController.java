@@ -68,12 +68,8 @@ class ExecutionStreamController {
                 "timestamp",
                 frame.timestamp() == null ? null : frame.timestamp().toString());
         data.put("event_id", frame.eventId());
-        // status is carried on the status control frame only
-        data.put(
-                "status",
-                "status".equals(frame.eventType()) && frame.status() != null
-                        ? frame.status().wireName()
-                        : null);
+        // every lifecycle frame carries the execution's status once its event happened; output frames have none
+        data.put("status", frame.status() == null ? null : frame.status().wireName());
         data.put("result", frame.result() == null ? null : ExecutionResultResponse.of(frame.result()));
         if ("output".equals(frame.eventType())) {
             data.put("stream", frame.stream());
