@@ -268,6 +268,72 @@ class ProjectionAdminJourneyTest {
         subscriptions.forEach(SubscriptionQueryResult::cancel);
     }
 
+    @Test
+    void userOverviewCountsWhatTheUserDidInTheLastDay() {
+        ApiSession admin = admin();
+        String name = "v" + UUID.randomUUID().toString().substring(0, 8);
+        ApiSession user = ApiSession.register(port, name);
+        String ok = user.execute("print('fine')");
+        String bad = user.execute("import sys\nsys.exit(3)");
+        assertThat(user.awaitResult(ok).get("status").asText()).isEqualTo("completed");
+        // a script that exits non-zero still completes (the run worked; its exit code says the rest)
+        assertThat(user.awaitResult(bad).get("exit_code").asInt()).isEqualTo(3);
+        String userId = user.get("/api/v1/auth/me").body().get("user_id").asText();
+
+        JsonNode overview =
+                admin.get("/api/v1/admin/users/" + userId + "/overview").body();
+        assertThat(overview.get("user").get("username").asText()).isEqualTo(name);
+        JsonNode derived = overview.get("derived_counts");
+        assertThat(derived.get("succeeded").asInt()).isEqualTo(2);
+        assertThat(derived.get("failed").asInt()).isZero();
+        assertThat(derived.get("timeout").asInt()).isZero();
+        assertThat(derived.get("cancelled").asInt()).isZero();
+        assertThat(derived.get("terminal_total").asInt()).isEqualTo(2);
+        JsonNode stats = overview.get("stats");
+        long executionEvents = mongo.getCollection("domainevents")
+                .countDocuments(com.mongodb.client.model.Filters.in("aggregateIdentifier", ok, bad));
+        long accountEvents = mongo.getCollection("domainevents")
+                .countDocuments(com.mongodb.client.model.Filters.eq("aggregateIdentifier", userId));
+        assertThat(stats.get("total_events").asLong()).isEqualTo(executionEvents + accountEvents);
+        assertThat(stats.get("error_rate").asDouble()).isZero();
+        long byType = 0;
+        for (JsonNode t : stats.get("events_by_type")) {
+            byType += t.get("count").asLong();
+        }
+        assertThat(byType).isEqualTo(stats.get("total_events").asLong());
+        assertThat(stats.get("events_by_type").toString()).contains("execution_completed", "user_registered");
+        assertThat(overview.get("rate_limit_summary").has("bypass_rate_limit")).isTrue();
+        assertThat(overview.get("recent_events").size()).isBetween(1, 10);
+        assertThat(overview.get("recent_events").get(0).get("event_id").asText())
+                .isNotBlank();
+        assertThat(admin.get("/api/v1/admin/users/nobody/overview").status()).isEqualTo(404);
+        assertThat(user.get("/api/v1/admin/users/" + userId + "/overview").status())
+                .isEqualTo(403);
+
+        // Deleting the user with cascade removes (and counts) what the user owned.
+        ApiSession.Reply script = user.post(
+                "/api/v1/scripts",
+                Map.of("name", "mine", "script", "print(1)", "lang", "python", "lang_version", "3.11"));
+        assertThat(script.status()).isLessThan(300);
+        long notifications = mongo.getCollection("notifications")
+                .countDocuments(com.mongodb.client.model.Filters.eq("userId", userId));
+        ApiSession.Reply deleted = admin.delete("/api/v1/admin/users/" + userId + "?cascade=true");
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(deleted.body().get("user_deleted").asBoolean()).isTrue();
+        assertThat(deleted.body().get("executions").asInt()).isEqualTo(2);
+        assertThat(deleted.body().get("saved_scripts").asInt()).isEqualTo(1);
+        assertThat(deleted.body().get("notifications").asLong()).isEqualTo(notifications);
+        assertThat(deleted.body().get("sagas").asInt()).isZero();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(mongo.getCollection("executions")
+                            .countDocuments(com.mongodb.client.model.Filters.eq("userId", userId)))
+                    .isZero();
+            assertThat(mongo.getCollection("saved_scripts")
+                            .countDocuments(com.mongodb.client.model.Filters.eq("userId", userId)))
+                    .isZero();
+        });
+    }
+
     private Map<Object, Document> snapshot(String collection) {
         return mongo.getCollection(collection).find().into(new ArrayList<>()).stream()
                 .collect(Collectors.toMap(d -> d.get("_id"), d -> d, (a, b) -> a, TreeMap::new));
