@@ -95,18 +95,24 @@ class AxonMongoConfiguration {
      * MongoSagaStore declares no index of its own, yet every event a saga processor handles looks up sagas
      * by association ({@code sagaType} and one {@code {key, value}} element of {@code associations}) and
      * every saga change finds its document by {@code sagaIdentifier}: without these two indexes each is a
-     * scan of all live sagas (real MongoDB and the embedded server alike).
+     * scan of all live sagas (real MongoDB and the embedded server alike). Wrapped in a journal that outlives
+     * the ended sagas (see {@link JournalingSagaStore}).
      */
     @Bean
-    SagaStore<Object> sagaStore(MongoTemplate axonMongoTemplate, Serializer serializer) {
+    SagaStore<Object> sagaStore(
+            MongoTemplate axonMongoTemplate, Serializer serializer, MongoDatabaseFactory databaseFactory) {
         MongoCollection<Document> sagas = axonMongoTemplate.sagaCollection();
         sagas.createIndex(Indexes.ascending(SAGA_IDENTIFIER), new IndexOptions().name("sagaIdentifierIndex"));
         sagas.createIndex(
                 Indexes.ascending(SAGA_TYPE, SAGA_ASSOCIATIONS), new IndexOptions().name("sagaAssociationIndex"));
-        return MongoSagaStore.builder()
+        SagaStore<Object> store = MongoSagaStore.builder()
                 .mongoTemplate(axonMongoTemplate)
                 .serializer(serializer)
                 .build();
+        return new JournalingSagaStore(
+                store,
+                databaseFactory.getMongoDatabase().getCollection(JournalingSagaStore.COLLECTION),
+                java.time.Clock.systemUTC());
     }
 
     /**

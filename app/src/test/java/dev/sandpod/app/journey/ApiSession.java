@@ -79,6 +79,10 @@ final class ApiSession {
         return csrfToken;
     }
 
+    String accessToken() {
+        return accessToken;
+    }
+
     Reply get(String path) {
         return exchange("GET", path, null, true);
     }

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.RequestValidationException.Violation;
 import dev.sandpod.api.error.SandpodException;
+import dev.sandpod.api.execution.DeleteExecutionCommand;
+import dev.sandpod.api.notification.DeleteNotificationCommand;
 import dev.sandpod.api.ratelimit.FindUserRateLimitsQuery;
 import dev.sandpod.api.ratelimit.UserRateLimitsView;
+import dev.sandpod.api.script.DeleteScriptCommand;
 import dev.sandpod.api.settings.FindSystemSettingsQuery;
 import dev.sandpod.api.settings.SystemSettings;
 import dev.sandpod.api.user.ChangeUserDetailsCommand;
@@ -25,6 +28,7 @@ import dev.sandpod.api.web.Caller;
 import dev.sandpod.command.user.AccountRules;
 import dev.sandpod.command.user.UserAdministration;
 import dev.sandpod.command.user.UserRegistration;
+import dev.sandpod.query.operations.UserData;
 import dev.sandpod.web.security.LoginLockout;
 import dev.sandpod.web.support.Origin;
 import dev.sandpod.web.support.QueryParameters;
@@ -67,13 +71,16 @@ class AdminUserController {
     private final CommandGateway commands;
     private final QueryGateway queries;
     private final LoginLockout lockout;
+    private final UserData userData;
 
     AdminUserController(
             UserRegistration registration,
             UserAdministration administration,
             CommandGateway commands,
             QueryGateway queries,
-            LoginLockout lockout) {
+            LoginLockout lockout,
+            UserData userData) {
+        this.userData = userData;
         this.registration = registration;
         this.administration = administration;
         this.commands = commands;
@@ -218,15 +225,54 @@ class AdminUserController {
             Caller caller,
             ServerHttpRequest http) {
         requireAdmin(caller);
-        QueryParameters.bool("cascade", cascade);
+        boolean cascading = QueryParameters.bool("cascade", cascade);
         if (caller.userId().equals(userId)) {
             return Mono.error(new SandpodException(ErrorCode.BAD_REQUEST, "Cannot delete your own account"));
         }
+        // With cascade, each execution, saved script and notification of the user is deleted through its own
+        // command and counted only when that command succeeded; settings and the events themselves stay (the
+        // settings have no delete, the event store is append-only), so they report 0.
         return existing(userId)
-                .flatMap(view -> send(Origin.command(new DeleteUserCommand(userId), caller, http)))
-                .then(ReadYourWrites.await(() -> user(userId), Objects::isNull))
-                .thenReturn(new DeleteUserResponse(true, 0, 0, 0, 0, 0, 0))
+                .flatMap(view -> cascading
+                        ? Mono.fromCallable(() -> userData.of(userId))
+                                .subscribeOn(Schedulers.boundedElastic())
+                                .flatMap(owned -> Mono.zip(
+                                                deleteEach(
+                                                        owned.executions(),
+                                                        id -> new DeleteExecutionCommand(id, caller.userId()),
+                                                        caller,
+                                                        http),
+                                                deleteEach(
+                                                        owned.savedScripts(),
+                                                        id -> new DeleteScriptCommand(id, userId),
+                                                        caller,
+                                                        http),
+                                                deleteEach(
+                                                        owned.notifications(),
+                                                        id -> new DeleteNotificationCommand(id, userId),
+                                                        caller,
+                                                        http))
+                                        .map(counts -> new DeleteUserResponse(
+                                                true, counts.getT1(), counts.getT2(), counts.getT3(), 0, 0, (int)
+                                                        owned.runningSagas())))
+                        : Mono.just(new DeleteUserResponse(true, 0, 0, 0, 0, 0, 0)))
+                .flatMap(response -> send(Origin.command(new DeleteUserCommand(userId), caller, http))
+                        .then(ReadYourWrites.await(() -> user(userId), Objects::isNull))
+                        .thenReturn(response))
                 .timeout(TIMEOUT);
+    }
+
+    /** Sends one delete per id, one after the other, and counts those that went through. */
+    private Mono<Integer> deleteEach(
+            List<String> ids,
+            java.util.function.Function<String, Object> command,
+            Caller caller,
+            ServerHttpRequest http) {
+        return Flux.fromIterable(ids)
+                .concatMap(id -> Mono.fromFuture(() -> commands.send(Origin.command(command.apply(id), caller, http)))
+                        .thenReturn(1)
+                        .onErrorReturn(0))
+                .reduce(0, Integer::sum);
     }
 
     @PostMapping({"/api/v1/admin/users/{userId}/reset-password", "/api/v1/admin/users/{userId}/reset-password/"})

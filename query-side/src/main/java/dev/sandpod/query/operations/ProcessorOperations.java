@@ -1,0 +1,433 @@
+package dev.sandpod.query.operations;
+
+import dev.sandpod.api.error.ErrorCode;
+import dev.sandpod.api.error.SandpodException;
+import dev.sandpod.query.operations.ProcessorStore.Claim;
+import dev.sandpod.query.operations.ProcessorView.ReplayView;
+import dev.sandpod.query.operations.ProcessorView.SegmentView;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.SubscribingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The admin's view of and hand on Axon's event processors: status with lag, pause and resume on every
+ * instance, and the rebuild of a projection from the first event.
+ *
+ * <p>Pause is shared through {@link ProcessorStore#setPausedByAdmin}: every instance looks at it every
+ * {@link #TICK} and shuts its part of the processor down (releasing its segment claims) or starts it again.
+ * A rebuild pauses the processor everywhere, waits until no instance claims a segment, resets the tokens
+ * (which runs the projection's {@code @ResetHandler}s and clears its dead letters) and resumes; Axon then
+ * delivers the history again with a replay token, so handlers that must not repeat a side effect see
+ * {@code ReplayStatus.REPLAY}. Only projections are replayable: Kafka dispatch, notification policy and
+ * delivery, sagas and the subscribing processors refuse with 409, since replaying them would send again.
+ *
+ * <p>Blocking (Mongo, processor shutdown): call it off the event loop.
+ */
+@Component
+public class ProcessorOperations {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessorOperations.class);
+
+    /** How often each instance aligns its processors with the shared pause flags and checks a running rebuild. */
+    static final Duration TICK = Duration.ofMillis(250);
+
+    static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(30);
+
+    public static final String PROJECTION = "projection";
+    public static final String SAGA = "saga";
+    public static final String SIDE_EFFECT = "side_effect";
+
+    private final EventProcessingConfiguration processing;
+    private final ProcessorStore store;
+    private final Clock clock;
+    /** Processors this instance shut down because an admin paused them, so only those are started again. */
+    private final Set<String> pausedHere = ConcurrentHashMap.newKeySet();
+    /** Processors this instance is busy pausing or resetting: the tick leaves them alone. */
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+
+    private final Map<String, Replay> replays = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker;
+    private volatile boolean closing;
+
+    /** A rebuild started on this instance. */
+    private static final class Replay {
+        final Instant startedAt;
+        final long target;
+        volatile long position;
+        volatile Instant finishedAt;
+        volatile String failure;
+
+        Replay(Instant startedAt, long target) {
+            this.startedAt = startedAt;
+            this.target = target;
+        }
+    }
+
+    public ProcessorOperations(EventProcessingConfiguration processing, ProcessorStore store) {
+        this.processing = processing;
+        this.store = store;
+        this.clock = Clock.systemUTC();
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "processor-operations");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stop aligning before Axon shuts its processors down, or the tick would start them again. */
+    @EventListener(ContextClosedEvent.class)
+    void closing() {
+        closing = true;
+        ticker.shutdownNow();
+    }
+
+    public List<ProcessorView> all() {
+        long head = store.totalEvents();
+        return processing.eventProcessors().values().stream()
+                .sorted(Comparator.comparing(EventProcessor::getName))
+                .map(p -> view(p, head))
+                .toList();
+    }
+
+    public ProcessorView one(String name) {
+        return view(processor(name), store.totalEvents());
+    }
+
+    /** Names of the projections whose rebuild is still running (on this instance's knowledge). */
+    public List<String> replaying() {
+        return replays.entrySet().stream()
+                .filter(e -> e.getValue().finishedAt == null && e.getValue().failure == null)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
+    public ProcessorView pause(String name) {
+        StreamingEventProcessor processor = streaming(name);
+        store.setPausedByAdmin(name, true);
+        busy.add(name);
+        try {
+            shutDownHere(name, processor);
+        } finally {
+            busy.remove(name);
+        }
+        return one(name);
+    }
+
+    public ProcessorView resume(String name) {
+        StreamingEventProcessor processor = streaming(name);
+        store.setPausedByAdmin(name, false);
+        if (!processor.isRunning()) {
+            processor.start();
+        }
+        pausedHere.remove(name);
+        return one(name);
+    }
+
+    /**
+     * Rebuilds a projection from the first event and answers once the rebuild has begun; its progress is in
+     * {@link #one}'s {@code replay}.
+     */
+    public ProcessorView replay(String name) {
+        StreamingEventProcessor processor = streaming(name);
+        if (!PROJECTION.equals(kind(processor))) {
+            throw new SandpodException(
+                    ErrorCode.CONFLICT,
+                    "Processor " + name + " has side effects (" + kind(processor) + ") and cannot be replayed");
+        }
+        if (!busy.add(name)) {
+            throw new SandpodException(ErrorCode.CONFLICT, "Processor " + name + " is being paused or reset");
+        }
+        try {
+            Replay running = replays.get(name);
+            if (running != null && running.finishedAt == null && running.failure == null) {
+                throw new SandpodException(ErrorCode.CONFLICT, "A rebuild of " + name + " is already running");
+            }
+            store.setPausedByAdmin(name, true);
+            shutDownHere(name, processor);
+            awaitReleasedEverywhere(name);
+            Replay replay = new Replay(clock.instant(), store.totalEvents());
+            replays.put(name, replay);
+            processor.resetTokens();
+            store.setPausedByAdmin(name, false);
+            processor.start();
+            pausedHere.remove(name);
+            log.info("Rebuilding {} from the first of {} events", name, replay.target);
+        } catch (RuntimeException e) {
+            // Whatever failed, the processor must not stay down: resume it where its tokens are.
+            store.setPausedByAdmin(name, false);
+            if (!processor.isRunning()) {
+                processor.start();
+            }
+            pausedHere.remove(name);
+            throw e;
+        } finally {
+            busy.remove(name);
+        }
+        return one(name);
+    }
+
+    private void shutDownHere(String name, StreamingEventProcessor processor) {
+        if (processor.isRunning()) {
+            try {
+                processor.shutdownAsync().get(RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SandpodException(ErrorCode.SERVICE_UNAVAILABLE, "Interrupted while pausing " + name);
+            } catch (Exception e) {
+                throw new SandpodException(
+                        ErrorCode.SERVICE_UNAVAILABLE, "Processor " + name + " did not stop: " + e.getMessage());
+            }
+        }
+        pausedHere.add(name);
+    }
+
+    private void awaitReleasedEverywhere(String name) {
+        long deadline = System.nanoTime() + RELEASE_TIMEOUT.toNanos();
+        while (true) {
+            List<String> owners = store.claims(name).stream()
+                    .map(Claim::owner)
+                    .filter(o -> o != null)
+                    .distinct()
+                    .toList();
+            if (owners.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SandpodException(
+                        ErrorCode.CONFLICT, "Segments of " + name + " are still claimed by " + owners);
+            }
+            try {
+                Thread.sleep(TICK.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SandpodException(ErrorCode.SERVICE_UNAVAILABLE, "Interrupted while pausing " + name);
+            }
+        }
+    }
+
+    /** Aligns this instance with the shared pause flags and follows the running rebuilds. */
+    private void tick() {
+        if (closing) {
+            return;
+        }
+        try {
+            Set<String> pausedNow = store.pausedProcessors();
+            for (EventProcessor p : processing.eventProcessors().values()) {
+                if (!(p instanceof StreamingEventProcessor processor) || busy.contains(p.getName())) {
+                    continue;
+                }
+                String name = p.getName();
+                boolean paused = pausedNow.contains(name);
+                if (paused && processor.isRunning()) {
+                    log.info("Pausing {} on this instance (paused by an admin)", name);
+                    processor.shutDown();
+                    pausedHere.add(name);
+                } else if (!paused && !processor.isRunning() && pausedHere.remove(name)) {
+                    log.info("Resuming {} on this instance", name);
+                    processor.start();
+                }
+            }
+            replays.forEach((name, replay) -> {
+                if (replay.finishedAt == null && replay.failure == null) {
+                    follow(name, replay);
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Processor operations tick failed", e);
+        }
+    }
+
+    private void follow(String name, Replay replay) {
+        Optional<StreamingEventProcessor> found = processing.eventProcessor(name, StreamingEventProcessor.class);
+        if (found.isEmpty()) {
+            return;
+        }
+        long total = store.totalEvents();
+        replay.position = Math.min(replay.target, position(name, found.get(), total));
+        if (replay.position >= replay.target) {
+            replay.finishedAt = clock.instant();
+            log.info(
+                    "Rebuilt {}: {} events in {} ms",
+                    name,
+                    replay.target,
+                    Duration.between(replay.startedAt, replay.finishedAt).toMillis());
+        }
+    }
+
+    /** Events seen by the segment furthest behind. */
+    private long position(String name, StreamingEventProcessor processor, long total) {
+        long lowest = Long.MAX_VALUE;
+        for (TrackingToken token : tokens(name, processor).values()) {
+            lowest = Math.min(lowest, total - store.eventsAfter(current(token)));
+        }
+        return lowest == Long.MAX_VALUE ? 0 : lowest;
+    }
+
+    /** Each segment's token: this instance's live one where it has the segment, else the stored one. */
+    private Map<Integer, TrackingToken> tokens(String name, StreamingEventProcessor processor) {
+        Map<Integer, TrackingToken> tokens = new java.util.TreeMap<>();
+        for (Claim claim : store.claims(name)) {
+            tokens.put(claim.segment(), claim.token());
+        }
+        processor.processingStatus().forEach((segment, status) -> tokens.put(segment, status.getTrackingToken()));
+        return tokens;
+    }
+
+    private static TrackingToken current(TrackingToken token) {
+        return token instanceof ReplayToken replay ? replay.getCurrentToken() : token;
+    }
+
+    private ProcessorView view(EventProcessor processor, long head) {
+        String name = processor.getName();
+        Long deadLetters = processing
+                .deadLetterQueue(name)
+                .map(SequencedDeadLetterQueue::size)
+                .orElse(null);
+        if (!(processor instanceof StreamingEventProcessor streaming)) {
+            String state = processor.isRunning() ? "running" : processor.isError() ? "error" : "stopped";
+            String type = processor instanceof SubscribingEventProcessor ? "subscribing" : "other";
+            return new ProcessorView(
+                    name, kind(processor), type, state, null, false, null, null, head, deadLetters, List.of(), null);
+        }
+        Map<Integer, EventTrackerStatus> local = streaming.processingStatus();
+        List<SegmentView> segments = new ArrayList<>();
+        Map<Integer, Claim> claims = new java.util.TreeMap<>();
+        store.claims(name).forEach(c -> claims.put(c.segment(), c));
+        local.keySet().forEach(segment -> claims.putIfAbsent(segment, new Claim(segment, null, null)));
+        long lowest = Long.MAX_VALUE;
+        String error = null;
+        for (Claim claim : claims.values()) {
+            EventTrackerStatus status = local.get(claim.segment());
+            TrackingToken token = status != null ? status.getTrackingToken() : claim.token();
+            long lag = store.eventsAfter(current(token));
+            long position = head - lag;
+            lowest = Math.min(lowest, position);
+            String segmentError = status != null && status.isErrorState() && status.getError() != null
+                    ? String.valueOf(status.getError().getMessage())
+                    : null;
+            if (segmentError != null) {
+                error = segmentError;
+            }
+            segments.add(new SegmentView(
+                    claim.segment(),
+                    claim.owner(),
+                    position,
+                    lag,
+                    status != null ? status.isCaughtUp() : lag == 0,
+                    status != null ? status.isReplaying() : ReplayToken.isReplay(token),
+                    segmentError));
+        }
+        Long position = lowest == Long.MAX_VALUE ? null : lowest;
+        Long lag = position == null ? null : head - position;
+        ReplayView replay = replayView(name);
+        boolean paused = store.pausedProcessors().contains(name);
+        String state;
+        if (streaming.isError() || error != null) {
+            state = "error";
+        } else if (paused) {
+            state = "paused";
+        } else if (replay != null && "replaying".equals(replay.status())) {
+            state = "replaying";
+        } else if (!streaming.isRunning()) {
+            state = "stopped";
+        } else if (lag != null && lag == 0) {
+            state = "caught_up";
+        } else {
+            state = "running";
+        }
+        String kind = kind(processor);
+        return new ProcessorView(
+                name,
+                kind,
+                "pooled_streaming",
+                state,
+                error,
+                PROJECTION.equals(kind),
+                position,
+                lag,
+                head,
+                deadLetters,
+                segments,
+                replay);
+    }
+
+    private ReplayView replayView(String name) {
+        Replay replay = replays.get(name);
+        if (replay == null) {
+            return null;
+        }
+        Instant end = replay.finishedAt != null ? replay.finishedAt : clock.instant();
+        double seconds = Math.max(0.001, Duration.between(replay.startedAt, end).toMillis() / 1000.0);
+        long position = replay.finishedAt != null ? replay.target : replay.position;
+        double rate = position / seconds;
+        double percent = replay.target == 0 ? 100.0 : Math.min(100.0, 100.0 * position / replay.target);
+        Double eta =
+                replay.finishedAt != null ? Double.valueOf(0) : rate > 0 ? (replay.target - position) / rate : null;
+        String status = replay.failure != null ? "failed" : replay.finishedAt != null ? "finished" : "replaying";
+        return new ReplayView(
+                status,
+                replay.startedAt,
+                replay.finishedAt,
+                position,
+                replay.target,
+                Math.round(percent * 10) / 10.0,
+                Math.round(rate * 10) / 10.0,
+                eta == null ? null : Math.round(eta * 10) / 10.0);
+    }
+
+    /**
+     * Saga processors are named after their saga; streaming processors whose handlers all refuse a replay
+     * ({@code @DisallowReplay}: Kafka dispatch, notification policy) and the subscribing ones have effects
+     * outside their own read model.
+     */
+    static String kind(EventProcessor processor) {
+        if (processor.getName().endsWith("SagaProcessor")) {
+            return SAGA;
+        }
+        if (processor instanceof StreamingEventProcessor streaming && streaming.supportsReset()) {
+            return PROJECTION;
+        }
+        return SIDE_EFFECT;
+    }
+
+    private EventProcessor processor(String name) {
+        return processing
+                .eventProcessor(name)
+                .orElseThrow(() -> new SandpodException(ErrorCode.NOT_FOUND, "No event processor named " + name));
+    }
+
+    private StreamingEventProcessor streaming(String name) {
+        EventProcessor processor = processor(name);
+        if (!(processor instanceof StreamingEventProcessor streaming)) {
+            throw new SandpodException(
+                    ErrorCode.CONFLICT,
+                    "Processor " + name + " handles events as they are published; it cannot be paused or replayed");
+        }
+        return streaming;
+    }
+}
