@@ -60,6 +60,22 @@ class NotFoundAndHeadTest {
         assertThat(anonymous.get("/api/v1/no-such-route").status()).isEqualTo(401);
     }
 
+    /** The health tree is open to anyone: no dot segment may walk out of it to a route that needs a session. */
+    @Test
+    void theOpenHealthTreeLeadsNowhereElse() throws IOException {
+        for (String target : List.of(
+                "/api/v1/health/../admin/users/",
+                "/api/v1/health/%2e%2e/admin/users/",
+                "/api/v1/health/..%2fadmin/users/",
+                "/api/v1/health/..;/admin/users/",
+                "/api/v1/health/../user/executions")) {
+            RawHttp.Response response = RawHttp.send(port, "GET", target, List.of(), null, TIMEOUT, Duration.ZERO);
+
+            assertThat(response.status()).as(target).isIn(400, 404);
+            assertThat(response.body()).as(target).contains("\"type\"").doesNotContain("\"users\"");
+        }
+    }
+
     @Test
     void pagesOfTheSpaStillGetTheApp() {
         Client anonymous = Client.anonymous(port, Accounts.address());

@@ -60,11 +60,12 @@ public record RateLimitProperties(
      * <p>Sized for a person, not for the reference numbers (SSE 5, API 60), which answered 429 to ordinary SPA
      * sessions: every page load asks for the session, the settings, the unread notifications and the page's
      * own data, and opens a new notification stream. Two tabs of one person clicking through every page at
-     * about one action every 1.5 s measured roughly 215 API calls and 30 stream connects a minute on a busy
-     * 2-core machine (the browser journey {@code frontend/e2e/two-tabs.test.mjs} prints its own figures), and
-     * about half as much again on a fast one. The defaults leave three to four times that, while a script
-     * sending hundreds of calls a second is refused within seconds. Executions, which cost a sandbox each,
-     * keep their 10 a minute; open streams are also capped at {@code sse-max-connections-per-user} at once.
+     * one action every 1.5 s made about 210 API calls a minute against this app on a busy 2-core machine, 25
+     * of them stream connects, and 255 against an instant stand-in backend (the browser journey
+     * {@code frontend/e2e/two-tabs.test.mjs} prints its own figures). The defaults leave about five times
+     * that, while a script sending hundreds of calls a second is refused within seconds. Executions, which
+     * cost a sandbox each, keep their 10 a minute; open streams are also capped at
+     * {@code sse-max-connections-per-user} at once.
      */
     static final List<RateLimitRule> BUILT_IN_DEFAULTS = List.of(
             new RateLimitRule(
