@@ -103,6 +103,20 @@ export async function warmUp() {
 
 const openContexts = new Set();
 
+let addresses = 0;
+/**
+ * A client address of its own for each browser context (private 10.23.0.0/16), sent as
+ * X-Forwarded-For: each context is another person, as on a network, and the app counts anonymous calls
+ * (sign-up, sign-in) per address. It only counts when the app trusts the loopback proxy, as
+ * `./sandpod test|e2e` start it (SANDPOD_TRUSTED_PROXIES=127.0.0.1); any other app ignores the header.
+ * SANDPOD_E2E_FORWARDED_FOR=0 leaves it out.
+ */
+function clientAddress() {
+  addresses += 1;
+  return `10.23.${(addresses >> 8) & 0xff}.${addresses & 0xff}`;
+}
+const FORWARDED_FOR = process.env.SANDPOD_E2E_FORWARDED_FOR !== '0';
+
 /** Closes every browser context a journey opened, also when it failed half-way. */
 export async function closeContexts() {
   await Promise.all([...openContexts].map((c) => c.close().catch(() => {})));
@@ -122,6 +136,7 @@ export async function newContext(
     baseURL: BASE_URL,
     viewport: { width, height },
     colorScheme,
+    ...(FORWARDED_FOR ? { extraHTTPHeaders: { 'X-Forwarded-For': clientAddress() } } : {}),
     ...options,
   });
   openContexts.add(context);
@@ -261,19 +276,20 @@ const slug = (name) =>
     .slice(0, 60);
 
 /**
- * A journey: a node:test test whose attempt is bounded by ATTEMPT_TIMEOUT and retried once after a
- * failure (reported in the output and in test-results/retries.log), with diagnostics of every failed
- * attempt in test-results/failure-*.log.
+ * A journey: a node:test test whose attempt is bounded by ATTEMPT_TIMEOUT (or `attemptTimeout`) and
+ * retried once after a failure (reported in the output and in test-results/retries.log), with
+ * diagnostics of every failed attempt in test-results/failure-*.log. An error marked `final` is not
+ * retried: it is a finding that another attempt could only hide.
  */
-export function journey(name, fn) {
-  test(name, { timeout: (RETRIES + 1) * (ATTEMPT_TIMEOUT + 30_000) }, async (t) => {
+export function journey(name, fn, { attemptTimeout = ATTEMPT_TIMEOUT } = {}) {
+  test(name, { timeout: (RETRIES + 1) * (attemptTimeout + 30_000) }, async (t) => {
     for (let attempt = 1; ; attempt++) {
       const t0 = Date.now();
       let timer;
       const stuck = new Promise((_, reject) => {
         timer = setTimeout(
-          () => reject(new Error(`attempt did not finish within ${ATTEMPT_TIMEOUT} ms`)),
-          ATTEMPT_TIMEOUT,
+          () => reject(new Error(`attempt did not finish within ${attemptTimeout} ms`)),
+          attemptTimeout,
         );
       });
       const run = Promise.resolve().then(() => fn(t));
@@ -287,7 +303,7 @@ export function journey(name, fn) {
         await saveDiagnostics(`${slug(name)}-${attempt}`, e);
         const line = `${new Date().toISOString()} ${name}: attempt ${attempt} failed after ${Date.now() - t0} ms: ${first}`;
         appendFileSync(join(RESULTS_DIR, 'retries.log'), line + '\n');
-        if (attempt > RETRIES) throw e;
+        if (attempt > RETRIES || e?.final) throw e;
         t.diagnostic(`RETRY — ${line}`);
         console.log(`# RETRY — ${line}`);
       } finally {

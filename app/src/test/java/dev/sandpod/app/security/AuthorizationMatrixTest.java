@@ -259,17 +259,14 @@ class AuthorizationMatrixTest {
                 (f, r) -> Call.of().json(Client.body("alerts", List.of())),
                 "POST /api/v1/alerts/grafana",
                 "POST /api/v1/alerts/grafana/");
-        // actuator: health and info for probes, the rest for admins
+        // actuator: health for probes, the rest for admins (metrics also for the scrape token: ResponseHardeningTest)
         row(new Expect(s(200, 503), s(200, 503), s(200, 503), s(200, 503)), none, "GET /actuator/health");
         // open to all; Boot hides the health components (404) unless configured to show them
         row(
                 new Expect(s(404), s(404), s(404), s(404)),
                 (f, r) -> Call.of("path", "ping"),
                 "GET /actuator/health/{*path}");
-        row(PUBLIC, none, "GET /actuator/info");
-        // open to scrapers, like health
-        row(PUBLIC, none, "GET /actuator/prometheus");
-        row(ADMIN, none, "GET /actuator", "GET /actuator/metrics");
+        row(ADMIN, none, "GET /actuator", "GET /actuator/info", "GET /actuator/metrics", "GET /actuator/prometheus");
         row(
                 ADMIN,
                 (f, r) -> Call.of("requiredMetricName", "jvm.memory.used"),

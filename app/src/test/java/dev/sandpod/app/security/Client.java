@@ -224,6 +224,19 @@ final class Client {
                 .block(TIMEOUT);
     }
 
+    /** A GET whose status arrives without blocking a thread (for floods). */
+    reactor.core.publisher.Mono<Integer> getAsync(String path) {
+        var spec = web.get().uri(path);
+        if (accessToken != null) {
+            spec.cookie("access_token", accessToken).cookie("csrf_token", csrfToken);
+        }
+        if (address != null) {
+            spec.header("X-Forwarded-For", address);
+        }
+        return spec.exchangeToMono(
+                r -> r.releaseBody().thenReturn(r.statusCode().value()));
+    }
+
     /** A POST whose status arrives without blocking a thread (for floods). */
     reactor.core.publisher.Mono<Integer> postAsync(String path, Object body) {
         var spec = web.post().uri(path);

@@ -12,7 +12,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * The one application context of the front-door tests: the built-in default rate-limit rules (nothing
  * raised), the loopback address trusted as a proxy so each test can speak from its own client address, and
  * one-second SSE heartbeats. Every class using it shares the context; each test uses its own users and
- * addresses, so counters never cross between tests.
+ * addresses, so counters never cross between tests. A metrics scrape token is configured.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -29,5 +29,10 @@ import org.springframework.boot.test.context.SpringBootTest;
             "sandpod.execution.timeout-seconds=30",
             "sandpod.sse.heartbeat=1s",
             "sandpod.notifications.grafana-secret=front-door-grafana-secret",
+            "sandpod.security.metrics-scrape-token=" + FrontDoorTest.SCRAPE_TOKEN,
         })
-@interface FrontDoorTest {}
+@interface FrontDoorTest {
+
+    /** What a metrics scraper sends as {@code Authorization: Bearer …}. */
+    String SCRAPE_TOKEN = "front-door-scrape-token-0123456789";
+}

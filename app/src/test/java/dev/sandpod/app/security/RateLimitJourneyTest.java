@@ -9,7 +9,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** Rate limits through HTTP with the default rules: per-user counting, headers, 429, admin overrides. */
+/**
+ * Rate limits through HTTP with the default rules: per-user counting, headers, 429, admin overrides and what
+ * the user is told about them. How the defaults hold against a person and against an abuser: {@link
+ * RateLimitAbuseTest}.
+ */
 @FrontDoorTest
 class RateLimitJourneyTest {
 
@@ -122,12 +126,56 @@ class RateLimitJourneyTest {
 
         admin.put("/api/v1/admin/rate-limits/" + userId, Client.body("global_multiplier", 3.0));
         assertThat(user.get("/api/v1/user/executions").header("X-RateLimit-Limit"))
-                .isEqualTo("180");
+                .isEqualTo("3600");
 
         admin.put("/api/v1/admin/rate-limits/" + userId, Client.body("bypass_rate_limit", true));
         Client.Reply bypassed = user.get("/api/v1/user/executions");
         assertThat(bypassed.status()).isEqualTo(200);
         assertThat(bypassed.header("X-RateLimit-Limit")).isNull();
+    }
+
+    @Test
+    void theUsersOwnAccountReportsTheOverridesThatApplyToItNow() {
+        Client user = Accounts.user(port, "me-limits");
+        Client admin = Accounts.admin(port, "me-admin");
+        String userId = user.userId();
+        JsonNode before = user.get("/api/v1/auth/me").body();
+        assertThat(before.get("bypass_rate_limit").asBoolean()).isFalse();
+        assertThat(before.get("global_multiplier").asDouble()).isEqualTo(1.0);
+        assertThat(before.get("has_custom_limits").asBoolean()).isFalse();
+
+        Client.Reply put = admin.put(
+                "/api/v1/admin/rate-limits/" + userId,
+                Client.body(
+                        "bypass_rate_limit",
+                        true,
+                        "global_multiplier",
+                        2.5,
+                        "rules",
+                        List.of(Client.body(
+                                "endpoint_pattern",
+                                "^/api/v1/scripts",
+                                "group",
+                                "api",
+                                "requests",
+                                5000,
+                                "window_seconds",
+                                60))));
+        assertThat(put.status()).isEqualTo(200);
+
+        Client.Reply me = user.get("/api/v1/auth/me");
+        assertThat(me.status()).isEqualTo(200);
+        assertThat(me.body().get("bypass_rate_limit").asBoolean()).isTrue();
+        assertThat(me.body().get("global_multiplier").asDouble()).isEqualTo(2.5);
+        assertThat(me.body().get("has_custom_limits").asBoolean()).isTrue();
+        // and the front door applies what /me says: a bypassing user's answers carry no limit
+        assertThat(me.header("X-RateLimit-Limit")).isNull();
+
+        admin.post("/api/v1/admin/rate-limits/" + userId + "/reset", null);
+        JsonNode after = user.get("/api/v1/auth/me").body();
+        assertThat(after.get("bypass_rate_limit").asBoolean()).isFalse();
+        assertThat(after.get("global_multiplier").asDouble()).isEqualTo(1.0);
+        assertThat(after.get("has_custom_limits").asBoolean()).isFalse();
     }
 
     @Test
@@ -155,8 +203,12 @@ class RateLimitJourneyTest {
         assertThat(execute(user).header("X-RateLimit-Limit")).isEqualTo("10");
     }
 
+    /**
+     * Executions (a sandbox each), sign-ins and the admin API keep their limits; event-stream connects and the
+     * rest of the API are sized for a person with two tabs whose every page load opens a notification stream.
+     */
     @Test
-    void theDefaultsAreTheRulesOfTheSpec() {
+    void theDefaultsKeepTheExecuteLimitAndAreSizedForAPersonOnStreamsAndReads() {
         Client admin = Accounts.admin(port, "defaults");
 
         Client.Reply defaults = admin.get("/api/v1/admin/rate-limits/defaults");
@@ -172,8 +224,8 @@ class RateLimitJourneyTest {
                 .containsEntry("execution", 10)
                 .containsEntry("auth", 20)
                 .containsEntry("admin", 100)
-                .containsEntry("sse", 5)
-                .containsEntry("api", 60);
+                .containsEntry("sse", 180)
+                .containsEntry("api", 1200);
     }
 
     @Test
@@ -217,10 +269,10 @@ class RateLimitJourneyTest {
         Client.Reply second = anonymous.get("/api/v1/k8s-limits");
         Client.Reply elsewhere = Client.anonymous(port, Accounts.address()).get("/api/v1/k8s-limits");
 
-        assertThat(first.header("X-RateLimit-Limit")).isEqualTo("60");
+        assertThat(first.header("X-RateLimit-Limit")).isEqualTo("1200");
         assertThat(Integer.parseInt(second.header("X-RateLimit-Remaining")))
                 .isEqualTo(Integer.parseInt(first.header("X-RateLimit-Remaining")) - 1);
-        assertThat(elsewhere.header("X-RateLimit-Remaining")).isEqualTo("59");
+        assertThat(elsewhere.header("X-RateLimit-Remaining")).isEqualTo("1199");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -124,16 +125,37 @@ class ResponseHardeningTest {
     }
 
     @Test
-    void actuatorEndpointsBeyondHealthAndScrapingNeedAnAdmin() {
+    void actuatorEndpointsBeyondHealthAnswerOnlyAdminsAndTheScrapeToken() {
         Client anonymous = Client.anonymous(port, Accounts.address());
+        Client user = Accounts.user(port, "peeker");
+        Client admin = Accounts.admin(port, "operator");
+        Map<String, String> token = Map.of("Authorization", "Bearer " + FrontDoorTest.SCRAPE_TOKEN);
+        Map<String, String> wrongToken = Map.of("Authorization", "Bearer " + FrontDoorTest.SCRAPE_TOKEN + "x");
+
         // open without a session (its verdict on the dependencies is another matter)
         assertThat(anonymous.get("/actuator/health").status()).isIn(200, 503);
-        assertThat(anonymous.get("/actuator/prometheus").status()).isEqualTo(200);
-        assertThat(anonymous.get("/actuator/metrics").status()).isEqualTo(401);
-        assertThat(Accounts.user(port, "peeker").get("/actuator/metrics").status())
-                .isEqualTo(403);
-        assertThat(Accounts.admin(port, "operator").get("/actuator/metrics").status())
+        for (String path : List.of("/actuator/prometheus", "/actuator/metrics", "/actuator/info", "/actuator")) {
+            assertThat(anonymous.get(path).status()).as("anonymous %s", path).isEqualTo(401);
+            assertThat(user.get(path).status()).as("a user: %s", path).isEqualTo(403);
+            assertThat(admin.get(path).status()).as("an admin: %s", path).isEqualTo(200);
+        }
+        Client.Reply denied = anonymous.get("/actuator/prometheus");
+        assertThat(denied.body().get("type").asText()).isEqualTo("Unauthorized");
+
+        Client.Reply scraped = anonymous.send("GET", "/actuator/prometheus", null, token);
+        assertThat(scraped.status()).isEqualTo(200);
+        assertThat(scraped.raw()).contains("jvm_memory_used_bytes");
+        assertThat(anonymous
+                        .send("GET", "/actuator/metrics/jvm.memory.used", null, token)
+                        .status())
                 .isEqualTo(200);
+        Client.Reply wrong = anonymous.send("GET", "/actuator/prometheus", null, wrongToken);
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.raw()).doesNotContain(FrontDoorTest.SCRAPE_TOKEN);
+        // the token reads metrics, nothing else
+        assertThat(anonymous.send("GET", "/actuator", null, token).status()).isEqualTo(401);
+        assertThat(anonymous.send("GET", "/api/v1/auth/me", null, token).status())
+                .isEqualTo(401);
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.sandpod.api.user.UserView;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.command.user.PasswordVerifier;
 import dev.sandpod.command.user.UserDirectory;
+import dev.sandpod.web.ratelimit.EffectiveRateLimits;
 import dev.sandpod.web.security.AuthenticationFilter;
 import dev.sandpod.web.security.CurrentSettings;
 import dev.sandpod.web.security.LoginLockout;
@@ -59,6 +60,7 @@ class AuthController {
     private final SecurityProperties properties;
     private final LoginLockout lockout;
     private final CurrentSettings settings;
+    private final EffectiveRateLimits rateLimits;
 
     AuthController(
             UserDirectory directory,
@@ -69,7 +71,8 @@ class AuthController {
             RevokedSessions revoked,
             SecurityProperties properties,
             LoginLockout lockout,
-            CurrentSettings settings) {
+            CurrentSettings settings,
+            EffectiveRateLimits rateLimits) {
         this.directory = directory;
         this.verifier = verifier;
         this.commands = commands;
@@ -79,6 +82,7 @@ class AuthController {
         this.properties = properties;
         this.lockout = lockout;
         this.settings = settings;
+        this.rateLimits = rateLimits;
     }
 
     record LoginResponse(String message, String username, String role, String csrfToken) {}
@@ -186,13 +190,16 @@ class AuthController {
                         .body(new MessageResponse("Logout successful")));
     }
 
+    /** The account, with the rate-limit overrides that apply to it now ({@code bypass_rate_limit}, multiplier). */
     @GetMapping("/me")
     Mono<ResponseEntity<UserResponse>> me(Caller caller) {
         return Mono.fromFuture(() -> queries.query(new FindUserQuery(caller.userId()), UserView.class))
                 .timeout(TIMEOUT)
                 .switchIfEmpty(Mono.error(new SandpodException(ErrorCode.UNAUTHORIZED, "Not authenticated")))
-                .map(user ->
-                        ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(UserResponse.of(user)));
+                .zipWith(rateLimits.of(caller.userId()))
+                .map(found -> ResponseEntity.ok()
+                        .cacheControl(CacheControl.noStore())
+                        .body(UserResponse.of(found.getT1(), found.getT2().orElse(null))));
     }
 
     private ResponseEntity<LoginResponse> success(String userId, LoginResult result, Duration lifetime) {

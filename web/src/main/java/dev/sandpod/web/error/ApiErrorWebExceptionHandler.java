@@ -38,6 +38,8 @@ class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler {
         var response = exchange.getResponse();
         response.setStatusCode(answer.status());
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        // Known up front, so a HEAD gets the same Content-Length as the GET it stands for.
+        response.getHeaders().setContentLength(bytes.length);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
     }
 }

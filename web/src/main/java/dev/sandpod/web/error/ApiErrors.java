@@ -165,12 +165,16 @@ public final class ApiErrors {
         return body;
     }
 
-    private static String typeOf(HttpStatusCode status) {
+    /**
+     * The {@code type} of an error answered by its status alone (no route, a filter's bare status): its reason
+     * phrase without spaces, so a 404 is {@code NotFound} wherever it comes from, like {@link ErrorCode#NOT_FOUND}.
+     */
+    public static String typeOf(HttpStatusCode status) {
+        if (status.value() == ErrorCode.NOT_FOUND.httpStatus()) {
+            return ErrorCode.NOT_FOUND.typeName();
+        }
         HttpStatus known = HttpStatus.resolve(status.value());
-        return known == null
-                ? "Error"
-                : known.name().charAt(0)
-                        + known.name().substring(1).toLowerCase().replace("_", "");
+        return known == null ? "Error" : known.getReasonPhrase().replaceAll("[^A-Za-z]", "");
     }
 
     private static String snake(String field) {

@@ -68,7 +68,7 @@ class RateLimitFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (!path.startsWith("/api/") || path.startsWith("/api/v1/health/")) {
+        if (!path.startsWith("/api/") || path.equals("/api/v1/health") || path.startsWith("/api/v1/health/")) {
             return chain.filter(exchange);
         }
         Optional<Caller> caller = AuthenticationFilter.callerOf(exchange);

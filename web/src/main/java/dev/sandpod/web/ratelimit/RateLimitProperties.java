@@ -53,7 +53,20 @@ public record RateLimitProperties(
         }
     }
 
-    /** The built-in defaults: execute 10/60 s, auth 20/60 s, admin 100/60 s, SSE connects 5/60 s, the rest of the API 60/60 s. */
+    /**
+     * The built-in defaults, per signed-in user (per client address for anonymous callers): execute 10/60 s,
+     * auth 20/60 s, admin 100/60 s, event-stream connects 180/60 s, the rest of the API 1200/60 s.
+     *
+     * <p>Sized for a person, not for the reference numbers (SSE 5, API 60), which answered 429 to ordinary SPA
+     * sessions: every page load asks for the session, the settings, the unread notifications and the page's
+     * own data, and opens a new notification stream. Two tabs of one person clicking through every page at
+     * one action every 1.5 s made about 210 API calls a minute against this app on a busy 2-core machine, 25
+     * of them stream connects, and 255 against an instant stand-in backend (the browser journey
+     * {@code frontend/e2e/two-tabs.test.mjs} prints its own figures). The defaults leave about five times
+     * that, while a script sending hundreds of calls a second is refused within seconds. Executions, which
+     * cost a sandbox each, keep their 10 a minute; open streams are also capped at
+     * {@code sse-max-connections-per-user} at once.
+     */
     static final List<RateLimitRule> BUILT_IN_DEFAULTS = List.of(
             new RateLimitRule(
                     "^/api/v1/(execute|executions/[^/]+/retry)/?$",
@@ -68,7 +81,7 @@ public record RateLimitProperties(
                     "^/api/v1/(events/executions/[^/]+|events/notifications/stream"
                             + "|admin/events/replay/[^/]+/status)/?$",
                     EndpointGroup.SSE,
-                    5,
+                    180,
                     60,
                     RateLimitAlgorithm.SLIDING_WINDOW,
                     1.5,
@@ -86,7 +99,7 @@ public record RateLimitProperties(
             new RateLimitRule(
                     "^/api/v1/admin/.*", EndpointGroup.ADMIN, 100, 60, RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 5, true),
             new RateLimitRule(
-                    "^/api/v1/.*", EndpointGroup.API, 60, 60, RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 1, true));
+                    "^/api/v1/.*", EndpointGroup.API, 1200, 60, RateLimitAlgorithm.SLIDING_WINDOW, 1.5, 1, true));
 
     List<RateLimitRule> defaultRules() {
         return rules == null || rules.isEmpty()

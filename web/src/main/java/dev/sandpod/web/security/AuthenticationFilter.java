@@ -21,8 +21,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Establishes the {@link Caller} from the session cookie and guards {@code /api}: 401 without a valid
- * session (except the public routes), 403 when an unsafe request lacks the session-bound CSRF token, 403
- * on admin routes for non-admins. Actuator endpoints other than the public ones need an admin session.
+ * session (except the public routes: login, registration, the health tree and a few public reads, whose
+ * {@code HEAD} is as open as their {@code GET}), 403 when an unsafe request lacks the session-bound CSRF
+ * token, 403 on admin routes for non-admins. Actuator endpoints other than the public ones (health) need
+ * an admin session; the metrics endpoints also take the configured scrape token ({@link ScrapeToken}).
  *
  * <p>A token is valid while it is signed, unexpired, younger than the current {@code session_timeout_minutes},
  * not logged out, and carries the account's current session version: a password change, a deactivation, a
@@ -41,8 +43,12 @@ public class AuthenticationFilter implements WebFilter {
             Set.of("/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/alerts/grafana");
 
     private static final Set<String> PUBLIC_POSTS = CSRF_EXEMPT;
-    private static final Set<String> PUBLIC_GETS =
-            Set.of("/api/v1/health/live", "/api/v1/health/ready", "/api/v1/example-scripts", "/api/v1/k8s-limits");
+    private static final Set<String> PUBLIC_GETS = Set.of("/api/v1/example-scripts", "/api/v1/k8s-limits");
+    /** Probes carry no session: everything under it is open, so a wrong probe path is a 404, not a 401. */
+    private static final String HEALTH = "/api/v1/health";
+    /** What a metrics scraper reads with the scrape token instead of a session. */
+    private static final Set<String> SCRAPE_ENDPOINTS = Set.of("prometheus", "metrics");
+
     private static final Set<HttpMethod> UNSAFE =
             Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
@@ -51,6 +57,7 @@ public class AuthenticationFilter implements WebFilter {
     private final SessionStates states;
     private final CurrentSettings settings;
     private final SecurityProperties properties;
+    private final ScrapeToken scrapeToken;
     private final Clock clock;
 
     @Autowired
@@ -75,6 +82,7 @@ public class AuthenticationFilter implements WebFilter {
         this.states = states;
         this.settings = settings;
         this.properties = properties;
+        this.scrapeToken = new ScrapeToken(properties.metricsScrapeToken());
         this.clock = clock;
     }
 
@@ -86,7 +94,7 @@ public class AuthenticationFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (path.startsWith("/actuator")) {
+        if (path.equals("/actuator") || path.startsWith("/actuator/")) {
             return actuator(exchange, chain, path);
         }
         if (!path.startsWith("/api/")) {
@@ -96,7 +104,10 @@ public class AuthenticationFilter implements WebFilter {
             HttpMethod method = exchange.getRequest().getMethod();
             String normalized = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
             if (found.isEmpty()) {
-                boolean open = (HttpMethod.GET.equals(method) && PUBLIC_GETS.contains(normalized))
+                boolean read = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
+                boolean open = normalized.equals(HEALTH)
+                        || normalized.startsWith(HEALTH + "/")
+                        || (read && PUBLIC_GETS.contains(normalized))
                         || (HttpMethod.POST.equals(method) && PUBLIC_POSTS.contains(normalized));
                 return open ? chain.filter(exchange) : reject(ErrorCode.UNAUTHORIZED, "Not authenticated");
             }
@@ -112,7 +123,10 @@ public class AuthenticationFilter implements WebFilter {
         });
     }
 
-    /** Health for probes and metrics for scrapers stay open (configurable); the rest is for admins. */
+    /**
+     * Health stays open for probes (configurable); metrics answer an admin or a scraper with the scrape token
+     * ({@code Authorization: Bearer …}; a wrong one is 401); the rest is for admins.
+     */
     private Mono<Void> actuator(ServerWebExchange exchange, WebFilterChain chain, String path) {
         String raw = exchange.getRequest().getURI().getRawPath().toLowerCase(java.util.Locale.ROOT);
         if (raw.contains("%2f") || raw.contains("%5c")) {
@@ -123,6 +137,12 @@ public class AuthenticationFilter implements WebFilter {
         String endpoint = parts.length > 2 ? parts[2] : "";
         if (!endpoint.isEmpty() && properties.publicActuator().contains(endpoint)) {
             return chain.filter(exchange);
+        }
+        String bearer = ScrapeToken.bearerOf(exchange.getRequest().getHeaders());
+        if (bearer != null && scrapeToken.configured() && SCRAPE_ENDPOINTS.contains(endpoint)) {
+            return scrapeToken.matches(bearer)
+                    ? chain.filter(exchange)
+                    : reject(ErrorCode.UNAUTHORIZED, "Invalid scrape token");
         }
         return session(exchange).flatMap(found -> {
             if (found.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.sandpod.web.security;
 
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
+import dev.sandpod.web.error.ApiErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
@@ -102,7 +103,7 @@ class RequestHygieneFilter implements WebFilter {
             }
             HttpStatus known = HttpStatus.resolve(status.value());
             String detail = known == null ? "Request failed" : known.getReasonPhrase();
-            String type = known == null ? "Error" : detail.replaceAll("[^A-Za-z]", "");
+            String type = ApiErrors.typeOf(status);
             byte[] json =
                     ("{\"detail\":\"" + detail + "\",\"type\":\"" + type + "\"}").getBytes(StandardCharsets.UTF_8);
             getHeaders().setContentType(MediaType.APPLICATION_JSON);

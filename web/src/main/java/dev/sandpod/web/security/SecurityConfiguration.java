@@ -31,5 +31,10 @@ class SecurityConfiguration implements InitializingBean {
             throw new IllegalStateException(
                     "Refusing to start: set SANDPOD_JWT_SECRET; the default secret is for the embedded profile only");
         }
+        String scrapeToken = properties.metricsScrapeToken();
+        if (scrapeToken != null && scrapeToken.length() < ScrapeToken.MIN_LENGTH) {
+            throw new IllegalStateException("Refusing to start: SANDPOD_METRICS_SCRAPE_TOKEN is shorter than "
+                    + ScrapeToken.MIN_LENGTH + " characters; use a long random one (e.g. openssl rand -hex 24)");
+        }
     }
 }

@@ -21,8 +21,11 @@ import org.springframework.util.unit.DataSize;
  *                              foreign scripts; inline styles are allowed for the code editor's
  *                              dynamic styles)
  * @param hstsMaxAge            {@code Strict-Transport-Security} max-age on responses served over TLS
- * @param publicActuator        actuator endpoints open without a session (health for probes, prometheus for
- *                              scrapers); any other one needs an admin session
+ * @param publicActuator        actuator endpoints open without a session (health, for probes); any other one
+ *                              needs an admin session, or for the metrics ones the scrape token
+ * @param metricsScrapeToken    when set, {@code Authorization: Bearer <it>} reads {@code /actuator/prometheus}
+ *                              and {@code /actuator/metrics} without a session (a metrics scraper); at least
+ *                              16 characters; never logged
  */
 @ConfigurationProperties("sandpod.security")
 public record SecurityProperties(
@@ -34,7 +37,8 @@ public record SecurityProperties(
         @DefaultValue("10MB") DataSize maxRequestBody,
         @DefaultValue(DEFAULT_CSP) String contentSecurityPolicy,
         @DefaultValue("365d") Duration hstsMaxAge,
-        @DefaultValue({"health", "info", "prometheus"}) List<String> publicActuator) {
+        @DefaultValue("health") List<String> publicActuator,
+        String metricsScrapeToken) {
 
     static final String DEFAULT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "
@@ -48,5 +52,15 @@ public record SecurityProperties(
                 ? List.of()
                 : corsAllowedOrigins.stream().filter(s -> !s.isBlank()).toList();
         publicActuator = publicActuator == null ? List.of() : publicActuator;
+        metricsScrapeToken = metricsScrapeToken == null || metricsScrapeToken.isBlank() ? null : metricsScrapeToken;
+    }
+
+    /** Not the token itself: a record's toString would otherwise print it wherever the properties are logged. */
+    @Override
+    public String toString() {
+        return "SecurityProperties[sessionTimeout=" + sessionTimeout + ", secureCookies=" + secureCookies
+                + ", trustedProxies=" + trustedProxies + ", corsAllowedOrigins=" + corsAllowedOrigins
+                + ", maxRequestBody=" + maxRequestBody + ", publicActuator=" + publicActuator
+                + ", metricsScrapeToken=" + (metricsScrapeToken == null ? "unset" : "set") + "]";
     }
 }

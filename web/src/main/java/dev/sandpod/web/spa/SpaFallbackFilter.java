@@ -10,9 +10,10 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Client-side routes ({@code /editor}, {@code /login}, …) are served the SPA's {@code index.html}; files
- * (anything with an extension), {@code /api} and {@code /actuator} are left alone, so an unknown API path
- * still gets a JSON 404.
+ * Client-side routes ({@code /editor}, {@code /login}, …) are served the SPA's {@code index.html} (the SPA
+ * shows its own "Page not found" for a path it does not know); files (anything with an extension), the
+ * server's own trees {@code /api/…} and {@code /actuator/…}, and methods other than GET and HEAD are left
+ * alone, so an unknown one gets the JSON 404 {@code {detail, type: "NotFound"}} of every other 404.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -25,7 +26,7 @@ class SpaFallbackFilter implements WebFilter {
         if (!HttpMethod.GET.equals(request.getMethod()) && !HttpMethod.HEAD.equals(request.getMethod())) {
             return chain.filter(exchange);
         }
-        if (path.startsWith("/api") || path.startsWith("/actuator")) {
+        if (serverTree(path, "/api") || serverTree(path, "/actuator")) {
             return chain.filter(exchange);
         }
         String last = path.substring(path.lastIndexOf('/') + 1);
@@ -34,5 +35,10 @@ class SpaFallbackFilter implements WebFilter {
         }
         var rewritten = request.mutate().path("/index.html").build();
         return chain.filter(exchange.mutate().request(rewritten).build());
+    }
+
+    /** {@code /api} and {@code /api/…}, but not {@code /apiary}: that is a page name like any other. */
+    static boolean serverTree(String path, String root) {
+        return path.equals(root) || path.startsWith(root + "/");
     }
 }
