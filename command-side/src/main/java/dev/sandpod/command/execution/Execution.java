@@ -51,6 +51,8 @@ class Execution {
     private ExecutionStatus status;
     private Priority priority;
     private boolean deleted;
+    /** What the run produced, once it ended: kept so that the state rebuilt for an audit shows the result. */
+    private ExecutionOutcome outcome;
 
     Execution() {
         // for Axon
@@ -209,21 +211,25 @@ class Execution {
     @EventSourcingHandler
     void on(ExecutionCompletedEvent event) {
         status = ExecutionStatus.COMPLETED;
+        outcome = event.outcome();
     }
 
     @EventSourcingHandler
     void on(ExecutionTimedOutEvent event) {
         status = ExecutionStatus.TIMEOUT;
+        outcome = event.outcome();
     }
 
     @EventSourcingHandler
     void on(ExecutionFailedEvent event) {
         status = ExecutionStatus.FAILED;
+        outcome = event.outcome();
     }
 
     @EventSourcingHandler
     void on(ExecutionCancelledEvent event) {
         status = ExecutionStatus.CANCELLED;
+        outcome = event.outcome();
     }
 
     @EventSourcingHandler
