@@ -1,5 +1,6 @@
 package dev.sandpod.app;
 
+import dev.sandpod.app.security.NetworkExposure;
 import dev.sandpod.command.user.UserRegistration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +38,21 @@ class ReadyBanner {
     private static final List<Map.Entry<String, String>> DEMO_ACCOUNTS =
             List.of(Map.entry("user", "user123"), Map.entry("admin", "admin123"));
 
-    private static final Set<String> ANY_ADDRESS = Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0");
+    /** Addresses a browser on this machine reaches as {@code localhost} (the embedded profile binds 127.0.0.1). */
+    private static final Set<String> LOCALHOST =
+            Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0", "127.0.0.1", "::1", "[::1]", "localhost");
 
     private final Environment environment;
     private final ObjectProvider<UserRegistration> registration;
+    private final ObjectProvider<NetworkExposure> exposure;
 
-    ReadyBanner(Environment environment, ObjectProvider<UserRegistration> registration) {
+    ReadyBanner(
+            Environment environment,
+            ObjectProvider<UserRegistration> registration,
+            ObjectProvider<NetworkExposure> exposure) {
         this.environment = environment;
         this.registration = registration;
+        this.exposure = exposure;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -67,6 +75,10 @@ class ReadyBanner {
         if (!accounts.isEmpty()) {
             lines.add("  Sign in:  " + String.join(" or ", accounts) + " (demo accounts of the embedded profile)");
         }
+        NetworkExposure network = exposure.getIfAvailable();
+        if (network != null) {
+            lines.add("  Network:  " + network.describe());
+        }
         lines.add("  Data:     " + environment.getProperty("sandpod.data-dir"));
         LogFile logFile = LogFile.get(environment);
         if (logFile != null) {
@@ -78,7 +90,7 @@ class ReadyBanner {
 
     private String url(int port) {
         String address = environment.getProperty("server.address", "").trim();
-        String host = address.isEmpty() || ANY_ADDRESS.contains(address)
+        String host = address.isEmpty() || LOCALHOST.contains(address)
                 ? "localhost"
                 : address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
         boolean tls = environment.getProperty("server.ssl.enabled", Boolean.class, true)
@@ -90,7 +102,10 @@ class ReadyBanner {
 
     private List<String> existingDemoAccounts() {
         UserRegistration users = registration.getIfAvailable();
-        if (users == null || !environment.matchesProfiles("embedded")) {
+        NetworkExposure network = exposure.getIfAvailable();
+        if (users == null
+                || !environment.matchesProfiles("embedded")
+                || (network != null && !network.demoAccountsActive())) {
             return List.of();
         }
         List<String> accounts = new ArrayList<>();

@@ -43,6 +43,8 @@ class ReadyBannerTest {
                     .contains(
                             "Sandpod is ready at http://localhost:" + port + "/",
                             "Sign in:  user / user123 or admin / admin123",
+                            "Network:  demo accounts active: yes, listening on: 127.0.0.1:" + port
+                                    + " (this machine only)",
                             "Data:     " + dataDir,
                             "Log:      " + logFile,
                             "Stop:     Ctrl+C");

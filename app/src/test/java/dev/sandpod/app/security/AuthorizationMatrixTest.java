@@ -204,6 +204,23 @@ class AuthorizationMatrixTest {
             return id;
         }
 
+        /** The id of one indexed event of the user's finished execution. */
+        String eventOfDoneExecution() {
+            await().atMost(RESULT_WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> user.get("/api/v1/events?aggregate_id=" + doneExecution)
+                                    .body()
+                                    .path("total")
+                                    .asInt()
+                            > 0);
+            return user.get("/api/v1/events?aggregate_id=" + doneExecution)
+                    .body()
+                    .get("events")
+                    .get(0)
+                    .get("event_id")
+                    .asText();
+        }
+
         String victim() {
             return Accounts.user(port, "matrix-victim").userId();
         }
@@ -392,10 +409,33 @@ class AuthorizationMatrixTest {
                 (f, r) -> Call.of("notificationId", f.notifications.get(1)),
                 "DELETE /api/v1/notifications/{notificationId}");
 
+        // audit: an execution's history is its owner's and the admins'; one's own events are one's own
+        row(
+                OWNED_EXECUTION,
+                (f, r) -> Call.of("type", "execution", "id", f.doneExecution),
+                "GET /api/v1/audit/aggregates/{type}/{id}/events",
+                "GET /api/v1/audit/aggregates/{type}/{id}/state");
+        row(
+                SIGNED_IN,
+                (f, r) -> Call.of("correlationId", "no-such-correlation"),
+                "GET /api/v1/events",
+                "GET /api/v1/events/",
+                "GET /api/v1/events/statistics",
+                "GET /api/v1/events/correlation/{correlationId}");
+        row(OWNED_PRIVATE, (f, r) -> Call.of("eventId", f.eventOfDoneExecution()), "GET /api/v1/events/{eventId}");
+        row(ADMIN, (f, r) -> Call.of().json(Client.body("filters", Map.of())), "POST /api/v1/admin/events/browse");
+        row(ADMIN, (f, r) -> Call.of("format", "json"), "GET /api/v1/admin/events/export/{format}");
+        row(ADMIN, (f, r) -> Call.of("eventId", f.eventOfDoneExecution()), "GET /api/v1/admin/events/{eventId}");
+        row(
+                ADMIN,
+                (f, r) -> Call.of("eventId", r == Role.ADMIN ? f.eventOfDoneExecution() : "not-hidden-by-non-admins"),
+                "DELETE /api/v1/admin/events/{eventId}");
+
         // admin only
         row(
                 ADMIN,
                 none,
+                "GET /api/v1/admin/events/stats",
                 "GET /api/v1/admin/executions",
                 "GET /api/v1/admin/executions/",
                 "GET /api/v1/admin/executions/queue",

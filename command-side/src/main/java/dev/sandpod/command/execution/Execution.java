@@ -58,6 +58,8 @@ class Execution {
     private boolean deleted;
     /** The last lifecycle event happened: nothing a runner reports changes the execution any more. */
     private boolean resultStored;
+    /** What the run produced, once it ended: kept so that the state rebuilt for an audit shows the result. */
+    private ExecutionOutcome outcome;
 
     Execution() {
         // for Axon
@@ -244,21 +246,31 @@ class Execution {
     @EventSourcingHandler
     void on(ExecutionCompletedEvent event) {
         status = ExecutionStatus.COMPLETED;
+        outcome = event.outcome();
     }
 
     @EventSourcingHandler
     void on(ExecutionTimedOutEvent event) {
         status = ExecutionStatus.TIMEOUT;
+        outcome = event.outcome();
     }
 
     @EventSourcingHandler
     void on(ExecutionFailedEvent event) {
         status = ExecutionStatus.FAILED;
+        outcome = event.outcome();
     }
 
     @EventSourcingHandler
     void on(ExecutionCancelledEvent event) {
         status = ExecutionStatus.CANCELLED;
+        outcome = event.outcome();
+    }
+
+    /** A cancelled run's output arrives after the cancel: the audit's state shows it from here on. */
+    @EventSourcingHandler
+    void on(ExecutionStoppedEvent event) {
+        outcome = event.outcome();
     }
 
     @EventSourcingHandler
