@@ -1,5 +1,6 @@
 package dev.sandpod.web.spa;
 
+import dev.sandpod.web.apidocs.ApiDocs;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
@@ -11,8 +12,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Client-side routes ({@code /editor}, {@code /login}, …) are served the SPA's {@code index.html}; files
- * (anything with an extension), {@code /api} and {@code /actuator} are left alone, so an unknown API path
- * still gets a JSON 404.
+ * (anything with an extension), {@code /api}, {@code /actuator} and the API description ({@code /docs},
+ * {@code /openapi.json}) are left alone, so an unknown API path still gets a JSON 404.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -25,7 +26,7 @@ class SpaFallbackFilter implements WebFilter {
         if (!HttpMethod.GET.equals(request.getMethod()) && !HttpMethod.HEAD.equals(request.getMethod())) {
             return chain.filter(exchange);
         }
-        if (path.startsWith("/api") || path.startsWith("/actuator")) {
+        if (path.startsWith("/api") || path.startsWith("/actuator") || ApiDocs.serves(path)) {
             return chain.filter(exchange);
         }
         String last = path.substring(path.lastIndexOf('/') + 1);
