@@ -1,6 +1,5 @@
 package dev.sandpod.web.apidocs;
 
-import dev.sandpod.api.user.UserRole;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -83,16 +82,18 @@ final class ApiConventions implements OpenApiCustomizer {
         paths.forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> conventions(path, method, op)));
         requireEveryResponseField(api);
         describeApiRecords(components.getSchemas());
+        dropUnused(api);
     }
 
     /**
      * Records of the {@code api} module that the edge answers as they are: that module carries no web
      * annotations, so what their fields hold beyond "a string" is said here.
      */
+    @SuppressWarnings("unchecked")
     private static void describeApiRecords(Map<String, Schema> schemas) {
         Schema<?> user = schemas.get("UserResponse");
         if (user != null) {
-            user.getProperties().get("role").setEnum(wireNames(UserRole.values(), UserRole::wireName));
+            ((Map<String, Schema>) user.getProperties()).put("role", ref("UserRole"));
             user.getProperties().get("email").setFormat("email");
         }
         Schema<?> settings = schemas.get("SystemSettings");
@@ -192,7 +193,8 @@ final class ApiConventions implements OpenApiCustomizer {
     }
 
     private static boolean hasInput(List<Parameter> parameters) {
-        return parameters != null && parameters.stream().anyMatch(p -> !"path".equals(p.getIn()));
+        // headers (Idempotency-Key, Last-Event-ID, the alert secret) are read as given, never refused
+        return parameters != null && parameters.stream().anyMatch(p -> "query".equals(p.getIn()));
     }
 
     /** Adds the answer, or adds its reason to the one the operation already documents for that status. */
@@ -241,6 +243,28 @@ final class ApiConventions implements OpenApiCustomizer {
                 schema.setRequired(new ArrayList<>(schema.getProperties().keySet()));
             }
         }
+    }
+
+    /** Schemas no operation refers to (springdoc's view of a return type that the annotations replaced). */
+    private static void dropUnused(OpenAPI api) {
+        Map<String, Schema> schemas = api.getComponents().getSchemas();
+        Set<String> used = new HashSet<>();
+        api.getPaths()
+                .values()
+                .forEach(item -> item.readOperations().forEach(op -> {
+                    if (op.getParameters() != null) {
+                        op.getParameters().forEach(p -> reach(p.getSchema(), schemas, used));
+                    }
+                    if (op.getRequestBody() != null && op.getRequestBody().getContent() != null) {
+                        op.getRequestBody().getContent().values().forEach(mt -> reach(mt.getSchema(), schemas, used));
+                    }
+                    op.getResponses().values().forEach(response -> {
+                        if (response.getContent() != null) {
+                            response.getContent().values().forEach(mt -> reach(mt.getSchema(), schemas, used));
+                        }
+                    });
+                }));
+        schemas.keySet().retainAll(used);
     }
 
     /** The names of the component schemas {@code start} refers to, directly or through other schemas. */

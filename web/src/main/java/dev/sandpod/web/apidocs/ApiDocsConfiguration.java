@@ -7,7 +7,9 @@ import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverter;
 import io.swagger.v3.core.converter.ModelConverterContext;
 import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.security.SecurityScheme;
@@ -16,6 +18,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springdoc.core.customizers.PropertyCustomizer;
@@ -34,6 +37,10 @@ class ApiDocsConfiguration {
 
     static final String ADDITION = "x-sandpod-addition";
     static final String ADDED_VALUES = "x-sandpod-added-values";
+
+    /** Enumerations whose Java name says less than the API's (the API names them by what they are about). */
+    private static final Map<String, String> ENUM_NAMES =
+            Map.of("ErrorType", "ExecutionErrorType", "Priority", "QueuePriority");
 
     static {
         // the signed-in caller comes from the session cookie, never from a parameter the client sends
@@ -147,7 +154,11 @@ class ApiDocsConfiguration {
                         throw new IllegalStateException(e);
                     }
                 }
-                return schema;
+                String name = ENUM_NAMES.getOrDefault(raw.getSimpleName(), raw.getSimpleName());
+                context.defineModel(name, schema);
+                Schema<Object> ref = new Schema<>(SpecVersion.V31);
+                ref.$ref(Components.COMPONENTS_SCHEMAS_REF + name);
+                return ref;
             }
         };
         return resolver.openapi31(true);
