@@ -14,6 +14,7 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.tags.Tag;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,6 +61,20 @@ final class ApiConventions implements OpenApiCustomizer {
     /** Authenticated by a shared secret, not a session. */
     private static final String ALERT_INTAKE = "POST /api/v1/alerts/grafana";
 
+    /** The sections of the page, in this order (and so in the document, whatever order controllers load in). */
+    private static final List<String> TAG_ORDER = List.of(
+            "Authentication",
+            "Executions",
+            "Saved scripts",
+            "Notifications",
+            "User settings",
+            "Runtimes",
+            "Health",
+            "Admin: users",
+            "Admin: executions",
+            "Admin: rate limits",
+            "Admin: settings");
+
     private static final Set<PathItem.HttpMethod> UNSAFE = Set.of(
             PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT, PathItem.HttpMethod.PATCH, PathItem.HttpMethod.DELETE);
     private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z0-9]+)}");
@@ -81,6 +96,7 @@ final class ApiConventions implements OpenApiCustomizer {
         api.setPaths(paths);
         paths.forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> conventions(path, method, op)));
         requireEveryResponseField(api);
+        orderTags(api);
         describeApiRecords(components.getSchemas());
         dropUnused(api);
     }
@@ -108,6 +124,26 @@ final class ApiConventions implements OpenApiCustomizer {
                 .map(wireName)
                 .map(Object.class::cast)
                 .toList();
+    }
+
+    /** One entry per tag (springdoc lists a tag once per controller), with its description, in page order. */
+    private static void orderTags(OpenAPI api) {
+        Map<String, Tag> byName = new TreeMap<>();
+        if (api.getTags() != null) {
+            for (Tag tag : api.getTags()) {
+                Tag known = byName.putIfAbsent(tag.getName(), tag);
+                if (known != null && known.getDescription() == null) {
+                    known.setDescription(tag.getDescription());
+                }
+            }
+        }
+        List<Tag> ordered = new ArrayList<>();
+        TAG_ORDER.stream()
+                .map(byName::remove)
+                .filter(java.util.Objects::nonNull)
+                .forEach(ordered::add);
+        ordered.addAll(byName.values());
+        api.setTags(ordered);
     }
 
     /** {@code {executionId}} → {@code {execution_id}}: path variables named like every other wire name. */
@@ -206,7 +242,8 @@ final class ApiConventions implements OpenApiCustomizer {
                 || existing.getDescription().isBlank()) {
             existing.setDescription(description);
         } else if (!existing.getDescription().contains(description)) {
-            existing.setDescription(existing.getDescription() + "; or: " + description);
+            existing.setDescription(existing.getDescription() + "; or " + Character.toLowerCase(description.charAt(0))
+                    + description.substring(1));
         }
     }
 

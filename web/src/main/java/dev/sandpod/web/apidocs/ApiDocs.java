@@ -8,8 +8,10 @@ public final class ApiDocs {
 
     public static final String DOCUMENT = "/openapi.json";
     public static final String PAGE = "/docs";
-    /** Swagger UI's scripts and styles, and its configuration next to the document. */
-    static final String UI_FILES = "/webjars/swagger-ui/";
+    /** Swagger UI's page, scripts and styles ({@link #PAGE} redirects to its {@code index.html}). */
+    static final String UI_FILES = "/swagger-ui/";
+
+    static final String UI_WEBJAR = "/webjars/swagger-ui/";
 
     private ApiDocs() {}
 
@@ -19,6 +21,7 @@ public final class ApiDocs {
                 || path.startsWith(DOCUMENT + "/")
                 || path.equals(PAGE)
                 || path.startsWith(PAGE + "/")
-                || path.startsWith(UI_FILES);
+                || path.startsWith(UI_FILES)
+                || path.startsWith(UI_WEBJAR);
     }
 }
