@@ -66,7 +66,7 @@ import org.springframework.context.ApplicationContext;
  *
  * <p><b>The committed document.</b> {@code docs/api/openapi.json} is what the app serves, so the SPA's
  * contract test and readers of the repository see the real API. After a change to the API, regenerate it:
- * {@code mvn -pl app -am test -Dtest=ApiDocumentTest -Dsandpod.api-doc.write=true} (then commit it).
+ * {@code mvn -pl app -am test -Dtest=ApiDocumentTest -Dsurefire.failIfNoSpecifiedTests=false -Dfrontend.test.skip=true -Dsandpod.api-doc.write=true} (then commit it).
  */
 @FrontDoorTest
 class ApiDocumentTest {
@@ -134,7 +134,7 @@ class ApiDocumentTest {
     @Test
     void theServedDocumentIsTheCommittedOne() throws IOException {
         String regenerate = "docs/api/openapi.json is not what the app serves at /openapi.json; regenerate it with "
-                + "mvn -pl app -am test -Dtest=ApiDocumentTest -Dsandpod.api-doc.write=true and commit it";
+                + "mvn -pl app -am test -Dtest=ApiDocumentTest -Dsurefire.failIfNoSpecifiedTests=false -Dfrontend.test.skip=true -Dsandpod.api-doc.write=true and commit it";
         Path committed = API_DOCS.resolve("openapi.json");
         assertThat(committed).as(regenerate).exists();
         assertThat(Client.JSON.readTree(committed.toFile())).as(regenerate).isEqualTo(ours);
