@@ -44,8 +44,10 @@ import org.springframework.context.ApplicationContext;
  *   <li>every media type of the contract's request body is accepted, and every field of the body is a
  *       documented field (or one the schema declares accepted and ignored, {@code x-sandpod-ignored}) with a
  *       type Sandpod accepts; a field Sandpod requires is required by the contract too;
- *   <li>every status the contract lists is documented (a 5xx may be covered by {@code default}), and every
- *       field of each contract response body is in Sandpod's, with a type the contract's client can read.
+ *   <li>every status the contract lists is documented (a 5xx may be covered by {@code default}; a 422 the
+ *       contract lists for an operation whose only inputs are path variables is not asked for: its server
+ *       validates their format, Sandpod's ids are any string), and every field of each contract response
+ *       body is in Sandpod's, with a type the contract's client can read.
  * </ul>
  *
  * Types are compatible when they are the same JSON type after {@code $ref}s are resolved and {@code null}
@@ -53,12 +55,14 @@ import org.springframework.context.ApplicationContext;
  * with these allowances: where Sandpod reads a value an {@code integer} of the contract may be a
  * {@code number} for Sandpod, and where Sandpod writes one a {@code number} of the contract may be an
  * {@code integer}. Arrays compare their items, maps their values, objects their fields (recursively). A
- * contract union of several object shapes (the event types) is compared on the fields all its shapes share;
- * other unions match when some alternative of Sandpod's matches some alternative of the contract's. Formats
+ * contract union of several object shapes (the event types) is compared on the fields all its shapes share,
+ * a union of enumerations as one enumeration of all their values; other unions match when some alternative of Sandpod's matches some alternative of the contract's. Formats
  * are not compared. Enumerations: a value Sandpod writes must be one of the contract's, or declared as an
  * addition ({@code x-sandpod-added-values}); a value the contract may send must be one Sandpod accepts (a
  * field without an enumeration accepts any). A contract enumeration in a response must be an enumeration in
  * Sandpod's document too.
+ *
+ * Known, deliberate differences are listed in {@link #KNOWN_DIFFERENCES} with their reasons.
  *
  * <p><b>Additions.</b> Operations, fields and enumeration values beyond the contract are allowed and must be
  * declared: {@code x-sandpod-addition: true} on an operation or field, {@code x-sandpod-added-values} on an
