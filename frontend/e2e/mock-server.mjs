@@ -1,5 +1,5 @@
 // A stand-in for the Sandpod app, for developing the SPA and its journeys while the backend is being
-// built: serves dist/ with the SPA fallback and answers the contract's endpoints in memory. Code is
+// built: serves dist/ with the SPA fallback and answers the API's endpoints (docs/api/openapi.json) in memory. Code is
 // never executed: runs are simulated from what the script prints. Not used by the Maven build.
 //   node e2e/mock-server.mjs [port]       (default 18090; SANDPOD_MOCK_MISSING=scripts,notifications
 //                                          makes those APIs answer 404, to see the unavailable states)

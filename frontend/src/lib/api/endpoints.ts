@@ -1,5 +1,5 @@
-// Typed calls, one per contract operation the SPA uses. Paths are the contract's, including the
-// trailing slash of /user/settings/.
+// Typed calls, one per API operation the SPA uses (docs/api/openapi.json). The server answers collection
+// paths with or without a trailing slash; /user/settings/ is called with one.
 import { API_BASE, http } from './client';
 import type {
   CancelResponse,

@@ -1,7 +1,7 @@
-// Wire types of the REST/SSE contract: the API under /api/v1 (see frontend/README.md and
-// docs/architecture.md). Field names are the contract's, letter for letter; src/lib/api/contract.test.ts checks every type below
-// against the schema of the same name, so a renamed or missing field fails the unit tests instead of a
-// user's page.
+// Wire types of the API under /api/v1, as Sandpod's API document describes it (docs/api/openapi.json,
+// served at /openapi.json; see frontend/README.md). Field names are the document's, letter for letter;
+// src/lib/api/contract.test.ts checks every type below against its schema there, so a renamed or missing
+// field fails the unit tests instead of a user's page.
 
 export type UserRole = 'user' | 'admin' | 'moderator';
 export type ExecutionStatus =
@@ -27,8 +27,10 @@ export interface ValidationError {
   type: string;
 }
 
+/** A 422: the violations, or a sentence when the input is refused as a whole (an unsupported runtime). */
 export interface HTTPValidationError {
-  detail?: ValidationError[];
+  detail: ValidationError[] | string;
+  type: string;
 }
 
 export interface LoginResponse {
@@ -82,7 +84,7 @@ export interface ResourceUsage {
   peak_memory_kb: number;
 }
 
-/** The contract's ExecutionResult plus Sandpod's additions (timestamps, truncation flags; optional: older servers omit them). */
+/** Timestamps and truncation flags are Sandpod's additions to the reference contract (optional here: older servers omit them). */
 export interface ExecutionResult {
   execution_id: string;
   status: ExecutionStatus | null;
@@ -128,7 +130,7 @@ export interface LanguageInfo {
   file_ext: string;
 }
 
-/** Not in the contract: a server may list every configured runtime with why it cannot run. */
+/** Not in Sandpod's document: a server may list every configured runtime with why it cannot run. */
 export interface RuntimeAvailability {
   lang: string;
   version: string;
@@ -143,6 +145,8 @@ export interface ResourceLimits {
   memory_request: string;
   execution_timeout: number;
   supported_runtimes: Record<string, LanguageInfo>;
+  /** Where runs happen: local or kubernetes. */
+  runner?: string;
   runtimes?: RuntimeAvailability[];
 }
 

@@ -2,7 +2,7 @@ package dev.sandpod.api.execution;
 
 import java.util.Locale;
 
-/** Why a run did not end normally (contract enum {@code ExecutionErrorType}). */
+/** Why a run did not end normally (the API's enumeration {@code ExecutionErrorType}). */
 public enum ErrorType {
     SYSTEM_ERROR,
     TIMEOUT,

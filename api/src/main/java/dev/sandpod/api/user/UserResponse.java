@@ -3,7 +3,7 @@ package dev.sandpod.api.user;
 import dev.sandpod.api.ratelimit.UserRateLimitsView;
 import java.time.Instant;
 
-/** The contract's {@code UserResponse} (the web edge writes it snake_case). */
+/** The API's {@code UserResponse} (docs/api/openapi.json; the web edge writes it snake_case). */
 public record UserResponse(
         String username,
         String email,

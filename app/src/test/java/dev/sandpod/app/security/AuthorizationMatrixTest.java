@@ -270,6 +270,9 @@ class AuthorizationMatrixTest {
                                     "username", name, "email", name + "@example.com", "password", Accounts.PASSWORD));
                 },
                 "POST /api/v1/auth/register");
+        // the API description: open to all, read-only; /docs sends the browser on to the page
+        row(PUBLIC, none, "GET /openapi.json", "GET /openapi.json.yaml", "GET /openapi.json/swagger-config");
+        row(new Expect(s(302), s(302), s(302), s(302)), none, "GET /docs");
         // the alert webhook authenticates with its shared secret, never with a session
         row(
                 new Expect(s(401), s(401), s(401), s(401)),

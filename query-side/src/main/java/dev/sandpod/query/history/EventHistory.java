@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads an aggregate's history straight from the event store (the source of truth, not a projection)
- * and renders each event as the contract's event shape: identity, type, version, time, aggregate,
+ * and renders each event as the API's event shape ({@code StoredEvent} in docs/api/openapi.json): identity, type, version, time, aggregate,
  * metadata (who caused it), and the payload's fields.
  */
 @Component

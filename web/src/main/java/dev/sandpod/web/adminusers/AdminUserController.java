@@ -33,6 +33,11 @@ import dev.sandpod.web.security.LoginLockout;
 import dev.sandpod.web.support.Origin;
 import dev.sandpod.web.support.QueryParameters;
 import dev.sandpod.web.support.ReadYourWrites;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +65,7 @@ import reactor.core.scheduler.Schedulers;
  * request.
  */
 @RestController
+@Tag(name = "Admin: users", description = "Accounts: list, read, create, change, delete, reset a password, unlock")
 class AdminUserController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -89,16 +95,43 @@ class AdminUserController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record CreateUserRequest(String username, String email, String password, String role, Boolean isActive) {}
+    @Schema(name = "UserCreate")
+    record CreateUserRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String username,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "email")
+            String email,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String password,
+
+            @Schema(implementation = UserRole.class, defaultValue = "user")
+            String role,
+
+            @Schema(defaultValue = "true") Boolean isActive) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record UpdateUserRequest(String username, String email, String role, Boolean isActive, String password) {}
+    @Schema(name = "UserUpdate", description = "Fields left out keep their value")
+    record UpdateUserRequest(
+            String username,
+            @Schema(format = "email") String email,
+            @Schema(implementation = UserRole.class) String role,
+            Boolean isActive,
+
+            @Schema(description = "A new password; ends the user's sessions")
+            String password) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record PasswordResetRequest(String newPassword) {}
+    @Schema(name = "PasswordResetRequest")
+    record PasswordResetRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String newPassword) {}
 
+    @Schema(name = "MessageResponse")
     record MessageResponse(String message) {}
 
+    @Schema(name = "DeleteUserResponse", description = "What was deleted with the account")
     record DeleteUserResponse(
             boolean userDeleted,
             int executions,
@@ -108,16 +141,24 @@ class AdminUserController {
             int events,
             int sagas) {}
 
+    @Schema(name = "UserListResponse")
     record UserListResponse(List<UserResponse> users, long total, int offset, int limit) {}
 
+    @Schema(name = "UnlockResponse")
     record UnlockResponse(String userId, String message) {}
 
     @GetMapping({"/api/v1/admin/users", "/api/v1/admin/users/"})
+    @Operation(summary = "Accounts, optionally searched (username or e-mail) and filtered by role")
+    @ApiResponse(responseCode = "200", description = "One page of them")
     Mono<UserListResponse> list(
-            @RequestParam(required = false, defaultValue = "100") String limit,
-            @RequestParam(required = false, defaultValue = "0") String offset,
-            @RequestParam(required = false) String search,
-            @RequestParam(required = false) String role,
+            @RequestParam(required = false, defaultValue = "100")
+                    @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "1000"))
+                    String limit,
+            @RequestParam(required = false, defaultValue = "0")
+                    @Parameter(schema = @Schema(type = "integer", minimum = "0"))
+                    String offset,
+            @RequestParam(required = false) @Parameter(description = "Part of a username or e-mail") String search,
+            @RequestParam(required = false) @Schema(implementation = UserRole.class) String role,
             Caller caller) {
         requireAdmin(caller);
         int parsedLimit = QueryParameters.integer("limit", limit, 1, 1000);
@@ -139,12 +180,18 @@ class AdminUserController {
     }
 
     @GetMapping({"/api/v1/admin/users/{userId}", "/api/v1/admin/users/{userId}/"})
+    @Operation(summary = "One account")
+    @ApiResponse(responseCode = "200", description = "The account")
+    @ApiResponse(responseCode = "404", description = "No such user")
     Mono<UserResponse> get(@PathVariable String userId, Caller caller) {
         requireAdmin(caller);
         return response(userId).timeout(READ_TIMEOUT);
     }
 
     @PostMapping({"/api/v1/admin/users", "/api/v1/admin/users/"})
+    @Operation(summary = "Create an account (any role)")
+    @ApiResponse(responseCode = "200", description = "The new account")
+    @ApiResponse(responseCode = "409", description = "The username or e-mail is already registered")
     Mono<UserResponse> create(@RequestBody CreateUserRequest request, Caller caller) {
         requireAdmin(caller);
         return passwordMinLength()
@@ -167,6 +214,13 @@ class AdminUserController {
     }
 
     @PutMapping({"/api/v1/admin/users/{userId}", "/api/v1/admin/users/{userId}/"})
+    @Operation(
+            summary = "Change an account",
+            description = "A new password, a deactivation or a role change ends the user's sessions at once.")
+    @ApiResponse(responseCode = "200", description = "The account as changed")
+    @ApiResponse(responseCode = "400", description = "Deactivating or demoting one's own account")
+    @ApiResponse(responseCode = "404", description = "No such user")
+    @ApiResponse(responseCode = "409", description = "The username or e-mail is already registered")
     Mono<UserResponse> update(
             @PathVariable String userId,
             @RequestBody UpdateUserRequest request,
@@ -219,9 +273,15 @@ class AdminUserController {
     }
 
     @DeleteMapping({"/api/v1/admin/users/{userId}", "/api/v1/admin/users/{userId}/"})
+    @Operation(summary = "Delete an account")
+    @ApiResponse(responseCode = "200", description = "Deleted")
+    @ApiResponse(responseCode = "400", description = "Deleting one's own account")
+    @ApiResponse(responseCode = "404", description = "No such user")
     Mono<DeleteUserResponse> delete(
             @PathVariable String userId,
-            @RequestParam(name = "cascade", required = false, defaultValue = "true") String cascade,
+            @RequestParam(name = "cascade", required = false, defaultValue = "true")
+                    @Parameter(schema = @Schema(type = "boolean"))
+                    String cascade,
             Caller caller,
             ServerHttpRequest http) {
         requireAdmin(caller);
@@ -276,6 +336,9 @@ class AdminUserController {
     }
 
     @PostMapping({"/api/v1/admin/users/{userId}/reset-password", "/api/v1/admin/users/{userId}/reset-password/"})
+    @Operation(summary = "Set a new password; ends the user's sessions")
+    @ApiResponse(responseCode = "200", description = "Done")
+    @ApiResponse(responseCode = "404", description = "No such user")
     Mono<MessageResponse> resetPassword(
             @PathVariable String userId,
             @RequestBody PasswordResetRequest request,
@@ -297,6 +360,9 @@ class AdminUserController {
 
     /** Lifts a login lockout at once: the counters at the front door are cleared, the act recorded on the account. */
     @PostMapping({"/api/v1/admin/users/{userId}/unlock", "/api/v1/admin/users/{userId}/unlock/"})
+    @Operation(summary = "Lift a login lockout at once")
+    @ApiResponse(responseCode = "200", description = "Unlocked")
+    @ApiResponse(responseCode = "404", description = "No such user")
     Mono<UnlockResponse> unlock(@PathVariable String userId, Caller caller, ServerHttpRequest http) {
         requireAdmin(caller);
         return existing(userId)

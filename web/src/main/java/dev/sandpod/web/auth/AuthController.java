@@ -9,6 +9,7 @@ import dev.sandpod.api.user.LogOutUserCommand;
 import dev.sandpod.api.user.LoginResult;
 import dev.sandpod.api.user.RecordUserLockoutCommand;
 import dev.sandpod.api.user.UserResponse;
+import dev.sandpod.api.user.UserRole;
 import dev.sandpod.api.user.UserView;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.command.user.PasswordVerifier;
@@ -21,6 +22,13 @@ import dev.sandpod.web.security.RevokedSessions;
 import dev.sandpod.web.security.SecurityProperties;
 import dev.sandpod.web.security.SessionTokens;
 import dev.sandpod.web.support.Origin;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.extensions.Extension;
+import io.swagger.v3.oas.annotations.extensions.ExtensionProperty;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +54,7 @@ import reactor.core.scheduler.Schedulers;
 /** Login, logout and "who am I". Registration is {@link RegistrationController}. */
 @RestController
 @RequestMapping("/api/v1/auth")
+@Tag(name = "Authentication", description = "Register, sign in and out, and who the session belongs to")
 class AuthController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -85,15 +94,56 @@ class AuthController {
         this.rateLimits = rateLimits;
     }
 
-    record LoginResponse(String message, String username, String role, String csrfToken) {}
+    @Schema(name = "LoginResponse")
+    record LoginResponse(
+            String message,
+            String username,
+            @Schema(implementation = UserRole.class) String role,
 
+            @Schema(description = "Send it back in X-CSRF-Token on every POST, PUT and DELETE")
+            String csrfToken) {}
+
+    @Schema(name = "MessageResponse")
     record MessageResponse(String message) {}
+
+    /** The login form, for the API document: the handler reads the form itself. */
+    @Schema(
+            name = "LoginForm",
+            description = "OAuth2 password-form fields other than username and password are accepted and ignored",
+            extensions =
+                    @Extension(
+                            properties =
+                                    @ExtensionProperty(
+                                            name = "x-sandpod-ignored",
+                                            value = "[\"grant_type\", \"scope\", \"client_id\", \"client_secret\"]",
+                                            parseValue = true)))
+    record LoginForm(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String username,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "password")
+            String password) {}
 
     /**
      * A locked username gets 423 before its password is looked at; each wrong password (or unknown name)
      * counts towards the lock, and the one that reaches {@code max_login_attempts} starts it.
      */
     @PostMapping("/login")
+    @Operation(
+            summary = "Sign in",
+            description = "Sets the session cookie (access_token, HttpOnly) and the csrf_token cookie.",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = "application/x-www-form-urlencoded",
+                                            schema = @Schema(implementation = LoginForm.class))))
+    @ApiResponse(responseCode = "200", description = "Signed in")
+    @ApiResponse(responseCode = "401", description = "Wrong username or password")
+    @ApiResponse(responseCode = "403", description = "The account is deactivated")
+    @ApiResponse(responseCode = "422", description = "username or password missing, or the form is malformed")
+    @ApiResponse(responseCode = "423", description = "Locked after too many failed attempts; try again later")
     Mono<ResponseEntity<LoginResponse>> login(ServerWebExchange exchange) {
         return exchange.getFormData()
                 // A body that is not valid form encoding (a '%' not followed by two hex digits) is the client's error.
@@ -174,6 +224,8 @@ class AuthController {
     }
 
     @PostMapping("/logout")
+    @Operation(summary = "Sign out: the session ends at once and its cookies are cleared")
+    @ApiResponse(responseCode = "200", description = "Signed out")
     Mono<ResponseEntity<MessageResponse>> logout(Caller caller) {
         revoked.revoke(caller.sessionId());
         return Mono.fromFuture(() -> commands.send(new LogOutUserCommand(caller.userId(), caller.sessionId())))
@@ -192,6 +244,8 @@ class AuthController {
 
     /** The account, with the rate-limit overrides that apply to it now ({@code bypass_rate_limit}, multiplier). */
     @GetMapping("/me")
+    @Operation(summary = "The signed-in user")
+    @ApiResponse(responseCode = "200", description = "The session's user")
     Mono<ResponseEntity<UserResponse>> me(Caller caller) {
         return Mono.fromFuture(() -> queries.query(new FindUserQuery(caller.userId()), UserView.class))
                 .timeout(TIMEOUT)

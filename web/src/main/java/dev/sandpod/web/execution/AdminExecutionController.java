@@ -15,6 +15,11 @@ import dev.sandpod.api.web.Caller;
 import dev.sandpod.query.execution.ExecutionAccess;
 import dev.sandpod.web.support.Origin;
 import dev.sandpod.web.support.QueryParameters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -38,6 +43,7 @@ import reactor.core.publisher.Mono;
  * down the queue. The security filter admits admins only to {@code /admin}.
  */
 @RestController
+@Tag(name = "Admin: executions", description = "Every user's executions and the queue (admins)")
 class AdminExecutionController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -52,17 +58,21 @@ class AdminExecutionController {
         this.access = access;
     }
 
+    @Schema(name = "AdminExecutionResponse")
     record AdminExecutionResponse(
             String executionId,
             String script,
-            String status,
+            @Schema(implementation = ExecutionStatus.class) String status,
             String lang,
             String langVersion,
             String stdout,
             String stderr,
             Integer exitCode,
+
+            @Schema(implementation = dev.sandpod.api.execution.ErrorType.class)
             String errorType,
-            String priority,
+
+            @Schema(implementation = Priority.class) String priority,
             String userId,
             Instant createdAt,
             Instant updatedAt) {
@@ -90,20 +100,41 @@ class AdminExecutionController {
         }
     }
 
+    @Schema(name = "AdminExecutionListResponse")
     record AdminExecutionListResponse(
             List<AdminExecutionResponse> executions, long total, int limit, int skip, boolean hasMore) {}
 
-    record QueueStatusResponse(long queueDepth, long activeCount, int maxConcurrent, Map<String, Long> byPriority) {}
+    @Schema(name = "QueueStatusResponse")
+    record QueueStatusResponse(
+            @Schema(description = "Executions waiting for a slot")
+            long queueDepth,
 
-    record PriorityRequest(@NotNull String priority) {}
+            @Schema(description = "Executions holding a slot")
+            long activeCount,
+
+            int maxConcurrent,
+
+            @Schema(description = "Waiting executions per priority")
+            Map<String, Long> byPriority) {}
+
+    @Schema(name = "PriorityUpdateRequest")
+    record PriorityRequest(
+            @NotNull @Schema(implementation = Priority.class, requiredMode = Schema.RequiredMode.REQUIRED)
+            String priority) {}
 
     @GetMapping({"/api/v1/admin/executions", "/api/v1/admin/executions/"})
+    @Operation(summary = "Every user's executions, newest first")
+    @ApiResponse(responseCode = "200", description = "One page of them")
     Mono<AdminExecutionListResponse> executions(
-            @RequestParam(required = false) String status,
-            @RequestParam(required = false) String priority,
+            @RequestParam(required = false) @Schema(implementation = ExecutionStatus.class) String status,
+            @RequestParam(required = false) @Schema(implementation = Priority.class) String priority,
             @RequestParam(name = "user_id", required = false) String userId,
-            @RequestParam(required = false, defaultValue = "50") String limit,
-            @RequestParam(required = false, defaultValue = "0") String skip) {
+            @RequestParam(required = false, defaultValue = "50")
+                    @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200"))
+                    String limit,
+            @RequestParam(required = false, defaultValue = "0")
+                    @Parameter(schema = @Schema(type = "integer", minimum = "0"))
+                    String skip) {
         var query = new FindExecutionsQuery(
                 QueryParameters.oneOf(
                         "status",
@@ -128,6 +159,8 @@ class AdminExecutionController {
     }
 
     @GetMapping({"/api/v1/admin/executions/queue", "/api/v1/admin/executions/queue/"})
+    @Operation(summary = "The queue: how many wait, how many run, and the waiting per priority")
+    @ApiResponse(responseCode = "200", description = "The queue now")
     Mono<QueueStatusResponse> queue() {
         return Mono.fromFuture(() -> queries.query(new FindQueueStatusQuery(), QueueStatusView.class))
                 .timeout(TIMEOUT)
@@ -142,6 +175,10 @@ class AdminExecutionController {
     }
 
     @PutMapping("/api/v1/admin/executions/{executionId}/priority")
+    @Operation(summary = "Move a waiting execution up or down the queue")
+    @ApiResponse(responseCode = "200", description = "The execution with its new priority")
+    @ApiResponse(responseCode = "400", description = "The execution is no longer waiting")
+    @ApiResponse(responseCode = "404", description = "No such execution")
     Mono<AdminExecutionResponse> changePriority(
             @PathVariable String executionId,
             @Valid @RequestBody PriorityRequest request,

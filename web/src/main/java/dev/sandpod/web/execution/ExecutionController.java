@@ -18,6 +18,13 @@ import dev.sandpod.query.execution.ExecutionAccess;
 import dev.sandpod.query.history.EventHistory;
 import dev.sandpod.web.support.Origin;
 import dev.sandpod.web.support.QueryParameters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -49,6 +56,7 @@ import reactor.core.scheduler.Schedulers;
  */
 @RestController
 @RequestMapping("/api/v1")
+@Tag(name = "Executions", description = "Run a script, read its result and history, cancel, retry or delete it")
 class ExecutionController {
 
     static final int MAX_SCRIPT_LENGTH = 50_000;
@@ -74,11 +82,17 @@ class ExecutionController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "ExecutionRequest")
     record ExecuteRequest(
-            @NotNull @Size(max = MAX_SCRIPT_LENGTH, message = "Script must be at most 50000 characters")
+            @NotNull
+            @Size(max = MAX_SCRIPT_LENGTH, message = "Script must be at most 50000 characters")
+            @Schema(description = "The source to run")
             String script,
 
+            @Schema(description = "The runtime's language (GET /api/v1/k8s-limits lists them)", defaultValue = "python")
             String lang,
+
+            @Schema(description = "The runtime's version", defaultValue = "3.11")
             String langVersion) {
 
         String langOrDefault() {
@@ -90,13 +104,36 @@ class ExecutionController {
         }
     }
 
-    record ExecutionResponse(String executionId, String status) {}
+    @Schema(name = "ExecutionResponse")
+    record ExecutionResponse(
+            String executionId,
+            @Schema(implementation = ExecutionStatus.class) String status) {}
 
-    record CancelRequest(@Size(max = 500) String reason) {}
+    @Schema(name = "CancelExecutionRequest")
+    record CancelRequest(
+            @Size(max = 500) @Schema(description = "Why, kept with the cancel event")
+            String reason) {}
 
-    record CancelResponse(String executionId, String status, String message, String eventId) {}
+    @Schema(name = "CancelResponse")
+    record CancelResponse(
+            String executionId,
+
+            @Schema(allowableValues = {"already_cancelled", "cancellation_requested"})
+            String status,
+
+            String message,
+            @Schema(description = "The cancel event's id") String eventId) {}
 
     @PostMapping("/execute")
+    @Operation(
+            summary = "Run a script",
+            description = "Queues a run and answers at once with its id; follow it on "
+                    + "GET /api/v1/events/executions/{execution_id}. An Idempotency-Key seen before answers the "
+                    + "execution it started.")
+    @ApiResponse(responseCode = "200", description = "Queued (or the execution an Idempotency-Key started)")
+    @ApiResponse(responseCode = "409", description = "A request with this Idempotency-Key is still being processed")
+    @ApiResponse(responseCode = "422", description = "No such runtime, or the script is too long")
+    @ApiResponse(responseCode = "429", description = "The caller has too many runs still active")
     Mono<ExecutionResponse> execute(
             @Valid @RequestBody ExecuteRequest request,
             Caller caller,
@@ -118,6 +155,12 @@ class ExecutionController {
      * retried: a retry is a new execution, so no aggregate sees the original's state when it is admitted.
      */
     @PostMapping("/executions/{executionId}/retry")
+    @Operation(summary = "Run a finished execution's script again, as a new execution")
+    @ApiResponse(responseCode = "200", description = "The new execution, queued")
+    @ApiResponse(responseCode = "400", description = "The execution has not finished")
+    @ApiResponse(responseCode = "403", description = "Another user's execution")
+    @ApiResponse(responseCode = "404", description = "No such execution")
+    @ApiResponse(responseCode = "429", description = "The caller has too many runs still active")
     Mono<ExecutionResponse> retry(@PathVariable String executionId, Caller caller, ServerHttpRequest http) {
         return access.load(executionId, caller).flatMap(original -> {
             if (!original.status().isTerminal()) {
@@ -151,10 +194,17 @@ class ExecutionController {
                 .defaultIfEmpty(ExecutionStatus.QUEUED.wireName());
     }
 
+    @Schema(name = "DeleteResponse")
     record DeleteResponse(String message, String executionId) {}
 
     /** Admin only: a tombstone; the execution leaves results and lists, its events stay for auditors. */
     @DeleteMapping("/executions/{executionId}")
+    @Operation(
+            summary = "Delete an execution (admins)",
+            description = "It leaves results and lists; its events stay in the event store for auditors.")
+    @ApiResponse(responseCode = "200", description = "Deleted")
+    @ApiResponse(responseCode = "403", description = "Admin access required")
+    @ApiResponse(responseCode = "404", description = "No such execution")
     Mono<DeleteResponse> delete(@PathVariable String executionId, Caller caller, ServerHttpRequest http) {
         if (!caller.isAdmin()) {
             return Mono.error(new SandpodException(ErrorCode.ADMIN_REQUIRED, "Admin access required"));
@@ -171,6 +221,11 @@ class ExecutionController {
      * the aggregate (400 {@code InvalidState}), which is the one place that knows its state for sure.
      */
     @PostMapping("/executions/{executionId}/cancel")
+    @Operation(summary = "Cancel a waiting or running execution")
+    @ApiResponse(responseCode = "200", description = "Cancellation requested, or the execution was already cancelled")
+    @ApiResponse(responseCode = "400", description = "The execution has already finished")
+    @ApiResponse(responseCode = "403", description = "Another user's execution")
+    @ApiResponse(responseCode = "404", description = "No such execution")
     Mono<CancelResponse> cancel(
             @PathVariable String executionId,
             @RequestBody(required = false) @Valid CancelRequest request,
@@ -197,23 +252,38 @@ class ExecutionController {
         });
     }
 
+    @Schema(name = "ExecutionListResponse")
     record ExecutionListResponse(
             List<ExecutionResultResponse> executions, long total, int limit, int skip, boolean hasMore) {}
 
     @GetMapping("/executions/{executionId}/result")
+    @Operation(summary = "An execution's status and, once it has finished, its output and resource usage")
+    @ApiResponse(responseCode = "200", description = "The execution as it is now")
+    @ApiResponse(responseCode = "403", description = "Another user's execution")
+    @ApiResponse(responseCode = "404", description = "No such execution")
     Mono<ExecutionResultResponse> result(@PathVariable String executionId, Caller caller) {
         return access.load(executionId, caller).map(ExecutionResultResponse::of);
     }
 
     @GetMapping("/user/executions")
+    @Operation(summary = "The caller's executions, newest first")
+    @ApiResponse(responseCode = "200", description = "One page of them")
     Mono<ExecutionListResponse> list(
             Caller caller,
-            @RequestParam(required = false) String status,
+            @RequestParam(required = false) @Schema(implementation = ExecutionStatus.class) String status,
             @RequestParam(required = false) String lang,
-            @RequestParam(name = "start_time", required = false) String startTime,
-            @RequestParam(name = "end_time", required = false) String endTime,
-            @RequestParam(required = false, defaultValue = "50") String limit,
-            @RequestParam(required = false, defaultValue = "0") String skip) {
+            @RequestParam(name = "start_time", required = false)
+                    @Parameter(schema = @Schema(type = "string", format = "date-time"))
+                    String startTime,
+            @RequestParam(name = "end_time", required = false)
+                    @Parameter(schema = @Schema(type = "string", format = "date-time"))
+                    String endTime,
+            @RequestParam(required = false, defaultValue = "50")
+                    @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200"))
+                    String limit,
+            @RequestParam(required = false, defaultValue = "0")
+                    @Parameter(schema = @Schema(type = "integer", minimum = "0"))
+                    String skip) {
         var query = new FindUserExecutionsQuery(
                 caller.userId(),
                 QueryParameters.oneOf(
@@ -241,11 +311,24 @@ class ExecutionController {
 
     /** The execution's stored events in order, optionally only some types. */
     @GetMapping("/executions/{executionId}/events")
+    @Operation(
+            summary = "An execution's history: its events as stored, in order",
+            description = "Each event carries its identity, type, version, time, aggregate and metadata, then its own "
+                    + "fields.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The events, oldest first",
+            content = @Content(array = @ArraySchema(schema = @Schema(implementation = StoredEvent.class))))
+    @ApiResponse(responseCode = "403", description = "Another user's execution")
+    @ApiResponse(responseCode = "404", description = "No such execution")
     Mono<List<Map<String, Object>>> events(
             @PathVariable String executionId,
             Caller caller,
-            @RequestParam(name = "event_types", required = false) List<String> eventTypes,
-            @RequestParam(required = false, defaultValue = "100") String limit) {
+            @RequestParam(name = "event_types", required = false) @Parameter(description = "Only events of these types")
+                    List<String> eventTypes,
+            @RequestParam(required = false, defaultValue = "100")
+                    @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "1000"))
+                    String limit) {
         int max = QueryParameters.integer("limit", limit, 1, 1000);
         Set<String> types = new HashSet<>(QueryParameters.list(eventTypes));
         return access.load(executionId, caller)

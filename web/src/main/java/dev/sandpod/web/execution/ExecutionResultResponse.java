@@ -1,26 +1,46 @@
 package dev.sandpod.web.execution;
 
+import dev.sandpod.api.execution.ErrorType;
 import dev.sandpod.api.execution.ExecutionResultView;
+import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.ResourceUsage;
+import dev.sandpod.web.apidocs.Addition;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /** An execution's result as the API answers it, with timestamps and truncation flags. */
+@Schema(name = "ExecutionResult")
 public record ExecutionResultResponse(
         String executionId,
-        String status,
+        @Schema(implementation = ExecutionStatus.class) String status,
+
+        @Schema(description = "What the run printed on stdout (null until it has finished)")
         String stdout,
+
         String stderr,
         String lang,
         String langVersion,
+
+        @Schema(description = "Null until the run has finished")
         Usage resourceUsage,
+
         Integer exitCode,
+
+        @Schema(implementation = ErrorType.class, description = "Why the run did not end normally")
         String errorType,
-        String priority,
-        Instant createdAt,
-        Instant updatedAt,
+
+        @Schema(implementation = Priority.class) String priority,
+        @Addition Instant createdAt,
+        @Addition Instant updatedAt,
+
+        @Addition @Schema(description = "stdout was cut at the output limit")
         boolean stdoutTruncated,
+
+        @Addition @Schema(description = "stderr was cut at the output limit")
         boolean stderrTruncated) {
 
+    @Schema(name = "ResourceUsage")
     public record Usage(double executionTimeWallSeconds, long cpuTimeJiffies, int clkTckHertz, long peakMemoryKb) {
 
         static Usage of(ResourceUsage usage) {

@@ -4,6 +4,12 @@ import dev.sandpod.api.execution.ExecutionFrameView;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.query.execution.ExecutionAccess;
 import dev.sandpod.query.execution.ExecutionStream;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +31,7 @@ import reactor.core.publisher.Mono;
  * type, a long-lived subscription, and its own settings.
  */
 @RestController
+@Tag(name = "Executions")
 class ExecutionStreamController {
 
     private final ExecutionStream stream;
@@ -39,10 +46,26 @@ class ExecutionStreamController {
     }
 
     @GetMapping(path = "/api/v1/events/executions/{executionId}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(
+            summary = "Follow an execution live (server-sent events)",
+            description = "Each SSE `data:` line is one frame (JSON, below); lifecycle frames carry the event's id "
+                    + "as the SSE `id:`, and `:heartbeat` comments are sent while the run goes on. The stream ends "
+                    + "after the `result_stored` frame.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The stream of frames",
+            content =
+                    @Content(
+                            mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                            schema = @Schema(implementation = ExecutionStreamFrame.class)))
+    @ApiResponse(responseCode = "403", description = "Another user's execution")
+    @ApiResponse(responseCode = "404", description = "No such execution")
     Mono<ResponseEntity<Flux<ServerSentEvent<Map<String, Object>>>>> stream(
             @PathVariable String executionId,
             Caller caller,
-            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+            @RequestHeader(name = "Last-Event-ID", required = false)
+                    @Parameter(description = "Resume after this frame (the last SSE id seen)")
+                    String lastEventId) {
         return access.load(executionId, caller)
                 .map(view -> ResponseEntity.ok()
                         .header("Cache-Control", "no-cache")

@@ -1,6 +1,12 @@
 package dev.sandpod.web.health;
 
 import dev.sandpod.executor.sandbox.SandboxCapabilities;
+import dev.sandpod.web.apidocs.Addition;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -25,6 +31,7 @@ import reactor.core.scheduler.Schedulers;
  */
 @RestController
 @RequestMapping("/api/v1/health")
+@Tag(name = "Health", description = "For probes: alive, and ready to serve")
 class HealthController {
 
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
@@ -40,7 +47,32 @@ class HealthController {
         this.sandbox = sandbox;
     }
 
+    /** The liveness answer, for the API document (the handler writes the same fields from a map). */
+    @Schema(name = "LivenessResponse")
+    record Liveness(@Schema(allowableValues = "ok") String status, long uptimeSeconds, Instant timestamp) {}
+
+    /** The readiness answer, for the API document (the handler writes the same fields from a map). */
+    @Schema(name = "ReadinessResponse")
+    record Readiness(
+            @Schema(allowableValues = {"ready", "not_ready"})
+            String status,
+
+            @Schema(description = "Per dependency (event_store, kafka, sandbox): ok, or down and why")
+            Map<String, String> checks,
+
+            @Schema(
+                    requiredMode = Schema.RequiredMode.NOT_REQUIRED,
+                    description = "What the local sandbox enforces (when runs are local)")
+            Map<String, Object> sandbox,
+
+            Instant timestamp) {}
+
     @GetMapping("/live")
+    @Operation(summary = "Alive: answers without touching any dependency")
+    @ApiResponse(
+            responseCode = "200",
+            description = "Alive",
+            content = @Content(schema = @Schema(implementation = Liveness.class)))
     Map<String, Object> live() {
         Instant now = Instant.now();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -51,6 +83,16 @@ class HealthController {
     }
 
     @GetMapping("/ready")
+    @Addition
+    @Operation(summary = "Ready: the event store and Kafka answer (and the sandbox works, for local runs)")
+    @ApiResponse(
+            responseCode = "200",
+            description = "Ready",
+            content = @Content(schema = @Schema(implementation = Readiness.class)))
+    @ApiResponse(
+            responseCode = "503",
+            description = "Not ready: the checks say what is down",
+            content = @Content(schema = @Schema(implementation = Readiness.class)))
     Mono<ResponseEntity<Map<String, Object>>> ready() {
         Mono<String> eventStore = check(() -> mongo.executeCommand(new Document("ping", 1)));
         Mono<String> broker = check(() -> {

@@ -12,7 +12,12 @@ import dev.sandpod.api.notification.NotificationSeverity;
 import dev.sandpod.api.notification.NotificationSource;
 import dev.sandpod.api.notification.PublishBroadcastCommand;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.web.apidocs.Addition;
 import dev.sandpod.web.support.Origin;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -38,6 +43,7 @@ import reactor.core.publisher.Mono;
  * it out to its audience, each recipient's settings and subscriptions applied.
  */
 @RestController
+@Tag(name = "Notifications")
 class BroadcastController {
 
     static final String GRAFANA_SECRET_HEADER = "X-Grafana-Secret";
@@ -56,15 +62,38 @@ class BroadcastController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "AnnouncementRequest")
     record AnnouncementRequest(
-            String subject, String body, String severity, List<String> tags, String actionUrl, String audience) {}
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = MAX_SUBJECT)
+            String subject,
 
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = MAX_BODY)
+            String body,
+
+            @Schema(implementation = NotificationSeverity.class, defaultValue = "medium")
+            String severity,
+
+            List<String> tags,
+
+            @Schema(description = "A path of this site or an https URL", defaultValue = "/notifications")
+            String actionUrl,
+
+            @Schema(
+                    allowableValues = {"all", "admins"},
+                    defaultValue = "all")
+            String audience) {}
+
+    @Schema(name = "AnnouncementResponse")
     record AnnouncementResponse(String broadcastId, String message) {}
 
+    @Schema(name = "AlertsResponse")
     record AlertsResponse(String message, int alertsReceived, int duplicates) {}
 
     /** Admin only (the security filter guards {@code /admin}; checked here again). */
     @PostMapping({"/api/v1/admin/notifications/announcements", "/api/v1/admin/notifications/announcements/"})
+    @Addition
+    @Operation(summary = "Announce something to every user (or to the admins), as a notification")
+    @ApiResponse(responseCode = "200", description = "Published")
     Mono<AnnouncementResponse> announce(
             @RequestBody AnnouncementRequest request, Caller caller, ServerHttpRequest http) {
         if (!caller.isAdmin()) {
@@ -82,8 +111,15 @@ class BroadcastController {
      * repeats firing alerts) is recognised by its fingerprint and start and notifies nobody twice.
      */
     @PostMapping({"/api/v1/alerts/grafana", "/api/v1/alerts/grafana/"})
+    @Addition
+    @Operation(
+            summary = "Grafana's alert webhook: alerts become notifications for the admins",
+            description = "Takes Grafana's unified alerting payload (`alerts[]`) or a legacy single alert. An alert "
+                    + "state sent again is recognised and notifies nobody twice.")
+    @ApiResponse(responseCode = "200", description = "Received")
+    @ApiResponse(responseCode = "503", description = "Alert intake is not configured (no secret set)")
     Mono<AlertsResponse> grafana(
-            @RequestBody JsonNode payload,
+            @RequestBody @Schema(type = "object", description = "Grafana's webhook payload") JsonNode payload,
             @RequestHeader(name = GRAFANA_SECRET_HEADER, required = false) String secretHeader,
             @RequestHeader(name = "Authorization", required = false) String authorization,
             ServerHttpRequest http) {

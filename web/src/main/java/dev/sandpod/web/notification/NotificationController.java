@@ -13,11 +13,17 @@ import dev.sandpod.api.notification.NotificationPageView;
 import dev.sandpod.api.notification.NotificationStatus;
 import dev.sandpod.api.notification.NotificationView;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.web.apidocs.Addition;
 import dev.sandpod.web.notification.NotificationResponses.DeliveriesResponse;
 import dev.sandpod.web.notification.NotificationResponses.DeliveryResponse;
 import dev.sandpod.web.notification.NotificationResponses.NotificationResponse;
 import dev.sandpod.web.support.Origin;
 import dev.sandpod.web.support.QueryParameters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,6 +51,7 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 @RequestMapping("/api/v1/notifications")
+@Tag(name = "Notifications", description = "The caller's inbox, its live stream and its delivery subscriptions")
 class NotificationController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -60,21 +67,36 @@ class NotificationController {
         this.queries = queries;
     }
 
+    @Schema(name = "DeleteNotificationResponse")
     record DeleteResponse(String message) {}
 
+    @Schema(name = "NotificationListResponse")
     record NotificationListResponse(List<NotificationResponse> notifications, long total, long unreadCount) {}
 
+    @Schema(name = "UnreadCountResponse")
     record UnreadCountResponse(long unreadCount) {}
 
     @GetMapping({"", "/"})
+    @Operation(summary = "The caller's notifications, newest first, filtered by status and tags")
+    @ApiResponse(responseCode = "200", description = "One page of them, with the unread count")
     Mono<NotificationListResponse> list(
             Caller caller,
-            @RequestParam(required = false) String status,
-            @RequestParam(name = "include_tags", required = false) List<String> includeTags,
-            @RequestParam(name = "exclude_tags", required = false) List<String> excludeTags,
-            @RequestParam(name = "tag_prefix", required = false) String tagPrefix,
-            @RequestParam(required = false, defaultValue = "50") String limit,
-            @RequestParam(required = false, defaultValue = "0") String offset) {
+            @RequestParam(required = false) @Schema(implementation = NotificationStatus.class) String status,
+            @RequestParam(name = "include_tags", required = false)
+                    @Parameter(description = "Only notifications with any of these tags")
+                    List<String> includeTags,
+            @RequestParam(name = "exclude_tags", required = false)
+                    @Parameter(description = "None with any of these tags")
+                    List<String> excludeTags,
+            @RequestParam(name = "tag_prefix", required = false)
+                    @Parameter(description = "Only notifications with a tag starting so")
+                    String tagPrefix,
+            @RequestParam(required = false, defaultValue = "50")
+                    @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "100"))
+                    String limit,
+            @RequestParam(required = false, defaultValue = "0")
+                    @Parameter(schema = @Schema(type = "integer", minimum = "0"))
+                    String offset) {
         var query = new FindNotificationsQuery(
                 caller.userId(),
                 QueryParameters.oneOf(
@@ -99,6 +121,8 @@ class NotificationController {
     }
 
     @GetMapping("/unread-count")
+    @Operation(summary = "How many of the caller's notifications are unread")
+    @ApiResponse(responseCode = "200", description = "The count")
     Mono<UnreadCountResponse> unreadCount(Caller caller) {
         return Mono.fromFuture(() -> queries.query(new CountUnreadNotificationsQuery(caller.userId()), Long.class))
                 .timeout(TIMEOUT)
@@ -108,6 +132,10 @@ class NotificationController {
 
     /** Beyond the documented API: the delivery record (every attempt) of a notification's webhook/Slack deliveries. */
     @GetMapping("/{notificationId}/deliveries")
+    @Addition
+    @Operation(summary = "A notification's webhook and Slack deliveries, every attempt included")
+    @ApiResponse(responseCode = "200", description = "The deliveries")
+    @ApiResponse(responseCode = "404", description = "No such notification, or not the caller's")
     Mono<DeliveriesResponse> deliveries(@PathVariable String notificationId, Caller caller) {
         return owned(notificationId, caller)
                 .map(view -> new DeliveriesResponse(
@@ -116,6 +144,9 @@ class NotificationController {
     }
 
     @PutMapping("/{notificationId}/read")
+    @Operation(summary = "Mark one notification read")
+    @ApiResponse(responseCode = "204", description = "Read")
+    @ApiResponse(responseCode = "404", description = "No such notification, or not the caller's")
     Mono<ResponseEntity<Void>> read(@PathVariable String notificationId, Caller caller, ServerHttpRequest http) {
         return owned(notificationId, caller)
                 .flatMap(view -> view.readAt() != null
@@ -128,6 +159,8 @@ class NotificationController {
     }
 
     @PostMapping("/mark-all-read")
+    @Operation(summary = "Mark all the caller's notifications read")
+    @ApiResponse(responseCode = "204", description = "All read")
     Mono<ResponseEntity<Void>> markAllRead(Caller caller, ServerHttpRequest http) {
         return unread(caller.userId())
                 .flatMap(ids -> Flux.fromIterable(ids)
@@ -140,6 +173,9 @@ class NotificationController {
     }
 
     @DeleteMapping("/{notificationId}")
+    @Operation(summary = "Delete one notification")
+    @ApiResponse(responseCode = "200", description = "Deleted")
+    @ApiResponse(responseCode = "404", description = "No such notification, or not the caller's")
     Mono<DeleteResponse> delete(@PathVariable String notificationId, Caller caller, ServerHttpRequest http) {
         return owned(notificationId, caller)
                 .flatMap(view -> send(new DeleteNotificationCommand(notificationId, caller.userId()), caller, http))

@@ -1,7 +1,11 @@
 package dev.sandpod.web.notification;
 
 import dev.sandpod.api.notification.DeliveryView;
+import dev.sandpod.api.notification.NotificationChannel;
+import dev.sandpod.api.notification.NotificationSeverity;
+import dev.sandpod.api.notification.NotificationStatus;
 import dev.sandpod.api.notification.NotificationView;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,16 +14,28 @@ final class NotificationResponses {
 
     private NotificationResponses() {}
 
+    @Schema(name = "NotificationResponse")
     record NotificationResponse(
             String notificationId,
+
+            @Schema(implementation = NotificationChannel.class)
             String channel,
+
+            @Schema(implementation = NotificationStatus.class)
             String status,
+
             String subject,
             String body,
+
+            @Schema(description = "Where the notification leads in the app (a path) or outside it")
             String actionUrl,
+
             Instant createdAt,
-            Instant readAt,
+            @Schema(description = "Null while unread") Instant readAt,
+
+            @Schema(implementation = NotificationSeverity.class)
             String severity,
+
             List<String> tags) {
 
         static NotificationResponse of(NotificationView v) {
@@ -37,8 +53,10 @@ final class NotificationResponses {
         }
     }
 
+    @Schema(name = "DeliveryAttempt")
     record AttemptResponse(int attempt, Instant at, String outcome, Integer statusCode, String error) {}
 
+    @Schema(name = "Delivery", description = "A notification's delivery to one webhook or Slack target")
     record DeliveryResponse(
             String deliveryId,
             String channel,
@@ -75,5 +93,6 @@ final class NotificationResponses {
         }
     }
 
+    @Schema(name = "DeliveriesResponse")
     record DeliveriesResponse(String notificationId, List<DeliveryResponse> deliveries) {}
 }

@@ -4,6 +4,11 @@ import dev.sandpod.api.notification.NotificationView;
 import dev.sandpod.api.notification.StreamNotificationsQuery;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.web.notification.NotificationResponses.NotificationResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
@@ -28,6 +33,7 @@ import reactor.core.publisher.Mono;
  * bus, which the single-node default does not have.
  */
 @RestController
+@Tag(name = "Notifications")
 class NotificationStreamController {
 
     private static final int UPDATE_BUFFER = 1024;
@@ -42,6 +48,18 @@ class NotificationStreamController {
     }
 
     @GetMapping(path = "/api/v1/events/notifications/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(
+            summary = "The caller's notifications as they arrive (server-sent events)",
+            description = "Opens with a `:connected` comment once nothing can be missed any more; then each "
+                    + "notification delivered in-app is an SSE frame with `event: notification`, its id as the SSE "
+                    + "`id:` and the notification (JSON) as `data:`; a `:heartbeat` comment comes every 30 s.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The stream (it stays open)",
+            content =
+                    @Content(
+                            mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                            schema = @Schema(implementation = NotificationResponse.class)))
     Mono<ResponseEntity<Flux<ServerSentEvent<NotificationResponse>>>> stream(Caller caller) {
         return Mono.just(ResponseEntity.ok()
                 .header("Cache-Control", "no-cache")

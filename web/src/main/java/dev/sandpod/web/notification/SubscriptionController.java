@@ -14,6 +14,11 @@ import dev.sandpod.api.notification.UpdateNotificationSubscriptionCommand;
 import dev.sandpod.api.notification.WebhookUrls;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.web.support.Origin;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +45,7 @@ import reactor.core.publisher.Mono;
  * (422 otherwise), and a webhook or Slack channel cannot be switched on without its address.
  */
 @RestController
+@Tag(name = "Notifications")
 class SubscriptionController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -59,24 +65,38 @@ class SubscriptionController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "SubscriptionUpdate", description = "Fields left out keep their value")
     record SubscriptionUpdate(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
             Boolean enabled,
+
+            @ArraySchema(schema = @Schema(implementation = NotificationSeverity.class))
             List<String> severities,
+
             List<String> includeTags,
             List<String> excludeTags,
             String webhookUrl,
             String slackWebhook,
             Boolean quietHoursEnabled,
-            String quietHoursStart,
-            String quietHoursEnd,
+            @Schema(description = "HH:MM") String quietHoursStart,
+            @Schema(description = "HH:MM") String quietHoursEnd,
+
+            @Schema(description = "An IANA time zone, e.g. Europe/Paris")
             String timezone,
+
             Integer batchIntervalMinutes) {}
 
     /** One channel's subscription, as the API answers it. */
+    @Schema(name = "NotificationSubscription")
     record SubscriptionResponse(
             String userId,
+
+            @Schema(implementation = NotificationChannel.class)
             String channel,
+
+            @ArraySchema(schema = @Schema(implementation = NotificationSeverity.class))
             List<String> severities,
+
             List<String> includeTags,
             List<String> excludeTags,
             boolean enabled,
@@ -112,9 +132,12 @@ class SubscriptionController {
         }
     }
 
+    @Schema(name = "SubscriptionsResponse")
     record SubscriptionsResponse(List<SubscriptionResponse> subscriptions) {}
 
     @GetMapping({"/api/v1/notifications/subscriptions", "/api/v1/notifications/subscriptions/"})
+    @Operation(summary = "The caller's subscription of each channel (in_app, webhook, slack)")
+    @ApiResponse(responseCode = "200", description = "One per channel")
     Mono<SubscriptionsResponse> subscriptions(Caller caller) {
         return Mono.fromFuture(() -> queries.query(
                         new FindNotificationSubscriptionsQuery(caller.userId()), NotificationSubscriptionsView.class))
@@ -125,8 +148,14 @@ class SubscriptionController {
     }
 
     @PutMapping({"/api/v1/notifications/subscriptions/{channel}", "/api/v1/notifications/subscriptions/{channel}/"})
+    @Operation(
+            summary = "Change one channel's subscription",
+            description = "Webhooks must be https; Slack only https://hooks.slack.com/...; a webhook or Slack channel "
+                    + "is switched on only with its address.")
+    @ApiResponse(responseCode = "200", description = "The subscription as changed")
+    @ApiResponse(responseCode = "422", description = "An unknown channel, or a field is invalid")
     Mono<SubscriptionResponse> update(
-            @PathVariable String channel,
+            @PathVariable @Schema(implementation = NotificationChannel.class) String channel,
             @RequestBody SubscriptionUpdate update,
             Caller caller,
             ServerHttpRequest http) {

@@ -17,6 +17,12 @@ import dev.sandpod.api.user.FindUserQuery;
 import dev.sandpod.api.user.UserView;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.web.support.Origin;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +49,7 @@ import reactor.core.publisher.Mono;
  * instance, and within {@code overrides-refresh} on the others.
  */
 @RestController
+@Tag(name = "Admin: rate limits", description = "The default rules, and per user overrides and counters (admins)")
 class RateLimitAdminController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -68,12 +75,18 @@ class RateLimitAdminController {
         this.queries = queries;
     }
 
+    @Schema(name = "RateLimitRuleResponse")
     record RuleResponse(
+            @Schema(description = "A regular expression over the request path")
             String endpointPattern,
-            String group,
+
+            @Schema(implementation = EndpointGroup.class) String group,
             int requests,
             int windowSeconds,
+
+            @Schema(implementation = RateLimitAlgorithm.class)
             String algorithm,
+
             double burstMultiplier,
             int priority,
             boolean enabled) {
@@ -91,6 +104,7 @@ class RateLimitAdminController {
         }
     }
 
+    @Schema(name = "UserRateLimitConfigResponse")
     record ConfigResponse(
             String userId,
             boolean bypassRateLimit,
@@ -112,36 +126,70 @@ class RateLimitAdminController {
         }
     }
 
-    record UsageResponse(String algorithm, int remaining) {}
+    @Schema(name = "EndpointUsageStats")
+    record UsageResponse(
+            @Schema(implementation = RateLimitAlgorithm.class)
+            String algorithm,
 
+            int remaining) {}
+
+    @Schema(name = "UserRateLimitsResponse")
     record UserRateLimitsResponse(
-            String userId, ConfigResponse rateLimitConfig, Map<String, UsageResponse> currentUsage) {}
+            String userId,
 
+            @Schema(description = "The user's overrides; null when none are set")
+            ConfigResponse rateLimitConfig,
+
+            @Schema(description = "Per endpoint group, the counter now")
+            Map<String, UsageResponse> currentUsage) {}
+
+    @Schema(name = "RateLimitUpdateResponse")
     record UpdateResponse(String userId, boolean updated, ConfigResponse config) {}
 
+    @Schema(name = "MessageResponse")
     record MessageResponse(String message) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "RateLimitRuleRequest")
     record RuleRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
             String endpointPattern,
+
+            @Schema(implementation = EndpointGroup.class, requiredMode = Schema.RequiredMode.REQUIRED)
             String group,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
             Integer requests,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
             Integer windowSeconds,
+
+            @Schema(implementation = RateLimitAlgorithm.class, defaultValue = "sliding_window")
             String algorithm,
+
             Double burstMultiplier,
             Integer priority,
             Boolean enabled) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "RateLimitUpdateRequest", description = "Replaces the user's overrides as a whole")
     record UpdateRequest(Boolean bypassRateLimit, Double globalMultiplier, List<RuleRequest> rules, String notes) {}
 
     @GetMapping("/api/v1/admin/rate-limits/defaults")
+    @Operation(summary = "The default rules every user gets")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The rules",
+            content = @Content(array = @ArraySchema(schema = @Schema(implementation = RuleResponse.class))))
     List<RuleResponse> defaults(Caller caller) {
         requireAdmin(caller);
         return limiter.defaultRules().stream().map(RuleResponse::of).toList();
     }
 
     @GetMapping("/api/v1/admin/rate-limits/{userId}")
+    @Operation(summary = "A user's overrides and current counters")
+    @ApiResponse(responseCode = "200", description = "The overrides (if any) and counters")
+    @ApiResponse(responseCode = "404", description = "No such user")
     Mono<UserRateLimitsResponse> get(@PathVariable String userId, Caller caller) {
         requireAdmin(caller);
         return existing(userId)
@@ -168,6 +216,9 @@ class RateLimitAdminController {
     }
 
     @PutMapping("/api/v1/admin/rate-limits/{userId}")
+    @Operation(summary = "Set a user's overrides: bypass, a multiplier of every limit, own rules")
+    @ApiResponse(responseCode = "200", description = "The overrides as set")
+    @ApiResponse(responseCode = "404", description = "No such user")
     Mono<UpdateResponse> update(
             @PathVariable String userId, @RequestBody UpdateRequest request, Caller caller, ServerHttpRequest http) {
         requireAdmin(caller);
@@ -200,6 +251,9 @@ class RateLimitAdminController {
     }
 
     @PostMapping("/api/v1/admin/rate-limits/{userId}/reset")
+    @Operation(summary = "Drop a user's overrides and counters")
+    @ApiResponse(responseCode = "200", description = "Back to the defaults")
+    @ApiResponse(responseCode = "404", description = "No such user")
     Mono<MessageResponse> reset(@PathVariable String userId, Caller caller, ServerHttpRequest http) {
         requireAdmin(caller);
         return existing(userId)

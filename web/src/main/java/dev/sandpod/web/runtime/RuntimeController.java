@@ -5,6 +5,11 @@ import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.api.settings.FindSystemSettingsQuery;
 import dev.sandpod.api.settings.SystemSettings;
 import dev.sandpod.query.runtime.ExampleScripts;
+import dev.sandpod.web.apidocs.Addition;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +23,7 @@ import reactor.core.publisher.Mono;
 /** What can be run here and within which limits (see the README): the runner's real runtimes and the settings in force. */
 @RestController
 @RequestMapping("/api/v1")
+@Tag(name = "Runtimes", description = "What can be run here, within which limits, and an example per language")
 class RuntimeController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -38,18 +44,28 @@ class RuntimeController {
         this.timeoutSeconds = timeoutSeconds;
     }
 
+    @Schema(name = "ResourceLimits")
     record LimitsResponse(
             String cpuLimit,
             String memoryLimit,
             String cpuRequest,
             String memoryRequest,
-            int executionTimeout,
+            @Schema(description = "Seconds a run may take") int executionTimeout,
+
+            @Schema(description = "Per language, the versions that can run here")
             Map<String, LanguageInfo> supportedRuntimes,
+
+            @Addition @Schema(description = "Where runs happen: local (a sandbox on this machine) or kubernetes")
             String runner) {}
 
-    record ExampleScriptsResponse(Map<String, String> scripts) {}
+    @Schema(name = "ExampleScripts")
+    record ExampleScriptsResponse(
+            @Schema(description = "Per language, a script to start from")
+            Map<String, String> scripts) {}
 
     @GetMapping("/k8s-limits")
+    @Operation(summary = "The limits every run gets, and the runtimes that can run")
+    @ApiResponse(responseCode = "200", description = "The limits in force")
     Mono<LimitsResponse> limits() {
         return Mono.fromFuture(() -> queries.query(new FindSystemSettingsQuery(), SystemSettings.class))
                 .timeout(TIMEOUT)
@@ -65,6 +81,8 @@ class RuntimeController {
     }
 
     @GetMapping("/example-scripts")
+    @Operation(summary = "An example script per language")
+    @ApiResponse(responseCode = "200", description = "The examples")
     ExampleScriptsResponse examples() {
         return new ExampleScriptsResponse(new LinkedHashMap<>(examples.all()));
     }

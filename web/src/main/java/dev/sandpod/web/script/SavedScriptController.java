@@ -13,6 +13,12 @@ import dev.sandpod.api.script.UpdateScriptCommand;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.command.script.ScriptRules;
 import dev.sandpod.web.support.Origin;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.extensions.Extension;
+import io.swagger.v3.oas.annotations.extensions.ExtensionProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +47,7 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 @RequestMapping("/api/v1/scripts")
+@Tag(name = "Saved scripts", description = "The caller's saved scripts")
 class SavedScriptController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -60,11 +67,32 @@ class SavedScriptController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record CreateRequest(String name, String script, String lang, String langVersion, String description) {}
+    @Schema(name = "SavedScriptCreateRequest")
+    record CreateRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String name,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String script,
+
+            @Schema(defaultValue = "python") String lang,
+            @Schema(defaultValue = "3.11") String langVersion,
+            String description) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(
+            name = "SavedScriptUpdate",
+            description = "Fields left out keep their value (updated_at is accepted and ignored)",
+            extensions =
+                    @Extension(
+                            properties =
+                                    @ExtensionProperty(
+                                            name = "x-sandpod-ignored",
+                                            value = "[\"updated_at\"]",
+                                            parseValue = true)))
     record UpdateRequest(String name, String script, String lang, String langVersion, String description) {}
 
+    @Schema(name = "SavedScriptResponse")
     record ScriptResponse(
             String scriptId,
             String name,
@@ -88,9 +116,12 @@ class SavedScriptController {
         }
     }
 
+    @Schema(name = "SavedScriptListResponse")
     record ScriptListResponse(List<ScriptResponse> scripts) {}
 
     @GetMapping({"", "/"})
+    @Operation(summary = "The caller's saved scripts")
+    @ApiResponse(responseCode = "200", description = "All of them")
     Mono<ScriptListResponse> list(Caller caller) {
         return Mono.fromFuture(() -> queries.query(new FindSavedScriptsQuery(caller.userId()), SavedScriptsView.class))
                 .timeout(TIMEOUT)
@@ -100,11 +131,17 @@ class SavedScriptController {
     }
 
     @GetMapping({"/{scriptId}", "/{scriptId}/"})
+    @Operation(summary = "One saved script")
+    @ApiResponse(responseCode = "200", description = "The script")
+    @ApiResponse(responseCode = "404", description = "No such script, or not the caller's")
     Mono<ScriptResponse> get(@PathVariable String scriptId, Caller caller) {
         return owned(scriptId, caller).map(ScriptResponse::of);
     }
 
     @PostMapping({"", "/"})
+    @Operation(summary = "Save a script")
+    @ApiResponse(responseCode = "200", description = "The saved script")
+    @ApiResponse(responseCode = "422", description = "A field is missing or too long, or no such runtime")
     Mono<ScriptResponse> create(@RequestBody CreateRequest request, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
                     rules.check(request.name(), request.script(), request.description(), false);
@@ -128,6 +165,10 @@ class SavedScriptController {
     }
 
     @PutMapping({"/{scriptId}", "/{scriptId}/"})
+    @Operation(summary = "Change a saved script")
+    @ApiResponse(responseCode = "200", description = "The script as changed")
+    @ApiResponse(responseCode = "404", description = "No such script, or not the caller's")
+    @ApiResponse(responseCode = "422", description = "A field is too long, or no such runtime")
     Mono<ScriptResponse> update(
             @PathVariable String scriptId, @RequestBody UpdateRequest request, Caller caller, ServerHttpRequest http) {
         return owned(scriptId, caller).flatMap(current -> {
@@ -155,6 +196,9 @@ class SavedScriptController {
     }
 
     @DeleteMapping({"/{scriptId}", "/{scriptId}/"})
+    @Operation(summary = "Delete a saved script")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "404", description = "No such script, or not the caller's")
     Mono<ResponseEntity<Void>> delete(@PathVariable String scriptId, Caller caller, ServerHttpRequest http) {
         return owned(scriptId, caller)
                 .flatMap(current -> Mono.fromFuture(() -> commands.send(

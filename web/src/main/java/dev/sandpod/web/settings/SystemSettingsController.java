@@ -11,6 +11,10 @@ import dev.sandpod.api.settings.SystemSettings;
 import dev.sandpod.api.settings.UpdateSystemSettingsCommand;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.web.support.Origin;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +34,7 @@ import reactor.core.publisher.Mono;
  * every change is one event, and takes effect on the next execution.
  */
 @RestController
+@Tag(name = "Admin: settings", description = "The system settings (admins)")
 class SystemSettingsController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -44,6 +49,7 @@ class SystemSettingsController {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "SystemSettingsUpdate", description = "Fields left out keep their value")
     record SettingsRequest(
             Integer maxTimeoutSeconds,
             String memoryLimit,
@@ -54,16 +60,23 @@ class SystemSettingsController {
             Integer maxLoginAttempts,
             Integer lockoutDurationMinutes,
             Integer metricsRetentionDays,
+
+            @Schema(allowableValues = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
             String logLevel,
+
             Boolean enableTracing,
             Double samplingRate) {}
 
     @GetMapping({"/api/v1/admin/settings", "/api/v1/admin/settings/"})
+    @Operation(summary = "The system settings in force")
+    @ApiResponse(responseCode = "200", description = "The settings")
     Mono<SystemSettings> settings() {
         return current();
     }
 
     @PutMapping({"/api/v1/admin/settings", "/api/v1/admin/settings/"})
+    @Operation(summary = "Change system settings; they apply from the next execution on")
+    @ApiResponse(responseCode = "200", description = "The settings as changed")
     Mono<SystemSettings> update(@RequestBody SettingsRequest request, Caller caller, ServerHttpRequest http) {
         return current().flatMap(now -> {
             SystemSettings next = merge(now, request);
@@ -75,6 +88,8 @@ class SystemSettingsController {
     }
 
     @PostMapping({"/api/v1/admin/settings/reset", "/api/v1/admin/settings/reset/"})
+    @Operation(summary = "Put every system setting back to its default")
+    @ApiResponse(responseCode = "200", description = "The defaults, now in force")
     Mono<SystemSettings> reset(Caller caller, ServerHttpRequest http) {
         return Mono.fromFuture(() -> commands.send(Origin.command(
                         new ResetSystemSettingsCommand(SettingsIds.SYSTEM, caller.userId()), caller, http)))

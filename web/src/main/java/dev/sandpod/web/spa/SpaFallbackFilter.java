@@ -1,5 +1,6 @@
 package dev.sandpod.web.spa;
 
+import dev.sandpod.web.apidocs.ApiDocs;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
@@ -13,7 +14,8 @@ import reactor.core.publisher.Mono;
  * Client-side routes ({@code /editor}, {@code /login}, …) are served the SPA's {@code index.html} (the SPA
  * shows its own "Page not found" for a path it does not know); files (anything with an extension), the
  * server's own trees {@code /api/…} and {@code /actuator/…}, and methods other than GET and HEAD are left
- * alone, so an unknown one gets the JSON 404 {@code {detail, type: "NotFound"}} of every other 404.
+ * alone, as is the API description ({@code /docs}, {@code /openapi.json}), so an unknown one gets the JSON
+ * 404 {@code {detail, type: "NotFound"}} of every other 404.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -26,7 +28,7 @@ class SpaFallbackFilter implements WebFilter {
         if (!HttpMethod.GET.equals(request.getMethod()) && !HttpMethod.HEAD.equals(request.getMethod())) {
             return chain.filter(exchange);
         }
-        if (serverTree(path, "/api") || serverTree(path, "/actuator")) {
+        if (serverTree(path, "/api") || serverTree(path, "/actuator") || ApiDocs.serves(path)) {
             return chain.filter(exchange);
         }
         String last = path.substring(path.lastIndexOf('/') + 1);

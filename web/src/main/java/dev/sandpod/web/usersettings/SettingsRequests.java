@@ -7,6 +7,8 @@ import dev.sandpod.api.notification.NotificationChannel;
 import dev.sandpod.api.usersettings.EditorPreferences;
 import dev.sandpod.api.usersettings.NotificationPreferences;
 import dev.sandpod.api.usersettings.Theme;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -32,11 +34,14 @@ final class SettingsRequests {
     private SettingsRequests() {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "NotificationSettingsUpdate", description = "Fields left out take their defaults")
     record NotificationsBody(
             Boolean executionCompleted,
             Boolean executionFailed,
             Boolean systemUpdates,
             Boolean securityAlerts,
+
+            @ArraySchema(schema = @Schema(implementation = NotificationChannel.class))
             List<String> channels) {
 
         NotificationPreferences toPreferences(String where, List<Violation> problems) {
@@ -63,6 +68,7 @@ final class SettingsRequests {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "EditorSettingsUpdate", description = "Fields left out take their defaults")
     record EditorBody(Integer fontSize, Integer tabSize, Boolean useTabs, Boolean wordWrap, Boolean showLineNumbers) {
 
         EditorPreferences toPreferences(String where, List<Violation> problems) {
@@ -85,8 +91,9 @@ final class SettingsRequests {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "UserSettingsUpdate", description = "Fields left out keep their value")
     record SettingsBody(
-            String theme,
+            @Schema(implementation = Theme.class) String theme,
             String timezone,
             String dateFormat,
             String timeFormat,
@@ -95,10 +102,21 @@ final class SettingsRequests {
             Map<String, Object> customSettings) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record ThemeBody(String theme) {}
+    @Schema(name = "ThemeUpdateRequest")
+    record ThemeBody(
+            @Schema(implementation = Theme.class, requiredMode = Schema.RequiredMode.REQUIRED)
+            String theme) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record RestoreBody(String timestamp, String reason) {}
+    @Schema(name = "RestoreSettingsRequest")
+    record RestoreBody(
+            @Schema(
+                    requiredMode = Schema.RequiredMode.REQUIRED,
+                    format = "date-time",
+                    description = "Restore the settings as they were at this time")
+            String timestamp,
+
+            String reason) {}
 
     static Theme theme(String value, List<Violation> problems) {
         if (value == null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.error.RequestValidationException.Violation;
+import dev.sandpod.api.notification.NotificationChannel;
 import dev.sandpod.api.usersettings.ChangeUserSettingsCommand;
 import dev.sandpod.api.usersettings.EditorPreferences;
 import dev.sandpod.api.usersettings.FindUserSettingsHistoryQuery;
@@ -25,6 +26,12 @@ import dev.sandpod.web.usersettings.SettingsRequests.NotificationsBody;
 import dev.sandpod.web.usersettings.SettingsRequests.RestoreBody;
 import dev.sandpod.web.usersettings.SettingsRequests.SettingsBody;
 import dev.sandpod.web.usersettings.SettingsRequests.ThemeBody;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -56,6 +63,7 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 @RequestMapping("/api/v1/user/settings")
+@Tag(name = "User settings", description = "The caller's own settings and their history")
 class UserSettingsController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -72,19 +80,24 @@ class UserSettingsController {
         this.json = json;
     }
 
+    @Schema(name = "NotificationSettings")
     record NotificationsResponse(
             boolean executionCompleted,
             boolean executionFailed,
             boolean systemUpdates,
             boolean securityAlerts,
+
+            @ArraySchema(schema = @Schema(implementation = NotificationChannel.class))
             List<String> channels) {}
 
+    @Schema(name = "EditorSettings")
     record EditorResponse(int fontSize, int tabSize, boolean useTabs, boolean wordWrap, boolean showLineNumbers) {}
 
     /** The user's settings, as every read and change answers them. */
+    @Schema(name = "UserSettings")
     record SettingsResponse(
             String userId,
-            String theme,
+            @Schema(implementation = Theme.class) String theme,
             String timezone,
             String dateFormat,
             String timeFormat,
@@ -119,8 +132,19 @@ class UserSettingsController {
         }
     }
 
+    @Schema(name = "SettingsHistoryEntry")
     record HistoryEntryResponse(
-            Instant timestamp, String eventType, String field, Object oldValue, Object newValue, String reason) {
+            Instant timestamp,
+
+            @Schema(allowableValues = {"user_settings_updated", "notification_preferences_updated"})
+            String eventType,
+
+            @Schema(description = "The setting that changed, e.g. theme or editor.font_size")
+            String field,
+
+            @Schema(description = "Any JSON value") Object oldValue,
+            @Schema(description = "Any JSON value") Object newValue,
+            String reason) {
 
         static HistoryEntryResponse of(SettingsHistoryEntryView e) {
             return new HistoryEntryResponse(
@@ -128,9 +152,12 @@ class UserSettingsController {
         }
     }
 
+    @Schema(name = "SettingsHistoryResponse")
     record HistoryResponse(List<HistoryEntryResponse> history, int limit) {}
 
     @GetMapping({"", "/"})
+    @Operation(summary = "The caller's settings")
+    @ApiResponse(responseCode = "200", description = "The settings")
     Mono<ResponseEntity<SettingsResponse>> get(Caller caller) {
         return Mono.fromFuture(() -> queries.query(new FindUserSettingsQuery(caller.userId()), UserSettingsView.class))
                 .timeout(TIMEOUT)
@@ -139,7 +166,13 @@ class UserSettingsController {
     }
 
     @GetMapping({"/history", "/history/"})
-    Mono<HistoryResponse> history(Caller caller, @RequestParam(required = false, defaultValue = "50") String limit) {
+    @Operation(summary = "The changes to the caller's settings, newest first, with old and new values")
+    @ApiResponse(responseCode = "200", description = "The history")
+    Mono<HistoryResponse> history(
+            Caller caller,
+            @RequestParam(required = false, defaultValue = "50")
+                    @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200"))
+                    String limit) {
         return Mono.fromCallable(() -> QueryParameters.integer("limit", limit, 1, 200))
                 .flatMap(parsed -> Mono.fromFuture(() -> queries.query(
                                 new FindUserSettingsHistoryQuery(caller.userId(), parsed), SettingsHistoryView.class))
@@ -152,6 +185,8 @@ class UserSettingsController {
     }
 
     @PutMapping({"", "/"})
+    @Operation(summary = "Change any of the caller's settings")
+    @ApiResponse(responseCode = "200", description = "The settings as changed")
     Mono<SettingsResponse> update(@RequestBody SettingsBody body, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
                     List<Violation> problems = SettingsRequests.problems();
@@ -174,6 +209,8 @@ class UserSettingsController {
     }
 
     @PutMapping({"/theme", "/theme/"})
+    @Operation(summary = "Change the caller's theme")
+    @ApiResponse(responseCode = "200", description = "The settings as changed")
     Mono<SettingsResponse> theme(@RequestBody ThemeBody body, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
                     List<Violation> problems = SettingsRequests.problems();
@@ -188,6 +225,8 @@ class UserSettingsController {
     }
 
     @PutMapping({"/notifications", "/notifications/"})
+    @Operation(summary = "Change which notifications the caller gets, and on which channels")
+    @ApiResponse(responseCode = "200", description = "The settings as changed")
     Mono<SettingsResponse> notifications(@RequestBody NotificationsBody body, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
                     List<Violation> problems = SettingsRequests.problems();
@@ -199,6 +238,8 @@ class UserSettingsController {
     }
 
     @PutMapping({"/editor", "/editor/"})
+    @Operation(summary = "Change the caller's editor settings")
+    @ApiResponse(responseCode = "200", description = "The settings as changed")
     Mono<SettingsResponse> editor(@RequestBody EditorBody body, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
                     List<Violation> problems = SettingsRequests.problems();
@@ -211,6 +252,8 @@ class UserSettingsController {
 
     /** The body, a JSON object, becomes the value of that one custom setting; the others stay. */
     @PutMapping("/custom/{key}")
+    @Operation(summary = "Set one custom setting: the body (a JSON object) becomes its value")
+    @ApiResponse(responseCode = "200", description = "The settings as changed")
     Mono<SettingsResponse> custom(
             @PathVariable String key, @RequestBody Map<String, Object> value, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
@@ -229,6 +272,8 @@ class UserSettingsController {
     }
 
     @PostMapping({"/restore", "/restore/"})
+    @Operation(summary = "Put the caller's settings back as they were at a given time")
+    @ApiResponse(responseCode = "200", description = "The settings as restored")
     Mono<SettingsResponse> restore(@RequestBody RestoreBody body, Caller caller, ServerHttpRequest http) {
         return Mono.fromCallable(() -> {
                     if (body.timestamp() == null) {
