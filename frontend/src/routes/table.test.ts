@@ -10,7 +10,6 @@ import {
   ROUTES,
   titleFor,
   viewFor,
-  type Route,
 } from './table';
 
 describe('route table', () => {
