@@ -45,11 +45,13 @@ describe('Executions & queue page', () => {
       'GET /api/v1/admin/executions/queue': queue,
       'GET /api/v1/admin/executions/': (c: Call) =>
         json(
-          c.url.includes('status=queued')
-            ? page([waiting])
-            : c.url.includes('status=running')
-              ? page([running])
-              : page([running, waiting, runFixture()]),
+          c.url.includes('status=scheduled')
+            ? page([])
+            : c.url.includes('status=queued')
+              ? page([waiting])
+              : c.url.includes('status=running')
+                ? page([running])
+                : page([running, waiting, runFixture()]),
         ),
       'PUT /api/v1/admin/executions/wait-0001/priority': { ...waiting, priority: 'high' },
     });
