@@ -28,7 +28,7 @@ try {
     {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, SANDPOD_URL: `http://127.0.0.1:${port}` },
+      env: { ...process.env, SANDPOD_URL: `http://127.0.0.1:${port}`, SANDPOD_E2E_MOCK: '1' },
     },
   );
   code = await new Promise((r) => tests.on('exit', (c) => r(c ?? 1)));

@@ -54,4 +54,40 @@ describe('App shell', () => {
     ]);
     expect(nav.querySelector('[aria-current="page"]')?.textContent).toBe('Settings');
   });
+
+  it('sends a signed-in user who opens /admin home, without showing the admin area', async () => {
+    mockFetch({ 'GET /api/v1/auth/me': user });
+    router.navigate('/admin/users');
+    render(App);
+    await vi.waitFor(() => expect(router.path).toBe('/'));
+    expect(screen.queryByRole('navigation', { name: 'Admin' })).toBeNull();
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    expect([...nav.querySelectorAll('a')].map((a) => a.textContent)).not.toContain('Admin');
+  });
+
+  it('opens the admin area for an admin, with one header link and the sidebar', async () => {
+    mockFetch({
+      'GET /api/v1/auth/me': { ...user, username: 'admin', role: 'admin', user_id: 'a1' },
+      'GET /api/v1/admin/users/': { users: [], total: 0, offset: 0, limit: 20 },
+    });
+    router.navigate('/admin/users');
+    render(App);
+    expect(await screen.findByRole('heading', { name: 'Users', level: 1 })).toBeTruthy();
+    expect(document.title).toBe('Users · Admin · Sandpod');
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(nav.querySelector('[aria-current="page"]')?.textContent).toBe('Admin');
+    const side = screen.getByRole('navigation', { name: 'Admin' });
+    expect([...side.querySelectorAll('a')].map((a) => a.textContent)).toEqual([
+      'Overview',
+      'Users',
+      'Executions & queue',
+      'Sagas',
+      'Events',
+      'Projections',
+      'Dead letters',
+      'Settings',
+    ]);
+    expect(side.querySelector('[aria-current="page"]')?.textContent).toBe('Users');
+    expect(router.path).toBe('/admin/users');
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { safeNext } from '../lib/stores/router.svelte';
+import { ADMIN_SECTIONS } from './admin/nav';
 import {
   findRoute,
   isProtected,
@@ -9,7 +10,6 @@ import {
   ROUTES,
   titleFor,
   viewFor,
-  type Route,
 } from './table';
 
 describe('route table', () => {
@@ -21,7 +21,21 @@ describe('route table', () => {
       ['/editor', 'Editor · Sandpod', 'user'],
       ['/notifications', 'Notifications · Sandpod', 'user'],
       ['/settings', 'Settings · Sandpod', 'user'],
+      ['/admin', 'Overview · Admin · Sandpod', 'admin'],
+      ['/admin/users', 'Users · Admin · Sandpod', 'admin'],
+      ['/admin/executions', 'Executions & queue · Admin · Sandpod', 'admin'],
+      ['/admin/sagas', 'Sagas · Admin · Sandpod', 'admin'],
+      ['/admin/events', 'Events · Admin · Sandpod', 'admin'],
+      ['/admin/projections', 'Projections · Admin · Sandpod', 'admin'],
+      ['/admin/dead-letters', 'Dead letters · Admin · Sandpod', 'admin'],
+      ['/admin/settings', 'Settings · Admin · Sandpod', 'admin'],
     ]);
+  });
+
+  it('has a route for every section of the admin sidebar, and nothing else under /admin', () => {
+    expect(ADMIN_SECTIONS.map((s) => s.path)).toEqual(
+      ROUTES.filter((r) => r.path.startsWith('/admin')).map((r) => r.path),
+    );
   });
 
   it('gives every route a unique normalised path, a title and a loader', () => {
@@ -48,12 +62,14 @@ describe('route table', () => {
       '/editor',
       '/notifications',
       '/settings',
+      ...ADMIN_SECTIONS.map((s) => s.path),
     ]);
   });
 
   it('sends signed-out visitors of a protected page to sign in, and back afterwards', () => {
-    const protectedRoutes = ROUTES.filter(isProtected);
+    const protectedRoutes = ROUTES.filter((r) => r.access === 'user');
     expect(protectedRoutes.map((r) => r.path)).toEqual(['/editor', '/notifications', '/settings']);
+    expect(ROUTES.filter(isProtected).length).toBe(3 + ADMIN_SECTIONS.length);
     for (const route of protectedRoutes) {
       const here = `${route.path}?tab=a b`;
       expect(redirectFor(route, 'anonymous', here, null)).toBe(`/login?next=${encodeURIComponent(here)}`);
@@ -119,22 +135,23 @@ describe('route table', () => {
     ]);
   });
 
-  it('keeps admin pages to admins (none exist yet: this checks the rule for when they do)', () => {
-    const admin: Route = {
-      path: '/admin',
-      title: 'Admin · Sandpod',
-      access: 'admin',
-      nav: 'Admin',
-      load: () => Promise.reject(new Error('not loaded in this test')),
-    };
-    const routes = [...ROUTES, admin];
-    expect(findRoute('/admin', routes)).toBe(admin);
-    expect(redirectFor(admin, 'anonymous', '/admin', null)).toBe('/login?next=%2Fadmin');
-    expect(viewFor(admin, 'anonymous')).toBe('checking');
-    expect(viewFor(admin, 'authenticated', 'user')).toBe('not-found');
-    expect(titleFor(admin, viewFor(admin, 'authenticated', 'user'))).toBe(NOT_FOUND_TITLE);
-    expect(viewFor(admin, 'authenticated', 'admin')).toBe('page');
-    expect(navLinks('authenticated', 'user', routes).map((l) => l.label)).not.toContain('Admin');
-    expect(navLinks('authenticated', 'admin', routes).map((l) => l.label)).toContain('Admin');
+  it('keeps the admin area to admins and sends other users home', () => {
+    for (const { path } of ADMIN_SECTIONS) {
+      const admin = findRoute(path)!;
+      expect(admin.access).toBe('admin');
+      expect(redirectFor(admin, 'anonymous', path, null)).toBe(`/login?next=${encodeURIComponent(path)}`);
+      expect(viewFor(admin, 'anonymous')).toBe('checking');
+      expect(viewFor(admin, 'authenticated', 'user')).toBe('not-found');
+      expect(redirectFor(admin, 'authenticated', path, null, 'user')).toBe('/');
+      expect(redirectFor(admin, 'authenticated', path, null, 'moderator')).toBe('/');
+      expect(titleFor(admin, viewFor(admin, 'authenticated', 'user'))).toBe(NOT_FOUND_TITLE);
+      expect(viewFor(admin, 'authenticated', 'admin')).toBe('page');
+      expect(redirectFor(admin, 'authenticated', path, null, 'admin')).toBeNull();
+    }
+    // One header link for the whole area; the sections are in its sidebar.
+    expect(navLinks('authenticated', 'user').map((l) => l.label)).not.toContain('Admin');
+    expect(navLinks('authenticated', 'admin').filter((l) => l.href.startsWith('/admin'))).toEqual([
+      { href: '/admin', label: 'Admin' },
+    ]);
   });
 });

@@ -19,7 +19,7 @@ export type Access =
   | 'guest'
   /** signed-in users; anyone else is sent to sign in and brought back afterwards */
   | 'user'
-  /** signed-in admins; anyone else signed in sees "Page not found" (no such page yet) */
+  /** signed-in admins; other signed-in users are sent home (the server refuses them the admin API too) */
   | 'admin';
 
 export interface Route {
@@ -77,7 +77,34 @@ export const ROUTES: readonly Route[] = [
     nav: 'Settings',
     load: () => import('./Settings.svelte'),
   },
+  ...adminRoutes(),
 ];
+
+/**
+ * The admin area: one lazily loaded chunk per section (with the admin API module and the sidebar in a
+ * shared chunk of their own), so none of it is in the entry chunk or in the first load of /editor.
+ * The header shows one "Admin" link; the sections are in the admin sidebar (routes/admin/nav.ts).
+ */
+function adminRoutes(): Route[] {
+  const page = (path: string, section: string, load: () => Promise<PageModule>, nav?: string): Route => ({
+    path,
+    title: `${section} · Admin · Sandpod`,
+    access: 'admin',
+    nav,
+    load,
+    loading: 'Loading the admin area…',
+  });
+  return [
+    page('/admin', 'Overview', () => import('./admin/Overview.svelte'), 'Admin'),
+    page('/admin/users', 'Users', () => import('./admin/Users.svelte')),
+    page('/admin/executions', 'Executions & queue', () => import('./admin/Executions.svelte')),
+    page('/admin/sagas', 'Sagas', () => import('./admin/Sagas.svelte')),
+    page('/admin/events', 'Events', () => import('./admin/Events.svelte')),
+    page('/admin/projections', 'Projections', () => import('./admin/Projections.svelte')),
+    page('/admin/dead-letters', 'Dead letters', () => import('./admin/DeadLetters.svelte')),
+    page('/admin/settings', 'Settings', () => import('./admin/SystemSettings.svelte')),
+  ];
+}
 
 export function findRoute(path: string, routes: readonly Route[] = ROUTES): Route | undefined {
   return routes.find((r) => r.path === path);
@@ -102,17 +129,20 @@ export function viewFor(route: Route | undefined, status: SessionStatus, role?: 
 /**
  * Where the shell sends the visitor instead, or null to stay: anonymous visitors of a protected page
  * go to sign in with `next` = where they were (`here`, path and query); signed-in visitors of a
- * guest page go on to their `next` (only same-app paths, see safeNext).
+ * guest page go on to their `next` (only same-app paths, see safeNext); signed-in non-admins of an
+ * admin page go home.
  */
 export function redirectFor(
   route: Route | undefined,
   status: SessionStatus,
   here: string,
   next: string | null,
+  role?: UserRole,
 ): string | null {
   if (!route) return null;
   if (status === 'anonymous' && isProtected(route)) return `/login?next=${encodeURIComponent(here)}`;
   if (status === 'authenticated' && route.access === 'guest') return safeNext(next);
+  if (status === 'authenticated' && route.access === 'admin' && role !== 'admin') return '/';
   return null;
 }
 

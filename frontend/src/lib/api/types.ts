@@ -302,3 +302,345 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = [
 export function isTerminal(status: ExecutionStatus | null | undefined): boolean {
   return status != null && TERMINAL_STATUSES.includes(status);
 }
+
+// ---- Admin (the admin area's pages; loaded only in the admin chunks). ----
+
+export type RateLimitAlgorithm = 'sliding_window' | 'token_bucket' | 'fixed_window' | 'leaky_bucket';
+export type EndpointGroup = 'execution' | 'admin' | 'sse' | 'websocket' | 'auth' | 'public' | 'api';
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+export type SagaState =
+  'created' | 'running' | 'compensating' | 'completed' | 'failed' | 'timeout' | 'cancelled';
+
+export interface UserListResponse {
+  users: UserResponse[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface UserUpdate {
+  username?: string | null;
+  email?: string | null;
+  role?: UserRole | null;
+  is_active?: boolean | null;
+  password?: string | null;
+}
+
+export interface DeleteUserResponse {
+  user_deleted: boolean;
+  executions: number;
+  saved_scripts: number;
+  notifications: number;
+  user_settings: number;
+  events: number;
+  sagas: number;
+}
+
+export interface UnlockResponse {
+  user_id: string;
+  message: string;
+}
+
+export interface RateLimitRuleResponse {
+  endpoint_pattern: string;
+  group: EndpointGroup;
+  requests: number;
+  window_seconds: number;
+  algorithm: RateLimitAlgorithm;
+  burst_multiplier: number;
+  priority: number;
+  enabled: boolean;
+}
+
+export interface RateLimitRuleRequest {
+  endpoint_pattern: string;
+  group: EndpointGroup;
+  requests: number;
+  window_seconds: number;
+  algorithm?: RateLimitAlgorithm;
+  burst_multiplier?: number;
+  priority?: number;
+  enabled?: boolean;
+}
+
+export interface UserRateLimitConfigResponse {
+  user_id: string;
+  bypass_rate_limit: boolean;
+  global_multiplier: number;
+  rules: RateLimitRuleResponse[];
+  created_at: string | null;
+  updated_at: string | null;
+  notes: string | null;
+}
+
+export interface EndpointUsageStats {
+  algorithm: RateLimitAlgorithm;
+  remaining: number;
+}
+
+export interface UserRateLimitsResponse {
+  user_id: string;
+  rate_limit_config: UserRateLimitConfigResponse | null;
+  current_usage: Record<string, EndpointUsageStats>;
+}
+
+export interface RateLimitUpdateRequest {
+  bypass_rate_limit?: boolean;
+  global_multiplier?: number;
+  rules?: RateLimitRuleRequest[];
+  notes?: string | null;
+}
+
+export interface RateLimitUpdateResponse {
+  user_id: string;
+  updated: boolean;
+  config: UserRateLimitConfigResponse;
+}
+
+export interface AdminExecutionResponse {
+  execution_id: string;
+  script: string;
+  status: ExecutionStatus;
+  lang: string;
+  lang_version: string;
+  stdout: string | null;
+  stderr: string | null;
+  exit_code: number | null;
+  error_type: ExecutionErrorType | null;
+  priority: QueuePriority;
+  user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AdminExecutionListResponse {
+  executions: AdminExecutionResponse[];
+  total: number;
+  limit: number;
+  skip: number;
+  has_more: boolean;
+}
+
+export interface QueueStatusResponse {
+  queue_depth: number;
+  active_count: number;
+  max_concurrent: number;
+  by_priority: Record<string, number>;
+}
+
+export interface SystemSettings {
+  max_timeout_seconds: number;
+  memory_limit: string;
+  cpu_limit: string;
+  max_concurrent_executions: number;
+  password_min_length: number;
+  session_timeout_minutes: number;
+  max_login_attempts: number;
+  lockout_duration_minutes: number;
+  metrics_retention_days: number;
+  log_level: LogLevel;
+  enable_tracing: boolean;
+  sampling_rate: number;
+}
+
+export interface SagaStatusResponse {
+  saga_id: string;
+  saga_name: string;
+  execution_id: string;
+  state: SagaState;
+  current_step: string | null;
+  completed_steps: string[];
+  compensated_steps: string[];
+  error_message: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  retry_count: number;
+}
+
+export interface SagaListResponse {
+  sagas: SagaStatusResponse[];
+  total: number;
+  skip: number;
+  limit: number;
+  has_more: boolean;
+}
+
+export interface SagaCancellationResponse {
+  success: boolean;
+  message: string;
+  saga_id: string;
+}
+
+/** A stored event as the event APIs answer it: envelope fields plus the event's own fields. */
+export interface StoredEvent {
+  event_id: string;
+  event_type: string;
+  event_version?: string;
+  timestamp: string;
+  aggregate_id?: string | null;
+  aggregate_type?: string | null;
+  sequence_number?: number | null;
+  metadata?: {
+    service_name?: string;
+    user_id?: string | null;
+    client_ip?: string | null;
+    request_id?: string | null;
+    correlation_id?: string | null;
+    causation_id?: string | null;
+    [key: string]: unknown;
+  } | null;
+  [key: string]: unknown;
+}
+
+export interface EventFilter {
+  event_types?: string[] | null;
+  aggregate_id?: string | null;
+  user_id?: string | null;
+  start_time?: string | null;
+  end_time?: string | null;
+  service_name?: string | null;
+  search_text?: string | null;
+}
+
+export interface EventBrowseRequest {
+  filters: EventFilter;
+  skip?: number;
+  limit?: number;
+}
+
+export interface EventBrowseResponse {
+  events: StoredEvent[];
+  total: number;
+  skip: number;
+  limit: number;
+}
+
+export interface EventSummary {
+  event_id: string;
+  event_type: string;
+  timestamp: string;
+  aggregate_id?: string | null;
+}
+
+export interface EventDetailResponse {
+  event: StoredEvent;
+  related_events: EventSummary[];
+  timeline: EventSummary[];
+}
+
+export interface EventTypeCount {
+  event_type: string;
+  count: number;
+}
+
+export interface HourlyEventCount {
+  hour: string;
+  count: number;
+}
+
+export interface UserEventCount {
+  user_id: string;
+  event_count: number;
+}
+
+export interface EventStatsResponse {
+  total_events: number;
+  events_by_type: EventTypeCount[];
+  events_by_hour: HourlyEventCount[];
+  top_users: UserEventCount[];
+  error_rate: number;
+  avg_processing_time: number;
+}
+
+export interface EventDeleteResponse {
+  message: string;
+  event_id: string;
+}
+
+export interface DerivedCounts {
+  succeeded: number;
+  failed: number;
+  timeout: number;
+  cancelled: number;
+  terminal_total: number;
+}
+
+export interface RateLimitSummary {
+  bypass_rate_limit: boolean | null;
+  global_multiplier: number | null;
+  has_custom_limits: boolean | null;
+}
+
+export interface EventStatistics {
+  total_events: number;
+  events_by_type: EventTypeCount[];
+  events_by_service: { service_name: string; count: number }[];
+  events_by_hour: HourlyEventCount[];
+  top_users: UserEventCount[];
+  error_rate: number;
+  avg_processing_time: number;
+  start_time: string | null;
+  end_time: string | null;
+}
+
+export interface AdminUserOverview {
+  user: UserResponse;
+  stats: EventStatistics;
+  derived_counts: DerivedCounts;
+  rate_limit_summary: RateLimitSummary;
+  recent_events: StoredEvent[];
+}
+
+// Not in the contract yet (audit, projections and dead letters are being built): the shapes below are
+// read tolerantly by the pages, which show only the fields that are there.
+
+/** GET /audit/aggregates/{type}/{id}/events */
+export interface AuditEventsResponse {
+  events: StoredEvent[];
+  total?: number;
+}
+
+/** GET /audit/aggregates/{type}/{id}/state?at= */
+export interface AuditStateResponse {
+  state: Record<string, unknown> | null;
+  sequence_number?: number | null;
+  at?: string;
+}
+
+export interface ProcessorStatus {
+  name: string;
+  kind?: string;
+  state?: string;
+  segments?: number | { segment: number; owner?: string | null; position?: number | null }[];
+  position?: number | null;
+  lag?: number | null;
+  progress?: number | null;
+  events_per_second?: number | null;
+  eta_seconds?: number | null;
+  error?: string | null;
+  dlq_size?: number | null;
+  replayable?: boolean;
+}
+
+export interface DeadLetter {
+  message_id?: string;
+  event_id?: string;
+  event_type?: string;
+  processor?: string;
+  aggregate_id?: string | null;
+  error?: string | null;
+  error_message?: string | null;
+  attempts?: number;
+  retry_count?: number;
+  failed_at?: string | null;
+  first_failed_at?: string | null;
+  last_failed_at?: string | null;
+  payload?: unknown;
+  [key: string]: unknown;
+}
+
+export interface DeadLetterList {
+  messages: DeadLetter[];
+  total: number;
+}
