@@ -48,7 +48,7 @@ const publicUser = ({ password: _p, ...u }) => u;
 
 const EXAMPLES = {
   python:
-    'import sys\nv = sys.version_info\nprint(f"Hello from a Python {v.major}.{v.minor} sandbox!")\nmatch v.minor:\n    case _: print("pattern matching works")\n',
+    'import sys\nruntime = {"lang": "Python", "version": sys.version_info[:2]}\nmatch runtime:\n    case {"lang": lang, "version": (major, minor)}:\n        print(f"Hello from a {lang} {major}.{minor} sandbox!")\n',
   node: 'console.log(`Hello from a Node.js ${process.versions.node} sandbox!`);\nconsole.log([1, 2, 3].at(-1));\n',
   ruby: 'puts "Hello from a Ruby #{RUBY_VERSION} sandbox!"\n',
   bash: 'echo "Hello from a Bash ${BASH_VERSION} sandbox!"\n',
