@@ -154,6 +154,10 @@ class ApiDocsConfiguration {
                         throw new IllegalStateException(e);
                     }
                 }
+                Addition added = raw.getAnnotation(Addition.class);
+                if (added != null && added.values().length > 0) {
+                    schema.addExtension(ADDED_VALUES, List.of(added.values()));
+                }
                 String name = ENUM_NAMES.getOrDefault(raw.getSimpleName(), raw.getSimpleName());
                 context.defineModel(name, schema);
                 Schema<Object> ref = new Schema<>(SpecVersion.V31);

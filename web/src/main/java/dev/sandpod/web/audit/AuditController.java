@@ -5,7 +5,9 @@ import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.query.audit.AggregateAudit;
 import dev.sandpod.query.audit.AuditedAggregate;
+import dev.sandpod.web.apidocs.Addition;
 import dev.sandpod.web.support.QueryParameters;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,6 +22,7 @@ import reactor.core.scheduler.Schedulers;
  * event store itself. Admins see any aggregate, users the ones they own (403 otherwise, 404 when unknown).
  */
 @RestController
+@Tag(name = "Audit", description = "An aggregate's history and its state at an instant (an addition)")
 @RequestMapping("/api/v1/audit/aggregates/{type}/{id}")
 class AuditController {
 
@@ -29,6 +32,7 @@ class AuditController {
         this.audit = audit;
     }
 
+    @Addition
     @GetMapping("/events")
     Mono<AggregateAudit.EventPage> events(
             @PathVariable String type,
@@ -43,6 +47,7 @@ class AuditController {
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
+    @Addition
     @GetMapping("/state")
     Mono<AggregateAudit.StateAt> state(
             @PathVariable String type,

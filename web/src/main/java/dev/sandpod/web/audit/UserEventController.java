@@ -5,7 +5,9 @@ import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.projections.eventindex.AuditedEvent;
 import dev.sandpod.query.audit.EventIndexQueries;
+import dev.sandpod.web.apidocs.Addition;
 import dev.sandpod.web.support.QueryParameters;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +26,7 @@ import reactor.core.scheduler.Schedulers;
  * see only their own here; the browser is theirs for everything.
  */
 @RestController
+@Tag(name = "Events", description = "The caller's own events (an addition)")
 @RequestMapping("/api/v1/events")
 class UserEventController {
 
@@ -35,6 +38,7 @@ class UserEventController {
 
     record CorrelatedEvents(String correlationId, List<Map<String, Object>> events, int total) {}
 
+    @Addition
     @GetMapping({"", "/"})
     Mono<EventIndexQueries.Page> list(
             @RequestParam(name = "event_types", required = false) List<String> eventTypes,
@@ -61,6 +65,7 @@ class UserEventController {
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
+    @Addition
     @GetMapping("/statistics")
     Mono<EventIndexQueries.Stats> statistics(
             @RequestParam(required = false, defaultValue = "24") String hours, Caller caller) {
@@ -69,6 +74,7 @@ class UserEventController {
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
+    @Addition
     @GetMapping("/correlation/{correlationId}")
     Mono<CorrelatedEvents> correlation(@PathVariable String correlationId, Caller caller) {
         return Mono.fromCallable(() -> index.correlated(correlationId, caller.userId(), 1000))
@@ -76,6 +82,7 @@ class UserEventController {
                 .map(events -> new CorrelatedEvents(correlationId, events, events.size()));
     }
 
+    @Addition
     @GetMapping("/{eventId}")
     Mono<Map<String, Object>> event(@PathVariable String eventId, Caller caller) {
         return Mono.fromCallable(() -> index.find(eventId, caller.userId()))

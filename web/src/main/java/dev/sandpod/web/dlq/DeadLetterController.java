@@ -10,8 +10,10 @@ import dev.sandpod.query.operations.DeadLetters;
 import dev.sandpod.query.operations.DeadLetters.DeadLetterView;
 import dev.sandpod.query.operations.DeadLetters.RetryOutcome;
 import dev.sandpod.query.operations.DeadLetters.Stats;
+import dev.sandpod.web.apidocs.Addition;
 import dev.sandpod.web.support.Origin;
 import dev.sandpod.web.support.QueryParameters;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +39,7 @@ import reactor.core.scheduler.Schedulers;
  * {@link DeadLetterDiscardedEvent}) with who did it, so the event store keeps the audit trail.
  */
 @RestController
+@Tag(name = "Admin: operations")
 class DeadLetterController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -63,6 +66,7 @@ class DeadLetterController {
 
     record DiscardResponse(String id, boolean discarded, String reason, DeadLetterView message) {}
 
+    @Addition
     @GetMapping({"/api/v1/dlq/messages", "/api/v1/dlq/messages/"})
     Mono<DeadLetterListResponse> list(
             @RequestParam(required = false) String processor,
@@ -97,18 +101,21 @@ class DeadLetterController {
         });
     }
 
+    @Addition
     @GetMapping({"/api/v1/dlq/messages/{id}", "/api/v1/dlq/messages/{id}/"})
     Mono<DeadLetterView> get(@PathVariable String id, Caller caller) {
         requireAdmin(caller);
         return blocking(() -> letters.get(id));
     }
 
+    @Addition
     @GetMapping({"/api/v1/dlq/stats", "/api/v1/dlq/stats/"})
     Mono<Stats> stats(Caller caller) {
         requireAdmin(caller);
         return blocking(letters::stats);
     }
 
+    @Addition
     @PostMapping({"/api/v1/dlq/messages/{id}/retry", "/api/v1/dlq/messages/{id}/retry/"})
     Mono<RetryResponse> retry(@PathVariable String id, Caller caller, ServerHttpRequest http) {
         requireAdmin(caller);
@@ -120,6 +127,7 @@ class DeadLetterController {
         });
     }
 
+    @Addition
     @PostMapping({"/api/v1/dlq/retry", "/api/v1/dlq/retry/", "/api/v1/dlq/messages/retry"})
     Mono<RetryResponse> retryAll(
             @RequestBody(required = false) RetryAllRequest request, Caller caller, ServerHttpRequest http) {
@@ -143,6 +151,7 @@ class DeadLetterController {
         });
     }
 
+    @Addition
     @PostMapping({"/api/v1/dlq/messages/{id}/discard", "/api/v1/dlq/messages/{id}/discard/"})
     Mono<DiscardResponse> discard(
             @PathVariable String id,
@@ -153,6 +162,7 @@ class DeadLetterController {
         return discard(id, request == null ? null : request.reason(), caller, http);
     }
 
+    @Addition
     @DeleteMapping({"/api/v1/dlq/messages/{id}", "/api/v1/dlq/messages/{id}/"})
     Mono<DiscardResponse> delete(
             @PathVariable String id,

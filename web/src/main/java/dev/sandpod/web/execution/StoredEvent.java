@@ -14,7 +14,7 @@ import java.time.Instant;
         description = "One event as the event store keeps it: this envelope, then the event's own fields (its "
                 + "payload, e.g. execution_id, script, exit_code, stdout)",
         additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
-record StoredEvent(
+public record StoredEvent(
         String eventId,
 
         @Schema(
@@ -52,7 +52,7 @@ record StoredEvent(
         Metadata metadata) {
 
     @Schema(name = "EventMetadata", description = "Who and what caused the event")
-    record Metadata(
+    public record Metadata(
             @Schema(description = "sandpod") String serviceName,
             String serviceVersion,
 

@@ -5,6 +5,8 @@ import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.query.operations.ProcessorOperations;
 import dev.sandpod.query.operations.ProcessorView;
+import dev.sandpod.web.apidocs.Addition;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,6 +30,7 @@ import reactor.core.scheduler.Schedulers;
  * rebuilding ({@link ReplayingHeaderFilter}); the old data is not kept aside.
  */
 @RestController
+@Tag(name = "Admin: operations", description = "Projections and their replays, and dead letters (additions)")
 class ProjectionController {
 
     static final Duration REFRESH = Duration.ofSeconds(1);
@@ -41,12 +44,14 @@ class ProjectionController {
 
     record ProjectionListResponse(List<ProcessorView> processors, List<String> replaying, int total) {}
 
+    @Addition
     @GetMapping({"/api/v1/admin/projections", "/api/v1/admin/projections/"})
     Mono<ProjectionListResponse> list(Caller caller) {
         requireAdmin(caller);
         return blocking(this::snapshot);
     }
 
+    @Addition
     @GetMapping(path = "/api/v1/admin/projections/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Mono<ResponseEntity<Flux<ServerSentEvent<ProjectionListResponse>>>> stream(Caller caller) {
         requireAdmin(caller);
@@ -57,6 +62,7 @@ class ProjectionController {
         return Mono.just(sse(frames));
     }
 
+    @Addition
     @GetMapping({"/api/v1/admin/projections/{name}", "/api/v1/admin/projections/{name}/"})
     Mono<ProcessorView> one(@PathVariable String name, Caller caller) {
         requireAdmin(caller);
@@ -64,6 +70,7 @@ class ProjectionController {
     }
 
     /** One processor's status every second: a rebuild's progress %, events/s and ETA are in {@code replay}. */
+    @Addition
     @GetMapping(path = "/api/v1/admin/projections/{name}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Mono<ResponseEntity<Flux<ServerSentEvent<ProcessorView>>>> streamOne(@PathVariable String name, Caller caller) {
         requireAdmin(caller);
@@ -84,6 +91,7 @@ class ProjectionController {
         });
     }
 
+    @Addition
     @PostMapping({"/api/v1/admin/projections/{name}/replay", "/api/v1/admin/projections/{name}/replay/"})
     Mono<ResponseEntity<ProcessorView>> replay(@PathVariable String name, Caller caller) {
         requireAdmin(caller);
@@ -93,12 +101,14 @@ class ProjectionController {
                         .body(view));
     }
 
+    @Addition
     @PostMapping({"/api/v1/admin/projections/{name}/pause", "/api/v1/admin/projections/{name}/pause/"})
     Mono<ProcessorView> pause(@PathVariable String name, Caller caller) {
         requireAdmin(caller);
         return blocking(() -> operations.pause(name));
     }
 
+    @Addition
     @PostMapping({"/api/v1/admin/projections/{name}/resume", "/api/v1/admin/projections/{name}/resume/"})
     Mono<ProcessorView> resume(@PathVariable String name, Caller caller) {
         requireAdmin(caller);
