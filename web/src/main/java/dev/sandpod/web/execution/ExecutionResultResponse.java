@@ -4,7 +4,10 @@ import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ResourceUsage;
 import java.time.Instant;
 
-/** An execution's result as the API answers it, with timestamps and truncation flags. */
+/**
+ * An execution's result as the API answers it, with timestamps and truncation flags, and the trace id of the request
+ * that started it (null when it was not traced) so that support can find the run's trace.
+ */
 public record ExecutionResultResponse(
         String executionId,
         String status,
@@ -19,7 +22,8 @@ public record ExecutionResultResponse(
         Instant createdAt,
         Instant updatedAt,
         boolean stdoutTruncated,
-        boolean stderrTruncated) {
+        boolean stderrTruncated,
+        String traceId) {
 
     public record Usage(double executionTimeWallSeconds, long cpuTimeJiffies, int clkTckHertz, long peakMemoryKb) {
 
@@ -45,6 +49,7 @@ public record ExecutionResultResponse(
                 v.createdAt(),
                 v.updatedAt(),
                 v.stdoutTruncated(),
-                v.stderrTruncated());
+                v.stderrTruncated(),
+                v.traceId());
     }
 }
