@@ -101,5 +101,8 @@ class RunTraceTest {
                     .extracting(ReceivedSpan::name)
                     .containsExactly("http post /api/v1/execute");
         });
+        // The trace as an operator's tracing UI would show it, for whoever reads this test's output.
+        System.out.println("trace " + traceId + ":");
+        COLLECTOR.trace(traceId).forEach(span -> System.out.println("  " + span.name() + " (" + span.scope() + ")"));
     }
 }
