@@ -94,7 +94,9 @@ class RunTraceTest {
                     .anyMatch(n -> n.contains("RequestExecutionCommand"))
                     .anyMatch(n -> n.contains("ExecutionSaga"))
                     .anyMatch(n -> n.contains("RecordExecutionOutcomeCommand"))
-                    .anyMatch(n -> n.contains("ResultStoredEvent"));
+                    .anyMatch(n -> n.startsWith("ExecutionProjection.on(ResultStoredEvent"))
+                    // the projection pushing the stored frame to the open SSE streams
+                    .contains("QueryUpdateEmitter.emitQueryUpdateMessage(ExecutionFrameView)");
             // One tree: a single root (the HTTP request), every other span's parent is in the trace.
             Set<String> ids = trace.stream().map(ReceivedSpan::spanId).collect(Collectors.toCollection(HashSet::new));
             assertThat(trace.stream().filter(s -> !ids.contains(s.parentSpanId())))
