@@ -14,18 +14,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * One run is one trace: the HTTP request, the commands and events, the saga, the run request on Kafka, the
  * runner, its reports on Kafka and the projection that feeds the stream, exported over OTLP to a collector
  * (here an in-process one) because {@code sandpod.otlp.endpoint} (SANDPOD_OTLP_ENDPOINT) is set. The trace id
- * is the one in the execution's events and in its result.
+ * is the one in the execution's events and in its result. Metrics go to the same collector.
  */
+// Closed after this class, so that its exporters stop pushing; the collector itself lives as long as the JVM
+// and accepts whatever they send until then.
+@DirtiesContext
 @AutoConfigureObservability
 @SpringBootTest(
         classes = SandpodApplication.class,
@@ -53,11 +56,6 @@ class RunTraceTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        COLLECTOR.close();
     }
 
     @Test
@@ -103,6 +101,8 @@ class RunTraceTest {
                     .extracting(ReceivedSpan::name)
                     .containsExactly("http post /api/v1/execute");
         });
+        // The same switch exports the metrics over OTLP (every 2 s here).
+        await().atMost(Duration.ofSeconds(20)).until(() -> COLLECTOR.metricExports() > 0);
         // The trace as an operator's tracing UI would show it, for whoever reads this test's output.
         System.out.println("trace " + traceId + ":");
         COLLECTOR.trace(traceId).forEach(span -> System.out.println("  " + span.name() + " (" + span.scope() + ")"));
