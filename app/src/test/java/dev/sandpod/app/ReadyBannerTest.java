@@ -17,7 +17,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A start on the embedded default, as {@code ./sandpod run} does it: the terminal gets the ready banner and
- * warnings only, the log file in the data dir gets the INFO lines of Kafka, Axon and the rest.
+ * warnings only, in plain text; the log file in the data dir gets the INFO lines of Kafka, Axon and the rest, as JSON.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ReadyBannerTest {
@@ -52,12 +52,16 @@ class ReadyBannerTest {
                     output.toString().lines().filter(l -> l.matches(INFO_LINE)).toList();
             assertThat(infoOnConsole).as("INFO lines on the terminal").isEmpty();
 
-            // Kafka's and Axon's start-up lines (logger names abbreviated by the log pattern); the banner too.
+            // Kafka's and Axon's start-up lines, the banner too, in the file's JSON lines (ECS).
             await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(Files.readString(logFile))
-                            .containsPattern("INFO .*o\\.a\\.k\\.clients\\.consumer\\.ConsumerConfig")
-                            .containsPattern("INFO .*o\\.a\\.e\\.p\\.PooledStreamingEventProcessor")
-                            .containsPattern("INFO .*dev\\.sandpod\\.app\\.ReadyBanner +: Sandpod is ready at"));
+                    .untilAsserted(
+                            () -> assertThat(Files.readString(logFile))
+                                    .contains(
+                                            "\"level\":\"INFO\",\"logger\":\"org.apache.kafka.clients.consumer.ConsumerConfig\"")
+                                    .contains(
+                                            "\"level\":\"INFO\",\"logger\":\"org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor\"")
+                                    .containsPattern(
+                                            "\"level\":\"INFO\",\"logger\":\"dev\\.sandpod\\.app\\.ReadyBanner\".*\"message\":\"Sandpod is ready at"));
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import dev.sandpod.executor.runtime.RuntimeProperties;
 import dev.sandpod.executor.sandbox.LocalSandboxRunner;
 import dev.sandpod.executor.sandbox.SandboxCapabilities;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,8 @@ public class ExecutorConfiguration {
                 ObjectProvider<RuntimeCatalog> catalogs,
                 RunReportPublisher publisher,
                 ExecutorProperties executor,
-                @Value(RUNNER) String kind) {
+                @Value(RUNNER) String kind,
+                ObjectProvider<ObservationRegistry> observations) {
             Runner runner = runners.getIfAvailable();
             RuntimeCatalog catalog = catalogs.getIfAvailable();
             if (runner == null || catalog == null) {
@@ -90,7 +92,7 @@ public class ExecutorConfiguration {
                     catalog.runnerKind(),
                     publisher.runnerId(),
                     executor.workers());
-            return new RunDispatcher(
+            RunDispatcher dispatcher = new RunDispatcher(
                     runner,
                     catalog,
                     publisher,
@@ -98,6 +100,8 @@ public class ExecutorConfiguration {
                     executor.queueCapacity(),
                     executor.rememberedExecutions(),
                     executor.sandbox().killGrace().multipliedBy(2));
+            observations.ifAvailable(dispatcher::observeWith);
+            return dispatcher;
         }
 
         @Bean

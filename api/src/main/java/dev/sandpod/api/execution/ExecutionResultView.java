@@ -18,4 +18,5 @@ public record ExecutionResultView(
         boolean stderrTruncated,
         Instant createdAt,
         Instant updatedAt,
-        String script) {}
+        String script,
+        String traceId) {}

@@ -12,12 +12,12 @@ import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /** A signed-in client of the real HTTP API, as a REST client would hold it: two cookies and the CSRF header. */
-final class ApiSession {
+public final class ApiSession {
 
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    record Reply(int status, JsonNode body) {}
+    public record Reply(int status, JsonNode body) {}
 
     private final WebClient client;
     private final String accessToken;
@@ -29,14 +29,14 @@ final class ApiSession {
         this.csrfToken = csrfToken;
     }
 
-    static WebClient clientFor(int port) {
+    public static WebClient clientFor(int port) {
         return WebClient.builder()
                 .baseUrl("http://127.0.0.1:" + port)
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
                 .build();
     }
 
-    static ApiSession login(int port, String username, String password) {
+    public static ApiSession login(int port, String username, String password) {
         WebClient client = clientFor(port);
         var response = client.post()
                 .uri("/api/v1/auth/login")
@@ -54,7 +54,7 @@ final class ApiSession {
         return new ApiSession(client, access, csrf);
     }
 
-    static Reply anonymous(int port, String method, String path, Object body) {
+    public static Reply anonymous(int port, String method, String path, Object body) {
         var spec = clientFor(port)
                 .method(org.springframework.http.HttpMethod.valueOf(method))
                 .uri(path);
@@ -75,19 +75,20 @@ final class ApiSession {
                 .orElseThrow(() -> new IllegalStateException("no cookie " + name));
     }
 
-    String csrfToken() {
-        return csrfToken;
-    }
-
-    String accessToken() {
+    /** The session cookie's value (a JWT). */
+    public String accessToken() {
         return accessToken;
     }
 
-    Reply get(String path) {
+    public String csrfToken() {
+        return csrfToken;
+    }
+
+    public Reply get(String path) {
         return exchange("GET", path, null, true);
     }
 
-    Reply post(String path, Object body) {
+    public Reply post(String path, Object body) {
         return exchange("POST", path, body, true);
     }
 
@@ -97,6 +98,11 @@ final class ApiSession {
 
     Reply delete(String path) {
         return exchange("DELETE", path, null, true);
+    }
+
+    /** A POST with the cookies but without the X-CSRF-Token header. */
+    public Reply postWithoutCsrfHeader(String path) {
+        return exchange("POST", path, Map.of("script", "print(1)", "lang", "python", "lang_version", "3.11"), false);
     }
 
     Reply postWithoutCsrf(String path, Object body) {
@@ -133,7 +139,7 @@ final class ApiSession {
         return reply.body().get("execution_id").asText();
     }
 
-    String execute(String lang, String version, String script) {
+    public String execute(String lang, String version, String script) {
         Reply reply = post("/api/v1/execute", Map.of("script", script, "lang", lang, "lang_version", version));
         if (reply.status() != 200) {
             throw new IllegalStateException("execute failed: " + reply);
@@ -142,7 +148,7 @@ final class ApiSession {
     }
 
     /** The execution's SSE data frames as they arrive. */
-    reactor.core.publisher.Flux<JsonNode> frames(String executionId) {
+    public reactor.core.publisher.Flux<JsonNode> frames(String executionId) {
         return client.get()
                 .uri("/api/v1/events/executions/" + executionId)
                 .accept(MediaType.TEXT_EVENT_STREAM)
@@ -166,7 +172,7 @@ final class ApiSession {
     }
 
     /** Reads the execution's SSE stream to its end (the server closes it), returning every data frame. */
-    List<JsonNode> stream(String executionId, String lastEventId, Duration limit) {
+    public List<JsonNode> stream(String executionId, String lastEventId, Duration limit) {
         var spec = client.get()
                 .uri("/api/v1/events/executions/" + executionId)
                 .accept(MediaType.TEXT_EVENT_STREAM)
@@ -182,7 +188,7 @@ final class ApiSession {
                 .block(limit);
     }
 
-    JsonNode awaitResult(String executionId) {
+    public JsonNode awaitResult(String executionId) {
         List<JsonNode> frames = stream(executionId, null, Duration.ofSeconds(60));
         return frames.get(frames.size() - 1).get("result");
     }

@@ -8,6 +8,8 @@ import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.executor.runner.Runner;
 import dev.sandpod.executor.sandbox.RunResult;
 import dev.sandpod.executor.sandbox.SandboxLimits;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,6 +45,7 @@ public class RunDispatcher implements AutoCloseable {
     private final Set<String> finished;
     private final Set<String> cancelledBeforeRequest;
     private volatile boolean closing;
+    private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
 
     public RunDispatcher(
             Runner runner,
@@ -66,6 +69,14 @@ public class RunDispatcher implements AutoCloseable {
                 });
         this.finished = boundedSet(remembered);
         this.cancelledBeforeRequest = boundedSet(remembered);
+    }
+
+    /**
+     * Each run becomes a {@code sandpod.run} observation (a span of the execution's trace and a timer), child of
+     * the consumer's observation of the run request, so its reports carry the same trace to the platform.
+     */
+    public void observeWith(ObservationRegistry registry) {
+        this.observations = registry;
     }
 
     /** Executions queued or running right now. */
@@ -118,7 +129,7 @@ public class RunDispatcher implements AutoCloseable {
         }
         Runner.Run run = runner.prepare(
                 id, requested.getLang(), requested.getLangVersion(), requested.getScript(), limits, reporter);
-        Job job = new Job(id, run, reporter, trace);
+        Job job = new Job(id, requested.getLang(), run, reporter, trace, observations.getCurrentObservation());
         active.put(id, job);
         try {
             pool.execute(() -> work(job));
@@ -166,7 +177,13 @@ public class RunDispatcher implements AutoCloseable {
         if (traceparent != null) {
             MDC.put("traceparent", traceparent);
         }
-        try {
+        Observation observation = Observation.createNotStarted("sandpod.run", observations)
+                .contextualName("run " + job.lang)
+                .parentObservation(job.parent)
+                .lowCardinalityKeyValue("lang", job.lang)
+                .highCardinalityKeyValue("execution.id", job.id)
+                .start();
+        try (Observation.Scope scope = observation.openScope()) {
             job.reporter.started();
             RunResult result = job.run.execute();
             if (result == null) {
@@ -180,9 +197,11 @@ public class RunDispatcher implements AutoCloseable {
                     String.format("%.3f", result.wallSeconds()));
             job.run.reported(job.reporter.finished(result));
         } catch (RuntimeException e) {
+            observation.error(e);
             log.error("run failed unexpectedly", e);
             job.reporter.finished(RunResult.failed("system_error", "executor error: " + e, runner.clkTck()));
         } finally {
+            observation.stop();
             done(job);
             MDC.remove("execution_id");
             MDC.remove("traceparent");
@@ -265,16 +284,28 @@ public class RunDispatcher implements AutoCloseable {
 
     private static final class Job {
         private final String id;
+        private final String lang;
         private final Runner.Run run;
         private final RunReportPublisher.Reporter reporter;
         private final Map<String, String> trace;
+        /** The run request's observation on the consumer thread: the parent of the run's. */
+        private final Observation parent;
+
         private final AtomicBoolean claimed = new AtomicBoolean();
 
-        private Job(String id, Runner.Run run, RunReportPublisher.Reporter reporter, Map<String, String> trace) {
+        private Job(
+                String id,
+                String lang,
+                Runner.Run run,
+                RunReportPublisher.Reporter reporter,
+                Map<String, String> trace,
+                Observation parent) {
             this.id = id;
+            this.lang = lang;
             this.run = run;
             this.reporter = reporter;
             this.trace = trace;
+            this.parent = parent;
         }
 
         /** Exactly one of the worker and an early cancel/shutdown gets to decide the job's fate. */

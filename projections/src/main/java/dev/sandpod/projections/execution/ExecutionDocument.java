@@ -47,6 +47,8 @@ public class ExecutionDocument {
     public ResourceUsage resourceUsage;
     public Instant createdAt;
     public Instant updatedAt;
+    /** The W3C trace id of the request that started the execution (from its events' metadata), for support. */
+    public String traceId;
     /** Sequence number of the last event applied: makes redelivered events no-ops. */
     public long lastSequence = -1;
 
@@ -67,6 +69,7 @@ public class ExecutionDocument {
                 stderrTruncated,
                 createdAt,
                 updatedAt,
-                script);
+                script,
+                traceId);
     }
 }

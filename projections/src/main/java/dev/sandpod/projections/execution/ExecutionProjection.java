@@ -74,6 +74,7 @@ public class ExecutionProjection {
         doc.stderr = "";
         doc.createdAt = message.getTimestamp();
         doc.updatedAt = message.getTimestamp();
+        doc.traceId = traceId(message);
         doc.lastSequence = sequence;
         mongo.save(doc);
         recordFrame(event.executionId(), "execution_requested", ExecutionStatus.QUEUED, message, sequence, replay);
@@ -284,5 +285,17 @@ public class ExecutionProjection {
                 result == null ? null : result.toView(),
                 null,
                 null);
+    }
+
+    /** The trace id of a W3C {@code traceparent} ({@code 00-<trace id>-<span id>-<flags>}) in the metadata. */
+    static String traceId(EventMessage<?> message) {
+        Object traceparent = message.getMetaData().get("traceparent");
+        if (traceparent instanceof String value) {
+            String[] parts = value.split("-");
+            if (parts.length == 4 && parts[1].length() == 32 && !parts[1].matches("0+")) {
+                return parts[1];
+            }
+        }
+        return null;
     }
 }

@@ -56,6 +56,11 @@ public class EventHistory {
         metadata.put("client_ip", message.getMetaData().get("clientIp"));
         metadata.put("request_id", message.getMetaData().get("requestId"));
         metadata.put("correlation_id", message.getMetaData().get("correlationId"));
+        // W3C trace context Axon stored with the event (00-<trace id>-<span id>-<flags>): the run's trace.
+        Object traceparent = message.getMetaData().get("traceparent");
+        String[] trace = traceparent instanceof String value ? value.split("-") : new String[0];
+        metadata.put("trace_id", trace.length == 4 ? trace[1] : null);
+        metadata.put("span_id", trace.length == 4 ? trace[2] : null);
         event.put("metadata", metadata);
         Map<String, Object> fields = json.convertValue(payload, Map.class);
         Object outcome = fields.remove("outcome");

@@ -9,7 +9,10 @@ import dev.sandpod.web.apidocs.Addition;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
-/** An execution's result as the API answers it, with timestamps and truncation flags. */
+/**
+ * An execution's result as the API answers it, with timestamps and truncation flags, and the trace id of the request
+ * that started it (null when it was not traced) so that support can find the run's trace.
+ */
 @Schema(name = "ExecutionResult")
 public record ExecutionResultResponse(
         String executionId,
@@ -38,7 +41,10 @@ public record ExecutionResultResponse(
         boolean stdoutTruncated,
 
         @Addition @Schema(description = "stderr was cut at the output limit")
-        boolean stderrTruncated) {
+        boolean stderrTruncated,
+
+        @Addition @Schema(description = "Trace id of the request that started the run (null when not traced)")
+        String traceId) {
 
     @Schema(name = "ResourceUsage")
     public record Usage(double executionTimeWallSeconds, long cpuTimeJiffies, int clkTckHertz, long peakMemoryKb) {
@@ -65,6 +71,7 @@ public record ExecutionResultResponse(
                 v.createdAt(),
                 v.updatedAt(),
                 v.stdoutTruncated(),
-                v.stderrTruncated());
+                v.stderrTruncated(),
+                v.traceId());
     }
 }

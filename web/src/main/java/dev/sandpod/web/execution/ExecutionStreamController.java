@@ -4,6 +4,7 @@ import dev.sandpod.api.execution.ExecutionFrameView;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.query.execution.ExecutionAccess;
 import dev.sandpod.query.execution.ExecutionStream;
+import dev.sandpod.web.support.OpenStreams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -37,12 +38,17 @@ class ExecutionStreamController {
     private final ExecutionStream stream;
     private final ExecutionAccess access;
     private final Duration heartbeat;
+    private final OpenStreams openStreams;
 
     ExecutionStreamController(
-            ExecutionStream stream, ExecutionAccess access, @Value("${sandpod.sse.heartbeat:15s}") Duration heartbeat) {
+            ExecutionStream stream,
+            ExecutionAccess access,
+            @Value("${sandpod.sse.heartbeat:15s}") Duration heartbeat,
+            OpenStreams openStreams) {
         this.stream = stream;
         this.access = access;
         this.heartbeat = heartbeat;
+        this.openStreams = openStreams;
     }
 
     @GetMapping(path = "/api/v1/events/executions/{executionId}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -70,8 +76,10 @@ class ExecutionStreamController {
                 .map(view -> ResponseEntity.ok()
                         .header("Cache-Control", "no-cache")
                         .header("X-Accel-Buffering", "no")
-                        .body(withHeartbeats(
-                                stream.frames(view, lastEventId).map(ExecutionStreamController::toEvent))));
+                        .body(openStreams.counted(
+                                "execution",
+                                withHeartbeats(
+                                        stream.frames(view, lastEventId).map(ExecutionStreamController::toEvent)))));
     }
 
     private Flux<ServerSentEvent<Map<String, Object>>> withHeartbeats(

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.bson.Document;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -27,7 +29,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code GET /health/live} answers without touching any dependency; {@code GET /health/ready} is 200 only
- * when the event store and Kafka answer (503 naming what is down), and reports the sandbox's enforcement.
+ * when the event store, Kafka and (when SANDPOD_REDIS_URL is set) Redis answer within the check timeout (503 naming
+ * what is down), and reports the sandbox's enforcement.
  */
 @RestController
 @RequestMapping("/api/v1/health")
@@ -40,11 +43,19 @@ class HealthController {
     private final MongoTemplate mongo;
     private final KafkaAdmin kafka;
     private final ObjectProvider<SandboxCapabilities> sandbox;
+    private final ReactiveRedisConnectionFactory redis;
 
-    HealthController(MongoTemplate mongo, KafkaAdmin kafka, ObjectProvider<SandboxCapabilities> sandbox) {
+    HealthController(
+            MongoTemplate mongo,
+            KafkaAdmin kafka,
+            ObjectProvider<SandboxCapabilities> sandbox,
+            ObjectProvider<ReactiveRedisConnectionFactory> redis,
+            @Value("${sandpod.redis.url:}") String redisUrl) {
         this.mongo = mongo;
         this.kafka = kafka;
         this.sandbox = sandbox;
+        // Redis is a dependency only when it is configured; Boot's connection factory exists either way.
+        this.redis = redisUrl == null || redisUrl.isBlank() ? null : redis.getIfAvailable();
     }
 
     /** The liveness answer, for the API document (the handler writes the same fields from a map). */
@@ -100,10 +111,23 @@ class HealthController {
                 return admin.describeCluster().nodes().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
-        return Mono.zip(eventStore, broker).map(results -> {
+        Mono<String> sharedState = redis == null
+                ? Mono.just("")
+                : check(() -> {
+                    var connection = redis.getReactiveConnection();
+                    try {
+                        return connection.ping().block(CHECK_TIMEOUT);
+                    } finally {
+                        connection.closeLater().subscribe();
+                    }
+                });
+        return Mono.zip(eventStore, broker, sharedState).map(results -> {
             Map<String, Object> checks = new LinkedHashMap<>();
             checks.put("event_store", results.getT1());
             checks.put("kafka", results.getT2());
+            if (redis != null) {
+                checks.put("redis", results.getT3());
+            }
             SandboxCapabilities capabilities = sandbox.getIfAvailable();
             if (capabilities != null) {
                 checks.put("sandbox", capabilities.available() ? "ok" : "down: " + capabilities.problem());

@@ -4,6 +4,7 @@ import dev.sandpod.api.notification.NotificationView;
 import dev.sandpod.api.notification.StreamNotificationsQuery;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.web.notification.NotificationResponses.NotificationResponse;
+import dev.sandpod.web.support.OpenStreams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -40,11 +41,15 @@ class NotificationStreamController {
 
     private final QueryGateway queries;
     private final Duration heartbeat;
+    private final OpenStreams openStreams;
 
     NotificationStreamController(
-            QueryGateway queries, @Value("${sandpod.notifications.sse-heartbeat:30s}") Duration heartbeat) {
+            QueryGateway queries,
+            @Value("${sandpod.notifications.sse-heartbeat:30s}") Duration heartbeat,
+            OpenStreams openStreams) {
         this.queries = queries;
         this.heartbeat = heartbeat;
+        this.openStreams = openStreams;
     }
 
     @GetMapping(path = "/api/v1/events/notifications/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -64,7 +69,7 @@ class NotificationStreamController {
         return Mono.just(ResponseEntity.ok()
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
-                .body(withHeartbeats(frames(caller.userId()))));
+                .body(openStreams.counted("notification", withHeartbeats(frames(caller.userId())))));
     }
 
     private Flux<ServerSentEvent<NotificationResponse>> frames(String userId) {
