@@ -61,5 +61,11 @@ public record StoredEvent(
 
             @Addition String clientIp,
             @Addition String requestId,
-            @Addition String correlationId) {}
+            @Addition String correlationId,
+
+            @Addition @Schema(description = "W3C trace id of the run's trace (null when it was not traced)")
+            String traceId,
+
+            @Addition @Schema(description = "The span that stored the event (null when it was not traced)")
+            String spanId) {}
 }
