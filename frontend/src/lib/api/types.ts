@@ -100,6 +100,8 @@ export interface ExecutionResult {
   updated_at?: string;
   stdout_truncated?: boolean;
   stderr_truncated?: boolean;
+  /** The run's trace id, for support (null when the run was not traced). */
+  trace_id?: string | null;
 }
 
 export interface CancelExecutionRequest {
