@@ -117,6 +117,7 @@ const manifests: Record<string, Entry> = {
       updated_at: 'optional',
       stdout_truncated: 'optional',
       stderr_truncated: 'optional',
+      trace_id: 'optional',
     } satisfies Manifest<T.ExecutionResult>,
   ],
   CancelExecutionRequest: [
