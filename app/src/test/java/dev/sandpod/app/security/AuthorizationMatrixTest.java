@@ -434,6 +434,78 @@ class AuthorizationMatrixTest {
                 (f, r) -> Call.of("eventId", r == Role.ADMIN ? f.eventOfDoneExecution() : "not-hidden-by-non-admins"),
                 "DELETE /api/v1/admin/events/{eventId}");
 
+        // operations (admins only): processors, dead letters, sagas, user overview. Unknown names and ids keep the
+        // calls harmless (no processor is paused or rebuilt, no letter retried): the admin gets 404 for those.
+        Expect adminMissing = new Expect(s(401), s(403), s(403), s(404));
+        Expect adminMissingOrInvalid = new Expect(s(401), s(403), s(403), s(404, 422));
+        row(
+                ADMIN,
+                none,
+                "GET /api/v1/admin/projections",
+                "GET /api/v1/admin/projections/",
+                "GET /api/v1/dlq/messages",
+                "GET /api/v1/dlq/messages/",
+                "GET /api/v1/dlq/stats",
+                "GET /api/v1/dlq/stats/");
+        // sagas: every signed-in caller sees the sagas of their own executions (admins all of them)
+        row(SIGNED_IN, none, "GET /api/v1/sagas", "GET /api/v1/sagas/");
+        row(ADMIN, (f, r) -> Call.of().streaming(), "GET /api/v1/admin/projections/stream");
+        row(
+                ADMIN,
+                (f, r) -> Call.of("name", "executions"),
+                "GET /api/v1/admin/projections/{name}",
+                "GET /api/v1/admin/projections/{name}/");
+        row(ADMIN, (f, r) -> Call.of("name", "executions").streaming(), "GET /api/v1/admin/projections/{name}/stream");
+        row(
+                adminMissing,
+                (f, r) -> Call.of("name", "no-such-processor"),
+                "POST /api/v1/admin/projections/{name}/pause",
+                "POST /api/v1/admin/projections/{name}/pause/",
+                "POST /api/v1/admin/projections/{name}/replay",
+                "POST /api/v1/admin/projections/{name}/replay/",
+                "POST /api/v1/admin/projections/{name}/resume",
+                "POST /api/v1/admin/projections/{name}/resume/");
+        row(
+                new Expect(s(401), s(403), s(403), s(200, 202)),
+                none,
+                "POST /api/v1/dlq/messages/retry",
+                "POST /api/v1/dlq/retry",
+                "POST /api/v1/dlq/retry/");
+        row(
+                adminMissing,
+                (f, r) -> Call.of("id", "no-such-letter"),
+                "GET /api/v1/dlq/messages/{id}",
+                "GET /api/v1/dlq/messages/{id}/",
+                "POST /api/v1/dlq/messages/{id}/retry",
+                "POST /api/v1/dlq/messages/{id}/retry/");
+        row(
+                adminMissingOrInvalid,
+                (f, r) -> Call.of("id", "no-such-letter").json(Client.body("reason", "matrix")),
+                "POST /api/v1/dlq/messages/{id}/discard",
+                "POST /api/v1/dlq/messages/{id}/discard/");
+        row(
+                adminMissingOrInvalid,
+                (f, r) -> Call.of("id", "no-such-letter"),
+                "DELETE /api/v1/dlq/messages/{id}",
+                "DELETE /api/v1/dlq/messages/{id}/");
+        row(
+                new Expect(s(401), s(404), s(404), s(404)),
+                (f, r) -> Call.of("sagaId", "no-such-saga"),
+                "GET /api/v1/sagas/{sagaId}",
+                "GET /api/v1/sagas/{sagaId}/",
+                "POST /api/v1/sagas/{sagaId}/cancel",
+                "POST /api/v1/sagas/{sagaId}/cancel/");
+        row(
+                SIGNED_IN,
+                (f, r) -> Call.of("executionId", f.doneExecution),
+                "GET /api/v1/sagas/execution/{executionId}",
+                "GET /api/v1/sagas/execution/{executionId}/");
+        row(
+                ADMIN,
+                (f, r) -> Call.of("userId", f.userId),
+                "GET /api/v1/admin/users/{userId}/overview",
+                "GET /api/v1/admin/users/{userId}/overview/");
+
         // admin only
         row(
                 ADMIN,
