@@ -43,6 +43,8 @@ import org.springframework.test.annotation.DirtiesContext;
         })
 class RunTraceTest {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunTraceTest.class);
+
     static final OtlpReceiver COLLECTOR = start();
 
     @LocalServerPort
@@ -104,7 +106,7 @@ class RunTraceTest {
         // The same switch exports the metrics over OTLP (every 2 s here).
         await().atMost(Duration.ofSeconds(20)).until(() -> COLLECTOR.metricExports() > 0);
         // The trace as an operator's tracing UI would show it, for whoever reads this test's output.
-        System.out.println("trace " + traceId + ":");
-        COLLECTOR.trace(traceId).forEach(span -> System.out.println("  " + span.name() + " (" + span.scope() + ")"));
+        log.info("trace {}:", traceId);
+        COLLECTOR.trace(traceId).forEach(span -> log.info("  {} ({})", span.name(), span.scope()));
     }
 }

@@ -20,6 +20,8 @@ import reactor.core.publisher.Mono;
 @FrontDoorTest
 class RateLimitAbuseTest {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RateLimitAbuseTest.class);
+
     private static final String EXECUTE = "/api/v1/execute";
     private static final String NOTIFICATION_STREAM = "/api/v1/events/notifications/stream";
     private static final Map<String, Object> SCRIPT =
@@ -95,7 +97,7 @@ class RateLimitAbuseTest {
             }
         }
 
-        System.out.printf("two tabs, one minute at once: %d calls%n", statuses.size());
+        log.info("two tabs, one minute at once: {} calls", statuses.size());
         assertThat(statuses).hasSizeGreaterThan(250);
         assertThat(refused).as("calls refused").isEmpty();
     }
@@ -120,7 +122,7 @@ class RateLimitAbuseTest {
 
         long accepted = statuses.stream().filter(s -> s == 200).count();
         long refused = statuses.stream().filter(s -> s == 429).count();
-        System.out.printf("read flood: 2000 calls in %d ms, %d accepted, %d refused%n", millis, accepted, refused);
+        log.info("read flood: 2000 calls in {} ms, {} accepted, {} refused", millis, accepted, refused);
         assertThat(accepted + refused).isEqualTo(2000);
         assertThat(accepted).isLessThanOrEqualTo(1200);
         assertThat(refused).isGreaterThanOrEqualTo(800);

@@ -45,6 +45,9 @@ import org.springframework.stereotype.Component;
  * delivery, sagas and the subscribing processors refuse with 409, since replaying them would send again.
  *
  * <p>Blocking (Mongo, processor shutdown): call it off the event loop.
+ *
+ * <p>Over 400 lines: status, pause/resume and rebuild share one per-instance state (the pause flags, the
+ * running rebuilds) and one tick; splitting the status view into its own class is the next step when it grows.
  */
 @Component
 public class ProcessorOperations {
