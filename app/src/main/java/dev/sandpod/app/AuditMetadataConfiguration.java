@@ -18,6 +18,7 @@ class AuditMetadataConfiguration {
     @Bean
     CorrelationDataProvider auditCorrelationDataProvider() {
         return new MultiCorrelationDataProvider<>(List.of(
-                new MessageOriginProvider(), new SimpleCorrelationDataProvider("userId", "clientIp", "requestId")));
+                new MessageOriginProvider(),
+                new SimpleCorrelationDataProvider("userId", "tokenId", "clientIp", "requestId")));
     }
 }

@@ -225,6 +225,14 @@ class AuthorizationMatrixTest {
             return Accounts.user(port, "matrix-victim").userId();
         }
 
+        /** A personal access token of the user's, made for one call that revokes it. */
+        String freshToken() {
+            return user.post("/api/v1/user/tokens", Client.body("name", "matrix", "scopes", List.of("read")))
+                    .body()
+                    .get("token_id")
+                    .asText();
+        }
+
         String freshScript() {
             return user.post(
                             "/api/v1/scripts",
@@ -382,6 +390,19 @@ class AuthorizationMatrixTest {
                 new Expect(s(401), s(403), s(403), s(400)),
                 (f, r) -> Call.of("executionId", f.doneExecution).json(Client.body("priority", "high")),
                 "PUT /api/v1/admin/executions/{executionId}/priority");
+
+        // personal access tokens: one's own; another's token is not found (and only a session manages them)
+        row(SIGNED_IN, none, "GET /api/v1/user/tokens", "GET /api/v1/user/tokens/");
+        row(
+                new Expect(s(401), s(201), s(201), s(201)),
+                (f, r) -> Call.of().json(Client.body("name", "matrix-" + r, "scopes", List.of("execute"))),
+                "POST /api/v1/user/tokens",
+                "POST /api/v1/user/tokens/");
+        row(
+                OWNED_PRIVATE_204,
+                (f, r) -> Call.of("tokenId", f.freshToken()),
+                "DELETE /api/v1/user/tokens/{tokenId}",
+                "DELETE /api/v1/user/tokens/{tokenId}/");
 
         // owned scripts and notifications: anyone else 404
         row(

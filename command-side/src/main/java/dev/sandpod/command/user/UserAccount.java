@@ -3,7 +3,13 @@ package dev.sandpod.command.user;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
 
+import dev.sandpod.api.error.ErrorCode;
+import dev.sandpod.api.error.SandpodException;
+import dev.sandpod.api.user.AccessTokenCreatedEvent;
+import dev.sandpod.api.user.AccessTokenRevokedEvent;
+import dev.sandpod.api.user.AccessTokenScope;
 import dev.sandpod.api.user.ChangeUserDetailsCommand;
+import dev.sandpod.api.user.CreateAccessTokenCommand;
 import dev.sandpod.api.user.DeleteUserCommand;
 import dev.sandpod.api.user.LogInUserCommand;
 import dev.sandpod.api.user.LogOutUserCommand;
@@ -12,6 +18,7 @@ import dev.sandpod.api.user.LoginResult;
 import dev.sandpod.api.user.RecordUserLockoutCommand;
 import dev.sandpod.api.user.RegisterUserCommand;
 import dev.sandpod.api.user.ResetUserPasswordCommand;
+import dev.sandpod.api.user.RevokeAccessTokenCommand;
 import dev.sandpod.api.user.UnlockUserCommand;
 import dev.sandpod.api.user.UserDeletedEvent;
 import dev.sandpod.api.user.UserDetailsChange;
@@ -25,6 +32,8 @@ import dev.sandpod.api.user.UserRegisteredEvent;
 import dev.sandpod.api.user.UserRole;
 import dev.sandpod.api.user.UserSessionsEndedEvent;
 import dev.sandpod.api.user.UserUnlockedEvent;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -53,6 +62,7 @@ class UserAccount {
     private UserRole role;
     private boolean active;
     private long tokenVersion;
+    private Set<String> accessTokens = new LinkedHashSet<>();
 
     UserAccount() {
         // for Axon
@@ -124,10 +134,40 @@ class UserAccount {
         return tokenVersion;
     }
 
+    /**
+     * The token's hash goes to the shared store before the event, under this aggregate's lock; only an admin
+     * may grant {@code admin}, and an account holds at most {@link AccessTokens#MAX_PER_USER} live tokens.
+     */
     @CommandHandler
-    void handle(DeleteUserCommand command, CredentialStore credentials, UserDirectory directory) {
+    void handle(CreateAccessTokenCommand command, AccessTokens tokens) {
+        if (command.scopes().contains(AccessTokenScope.ADMIN) && role != UserRole.ADMIN) {
+            throw new SandpodException(ErrorCode.FORBIDDEN, "Only an admin may create a token with scope admin");
+        }
+        if (accessTokens.size() >= AccessTokens.MAX_PER_USER) {
+            throw new SandpodException(
+                    ErrorCode.CONFLICT,
+                    "At most " + AccessTokens.MAX_PER_USER + " access tokens at once; revoke one first");
+        }
+        tokens.save(
+                command.tokenId(), userId, command.name(), command.scopes(), command.expiresAt(), command.secretHash());
+        apply(new AccessTokenCreatedEvent(
+                userId, command.tokenId(), command.name(), command.scopes(), command.expiresAt()));
+    }
+
+    @CommandHandler
+    void handle(RevokeAccessTokenCommand command, AccessTokens tokens) {
+        if (!accessTokens.contains(command.tokenId())) {
+            throw new SandpodException(ErrorCode.NOT_FOUND, "No such access token");
+        }
+        tokens.revoke(userId, command.tokenId());
+        apply(new AccessTokenRevokedEvent(userId, command.tokenId()));
+    }
+
+    @CommandHandler
+    void handle(DeleteUserCommand command, CredentialStore credentials, UserDirectory directory, AccessTokens tokens) {
         apply(new UserDeletedEvent(userId));
         credentials.delete(userId);
+        tokens.revokeAllOf(userId);
         directory.releaseUsernameOf(username, userId);
         directory.releaseEmailOf(email, userId);
     }
@@ -162,6 +202,16 @@ class UserAccount {
     @EventSourcingHandler
     void on(UserSessionsEndedEvent event) {
         tokenVersion = event.tokenVersion();
+    }
+
+    @EventSourcingHandler
+    void on(AccessTokenCreatedEvent event) {
+        accessTokens.add(event.tokenId());
+    }
+
+    @EventSourcingHandler
+    void on(AccessTokenRevokedEvent event) {
+        accessTokens.remove(event.tokenId());
     }
 
     @EventSourcingHandler

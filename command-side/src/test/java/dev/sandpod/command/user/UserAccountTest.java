@@ -45,6 +45,7 @@ class UserAccountTest {
     private CredentialStore credentials;
     private UserDirectory directory;
     private PasswordEncoder encoder;
+    private AccessTokens tokens;
 
     @BeforeEach
     void setUp() {
@@ -60,6 +61,8 @@ class UserAccountTest {
         fixture.registerInjectableResource(credentials);
         fixture.registerInjectableResource(directory);
         fixture.registerInjectableResource(encoder);
+        tokens = mock(AccessTokens.class);
+        fixture.registerInjectableResource(tokens);
     }
 
     private static UserRegisteredEvent registered(boolean active) {
@@ -186,5 +189,41 @@ class UserAccountTest {
         fixture.given(registered(true), new UserLockedOutEvent(ID, until, 5))
                 .when(new UnlockUserCommand(ID))
                 .expectEvents(new UserUnlockedEvent(ID));
+    }
+
+    @Test
+    void creatingAnAccessTokenStoresOnlyItsHashOutsideTheEvent() {
+        var scopes = java.util.List.of(dev.sandpod.api.user.AccessTokenScope.EXECUTE);
+        fixture.given(registered(true))
+                .when(new dev.sandpod.api.user.CreateAccessTokenCommand(ID, "t-1", "ci", scopes, null, "hash-1"))
+                .expectEvents(new dev.sandpod.api.user.AccessTokenCreatedEvent(ID, "t-1", "ci", scopes, null));
+        org.mockito.Mockito.verify(tokens).save("t-1", ID, "ci", scopes, null, "hash-1");
+    }
+
+    @Test
+    void onlyAnAdminMayGrantTheAdminScope() {
+        var scopes = java.util.List.of(dev.sandpod.api.user.AccessTokenScope.ADMIN);
+        fixture.given(registered(true))
+                .when(new dev.sandpod.api.user.CreateAccessTokenCommand(ID, "t-1", "ops", scopes, null, "hash-1"))
+                .expectNoEvents()
+                .expectException(dev.sandpod.api.error.SandpodException.class);
+        org.mockito.Mockito.verifyNoInteractions(tokens);
+    }
+
+    @Test
+    void revokingATokenDeletesItFromTheStoreAndRecordsIt() {
+        var scopes = java.util.List.of(dev.sandpod.api.user.AccessTokenScope.READ);
+        fixture.given(registered(true), new dev.sandpod.api.user.AccessTokenCreatedEvent(ID, "t-1", "ci", scopes, null))
+                .when(new dev.sandpod.api.user.RevokeAccessTokenCommand(ID, "t-1"))
+                .expectEvents(new dev.sandpod.api.user.AccessTokenRevokedEvent(ID, "t-1"));
+        org.mockito.Mockito.verify(tokens).revoke(ID, "t-1");
+    }
+
+    @Test
+    void revokingAnUnknownTokenIsNotFound() {
+        fixture.given(registered(true))
+                .when(new dev.sandpod.api.user.RevokeAccessTokenCommand(ID, "nope"))
+                .expectNoEvents()
+                .expectException(dev.sandpod.api.error.SandpodException.class);
     }
 }

@@ -47,6 +47,8 @@ public final class AuditedEvent {
     public static final String MASK = "***";
 
     private static final Pattern SECRET = Pattern.compile("(?i).*(password|hash|token|secret|session|target).*");
+    /** An access token's id names it (as a user id names a user); it grants nothing and stays readable. */
+    private static final Pattern NAMES_A_TOKEN = Pattern.compile("(?i)(access_?)?token_?id");
 
     /** Where the contract names an event differently than the class name would. */
     private static final Map<String, String> WIRE_NAMES = Map.of(
@@ -128,6 +130,9 @@ public final class AuditedEvent {
         metadata.put("service_version", SERVICE_VERSION);
         metadata.put("user_id", meta.get("userId"));
         metadata.put("client_ip", meta.get("clientIp"));
+        if (meta.get("tokenId") != null) {
+            metadata.put("token_id", meta.get("tokenId"));
+        }
         metadata.put("request_id", meta.get("requestId"));
         metadata.put("correlation_id", meta.getOrDefault("traceId", meta.get("correlationId")));
         metadata.put("causation_id", meta.get("correlationId"));
@@ -185,7 +190,12 @@ public final class AuditedEvent {
             Map<String, Object> masked = new LinkedHashMap<>();
             ((Map<String, Object>) map)
                     .forEach((key, nested) -> masked.put(
-                            key, nested instanceof String && SECRET.matcher(key).matches() ? MASK : mask(nested)));
+                            key,
+                            nested instanceof String
+                                            && SECRET.matcher(key).matches()
+                                            && !NAMES_A_TOKEN.matcher(key).matches()
+                                    ? MASK
+                                    : mask(nested)));
             return masked;
         }
         if (value instanceof List<?> list) {

@@ -54,6 +54,10 @@ public class EventHistory {
                         : EventHistory.class.getPackage().getImplementationVersion());
         metadata.put("user_id", message.getMetaData().get("userId"));
         metadata.put("client_ip", message.getMetaData().get("clientIp"));
+        if (message.getMetaData().get("tokenId") != null) {
+            // the personal access token the request came with (its id; the secret is never stored)
+            metadata.put("token_id", message.getMetaData().get("tokenId"));
+        }
         metadata.put("request_id", message.getMetaData().get("requestId"));
         metadata.put("correlation_id", message.getMetaData().get("correlationId"));
         // W3C trace context Axon stored with the event (00-<trace id>-<span id>-<flags>): the run's trace.

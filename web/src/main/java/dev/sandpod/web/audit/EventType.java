@@ -10,6 +10,8 @@ import java.util.Locale;
  */
 @Addition(
         values = {
+            "access_token_created",
+            "access_token_revoked",
             "broadcast_published",
             "dead_letter_discarded",
             "dead_letter_retried",
@@ -38,6 +40,8 @@ import java.util.Locale;
             "user_unlocked"
         })
 public enum EventType {
+    ACCESS_TOKEN_CREATED,
+    ACCESS_TOKEN_REVOKED,
     BROADCAST_PUBLISHED,
     DEAD_LETTER_DISCARDED,
     DEAD_LETTER_RETRIED,

@@ -2,8 +2,11 @@ package dev.sandpod.web.security;
 
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
+import dev.sandpod.api.user.AccessTokenScope;
 import dev.sandpod.api.user.SessionStateView;
+import dev.sandpod.api.user.UserRole;
 import dev.sandpod.api.web.Caller;
+import dev.sandpod.command.user.AccessTokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,6 +21,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Establishes the {@link Caller} from the session cookie and guards {@code /api}: 401 without a valid
@@ -29,6 +33,11 @@ import reactor.core.publisher.Mono;
  * <p>A token is valid while it is signed, unexpired, younger than the current {@code session_timeout_minutes},
  * not logged out, and carries the account's current session version: a password change, a deactivation, a
  * role change or a deletion ends every older token at once.
+ *
+ * <p>A request with {@code Authorization: Bearer <personal access token>} needs no cookie and no CSRF token:
+ * the token is looked up in the shared store on every request ({@link AccessTokens}), so a revoked or expired
+ * one is refused (401) at once on every instance, and a route outside its scopes is 403 ({@link TokenScopes}).
+ * Without the {@code admin} scope the caller acts as a plain user, whatever the account's role.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -58,6 +67,7 @@ public class AuthenticationFilter implements WebFilter {
     private final CurrentSettings settings;
     private final SecurityProperties properties;
     private final ScrapeToken scrapeToken;
+    private final AccessTokens accessTokens;
     private final Clock clock;
 
     @Autowired
@@ -66,8 +76,9 @@ public class AuthenticationFilter implements WebFilter {
             RevokedSessions revoked,
             SessionStates states,
             CurrentSettings settings,
-            SecurityProperties properties) {
-        this(tokens, revoked, states, settings, properties, Clock.systemUTC());
+            SecurityProperties properties,
+            AccessTokens accessTokens) {
+        this(tokens, revoked, states, settings, properties, accessTokens, Clock.systemUTC());
     }
 
     AuthenticationFilter(
@@ -76,7 +87,9 @@ public class AuthenticationFilter implements WebFilter {
             SessionStates states,
             CurrentSettings settings,
             SecurityProperties properties,
+            AccessTokens accessTokens,
             Clock clock) {
+        this.accessTokens = accessTokens;
         this.tokens = tokens;
         this.revoked = revoked;
         this.states = states;
@@ -99,6 +112,10 @@ public class AuthenticationFilter implements WebFilter {
         }
         if (!path.startsWith("/api/")) {
             return chain.filter(exchange);
+        }
+        String bearer = ScrapeToken.bearerOf(exchange.getRequest().getHeaders());
+        if (bearer != null && !path.equals(HEALTH) && !path.startsWith(HEALTH + "/")) {
+            return bearer(exchange, chain, path, bearer);
         }
         return session(exchange).flatMap(found -> {
             HttpMethod method = exchange.getRequest().getMethod();
@@ -153,6 +170,46 @@ public class AuthenticationFilter implements WebFilter {
             }
             return chain.filter(exchange);
         });
+    }
+
+    /** A personal access token instead of a session: no cookie, no CSRF; scopes and the account checked. */
+    private Mono<Void> bearer(ServerWebExchange exchange, WebFilterChain chain, String path, String token) {
+        HttpMethod method = exchange.getRequest().getMethod();
+        String normalized = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+        return Mono.fromCallable(() -> accessTokens.verify(token))
+                // the shared store is read with the blocking Mongo driver: never on an event-loop thread
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return reject(ErrorCode.UNAUTHORIZED, "Invalid or revoked access token");
+                    }
+                    AccessTokens.Grant grant = found.get();
+                    if (grant.expiredAt(clock.instant())) {
+                        return reject(ErrorCode.UNAUTHORIZED, "Access token expired");
+                    }
+                    return states.of(grant.userId(), "token:" + grant.tokenId()).flatMap(state -> {
+                        if (state.isEmpty() || !state.get().active() || states.deletedHere(grant.userId())) {
+                            return reject(ErrorCode.UNAUTHORIZED, "Invalid or revoked access token");
+                        }
+                        Optional<String> refusal = TokenScopes.refusal(method, normalized, grant.scopes());
+                        if (refusal.isPresent()) {
+                            return reject(ErrorCode.FORBIDDEN, refusal.get());
+                        }
+                        boolean admin = state.get().role() == UserRole.ADMIN
+                                && grant.scopes().contains(AccessTokenScope.ADMIN);
+                        Caller who = new Caller(
+                                grant.userId(),
+                                state.get().username(),
+                                admin ? UserRole.ADMIN : UserRole.USER,
+                                "token:" + grant.tokenId(),
+                                grant.tokenId());
+                        if (normalized.startsWith("/api/v1/admin") && !who.isAdmin()) {
+                            return reject(ErrorCode.ADMIN_REQUIRED, "Admin access required");
+                        }
+                        exchange.getAttributes().put(CallerArgumentResolver.ATTRIBUTE, who);
+                        return chain.filter(exchange);
+                    });
+                });
     }
 
     private Mono<Optional<Caller>> session(ServerWebExchange exchange) {

@@ -86,6 +86,12 @@ class SessionStates {
         return floor != null && (floor.deleted() || tokenVersion < floor.minVersion());
     }
 
+    /** Whether this instance has seen the account deleted. */
+    boolean deletedHere(String userId) {
+        Floor floor = floors.get(userId);
+        return floor != null && floor.deleted();
+    }
+
     @EventHandler
     void on(UserSessionsEndedEvent event) {
         floors.merge(event.userId(), new Floor(event.tokenVersion(), false, clock.millis()), Floor::merge);

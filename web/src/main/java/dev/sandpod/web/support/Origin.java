@@ -10,7 +10,8 @@ import org.axonframework.messaging.MetaData;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
- * Who and where a command came from, as message metadata: the user, the client address and the request id
+ * Who and where a command came from, as message metadata: the user, the access token (if any), the client
+ * address and the request id
  * travel with the command and (through the correlation data providers) with every event it causes, so
  * auditors see who caused each event while payloads carry only the fact.
  */
@@ -19,6 +20,8 @@ public final class Origin {
     public static final String USER_ID = "userId";
     public static final String CLIENT_IP = "clientIp";
     public static final String REQUEST_ID = "requestId";
+    /** The personal access token a request came with (its id, never the secret); absent for a browser session. */
+    public static final String TOKEN_ID = "tokenId";
 
     private Origin() {}
 
@@ -26,6 +29,9 @@ public final class Origin {
         Map<String, Object> values = new HashMap<>();
         if (caller != null) {
             values.put(USER_ID, caller.userId());
+            if (caller.tokenId() != null) {
+                values.put(TOKEN_ID, caller.tokenId());
+            }
         }
         if (request != null) {
             InetSocketAddress remote = request.getRemoteAddress();
