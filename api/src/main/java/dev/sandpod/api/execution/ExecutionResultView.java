@@ -19,4 +19,5 @@ public record ExecutionResultView(
         Instant createdAt,
         Instant updatedAt,
         String script,
-        String traceId) {}
+        String traceId,
+        String expectedOutput) {}

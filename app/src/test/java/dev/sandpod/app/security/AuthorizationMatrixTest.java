@@ -325,6 +325,15 @@ class AuthorizationMatrixTest {
                 "POST /api/v1/execute");
         row(
                 SIGNED_IN,
+                (f, r) -> Call.of()
+                        .json(Client.body(
+                                "submissions",
+                                List.of(Client.body("script", "print('matrix batch')", "lang", "python")))),
+                "POST /api/v1/executions/batch");
+        // several results at once: another user's ids are listed as missing, never shown
+        row(SIGNED_IN, (f, r) -> Call.of("?", "ids=" + f.doneExecution), "GET /api/v1/executions");
+        row(
+                SIGNED_IN,
                 (f, r) -> Call.of().json(Client.body("theme", "dark")),
                 "PUT /api/v1/user/settings",
                 "PUT /api/v1/user/settings/",
@@ -610,7 +619,8 @@ class AuthorizationMatrixTest {
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);
-        return out.toString();
+        String query = vars.get("?");
+        return query == null ? out.toString() : out + "?" + query;
     }
 
     @Test

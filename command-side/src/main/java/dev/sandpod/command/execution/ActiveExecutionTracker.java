@@ -20,13 +20,16 @@ class ActiveExecutionTracker {
     static final String PROCESSING_GROUP = "execution-admission";
 
     private final ExecutionAdmission admission;
+    private final BatchAdmission batches;
 
-    ActiveExecutionTracker(ExecutionAdmission admission) {
+    ActiveExecutionTracker(ExecutionAdmission admission, BatchAdmission batches) {
         this.admission = admission;
+        this.batches = batches;
     }
 
+    /** Frees the place, and lets the user's next waiting batch submission (if any) take it. */
     @EventHandler
     void on(ResultStoredEvent event) {
-        admission.releaseActive(event.executionId());
+        batches.placeFreed(admission.releaseActive(event.executionId()));
     }
 }

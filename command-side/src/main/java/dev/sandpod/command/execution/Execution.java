@@ -13,6 +13,7 @@ import dev.sandpod.api.execution.ExecutionCompletedEvent;
 import dev.sandpod.api.execution.ExecutionDeletedEvent;
 import dev.sandpod.api.execution.ExecutionErroredEvent;
 import dev.sandpod.api.execution.ExecutionFailedEvent;
+import dev.sandpod.api.execution.ExecutionInputs;
 import dev.sandpod.api.execution.ExecutionOutcome;
 import dev.sandpod.api.execution.ExecutionPriorityChangedEvent;
 import dev.sandpod.api.execution.ExecutionQueuedEvent;
@@ -53,6 +54,9 @@ class Execution {
     private String script;
     private String lang;
     private String langVersion;
+    /** Stdin, arguments and files as validated at admission: every dispatch of this run gets exactly these. */
+    private ExecutionInputs inputs = ExecutionInputs.NONE;
+
     private ExecutionStatus status;
     private Priority priority;
     private boolean deleted;
@@ -73,7 +77,8 @@ class Execution {
                 command.script(),
                 command.lang(),
                 command.langVersion(),
-                command.priority()));
+                command.priority(),
+                command.inputs()));
         apply(new ExecutionQueuedEvent(command.executionId(), command.userId(), command.priority()));
     }
 
@@ -82,7 +87,7 @@ class Execution {
         if (status != ExecutionStatus.QUEUED) {
             return;
         }
-        apply(new ExecutionScheduledEvent(executionId, script, lang, langVersion, command.limits()));
+        apply(new ExecutionScheduledEvent(executionId, script, lang, langVersion, command.limits(), inputs));
     }
 
     @CommandHandler
@@ -216,6 +221,7 @@ class Execution {
         lang = event.lang();
         langVersion = event.langVersion();
         priority = event.priority();
+        inputs = event.inputs();
     }
 
     @EventSourcingHandler

@@ -9,6 +9,9 @@ import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.ExecutionDeletedEvent;
+import dev.sandpod.api.execution.ExecutionInputs;
+import dev.sandpod.api.execution.ExecutionRequestedEvent;
+import dev.sandpod.api.execution.InputLimits;
 import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.RequestExecutionCommand;
 import dev.sandpod.api.execution.ResultStoredEvent;
@@ -70,7 +73,22 @@ public class ExecutionAdmission {
     }
 
     /** What to run and for whom; {@code idempotencyKey} may be {@code null}. */
-    public record Request(String userId, String script, String lang, String langVersion, String idempotencyKey) {}
+    public record Request(
+            String userId,
+            String script,
+            String lang,
+            String langVersion,
+            String idempotencyKey,
+            ExecutionInputs inputs) {
+
+        public Request {
+            inputs = ExecutionInputs.orNone(inputs);
+        }
+
+        public Request(String userId, String script, String lang, String langVersion, String idempotencyKey) {
+            this(userId, script, lang, langVersion, idempotencyKey, ExecutionInputs.NONE);
+        }
+    }
 
     /**
      * The execution the request stands for. {@code replayed}: the key was seen before, and this is the
@@ -87,6 +105,7 @@ public class ExecutionAdmission {
         runtimes.rejection(request.lang(), request.langVersion()).ifPresent(rejection -> {
             throw new SandpodException(ErrorCode.UNSUPPORTED_RUNTIME, rejection);
         });
+        InputLimits.check(request.inputs(), mainFileOf(request.lang()));
         String key = request.idempotencyKey();
         if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
             throw RequestValidationException.of(
@@ -121,17 +140,60 @@ public class ExecutionAdmission {
                     "Too many active executions: at most " + maxActivePerUser
                             + " may be queued or running at once; wait for one to finish");
         }
+        sendReserved(executionId, request, origin);
+    }
+
+    /** Sends the request of an execution that holds an active place already; frees the place if that fails. */
+    void sendReserved(String executionId, Request request, MetaData origin) {
         var command = new RequestExecutionCommand(
-                executionId, userId, request.script(), request.lang(), request.langVersion(), Priority.NORMAL);
+                executionId,
+                request.userId(),
+                request.script(),
+                request.lang(),
+                request.langVersion(),
+                Priority.NORMAL,
+                request.inputs());
         try {
             commands.sendAndWait(
                     GenericCommandMessage.asCommandMessage(command).andMetaData(origin),
                     COMMAND_TIMEOUT.toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            releaseActive(userId, executionId);
+            releaseActive(request.userId(), executionId);
             throw e;
         }
+    }
+
+    int maxActivePerUser() {
+        return maxActivePerUser;
+    }
+
+    /** Checks a request as {@link #admit} would, without admitting it. */
+    void check(Request request) {
+        runtimes.rejection(request.lang(), request.langVersion()).ifPresent(rejection -> {
+            throw new SandpodException(ErrorCode.UNSUPPORTED_RUNTIME, rejection);
+        });
+        InputLimits.check(request.inputs(), mainFileOf(request.lang()));
+    }
+
+    /** The runtime's main file name (the catalog gives its extension): no extra file may take it. */
+    private String mainFileOf(String lang) {
+        var info = runtimes.supportedRuntimes().get(lang);
+        String ext = info == null || info.fileExt() == null ? "" : info.fileExt();
+        return ext.isEmpty() ? "main" : "main." + ext;
+    }
+
+    /**
+     * The inputs an execution was requested with, from its first event in the store (not a read model): what
+     * a retry replays. Empty when the store has no such execution.
+     */
+    public Optional<ExecutionInputs> inputsOf(String executionId) {
+        return events.readEvents(executionId, 0)
+                .asStream()
+                .findFirst()
+                .map(message -> message.getPayload() instanceof ExecutionRequestedEvent requested
+                        ? requested.inputs()
+                        : ExecutionInputs.NONE);
     }
 
     /**
@@ -265,9 +327,11 @@ public class ExecutionAdmission {
         mongo.getCollection(ACTIVE).updateOne(Filters.eq("_id", userId), Updates.pull("active", executionId));
     }
 
-    /** Ends an execution's hold on whichever user's set contains it. */
-    void releaseActive(String executionId) {
-        mongo.getCollection(ACTIVE).updateMany(Filters.eq("active", executionId), Updates.pull("active", executionId));
+    /** Ends an execution's hold on whichever user's set contains it; that user's id, or null. */
+    String releaseActive(String executionId) {
+        Document before = mongo.getCollection(ACTIVE)
+                .findOneAndUpdate(Filters.eq("active", executionId), Updates.pull("active", executionId));
+        return before == null ? null : before.getString("_id");
     }
 
     private static String keyId(String userId, String key) {

@@ -4,6 +4,7 @@ import dev.sandpod.api.avro.CancelRun;
 import dev.sandpod.api.avro.RunCommand;
 import dev.sandpod.api.avro.RunLimits;
 import dev.sandpod.api.avro.RunRequested;
+import dev.sandpod.api.execution.ExecutionInputs;
 import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.executor.runner.Runner;
 import dev.sandpod.executor.sandbox.RunResult;
@@ -127,8 +128,28 @@ public class RunDispatcher implements AutoCloseable {
             end(id, reporter, RunResult.Outcome.FAILED, "system_error", "invalid limits: " + e.getMessage());
             return;
         }
-        Runner.Run run = runner.prepare(
-                id, requested.getLang(), requested.getLangVersion(), requested.getScript(), limits, reporter);
+        ExecutionInputs inputs = new ExecutionInputs(
+                requested.getStdin(),
+                requested.getArgs(),
+                requested.getFiles().stream()
+                        .map(file -> new ExecutionInputs.InputFile(file.getName(), file.getContent()))
+                        .toList(),
+                null);
+        Runner.Run run;
+        try {
+            run = runner.prepare(
+                    id,
+                    requested.getLang(),
+                    requested.getLangVersion(),
+                    requested.getScript(),
+                    inputs,
+                    limits,
+                    reporter);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // the platform validated the inputs; a request that still fails here never reaches a workspace
+            end(id, reporter, RunResult.Outcome.FAILED, "system_error", "invalid run inputs: " + e.getMessage());
+            return;
+        }
         Job job = new Job(id, requested.getLang(), run, reporter, trace, observations.getCurrentObservation());
         active.put(id, job);
         try {

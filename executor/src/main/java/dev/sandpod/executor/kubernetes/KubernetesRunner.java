@@ -1,10 +1,14 @@
 package dev.sandpod.executor.kubernetes;
 
+import dev.sandpod.api.execution.ExecutionInputs;
 import dev.sandpod.executor.kafka.RunReportPublisher;
+import dev.sandpod.executor.runner.RunInputsPolicy;
 import dev.sandpod.executor.runner.Runner;
 import dev.sandpod.executor.sandbox.OutputSink;
+import dev.sandpod.executor.sandbox.RunLauncher;
 import dev.sandpod.executor.sandbox.SandboxLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -51,6 +55,37 @@ public final class KubernetesRunner implements Runner, AutoCloseable {
             String executionId, String lang, String version, String script, SandboxLimits limits, OutputSink sink) {
         PodRuntime runtime = catalog.runtime(lang, version).orElseThrow();
         return new PodRun(monitor, client, props, owner, new RunPod.Spec(executionId, runtime, script, limits), sink);
+    }
+
+    /**
+     * With stdin, arguments or files, the pod's one ConfigMap entry is {@link RunLauncher}'s script instead of the
+     * bare script, and the container runs it with {@code sh}: it writes the script and files into the workspace
+     * volume and runs the runtime's command with them. Everything in it comes from validated inputs.
+     */
+    @Override
+    public Run prepare(
+            String executionId,
+            String lang,
+            String version,
+            String script,
+            ExecutionInputs inputs,
+            SandboxLimits limits,
+            OutputSink sink) {
+        if (!inputs.feedsRun()) {
+            return prepare(executionId, lang, version, script, limits, sink);
+        }
+        PodRuntime runtime = catalog.runtime(lang, version).orElseThrow();
+        String launcher = RunLauncher.script(
+                runtime.fileName(), script, runtime.command(), inputs, RunInputsPolicy.compileTogether(lang));
+        PodRuntime launched = new PodRuntime(
+                runtime.lang(),
+                runtime.version(),
+                runtime.image(),
+                List.of("sh", RunLauncher.FILE_NAME),
+                RunLauncher.FILE_NAME,
+                runtime.env());
+        return new PodRun(
+                monitor, client, props, owner, new RunPod.Spec(executionId, launched, launcher, limits), sink);
     }
 
     @Override

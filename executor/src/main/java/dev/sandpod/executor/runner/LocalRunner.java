@@ -1,5 +1,6 @@
 package dev.sandpod.executor.runner;
 
+import dev.sandpod.api.execution.ExecutionInputs;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import dev.sandpod.executor.runtime.ResolvedRuntime;
 import dev.sandpod.executor.sandbox.LocalSandboxRunner;
@@ -23,8 +24,21 @@ public final class LocalRunner implements Runner {
     @Override
     public Run prepare(
             String executionId, String lang, String version, String script, SandboxLimits limits, OutputSink sink) {
+        return prepare(executionId, lang, version, script, ExecutionInputs.NONE, limits, sink);
+    }
+
+    @Override
+    public Run prepare(
+            String executionId,
+            String lang,
+            String version,
+            String script,
+            ExecutionInputs inputs,
+            SandboxLimits limits,
+            OutputSink sink) {
         ResolvedRuntime runtime = catalog.resolve(lang, version).orElseThrow();
-        SandboxRun run = sandbox.prepare(RunSpec.of(executionId, runtime, script, limits), sink);
+        SandboxRun run = sandbox.prepare(
+                RunSpec.of(executionId, runtime, script, inputs, RunInputsPolicy.compileTogether(lang), limits), sink);
         return new Run() {
             @Override
             public RunResult execute() {

@@ -1,5 +1,6 @@
 package dev.sandpod.executor.runner;
 
+import dev.sandpod.api.execution.ExecutionInputs;
 import dev.sandpod.executor.sandbox.OutputSink;
 import dev.sandpod.executor.sandbox.RunResult;
 import dev.sandpod.executor.sandbox.SandboxLimits;
@@ -14,6 +15,24 @@ public interface Runner {
 
     /** A run of an execution the catalog accepted; {@code sink} gets live output, if the runner has any. */
     Run prepare(String executionId, String lang, String version, String script, SandboxLimits limits, OutputSink sink);
+
+    /**
+     * A run with stdin, arguments and extra files ({@code inputs}; its expected output is not the runner's
+     * business). A runner that takes none refuses a run that has some.
+     */
+    default Run prepare(
+            String executionId,
+            String lang,
+            String version,
+            String script,
+            ExecutionInputs inputs,
+            SandboxLimits limits,
+            OutputSink sink) {
+        if (inputs.feedsRun()) {
+            throw new UnsupportedOperationException("this runner takes no stdin, arguments or files");
+        }
+        return prepare(executionId, lang, version, script, limits, sink);
+    }
 
     /** Tick rate of the CPU times this runner reports. */
     int clkTck();

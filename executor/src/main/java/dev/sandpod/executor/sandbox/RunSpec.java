@@ -28,4 +28,33 @@ public record RunSpec(
     public static RunSpec of(String name, ResolvedRuntime runtime, String script, SandboxLimits limits) {
         return new RunSpec(name, runtime.fileName(), script, runtime.argv(), runtime.env(), limits);
     }
+
+    /**
+     * A run with stdin, arguments or extra files: the workspace gets {@link RunLauncher}'s script, which writes
+     * the main script and the files and runs the runtime's command with them; without inputs, {@link #of}.
+     *
+     * @throws IllegalArgumentException for inputs {@link dev.sandpod.api.execution.InputLimits} refuses
+     */
+    public static RunSpec of(
+            String name,
+            ResolvedRuntime runtime,
+            String script,
+            dev.sandpod.api.execution.ExecutionInputs inputs,
+            boolean compileTogether,
+            SandboxLimits limits) {
+        if (!inputs.feedsRun()) {
+            return of(name, runtime, script, limits);
+        }
+        String launcher = RunLauncher.script(runtime.fileName(), script, runtime.argv(), inputs, compileTogether);
+        return new RunSpec(
+                name,
+                RunLauncher.FILE_NAME,
+                launcher,
+                List.of(LAUNCHER_SHELL, RunLauncher.FILE_NAME),
+                runtime.env(),
+                limits);
+    }
+
+    /** The shell that runs a launcher: every sandbox sees the host's /bin read-only. */
+    static final String LAUNCHER_SHELL = "/bin/sh";
 }

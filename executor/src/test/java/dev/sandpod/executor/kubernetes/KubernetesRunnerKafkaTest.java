@@ -11,6 +11,7 @@ import dev.sandpod.api.avro.OutputStream;
 import dev.sandpod.api.avro.RunFinished;
 import dev.sandpod.api.avro.RunOutcome;
 import dev.sandpod.api.avro.RunReport;
+import dev.sandpod.api.avro.RunRequested;
 import dev.sandpod.api.avro.RunStarted;
 import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.executor.ExecutorTestApplication;
@@ -172,6 +173,47 @@ class KubernetesRunnerKafkaTest {
         assertNothingLeft(id);
         assertThat(cluster.logRequests())
                 .anySatisfy(path -> assertThat(path).contains(RunPod.name(id) + "/log?container=run&limitBytes="));
+    }
+
+    @Test
+    void aRunWithInputsGetsItsLauncherAsTheOnlyConfigMapEntryAndRunsItWithSh() {
+        String id = newId();
+        RunRequested request = request("python", "3.11", "import helper\n", 10);
+        request.setStdin("line 1\nline 2\n");
+        request.setArgs(List.of("a b", "it's"));
+        request.setFiles(List.of(new dev.sandpod.api.avro.RunFile("helper.py", "X = 1\n")));
+        send(id, request);
+
+        Pod pod = kubelet.awaitPod(id);
+        ConfigMap configMap = kubelet.awaitConfigMap(id);
+        assertThat(configMap.getData()).containsOnlyKeys("sandpod-run.sh");
+        String launcher = configMap.getData().get("sandpod-run.sh");
+        assertThat(launcher)
+                .contains("import helper\n", "X = 1\n", "line 1\nline 2\n", "exec 'python' 'main.py' 'a b' 'it'\\''s'");
+        List<String> command = pod.getSpec().getContainers().get(0).getCommand();
+        assertThat(command.subList(command.size() - 2, command.size())).containsExactly("sh", "sandpod-run.sh");
+        assertThat(pod.getSpec().getVolumes())
+                .filteredOn(v -> v.getConfigMap() != null)
+                .singleElement()
+                .satisfies(v -> assertThat(v.getConfigMap().getItems())
+                        .singleElement()
+                        .satisfies(item -> assertThat(item.getKey()).isEqualTo("sandpod-run.sh")));
+        kubelet.running(pod);
+        kubelet.exit(pod, 0, "ok\n", "");
+        assertThat(finished(reports.awaitFinished(id)).getStdout()).isEqualTo("ok\n");
+        assertNothingLeft(id);
+    }
+
+    @Test
+    void aRunWhoseFilesAreRefusedNeverGetsAPod() {
+        String id = newId();
+        RunRequested request = request("python", "3.11", "print(1)\n", 10);
+        request.setFiles(List.of(new dev.sandpod.api.avro.RunFile("../escape.py", "x")));
+        send(id, request);
+        RunFinished finished = finished(reports.awaitFinished(id));
+        assertThat(finished.getOutcome()).isEqualTo(RunOutcome.FAILED);
+        assertThat(finished.getErrorType()).isEqualTo("system_error");
+        assertThat(kubelet.gone(id)).isTrue();
     }
 
     @Test

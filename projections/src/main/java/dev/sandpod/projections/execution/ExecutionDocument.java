@@ -34,6 +34,9 @@ public class ExecutionDocument {
     public String userId;
     public ExecutionStatus status;
     public String script;
+    /** What the submission expects on stdout; null when it gave none. */
+    public String expectedOutput;
+
     public String lang;
     public String langVersion;
     public Priority priority;
@@ -70,6 +73,7 @@ public class ExecutionDocument {
                 createdAt,
                 updatedAt,
                 script,
-                traceId);
+                traceId,
+                expectedOutput);
     }
 }

@@ -66,6 +66,7 @@ public class ExecutionProjection {
         }
         doc.userId = event.userId();
         doc.script = event.script();
+        doc.expectedOutput = event.inputs().expectedOutput();
         doc.lang = event.lang();
         doc.langVersion = event.langVersion();
         doc.priority = event.priority();

@@ -4,6 +4,7 @@ import dev.sandpod.api.execution.ExecutionFrameView;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.StreamExecutionQuery;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import org.axonframework.queryhandling.QueryGateway;
 import org.axonframework.queryhandling.SubscriptionQueryResult;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The frames of one execution's stream, as the web edge sends them: a {@code status} frame first, then each
@@ -37,18 +39,33 @@ public class ExecutionStream {
 
     /** @param lastEventId the last frame the client saw, or {@code null} on a first connection */
     public Flux<ExecutionFrameView> frames(ExecutionResultView view, String lastEventId) {
+        return frames(view.executionId(), view.status(), lastEventId);
+    }
+
+    /**
+     * The finished execution's result as its {@code result_stored} frame carries it, as soon as that frame is
+     * stored; empty when the run has not finished within {@code max}. Subscribes to the frames (no polling).
+     */
+    public Mono<ExecutionResultView> result(String executionId, Duration max) {
+        return frames(executionId, ExecutionStatus.QUEUED, null)
+                .take(max)
+                .filter(ExecutionFrameView::isFinal)
+                .next()
+                .mapNotNull(ExecutionFrameView::result);
+    }
+
+    private Flux<ExecutionFrameView> frames(String executionId, ExecutionStatus statusNow, String lastEventId) {
         return Flux.defer(() -> {
             SubscriptionQueryResult<List<ExecutionFrameView>, ExecutionFrameView> subscription =
                     queries.subscriptionQuery(
                             StreamExecutionQuery.class.getName(),
-                            new StreamExecutionQuery(view.executionId()),
+                            new StreamExecutionQuery(executionId),
                             ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
                             ResponseTypes.instanceOf(ExecutionFrameView.class),
                             UPDATE_BUFFER);
             return subscription
                     .initialResult()
-                    .flatMapMany(stored ->
-                            frames(view.executionId(), view.status(), stored, subscription.updates(), lastEventId))
+                    .flatMapMany(stored -> frames(executionId, statusNow, stored, subscription.updates(), lastEventId))
                     .doFinally(signal -> subscription.cancel());
         });
     }

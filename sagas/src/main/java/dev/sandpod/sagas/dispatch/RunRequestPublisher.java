@@ -2,6 +2,7 @@ package dev.sandpod.sagas.dispatch;
 
 import dev.sandpod.api.avro.CancelRun;
 import dev.sandpod.api.avro.RunCommand;
+import dev.sandpod.api.avro.RunFile;
 import dev.sandpod.api.avro.RunLimits;
 import dev.sandpod.api.avro.RunRequested;
 import dev.sandpod.api.execution.ExecutionCancelledEvent;
@@ -46,7 +47,19 @@ class RunRequestPublisher {
         ExecutionLimits l = event.limits();
         var limits = new RunLimits(
                 l.timeoutSeconds(), l.memoryBytes(), l.cpuMillis(), l.pids(), l.maxOutputBytes(), l.workspaceBytes());
-        publish(event.executionId(), at, new RunRequested(event.lang(), event.langVersion(), event.script(), limits));
+        publish(
+                event.executionId(),
+                at,
+                new RunRequested(
+                        event.lang(),
+                        event.langVersion(),
+                        event.script(),
+                        limits,
+                        event.inputs().stdin(),
+                        event.inputs().args(),
+                        event.inputs().files().stream()
+                                .map(file -> new RunFile(file.name(), file.content()))
+                                .toList()));
     }
 
     @EventHandler

@@ -2,20 +2,25 @@ package dev.sandpod.web.execution;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
+import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.CancelExecutionCommand;
 import dev.sandpod.api.execution.DeleteExecutionCommand;
 import dev.sandpod.api.execution.ExecutionCancellationView;
+import dev.sandpod.api.execution.ExecutionInputs;
 import dev.sandpod.api.execution.ExecutionPageView;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.FindExecutionCancellationQuery;
 import dev.sandpod.api.execution.FindExecutionResultQuery;
 import dev.sandpod.api.execution.FindUserExecutionsQuery;
+import dev.sandpod.api.execution.InputLimits;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.command.execution.ExecutionAdmission;
 import dev.sandpod.query.execution.ExecutionAccess;
+import dev.sandpod.query.execution.ExecutionStream;
 import dev.sandpod.query.history.EventHistory;
+import dev.sandpod.web.apidocs.Addition;
 import dev.sandpod.web.support.Origin;
 import dev.sandpod.web.support.QueryParameters;
 import io.swagger.v3.oas.annotations.Operation;
@@ -36,6 +41,8 @@ import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -67,13 +74,16 @@ class ExecutionController {
     private final ExecutionAdmission admission;
     private final ExecutionAccess access;
     private final EventHistory history;
+    private final ExecutionStream stream;
 
     ExecutionController(
             CommandGateway commands,
             QueryGateway queries,
             ExecutionAdmission admission,
             ExecutionAccess access,
-            EventHistory history) {
+            EventHistory history,
+            ExecutionStream stream) {
+        this.stream = stream;
         this.commands = commands;
         this.queries = queries;
         this.admission = admission;
@@ -93,7 +103,42 @@ class ExecutionController {
             String lang,
 
             @Schema(description = "The runtime's version", defaultValue = "3.11")
-            String langVersion) {
+            String langVersion,
+
+            @Addition
+            @Schema(
+                    description = "Text fed to the program's stdin (at most " + InputLimits.MAX_STDIN_BYTES
+                            + " bytes, no NUL); absent: empty stdin",
+                    maxLength = InputLimits.MAX_STDIN_BYTES)
+            String stdin,
+
+            @Addition
+            @ArraySchema(
+                    arraySchema =
+                            @Schema(
+                                    description =
+                                            "Arguments appended to the runtime's command (e.g. python main.py a b)"),
+                    maxItems = InputLimits.MAX_ARGS,
+                    schema = @Schema(maxLength = InputLimits.MAX_ARG_LENGTH))
+            List<String> args,
+
+            @Addition
+            @ArraySchema(
+                    arraySchema =
+                            @Schema(
+                                    description = "Extra files written beside the main script (at most "
+                                            + InputLimits.MAX_FILES + ", " + InputLimits.MAX_FILES_BYTES
+                                            + " bytes in all): plain names of letters, digits, '.', '_', '-', not"
+                                            + " starting with '.'"),
+                    maxItems = InputLimits.MAX_FILES,
+                    schema = @Schema(implementation = InputFileDoc.class))
+            List<Map<String, Object>> files,
+
+            @Addition
+            @Schema(
+                    description = "What stdout should be; the result's output_match then says whether it was. Does"
+                            + " not change the status")
+            String expectedOutput) {
 
         String langOrDefault() {
             return lang == null ? "python" : lang;
@@ -102,7 +147,42 @@ class ExecutionController {
         String versionOrDefault() {
             return langVersion == null ? "3.11" : langVersion;
         }
+
+        /**
+         * The inputs as the admission checks them. A file is exactly {@code {name, content}}: anything else
+         * (a link target, a mode, a path) is refused rather than ignored.
+         */
+        ExecutionInputs inputs() {
+            List<ExecutionInputs.InputFile> parsed = new java.util.ArrayList<>();
+            if (files != null) {
+                if (files.size() > InputLimits.MAX_FILES) {
+                    throw RequestValidationException.of("body", "files", "At most " + InputLimits.MAX_FILES + " files");
+                }
+                for (int i = 0; i < files.size(); i++) {
+                    Map<String, Object> file = files.get(i);
+                    if (file == null
+                            || !Set.of("name", "content").containsAll(file.keySet())
+                            || !(file.get("name") instanceof String name)
+                            || !(file.get("content") instanceof String content)) {
+                        throw new RequestValidationException(List.of(new RequestValidationException.Violation(
+                                List.of("body", "files", Integer.toString(i)),
+                                "A file is {name, content}, both strings; nothing else (no links, modes or paths)",
+                                "value_error")));
+                    }
+                    parsed.add(new ExecutionInputs.InputFile(name, content));
+                }
+            }
+            return new ExecutionInputs(stdin, args, parsed, expectedOutput);
+        }
     }
+
+    @Schema(name = "ExecutionInputFile")
+    record InputFileDoc(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = InputLimits.MAX_NAME_LENGTH)
+            String name,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String content) {}
 
     @Schema(name = "ExecutionResponse")
     record ExecutionResponse(
@@ -124,30 +204,82 @@ class ExecutionController {
             String message,
             @Schema(description = "The cancel event's id") String eventId) {}
 
+    /** The longest (and default) wait of {@code wait=true}. */
+    static final int MAX_WAIT_SECONDS = 30;
+
     @PostMapping("/execute")
     @Operation(
             summary = "Run a script",
             description = "Queues a run and answers at once with its id; follow it on "
                     + "GET /api/v1/events/executions/{execution_id}. An Idempotency-Key seen before answers the "
-                    + "execution it started.")
-    @ApiResponse(responseCode = "200", description = "Queued (or the execution an Idempotency-Key started)")
+                    + "execution it started. With wait=true the answer waits up to wait_seconds (default and at most "
+                    + "30) for the run to finish: 200 with the finished result (the GET .../result shape) if it does, "
+                    + "202 with {execution_id, status} if it does not.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "Queued (or the execution an Idempotency-Key started); with wait=true, the finished result",
+            content = @Content(schema = @Schema(oneOf = {ExecutionResponse.class, ExecutionResultResponse.class})))
+    @ApiResponse(
+            responseCode = "202",
+            description = "wait=true and the run had not finished within wait_seconds: its id and status",
+            content = @Content(schema = @Schema(implementation = ExecutionResponse.class)),
+            extensions =
+                    @io.swagger.v3.oas.annotations.extensions.Extension(
+                            properties =
+                                    @io.swagger.v3.oas.annotations.extensions.ExtensionProperty(
+                                            name = "x-sandpod-addition",
+                                            value = "true",
+                                            parseValue = true)))
     @ApiResponse(responseCode = "409", description = "A request with this Idempotency-Key is still being processed")
-    @ApiResponse(responseCode = "422", description = "No such runtime, or the script is too long")
+    @ApiResponse(
+            responseCode = "422",
+            description = "No such runtime, the script is too long, or an input is over its cap")
     @ApiResponse(responseCode = "429", description = "The caller has too many runs still active")
-    Mono<ExecutionResponse> execute(
+    Mono<ResponseEntity<Object>> execute(
             @Valid @RequestBody ExecuteRequest request,
             Caller caller,
             ServerHttpRequest http,
-            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestParam(required = false)
+                    @Parameter(
+                            description = "true: answer with the finished result when the run ends within wait_seconds"
+                                    + " (an addition to the contract)",
+                            schema = @Schema(type = "boolean", defaultValue = "false"))
+                    String wait,
+            @RequestParam(name = "wait_seconds", required = false)
+                    @Parameter(
+                            description = "How long wait=true waits (an addition to the contract)",
+                            schema = @Schema(type = "integer", minimum = "1", maximum = "30", defaultValue = "30"))
+                    String waitSeconds) {
+        boolean waiting = wait != null && QueryParameters.bool("wait", wait);
+        int seconds = waitSeconds == null
+                ? MAX_WAIT_SECONDS
+                : QueryParameters.integer("wait_seconds", waitSeconds, 1, MAX_WAIT_SECONDS);
         return admit(
-                new ExecutionAdmission.Request(
-                        caller.userId(),
-                        request.script(),
-                        request.langOrDefault(),
-                        request.versionOrDefault(),
-                        idempotencyKey),
-                caller,
-                http);
+                        new ExecutionAdmission.Request(
+                                caller.userId(),
+                                request.script(),
+                                request.langOrDefault(),
+                                request.versionOrDefault(),
+                                idempotencyKey,
+                                request.inputs()),
+                        caller,
+                        http)
+                .flatMap(admitted -> waiting
+                        ? finished(admitted, Duration.ofSeconds(seconds))
+                        : Mono.just(ResponseEntity.ok(admitted)));
+    }
+
+    /**
+     * The finished result (200) once the run's {@code result_stored} frame is stored, or 202 with the id after
+     * {@code max}: a subscription to the execution's frames, no polling.
+     */
+    private Mono<ResponseEntity<Object>> finished(ExecutionResponse admitted, Duration max) {
+        return stream.result(admitted.executionId(), max)
+                .map(result -> ResponseEntity.ok((Object) ExecutionResultResponse.of(result)))
+                .switchIfEmpty(Mono.defer(() -> statusOf(admitted.executionId())
+                        .map(status -> ResponseEntity.status(HttpStatus.ACCEPTED)
+                                .body((Object) new ExecutionResponse(admitted.executionId(), status)))));
     }
 
     /**
@@ -168,11 +300,19 @@ class ExecutionController {
                         ErrorCode.INVALID_STATE,
                         "Cannot retry execution in " + original.status().wireName() + " state"));
             }
-            return admit(
-                    new ExecutionAdmission.Request(
-                            caller.userId(), original.script(), original.lang(), original.langVersion(), null),
-                    caller,
-                    http);
+            // the stored, validated inputs of the original: a retry runs exactly what was accepted then
+            return Mono.fromCallable(() -> admission.inputsOf(executionId).orElse(ExecutionInputs.NONE))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .flatMap(inputs -> admit(
+                            new ExecutionAdmission.Request(
+                                    caller.userId(),
+                                    original.script(),
+                                    original.lang(),
+                                    original.langVersion(),
+                                    null,
+                                    inputs),
+                            caller,
+                            http));
         });
     }
 

@@ -3,6 +3,7 @@ package dev.sandpod.web.execution;
 import dev.sandpod.api.execution.ErrorType;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ExecutionStatus;
+import dev.sandpod.api.execution.OutputCheck;
 import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.execution.ResourceUsage;
 import dev.sandpod.web.apidocs.Addition;
@@ -44,7 +45,18 @@ public record ExecutionResultResponse(
         boolean stderrTruncated,
 
         @Addition @Schema(description = "Trace id of the request that started the run (null when not traced)")
-        String traceId) {
+        String traceId,
+
+        @Addition
+        @Schema(
+                description = "Whether stdout matched the submission's expected_output, once the run has finished:"
+                        + " exact (byte for byte) and trimmed (trailing whitespace of each line and trailing blank"
+                        + " lines ignored); a cut stdout matches neither. Null without expected_output. The status"
+                        + " does not depend on it.")
+        OutputMatch outputMatch) {
+
+    @Schema(name = "OutputMatch")
+    public record OutputMatch(boolean exact, boolean trimmed) {}
 
     @Schema(name = "ResourceUsage")
     public record Usage(double executionTimeWallSeconds, long cpuTimeJiffies, int clkTckHertz, long peakMemoryKb) {
@@ -72,6 +84,36 @@ public record ExecutionResultResponse(
                 v.updatedAt(),
                 v.stdoutTruncated(),
                 v.stderrTruncated(),
-                v.traceId());
+                v.traceId(),
+                outputMatch(v));
+    }
+
+    /** A batch submission still waiting its turn: not an execution yet, but queued as far as its client goes. */
+    static ExecutionResultResponse waiting(String executionId) {
+        return new ExecutionResultResponse(
+                executionId,
+                ExecutionStatus.QUEUED.wireName(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "normal",
+                null,
+                null,
+                false,
+                false,
+                null,
+                null);
+    }
+
+    private static OutputMatch outputMatch(ExecutionResultView v) {
+        if (v.status() == null || !v.status().isTerminal()) {
+            return null;
+        }
+        OutputCheck check = OutputCheck.of(v.expectedOutput(), v.stdout(), v.stdoutTruncated());
+        return check == null ? null : new OutputMatch(check.exact(), check.trimmed());
     }
 }

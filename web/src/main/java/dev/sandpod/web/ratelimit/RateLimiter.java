@@ -112,7 +112,7 @@ public class RateLimiter {
         return "ip:" + address;
     }
 
-    private String key(String identity, EndpointGroup group, RateLimitAlgorithm algorithm) {
+    String key(String identity, EndpointGroup group, RateLimitAlgorithm algorithm) {
         return prefix + "rl:" + identity + ":" + group.wireName() + ":" + algorithm.wireName();
     }
 }
