@@ -84,7 +84,15 @@ const manifests: Record<string, Entry> = {
   MessageResponse: ['MessageResponse', { message: 'required' } satisfies Manifest<T.MessageResponse>],
   ExecutionRequest: [
     'ExecutionRequest',
-    { script: 'required', lang: 'optional', lang_version: 'optional' } satisfies Manifest<T.ExecutionRequest>,
+    {
+      script: 'required',
+      lang: 'optional',
+      lang_version: 'optional',
+      stdin: 'optional',
+      args: 'optional',
+      files: 'optional',
+      expected_output: 'optional',
+    } satisfies Manifest<T.ExecutionRequest>,
     { request: true },
   ],
   ExecutionResponse: [
@@ -118,6 +126,7 @@ const manifests: Record<string, Entry> = {
       stdout_truncated: 'optional',
       stderr_truncated: 'optional',
       trace_id: 'optional',
+      output_match: 'optional',
     } satisfies Manifest<T.ExecutionResult>,
   ],
   CancelExecutionRequest: [

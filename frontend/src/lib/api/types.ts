@@ -70,6 +70,11 @@ export interface ExecutionRequest {
   script: string;
   lang?: string;
   lang_version?: string;
+  /** Additions for REST clients: fed to stdin, appended to the command, written beside the script. */
+  stdin?: string;
+  args?: string[];
+  files?: { name: string; content: string }[];
+  expected_output?: string;
 }
 
 export interface ExecutionResponse {
@@ -102,6 +107,8 @@ export interface ExecutionResult {
   stderr_truncated?: boolean;
   /** The run's trace id, for support (null when the run was not traced). */
   trace_id?: string | null;
+  /** With expected_output: whether stdout matched (exact, and ignoring trailing whitespace). */
+  output_match?: { exact: boolean; trimmed: boolean } | null;
 }
 
 export interface CancelExecutionRequest {
