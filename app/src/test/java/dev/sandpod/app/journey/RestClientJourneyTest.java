@@ -500,4 +500,21 @@ class RestClientJourneyTest {
                         .asInt())
                 .isZero();
     }
+
+    @Test
+    void aDeactivatedOrDeletedAccountsTokensStopWorkingAtOnce() {
+        ApiSession admin = ApiSession.login(port, "admin", "admin123");
+        ApiSession session = newUser();
+        String userId = session.get("/api/v1/auth/me").body().get("user_id").asText();
+        String token = token(session, Map.of("name", "ci", "scopes", List.of("read")));
+        assertThat(call("GET", "/api/v1/user/executions", token, null).status()).isEqualTo(200);
+
+        assertThat(admin.put("/api/v1/admin/users/" + userId, Map.of("is_active", false))
+                        .status())
+                .isEqualTo(200);
+        assertThat(call("GET", "/api/v1/user/executions", token, null).status()).isEqualTo(401);
+
+        assertThat(admin.delete("/api/v1/admin/users/" + userId).status()).isBetween(200, 204);
+        assertThat(call("GET", "/api/v1/user/executions", token, null).status()).isEqualTo(401);
+    }
 }
