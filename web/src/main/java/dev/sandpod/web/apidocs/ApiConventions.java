@@ -44,6 +44,9 @@ final class ApiConventions implements OpenApiCustomizer {
 
     static final String SESSION = "session";
     static final String CSRF = "csrf";
+    /** A personal access token, the alternative to session and CSRF for REST clients. */
+    static final String ACCESS_TOKEN = "accessToken";
+
     static final String ALERT_SECRET = "alertSecret";
     static final String ERROR = "ErrorResponse";
     static final String VALIDATION_ERROR = "HTTPValidationError";
@@ -185,7 +188,9 @@ final class ApiConventions implements OpenApiCustomizer {
             if (unsafe) {
                 session.addList(CSRF);
             }
-            op.setSecurity(List.of(session));
+            boolean sessionOnly = path.startsWith("/api/v1/user/tokens") || path.equals("/api/v1/auth/logout");
+            op.setSecurity(
+                    sessionOnly ? List.of(session) : List.of(session, new SecurityRequirement().addList(ACCESS_TOKEN)));
             error(responses, "401", "Not signed in, or the session has ended");
             if (unsafe) {
                 error(responses, "403", "The X-CSRF-Token header is missing or not this session's");

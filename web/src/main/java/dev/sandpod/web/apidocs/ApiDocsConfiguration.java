@@ -60,6 +60,11 @@ class ApiDocsConfiguration {
                                 and every POST, PUT and DELETE also sends the `csrf_token` value in the \
                                 `X-CSRF-Token` header.
 
+                                **Access tokens.** Scripts and CI jobs send a personal access token instead \
+                                (`Authorization: Bearer sp_…`, created at `POST /api/v1/user/tokens`): no cookie, no \
+                                CSRF header. Its scopes (`execute`, `read`, `scripts`, `admin`) decide what it may \
+                                call; managing tokens needs a session.
+
                                 **Paths.** Collection paths answer with or without a trailing slash \
                                 (`/api/v1/scripts` and `/api/v1/scripts/`); each is listed once here.
 
@@ -84,6 +89,13 @@ class ApiDocsConfiguration {
                                                 .name("X-CSRF-Token")
                                                 .description(
                                                         "The value of the csrf_token cookie, on every POST, PUT and DELETE"))
+                                .addSecuritySchemes(
+                                        ApiConventions.ACCESS_TOKEN,
+                                        new SecurityScheme()
+                                                .type(SecurityScheme.Type.HTTP)
+                                                .scheme("bearer")
+                                                .description("A personal access token (POST /api/v1/user/tokens),"
+                                                        + " within its scopes; no cookie or CSRF header"))
                                 .addSecuritySchemes(
                                         ApiConventions.ALERT_SECRET,
                                         new SecurityScheme()
