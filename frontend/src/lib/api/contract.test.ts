@@ -333,6 +333,251 @@ const manifests: Record<string, Entry> = {
     } satisfies Manifest<T.SSEOutputFrame>,
     { part: true },
   ],
+  // Sandpod's additions the admin area reads: audit, processors, dead letters; and sagas and the event browser.
+  AuditEventPage: [
+    'EventPage',
+    {
+      aggregate_type: 'required',
+      aggregate_id: 'required',
+      events: 'required',
+      total: 'required',
+      skip: 'required',
+      limit: 'required',
+    } satisfies Manifest<T.AuditEventPage>,
+  ],
+  AuditStateAt: [
+    'StateAt',
+    {
+      aggregate_type: 'required',
+      aggregate_id: 'required',
+      at: 'required',
+      sequence_number: 'required',
+      last_event_type: 'required',
+      last_event_timestamp: 'required',
+      state: 'required',
+    } satisfies Manifest<T.AuditStateAt>,
+  ],
+  ProcessorView: [
+    'ProcessorView',
+    {
+      name: 'required',
+      kind: 'required',
+      processor_type: 'required',
+      state: 'required',
+      error: 'required',
+      replayable: 'required',
+      position: 'required',
+      lag: 'required',
+      head: 'required',
+      dead_letters: 'required',
+      segments: 'required',
+      replay: 'required',
+    } satisfies Manifest<T.ProcessorView>,
+  ],
+  ReplayView: [
+    'ReplayView',
+    {
+      status: 'required',
+      started_at: 'required',
+      finished_at: 'required',
+      position: 'required',
+      target: 'required',
+      progress_percent: 'required',
+      events_per_second: 'required',
+      eta_seconds: 'required',
+    } satisfies Manifest<T.ReplayView>,
+  ],
+  SegmentView: [
+    'SegmentView',
+    {
+      segment: 'required',
+      owner: 'required',
+      position: 'required',
+      lag: 'required',
+      caught_up: 'required',
+      replaying: 'required',
+      error: 'required',
+    } satisfies Manifest<T.SegmentView>,
+  ],
+  ProjectionListResponse: [
+    'ProjectionListResponse',
+    {
+      processors: 'required',
+      replaying: 'required',
+      total: 'required',
+    } satisfies Manifest<T.ProjectionListResponse>,
+  ],
+  DeadLetterView: [
+    'DeadLetterView',
+    {
+      id: 'required',
+      processor: 'required',
+      sequence_id: 'required',
+      position_in_sequence: 'required',
+      event_id: 'required',
+      event_type: 'required',
+      aggregate_type: 'required',
+      aggregate_id: 'required',
+      sequence_number: 'required',
+      event_timestamp: 'required',
+      error_type: 'required',
+      error_message: 'required',
+      attempts: 'required',
+      enqueued_at: 'required',
+      last_touched: 'required',
+      payload: 'required',
+      metadata: 'required',
+    } satisfies Manifest<T.DeadLetterView>,
+  ],
+  DeadLetterListResponse: [
+    'DeadLetterListResponse',
+    {
+      messages: 'required',
+      total: 'required',
+      limit: 'required',
+      offset: 'required',
+      has_more: 'required',
+    } satisfies Manifest<T.DeadLetterListResponse>,
+  ],
+  RetryOutcome: [
+    'RetryOutcome',
+    {
+      id: 'required',
+      processor: 'required',
+      succeeded: 'required',
+      remaining_in_processor: 'required',
+    } satisfies Manifest<T.RetryOutcome>,
+  ],
+  DeadLetterRetryResponse: [
+    'RetryResponse',
+    {
+      retried: 'required',
+      succeeded: 'required',
+      failed: 'required',
+      outcomes: 'required',
+    } satisfies Manifest<T.DeadLetterRetryResponse>,
+  ],
+  DeadLetterDiscardRequest: [
+    'DiscardRequest',
+    { reason: 'optional' } satisfies Manifest<T.DeadLetterDiscardRequest>,
+    { request: true },
+  ],
+  DeadLetterDiscardResponse: [
+    'DiscardResponse',
+    {
+      id: 'required',
+      discarded: 'required',
+      reason: 'required',
+      message: 'required',
+    } satisfies Manifest<T.DeadLetterDiscardResponse>,
+  ],
+  SagaStatusResponse: [
+    'SagaStatusResponse',
+    {
+      saga_id: 'required',
+      saga_name: 'required',
+      execution_id: 'required',
+      state: 'required',
+      current_step: 'required',
+      completed_steps: 'required',
+      compensated_steps: 'required',
+      error_message: 'required',
+      created_at: 'required',
+      updated_at: 'required',
+      completed_at: 'required',
+      retry_count: 'required',
+    } satisfies Manifest<T.SagaStatusResponse>,
+  ],
+  SagaListResponse: [
+    'SagaListResponse',
+    {
+      sagas: 'required',
+      total: 'required',
+      skip: 'required',
+      limit: 'required',
+      has_more: 'required',
+    } satisfies Manifest<T.SagaListResponse>,
+  ],
+  SagaCancellationResponse: [
+    'SagaCancellationResponse',
+    {
+      success: 'required',
+      message: 'required',
+      saga_id: 'required',
+    } satisfies Manifest<T.SagaCancellationResponse>,
+  ],
+  EventBrowseRequest: [
+    'EventBrowseRequest',
+    { filters: 'required', skip: 'optional', limit: 'optional' } satisfies Manifest<T.EventBrowseRequest>,
+    { request: true },
+  ],
+  EventFilter: [
+    'EventFilter',
+    {
+      event_types: 'optional',
+      aggregate_id: 'optional',
+      correlation_id: 'optional',
+      user_id: 'optional',
+      start_time: 'optional',
+      end_time: 'optional',
+      service_name: 'optional',
+      search_text: 'optional',
+    } satisfies Manifest<T.EventFilter>,
+    { request: true },
+  ],
+  EventBrowseResponse: [
+    'EventBrowseResponse',
+    {
+      events: 'required',
+      total: 'required',
+      skip: 'required',
+      limit: 'required',
+    } satisfies Manifest<T.EventBrowseResponse>,
+  ],
+  EventDetailResponse: [
+    'EventDetailResponse',
+    {
+      event: 'required',
+      related_events: 'required',
+      timeline: 'required',
+    } satisfies Manifest<T.EventDetailResponse>,
+  ],
+  EventSummary: [
+    'EventSummary',
+    {
+      event_id: 'required',
+      event_type: 'required',
+      timestamp: 'required',
+      aggregate_id: 'optional',
+    } satisfies Manifest<T.EventSummary>,
+  ],
+  EventStatsResponse: [
+    'EventStatsResponse',
+    {
+      total_events: 'required',
+      events_by_type: 'required',
+      events_by_hour: 'required',
+      top_users: 'required',
+      error_rate: 'required',
+      avg_processing_time: 'required',
+    } satisfies Manifest<T.EventStatsResponse>,
+  ],
+  EventTypeCount: [
+    'EventTypeCount',
+    { event_type: 'required', count: 'required' } satisfies Manifest<T.EventTypeCount>,
+  ],
+  HourlyEventCount: [
+    'HourlyEventCount',
+    { hour: 'required', count: 'required' } satisfies Manifest<T.HourlyEventCount>,
+  ],
+  UserEventCount: [
+    'UserEventCount',
+    { user_id: 'required', event_count: 'required' } satisfies Manifest<T.UserEventCount>,
+  ],
+  EventDeleteResponse: [
+    'EventDeleteResponse',
+    { message: 'required', event_id: 'required' } satisfies Manifest<T.EventDeleteResponse>,
+  ],
 };
 
 /** Enumerations, by schema name (or `Schema.field` for one declared on its field). */
@@ -383,6 +628,15 @@ const enums: Record<string, string[]> = {
     high: 1,
     urgent: 1,
   } satisfies Record<T.NotificationSeverity, 1>),
+  'SagaStatusResponse.state': Object.keys({
+    created: 1,
+    running: 1,
+    compensating: 1,
+    completed: 1,
+    failed: 1,
+    timeout: 1,
+    cancelled: 1,
+  } satisfies Record<T.SagaState, 1>),
   'CancelResponse.status': Object.keys({
     already_cancelled: 1,
     cancellation_requested: 1,
@@ -419,6 +673,27 @@ const paths: [string, string][] = [
   ['put', '/api/v1/user/settings/notifications'],
   ['get', '/api/v1/user/settings/history'],
   ['post', '/api/v1/user/settings/restore'],
+  // the admin area (src/lib/api/admin.ts)
+  ['get', '/api/v1/audit/aggregates/{type}/{id}/events'],
+  ['get', '/api/v1/audit/aggregates/{type}/{id}/state'],
+  ['get', '/api/v1/admin/projections'],
+  ['get', '/api/v1/admin/projections/{name}'],
+  ['post', '/api/v1/admin/projections/{name}/replay'],
+  ['post', '/api/v1/admin/projections/{name}/pause'],
+  ['post', '/api/v1/admin/projections/{name}/resume'],
+  ['get', '/api/v1/admin/projections/stream'],
+  ['get', '/api/v1/dlq/messages'],
+  ['get', '/api/v1/dlq/messages/{id}'],
+  ['post', '/api/v1/dlq/messages/{id}/retry'],
+  ['post', '/api/v1/dlq/messages/{id}/discard'],
+  ['get', '/api/v1/sagas/'],
+  ['get', '/api/v1/sagas/{saga_id}'],
+  ['post', '/api/v1/sagas/{saga_id}/cancel'],
+  ['post', '/api/v1/admin/events/browse'],
+  ['get', '/api/v1/admin/events/stats'],
+  ['get', '/api/v1/admin/events/{event_id}'],
+  ['delete', '/api/v1/admin/events/{event_id}'],
+  ['get', '/api/v1/admin/events/export/{format}'],
 ];
 
 function deref(schema: Schema): Schema {
@@ -465,6 +740,21 @@ describe('wire types match the API document (docs/api/openapi.json)', () => {
 
   it.each(paths)('%s %s exists in the document', (method, path) => {
     expect(document.paths[documented(path)]?.[method], `${method.toUpperCase()} ${path}`).toBeDefined();
+  });
+
+  it.each([
+    ['get', '/api/v1/audit/aggregates/{type}/{id}/events', ['skip', 'limit']],
+    ['get', '/api/v1/audit/aggregates/{type}/{id}/state', ['at']],
+    [
+      'get',
+      '/api/v1/dlq/messages',
+      ['processor', 'event_type', 'min_age_seconds', 'max_age_seconds', 'limit', 'offset'],
+    ],
+    ['get', '/api/v1/sagas', ['state', 'execution_id', 'limit', 'skip']],
+  ])('%s %s takes the query parameters the SPA sends', (method, path, names) => {
+    const params: { name: string; in: string }[] = document.paths[path][method].parameters ?? [];
+    const query = params.filter((p) => p.in === 'query').map((p) => p.name);
+    expect(query).toEqual(expect.arrayContaining(names));
   });
 
   it('login is form-urlencoded with username and password', () => {
