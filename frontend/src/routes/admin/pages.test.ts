@@ -133,6 +133,59 @@ describe('System settings page', () => {
     await vi.waitFor(() => expect(calls.some((c) => c.url.endsWith('/admin/settings/reset'))).toBe(true));
   });
 
+  it('shows a saved change in the history: who, when, and each setting from → to', async () => {
+    const changes: Record<string, unknown>[] = [];
+    const { calls } = mockFetch({
+      'GET /api/v1/admin/settings/': settingsFixture,
+      'PUT /api/v1/admin/settings/': (c: Call) => {
+        const settings = { ...settingsFixture, ...JSON.parse(c.body!) };
+        changes.push({
+          event_id: `s${changes.length}`,
+          event_type: 'system_settings_changed',
+          timestamp: '2026-03-01T10:00:00Z',
+          aggregate_id: 'system',
+          aggregate_type: 'SystemSettingsAggregate',
+          sequence_number: changes.length,
+          metadata: { user_id: 'a1' },
+          payload: {
+            settings_id: 'system',
+            previous: settingsFixture,
+            settings,
+            changed_by: 'a1',
+            reset: false,
+          },
+        });
+        return json(settings);
+      },
+      'GET /api/v1/audit/aggregates/system_settings/system/events': (c: Call) => {
+        if (!changes.length) return json({ detail: 'No system_settings system', type: 'not_found' }, 404);
+        const q = new URL(c.url, 'http://x').searchParams;
+        const skip = Number(q.get('skip') ?? 0);
+        const limit = Number(q.get('limit') ?? 100);
+        return json({
+          aggregate_type: 'system_settings',
+          aggregate_id: 'system',
+          events: changes.slice(skip, skip + limit),
+          total: changes.length,
+          skip,
+          limit,
+        });
+      },
+    });
+    render(SystemSettings);
+    const history = await screen.findByTestId('settings-history');
+    await vi.waitFor(() => expect(history.textContent).toMatch(/No changes yet/));
+    await fireEvent.input(screen.getByLabelText('Runs at once'), { target: { value: '3' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await vi.waitFor(() => expect(within(history).getAllByTestId('settings-change')).toHaveLength(1));
+    const change = within(history).getByTestId('settings-change');
+    expect(change.textContent).toMatch(/by a1/);
+    expect(change.textContent).toMatch(/Runs at once: 10\s*→\s*3/);
+    // only what changed is listed
+    expect(change.querySelectorAll('ul > li')).toHaveLength(1);
+    expect(calls.some((c) => c.url.includes('/audit/aggregates/system_settings/system/events'))).toBe(true);
+  });
+
   it('shows the server’s validation message', async () => {
     mockFetch({
       'GET /api/v1/admin/settings/': settingsFixture,
@@ -432,7 +485,7 @@ describe('Events page', () => {
     expect(screen.getByRole('link', { name: 'CSV' }).getAttribute('href')).toMatch(
       /\/api\/v1\/admin\/events\/export\/csv\?event_types=execution_completed&event_types=execution_failed/,
     );
-    await fireEvent.click(screen.getByRole('button', { name: 'execution_completed' }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'execution_completed' }));
     expect(await screen.findByText('Same correlation')).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Hide event' }));
     await fireEvent.click(
