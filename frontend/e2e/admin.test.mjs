@@ -29,6 +29,7 @@ const PAGES = [
   ['/admin/events', 'Events'],
   ['/admin/projections', 'Projections'],
   ['/admin/dead-letters', 'Dead letters'],
+  ['/admin/replay', 'Replay sessions'],
   ['/admin/settings', 'System settings'],
 ];
 // The in-memory stand-in (npm run e2e:mock) has no admin API.

@@ -85,6 +85,7 @@ describe('App shell', () => {
       'Events',
       'Projections',
       'Dead letters',
+      'Replay',
       'Settings',
     ]);
     expect(side.querySelector('[aria-current="page"]')?.textContent).toBe('Users');

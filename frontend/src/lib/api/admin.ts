@@ -17,6 +17,8 @@ import type {
   EventDeleteResponse,
   EventDetailResponse,
   EventFilter,
+  EventReplayRequest,
+  EventReplayResponse,
   EventStatsResponse,
   ExecutionStatus,
   MessageResponse,
@@ -25,12 +27,17 @@ import type {
   QueuePriority,
   QueueStatusResponse,
   RateLimitRuleResponse,
+  ReplayRequest,
+  ReplayResponse,
+  ReplaySession,
+  ReplayStatus,
   RateLimitUpdateRequest,
   RateLimitUpdateResponse,
   SagaCancellationResponse,
   SagaListResponse,
   SagaState,
   SagaStatusResponse,
+  SessionSummary,
   StoredEvent,
   SystemSettings,
   UnlockResponse,
@@ -186,4 +193,18 @@ export const deadLetters = {
   retry: (id: string) => http.post<DeadLetterRetryResponse>(`/dlq/messages/${enc(id)}/retry`),
   discard: (id: string, reason: string) =>
     http.post<DeadLetterDiscardResponse>(`/dlq/messages/${enc(id)}/discard`, { json: { reason } }),
+};
+
+export const replay = {
+  /** A dry run: how many events the filter selects, and the first of them; nothing is published. */
+  preview: (body: Omit<EventReplayRequest, 'dry_run'>) =>
+    http.post<EventReplayResponse>('/admin/events/replay', { json: { ...body, dry_run: true } }),
+  create: (body: ReplayRequest) => http.post<ReplayResponse>('/replay/sessions', { json: body }),
+  list: (query: { status?: ReplayStatus; limit?: number } = {}, signal?: AbortSignal) =>
+    http.get<SessionSummary[]>('/replay/sessions', { query: { ...query }, signal }),
+  get: (id: string) => http.get<ReplaySession>(`/replay/sessions/${enc(id)}`),
+  start: (id: string) => http.post<ReplayResponse>(`/replay/sessions/${enc(id)}/start`),
+  pause: (id: string) => http.post<ReplayResponse>(`/replay/sessions/${enc(id)}/pause`),
+  resume: (id: string) => http.post<ReplayResponse>(`/replay/sessions/${enc(id)}/resume`),
+  cancel: (id: string) => http.post<ReplayResponse>(`/replay/sessions/${enc(id)}/cancel`),
 };

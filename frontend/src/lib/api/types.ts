@@ -725,3 +725,104 @@ export interface DeadLetterDiscardResponse {
   reason: string;
   message: DeadLetterView;
 }
+
+// Replay sessions: the reference contract's /replay/* shapes (re-publish selected stored events to Kafka, a
+// file or a test sink, with speed control, pause/resume/cancel and progress).
+
+export type ReplayType = 'execution' | 'time_range' | 'event_type' | 'query' | 'recovery';
+export type ReplayTarget = 'kafka' | 'callback' | 'file' | 'test';
+export type ReplayStatus =
+  'preview' | 'scheduled' | 'created' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+
+export interface ReplayFilter {
+  event_ids?: string[] | null;
+  execution_id?: string | null;
+  aggregate_id?: string | null;
+  event_types?: string[] | null;
+  exclude_event_types?: string[] | null;
+  start_time?: string | null;
+  end_time?: string | null;
+  user_id?: string | null;
+  service_name?: string | null;
+}
+
+/** POST /replay/sessions */
+export interface ReplayRequest {
+  replay_type: ReplayType;
+  target?: ReplayTarget;
+  filter?: ReplayFilter;
+  speed_multiplier?: number;
+  preserve_timestamps?: boolean;
+  batch_size?: number;
+  max_events?: number | null;
+  skip_errors?: boolean;
+  target_file_path?: string | null;
+  target_topics?: Record<string, string> | null;
+  retry_failed?: boolean;
+  retry_attempts?: number;
+  enable_progress_tracking?: boolean;
+}
+
+/** What create, start, pause, resume and cancel answer. */
+export interface ReplayResponse {
+  session_id: string;
+  status: ReplayStatus;
+  message: string;
+}
+
+/** One entry of GET /replay/sessions. */
+export interface SessionSummary {
+  session_id: string;
+  config: { replay_type: ReplayType; target: ReplayTarget };
+  status: ReplayStatus;
+  total_events: number;
+  replayed_events: number;
+  failed_events: number;
+  skipped_events: number;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  duration_seconds: number | null;
+}
+
+export interface ReplayError {
+  timestamp: string;
+  error: string;
+  error_type?: string | null;
+  event_id?: string | null;
+}
+
+/** GET /replay/sessions/{session_id} */
+export interface ReplaySession {
+  session_id: string;
+  config: Required<Omit<ReplayRequest, 'filter'>> & { filter: Required<ReplayFilter> };
+  status: ReplayStatus;
+  total_events: number;
+  replayed_events: number;
+  failed_events: number;
+  skipped_events: number;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  last_event_at: string | null;
+  errors: ReplayError[];
+}
+
+/** POST /admin/events/replay: with `dry_run` (the default) it only counts and previews what a filter selects. */
+export interface EventReplayRequest {
+  event_ids?: string[] | null;
+  aggregate_id?: string | null;
+  start_time?: string | null;
+  end_time?: string | null;
+  target_service?: string | null;
+  dry_run?: boolean;
+}
+
+export interface EventReplayResponse {
+  dry_run: boolean;
+  total_events: number;
+  replay_id: string;
+  session_id: string | null;
+  status: ReplayStatus;
+  events_preview: EventSummary[] | null;
+}
