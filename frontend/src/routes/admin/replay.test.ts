@@ -180,6 +180,22 @@ describe('Replay sessions page', () => {
     );
   });
 
+  it('says so when the server cannot dry-run, and still creates the session', async () => {
+    const { calls } = mockFetch({
+      'GET /api/v1/replay/sessions': [],
+      'POST /api/v1/replay/sessions': { session_id: 's1', status: 'created', message: 'created' },
+    });
+    render(Replay);
+    await screen.findByText('No replay sessions yet.');
+    await fireEvent.input(screen.getByLabelText('Execution id'), { target: { value: 'ex-9' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Dry run' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/cannot dry-run a replay/);
+    await fireEvent.click(screen.getByRole('button', { name: 'Create session' }));
+    await vi.waitFor(() =>
+      expect(calls.some((c) => c.method === 'POST' && c.url.endsWith('/replay/sessions'))).toBe(true),
+    );
+  });
+
   it('says plainly when the server has no replay sessions', async () => {
     mockFetch({});
     render(Replay);
