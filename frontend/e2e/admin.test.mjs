@@ -2,6 +2,7 @@
 // running Sandpod (SANDPOD_URL). Screenshots of every admin page go to test-results/admin-*.png.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe } from 'node:test';
+import { api, asAdmin as adminPage, finished, startRun, toast } from './admin-helpers.mjs';
 import {
   BASE_URL,
   assertAppIsUp,
@@ -9,7 +10,6 @@ import {
   dismissToasts,
   journey,
   launch,
-  login,
   newPage,
   screenshot,
   setTheme,
@@ -21,10 +21,6 @@ import {
   warmUp,
 } from './helpers.mjs';
 
-const ADMIN = {
-  username: process.env.SANDPOD_E2E_ADMIN ?? 'admin',
-  password: process.env.SANDPOD_E2E_ADMIN_PASSWORD ?? 'admin123',
-};
 const PAGES = [
   ['/admin', 'Overview'],
   ['/admin/users', 'Users'],
@@ -33,6 +29,7 @@ const PAGES = [
   ['/admin/events', 'Events'],
   ['/admin/projections', 'Projections'],
   ['/admin/dead-letters', 'Dead letters'],
+  ['/admin/replay', 'Replay sessions'],
   ['/admin/settings', 'System settings'],
 ];
 // The in-memory stand-in (npm run e2e:mock) has no admin API.
@@ -50,28 +47,6 @@ after(async () => {
   await browser?.close();
 });
 
-/** A call to the API from the signed-in page, with its CSRF token, as the SPA makes it. */
-async function api(page, method, path, body) {
-  return page.evaluate(
-    async ([m, p, b]) => {
-      const csrf = document.cookie
-        .split('; ')
-        .find((c) => c.startsWith('csrf_token='))
-        ?.slice('csrf_token='.length);
-      const headers = { Accept: 'application/json' };
-      if (b !== undefined) headers['Content-Type'] = 'application/json';
-      if (csrf && m !== 'GET') headers['X-CSRF-Token'] = decodeURIComponent(csrf);
-      const r = await fetch(`/api/v1${p}`, {
-        method: m,
-        headers,
-        body: b === undefined ? undefined : JSON.stringify(b),
-      });
-      return { status: r.status, body: await r.json().catch(() => null) };
-    },
-    [method, path, body],
-  );
-}
-
 /** A sign-in attempt outside the browser: only its status matters here. */
 async function tryLogin(username, password) {
   const res = await fetch(`${BASE_URL}/api/v1/auth/login`, {
@@ -82,16 +57,7 @@ async function tryLogin(username, password) {
   return res.status;
 }
 
-async function asAdmin() {
-  const page = await newPage(browser);
-  await page.goto('/login');
-  await login(page, ADMIN);
-  return page;
-}
-
-async function toast(page, text) {
-  await page.getByRole('status').filter({ hasText: text }).first().waitFor();
-}
+const asAdmin = () => adminPage(browser);
 
 describe(
   'The admin area in the browser',
@@ -169,15 +135,8 @@ describe(
 
         await page.goto('/admin/executions');
         await page.getByTestId('queue-status').waitFor();
-        const limits = (await api(page, 'GET', '/k8s-limits')).body;
-        const version = limits?.supported_runtimes?.python?.versions?.at(-1) ?? '3.11';
-        const run = async (script) => {
-          const r = await api(page, 'POST', '/execute', { script, lang: 'python', lang_version: version });
-          assert.equal(r.status, 200, JSON.stringify(r.body));
-          return r.body.execution_id;
-        };
-        const first = await run('import time\ntime.sleep(8)\nprint("first")\n');
-        const second = await run('print("second")\n');
+        const first = await startRun(page, 'import time\ntime.sleep(8)\nprint("first")\n');
+        const second = await startRun(page, 'print("second")\n');
 
         const item = page.locator(`[data-testid="live-run"][data-id="${second}"]`);
         await page
@@ -202,6 +161,125 @@ describe(
         await api(page, 'PUT', '/admin/settings/', {
           max_concurrent_executions: before.max_concurrent_executions,
         });
+      }
+    });
+
+    journey(
+      'admin: an execution’s audit timeline, and its state at an instant before it completed',
+      async () => {
+        const page = await asAdmin();
+        // A second between running and completed, so the instants are apart.
+        const id = await startRun(page, 'import time\ntime.sleep(1)\nprint("audited")\n');
+        assert.equal((await finished(page, id)).status, 'completed');
+
+        // From the event browser: the run's completion, then the history of its aggregate.
+        await page.goto('/admin/events');
+        await page.getByLabel('Aggregate id').fill(id);
+        await page.getByRole('button', { name: 'Apply' }).click();
+        const table = page.getByTestId('event-table');
+        // Only this run's events: its one completion.
+        await until(
+          async () =>
+            (await table.getByRole('button', { name: 'execution_completed' }).count()) === 1 &&
+            (await table.locator('tbody tr').count()) ===
+              (await table.locator('tbody tr', { hasText: id }).count()),
+          { message: "the browser lists only the run's events" },
+        );
+        await table.getByRole('button', { name: 'execution_completed' }).click();
+        await page.getByRole('button', { name: 'History of its aggregate' }).click();
+        const timeline = page.getByTestId('timeline');
+        await timeline.getByText('execution_completed').waitFor();
+        const state = page.getByTestId('state-at');
+        // The latest instant first: the run as it ended.
+        await state.getByText('"status": "COMPLETED"').waitFor();
+        await screenshot(page, 'admin-audit-timeline-completed');
+
+        // An instant before completion: the state after the run started running.
+        await timeline.getByRole('button', { name: 'State after execution_running' }).click();
+        await state.getByText('"status": "RUNNING"').waitFor();
+        assert.match(await page.getByTestId('state-as-of').innerText(), /After execution_running/);
+        assert.equal(await state.getByText('"status": "COMPLETED"').count(), 0);
+        // The slider says where the picked instant is.
+        const slider = page.getByLabel(/Instant: after event/);
+        const picked = Number(await slider.inputValue());
+        const total = await timeline.getByRole('listitem').count();
+        assert.ok(picked < total - 1, `picked event ${picked + 1} of ${total}, before the last`);
+        await screenshot(page, 'admin-audit-timeline-before-completion');
+
+        // And the slider itself: the first event, the run as it was requested.
+        await slider.focus();
+        await page.keyboard.press('Home');
+        await until(
+          async () =>
+            /After execution_(requested|queued)/.test(await page.getByTestId('state-as-of').innerText()),
+          {
+            message: 'the state after the first event',
+          },
+        );
+        assert.deepEqual(page.errors, []);
+      },
+    );
+
+    journey('admin: rebuild a projection and watch the progress bar reach 100 %', async () => {
+      const page = await asAdmin();
+      const id = await startRun(page, 'print("before the rebuild")\n');
+      await finished(page, id);
+      await page.goto('/admin/projections');
+      const row = page.locator('[data-testid="projection-row"][data-name="executions"]');
+      await row.waitFor();
+      await row.getByRole('button', { name: 'Rebuild executions' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Rebuild executions?' });
+      await dialog.getByRole('button', { name: 'Rebuild' }).click();
+      await toast(page, 'Rebuilding executions from the first event');
+      const bar = row.getByRole('progressbar', { name: 'Rebuild of executions' });
+      await bar.waitFor();
+      await page.waitForFunction(
+        () =>
+          document
+            .querySelector('[data-name="executions"] [role="progressbar"]')
+            ?.getAttribute('aria-valuenow') === '100',
+        null,
+        { timeout: 120_000 },
+      );
+      assert.match(await row.getByTestId('rebuild-figures').innerText(), /^100 % · (\d+) of \1 events/);
+      await until(async () => (await row.getAttribute('data-state')) !== 'replaying', {
+        message: 'the rebuild ends',
+      });
+      await screenshot(page, 'admin-projection-rebuilt');
+      // The rebuilt read model has the run from before the rebuild.
+      const listed = await api(page, 'GET', `/admin/executions/?limit=100`);
+      assert.ok(
+        listed.body.executions.some((e) => e.execution_id === id),
+        'the run is in the rebuilt executions list',
+      );
+      assert.deepEqual(page.errors, []);
+    });
+
+    journey('admin: change a system setting and see the change in its history', async () => {
+      const page = await asAdmin();
+      const before = (await api(page, 'GET', '/admin/settings/')).body;
+      const was = before.metrics_retention_days;
+      const now = was === 45 ? 46 : 45;
+      try {
+        await page.goto('/admin/settings');
+        const history = page.getByTestId('settings-history');
+        await history.waitFor();
+        await page.getByLabel('Keep metrics (days)').fill(String(now));
+        await page.getByRole('button', { name: 'Save settings' }).click();
+        await toast(page, 'System settings saved');
+        const latest = history.getByTestId('settings-change').first();
+        await latest.getByText(`Keep metrics (days): ${was} → ${now}`).waitFor();
+        assert.match(await latest.innerText(), /by /);
+        await screenshot(page, 'admin-settings-history');
+
+        // The whole history: the settings' audit timeline, and their state after the change.
+        await history.getByRole('link', { name: 'their audit timeline' }).click();
+        await page.waitForURL((u) => new URL(u).searchParams.get('type') === 'system_settings');
+        await page.getByTestId('timeline').getByText('system_settings_changed').last().waitFor();
+        await page.getByTestId('state-at').getByText(`"metrics_retention_days": ${now}`).first().waitFor();
+        assert.deepEqual(page.errors, []);
+      } finally {
+        await api(page, 'PUT', '/admin/settings/', { metrics_retention_days: was });
       }
     });
 

@@ -72,7 +72,7 @@ describe('App shell', () => {
     });
     router.navigate('/admin/users');
     render(App);
-    expect(await screen.findByRole('heading', { name: 'Users', level: 1 })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Users', level: 1 }, { timeout: 5000 })).toBeTruthy();
     expect(document.title).toBe('Users · Admin · Sandpod');
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(nav.querySelector('[aria-current="page"]')?.textContent).toBe('Admin');
@@ -85,6 +85,7 @@ describe('App shell', () => {
       'Events',
       'Projections',
       'Dead letters',
+      'Replay',
       'Settings',
     ]);
     expect(side.querySelector('[aria-current="page"]')?.textContent).toBe('Users');

@@ -28,6 +28,7 @@ describe('route table', () => {
       ['/admin/events', 'Events · Admin · Sandpod', 'admin'],
       ['/admin/projections', 'Projections · Admin · Sandpod', 'admin'],
       ['/admin/dead-letters', 'Dead letters · Admin · Sandpod', 'admin'],
+      ['/admin/replay', 'Replay sessions · Admin · Sandpod', 'admin'],
       ['/admin/settings', 'Settings · Admin · Sandpod', 'admin'],
     ]);
   });

@@ -102,6 +102,7 @@ function adminRoutes(): Route[] {
     page('/admin/events', 'Events', () => import('./admin/Events.svelte')),
     page('/admin/projections', 'Projections', () => import('./admin/Projections.svelte')),
     page('/admin/dead-letters', 'Dead letters', () => import('./admin/DeadLetters.svelte')),
+    page('/admin/replay', 'Replay sessions', () => import('./admin/Replay.svelte')),
     page('/admin/settings', 'Settings', () => import('./admin/SystemSettings.svelte')),
   ];
 }

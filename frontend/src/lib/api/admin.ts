@@ -5,29 +5,39 @@ import type {
   AdminExecutionListResponse,
   AdminExecutionResponse,
   AdminUserOverview,
-  AuditEventsResponse,
-  AuditStateResponse,
-  DeadLetter,
-  DeadLetterList,
+  AuditEventPage,
+  AuditStateAt,
+  DeadLetterDiscardResponse,
+  DeadLetterListResponse,
+  DeadLetterRetryResponse,
+  DeadLetterView,
   DeleteUserResponse,
   EventBrowseRequest,
   EventBrowseResponse,
   EventDeleteResponse,
   EventDetailResponse,
   EventFilter,
+  EventReplayRequest,
+  EventReplayResponse,
   EventStatsResponse,
   ExecutionStatus,
   MessageResponse,
-  ProcessorStatus,
+  ProcessorView,
+  ProjectionListResponse,
   QueuePriority,
   QueueStatusResponse,
   RateLimitRuleResponse,
+  ReplayRequest,
+  ReplayResponse,
+  ReplaySession,
+  ReplayStatus,
   RateLimitUpdateRequest,
   RateLimitUpdateResponse,
   SagaCancellationResponse,
   SagaListResponse,
   SagaState,
   SagaStatusResponse,
+  SessionSummary,
   StoredEvent,
   SystemSettings,
   UnlockResponse,
@@ -108,50 +118,93 @@ export const adminEvents = {
     buildUrl(`/admin/events/export/${format}`, {
       event_types: filter.event_types ?? undefined,
       aggregate_id: filter.aggregate_id,
+      correlation_id: filter.correlation_id,
       user_id: filter.user_id,
       start_time: filter.start_time,
       end_time: filter.end_time,
+      search_text: filter.search_text,
+      service_name: filter.service_name,
     }),
 };
 
+/** The aggregate types the audit endpoints know (the `{type}` of their path). */
 export type AggregateType =
-  'execution' | 'user' | 'user_settings' | 'system_settings' | 'script' | 'notification';
+  | 'execution'
+  | 'user'
+  | 'user_settings'
+  | 'system_settings'
+  | 'saved_script'
+  | 'notification'
+  | 'notification_subscriptions'
+  | 'rate_limits'
+  | 'queue'
+  | 'broadcast'
+  | 'event_hide';
+
+/** The event store's aggregate type (an event's `aggregate_type`) → the audit path's type. */
+export const AGGREGATE_TYPE_OF_STORED: Record<string, AggregateType> = {
+  Execution: 'execution',
+  UserAccount: 'user',
+  UserSettingsAggregate: 'user_settings',
+  SystemSettingsAggregate: 'system_settings',
+  SavedScript: 'saved_script',
+  Notification: 'notification',
+  NotificationSubscriptions: 'notification_subscriptions',
+  UserRateLimitOverrides: 'rate_limits',
+  DispatchQueue: 'queue',
+  Broadcast: 'broadcast',
+  EventHide: 'event_hide',
+};
+
+/** The system settings are one aggregate; its id (the audit path's `{id}`). */
+export const SYSTEM_SETTINGS_ID = 'system';
 
 export const audit = {
   events: (type: AggregateType, id: string, query: { limit?: number; skip?: number } = {}) =>
-    http.get<AuditEventsResponse | StoredEvent[]>(`/audit/aggregates/${enc(type)}/${enc(id)}/events`, {
-      query,
-    }),
+    http.get<AuditEventPage>(`/audit/aggregates/${enc(type)}/${enc(id)}/events`, { query }),
   state: (type: AggregateType, id: string, at: string) =>
-    http.get<AuditStateResponse>(`/audit/aggregates/${enc(type)}/${enc(id)}/state`, { query: { at } }),
+    http.get<AuditStateAt>(`/audit/aggregates/${enc(type)}/${enc(id)}/state`, { query: { at } }),
 };
 
 export const projections = {
-  list: () =>
-    http.get<ProcessorStatus[] | { projections?: ProcessorStatus[]; processors?: ProcessorStatus[] }>(
-      '/admin/projections',
-    ),
-  replay: (name: string) => http.post<unknown>(`/admin/projections/${enc(name)}/replay`),
+  list: (signal?: AbortSignal) => http.get<ProjectionListResponse>('/admin/projections', { signal }),
+  get: (name: string) => http.get<ProcessorView>(`/admin/projections/${enc(name)}`),
+  /** Rebuilds the projection from the first event (202 with its view, `replay` filled in). */
+  replay: (name: string) => http.post<ProcessorView>(`/admin/projections/${enc(name)}/replay`),
+  pause: (name: string) => http.post<ProcessorView>(`/admin/projections/${enc(name)}/pause`),
+  resume: (name: string) => http.post<ProcessorView>(`/admin/projections/${enc(name)}/resume`),
+  /** Every processor once a second over SSE (`event: projections`). */
   streamUrl: () => `${API_BASE}/admin/projections/stream`,
 };
 
+export interface DeadLetterQuery {
+  processor?: string;
+  event_type?: string;
+  min_age_seconds?: number;
+  max_age_seconds?: number;
+  limit?: number;
+  offset?: number;
+}
+
 export const deadLetters = {
-  list: (query: { processor?: string; event_type?: string; limit?: number; offset?: number } = {}) =>
-    http.get<DeadLetterList | DeadLetter[]>('/dlq/messages', { query }),
-  get: (id: string) => http.get<DeadLetter>(`/dlq/messages/${enc(id)}`),
-  retry: (id: string) => http.post<unknown>(`/dlq/messages/${enc(id)}/retry`),
+  list: (query: DeadLetterQuery = {}) =>
+    http.get<DeadLetterListResponse>('/dlq/messages', { query: { ...query } }),
+  get: (id: string) => http.get<DeadLetterView>(`/dlq/messages/${enc(id)}`),
+  retry: (id: string) => http.post<DeadLetterRetryResponse>(`/dlq/messages/${enc(id)}/retry`),
   discard: (id: string, reason: string) =>
-    http.delete<unknown>(`/dlq/messages/${enc(id)}`, { query: { reason } }),
+    http.post<DeadLetterDiscardResponse>(`/dlq/messages/${enc(id)}/discard`, { json: { reason } }),
 };
 
-/** Lists answered either bare or wrapped in an object: the items, whichever way they came. */
-export function itemsOf<T>(body: unknown, ...keys: string[]): T[] {
-  if (Array.isArray(body)) return body as T[];
-  if (body && typeof body === 'object') {
-    for (const k of keys) {
-      const v = (body as Record<string, unknown>)[k];
-      if (Array.isArray(v)) return v as T[];
-    }
-  }
-  return [];
-}
+export const replay = {
+  /** A dry run: how many events the filter selects, and the first of them; nothing is published. */
+  preview: (body: Omit<EventReplayRequest, 'dry_run'>) =>
+    http.post<EventReplayResponse>('/admin/events/replay', { json: { ...body, dry_run: true } }),
+  create: (body: ReplayRequest) => http.post<ReplayResponse>('/replay/sessions', { json: body }),
+  list: (query: { status?: ReplayStatus; limit?: number } = {}, signal?: AbortSignal) =>
+    http.get<SessionSummary[]>('/replay/sessions', { query: { ...query }, signal }),
+  get: (id: string) => http.get<ReplaySession>(`/replay/sessions/${enc(id)}`),
+  start: (id: string) => http.post<ReplayResponse>(`/replay/sessions/${enc(id)}/start`),
+  pause: (id: string) => http.post<ReplayResponse>(`/replay/sessions/${enc(id)}/pause`),
+  resume: (id: string) => http.post<ReplayResponse>(`/replay/sessions/${enc(id)}/resume`),
+  cancel: (id: string) => http.post<ReplayResponse>(`/replay/sessions/${enc(id)}/cancel`),
+};

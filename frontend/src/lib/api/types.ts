@@ -505,6 +505,7 @@ export interface StoredEvent {
 export interface EventFilter {
   event_types?: string[] | null;
   aggregate_id?: string | null;
+  correlation_id?: string | null;
   user_id?: string | null;
   start_time?: string | null;
   end_time?: string | null;
@@ -601,55 +602,234 @@ export interface AdminUserOverview {
   recent_events: StoredEvent[];
 }
 
-// Not in the contract yet (audit, projections and dead letters are being built): the shapes below are
-// read tolerantly by the pages, which show only the fields that are there.
+// Sandpod's additions (not in the reference contract): the audit, processor and dead-letter endpoints as the
+// server serves them (docs/api/openapi.json; every field is always written, null included).
 
-/** GET /audit/aggregates/{type}/{id}/events */
-export interface AuditEventsResponse {
+/** GET /audit/aggregates/{type}/{id}/events: a page of the aggregate's events in sequence order. */
+export interface AuditEventPage {
+  aggregate_type: string;
+  aggregate_id: string;
   events: StoredEvent[];
-  total?: number;
-}
-
-/** GET /audit/aggregates/{type}/{id}/state?at= */
-export interface AuditStateResponse {
-  state: Record<string, unknown> | null;
-  sequence_number?: number | null;
-  at?: string;
-}
-
-export interface ProcessorStatus {
-  name: string;
-  kind?: string;
-  state?: string;
-  segments?: number | { segment: number; owner?: string | null; position?: number | null }[];
-  position?: number | null;
-  lag?: number | null;
-  progress?: number | null;
-  events_per_second?: number | null;
-  eta_seconds?: number | null;
-  error?: string | null;
-  dlq_size?: number | null;
-  replayable?: boolean;
-}
-
-export interface DeadLetter {
-  message_id?: string;
-  event_id?: string;
-  event_type?: string;
-  processor?: string;
-  aggregate_id?: string | null;
-  error?: string | null;
-  error_message?: string | null;
-  attempts?: number;
-  retry_count?: number;
-  failed_at?: string | null;
-  first_failed_at?: string | null;
-  last_failed_at?: string | null;
-  payload?: unknown;
-  [key: string]: unknown;
-}
-
-export interface DeadLetterList {
-  messages: DeadLetter[];
   total: number;
+  skip: number;
+  limit: number;
+}
+
+/** GET /audit/aggregates/{type}/{id}/state?at=: the state after the last event at or before `at`. */
+export interface AuditStateAt {
+  aggregate_type: string;
+  aggregate_id: string;
+  at: string;
+  sequence_number: number;
+  last_event_type: string;
+  last_event_timestamp: string;
+  state: Record<string, unknown>;
+}
+
+/** A processor's segment: its owner (instance) in the token store and where it is. */
+export interface SegmentView {
+  segment: number;
+  owner: string | null;
+  position: number | null;
+  lag: number | null;
+  caught_up: boolean;
+  replaying: boolean;
+  error: string | null;
+}
+
+/** The last rebuild of a projection, running or finished. */
+export interface ReplayView {
+  /** `replaying` while it runs */
+  status: string;
+  started_at: string | null;
+  finished_at: string | null;
+  position: number;
+  target: number;
+  progress_percent: number;
+  events_per_second: number;
+  eta_seconds: number | null;
+}
+
+/** One event processor. `position`/`lag` are null for a subscribing processor (it never lags). */
+export interface ProcessorView {
+  name: string;
+  /** `projection` (replayable), `saga` or `side_effect` */
+  kind: string;
+  /** `pooled_streaming` or `subscribing` */
+  processor_type: string;
+  /** `running`, `caught_up`, `replaying`, `paused`, `stopped` or `error` */
+  state: string;
+  error: string | null;
+  replayable: boolean;
+  position: number | null;
+  lag: number | null;
+  head: number;
+  /** null when the processor has no dead-letter queue */
+  dead_letters: number | null;
+  segments: SegmentView[];
+  replay: ReplayView | null;
+}
+
+/** GET /admin/projections (and each frame of /admin/projections/stream) */
+export interface ProjectionListResponse {
+  processors: ProcessorView[];
+  /** names of the projections rebuilding now */
+  replaying: string[];
+  total: number;
+}
+
+/** One parked event of a processor's dead-letter queue. */
+export interface DeadLetterView {
+  id: string;
+  processor: string;
+  sequence_id: string;
+  position_in_sequence: number;
+  event_id: string;
+  event_type: string;
+  aggregate_type: string | null;
+  aggregate_id: string | null;
+  sequence_number: number | null;
+  event_timestamp: string;
+  error_type: string | null;
+  error_message: string | null;
+  attempts: number;
+  enqueued_at: string;
+  last_touched: string;
+  payload: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+export interface DeadLetterListResponse {
+  messages: DeadLetterView[];
+  total: number;
+  limit: number;
+  offset: number;
+  has_more: boolean;
+}
+
+export interface RetryOutcome {
+  id: string;
+  processor: string;
+  succeeded: boolean;
+  remaining_in_processor: number;
+}
+
+/** A retry hands the letter's whole parked sequence (its aggregate's events) back to the processor. */
+export interface DeadLetterRetryResponse {
+  retried: number;
+  succeeded: number;
+  failed: number;
+  outcomes: RetryOutcome[];
+}
+
+export interface DeadLetterDiscardRequest {
+  reason?: string;
+}
+
+export interface DeadLetterDiscardResponse {
+  id: string;
+  discarded: boolean;
+  reason: string;
+  message: DeadLetterView;
+}
+
+// Replay sessions: the reference contract's /replay/* shapes (re-publish selected stored events to Kafka, a
+// file or a test sink, with speed control, pause/resume/cancel and progress).
+
+export type ReplayType = 'execution' | 'time_range' | 'event_type' | 'query' | 'recovery';
+export type ReplayTarget = 'kafka' | 'callback' | 'file' | 'test';
+export type ReplayStatus =
+  'preview' | 'scheduled' | 'created' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+
+export interface ReplayFilter {
+  event_ids?: string[] | null;
+  execution_id?: string | null;
+  aggregate_id?: string | null;
+  event_types?: string[] | null;
+  exclude_event_types?: string[] | null;
+  start_time?: string | null;
+  end_time?: string | null;
+  user_id?: string | null;
+  service_name?: string | null;
+}
+
+/** POST /replay/sessions */
+export interface ReplayRequest {
+  replay_type: ReplayType;
+  target?: ReplayTarget;
+  filter?: ReplayFilter;
+  speed_multiplier?: number;
+  preserve_timestamps?: boolean;
+  batch_size?: number;
+  max_events?: number | null;
+  skip_errors?: boolean;
+  target_file_path?: string | null;
+  target_topics?: Record<string, string> | null;
+  retry_failed?: boolean;
+  retry_attempts?: number;
+  enable_progress_tracking?: boolean;
+}
+
+/** What create, start, pause, resume and cancel answer. */
+export interface ReplayResponse {
+  session_id: string;
+  status: ReplayStatus;
+  message: string;
+}
+
+/** One entry of GET /replay/sessions. */
+export interface SessionSummary {
+  session_id: string;
+  config: { replay_type: ReplayType; target: ReplayTarget };
+  status: ReplayStatus;
+  total_events: number;
+  replayed_events: number;
+  failed_events: number;
+  skipped_events: number;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  duration_seconds: number | null;
+}
+
+export interface ReplayError {
+  timestamp: string;
+  error: string;
+  error_type?: string | null;
+  event_id?: string | null;
+}
+
+/** GET /replay/sessions/{session_id} */
+export interface ReplaySession {
+  session_id: string;
+  config: Required<Omit<ReplayRequest, 'filter'>> & { filter: Required<ReplayFilter> };
+  status: ReplayStatus;
+  total_events: number;
+  replayed_events: number;
+  failed_events: number;
+  skipped_events: number;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  last_event_at: string | null;
+  errors: ReplayError[];
+}
+
+/** POST /admin/events/replay: with `dry_run` (the default) it only counts and previews what a filter selects. */
+export interface EventReplayRequest {
+  event_ids?: string[] | null;
+  aggregate_id?: string | null;
+  start_time?: string | null;
+  end_time?: string | null;
+  target_service?: string | null;
+  dry_run?: boolean;
+}
+
+export interface EventReplayResponse {
+  dry_run: boolean;
+  total_events: number;
+  replay_id: string;
+  session_id: string | null;
+  status: ReplayStatus;
+  events_preview: EventSummary[] | null;
 }

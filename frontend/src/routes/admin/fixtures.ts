@@ -58,3 +58,48 @@ export const settingsFixture = {
   enable_tracing: true,
   sampling_rate: 0.1,
 };
+
+/** A processor as GET /admin/projections lists it (docs/api/openapi.json, ProcessorView). */
+export function processorFixture(over: Record<string, unknown> = {}) {
+  return {
+    name: 'executions',
+    kind: 'projection',
+    processor_type: 'pooled_streaming',
+    state: 'caught_up',
+    error: null,
+    replayable: true,
+    position: 14,
+    lag: 0,
+    head: 14,
+    dead_letters: 0,
+    segments: [
+      { segment: 0, owner: '1@vm', position: 14, lag: 0, caught_up: true, replaying: false, error: null },
+    ],
+    replay: null,
+    ...over,
+  };
+}
+
+/** A parked event as GET /dlq/messages lists it (docs/api/openapi.json, DeadLetterView). */
+export function deadLetterFixture(over: Record<string, unknown> = {}) {
+  return {
+    id: 'executions:ex-1',
+    processor: 'executions',
+    sequence_id: 'ex-1',
+    position_in_sequence: 0,
+    event_id: 'ev-1',
+    event_type: 'execution_completed',
+    aggregate_type: 'Execution',
+    aggregate_id: 'ex-1',
+    sequence_number: 5,
+    event_timestamp: '2026-03-01T10:00:03Z',
+    error_type: 'java.lang.IllegalStateException',
+    error_message: 'boom',
+    attempts: 3,
+    enqueued_at: '2026-03-01T10:00:04Z',
+    last_touched: '2026-03-01T10:05:00Z',
+    payload: { execution_id: 'ex-1' },
+    metadata: { user_id: 'u-alice' },
+    ...over,
+  };
+}

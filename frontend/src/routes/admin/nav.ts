@@ -8,5 +8,6 @@ export const ADMIN_SECTIONS = [
   { path: '/admin/events', label: 'Events' },
   { path: '/admin/projections', label: 'Projections' },
   { path: '/admin/dead-letters', label: 'Dead letters' },
+  { path: '/admin/replay', label: 'Replay' },
   { path: '/admin/settings', label: 'Settings' },
 ] as const;

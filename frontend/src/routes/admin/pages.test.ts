@@ -5,7 +5,7 @@ import { json, mockFetch, type Call } from '../../test/fakes';
 import DeadLetters from './DeadLetters.svelte';
 import Events from './Events.svelte';
 import Executions from './Executions.svelte';
-import { runFixture, settingsFixture } from './fixtures';
+import { deadLetterFixture, processorFixture, runFixture, settingsFixture } from './fixtures';
 import Overview from './Overview.svelte';
 import Projections from './Projections.svelte';
 import Sagas from './Sagas.svelte';
@@ -133,6 +133,59 @@ describe('System settings page', () => {
     await vi.waitFor(() => expect(calls.some((c) => c.url.endsWith('/admin/settings/reset'))).toBe(true));
   });
 
+  it('shows a saved change in the history: who, when, and each setting from → to', async () => {
+    const changes: Record<string, unknown>[] = [];
+    const { calls } = mockFetch({
+      'GET /api/v1/admin/settings/': settingsFixture,
+      'PUT /api/v1/admin/settings/': (c: Call) => {
+        const settings = { ...settingsFixture, ...JSON.parse(c.body!) };
+        changes.push({
+          event_id: `s${changes.length}`,
+          event_type: 'system_settings_changed',
+          timestamp: '2026-03-01T10:00:00Z',
+          aggregate_id: 'system',
+          aggregate_type: 'SystemSettingsAggregate',
+          sequence_number: changes.length,
+          metadata: { user_id: 'a1' },
+          payload: {
+            settings_id: 'system',
+            previous: settingsFixture,
+            settings,
+            changed_by: 'a1',
+            reset: false,
+          },
+        });
+        return json(settings);
+      },
+      'GET /api/v1/audit/aggregates/system_settings/system/events': (c: Call) => {
+        if (!changes.length) return json({ detail: 'No system_settings system', type: 'not_found' }, 404);
+        const q = new URL(c.url, 'http://x').searchParams;
+        const skip = Number(q.get('skip') ?? 0);
+        const limit = Number(q.get('limit') ?? 100);
+        return json({
+          aggregate_type: 'system_settings',
+          aggregate_id: 'system',
+          events: changes.slice(skip, skip + limit),
+          total: changes.length,
+          skip,
+          limit,
+        });
+      },
+    });
+    render(SystemSettings);
+    const history = await screen.findByTestId('settings-history');
+    await vi.waitFor(() => expect(history.textContent).toMatch(/No changes yet/));
+    await fireEvent.input(screen.getByLabelText('Runs at once'), { target: { value: '3' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await vi.waitFor(() => expect(within(history).getAllByTestId('settings-change')).toHaveLength(1));
+    const change = within(history).getByTestId('settings-change');
+    expect(change.textContent).toMatch(/by a1/);
+    expect(change.textContent).toMatch(/Runs at once: 10\s*→\s*3/);
+    // only what changed is listed
+    expect(change.querySelectorAll('ul > li')).toHaveLength(1);
+    expect(calls.some((c) => c.url.includes('/audit/aggregates/system_settings/system/events'))).toBe(true);
+  });
+
   it('shows the server’s validation message', async () => {
     mockFetch({
       'GET /api/v1/admin/settings/': settingsFixture,
@@ -172,8 +225,8 @@ describe('Overview page', () => {
     expect(within(status).getAllByText('Failed or error').length).toBeGreaterThan(0);
     expect(within(screen.getByTestId('chart-lang')).getAllByText('python').length).toBeGreaterThan(0);
     expect(queueHistory.samples.at(-1)?.depth).toBe(4);
-    // No processor endpoint yet: said plainly, no invented numbers.
-    expect(screen.getByText(/does not report its event processors yet/)).toBeTruthy();
+    // No processor endpoint on this server: said plainly, no invented numbers.
+    expect(screen.getByText(/does not report its event processors/)).toBeTruthy();
   });
 });
 
@@ -188,7 +241,7 @@ describe('pages on endpoints this server may not have yet', () => {
     render(component);
     const box = await screen.findByTestId('unavailable');
     expect(box.textContent).toMatch(text);
-    expect(box.textContent).toMatch(/not .*(yet|serve)/);
+    expect(box.textContent).toMatch(/not (serve|report)|not .*yet/);
   });
 });
 
@@ -230,29 +283,55 @@ describe('Sagas page', () => {
 describe('Projections page', () => {
   it('shows lag and state, and rebuilds after confirmation with a progress bar', async () => {
     let replaying = false;
+    const rebuilding = processorFixture({
+      state: 'replaying',
+      lag: 6,
+      position: 8,
+      replay: {
+        status: 'replaying',
+        started_at: '2026-03-01T10:00:00Z',
+        finished_at: null,
+        position: 9,
+        target: 15,
+        progress_percent: 60,
+        events_per_second: 12000,
+        eta_seconds: 2,
+      },
+    });
     const { calls } = mockFetch({
       'GET /api/v1/admin/projections': () =>
         json({
-          projections: [
-            replaying
-              ? {
-                  name: 'executions',
-                  state: 'replaying',
-                  lag: 40,
-                  progress: 0.6,
-                  events_per_second: 12000,
-                  eta_seconds: 2,
-                }
-              : { name: 'executions', state: 'caught_up', lag: 0, segments: 1 },
+          processors: [
+            replaying ? rebuilding : processorFixture({ lag: 3, position: 11 }),
+            processorFixture({
+              name: 'execution-admission',
+              kind: 'side_effect',
+              processor_type: 'subscribing',
+              state: 'running',
+              replayable: false,
+              position: null,
+              lag: null,
+              dead_letters: null,
+              segments: [],
+            }),
           ],
+          replaying: replaying ? ['executions'] : [],
+          total: 2,
         }),
       'POST /api/v1/admin/projections/executions/replay': () => {
         replaying = true;
-        return json({ name: 'executions', state: 'replaying' });
+        return json(rebuilding, 202);
       },
     });
     render(Projections);
-    await fireEvent.click(await screen.findByRole('button', { name: 'Rebuild executions' }));
+    const table = await screen.findByTestId('projection-table');
+    await vi.waitFor(() => expect(within(table).getAllByTestId('projection-row')).toHaveLength(2));
+    const [executions, admission] = within(table).getAllByTestId('projection-row');
+    expect(executions.textContent).toMatch(/3\s*at 11 of 14/);
+    expect(admission.textContent).toMatch(/live/);
+    // only read models are rebuilt; a subscribing processor has nothing to pause
+    expect(within(admission).queryByRole('button')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Rebuild executions' }));
     await fireEvent.click(
       within(screen.getByRole('dialog', { name: 'Rebuild executions?' })).getByRole('button', {
         name: 'Rebuild',
@@ -260,8 +339,39 @@ describe('Projections page', () => {
     );
     const bar = await screen.findByRole('progressbar', { name: 'Rebuild of executions' });
     expect(bar.getAttribute('aria-valuenow')).toBe('60');
-    expect(screen.getByText(/12000 events\/s/)).toBeTruthy();
+    expect(screen.getByTestId('rebuild-figures').textContent).toMatch(
+      /60 % · 9 of 15 events · 12000 events\/s/,
+    );
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+
+  it('pauses only after confirmation and resumes', async () => {
+    let state = 'caught_up';
+    const { calls } = mockFetch({
+      'GET /api/v1/admin/projections': () =>
+        json({ processors: [processorFixture({ state })], replaying: [], total: 1 }),
+      'POST /api/v1/admin/projections/executions/pause': () => {
+        state = 'paused';
+        return json(processorFixture({ state }));
+      },
+      'POST /api/v1/admin/projections/executions/resume': () => {
+        state = 'caught_up';
+        return json(processorFixture({ state }));
+      },
+    });
+    render(Projections);
+    await fireEvent.click(await screen.findByRole('button', { name: 'Pause executions' }));
+    const dialog = screen.getByRole('dialog', { name: 'Pause executions?' });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    await fireEvent.click(screen.getByRole('button', { name: 'Pause executions' }));
+    await fireEvent.click(
+      within(screen.getByRole('dialog', { name: 'Pause executions?' })).getByRole('button', {
+        name: 'Pause',
+      }),
+    );
+    await fireEvent.click(await screen.findByRole('button', { name: 'Resume executions' }));
+    await vi.waitFor(() => expect(calls.some((c) => c.url.endsWith('/executions/resume'))).toBe(true));
   });
 });
 
@@ -270,34 +380,71 @@ describe('Dead letters page', () => {
     const { calls } = mockFetch({
       'GET /api/v1/dlq/messages': {
         messages: [
-          {
-            message_id: 'm1',
-            event_type: 'execution_completed',
-            processor: 'executions',
-            error: 'boom',
-            attempts: 3,
-          },
-          { message_id: 'm2', event_type: 'user_updated', processor: 'users', error: 'bad', attempts: 1 },
+          deadLetterFixture({ id: 'executions:m1' }),
+          deadLetterFixture({
+            id: 'users:m2',
+            processor: 'users',
+            event_type: 'user_updated',
+            error_message: 'bad',
+            attempts: 1,
+          }),
         ],
         total: 2,
+        limit: 25,
+        offset: 0,
+        has_more: false,
       },
-      'POST /api/v1/dlq/messages/m1/retry': { message: 'ok' },
-      'DELETE /api/v1/dlq/messages/m2': { message: 'ok' },
+      'POST /api/v1/dlq/messages/executions%3Am1/retry': {
+        retried: 1,
+        succeeded: 1,
+        failed: 0,
+        outcomes: [
+          { id: 'executions:m1', processor: 'executions', succeeded: true, remaining_in_processor: 0 },
+        ],
+      },
+      'POST /api/v1/dlq/messages/users%3Am2/discard': (c: Call) =>
+        json({
+          id: 'users:m2',
+          discarded: true,
+          reason: JSON.parse(c.body!).reason,
+          message: deadLetterFixture(),
+        }),
     });
     render(DeadLetters);
     const table = await screen.findByTestId('dlq-table');
     const rows = within(table).getAllByRole('row');
+    expect(rows[1].textContent).toMatch(/execution_completed[\s\S]*executions[\s\S]*boom[\s\S]*3/);
     await fireEvent.click(within(rows[1]).getByRole('button', { name: 'Retry' }));
-    await vi.waitFor(() => expect(calls.some((c) => c.url.endsWith('/m1/retry'))).toBe(true));
+    await vi.waitFor(() => expect(calls.some((c) => c.url.endsWith('/executions%3Am1/retry'))).toBe(true));
     await fireEvent.click(within(rows[2]).getByRole('button', { name: 'Discard' }));
     const dialog = screen.getByRole('dialog', { name: 'Discard this dead letter?' });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Discard' }));
     expect(within(dialog).getByText(/Say why/)).toBeTruthy();
+    expect(calls.some((c) => c.url.includes('/discard'))).toBe(false);
     await fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'obsolete event' } });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Discard' }));
-    await vi.waitFor(() => expect(calls.some((c) => c.method === 'DELETE')).toBe(true));
-    expect(calls.find((c) => c.method === 'DELETE')!.url).toMatch(
-      /reason=obsolete\+event|reason=obsolete%20event/,
+    await vi.waitFor(() => expect(calls.some((c) => c.url.includes('/discard'))).toBe(true));
+    expect(bodyOf(calls, 'POST', '/discard')).toEqual({ reason: 'obsolete event' });
+  });
+
+  it('inspects a letter: its error, attempts, payload and metadata', async () => {
+    mockFetch({
+      'GET /api/v1/dlq/messages': {
+        messages: [deadLetterFixture()],
+        total: 1,
+        limit: 25,
+        offset: 0,
+        has_more: false,
+      },
+      'GET /api/v1/dlq/messages/executions%3Aex-1': deadLetterFixture({ attempts: 4 }),
+    });
+    render(DeadLetters);
+    await fireEvent.click(await screen.findByRole('button', { name: 'execution_completed' }));
+    const detail = await screen.findByTestId('dead-letter-detail');
+    await vi.waitFor(() => expect(detail.textContent).toMatch(/Attempts\s*4/));
+    expect(detail.textContent).toMatch(/IllegalStateException boom/);
+    expect(screen.getByRole('dialog', { name: 'execution_completed in executions' }).textContent).toMatch(
+      /"execution_id": "ex-1"/,
     );
   });
 });
@@ -338,7 +485,7 @@ describe('Events page', () => {
     expect(screen.getByRole('link', { name: 'CSV' }).getAttribute('href')).toMatch(
       /\/api\/v1\/admin\/events\/export\/csv\?event_types=execution_completed&event_types=execution_failed/,
     );
-    await fireEvent.click(screen.getByRole('button', { name: 'execution_completed' }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'execution_completed' }));
     expect(await screen.findByText('Same correlation')).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Hide event' }));
     await fireEvent.click(
@@ -351,34 +498,72 @@ describe('Events page', () => {
 
   it('shows an aggregate’s timeline and its state at the picked instant', async () => {
     const { calls } = mockFetch({
-      'GET /api/v1/audit/aggregates/execution/ex-9/events': { events: history, total: 3 },
-      'GET /api/v1/audit/aggregates/execution/ex-9/state': (c: Call) =>
-        json({
-          state: {
-            status: new URL(c.url, 'http://x').searchParams.get('at')!.startsWith('2026-03-01T10:00:01')
-              ? 'running'
-              : 'completed',
-          },
-          sequence_number: 1,
-        }),
+      'GET /api/v1/audit/aggregates/execution/ex-9/events': {
+        aggregate_type: 'execution',
+        aggregate_id: 'ex-9',
+        events: history,
+        total: 3,
+        skip: 0,
+        limit: 1000,
+      },
+      'GET /api/v1/audit/aggregates/execution/ex-9/state': (c: Call) => {
+        const at = new URL(c.url, 'http://x').searchParams.get('at')!;
+        const earlier = at.startsWith('2026-03-01T10:00:01');
+        return json({
+          aggregate_type: 'execution',
+          aggregate_id: 'ex-9',
+          at,
+          sequence_number: earlier ? 1 : 2,
+          last_event_type: earlier ? 'execution_running' : 'execution_completed',
+          last_event_timestamp: earlier ? '2026-03-01T10:00:01Z' : '2026-03-01T10:00:03Z',
+          state: { status: earlier ? 'RUNNING' : 'COMPLETED' },
+        });
+      },
     });
     router.navigate('/admin/events?type=execution&id=ex-9');
     render(Events);
     const timeline = await screen.findByTestId('timeline');
     expect(within(timeline).getAllByRole('listitem')).toHaveLength(3);
     expect(timeline.textContent).toMatch(/by u-alice/);
-    await vi.waitFor(() => expect(screen.getByTestId('state-at').textContent).toMatch(/"completed"/));
+    await vi.waitFor(() => expect(screen.getByTestId('state-at').textContent).toMatch(/"COMPLETED"/));
     await fireEvent.input(screen.getByLabelText(/Instant: after event/), { target: { value: '1' } });
-    await vi.waitFor(() => expect(screen.getByTestId('state-at').textContent).toMatch(/"running"/));
+    await vi.waitFor(() => expect(screen.getByTestId('state-at').textContent).toMatch(/"RUNNING"/));
+    expect(screen.getByTestId('state-as-of').textContent).toMatch(/After execution_running \(event #1/);
     expect(calls.some((c) => c.url.includes('at=2026-03-01T10%3A00%3A01'))).toBe(true);
   });
 
-  it('falls back to the run’s own event list when the audit API is not there, and says the state is not', async () => {
-    mockFetch({ 'GET /api/v1/executions/ex-9/events': history });
-    router.navigate('/admin/events?type=execution&id=ex-9');
+  it('says so when the aggregate did not exist yet, and names an unknown one', async () => {
+    mockFetch({
+      'GET /api/v1/audit/aggregates/execution/nope/events': () =>
+        json({ detail: 'No execution nope', type: 'not_found' }, 404),
+    });
+    router.navigate('/admin/events?type=execution&id=nope');
     render(Events);
-    const timeline = await screen.findByTestId('timeline');
-    expect(within(timeline).getAllByRole('listitem')).toHaveLength(3);
-    expect(screen.getByTestId('state-at').textContent).toMatch(/State at an instant is unavailable/);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/No execution nope/);
+  });
+
+  it('opens the history of an event’s aggregate under the audit’s name for its stored type', async () => {
+    const settingsEvent = {
+      ...ev(0, 'system_settings_updated', '2026-03-01T10:00:00Z'),
+      aggregate_id: 'system',
+      aggregate_type: 'SystemSettingsAggregate',
+    };
+    const { calls } = mockFetch({
+      'POST /api/v1/admin/events/browse': { events: [settingsEvent], total: 1, skip: 0, limit: 25 },
+      'GET /api/v1/admin/events/e0': { event: settingsEvent, related_events: [], timeline: [] },
+      'GET /api/v1/audit/aggregates/system_settings/system/events': {
+        aggregate_type: 'system_settings',
+        aggregate_id: 'system',
+        events: [settingsEvent],
+        total: 1,
+        skip: 0,
+        limit: 1000,
+      },
+    });
+    render(Events);
+    await fireEvent.click(await screen.findByRole('button', { name: 'system_settings_updated' }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'History of its aggregate' }));
+    await screen.findByTestId('timeline');
+    expect(calls.some((c) => c.url.includes('/audit/aggregates/system_settings/system/events'))).toBe(true);
   });
 });

@@ -48,3 +48,36 @@ export function validateSettings(s: SystemSettings): Partial<Record<keyof System
   if (!LOG_LEVELS.includes(s.log_level)) errors.log_level = 'Pick a level';
   return errors;
 }
+
+/** Every setting's label, as the form names it. */
+export const LABELS: Record<keyof SystemSettings, string> = {
+  ...Object.fromEntries(Object.entries(RANGES).map(([k, r]) => [k, r.label])),
+  memory_limit: 'Memory per run',
+  cpu_limit: 'CPU per run',
+  log_level: 'Log level',
+  enable_tracing: 'Tracing on',
+} as Record<keyof SystemSettings, string>;
+
+export interface SettingChange {
+  key: string;
+  label: string;
+  from: unknown;
+  to: unknown;
+}
+
+/**
+ * What one stored system-settings event changed: its payload carries the settings before (`previous`,
+ * absent on the first change or a reset) and after (`settings`); only the settings that differ are listed.
+ */
+export function settingsChanges(payload: Record<string, unknown> | null | undefined): SettingChange[] {
+  const after = (payload?.settings ?? {}) as Record<string, unknown>;
+  const before = (payload?.previous ?? null) as Record<string, unknown> | null;
+  return Object.keys(after)
+    .filter((k) => !before || JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .map((k) => ({
+      key: k,
+      label: LABELS[k as keyof SystemSettings] ?? k,
+      from: before ? before[k] : undefined,
+      to: after[k],
+    }));
+}
