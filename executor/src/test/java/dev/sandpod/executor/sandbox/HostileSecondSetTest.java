@@ -626,9 +626,17 @@ class HostileSecondSetTest {
             all.add(start(
                     "H35x",
                     "python",
-                    "import os\ntry:\n    os.nice(-1)\nexcept OSError:\n    pass\nwhile True: pass\n",
+                    "import os\ntry:\n    os.nice(-1)\nexcept OSError:\n    pass\nprint('spin', flush=True)\n"
+                            + "while True: pass\n",
                     LIMITS.withTimeout(SHORT)));
         }
+        // As in H25, the concurrent run comes while the attack is at full force, past the 20 interpreters' start:
+        // every run has ended or shows it is going (fork bombs at the pids limit, busy loops spinning).
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> all.stream()
+                        .allMatch(h -> h.future().isDone()
+                                || h.text().contains("Resource temporarily unavailable")
+                                || h.text().contains("spin")));
         assertConcurrentOkRun(budget, all.toArray(Hostile[]::new));
         for (Hostile h : all) {
             RunResult r = h.result();
