@@ -57,6 +57,13 @@ final class PodOutcomes {
             dump = Optional.empty();
         }
 
+        String podReasonEarly = pod.getStatus() == null ? null : pod.getStatus().getReason();
+        if (("DeadlineExceeded".equals(podReasonEarly) || "Evicted".equals(podReasonEarly))
+                && !status.map(PodOutcomes::wrapperFinishedItself).orElse(false)) {
+            // The kubelet killed the container before the wrapper finished (it ignores a TERM before the run's own
+            // timeout): a block in the log can then only be the run's (H37).
+            dump = Optional.empty();
+        }
         boolean stdoutCut = status.map(s -> s.stdoutBytes() > cap).orElse(false);
         boolean stderrCut = status.map(s -> s.stderrBytes() > cap).orElse(false);
         String stdout = dump.map(d -> text(d.stdout(), stdoutCut)).orElse("");
@@ -197,6 +204,16 @@ final class PodOutcomes {
                 cpuJiffies,
                 CLK_TCK,
                 peakKb);
+    }
+
+    /**
+     * Whether the wrapper ended on its own after a stop: its timeout (exit 124) or, from wrappers before H37, its
+     * SIGTERM finish (exit 143). A container the kubelet killed exits 137, which a run's forged status cannot
+     * change: {@link #finished} only takes a status whose exit equals the container's.
+     */
+    private static boolean wrapperFinishedItself(RunWrapper.Status s) {
+        return ("timeout".equals(s.ended()) && s.exitCode() == 124)
+                || ("term".equals(s.ended()) && s.exitCode() == 143);
     }
 
     static ContainerStatus container(Pod pod) {

@@ -104,6 +104,19 @@ class HostileWrapperTest {
     }
 
     @Test
+    void aForgedStatusMatchingTheKubeletsKillDoesNotBringItsBlockAlong() {
+        // The wrapper was killed at the pod deadline (exit 137); the run had written a status with that exit.
+        String forged =
+                "sandpod/1 ended=exit exit=137 wall_cs=1 cpu_us=1 peak_bytes=1 oom_kills=0 stdout_bytes=7 stderr_bytes=0";
+        for (String reason : List.of("DeadlineExceeded", "Evicted")) {
+            RunResult r = PodOutcomes.finished(
+                    pod(forged, 137, reason), RunWrapper.formatLog("forged\n".getBytes(), new byte[0]), null);
+            assertThat(r.outcome()).as(reason).isNotEqualTo(Outcome.COMPLETED);
+            assertThat(r.stdout()).as(reason).doesNotContain("forged");
+        }
+    }
+
+    @Test
     void theWrapperSetsNoCoreDumpsItself() {
         // A piped core_pattern ignores RLIMIT_CORE=0 only when the dumping process has it at 0 (H34).
         assertThat(RunWrapper.SCRIPT).contains("ulimit -c 0");
