@@ -135,6 +135,26 @@ public class ExecutorConfiguration {
         }
 
         @Bean
+        dev.sandpod.api.runtime.SandboxProtections sandboxProtections(LocalSandboxRunner runner) {
+            return new dev.sandpod.api.runtime.SandboxProtections() {
+                @Override
+                public String runner() {
+                    return "local";
+                }
+
+                @Override
+                public boolean available() {
+                    return runner.capabilities().available();
+                }
+
+                @Override
+                public java.util.Map<String, Object> protections() {
+                    return runner.protections();
+                }
+            };
+        }
+
+        @Bean
         LocalRuntimeCatalog runtimeCatalog(
                 RuntimeProperties runtimes, LocalSandboxRunner runner, ExecutorProperties executor) {
             return new LocalRuntimeCatalog(runtimes, runner, executor.sandbox().probeTimeout());

@@ -87,6 +87,9 @@ public record ExecutorProperties(
      * @param killGrace     how long to wait for a killed tree and its pipes before giving up
      * @param pool          sandboxes started ahead of their runs, so that set-up leaves a run's latency
      * @param launcher      compiled launch helper when available (AUTO) or always the util-linux chain
+     * @param allowSharedUid without root, runs cannot get their own host uids and would all share the JVM's uid
+     *                      and its per-uid kernel quotas (inotify instances, pipe pages, process count: H36); the
+     *                      runner then refuses to run unless this says that is accepted (and warns at startup)
      */
     public record Sandbox(
             @DefaultValue("auto") CgroupMode cgroups,
@@ -108,7 +111,8 @@ public record ExecutorProperties(
             @DefaultValue("10s") Duration probeTimeout,
             @DefaultValue("2s") Duration killGrace,
             @DefaultValue Pool pool,
-            @DefaultValue("auto") Launcher launcher) {
+            @DefaultValue("auto") Launcher launcher,
+            @DefaultValue("false") boolean allowSharedUid) {
 
         /** Per OS user by default, so a directory planted by another user of a shared /tmp is never ours. */
         public Path effectiveWorkDir() {

@@ -302,6 +302,7 @@ class ApiDocumentTest {
         calls.put("/api/v1/admin/executions", admin);
         calls.put("/api/v1/admin/executions/queue", admin);
         calls.put("/api/v1/admin/rate-limits/defaults", admin);
+        calls.put("/api/v1/admin/sandbox/protections", admin);
         calls.put("/api/v1/admin/rate-limits/" + user.userId(), admin);
         calls.forEach((url, client) -> {
             Client.Reply reply = client.get(url);

@@ -551,7 +551,9 @@ class AuthorizationMatrixTest {
                 "POST /api/v1/admin/settings/reset/",
                 "GET /api/v1/admin/users",
                 "GET /api/v1/admin/users/",
-                "GET /api/v1/admin/rate-limits/defaults");
+                "GET /api/v1/admin/rate-limits/defaults",
+                "GET /api/v1/admin/sandbox/protections",
+                "GET /api/v1/admin/sandbox/protections/");
         row(
                 ADMIN,
                 (f, r) -> Call.of().json(Client.body()),

@@ -33,6 +33,51 @@ public class KubernetesRunnerConfiguration {
         return new KubernetesClientBuilder().withConfig(config(props)).build();
     }
 
+    /** What a run pod is given against hostile scripts, as the pods are generated (docs/hostile-second-set.md). */
+    @Bean
+    dev.sandpod.api.runtime.SandboxProtections sandboxProtections(KubernetesRunnerProperties props) {
+        return new dev.sandpod.api.runtime.SandboxProtections() {
+            @Override
+            public String runner() {
+                return "kubernetes";
+            }
+
+            @Override
+            public boolean available() {
+                return true;
+            }
+
+            @Override
+            public java.util.Map<String, Object> protections() {
+                java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+                io.fabric8.kubernetes.api.model.SeccompProfile profile = RunPod.seccompProfile(props);
+                p.put(
+                        "seccomp",
+                        profile.getType()
+                                + (profile.getLocalhostProfile() == null ? "" : " " + profile.getLocalhostProfile()));
+                p.put("userNamespaces", props.userNamespace() ? "hostUsers: false" : "off (pod root is node root)");
+                p.put(
+                        "runtimeClass",
+                        props.runtimeClassName() == null
+                                        || props.runtimeClassName().isBlank()
+                                ? "default"
+                                : props.runtimeClassName());
+                p.put(
+                        "uidMode",
+                        "runAsUser " + props.runAsUser()
+                                + (props.userNamespace()
+                                        ? " in the pod's own user namespace"
+                                        : " shared by every run pod"));
+                p.put(
+                        "networkPolicy",
+                        props.hardenNamespace() ? "deny-all applied at start" : "not applied by the executor");
+                p.put("coreDumps", "ulimit -c 0 in the wrapper");
+                p.put("result", "wrapper status checked against the container's exit code; log read from its tail");
+                return p;
+            }
+        };
+    }
+
     @Bean(initMethod = "start", destroyMethod = "close")
     KubernetesRunner kubernetesRunner(
             KubernetesClient sandpodKubernetesClient,

@@ -40,6 +40,11 @@ import org.springframework.util.unit.DataSize;
  * @param ephemeralStorage  ephemeral-storage request = limit of the run container (its log, mostly)
  * @param hardenNamespace   apply the deny-all NetworkPolicy at start and refuse to start when that fails
  * @param podSecurityLabels also apply the restricted Pod Security labels to the namespace at start
+ * @param seccompLocalhostProfile the run container's seccomp profile, relative to the kubelet's seccomp directory
+ *                          ({@code infra/seccomp/sandpod-run.json} installed as
+ *                          {@code /var/lib/kubelet/seccomp/sandpod/run.json} on every run node): RuntimeDefault
+ *                          leaves rare socket families (AF_ALG, RxRPC, …; H26), the ptrace equivalents and
+ *                          clone namespace flags open. Blank: RuntimeDefault (logged as a warning)
  */
 @ConfigurationProperties("sandpod.executor.kubernetes")
 public record KubernetesRunnerProperties(
@@ -64,7 +69,8 @@ public record KubernetesRunnerProperties(
         @DefaultValue("30s") Duration lease,
         @DefaultValue("64MB") DataSize ephemeralStorage,
         @DefaultValue("true") boolean hardenNamespace,
-        @DefaultValue("true") boolean podSecurityLabels) {
+        @DefaultValue("true") boolean podSecurityLabels,
+        @DefaultValue("sandpod/run.json") String seccompLocalhostProfile) {
 
     public KubernetesRunnerProperties {
         imagePullSecrets = imagePullSecrets == null ? List.of() : List.copyOf(imagePullSecrets);

@@ -97,6 +97,12 @@ final class PodMonitor implements AutoCloseable {
                 props.runtimeClassName() == null ? "default" : props.runtimeClassName(),
                 props.userNamespace(),
                 inf.getStore().list().size());
+        if (props.seccompLocalhostProfile() == null
+                || props.seccompLocalhostProfile().isBlank()) {
+            log.warn("kubernetes runner: run pods use the RuntimeDefault seccomp profile, which leaves rare socket "
+                    + "families, the ptrace equivalents and clone namespace flags open (install "
+                    + "infra/seccomp/sandpod-run.json and set sandpod.executor.kubernetes.seccomp-localhost-profile)");
+        }
     }
 
     /** Stops watching; pods still going are handed over (lease released) for the next executor to adopt. */

@@ -40,7 +40,30 @@ final class PodOutcomes {
         ContainerStateTerminated term = terminated(container(pod));
         Optional<RunWrapper.Status> status = RunWrapper.parseStatus(term == null ? null : term.getMessage());
         Optional<RunWrapper.Dump> dump = RunWrapper.parseLog(log);
+        // The termination log is writable by the run (the kubelet makes it 0666) and so is the container log
+        // (/proc/1/fd/1): the wrapper overwrites the first and appends the last block to the second only after
+        // killing every other process, and exits with the code it reported. A status whose exit differs from the
+        // container's own (kubelet-recorded) exit code is therefore not the wrapper's: neither it nor the log
+        // block is taken (H37).
+        String distrust = null;
+        if (status.isPresent()
+                && (term == null
+                        || term.getExitCode() == null
+                        || term.getExitCode() != status.get().exitCode())) {
+            distrust = "the status in the termination log (exit " + status.get().exitCode()
+                    + ") is not the container's own (exit " + (term == null ? null : term.getExitCode())
+                    + "), so it was not written by the wrapper";
+            status = Optional.empty();
+            dump = Optional.empty();
+        }
 
+        String podReasonEarly = pod.getStatus() == null ? null : pod.getStatus().getReason();
+        if (("DeadlineExceeded".equals(podReasonEarly) || "Evicted".equals(podReasonEarly))
+                && !status.map(PodOutcomes::wrapperFinishedItself).orElse(false)) {
+            // The kubelet killed the container before the wrapper finished (it ignores a TERM before the run's own
+            // timeout): a block in the log can then only be the run's (H37).
+            dump = Optional.empty();
+        }
         boolean stdoutCut = status.map(s -> s.stdoutBytes() > cap).orElse(false);
         boolean stderrCut = status.map(s -> s.stderrBytes() > cap).orElse(false);
         String stdout = dump.map(d -> text(d.stdout(), stdoutCut)).orElse("");
@@ -103,6 +126,9 @@ final class PodOutcomes {
                     CLK_TCK,
                     peakKb);
         }
+        if (distrust != null) {
+            return RunResult.failed("system_error", "Run result not taken: " + distrust, CLK_TCK);
+        }
         if (status.isEmpty()) {
             String what = term == null
                     ? "no terminated state"
@@ -128,6 +154,21 @@ final class PodOutcomes {
                     false,
                     wall,
                     0,
+                    CLK_TCK,
+                    peakKb);
+        }
+        if ("tampered".equals(ended)) {
+            return new RunResult(
+                    RunResult.Outcome.FAILED,
+                    -1,
+                    "system_error",
+                    "The run replaced its output files (no longer regular files); its output was not read",
+                    "",
+                    "",
+                    false,
+                    false,
+                    wall,
+                    cpuJiffies,
                     CLK_TCK,
                     peakKb);
         }
@@ -163,6 +204,16 @@ final class PodOutcomes {
                 cpuJiffies,
                 CLK_TCK,
                 peakKb);
+    }
+
+    /**
+     * Whether the wrapper ended on its own after a stop: its timeout (exit 124) or, from wrappers before H37, its
+     * SIGTERM finish (exit 143). A container the kubelet killed exits 137, which a run's forged status cannot
+     * change: {@link #finished} only takes a status whose exit equals the container's.
+     */
+    private static boolean wrapperFinishedItself(RunWrapper.Status s) {
+        return ("timeout".equals(s.ended()) && s.exitCode() == 124)
+                || ("term".equals(s.ended()) && s.exitCode() == 143);
     }
 
     static ContainerStatus container(Pod pod) {

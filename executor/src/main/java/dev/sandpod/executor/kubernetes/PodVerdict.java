@@ -117,10 +117,16 @@ final class PodVerdict {
         return pod == null ? null : PodOutcomes.annotations(pod).get(RunPod.CANCELLED);
     }
 
-    /** The log request of a run pod: only the run container, and no more than both capped streams need. */
+    /**
+     * The log request of a run pod: only the run container, and no more than both capped streams need, taken from
+     * the log's end (the kubelet applies {@code tailLines} before {@code limitBytes}): the wrapper's block comes
+     * last, so whatever a run writes to the log before it (H37's padding past {@code limitBytes}) cannot push it
+     * out of the window.
+     */
     static String logPath(String namespace, String podName, long maxOutputBytes) {
         return "/api/v1/namespaces/" + namespace + "/pods/" + podName + "/log?container=" + RunPod.CONTAINER
-                + "&limitBytes=" + RunWrapper.logLimitBytes(maxOutputBytes);
+                + "&limitBytes=" + RunWrapper.logLimitBytes(maxOutputBytes) + "&tailLines="
+                + RunWrapper.logTailLines(maxOutputBytes);
     }
 
     private RunResult finished(Pod pod) {

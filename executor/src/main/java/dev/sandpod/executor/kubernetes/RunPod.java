@@ -184,9 +184,7 @@ final class RunPod {
                 .withNewCapabilities()
                 .withDrop("ALL")
                 .endCapabilities()
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
+                .withSeccompProfile(seccompProfile(props))
                 .endSecurityContext()
                 .withVolumeMounts(
                         mount("script", RunWrapper.SCRIPT_DIR, null, true),
@@ -256,6 +254,14 @@ final class RunPod {
                 .withSizeLimit(new Quantity(size))
                 .endEmptyDir()
                 .build();
+    }
+
+    /** The run container's profile: the shipped Localhost one (infra/seccomp/), or RuntimeDefault when blank. */
+    static io.fabric8.kubernetes.api.model.SeccompProfile seccompProfile(KubernetesRunnerProperties props) {
+        String localhost = blankToNull(props.seccompLocalhostProfile());
+        return localhost == null
+                ? new io.fabric8.kubernetes.api.model.SeccompProfile(null, "RuntimeDefault")
+                : new io.fabric8.kubernetes.api.model.SeccompProfile(localhost, "Localhost");
     }
 
     private static String blankToNull(String s) {

@@ -66,10 +66,20 @@ final class RunWrapper {
     }
 
     /**
+     * Log lines of the wrapper's block at most: its blank line and four marker lines, and each stream's base64
+     * lines; the tail of the log this long holds the whole block and never anything written after it.
+     */
+    static int logTailLines(long maxOutputBytes) {
+        long encoded = (maxOutputBytes + 2) / 3 * 4;
+        return (int) Math.min(Integer.MAX_VALUE, 2 * (encoded / LINE + 1) + 5);
+    }
+
+    /**
      * What the wrapper wrote as the termination message.
      *
-     * @param ended       {@code exit} (the program ended), {@code timeout} (the wrapper's watchdog), {@code term}
-     *                    (SIGTERM: pod deadline, eviction) or {@code setup} (the program could not be started)
+     * @param ended       {@code exit} (the program ended), {@code timeout} (the wrapper's clock), {@code setup}
+     *                    (the program could not be started), {@code tampered} (an output file was replaced by
+     *                    something other than a regular file) or, from wrappers before H37, {@code term}
      * @param exitCode    the program's exit code (128+n when killed by signal n)
      * @param stdoutBytes how much the program wrote to stdout, up to the volume's size: more than the cap means cut
      */

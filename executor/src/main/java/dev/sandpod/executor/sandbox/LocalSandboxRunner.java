@@ -127,6 +127,17 @@ public final class LocalSandboxRunner implements AutoCloseable {
         return capabilities;
     }
 
+    /** What protects runs on this host (for admins; see docs/hostile-second-set.md). */
+    public Map<String, Object> protections() {
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("available", capabilities.available());
+        if (!capabilities.available()) {
+            p.put("problem", capabilities.problem());
+        }
+        p.putAll(host.protections());
+        return p;
+    }
+
     /** Whether {@code uid} is one this runner gives its runs (tests look for leftover processes by uid). */
     boolean ownsUid(int uid) {
         return host.uids() != null && host.uids().owns(uid);

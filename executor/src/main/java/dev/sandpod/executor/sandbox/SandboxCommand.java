@@ -23,6 +23,12 @@ final class SandboxCommand {
     static final int SANDBOX_UID = 1000;
 
     static final String SANDBOX_HOME = WORKSPACE;
+    /**
+     * RLIMIT_MEMLOCK of every run (H35): enough for the few locked pages a runtime may ask for, never a way to pin
+     * the host's memory, and not inherited from the executor.
+     */
+    static final long MEMLOCK_BYTES = 64 * 1024;
+
     private static final int FSIZE_BLOCK = 512;
     private static final String TMP_DIR = WORKSPACE + "/.tmp";
 
@@ -63,7 +69,44 @@ final class SandboxCommand {
      * @param cgroupMemory    whether a memory cgroup bounds the run's memory (no data-segment rlimit needed then)
      */
     record Enforcement(
-            int openFiles, int workspaceInodes, boolean perRunUids, boolean cgroupPids, boolean cgroupMemory) {}
+            int openFiles,
+            int workspaceInodes,
+            boolean perRunUids,
+            boolean cgroupPids,
+            boolean cgroupMemory,
+            boolean bwrapDisablesUserns,
+            List<String> maskedProcPaths) {
+
+        Enforcement(int openFiles, int workspaceInodes, boolean perRunUids, boolean cgroupPids, boolean cgroupMemory) {
+            this(openFiles, workspaceInodes, perRunUids, cgroupPids, cgroupMemory, true, List.of());
+        }
+
+        Enforcement {
+            maskedProcPaths = List.copyOf(maskedProcPaths);
+        }
+    }
+
+    /**
+     * {@code /proc} files a run must not read (H38): host-wide timers, scheduler and latency state with other
+     * processes' pids and names, kernel keys and symbol addresses, kernel memory and log. bwrap's {@code --proc}
+     * masks none of them; these are the container runtimes' masked paths plus kallsyms. Only those that exist on
+     * the host are masked (bwrap cannot bind over a missing file); the run's procfs is of the same kernel.
+     * {@code /proc/1/cmdline} is bubblewrap's own init inside the sandbox, whose arguments name host paths.
+     */
+    static final List<String> MASKED_PROC = List.of(
+            "/proc/1/cmdline",
+            "/proc/timer_list",
+            "/proc/timer_stats",
+            "/proc/sched_debug",
+            "/proc/latency_stats",
+            "/proc/keys",
+            "/proc/key-users",
+            "/proc/kallsyms",
+            "/proc/kcore",
+            "/proc/kmsg",
+            "/proc/vmallocinfo",
+            "/proc/sysrq-trigger",
+            "/proc/config.gz");
 
     private final Programs programs;
     private final Path instanceDir;
@@ -108,7 +151,8 @@ final class SandboxCommand {
                     mountPoint,
                     tmpfsOptions(limits, uid),
                     uid,
-                    rlimits(limits)));
+                    // RLIMIT_NICE too, which dash's ulimit cannot set.
+                    rlimits(limits) + " e=0"));
             cgroupProcs.forEach(p -> cmd.add(p.toString()));
             cmd.add("--");
             return sandbox(cmd, spec, limits, mountPoint);
@@ -165,6 +209,9 @@ final class SandboxCommand {
     String rlimits(SandboxLimits limits) {
         List<String> rlimits = new ArrayList<>();
         rlimits.add("c=0");
+        // Pinned, never inherited from the executor (H35): no real-time priority, next to no locked memory.
+        rlimits.add("r=0");
+        rlimits.add("l=" + MEMLOCK_BYTES / 1024);
         rlimits.add("f=" + ((limits.workspaceBytes() + FSIZE_BLOCK - 1) / FSIZE_BLOCK));
         rlimits.add("n=" + enforcement.openFiles());
         if (!enforcement.cgroupPids() && enforcement.perRunUids()) {
@@ -186,10 +233,12 @@ final class SandboxCommand {
     /** Appends bwrap and the program to the root-side links in {@code cmd}. */
     private List<String> sandbox(List<String> cmd, RunSpec spec, SandboxLimits limits, Path mountPoint) {
         cmd.add(programs.bwrap().toString());
+        cmd.addAll(List.of("--unshare-all", "--unshare-user"));
+        if (enforcement.bwrapDisablesUserns()) {
+            // Otherwise the seccomp filter denies clone(CLONE_NEWUSER) (see SeccompFilter).
+            cmd.add("--disable-userns");
+        }
         cmd.addAll(List.of(
-                "--unshare-all",
-                "--unshare-user",
-                "--disable-userns",
                 "--die-with-parent",
                 "--new-session",
                 "--cap-drop",
@@ -206,6 +255,9 @@ final class SandboxCommand {
         }
         cmd.addAll(mountArgs);
         cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+        for (String masked : enforcement.maskedProcPaths()) {
+            cmd.addAll(List.of("--ro-bind", "/dev/null", masked));
+        }
         if (mountPoint != null) {
             // One tmpfs for everything writable: /tmp, /var/tmp and /dev/shm share the workspace's size and inodes.
             // bwrap checks bind sources before it creates anything, so the tmp directory (made by --dir inside

@@ -39,13 +39,30 @@ final class SandboxHost implements AutoCloseable {
     private final Path seccompProgram;
     private final CgroupSupport cgroups;
     private final String problem;
+    private final String bwrapVersion;
+    private final boolean bwrapDisablesUserns;
+    private final List<String> maskedProc;
 
     /** Probes the host in a fixed order; each step runs only when the ones before found nothing missing. */
     SandboxHost(ExecutorProperties.Sandbox settings, String instance) {
+        this(settings, instance, effectiveUid() == 0);
+    }
+
+    /** {@code root}: whether this process may give runs their own uids (tests pass false to see the other mode). */
+    SandboxHost(ExecutorProperties.Sandbox settings, String instance, boolean root) {
         this.settings = settings;
         this.tools = new HostTools(settings.toolsPath());
-        this.root = effectiveUid() == 0;
+        this.root = root;
         Path bwrap = tools.find("bwrap").orElse(null);
+        this.bwrapVersion = bwrap == null
+                ? "bwrap missing"
+                : tools.capture(settings.probeTimeout().toMillis(), bwrap.toString(), "--version")
+                        .map(String::trim)
+                        .orElse("bwrap (version unknown)");
+        this.bwrapDisablesUserns = supportsDisableUserns(bwrapVersion);
+        this.maskedProc = SandboxCommand.MASKED_PROC.stream()
+                .filter(p -> p.startsWith("/proc/1/") || Files.exists(Path.of(p)))
+                .toList();
         Path sh = tools.find("sh").orElse(null);
         Path setpriv = root ? tools.find("setpriv").orElse(null) : null;
         Path unshare = root ? tools.find("unshare").orElse(null) : null;
@@ -68,6 +85,9 @@ final class SandboxHost implements AutoCloseable {
         this.mountArgs = ReadOnlyBinds.arguments(settings.readOnlyBinds());
 
         String problem = uidProblem != null ? uidProblem : missingTools(bwrap, sh, setpriv, unshare);
+        if (problem == null && !root) {
+            problem = sharedUidProblem(settings);
+        }
         Path dir = null;
         if (problem == null) {
             try {
@@ -83,7 +103,8 @@ final class SandboxHost implements AutoCloseable {
                                 .orElse(null)
                         : null;
         this.programs = new SandboxCommand.Programs(bwrap, sh, unshare, setpriv, launchHelper);
-        this.seccompProgram = problem == null && settings.seccomp() ? writeSeccompProgram(dir) : null;
+        this.seccompProgram =
+                problem == null && settings.seccomp() ? writeSeccompProgram(dir, !bwrapDisablesUserns) : null;
         this.cgroups = problem == null ? detectCgroups(settings, instance) : CgroupSupport.none();
         this.problem = problem;
     }
@@ -105,7 +126,67 @@ final class SandboxHost implements AutoCloseable {
                         settings.workspaceInodes(),
                         uids != null,
                         cgroups.enforces(Controller.PIDS),
-                        cgroups.enforces(Controller.MEMORY)));
+                        cgroups.enforces(Controller.MEMORY),
+                        bwrapDisablesUserns,
+                        maskedProc));
+    }
+
+    /**
+     * Without root every run keeps the JVM's uid, so runs share its per-uid kernel quotas with each other and
+     * with the app (H36): refused unless {@code allow-shared-uid} accepts it, and then warned about.
+     */
+    private static String sharedUidProblem(ExecutorProperties.Sandbox settings) {
+        String what = "the executor does not run as root, so every run would share its uid " + effectiveUid()
+                + " and that uid's kernel quotas (inotify instances, pipe pages, processes) with every other run and "
+                + "the app";
+        if (!settings.allowSharedUid()) {
+            return what + "; run the executor as root (a uid per run) or set "
+                    + "sandpod.executor.sandbox.allow-shared-uid=true to accept that";
+        }
+        log.warn("{}; accepted by sandpod.executor.sandbox.allow-shared-uid=true", what);
+        return null;
+    }
+
+    /** bubblewrap 0.8.0 added {@code --disable-userns}. */
+    static boolean supportsDisableUserns(String version) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(version);
+        if (!m.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        return major > 0 || minor >= 8;
+    }
+
+    /** What protects runs on this host against the escape classes of docs/hostile-second-set.md, for admins. */
+    java.util.Map<String, Object> protections() {
+        java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put(
+                "userNamespaces",
+                "per run (bubblewrap --unshare-user); nested ones "
+                        + (bwrapDisablesUserns ? "disabled (--disable-userns)" : "denied by seccomp (bwrap < 0.8)"));
+        p.put(
+                "cgroups",
+                cgroups.enforces(Controller.MEMORY) || cgroups.enforces(Controller.PIDS)
+                        ? "memory=" + String.valueOf(cgroups.source(Controller.MEMORY)) + ", pids="
+                                + String.valueOf(cgroups.source(Controller.PIDS)) + ", cpu="
+                                + String.valueOf(cgroups.source(Controller.CPU))
+                        : "none (rlimits only)");
+        p.put(
+                "cgroupV2",
+                cgroups.source(Controller.MEMORY) != null
+                        && cgroups.source(Controller.MEMORY).endsWith("2"));
+        p.put("seccomp", seccompDescription());
+        p.put("bubblewrap", bwrapVersion);
+        p.put("newSession", true);
+        p.put("uidMode", uids != null ? "per run" : "shared with the executor (uid " + effectiveUid() + ")");
+        p.put(
+                "pinnedRlimits",
+                "core=0, rtprio=0, memlock=" + SandboxCommand.MEMLOCK_BYTES / 1024 + " KiB"
+                        + (programs.launchHelper() != null ? ", nice=0" : " (nice inherited: no launch helper)"));
+        p.put("maskedProc", maskedProc);
+        return p;
     }
 
     HostTools tools() {
@@ -142,12 +223,7 @@ final class SandboxHost implements AutoCloseable {
 
     /** What the sandbox enforces here, for the log and the health endpoint; {@code problem} makes it unavailable. */
     SandboxCapabilities describe(String problem) {
-        Path bwrap = programs.bwrap();
-        String version = bwrap == null
-                ? "bwrap missing"
-                : tools.capture(settings.probeTimeout().toMillis(), bwrap.toString(), "--version")
-                        .map(String::trim)
-                        .orElse("bwrap (version unknown)");
+        String version = bwrapVersion;
         Enforcement memory = enforcement(Controller.MEMORY, Enforcement.RLIMIT);
         Enforcement pids = enforcement(Controller.PIDS, uids != null ? Enforcement.RLIMIT : Enforcement.NONE);
         Enforcement cpu = enforcement(Controller.CPU, Enforcement.NONE);
@@ -157,13 +233,15 @@ final class SandboxHost implements AutoCloseable {
                 cgroups.enforces(Controller.MEMORY) ? cgroups.source(Controller.MEMORY) : "procfs sampling";
         String kill = "pid namespace teardown" + (cgroups.killMethod() == null ? "" : " + " + cgroups.killMethod());
         Path launchHelper = programs.launchHelper();
-        String runAs = uids != null
+        String runAsMode = uids != null
                 ? "a per-run host uid from " + uids.firstUid() + " (uid " + SandboxCommand.SANDBOX_UID
                         + " inside), set up by "
                         + (launchHelper != null
                                 ? launchHelper.getFileName() + " (compiled sandpod-launch.c)"
                                 : "unshare, sh, mount and setpriv")
-                : "the JVM's uid " + effectiveUid() + " (uid " + SandboxCommand.SANDBOX_UID + " inside)";
+                : "the JVM's uid " + effectiveUid() + " (uid " + SandboxCommand.SANDBOX_UID + " inside), SHARED by "
+                        + "every run (allow-shared-uid)";
+        String runAs = runAsMode;
         String workspace = ownWorkspaceMount()
                 ? "one tmpfs per run for " + SandboxCommand.WORKSPACE + ", /tmp, /var/tmp and /dev/shm, in the run's "
                         + "own mount namespace, size and " + settings.workspaceInodes() + " inodes bounded"
@@ -181,7 +259,8 @@ final class SandboxHost implements AutoCloseable {
                 "cpu=" + cpuAccounting + ", memory=" + memAccounting,
                 kill,
                 "user+pid+mount+net+ipc+uts+cgroup namespaces, no network, no capabilities, no_new_privs, "
-                        + "nested user namespaces disabled, read-only " + settings.readOnlyBinds(),
+                        + "nested user namespaces disabled, own session (no controlling tty), "
+                        + maskedProc.size() + " /proc files masked, read-only " + settings.readOnlyBinds(),
                 workspace,
                 seccompDescription(),
                 clkTck);
@@ -213,8 +292,8 @@ final class SandboxHost implements AutoCloseable {
         return null;
     }
 
-    private static Path writeSeccompProgram(Path dir) {
-        return SeccompFilter.forCurrentArchitecture()
+    private static Path writeSeccompProgram(Path dir, boolean denyNewUserNamespaces) {
+        return SeccompFilter.forCurrentArchitecture(denyNewUserNamespaces)
                 .map(program -> {
                     try {
                         return Files.write(dir.resolve("seccomp.bpf"), program);
@@ -236,7 +315,9 @@ final class SandboxHost implements AutoCloseable {
 
     private String seccompDescription() {
         if (seccompProgram != null) {
-            return SeccompFilter.DENIED_X86_64.size() + " syscalls denied with EPERM, foreign ABIs killed";
+            return SeccompFilter.DENIED_X86_64.size() + " syscalls denied with EPERM, socket families other than "
+                    + "unix/inet/inet6/netlink-route refused, foreign ABIs killed"
+                    + (bwrapDisablesUserns ? "" : ", clone(CLONE_NEWUSER) denied");
         }
         return settings.seccomp() ? "none (no filter for " + System.getProperty("os.arch") + ")" : "none (disabled)";
     }

@@ -12,7 +12,13 @@ import java.util.Optional;
  * A classic-BPF seccomp program for bubblewrap's {@code --seccomp}: everything is allowed except syscalls a
  * script never needs and a sandbox escape or host attack usually does (mounts, namespaces, tracing other
  * processes, kernel keyrings, BPF, userfaultfd, io_uring, module and kexec loading). They fail with EPERM, so
- * programs that probe for them (libuv and io_uring) fall back instead of dying. Syscalls of a foreign ABI
+ * programs that probe for them (libuv and io_uring) fall back instead of dying. The ways to another
+ * process's descriptors or memory besides ptrace ({@code pidfd_getfd}, {@code process_madvise}, {@code kcmp})
+ * are denied the same way. {@code socket} is checked by its arguments: only AF_UNIX, AF_INET, AF_INET6 and
+ * NETLINK_ROUTE sockets can be made, every other family (AF_ALG, AF_VSOCK, AF_PACKET, RxRPC, TIPC, …: the way
+ * to rarely used kernel code and its page-cache write bugs) fails with EAFNOSUPPORT, as on a kernel built
+ * without it. Where bubblewrap is too old for {@code --disable-userns}, {@code clone} with CLONE_NEWUSER fails
+ * with EPERM and {@code clone3} with ENOSYS (libc then falls back to {@code clone}). Syscalls of a foreign ABI
  * (i386 via int 0x80, x32) kill the process: they are the classic way around a filter written for x86_64.
  * Only x86_64 is described; on other architectures the runner reports seccomp as unavailable rather than
  * guess syscall numbers.
@@ -22,16 +28,32 @@ final class SeccompFilter {
     private static final int AUDIT_ARCH_X86_64 = 0xC000003E;
     private static final int X32_SYSCALL_BIT = 0x40000000;
     private static final int EPERM = 1;
+    private static final int ENOSYS = 38;
+    private static final int EAFNOSUPPORT = 97;
+    private static final int NR_SOCKET = 41;
+    private static final int NR_CLONE = 56;
+    private static final int NR_CLONE3 = 435;
+    private static final int CLONE_NEWUSER = 0x10000000;
+    private static final int AF_UNIX = 1;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int AF_NETLINK = 16;
+    private static final int NETLINK_ROUTE = 0;
 
     private static final short LD_W_ABS = 0x20;
     private static final short JMP_JEQ_K = 0x15;
     private static final short JMP_JGE_K = 0x35;
+    private static final short JMP_JSET_K = 0x45;
     private static final short RET_K = 0x06;
     private static final int RET_ALLOW = 0x7FFF0000;
     private static final int RET_ERRNO = 0x00050000;
     private static final int RET_KILL_PROCESS = 0x80000000;
     private static final int OFFSET_NR = 0;
     private static final int OFFSET_ARCH = 4;
+    /** Low 32 bits of the first and third argument (x86_64 is little-endian). */
+    private static final int OFFSET_ARG0 = 16;
+
+    private static final int OFFSET_ARG2 = 32;
 
     /** x86_64 numbers of the denied syscalls, in the order they are tested. */
     static final Map<String, Integer> DENIED_X86_64 = denied();
@@ -39,19 +61,27 @@ final class SeccompFilter {
     private SeccompFilter() {}
 
     /** The compiled program for this JVM's architecture, or empty when it is not described here. */
-    static Optional<byte[]> forCurrentArchitecture() {
+    static Optional<byte[]> forCurrentArchitecture(boolean denyNewUserNamespaces) {
         String arch = System.getProperty("os.arch");
         if (!"amd64".equals(arch) && !"x86_64".equals(arch)) {
             return Optional.empty();
         }
-        return Optional.of(compile(List.copyOf(DENIED_X86_64.values())));
+        return Optional.of(compile(List.copyOf(DENIED_X86_64.values()), denyNewUserNamespaces));
     }
 
-    static byte[] compile(List<Integer> denied) {
-        int count = 4 + denied.size() + 3;
-        int deny = count - 2;
-        int kill = count - 1;
-        ByteBuffer program = ByteBuffer.allocate(count * 8).order(ByteOrder.nativeOrder());
+    /**
+     * The program: arch check, x32 check, the denied numbers, then the argument checks of {@code socket} (and of
+     * {@code clone}/{@code clone3} when asked), then the return instructions every jump lands on.
+     */
+    static byte[] compile(List<Integer> denied, boolean denyNewUserNamespaces) {
+        int cloneRules = denyNewUserNamespaces ? 4 : 0;
+        int body = 4 + denied.size() + 2 + cloneRules + 7;
+        int allow = body;
+        int deny = body + 1;
+        int noFamily = body + 2;
+        int noSys = body + 3;
+        int kill = body + 4;
+        ByteBuffer program = ByteBuffer.allocate((body + 5) * 8).order(ByteOrder.nativeOrder());
         int i = 0;
         i = put(program, i, LD_W_ABS, 0, 0, OFFSET_ARCH);
         i = put(program, i, JMP_JEQ_K, 0, kill - i - 1, AUDIT_ARCH_X86_64);
@@ -60,8 +90,37 @@ final class SeccompFilter {
         for (int nr : denied) {
             i = put(program, i, JMP_JEQ_K, deny - i - 1, 0, nr);
         }
+        int socketRules = i + 2 + cloneRules;
+        i = put(program, i, JMP_JEQ_K, socketRules - i - 1, 0, NR_SOCKET);
+        if (denyNewUserNamespaces) {
+            int cloneRule = i + 3;
+            i = put(program, i, JMP_JEQ_K, cloneRule - i - 1, 0, NR_CLONE);
+            i = put(program, i, JMP_JEQ_K, noSys - i - 1, 0, NR_CLONE3);
+            i = put(program, i, RET_K, 0, 0, RET_ALLOW);
+            // clone: the flags are its first argument on x86_64.
+            i = put(program, i, LD_W_ABS, 0, 0, OFFSET_ARG0);
+            i = put(program, i, JMP_JSET_K, deny - i - 1, allow - i - 1, CLONE_NEWUSER);
+        } else {
+            i = put(program, i, RET_K, 0, 0, RET_ALLOW);
+        }
+        if (i != socketRules) {
+            throw new IllegalStateException("seccomp program layout: socket rules at " + i + ", not " + socketRules);
+        }
+        // socket(family, type, protocol)
+        i = put(program, i, LD_W_ABS, 0, 0, OFFSET_ARG0);
+        i = put(program, i, JMP_JEQ_K, allow - i - 1, 0, AF_UNIX);
+        i = put(program, i, JMP_JEQ_K, allow - i - 1, 0, AF_INET);
+        i = put(program, i, JMP_JEQ_K, allow - i - 1, 0, AF_INET6);
+        i = put(program, i, JMP_JEQ_K, 0, noFamily - i - 1, AF_NETLINK);
+        i = put(program, i, LD_W_ABS, 0, 0, OFFSET_ARG2);
+        i = put(program, i, JMP_JEQ_K, allow - i - 1, noFamily - i - 1, NETLINK_ROUTE);
+        if (i != allow) {
+            throw new IllegalStateException("seccomp program layout: returns at " + i + ", not " + allow);
+        }
         i = put(program, i, RET_K, 0, 0, RET_ALLOW);
         i = put(program, i, RET_K, 0, 0, RET_ERRNO | EPERM);
+        i = put(program, i, RET_K, 0, 0, RET_ERRNO | EAFNOSUPPORT);
+        i = put(program, i, RET_K, 0, 0, RET_ERRNO | ENOSYS);
         put(program, i, RET_K, 0, 0, RET_KILL_PROCESS);
         return program.array();
     }
@@ -82,6 +141,10 @@ final class SeccompFilter {
         m.put("ptrace", 101);
         m.put("process_vm_readv", 310);
         m.put("process_vm_writev", 311);
+        // The ptrace equivalents: another process's descriptors, memory advice and kernel object identities.
+        m.put("pidfd_getfd", 438);
+        m.put("process_madvise", 440);
+        m.put("kcmp", 312);
         m.put("mount", 165);
         m.put("umount2", 166);
         m.put("pivot_root", 155);

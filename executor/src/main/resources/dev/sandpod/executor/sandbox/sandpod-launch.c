@@ -11,7 +11,8 @@
  *   sandpod-launch STATUS PASSWD GROUP SECCOMP MOUNTPOINT TMPFS-OPTIONS UID RLIMITS CGROUP-PROCS... -- PROGRAM ARGS...
  * STATUS must exist (the runner creates it). MOUNTPOINT and TMPFS-OPTIONS empty: no own tmpfs. RLIMITS is a
  * space separated list of dash `ulimit` words with dash's units: c=<512-byte blocks> f=<512-byte blocks>
- * n=<files> p=<processes> d=<KiB>; each sets the soft and the hard limit. UID is also the gid.
+ * n=<files> p=<processes> d=<KiB> r=<real-time priority> l=<KiB locked> e=<nice ceiling>; each sets the soft and
+ * the hard limit. UID is also the gid.
  *
  * Every failure exits 125 before PROGRAM runs, with a message on stderr (the runner reports a setup failure).
  */
@@ -84,6 +85,9 @@ static void set_limits(const char *words) {
             case 'n': resource = RLIMIT_NOFILE; unit = 1; break;
             case 'p': resource = RLIMIT_NPROC; unit = 1; break;
             case 'd': resource = RLIMIT_DATA; unit = 1024; break;
+            case 'r': resource = RLIMIT_RTPRIO; unit = 1; break;
+            case 'l': resource = RLIMIT_MEMLOCK; unit = 1024; break;
+            case 'e': resource = RLIMIT_NICE; unit = 1; break;
             default: die_plain("unknown rlimit", w);
         }
         long long value = parse_number(w + 2, w);

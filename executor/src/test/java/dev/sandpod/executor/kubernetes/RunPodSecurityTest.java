@@ -106,7 +106,9 @@ class RunPodSecurityTest {
         assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
         assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(sc.getCapabilities().getAdd()).isEmpty();
-        assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        // The shipped Localhost profile (infra/seccomp/sandpod-run.json), stricter than RuntimeDefault (H26, H29, H30).
+        assertThat(sc.getSeccompProfile().getType()).isEqualTo("Localhost");
+        assertThat(sc.getSeccompProfile().getLocalhostProfile()).isEqualTo("sandpod/run.json");
         assertThat(container.getStdin()).isFalse();
         assertThat(container.getTty()).isFalse();
     }

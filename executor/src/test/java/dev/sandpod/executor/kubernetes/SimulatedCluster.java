@@ -77,6 +77,29 @@ final class SimulatedCluster implements AutoCloseable {
         logs.put(namespace + "/" + pod, text);
     }
 
+    /**
+     * What a kubelet answers for a log request: {@code tailLines} first (the last n lines), then {@code limitBytes}
+     * (the head of what is left).
+     */
+    static String kubeletWindow(String text, String query) {
+        String result = text;
+        Matcher tail = Pattern.compile("[?&]tailLines=(\\d+)").matcher(query == null ? "" : query);
+        if (tail.find()) {
+            int lines = Integer.parseInt(tail.group(1));
+            List<String> all = result.lines().toList();
+            result = all.subList(Math.max(0, all.size() - lines), all.size()).stream()
+                    .map(l -> l + "\n")
+                    .collect(java.util.stream.Collectors.joining());
+        }
+        Matcher limit = Pattern.compile("[?&]limitBytes=(\\d+)").matcher(query == null ? "" : query);
+        if (limit.find()) {
+            byte[] bytes = result.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            int n = (int) Math.min(bytes.length, Long.parseLong(limit.group(1)));
+            result = new String(bytes, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        return result;
+    }
+
     List<String> logRequests() {
         return List.copyOf(logRequests);
     }
@@ -119,7 +142,7 @@ final class SimulatedCluster implements AutoCloseable {
                     String text = logs.get(log.group(1) + "/" + log.group(2));
                     return text == null
                             ? new MockResponse().setResponseCode(404)
-                            : new MockResponse().setResponseCode(200).setBody(text);
+                            : new MockResponse().setResponseCode(200).setBody(kubeletWindow(text, log.group(3)));
                 }
                 if (path.contains("watch=true") && goneWatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     // What an API server sends when the watched version has been compacted away.

@@ -73,7 +73,7 @@ class SandboxCommandTest {
                         SECCOMP.toString(),
                         MOUNT_POINT.toString(),
                         tmpfs + ",nosuid,nodev",
-                        "c=0 f=" + LIMITS.workspaceBytes() / 512 + " n=256",
+                        "c=0 r=0 l=64 f=" + LIMITS.workspaceBytes() / 512 + " n=256",
                         PROCS.get(0).toString(),
                         "--",
                         "/usr/bin/setpriv",
@@ -103,7 +103,7 @@ class SandboxCommandTest {
                         MOUNT_POINT.toString(),
                         tmpfs,
                         "70001",
-                        "c=0 f=" + LIMITS.workspaceBytes() / 512 + " n=256",
+                        "c=0 r=0 l=64 f=" + LIMITS.workspaceBytes() / 512 + " n=256 e=0",
                         PROCS.get(0).toString(),
                         "--");
         assertThat(argv).doesNotContain("/usr/bin/unshare", "/usr/bin/setpriv", "/bin/sh");
@@ -125,7 +125,7 @@ class SandboxCommandTest {
                         "/dev/null",
                         "",
                         "",
-                        "c=0 f=" + LIMITS.workspaceBytes() / 512 + " n=256 d=" + LIMITS.memoryBytes() / 1024,
+                        "c=0 r=0 l=64 f=" + LIMITS.workspaceBytes() / 512 + " n=256 d=" + LIMITS.memoryBytes() / 1024,
                         "--");
         String size = Long.toString(LIMITS.workspaceBytes());
         assertThat(String.join(" ", argv))
@@ -230,22 +230,61 @@ class SandboxCommandTest {
         SandboxLimits limits = LIMITS.withPids(10).withMemoryBytes(64L << 20);
         String blocks = "f=" + LIMITS.workspaceBytes() / 512;
 
-        assertThat(command(null, null, ROOT_CGROUPS).rlimits(limits)).isEqualTo("c=0 " + blocks + " n=256");
+        assertThat(command(null, null, ROOT_CGROUPS).rlimits(limits)).isEqualTo("c=0 r=0 l=64 " + blocks + " n=256");
         assertThat(command(null, null, new SandboxCommand.Enforcement(256, 4096, true, false, false))
                         .rlimits(limits))
                 .as("per-run uids: a process count per uid bounds the run")
-                .isEqualTo("c=0 " + blocks + " n=256 p=12 d=65536");
+                .isEqualTo("c=0 r=0 l=64 " + blocks + " n=256 p=12 d=65536");
         assertThat(command(null, null, NO_ROOT_NO_CGROUPS).rlimits(limits))
                 .as("the JVM's uid is shared, so no process count")
-                .isEqualTo("c=0 " + blocks + " n=256 d=65536");
+                .isEqualTo("c=0 r=0 l=64 " + blocks + " n=256 d=65536");
         assertThat(command(null, null, ROOT_CGROUPS).rlimits(limits.withMemoryBytes(100)))
-                .isEqualTo("c=0 " + blocks + " n=256");
+                .isEqualTo("c=0 r=0 l=64 " + blocks + " n=256");
     }
 
     @Test
     void theWorkspaceSizeRoundsUpToWholeFileSizeBlocks() {
         SandboxLimits limits = new SandboxLimits(LIMITS.timeout(), LIMITS.memoryBytes(), 1000, 64, 1024, 1025);
 
-        assertThat(command(null, null, ROOT_CGROUPS).rlimits(limits)).isEqualTo("c=0 f=3 n=256");
+        assertThat(command(null, null, ROOT_CGROUPS).rlimits(limits)).isEqualTo("c=0 r=0 l=64 f=3 n=256");
+    }
+
+    @Test
+    void procFilesOfTheHostAreMaskedAfterProcIsMounted() {
+        SandboxCommand.Enforcement masked = new SandboxCommand.Enforcement(
+                256, 4096, true, true, true, true, List.of("/proc/1/cmdline", "/proc/keys"));
+        List<String> argv = command(null, SECCOMP, masked).argv(SPEC, PROCS, UID, STATUS, MOUNT_POINT);
+
+        assertThat(Collections.indexOfSubList(
+                        argv,
+                        List.of(
+                                "--proc",
+                                "/proc",
+                                "--dev",
+                                "/dev",
+                                "--ro-bind",
+                                "/dev/null",
+                                "/proc/1/cmdline",
+                                "--ro-bind",
+                                "/dev/null",
+                                "/proc/keys")))
+                .isPositive();
+    }
+
+    @Test
+    void withABubblewrapTooOldForDisableUsernsTheFlagIsLeftToSeccomp() {
+        SandboxCommand.Enforcement old = new SandboxCommand.Enforcement(256, 4096, true, true, true, false, List.of());
+
+        assertThat(command(null, SECCOMP, old).argv(SPEC, PROCS, UID, STATUS, MOUNT_POINT))
+                .doesNotContain("--disable-userns")
+                .contains("--new-session");
+        assertThat(SandboxHost.supportsDisableUserns("bubblewrap 0.8.0")).isTrue();
+        assertThat(SandboxHost.supportsDisableUserns("bubblewrap 0.11.1")).isTrue();
+        assertThat(SandboxHost.supportsDisableUserns("bubblewrap 0.6.2")).isFalse();
+        assertThat(SandboxHost.supportsDisableUserns("bwrap (version unknown)")).isFalse();
+        // The filter for such a host is longer by its clone rules and still compiles within short jumps.
+        assertThat(SeccompFilter.compile(List.copyOf(SeccompFilter.DENIED_X86_64.values()), true).length)
+                .isEqualTo(
+                        SeccompFilter.compile(List.copyOf(SeccompFilter.DENIED_X86_64.values()), false).length + 4 * 8);
     }
 }
