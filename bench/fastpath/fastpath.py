@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -234,6 +235,8 @@ def proc_status(pid):
 # ---------------------------------------------------------------- main
 
 def main():
+    # A terminated benchmark still stops its app (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     p = argparse.ArgumentParser()
     p.add_argument("--jar", default="app/target/sandpod.jar")
     p.add_argument("--runs", type=int, default=200, help="single-client runs per language (each side)")
@@ -242,6 +245,7 @@ def main():
     p.add_argument("--rss-runs", type=int, default=0, help="extra runs (4 clients) before RSS is read")
     p.add_argument("--langs", default="python,bash")
     p.add_argument("--label", default="")
+    p.add_argument("--label-suffix", default="")
     p.add_argument("--results", default="bench/fastpath/RESULTS.md")
     p.add_argument("--keep-data", action="store_true")
     a = p.parse_args()
@@ -393,7 +397,7 @@ def main():
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], stdout=subprocess.PIPE,
                            text=True).stdout.strip()
     head = "## %s UTC, %s%s%s\n\n" % (datetime.utcnow().strftime("%Y-%m-%d %H:%M"), rev, "+changes" if dirty else "",
-                                      (" — " + a.label) if a.label else "")
+                                      (" — " + a.label + " " + a.label_suffix) if a.label or a.label_suffix else "")
     head += "load average before %s, after %s (`uptime`); %d cores\n\n" % (load_before, load_after, os.cpu_count())
     table = "| | metric | floor | Sandpod | note |\n|---|---|---|---|---|\n"
     table += "".join("| %s | %s | %s | %s | %s |\n" % r for r in rows)
