@@ -42,13 +42,16 @@ final class NotifyingStream implements BlockingStream<TrackedEventMessage<?>> {
     /**
      * A processor asks without waiting; right after a commit signal the store's reader may be a few
      * milliseconds behind, so then it waits briefly instead of concluding there is nothing new.
+     *
+     * <p>The signal is taken <em>before</em> the wait: a commit signalled while this waits (for an earlier
+     * commit's events) stays pending for the next question. Clearing it after the wait lost that wake-up —
+     * the processor's own wake-up task had found it busy and returned, its next question found nothing yet,
+     * and the event waited for the claim interval (a second): the back-to-back runs' one-second steps.
      */
     @Override
     public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
-        if (timeout == 0 && signalled.get()) {
-            boolean available = delegate.hasNextAvailable(SIGNAL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            signalled.set(false);
-            return available;
+        if (timeout == 0 && signalled.getAndSet(false)) {
+            return delegate.hasNextAvailable(SIGNAL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         }
         return delegate.hasNextAvailable(timeout, unit);
     }
