@@ -167,7 +167,7 @@ def hops_of(client, execution_id, t0_wall, received):
     wall = None
     for e in json.loads(data):
         at.setdefault(e["event_type"], parse_ts(e["timestamp"]))
-        usage = (e.get("outcome") or {}).get("resource_usage") if isinstance(e.get("outcome"), dict) else None
+        usage = e.get("resource_usage")
         if usage and usage.get("wall_seconds") is not None:
             wall = usage["wall_seconds"] * 1000
     out = {}
@@ -177,7 +177,7 @@ def hops_of(client, execution_id, t0_wall, received):
         if ta is not None and tb is not None:
             out[name] = (tb - ta) * 1000
     if wall is not None and "started → completed (run, report)" in out:
-        out["  of which sandbox wall time"] = wall
+        out["(the sandbox's own wall time, as the runner measured it)"] = wall
     return out
 
 

@@ -43,14 +43,20 @@ final class NotifyingStream implements BlockingStream<TrackedEventMessage<?>> {
      * A processor asks without waiting; right after a commit signal the store's reader may be a few
      * milliseconds behind, so then it waits briefly instead of concluding there is nothing new.
      *
-     * <p>The signal is taken <em>before</em> the wait: a commit signalled while this waits (for an earlier
-     * commit's events) stays pending for the next question. Clearing it after the wait lost that wake-up —
-     * the processor's own wake-up task had found it busy and returned, its next question found nothing yet,
-     * and the event waited for the claim interval (a second): the back-to-back runs' one-second steps.
+     * <p>A signal stands until a question finds nothing already there: while events read earlier are still
+     * waiting, they answer the question and the signal stays for the question after them, which then waits
+     * for the signalled commit. Taking the signal on such a question lost it — the processor handled the
+     * older events, found nothing more yet and slept until its next claim check (up to a second): the
+     * back-to-back runs' one-second steps. The signal is taken before the wait, so a commit signalled while
+     * this waits stays pending too.
      */
     @Override
     public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
-        if (timeout == 0 && signalled.getAndSet(false)) {
+        if (timeout == 0 && signalled.get()) {
+            if (delegate.hasNextAvailable(0, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            signalled.set(false);
             return delegate.hasNextAvailable(SIGNAL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         }
         return delegate.hasNextAvailable(timeout, unit);
