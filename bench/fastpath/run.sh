@@ -22,10 +22,12 @@ if [ "$build" = yes ] || [ ! -f app/target/sandpod.jar ]; then
 fi
 command -v bwrap >/dev/null || { echo "needs bubblewrap (apt-get install bubblewrap)" >&2; exit 1; }
 command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
-# The JVM options `./sandpod run` gives the app: VFORK below JDK 25 (see app_java_opts in ./sandpod).
-version=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-if [ -z "${SANDPOD_BENCH_JAVA_OPTS:-}" ] && [ -n "$version" ] && [ "${version%%.*}" -lt 25 ]; then
-  export SANDPOD_BENCH_JAVA_OPTS="-Djdk.lang.Process.launchMechanism=VFORK"
+# The JVM options `./sandpod run` gives the app (its app_java_opts: heap bound, VFORK below JDK 25), unless
+# SANDPOD_BENCH_JAVA_OPTS says otherwise.
+if [ -z "${SANDPOD_BENCH_JAVA_OPTS:-}" ]; then
+  eval "$(sed -n '/^app_java_opts() {/,/^}/p' sandpod)"
+  SANDPOD_BENCH_JAVA_OPTS="$(app_java_opts | tr '\n' ' ')"
+  export SANDPOD_BENCH_JAVA_OPTS
 fi
 if [ "$priority" = yes ]; then
   # As bench/sandbox --priority: the benchmark, the app, the floor's sandboxes and the app's sandboxes (their run
