@@ -251,6 +251,10 @@ def main():
     a = p.parse_args()
     langs = a.langs.split(",")
 
+    # The commit checked out when the run starts (the jar is whatever --jar names; --label says which).
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], stdout=subprocess.PIPE,
+                           text=True).stdout.strip()
     for lang in langs:  # the floor must work before the app is worth starting
         floor_once(lang)
 
@@ -393,9 +397,6 @@ def main():
             shutil.rmtree(data, ignore_errors=True)
 
     load_after = load()
-    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], stdout=subprocess.PIPE,
-                           text=True).stdout.strip()
     head = "## %s UTC, %s%s%s\n\n" % (datetime.utcnow().strftime("%Y-%m-%d %H:%M"), rev, "+changes" if dirty else "",
                                       (" — " + a.label + " " + a.label_suffix) if a.label or a.label_suffix else "")
     head += "load average before %s, after %s (`uptime`); %d cores\n\n" % (load_before, load_after, os.cpu_count())
