@@ -3,6 +3,8 @@ package dev.sandpod.eventstore;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
@@ -23,6 +25,12 @@ final class CommitNotifyingEventSource implements StreamableMessageSource<Tracke
 
     private final EventStore store;
     private final Set<NotifyingStream> open = new CopyOnWriteArraySet<>();
+    /** One daemon thread for the streams' delayed wake-ups (see NotifyingStream). */
+    private final ScheduledExecutorService rechecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "commit-signal-rechecks");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     CommitNotifyingEventSource(EventStore store) {
         this.store = store;
@@ -30,20 +38,21 @@ final class CommitNotifyingEventSource implements StreamableMessageSource<Tracke
     }
 
     private void committedLocally(List<? extends EventMessage<?>> events) {
+        List<String> ids = events.stream().map(EventMessage::getIdentifier).toList();
         if (CurrentUnitOfWork.isStarted()) {
-            CurrentUnitOfWork.get().afterCommit(unitOfWork -> signalAll());
+            CurrentUnitOfWork.get().afterCommit(unitOfWork -> signalAll(ids));
         } else {
-            signalAll();
+            signalAll(ids);
         }
     }
 
-    private void signalAll() {
-        open.forEach(NotifyingStream::signal);
+    private void signalAll(List<String> ids) {
+        open.forEach(stream -> stream.signal(ids));
     }
 
     @Override
     public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken trackingToken) {
-        NotifyingStream stream = new NotifyingStream(store.openStream(trackingToken), open);
+        NotifyingStream stream = new NotifyingStream(store.openStream(trackingToken), open, rechecks);
         open.add(stream);
         return stream;
     }

@@ -216,7 +216,7 @@ public class ExecutionProjection {
         mongo.dropCollection(ExecutionFrameDocument.class);
     }
 
-    private static Consumer<ExecutionDocument> outcome(ExecutionOutcome outcome) {
+    static Consumer<ExecutionDocument> outcome(ExecutionOutcome outcome) {
         return doc -> {
             if (outcome == null) {
                 return;
