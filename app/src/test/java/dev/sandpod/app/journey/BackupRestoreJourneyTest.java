@@ -118,7 +118,9 @@ class BackupRestoreJourneyTest {
         assertThat(endedBeforeBackup).hasSizeGreaterThanOrEqualTo(USERS * RUNS_PER_USER / 2);
         assertThat(endedBeforeBackup).hasSizeLessThan(runs.size()); // some are still in flight: a real burst
 
+        long backupStart = System.nanoTime();
         BackupCommand.backup(dataDir, backupDir);
+        long backupMillis = (System.nanoTime() - backupStart) / 1_000_000;
 
         assertThat(backupDir.resolve(BackupCommand.MANIFEST)).isRegularFile();
         // A restore onto the data of a running app, or from a directory that is no backup, is refused clearly.
@@ -132,6 +134,7 @@ class BackupRestoreJourneyTest {
         assertThat(cli("restore", backupDir, restoredDir)).isEmpty();
         running = start(restoredDir);
         int restoredPort = portOf(running);
+        long restoredAt = System.nanoTime();
 
         for (String user : users.keySet()) {
             ApiSession session = ApiSession.login(restoredPort, user, "pw-" + user + "-123");
@@ -158,6 +161,17 @@ class BackupRestoreJourneyTest {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> TERMINAL.contains(status(owner, run.getKey())));
         }
+        System.out.printf(
+                "backup during a burst: %d users, %d runs, %d ended before the backup and all restored with their"
+                        + " output, %d in flight; backup %d ms, %d bytes; all in-flight runs ended %d ms after the"
+                        + " restored app started%n",
+                users.size(),
+                runs.size(),
+                endedBeforeBackup.size(),
+                runs.size() - endedBeforeBackup.size(),
+                backupMillis,
+                Files.size(backupDir.resolve("sandpod.mv")),
+                (System.nanoTime() - restoredAt) / 1_000_000);
     }
 
     /** Runs the command as {@code ./sandpod} does; returns what it printed on stderr. */
