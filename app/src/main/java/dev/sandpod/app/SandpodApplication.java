@@ -1,5 +1,6 @@
 package dev.sandpod.app;
 
+import dev.sandpod.app.embedded.BackupCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class SandpodApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("backup") || args[0].equals("restore"))) {
+            // ./sandpod backup|restore DIR: no application context, only the data directory.
+            System.exit(BackupCommand.run(args, BackupCommand.dataDir(), System.out, System.err));
+        }
         // Axon's update checker phones home and logs stack traces on a closed network; only a system
         // property turns it off (a Spring property is read too late).
         System.setProperty("axoniq.update-checker.disabled", "true");

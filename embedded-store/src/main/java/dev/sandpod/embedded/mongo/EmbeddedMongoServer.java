@@ -18,6 +18,15 @@ import java.nio.file.Path;
 public final class EmbeddedMongoServer implements AutoCloseable {
 
     public static final String DATABASE = "sandpod";
+    /** The data file's name in the data directory. */
+    public static final String FILE_NAME = "sandpod.mv";
+    /**
+     * Written beside the data file while the server listens, holding its port: how a backup run from the
+     * command line finds the running server. Stale after a kill; the file lock, not this file, tells
+     * whether a server has the data file open.
+     */
+    public static final String PORT_FILE_NAME = "mongo-wire.port";
+
     private static final String HOST = "127.0.0.1";
 
     private final MongoServer server;
@@ -41,7 +50,7 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 
     /** {@code compactFillRate}: see {@link IndexedH2Backend#open(Path, int)}; the stock backend keeps H2's default. */
     public static EmbeddedMongoServer start(Path dir, int port, boolean indexed, int compactFillRate) {
-        Path file = dir.resolve("sandpod.mv");
+        Path file = dir.resolve(FILE_NAME);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -58,7 +67,14 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             server.shutdownNow();
             throw e;
         }
-        return new EmbeddedMongoServer(server, server.getLocalAddress(), file);
+        InetSocketAddress bound = server.getLocalAddress();
+        try {
+            Files.writeString(dir.resolve(PORT_FILE_NAME), Integer.toString(bound.getPort()));
+        } catch (IOException e) {
+            server.shutdownNow();
+            throw new UncheckedIOException("Cannot write " + dir.resolve(PORT_FILE_NAME), e);
+        }
+        return new EmbeddedMongoServer(server, bound, file);
     }
 
     public String uri() {
@@ -77,5 +93,10 @@ public final class EmbeddedMongoServer implements AutoCloseable {
     @Override
     public void close() {
         server.shutdownNow();
+        try {
+            Files.deleteIfExists(file.resolveSibling(PORT_FILE_NAME));
+        } catch (IOException e) {
+            // a stale port file is harmless: the file lock decides whether a server runs
+        }
     }
 }

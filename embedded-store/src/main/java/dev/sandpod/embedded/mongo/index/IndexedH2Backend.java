@@ -12,10 +12,17 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.ZipOutputStream;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -44,6 +51,16 @@ public final class IndexedH2Backend extends H2Backend {
     private static final String DATABASES_PREFIX = "databases.";
     private static final String META_PREFIX = "meta.";
     private static final String INDEX_INFIX = "._index_";
+
+    /**
+     * The wire command that takes an online backup ({@link #backup()}): {@code {sandpodBackup: 1}} on any
+     * database answers {@code {ok: 1, path: "<data dir>/backups/backup-….zip"}}. The target is chosen here,
+     * never by the caller: the port is unauthenticated (loopback only), so it must not become a way to
+     * write files elsewhere.
+     */
+    public static final String BACKUP_COMMAND = "sandpodBackup";
+
+    private final Object backupLock = new Object();
 
     public IndexedH2Backend(MVStore store) {
         super(store);
@@ -75,6 +92,40 @@ public final class IndexedH2Backend extends H2Backend {
                 .fileName(file.toString())
                 .autoCompactFillRate(compactFillRate)
                 .open());
+    }
+
+    /**
+     * H2's own online backup of the open file: commits what is in memory, then copies the file into a zip
+     * with space reuse switched off for the copy, so H2 only appends chunks meanwhile and the copy holds
+     * every chunk up to a consistent version (a chunk still being appended at the end is incomplete, and
+     * H2 opening the copy falls back to the last complete one, as after a crash). Writes go on during the
+     * copy. The zip (one entry, the data file) goes to {@code backups/} beside the data file.
+     */
+    public Path backup() {
+        MVStore store = getMvStore();
+        String fileName =
+                store.getFileStore() == null ? null : store.getFileStore().getFileName();
+        if (fileName == null) {
+            throw new IllegalStateException("An in-memory store has no file to back up");
+        }
+        synchronized (backupLock) {
+            try {
+                Path dir = Path.of(fileName).toAbsolutePath().resolveSibling("backups");
+                Files.createDirectories(dir);
+                String name = "backup-" + Instant.now().toString().replace(':', '-');
+                Path part = dir.resolve(name + ".zip.part");
+                store.commit();
+                try (OutputStream file = Files.newOutputStream(part);
+                        ZipOutputStream zip = new ZipOutputStream(file)) {
+                    store.getFileStore().backup(zip);
+                }
+                Path done = dir.resolve(name + ".zip");
+                Files.move(part, done, StandardCopyOption.ATOMIC_MOVE);
+                return done;
+            } catch (IOException e) {
+                throw new UncheckedIOException("Online backup of " + fileName + " failed", e);
+            }
+        }
     }
 
     @Override
@@ -142,6 +193,11 @@ public final class IndexedH2Backend extends H2Backend {
         @Override
         public Document handleCommand(
                 Channel channel, String command, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
+            if (command.equals(BACKUP_COMMAND)) {
+                Document response = new Document("path", backup().toString());
+                response.put("ok", 1.0);
+                return response;
+            }
             if (command.equalsIgnoreCase("aggregate")) {
                 Document response = aggregate(query.get(command), query, databaseResolver, oplog);
                 if (response != null) {
