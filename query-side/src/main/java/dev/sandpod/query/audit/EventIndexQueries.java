@@ -1,12 +1,16 @@
 package dev.sandpod.query.audit;
 
 import dev.sandpod.projections.eventindex.AuditedEvent;
+import dev.sandpod.projections.eventindex.EventIndexCounters;
 import dev.sandpod.projections.eventindex.EventIndexDocument;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -81,7 +85,103 @@ public class EventIndexQueries {
         return new Page(events, total, skip, limit);
     }
 
+    /**
+     * Counts of the events of the window {@code [now - window, now]}. A user's own (an {@code ownerId}) are
+     * grouped from their slice of the index; everyone's come from the per-hour counters of the projection
+     * ({@link EventIndexCounters}): the whole hours after the window's start from the counters, the part of
+     * the first hour inside the window from the index (at most one hour of events), so the answer is exact
+     * and its cost does not grow with the window.
+     */
     public Stats stats(Duration window, String ownerId, Instant now) {
+        if (ownerId == null) {
+            return countedStats(window, now);
+        }
+        return groupedStats(window, ownerId, now);
+    }
+
+    private Stats countedStats(Duration window, Instant now) {
+        Instant start = now.minus(window);
+        Instant firstWholeHour = start.truncatedTo(ChronoUnit.HOURS).equals(start)
+                ? start
+                : start.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+        Map<String, long[]> types = new HashMap<>(); // count, errors, processing count
+        Map<String, Double> processingSums = new HashMap<>();
+        Map<String, Long> hours = new TreeMap<>();
+        Map<String, Long> users = new HashMap<>();
+        // the head: from the window's start to the first whole hour, read from the index
+        if (start.isBefore(firstWholeHour)) {
+            Query head = new Query(base(null).and("timestamp").gte(start).lt(firstWholeHour));
+            head.fields().include("type", "hour", "userId", "error", "processingSeconds");
+            try (Stream<EventIndexDocument> docs =
+                    mongo.stream(head.cursorBatchSize(EXPORT_CHUNK), EventIndexDocument.class)) {
+                docs.forEach(doc -> {
+                    long[] t = types.computeIfAbsent(doc.type, k -> new long[3]);
+                    t[0]++;
+                    if (doc.error) {
+                        t[1]++;
+                    }
+                    if (doc.processingSeconds != null) {
+                        t[2]++;
+                        processingSums.merge(doc.type, doc.processingSeconds, Double::sum);
+                    }
+                    hours.merge(doc.hour, 1L, Long::sum);
+                    if (doc.userId != null) {
+                        users.merge(doc.userId, 1L, Long::sum);
+                    }
+                });
+            }
+        }
+        // the whole hours, from the counters (the current hour's counter holds nothing later than now)
+        String from = firstWholeHour.toString();
+        for (Document c : EventIndexCounters.from(mongo, EventIndexCounters.TYPE, from)) {
+            long count = number(c.get("count"));
+            if (count <= 0) {
+                continue;
+            }
+            String type = c.getString("key");
+            long[] t = types.computeIfAbsent(type, k -> new long[3]);
+            t[0] += count;
+            t[1] += number(c.get("errors"));
+            t[2] += number(c.get("processingCount"));
+            Object sum = c.get("processingSum");
+            if (sum instanceof Number n && n.doubleValue() != 0) {
+                processingSums.merge(type, n.doubleValue(), Double::sum);
+            }
+            hours.merge(c.getString("hour"), count, Long::sum);
+        }
+        for (Document c : EventIndexCounters.from(mongo, EventIndexCounters.USER, from)) {
+            long count = number(c.get("count"));
+            if (count > 0) {
+                users.merge(c.getString("key"), count, Long::sum);
+            }
+        }
+        long total = types.values().stream().mapToLong(t -> t[0]).sum();
+        long errors = types.values().stream().mapToLong(t -> t[1]).sum();
+        long processed = types.values().stream().mapToLong(t -> t[2]).sum();
+        double processingSum = processingSums.values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
+        List<TypeCount> byType = types.entrySet().stream()
+                .filter(e -> e.getValue()[0] > 0)
+                .sorted(Map.Entry.<String, long[]>comparingByValue(java.util.Comparator.comparingLong(t -> -t[0]))
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> new TypeCount(e.getKey(), e.getValue()[0]))
+                .toList();
+        List<HourCount> byHour = hours.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
+                .map(e -> new HourCount(e.getKey(), e.getValue()))
+                .toList();
+        List<UserCount> topUsers = users.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(TOP_USERS)
+                .map(e -> new UserCount(e.getKey(), e.getValue()))
+                .toList();
+        double avg = processed == 0 ? 0.0 : processingSum / processed;
+        double errorRate = total == 0 ? 0.0 : Math.round(errors * 10000.0 / total) / 10000.0;
+        return new Stats(total, byType, byHour, topUsers, errorRate, Math.round(avg * 1000.0) / 1000.0);
+    }
+
+    private Stats groupedStats(Duration window, String ownerId, Instant now) {
         Criteria match = base(ownerId).and("timestamp").gte(now.minus(window));
         long total = mongo.count(Query.query(match), EventIndexDocument.class);
         List<TypeCount> byType = group(match, "type", Sort.by(Sort.Direction.DESC, "count"), 0).stream()
