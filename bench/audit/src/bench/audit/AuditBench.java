@@ -147,15 +147,17 @@ public final class AuditBench {
             send(http, request);
         }
         long[] samples = new long[requests];
+        long cpu0 = processCpu();
         for (int i = 0; i < requests; i++) {
             long t = System.nanoTime();
             send(http, request);
             samples[i] = System.nanoTime() - t;
         }
+        double cpuPerRequest = ms(processCpu() - cpu0) / requests;
         Arrays.sort(samples);
-        System.out.printf(Locale.ROOT, "%-36s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  (first %.1f ms, %d requests, %s)%n",
+        System.out.printf(Locale.ROOT, "%-36s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  cpu/request %5.1f ms  (first %.1f ms, %d requests, %s)%n",
                 name, ms(samples[samples.length / 2]), ms(samples[Math.min(samples.length - 1, (int) Math.ceil(samples.length * 0.99) - 1)]),
-                ms(samples[samples.length - 1]), ms(cold), requests,
+                ms(samples[samples.length - 1]), cpuPerRequest, ms(cold), requests,
                 first.length() > 80 ? first.substring(0, 80).replace('\n', ' ') + "…" : first);
     }
 
@@ -172,6 +174,11 @@ public final class AuditBench {
         Arrays.sort(samples);
         System.out.printf(Locale.ROOT, "%-36s p50 %6.1f ms  p99 %6.1f ms%n", name, ms(samples[samples.length / 2]),
                 ms(samples[Math.min(samples.length - 1, (int) Math.ceil(samples.length * 0.99) - 1)]));
+    }
+
+    /** CPU time of this process (server, store and client threads together), in nanoseconds. */
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The machine's load averages (1, 5, 15 min) and cores, as uptime prints them. */

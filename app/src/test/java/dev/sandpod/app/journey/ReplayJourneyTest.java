@@ -8,6 +8,7 @@ import dev.sandpod.api.execution.ExecutionQueuedEvent;
 import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.kafka.Topics;
 import dev.sandpod.app.SandpodApplication;
+import dev.sandpod.projections.eventindex.EventIndexCounters;
 import dev.sandpod.projections.eventindex.EventIndexDocument;
 import dev.sandpod.projections.eventindex.EventIndexProjection;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,7 @@ class ReplayJourneyTest {
     private String seed(int count) {
         String aggregate = "replay-" + UUID.randomUUID();
         String user = UUID.randomUUID().toString();
-        Instant start = Instant.now().minusSeconds(3600);
+        Instant start = Instant.now().minusSeconds(7200);
         List<EventIndexDocument> docs = new ArrayList<>();
         for (int seq = 0; seq < count; seq++) {
             var message = new GenericDomainEventMessage<>(
@@ -97,6 +98,7 @@ class ReplayJourneyTest {
             docs.add(EventIndexProjection.document(message, user));
         }
         mongo.insert(docs, EventIndexDocument.class);
+        EventIndexCounters.addAll(mongo, docs); // as the projection counts each event it indexes
         return aggregate;
     }
 
