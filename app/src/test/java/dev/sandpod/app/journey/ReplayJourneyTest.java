@@ -413,6 +413,41 @@ class ReplayJourneyTest {
     }
 
     @Test
+    void preservedTimestampsGiveTheCopiesTheOriginalTimeOnTheirTopic() {
+        String aggregate = seed(5);
+        String topic = "sandpod.replay.times-" + UUID.randomUUID();
+        ApiSession admin = admin();
+        String id = admin.post(
+                        "/api/v1/replay/sessions",
+                        Map.of(
+                                "replay_type",
+                                "query",
+                                "filter",
+                                Map.of("aggregate_id", aggregate),
+                                "target_topics",
+                                Map.of("execution_queued", topic),
+                                "preserve_timestamps",
+                                true,
+                                "speed_multiplier",
+                                100.0))
+                .body()
+                .get("session_id")
+                .asText();
+        admin.post("/api/v1/replay/sessions/" + id + "/start", null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> session(admin, id).get("status").asText().equals("completed"));
+        List<ConsumerRecord<String, byte[]>> records = consume(topic, 5);
+        assertThat(records).hasSize(5);
+        for (ConsumerRecord<String, byte[]> record : records) {
+            JsonNode copy = ApiSession.parse(new String(record.value(), StandardCharsets.UTF_8));
+            assertThat(record.timestamp())
+                    .isEqualTo(Instant.parse(copy.get("timestamp").asText()).toEpochMilli());
+        }
+        assertThat(session(admin, id).get("config").get("preserve_timestamps").asBoolean())
+                .isTrue();
+    }
+
+    @Test
     void cancelStopsASessionAndCleanupRemovesOldFinishedOnes() {
         String aggregate = seed(200);
         ApiSession admin = admin();
