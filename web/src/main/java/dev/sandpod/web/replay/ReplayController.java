@@ -86,7 +86,7 @@ class ReplayController {
 
     @GetMapping({"/api/v1/replay/sessions", "/api/v1/replay/sessions/"})
     @Operation(summary = "List Replay Sessions", description = "Newest first, optionally with one status")
-    List<ReplayDocs.SessionSummary> list(
+    Mono<List<ReplayDocs.SessionSummary>> list(
             Caller caller,
             @RequestParam(required = false)
                     @Parameter(
@@ -102,7 +102,8 @@ class ReplayController {
             throw QueryParameters.invalid("status", "Input should be one of " + statuses());
         }
         int max = QueryParameters.integer("limit", limit, 1, 1000);
-        return sessions.list(wanted, max).stream().map(ReplayDocs::summary).toList();
+        return blocking(() ->
+                sessions.list(wanted, max).stream().map(ReplayDocs::summary).toList());
     }
 
     @GetMapping({"/api/v1/replay/sessions/{sessionId}", "/api/v1/replay/sessions/{sessionId}/"})
