@@ -265,7 +265,13 @@ public class EventIndexQueries {
 
     /** One visible event, or null. */
     public EventIndexDocument find(String eventId, String ownerId) {
-        return mongo.findOne(new Query(base(ownerId).and("_id").is(eventId)), EventIndexDocument.class);
+        // by id alone, then checked here: with hidden (and owner) in the filter the embedded server does not
+        // see a point lookup and walks the hidden+timestamp index instead (seconds at 100 000 events)
+        EventIndexDocument doc = mongo.findById(eventId, EventIndexDocument.class);
+        if (doc == null || doc.hidden || (ownerId != null && !ownerId.equals(doc.ownerId))) {
+            return null;
+        }
+        return doc;
     }
 
     /** The events of one correlation id, oldest first. */
