@@ -176,6 +176,18 @@ public final class AuditBench {
                 ms(samples[Math.min(samples.length - 1, (int) Math.ceil(samples.length * 0.99) - 1)]));
     }
 
+    /** What the old generation held after its last collection: the live data, without uncollected garbage. */
+    private static long oldGenAfterGc() {
+        long used = 0;
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getName().contains("Old")
+                    && pool.getCollectionUsage() != null) {
+                used += pool.getCollectionUsage().getUsed();
+            }
+        }
+        return used;
+    }
+
     /** CPU time of this process (server, store and client threads together), in nanoseconds. */
     private static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
@@ -197,9 +209,12 @@ public final class AuditBench {
         System.gc();
         long before = memory.getHeapMemoryUsage().getUsed();
         AtomicLong peak = new AtomicLong(before);
+        long oldBefore = oldGenAfterGc();
+        AtomicLong oldPeak = new AtomicLong(oldBefore);
         Thread sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                oldPeak.accumulateAndGet(oldGenAfterGc(), Math::max);
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -230,6 +245,9 @@ public final class AuditBench {
                 "GET export/%-4s %d: %.1f s, %.1f MB, %d lines; heap in use %d MB before, peak %d MB during (max heap %d MB)%n",
                 format, response.statusCode(), elapsed / 1e9, bytes / 1e6, lines, before >> 20, peak.get() >> 20,
                 memory.getHeapMemoryUsage().getMax() >> 20);
+        System.out.printf(Locale.ROOT,
+                "    live heap (old generation after each GC): %d MB before, at most %d MB during%n",
+                oldBefore >> 20, oldPeak.get() >> 20);
     }
 
     private static String login(HttpClient http, int port) throws Exception {
