@@ -60,6 +60,10 @@ import org.springframework.stereotype.Component;
  * to {@code paused} with an error saying so, to be resumed (from its position) by an admin. Controls act
  * through the stored document, so they reach a worker on any instance at its next progress record (at most
  * {@link #FLUSH_EVERY} apart), and at once on the instance that runs it.
+ *
+ * <p>Over 400 lines: the controls, the worker and the sweep of orphaned sessions share one per-instance state
+ * (the running workers) and one stored document whose generation number they all respect; split, that
+ * protocol would be spread over three classes.
  */
 @Component
 public class ReplaySessions {

@@ -48,6 +48,9 @@ import reactor.core.scheduler.Schedulers;
  * re-send a filtered slice of the stored events, oldest first, as copies marked replayed, to a Kafka topic,
  * a downloadable file, or nowhere (counted only), with a speed, pause / resume / cancel and progress by
  * polling or over SSE. See {@link ReplaySessions} for why a replay has no side effects.
+ *
+ * <p>Over 400 lines: the ten routes of the contract's "Event Replay" and replay operations, and the validation
+ * of a session's configuration (each field refused with its own 422), which they share.
  */
 @RestController
 @Tag(name = "Event Replay", description = "Replay sessions (admins)")
