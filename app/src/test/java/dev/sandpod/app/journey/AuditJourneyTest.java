@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.mongodb.core.MongoTemplate;
 
 /** Audit through HTTP: an aggregate's stream and past states, the admin event browser, users' own events. */
 @SpringBootTest(
@@ -38,6 +40,9 @@ class AuditJourneyTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MongoTemplate mongo;
 
     private ApiSession newUser(String prefix) {
         return ApiSession.register(
@@ -356,5 +361,69 @@ class AuditJourneyTest {
         assertThat(stats.get("total_events").asInt())
                 .isGreaterThanOrEqualTo(mine.get("total").asInt());
         assertThat(stats.get("top_users").toString()).doesNotContain(userIdOf(other));
+    }
+
+    @Test
+    void theAdminsStatisticsCountExactlyTheVisibleEventsAndAHiddenEventLeavesThem() {
+        ApiSession user = newUser("audit-stats");
+        String executionId = user.execute("print('stats')");
+        user.awaitResult(executionId);
+        ApiSession admin = ApiSession.login(port, "admin", "admin123");
+        Map<String, Object> byAggregate = Map.of("filters", Map.of("aggregate_id", executionId));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(admin.post("/api/v1/admin/events/browse", byAggregate)
+                                .body()
+                                .get("events")
+                                .toString())
+                        .contains("result_stored"));
+        // (the per-hour counters for the whole hours, the index for the window's first partial hour)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertStatsMatchTheIndex(admin, 168));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertStatsMatchTheIndex(admin, 1));
+
+        String hidden = admin.post("/api/v1/admin/events/browse", byAggregate)
+                .body()
+                .get("events")
+                .get(0)
+                .get("event_id")
+                .asText();
+        assertThat(admin.delete("/api/v1/admin/events/" + hidden).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertStatsMatchTheIndex(admin, 168));
+    }
+
+    /** The statistics agree with a count of the visible index entries of the window. */
+    private void assertStatsMatchTheIndex(ApiSession admin, int hours) {
+        JsonNode stats = admin.get("/api/v1/admin/events/stats?hours=" + hours).body();
+        java.util.Date since = java.util.Date.from(java.time.Instant.now().minus(Duration.ofHours(hours)));
+        List<org.bson.Document> visible = mongo.getCollection("event_index")
+                .find(new org.bson.Document("hidden", false).append("timestamp", new org.bson.Document("$gte", since)))
+                .projection(new org.bson.Document("type", 1).append("userId", 1).append("error", 1))
+                .into(new ArrayList<>());
+        assertThat(stats.get("total_events").asLong()).isEqualTo(visible.size());
+        Map<String, Long> byType = new java.util.HashMap<>();
+        Map<String, Long> byUser = new java.util.HashMap<>();
+        long errors = 0;
+        for (org.bson.Document doc : visible) {
+            byType.merge(doc.getString("type"), 1L, Long::sum);
+            if (doc.getString("userId") != null) {
+                byUser.merge(doc.getString("userId"), 1L, Long::sum);
+            }
+            errors += Boolean.TRUE.equals(doc.getBoolean("error")) ? 1 : 0;
+        }
+        Map<String, Long> answered = new java.util.HashMap<>();
+        stats.get("events_by_type")
+                .forEach(t -> answered.put(
+                        t.get("event_type").asText(), t.get("count").asLong()));
+        assertThat(answered).isEqualTo(byType);
+        long perHour = 0;
+        for (JsonNode h : stats.get("events_by_hour")) {
+            perHour += h.get("count").asLong();
+        }
+        assertThat(perHour).isEqualTo(visible.size());
+        assertThat(stats.get("top_users")).isNotEmpty();
+        stats.get("top_users")
+                .forEach(u -> assertThat(u.get("event_count").asLong())
+                        .isEqualTo(byUser.get(u.get("user_id").asText())));
+        assertThat(stats.get("error_rate").asDouble())
+                .isEqualTo(Math.round(errors * 10000.0 / visible.size()) / 10000.0);
     }
 }

@@ -464,6 +464,42 @@ class AuthorizationMatrixTest {
                 (f, r) -> Call.of("eventId", r == Role.ADMIN ? f.eventOfDoneExecution() : "not-hidden-by-non-admins"),
                 "DELETE /api/v1/admin/events/{eventId}");
 
+        // replay sessions (admins only): a session to the test target is created but never started; unknown
+        // session ids keep the controls harmless (the admin gets 404)
+        row(
+                ADMIN,
+                (f, r) -> Call.of().json(Client.body("replay_type", "query", "target", "test")),
+                "POST /api/v1/replay/sessions",
+                "POST /api/v1/replay/sessions/");
+        row(
+                ADMIN,
+                none,
+                "GET /api/v1/replay/sessions",
+                "GET /api/v1/replay/sessions/",
+                "POST /api/v1/replay/cleanup",
+                "POST /api/v1/replay/cleanup/");
+        row(
+                new Expect(s(401), s(403), s(403), s(404)),
+                (f, r) -> Call.of("sessionId", "no-such-session"),
+                "GET /api/v1/replay/sessions/{sessionId}",
+                "GET /api/v1/replay/sessions/{sessionId}/",
+                "GET /api/v1/replay/sessions/{sessionId}/file",
+                "POST /api/v1/replay/sessions/{sessionId}/start",
+                "POST /api/v1/replay/sessions/{sessionId}/start/",
+                "POST /api/v1/replay/sessions/{sessionId}/pause",
+                "POST /api/v1/replay/sessions/{sessionId}/pause/",
+                "POST /api/v1/replay/sessions/{sessionId}/resume",
+                "POST /api/v1/replay/sessions/{sessionId}/resume/",
+                "POST /api/v1/replay/sessions/{sessionId}/cancel",
+                "POST /api/v1/replay/sessions/{sessionId}/cancel/",
+                "GET /api/v1/admin/events/replay/{sessionId}/status",
+                "GET /api/v1/admin/events/replay/{sessionId}/status/");
+        row(
+                ADMIN,
+                (f, r) -> Call.of().json(Client.body("aggregate_id", f.doneExecution, "dry_run", true)),
+                "POST /api/v1/admin/events/replay",
+                "POST /api/v1/admin/events/replay/");
+
         // operations (admins only): processors, dead letters, sagas, user overview. Unknown names and ids keep the
         // calls harmless (no processor is paused or rebuilt, no letter retried): the admin gets 404 for those.
         Expect adminMissing = new Expect(s(401), s(403), s(403), s(404));

@@ -17,7 +17,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
 @CompoundIndex(name = "hidden_user_time", def = "{'hidden': 1, 'userId': 1, 'timestamp': -1}")
 @CompoundIndex(name = "hidden_owner_time", def = "{'hidden': 1, 'ownerId': 1, 'timestamp': -1}")
 @CompoundIndex(name = "hidden_aggregate_time", def = "{'hidden': 1, 'aggregateId': 1, 'timestamp': -1}")
-@CompoundIndex(name = "correlation_time", def = "{'correlationId': 1, 'timestamp': 1}")
+@CompoundIndex(name = "hidden_correlation_time", def = "{'hidden': 1, 'correlationId': 1, 'timestamp': 1}")
 public class EventIndexDocument {
 
     public static final String COLLECTION = "event_index";

@@ -50,16 +50,32 @@ public class EventIndexProjection {
         fields.remove("_class");
         fields.forEach(update::set);
         update.setOnInsert("hidden", false);
-        mongo.upsert(Query.query(Criteria.where("_id").is(doc.eventId)), update, EventIndexDocument.class);
+        var written =
+                mongo.upsert(Query.query(Criteria.where("_id").is(doc.eventId)), update, EventIndexDocument.class);
+        if (written.getUpsertedId() != null) {
+            // first time this event is indexed: count it (a redelivery finds the entry and counts nothing)
+            EventIndexCounters.add(mongo, doc, 1);
+        }
         if (payload instanceof EventHiddenEvent hidden) {
-            mongo.updateFirst(
-                    Query.query(Criteria.where("_id").is(hidden.eventId())),
+            EventIndexDocument was = mongo.findAndModify(
+                    Query.query(Criteria.where("_id")
+                            .is(hidden.eventId())
+                            .and("hidden")
+                            .is(false)),
                     new Update()
                             .set("hidden", true)
                             .set("hiddenBy", hidden.hiddenBy())
                             .set("hiddenAt", doc.timestamp),
                     EventIndexDocument.class);
+            if (was != null) {
+                EventIndexCounters.add(mongo, was, -1);
+            }
         }
+    }
+
+    @jakarta.annotation.PostConstruct
+    void declareCounterIndex() {
+        EventIndexCounters.ensureIndex(mongo);
     }
 
     /** The index entry of one event (public for benchmarks and tests that lay down a large index directly). */
@@ -134,5 +150,6 @@ public class EventIndexProjection {
     void reset() {
         mongo.remove(new Query(), EventIndexDocument.class);
         mongo.remove(new Query(), OWNERS);
+        EventIndexCounters.clear(mongo);
     }
 }
