@@ -90,22 +90,31 @@ class MongoProcessorStore implements ProcessorStore {
         return axon.eventCollection().countDocuments();
     }
 
+    /**
+     * The events stamped after the token's time, plus those stamped at that very millisecond that the token
+     * has not seen: one commit stamps all its events alike (a bulk append or a large command can store
+     * hundreds in one millisecond), so counting only the later ones would call a processor caught up, and a
+     * rebuild finished, while it is still inside that commit.
+     */
     @Override
     public long eventsAfter(TrackingToken token) {
-        Instant time = time(token);
         MongoCollection<Document> events = axon.eventCollection();
-        if (time == null) {
+        TrackingToken unwrapped = token == null ? null : WrappedToken.unwrapUpperBound(token);
+        if (!(unwrapped instanceof MongoTrackingToken mongo)) {
             return events.countDocuments();
         }
-        return events.countDocuments(Filters.gt("timestamp", DateTimeUtils.formatInstant(time)));
-    }
-
-    private static Instant time(TrackingToken token) {
-        if (token == null) {
-            return null;
-        }
-        TrackingToken unwrapped = WrappedToken.unwrapUpperBound(token);
-        return unwrapped instanceof MongoTrackingToken mongo ? mongo.getTimestamp() : null;
+        Instant time = mongo.getTimestamp();
+        String stamp = DateTimeUtils.formatInstant(time);
+        long millis = time.toEpochMilli();
+        List<String> seenAtThatTime = new ArrayList<>();
+        mongo.getTrackedEvents().forEach((id, at) -> {
+            if (at != null && at == millis) {
+                seenAtThatTime.add(id);
+            }
+        });
+        return events.countDocuments(Filters.gt("timestamp", stamp))
+                + events.countDocuments(
+                        Filters.and(Filters.eq("timestamp", stamp), Filters.nin("eventIdentifier", seenAtThatTime)));
     }
 
     @Override
