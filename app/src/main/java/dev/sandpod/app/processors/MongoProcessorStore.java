@@ -2,13 +2,17 @@ package dev.sandpod.app.processors;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import dev.sandpod.query.operations.ProcessorStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventhandling.TrackingToken;
@@ -26,7 +30,8 @@ import org.springframework.stereotype.Component;
 /**
  * The processor operations' view of the Mongo stores: axon-mongo's token documents (one per processor and
  * segment, with its owner and serialized token), the event collection (one document per event, stamped with
- * its commit time), and a small collection of pause flags that every instance reads.
+ * its commit time), and a small collection every instance reads ({@code processor_controls}, one document per
+ * processor): the admin's pause flag and the processor's last rebuild.
  *
  * <p>A Mongo tracking token is a point in time plus the ids of the last second's events, so "events after a
  * token" is the number of events stamped later than its time: exact up to the events of that very
@@ -85,22 +90,31 @@ class MongoProcessorStore implements ProcessorStore {
         return axon.eventCollection().countDocuments();
     }
 
+    /**
+     * The events stamped after the token's time, plus those stamped at that very millisecond that the token
+     * has not seen: one commit stamps all its events alike (a bulk append or a large command can store
+     * hundreds in one millisecond), so counting only the later ones would call a processor caught up, and a
+     * rebuild finished, while it is still inside that commit.
+     */
     @Override
     public long eventsAfter(TrackingToken token) {
-        Instant time = time(token);
         MongoCollection<Document> events = axon.eventCollection();
-        if (time == null) {
+        TrackingToken unwrapped = token == null ? null : WrappedToken.unwrapUpperBound(token);
+        if (!(unwrapped instanceof MongoTrackingToken mongo)) {
             return events.countDocuments();
         }
-        return events.countDocuments(Filters.gt("timestamp", DateTimeUtils.formatInstant(time)));
-    }
-
-    private static Instant time(TrackingToken token) {
-        if (token == null) {
-            return null;
-        }
-        TrackingToken unwrapped = WrappedToken.unwrapUpperBound(token);
-        return unwrapped instanceof MongoTrackingToken mongo ? mongo.getTimestamp() : null;
+        Instant time = mongo.getTimestamp();
+        String stamp = DateTimeUtils.formatInstant(time);
+        long millis = time.toEpochMilli();
+        List<String> seenAtThatTime = new ArrayList<>();
+        mongo.getTrackedEvents().forEach((id, at) -> {
+            if (at != null && at == millis) {
+                seenAtThatTime.add(id);
+            }
+        });
+        return events.countDocuments(Filters.gt("timestamp", stamp))
+                + events.countDocuments(
+                        Filters.and(Filters.eq("timestamp", stamp), Filters.nin("eventIdentifier", seenAtThatTime)));
     }
 
     @Override
@@ -114,12 +128,63 @@ class MongoProcessorStore implements ProcessorStore {
 
     @Override
     public void setPausedByAdmin(String processorName, boolean paused) {
+        // an update, not a replace: the document also holds the processor's last rebuild
         mongo.getCollection(CONTROLS)
-                .replaceOne(
+                .updateOne(
                         Filters.eq("_id", processorName),
-                        new Document("_id", processorName)
-                                .append("paused", paused)
-                                .append("changedAt", Instant.now().toString()),
-                        new ReplaceOptions().upsert(true));
+                        Updates.combine(
+                                Updates.set("paused", paused),
+                                Updates.set("changedAt", Instant.now().toString())),
+                        new UpdateOptions().upsert(true));
+    }
+
+    @Override
+    public Map<String, Rebuild> rebuilds() {
+        Map<String, Rebuild> rebuilds = new HashMap<>();
+        for (Document control : mongo.getCollection(CONTROLS).find(Filters.exists("rebuild"))) {
+            Document rebuild = control.get("rebuild", Document.class);
+            rebuilds.put(
+                    control.getString("_id"),
+                    new Rebuild(
+                            instant(rebuild.getDate("startedAt")),
+                            ((Number) rebuild.get("target")).longValue(),
+                            instant(rebuild.getDate("finishedAt")),
+                            rebuild.getString("failure"),
+                            rebuild.getString("startedBy")));
+        }
+        return rebuilds;
+    }
+
+    private static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
+    }
+
+    @Override
+    public void rebuildStarted(String processorName, Rebuild rebuild) {
+        mongo.getCollection(CONTROLS)
+                .updateOne(
+                        Filters.eq("_id", processorName),
+                        Updates.set(
+                                "rebuild",
+                                new Document("startedAt", Date.from(rebuild.startedAt()))
+                                        .append("target", rebuild.target())
+                                        .append("finishedAt", null)
+                                        .append("failure", null)
+                                        .append("startedBy", rebuild.startedBy())),
+                        new UpdateOptions().upsert(true));
+    }
+
+    @Override
+    public void rebuildEnded(String processorName, Instant startedAt, Instant finishedAt, String failure) {
+        mongo.getCollection(CONTROLS)
+                .updateOne(
+                        Filters.and(
+                                Filters.eq("_id", processorName),
+                                Filters.eq("rebuild.startedAt", Date.from(startedAt)),
+                                Filters.eq("rebuild.finishedAt", null),
+                                Filters.eq("rebuild.failure", null)),
+                        Updates.combine(
+                                Updates.set("rebuild.finishedAt", Date.from(finishedAt)),
+                                Updates.set("rebuild.failure", failure)));
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import dev.sandpod.api.execution.ExecutionRequestedEvent;
 import dev.sandpod.app.SandpodApplication;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,9 @@ import org.springframework.data.mongodb.core.MongoTemplate;
         })
 @Import(DeadLetterJourneyTest.PoisonConfiguration.class)
 class DeadLetterJourneyTest {
+
+    @Autowired
+    MeterRegistry meters;
 
     /** A test-only handler in the executions projection that fails, while broken, on scripts marked POISON. */
     @ProcessingGroup("executions")
@@ -128,6 +132,11 @@ class DeadLetterJourneyTest {
         JsonNode executions = admin.get("/api/v1/admin/projections/executions").body();
         assertThat(executions.get("dead_letters").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(executions.get("state").asText()).isNotEqualTo("error");
+        // and for Prometheus, per processor
+        assertThat(deadLettersMetric(admin, "executions"))
+                .isEqualTo(executions.get("dead_letters").asDouble())
+                .isGreaterThanOrEqualTo(3);
+        assertThat(deadLettersMetric(admin, "users")).isZero();
         assertThat(user.get("/api/v1/dlq/messages").status()).isEqualTo(403);
         assertThat(user.get("/api/v1/dlq/stats").status()).isEqualTo(403);
 
@@ -154,6 +163,7 @@ class DeadLetterJourneyTest {
                         .asInt())
                 .isZero();
         assertThat(user.awaitResult(poisoned).get("stdout").asText()).isEqualTo("POISON one\n");
+        assertThat(deadLettersMetric(admin, "executions")).isZero();
 
         // Discard: parked again for another execution, then dropped with a reason that is recorded.
         poison.broken = true;
@@ -186,5 +196,16 @@ class DeadLetterJourneyTest {
                 .contains(second);
         assertThat(admin.post("/api/v1/dlq/messages/nope:nothing/retry", null).status())
                 .isEqualTo(404);
+    }
+
+    /**
+     * The processor's {@code sandpod.processor.dead.letters} gauge ({@code sandpod_processor_dead_letters} in
+     * the Prometheus scrape; this test's context does not export, so it reads the registry the scrape reads).
+     */
+    private double deadLettersMetric(ApiSession admin, String processor) {
+        return meters.get("sandpod.processor.dead.letters")
+                .tag("processor", processor)
+                .gauge()
+                .value();
     }
 }

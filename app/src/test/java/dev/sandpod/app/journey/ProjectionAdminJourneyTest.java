@@ -198,15 +198,24 @@ class ProjectionAdminJourneyTest {
         for (String id : ids) {
             user.awaitResult(id);
         }
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(
-                                processor(admin.get("/api/v1/admin/projections").body(), "executions")
-                                        .get("state")
-                                        .asText())
-                        .isEqualTo("caught_up"));
+        // Every processor caught up (the sagas' and notifications' follow-up events of these and earlier runs
+        // stored), so any event stored from here on would be the rebuild's doing.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode list = admin.get("/api/v1/admin/projections").body();
+            assertThat(processor(list, "executions").get("state").asText()).isEqualTo("caught_up");
+            for (JsonNode p : list.get("processors")) {
+                if (p.hasNonNull("lag")) {
+                    assertThat(p.get("lag").asLong()).as(p.get("name").asText()).isZero();
+                }
+            }
+        });
 
         Map<Object, Document> executionsBefore = snapshot("executions");
         Map<Object, Document> framesBefore = snapshot("execution_frames");
+        Map<String, Document> executionIndexesBefore = indexes("executions");
+        Map<String, Document> frameIndexesBefore = indexes("execution_frames");
+        assertThat(executionIndexesBefore).containsKeys("user_created", "status_created", "created");
+        assertThat(frameIndexesBefore).containsKey("execution_sequence");
         long eventsBefore = mongo.getCollection("domainevents").countDocuments();
         Map<TopicPartition, Long> runRequestsBefore = endOffsets(Topics.RUN_REQUESTS);
 
@@ -257,6 +266,9 @@ class ProjectionAdminJourneyTest {
         });
         ApiSession.Reply after = admin.get("/api/v1/admin/projections/executions");
         assertThat(after.body().get("state").asText()).isEqualTo("caught_up");
+        // The reset dropped the collections; the rebuilt ones have every index the old ones had.
+        assertThat(indexes("executions")).isEqualTo(executionIndexesBefore);
+        assertThat(indexes("execution_frames")).isEqualTo(frameIndexesBefore);
 
         // Nothing went out because of it: no new event (notification, delivery attempt, dispatch), no Kafka
         // run request, no live frame on any stream.
@@ -337,6 +349,12 @@ class ProjectionAdminJourneyTest {
     private Map<Object, Document> snapshot(String collection) {
         return mongo.getCollection(collection).find().into(new ArrayList<>()).stream()
                 .collect(Collectors.toMap(d -> d.get("_id"), d -> d, (a, b) -> a, TreeMap::new));
+    }
+
+    /** The collection's indexes by name (keys, uniqueness and the rest, as the store lists them). */
+    private Map<String, Document> indexes(String collection) {
+        return mongo.getCollection(collection).listIndexes().into(new ArrayList<>()).stream()
+                .collect(Collectors.toMap(d -> d.getString("name"), d -> d, (a, b) -> a, TreeMap::new));
     }
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {

@@ -18,6 +18,7 @@ import dev.sandpod.api.execution.ExecutionStoppedEvent;
 import dev.sandpod.api.execution.ExecutionTimedOutEvent;
 import dev.sandpod.api.execution.ResultStoredEvent;
 import dev.sandpod.api.execution.StreamExecutionQuery;
+import dev.sandpod.projections.ReadModelReset;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -212,8 +213,7 @@ public class ExecutionProjection {
 
     @ResetHandler
     void reset() {
-        mongo.dropCollection(ExecutionDocument.class);
-        mongo.dropCollection(ExecutionFrameDocument.class);
+        ReadModelReset.dropAndReindex(mongo, ExecutionDocument.class, ExecutionFrameDocument.class);
     }
 
     static Consumer<ExecutionDocument> outcome(ExecutionOutcome outcome) {

@@ -11,6 +11,7 @@ import dev.sandpod.api.notification.NotificationDeliveryRequestedEvent;
 import dev.sandpod.api.notification.NotificationReadEvent;
 import dev.sandpod.api.notification.NotificationStatus;
 import dev.sandpod.api.notification.StreamNotificationsQuery;
+import dev.sandpod.projections.ReadModelReset;
 import dev.sandpod.projections.notification.NotificationDocument.AttemptDocument;
 import dev.sandpod.projections.notification.NotificationDocument.DeliveryDocument;
 import java.time.Instant;
@@ -153,7 +154,7 @@ class NotificationProjection {
 
     @ResetHandler
     void reset() {
-        mongo.dropCollection(NotificationDocument.class);
+        ReadModelReset.dropAndReindex(mongo, NotificationDocument.class);
     }
 
     private void change(String notificationId, long sequence, Consumer<NotificationDocument> change) {

@@ -1,6 +1,7 @@
 package dev.sandpod.projections.notification;
 
 import dev.sandpod.api.notification.NotificationSubscriptionUpdatedEvent;
+import dev.sandpod.projections.ReadModelReset;
 import java.time.Instant;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -42,6 +43,6 @@ class SubscriptionProjection {
 
     @ResetHandler
     void reset() {
-        mongo.dropCollection(SubscriptionDocument.class);
+        ReadModelReset.dropAndReindex(mongo, SubscriptionDocument.class);
     }
 }

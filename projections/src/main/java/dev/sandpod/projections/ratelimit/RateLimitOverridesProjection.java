@@ -4,6 +4,7 @@ import dev.sandpod.api.ratelimit.RateLimitRule;
 import dev.sandpod.api.ratelimit.UserRateLimitsResetEvent;
 import dev.sandpod.api.ratelimit.UserRateLimitsSetEvent;
 import dev.sandpod.api.ratelimit.UserRateLimitsView;
+import dev.sandpod.projections.ReadModelReset;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -97,7 +98,7 @@ public class RateLimitOverridesProjection {
 
     @ResetHandler
     void reset() {
-        mongo.dropCollection(OverridesDocument.class);
+        ReadModelReset.dropAndReindex(mongo, OverridesDocument.class);
     }
 
     /** The user's overrides, or empty when there are none. */

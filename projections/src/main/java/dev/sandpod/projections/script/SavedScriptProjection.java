@@ -2,6 +2,7 @@ package dev.sandpod.projections.script;
 
 import dev.sandpod.api.script.ScriptDeletedEvent;
 import dev.sandpod.api.script.ScriptSavedEvent;
+import dev.sandpod.projections.ReadModelReset;
 import java.time.Instant;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -54,6 +55,6 @@ class SavedScriptProjection {
 
     @ResetHandler
     void reset() {
-        mongo.dropCollection(SavedScriptDocument.class);
+        ReadModelReset.dropAndReindex(mongo, SavedScriptDocument.class);
     }
 }

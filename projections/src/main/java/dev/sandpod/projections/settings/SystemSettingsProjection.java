@@ -2,6 +2,7 @@ package dev.sandpod.projections.settings;
 
 import dev.sandpod.api.settings.SystemSettings;
 import dev.sandpod.api.settings.SystemSettingsChangedEvent;
+import dev.sandpod.projections.ReadModelReset;
 import java.util.Optional;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -40,7 +41,7 @@ public class SystemSettingsProjection {
 
     @ResetHandler
     void reset() {
-        mongo.dropCollection(SettingsDocument.class);
+        ReadModelReset.dropAndReindex(mongo, SettingsDocument.class);
     }
 
     public Optional<SystemSettings> current(String settingsId) {

@@ -9,6 +9,7 @@ import dev.sandpod.api.user.UserPasswordChangedEvent;
 import dev.sandpod.api.user.UserRegisteredEvent;
 import dev.sandpod.api.user.UserSessionsEndedEvent;
 import dev.sandpod.api.user.UserUnlockedEvent;
+import dev.sandpod.projections.ReadModelReset;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
@@ -118,7 +119,7 @@ class UserProjection {
 
     @ResetHandler
     void reset() {
-        mongo.dropCollection(UserDocument.class);
+        ReadModelReset.dropAndReindex(mongo, UserDocument.class);
         mongo.dropCollection(REVOKED_SESSIONS);
     }
 }

@@ -6,6 +6,7 @@ import dev.sandpod.api.usersettings.SettingChange;
 import dev.sandpod.api.usersettings.UserPreferences;
 import dev.sandpod.api.usersettings.UserSettingsChangedEvent;
 import dev.sandpod.api.usersettings.UserSettingsRestoredEvent;
+import dev.sandpod.projections.ReadModelReset;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
@@ -92,8 +93,7 @@ class UserSettingsProjection {
 
     @ResetHandler
     void reset() {
-        mongo.dropCollection(UserSettingsDocument.class);
-        mongo.dropCollection(SettingsHistoryDocument.class);
+        ReadModelReset.dropAndReindex(mongo, UserSettingsDocument.class, SettingsHistoryDocument.class);
     }
 
     static String json(Object value) {

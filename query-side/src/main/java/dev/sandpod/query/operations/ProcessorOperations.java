@@ -3,11 +3,15 @@ package dev.sandpod.query.operations;
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.query.operations.ProcessorStore.Claim;
+import dev.sandpod.query.operations.ProcessorStore.Rebuild;
 import dev.sandpod.query.operations.ProcessorView.ReplayView;
 import dev.sandpod.query.operations.ProcessorView.SegmentView;
+import jakarta.annotation.PreDestroy;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,8 +32,7 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.context.event.EventListener;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,13 +47,21 @@ import org.springframework.stereotype.Component;
  * {@code ReplayStatus.REPLAY}. Only projections are replayable: Kafka dispatch, notification policy and
  * delivery, sagas and the subscribing processors refuse with 409, since replaying them would send again.
  *
+ * <p>A rebuild is recorded in the store too ({@link ProcessorStore#rebuilds}), so every instance shows its
+ * progress and answers with {@code X-Projection-Replaying}; each instance follows it from the token store,
+ * and whichever sees the last segment pass the target ends it. Each tick reads the store once; requests read
+ * that snapshot.
+ *
+ * <p>The tick runs while the application context runs ({@link SmartLifecycle}, stopped first, before Axon
+ * and the Mongo client stop) and the stop waits for a tick in flight, so no tick ever meets a closed store.
+ *
  * <p>Blocking (Mongo, processor shutdown): call it off the event loop.
  *
  * <p>Over 400 lines: status, pause/resume and rebuild share one per-instance state (the pause flags, the
  * running rebuilds) and one tick; splitting the status view into its own class is the next step when it grows.
  */
 @Component
-public class ProcessorOperations {
+public class ProcessorOperations implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorOperations.class);
 
@@ -71,41 +82,81 @@ public class ProcessorOperations {
     /** Processors this instance is busy pausing or resetting: the tick leaves them alone. */
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
 
-    private final Map<String, Replay> replays = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService ticker;
+    /** The rebuilds as the store held them at the last tick (or this instance's own last change). */
+    private volatile Map<String, Rebuild> rebuilds = Map.of();
+    /** Where each running rebuild (by its start) was at this instance's last tick: events of its target handled. */
+    private final Map<String, Map.Entry<Instant, Long>> rebuildPositions = new ConcurrentHashMap<>();
+
+    private final String instance = ManagementFactory.getRuntimeMXBean().getName();
+    private final Object lifecycle = new Object();
+    private ScheduledExecutorService ticker;
     private volatile boolean closing;
-
-    /** A rebuild started on this instance. */
-    private static final class Replay {
-        final Instant startedAt;
-        final long target;
-        volatile long position;
-        volatile Instant finishedAt;
-        volatile String failure;
-
-        Replay(Instant startedAt, long target) {
-            this.startedAt = startedAt;
-            this.target = target;
-        }
-    }
 
     public ProcessorOperations(EventProcessingConfiguration processing, ProcessorStore store) {
         this.processing = processing;
         this.store = store;
         this.clock = Clock.systemUTC();
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "processor-operations");
-            thread.setDaemon(true);
-            return thread;
-        });
-        ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Stop aligning before Axon shuts its processors down, or the tick would start them again. */
-    @EventListener(ContextClosedEvent.class)
-    void closing() {
-        closing = true;
-        ticker.shutdownNow();
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            if (ticker != null) {
+                return;
+            }
+            closing = false;
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "processor-operations");
+                thread.setDaemon(true);
+                return thread;
+            });
+            ticker.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Stops the tick and waits for one in flight: before Axon shuts its processors down (or the tick would
+     * start them again) and before the Mongo client closes (or it would fail on a closed client).
+     */
+    @Override
+    public void stop() {
+        ScheduledExecutorService stopping;
+        synchronized (lifecycle) {
+            closing = true;
+            stopping = ticker;
+            ticker = null;
+        }
+        if (stopping == null) {
+            return;
+        }
+        stopping.shutdown();
+        try {
+            if (!stopping.awaitTermination(RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                stopping.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            stopping.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        synchronized (lifecycle) {
+            return ticker != null;
+        }
+    }
+
+    /** Stopped first of all lifecycle beans (Axon's processors and the stores stop in lower phases). */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Also when the context never started (a failed refresh destroys the beans without stopping them). */
+    @PreDestroy
+    void destroy() {
+        stop();
     }
 
     public List<ProcessorView> all() {
@@ -120,10 +171,10 @@ public class ProcessorOperations {
         return view(processor(name), store.totalEvents());
     }
 
-    /** Names of the projections whose rebuild is still running (on this instance's knowledge). */
+    /** Names of the projections whose rebuild is still running, on any instance (as of the last tick). */
     public List<String> replaying() {
-        return replays.entrySet().stream()
-                .filter(e -> e.getValue().finishedAt == null && e.getValue().failure == null)
+        return rebuilds.entrySet().stream()
+                .filter(e -> e.getValue().running())
                 .map(Map.Entry::getKey)
                 .sorted()
                 .toList();
@@ -165,22 +216,30 @@ public class ProcessorOperations {
         if (!busy.add(name)) {
             throw new SandpodException(ErrorCode.CONFLICT, "Processor " + name + " is being paused or reset");
         }
+        Rebuild rebuild = null;
         try {
-            Replay running = replays.get(name);
-            if (running != null && running.finishedAt == null && running.failure == null) {
+            Rebuild running = store.rebuilds().get(name);
+            if (running != null && running.running()) {
                 throw new SandpodException(ErrorCode.CONFLICT, "A rebuild of " + name + " is already running");
             }
             store.setPausedByAdmin(name, true);
             shutDownHere(name, processor);
             awaitReleasedEverywhere(name);
-            Replay replay = new Replay(clock.instant(), store.totalEvents());
-            replays.put(name, replay);
+            rebuild = new Rebuild(
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS), store.totalEvents(), null, null, instance);
+            store.rebuildStarted(name, rebuild);
+            rebuildPositions.put(name, Map.entry(rebuild.startedAt(), 0L));
+            refreshRebuilds();
             processor.resetTokens();
             store.setPausedByAdmin(name, false);
             processor.start();
             pausedHere.remove(name);
-            log.info("Rebuilding {} from the first of {} events", name, replay.target);
+            log.info("Rebuilding {} from the first of {} events", name, rebuild.target());
         } catch (RuntimeException e) {
+            if (rebuild != null) {
+                store.rebuildEnded(name, rebuild.startedAt(), clock.instant(), String.valueOf(e.getMessage()));
+                refreshRebuilds();
+            }
             // Whatever failed, the processor must not stay down: resume it where its tokens are.
             store.setPausedByAdmin(name, false);
             if (!processor.isRunning()) {
@@ -210,6 +269,9 @@ public class ProcessorOperations {
     }
 
     private void awaitReleasedEverywhere(String name) {
+        // An instance holding no segment still runs the processor and could claim one at any moment: give
+        // every instance's tick time to see the pause flag before trusting an empty claim list.
+        sleep(name, TICK.multipliedBy(3));
         long deadline = System.nanoTime() + RELEASE_TIMEOUT.toNanos();
         while (true) {
             List<String> owners = store.claims(name).stream()
@@ -224,13 +286,21 @@ public class ProcessorOperations {
                 throw new SandpodException(
                         ErrorCode.CONFLICT, "Segments of " + name + " are still claimed by " + owners);
             }
-            try {
-                Thread.sleep(TICK.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SandpodException(ErrorCode.SERVICE_UNAVAILABLE, "Interrupted while pausing " + name);
-            }
+            sleep(name, TICK);
         }
+    }
+
+    private static void sleep(String name, Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandpodException(ErrorCode.SERVICE_UNAVAILABLE, "Interrupted while pausing " + name);
+        }
+    }
+
+    private void refreshRebuilds() {
+        rebuilds = Map.copyOf(store.rebuilds());
     }
 
     /** Aligns this instance with the shared pause flags and follows the running rebuilds. */
@@ -239,6 +309,7 @@ public class ProcessorOperations {
             return;
         }
         try {
+            refreshRebuilds();
             Set<String> pausedNow = store.pausedProcessors();
             for (EventProcessor p : processing.eventProcessors().values()) {
                 if (!(p instanceof StreamingEventProcessor processor) || busy.contains(p.getName())) {
@@ -255,9 +326,9 @@ public class ProcessorOperations {
                     processor.start();
                 }
             }
-            replays.forEach((name, replay) -> {
-                if (replay.finishedAt == null && replay.failure == null) {
-                    follow(name, replay);
+            rebuilds.forEach((name, rebuild) -> {
+                if (rebuild.running() && !closing) {
+                    follow(name, rebuild);
                 }
             });
         } catch (RuntimeException e) {
@@ -265,20 +336,23 @@ public class ProcessorOperations {
         }
     }
 
-    private void follow(String name, Replay replay) {
+    private void follow(String name, Rebuild rebuild) {
         Optional<StreamingEventProcessor> found = processing.eventProcessor(name, StreamingEventProcessor.class);
         if (found.isEmpty()) {
             return;
         }
         long total = store.totalEvents();
-        replay.position = Math.min(replay.target, position(name, found.get(), total));
-        if (replay.position >= replay.target) {
-            replay.finishedAt = clock.instant();
+        long position = Math.min(rebuild.target(), position(name, found.get(), total));
+        rebuildPositions.put(name, Map.entry(rebuild.startedAt(), position));
+        if (position >= rebuild.target()) {
+            Instant finishedAt = clock.instant();
+            store.rebuildEnded(name, rebuild.startedAt(), finishedAt, null);
+            refreshRebuilds();
             log.info(
                     "Rebuilt {}: {} events in {} ms",
                     name,
-                    replay.target,
-                    Duration.between(replay.startedAt, replay.finishedAt).toMillis());
+                    rebuild.target(),
+                    Duration.between(rebuild.startedAt(), finishedAt).toMillis());
         }
     }
 
@@ -380,24 +454,28 @@ public class ProcessorOperations {
     }
 
     private ReplayView replayView(String name) {
-        Replay replay = replays.get(name);
+        Rebuild replay = rebuilds.get(name);
         if (replay == null) {
             return null;
         }
-        Instant end = replay.finishedAt != null ? replay.finishedAt : clock.instant();
-        double seconds = Math.max(0.001, Duration.between(replay.startedAt, end).toMillis() / 1000.0);
-        long position = replay.finishedAt != null ? replay.target : replay.position;
+        Instant end = replay.finishedAt() != null ? replay.finishedAt() : clock.instant();
+        double seconds =
+                Math.max(0.001, Duration.between(replay.startedAt(), end).toMillis() / 1000.0);
+        Map.Entry<Instant, Long> followed = rebuildPositions.get(name);
+        long position = replay.finishedAt() != null && replay.failure() == null
+                ? replay.target()
+                : followed != null && followed.getKey().equals(replay.startedAt()) ? followed.getValue() : 0L;
         double rate = position / seconds;
-        double percent = replay.target == 0 ? 100.0 : Math.min(100.0, 100.0 * position / replay.target);
+        double percent = replay.target() == 0 ? 100.0 : Math.min(100.0, 100.0 * position / replay.target());
         Double eta =
-                replay.finishedAt != null ? Double.valueOf(0) : rate > 0 ? (replay.target - position) / rate : null;
-        String status = replay.failure != null ? "failed" : replay.finishedAt != null ? "finished" : "replaying";
+                replay.finishedAt() != null ? Double.valueOf(0) : rate > 0 ? (replay.target() - position) / rate : null;
+        String status = replay.failure() != null ? "failed" : replay.finishedAt() != null ? "finished" : "replaying";
         return new ReplayView(
                 status,
-                replay.startedAt,
-                replay.finishedAt,
+                replay.startedAt(),
+                replay.finishedAt(),
                 position,
-                replay.target,
+                replay.target(),
                 Math.round(percent * 10) / 10.0,
                 Math.round(rate * 10) / 10.0,
                 eta == null ? null : Math.round(eta * 10) / 10.0);

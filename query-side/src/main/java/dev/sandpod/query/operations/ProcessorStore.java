@@ -1,13 +1,16 @@
 package dev.sandpod.query.operations;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.axonframework.eventhandling.TrackingToken;
 
 /**
  * What the processor operations need from the stores that only the application's wiring knows: the claims
  * in the token store (which instance owns which segment, at which token), how many events the event store
- * holds before and after a token, and the desired run state of each processor, shared by every instance.
+ * holds before and after a token, and what every instance must see alike: the desired run state of each
+ * processor and the rebuilds under way.
  */
 public interface ProcessorStore {
 
@@ -27,4 +30,24 @@ public interface ProcessorStore {
     Set<String> pausedProcessors();
 
     void setPausedByAdmin(String processorName, boolean paused);
+
+    /**
+     * The last rebuild of a projection as every instance sees it: when it began (to the millisecond, which
+     * also identifies it), the events the store held then, and when it ended, or why it failed.
+     */
+    record Rebuild(Instant startedAt, long target, Instant finishedAt, String failure, String startedBy) {
+
+        public boolean running() {
+            return finishedAt == null && failure == null;
+        }
+    }
+
+    /** The last rebuild of each projection that has been rebuilt, by processor name. */
+    Map<String, Rebuild> rebuilds();
+
+    /** Records a rebuild that begins now, replacing the projection's previous one. */
+    void rebuildStarted(String processorName, Rebuild rebuild);
+
+    /** Ends the rebuild that began at {@code startedAt}, unless another instance ended it first. */
+    void rebuildEnded(String processorName, Instant startedAt, Instant finishedAt, String failure);
 }
