@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -28,6 +30,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * output; the runs that were in flight end too.
  */
 class BackupRestoreJourneyTest {
+
+    private static final Logger log = LoggerFactory.getLogger(BackupRestoreJourneyTest.class);
 
     private static final int TIMEOUT_SECONDS = 3;
     private static final int BACKSTOP_GRACE_SECONDS = 5;
@@ -161,10 +165,10 @@ class BackupRestoreJourneyTest {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> TERMINAL.contains(status(owner, run.getKey())));
         }
-        System.out.printf(
-                "backup during a burst: %d users, %d runs, %d ended before the backup and all restored with their"
-                        + " output, %d in flight; backup %d ms, %d bytes; all in-flight runs ended %d ms after the"
-                        + " restored app started%n",
+        log.info(
+                "backup during a burst: {} users, {} runs, {} ended before the backup and all restored with their"
+                        + " output, {} in flight; backup {} ms, {} bytes; all in-flight runs ended {} ms after the"
+                        + " restored app started",
                 users.size(),
                 runs.size(),
                 endedBeforeBackup.size(),
