@@ -157,7 +157,9 @@ class LocalSandboxRunnerTest {
         CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(run::execute);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> String.join("", frames).contains("started"));
-        assertThat(processesWith(marker)).isNotEmpty();
+        // "started" can come before the background child has exec'd sleep (its cmdline is bash's until then).
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !processesWith(marker).isEmpty());
 
         long cancelled = System.nanoTime();
         assertThat(run.cancel()).isTrue();
