@@ -83,12 +83,15 @@ class AxonMongoConfiguration {
                 .build();
     }
 
+    /** Mongo's token store without the idle claim checks that cannot find anything: see ClaimAwareTokenStore. */
     @Bean
     TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer) {
-        return MongoTokenStore.builder()
-                .mongoTemplate(axonMongoTemplate)
-                .serializer(serializer)
-                .build();
+        return new ClaimAwareTokenStore(
+                MongoTokenStore.builder()
+                        .mongoTemplate(axonMongoTemplate)
+                        .serializer(serializer)
+                        .build(),
+                java.time.Clock.systemUTC());
     }
 
     /**
