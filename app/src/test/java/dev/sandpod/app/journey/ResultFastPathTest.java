@@ -1,6 +1,7 @@
 package dev.sandpod.app.journey;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sandpod.app.SandpodApplication;
@@ -27,6 +28,7 @@ import reactor.core.publisher.Flux;
             "sandpod.data-dir=${java.io.tmpdir}/sandpod-test-${random.uuid}",
             "sandpod.security.bcrypt.cost=4",
             "sandpod.rate-limit.enabled=false",
+            "sandpod.executions.result-fast-path=true",
         })
 class ResultFastPathTest {
 
@@ -57,9 +59,12 @@ class ResultFastPathTest {
         assertThat(result.get("stdout").asText()).isEqualTo("fast\n");
         assertThat(result.get("status").asText()).isEqualTo("completed");
         assertThat(fastPath.framesSent()).isGreaterThan(sentBefore);
-        // What the stream got (from whichever path was first) is what the read model keeps.
-        assertThat(result)
-                .isEqualTo(session.get("/api/v1/executions/" + id + "/result").body());
+        // What the stream got (from whichever path was first) is what the read model keeps, once it has caught up
+        // (the fast frame can come before the executions projection has stored the outcome).
+        await().atMost(STREAM_LIMIT)
+                .untilAsserted(() -> assertThat(session.get("/api/v1/executions/" + id + "/result")
+                                .body())
+                        .isEqualTo(result));
     }
 
     @Test
