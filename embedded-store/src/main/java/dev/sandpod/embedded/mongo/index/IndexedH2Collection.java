@@ -132,8 +132,9 @@ final class IndexedH2Collection extends H2Collection {
     }
 
     /**
-     * What an aggregation's leading {@code $match} has to look at: the index slice when an index helps (a
-     * superset, for the stage itself to match), else every document as the server reads them. When the
+     * What an aggregation's leading {@code $match} has to look at: the matches among the index slice when
+     * an index helps (matched here, a long {@code $nin} of strings through a hash set: {@link
+     * ExclusionMatcher}), else every document as the server reads them, for the stage to match. When the
      * rest of the pipeline only counts and an index covers the match, that many empty documents stand in
      * for the matches, already matched.
      */
@@ -149,7 +150,12 @@ final class IndexedH2Collection extends H2Collection {
         if (countOnly && plan.covered()) {
             return new MatchSource(placeholders(plan.count()), true);
         }
-        return new MatchSource(candidates(plan.ids()).toList(), false);
+        // Matched here, with the hashed $nin of Axon's token shapes (the stage would scan the list per document).
+        return new MatchSource(
+                candidates(plan.ids())
+                        .filter(ExclusionMatcher.of(match, this::documentMatchesQuery))
+                        .toList(),
+                true);
     }
 
     /** Empty documents standing in for {@code count} matches, for a pipeline that only counts them. */

@@ -90,6 +90,28 @@ class CountsAndIdLookupsDoNotScanTest {
         }
     }
 
+    @Test
+    void aCountOfOneTimestampExceptKnownIdsReadsOnlyThatTimestampAndAnswersAsTheStockBackend() {
+        fill(3000);
+        // The processor list's lag: events of the token's millisecond it has not seen (a long $nin).
+        List<String> seen = new ArrayList<>();
+        for (int i = 3; i < 3000; i += 40) {
+            seen.add("e-" + i);
+        }
+        seen.remove(5);
+        Bson unseen = Filters.and(Filters.eq("timestamp", "2026-12-07T09:00:13"), Filters.nin("owner", seen));
+        Bson unseenIds = Filters.and(Filters.eq("timestamp", "2026-12-07T09:00:13"), Filters.nin("_id", seen));
+        for (Bson filter : List.of(unseen, unseenIds)) {
+            long before = indexed.documentsRead(COLLECTION);
+            long count = collection(indexed).countDocuments(filter);
+            assertThat(indexed.documentsRead(COLLECTION) - before)
+                    .as("documents read for %s", filter)
+                    .isEqualTo(3000 / 40);
+            assertThat(count).isEqualTo(collection(stock).countDocuments(filter));
+        }
+        assertThat(collection(indexed).countDocuments(unseenIds)).isEqualTo(1);
+    }
+
     private void assertReadsAtMost(long documents, Bson filter) {
         long before = indexed.documentsRead(COLLECTION);
         List<Document> found = collection(indexed).find(filter).into(new ArrayList<>());
