@@ -41,13 +41,17 @@ final class IndexedH2Collection extends H2Collection {
 
     private static final Logger log = LoggerFactory.getLogger(IndexedH2Collection.class);
     private static final Document MATCH_ALL = new Document();
+    private static final String ID = "_id";
 
     /** Collections whose index builds wait for the end of the server's start, per starting thread. */
     private static final ThreadLocal<Set<IndexedH2Collection>> DEFERRING = new ThreadLocal<>();
 
     private final List<SortedIndex> pendingBuilds = new ArrayList<>();
 
-    /** Documents read through index plans, for tests that check a query reads what it returns. */
+    /**
+     * Documents read through index plans and by the server's full scans, for tests that check a query reads
+     * what it returns.
+     */
     private final LongAdder documentsRead = new LongAdder();
 
     IndexedH2Collection(
@@ -63,6 +67,14 @@ final class IndexedH2Collection extends H2Collection {
     @Override
     protected QueryResult queryDocuments(
             Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
+        Document byId = idLookup(query);
+        if (byId != null) {
+            // _id and more: the document(s) the _id index names, matched against the whole query.
+            List<Object> positions = new ArrayList<>();
+            idIndex().getPositions(byId).forEach(positions::add);
+            documentsRead.add(positions.size());
+            return matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
         IndexPlan plan = plan(query, orderBy);
         if (plan == null) {
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
@@ -95,6 +107,17 @@ final class IndexedH2Collection extends H2Collection {
         return new QueryResult(firstBatch, cursor);
     }
 
+    /**
+     * The server's own scan (no index plan): every document of the collection is read and matched. Counted
+     * with the documents read through index plans, so that tests see a query that scans.
+     */
+    @Override
+    protected QueryResult matchDocuments(
+            Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
+        documentsRead.add(count());
+        return super.matchDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
     /** A count the index answers alone when it covers the query; the server's count otherwise. */
     @Override
     public synchronized int count(Document query, int skip, int limit) {
@@ -109,25 +132,39 @@ final class IndexedH2Collection extends H2Collection {
     }
 
     /**
-     * What an aggregation's leading {@code $match} has to look at: the index slice when an index helps (a
-     * superset, for the stage itself to match), else every document as the server reads them. When the
+     * What an aggregation's leading {@code $match} has to look at: the matches among the index slice when
+     * an index helps (matched here, a long {@code $nin} of strings through a hash set: {@link
+     * ExclusionMatcher}), else every document as the server reads them, for the stage to match. When the
      * rest of the pipeline only counts and an index covers the match, that many empty documents stand in
      * for the matches, already matched.
      */
     synchronized MatchSource matchSource(Document match, boolean countOnly) {
+        if (countOnly && match.isEmpty()) {
+            // countDocuments() without a filter: the collection's size, not a read of every document.
+            return new MatchSource(placeholders(count()), true);
+        }
         IndexPlan plan = plan(match, null);
         if (plan == null) {
             return new MatchSource(queryDocuments(match, null, 0, 0, 0, null).collectDocuments(), true);
         }
         if (countOnly && plan.covered()) {
-            long count = plan.count();
-            List<Document> placeholders = new ArrayList<>((int) Math.min(count, 1 << 16));
-            for (long i = 0; i < count; i++) {
-                placeholders.add(new Document());
-            }
-            return new MatchSource(placeholders, true);
+            return new MatchSource(placeholders(plan.count()), true);
         }
-        return new MatchSource(candidates(plan.ids()).toList(), false);
+        // Matched here, with the hashed $nin of Axon's token shapes (the stage would scan the list per document).
+        return new MatchSource(
+                candidates(plan.ids())
+                        .filter(ExclusionMatcher.of(match, this::documentMatchesQuery))
+                        .toList(),
+                true);
+    }
+
+    /** Empty documents standing in for {@code count} matches, for a pipeline that only counts them. */
+    private static List<Document> placeholders(long count) {
+        List<Document> placeholders = new ArrayList<>((int) Math.min(count, 1 << 16));
+        for (long i = 0; i < count; i++) {
+            placeholders.add(new Document());
+        }
+        return placeholders;
     }
 
     /** Documents for an aggregation; {@code matched}: the leading {@code $match} is already applied. */
@@ -242,6 +279,54 @@ final class IndexedH2Collection extends H2Collection {
             }
         }
         return false;
+    }
+
+    /**
+     * For a query with an {@code _id} equality (or {@code $in}) and other conditions, which the server's
+     * {@code _id} index does not take (it answers only queries on exactly its keys) and would scan: the
+     * {@code _id} part alone; null for any other query, a bare {@code _id} lookup included.
+     */
+    private Document idLookup(Document query) {
+        if (query == null || query.isEmpty() || query.keySet().equals(Set.of(ID))) {
+            return null;
+        }
+        Index<Object> index = idIndex();
+        if (index == null) {
+            return null;
+        }
+        Document byId = idCondition(query);
+        return byId != null && index.canHandle(byId) ? byId : null;
+    }
+
+    /** The query's {@code _id} condition, at its top level or in a clause of its top-level {@code $and}. */
+    private static Document idCondition(Document query) {
+        if (query.containsKey(ID)) {
+            return new Document(ID, query.get(ID));
+        }
+        if (query.get("$and") instanceof List<?> clauses) {
+            for (Object clause : clauses) {
+                if (clause instanceof Document document) {
+                    Document byId = idCondition(document);
+                    if (byId != null) {
+                        return byId;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The server's unique index on {@code _id}; null for a collection without one. */
+    private Index<Object> idIndex() {
+        for (Index<Object> index : getIndexes()) {
+            if (!(index instanceof SortedIndex)
+                    && !(index instanceof SortedUniqueIndex)
+                    && index.getKeys().size() == 1
+                    && index.getKeys().get(0).getKey().equals(ID)) {
+                return index;
+            }
+        }
+        return null;
     }
 
     long documentsRead() {
