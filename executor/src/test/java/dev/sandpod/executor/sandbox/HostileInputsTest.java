@@ -112,17 +112,7 @@ class HostileInputsTest {
     static void stopRunner() throws IOException {
         pool.shutdownNow();
         runner.close();
-        StringBuilder table = new StringBuilder("| row | observed | time |\n|---|---|---|\n");
-        new TreeMap<>(REPORT)
-                .forEach((row, line) -> table.append("| ")
-                        .append(row)
-                        .append(" | ")
-                        .append(line)
-                        .append(" |\n"));
-        Path out = Path.of("target", "hostile-report.md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, table.toString());
-        log.info("hostile rows:\n{}", table);
+        log.info("hostile rows:\n{}", HostileReport.write(REPORT, "hostile-report.md"));
     }
 
     @AfterEach

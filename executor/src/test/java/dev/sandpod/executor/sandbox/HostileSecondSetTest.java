@@ -115,17 +115,7 @@ class HostileSecondSetTest {
     static void stopRunner() throws IOException {
         pool.shutdownNow();
         runner.close();
-        StringBuilder table = new StringBuilder("| row | observed | time |\n|---|---|---|\n");
-        new TreeMap<>(REPORT)
-                .forEach((row, line) -> table.append("| ")
-                        .append(row)
-                        .append(" | ")
-                        .append(line)
-                        .append(" |\n"));
-        Path out = Path.of("target", "hostile-second-set-report.md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, table.toString());
-        log.info("hostile rows (second set):\n{}", table);
+        log.info("hostile rows (second set):\n{}", HostileReport.write(REPORT, "hostile-second-set-report.md"));
     }
 
     @AfterEach
