@@ -2,20 +2,14 @@ package dev.sandpod.query.replay;
 
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
-import dev.sandpod.projections.eventindex.AuditedEvent;
 import dev.sandpod.projections.eventindex.EventIndexDocument;
 import jakarta.annotation.PreDestroy;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,14 +17,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -61,9 +52,9 @@ import org.springframework.stereotype.Component;
  * through the stored document, so they reach a worker on any instance at its next progress record (at most
  * {@link #FLUSH_EVERY} apart), and at once on the instance that runs it.
  *
- * <p>Over 400 lines: the controls, the worker and the sweep of orphaned sessions share one per-instance state
- * (the running workers) and one stored document whose generation number they all respect; split, that
- * protocol would be spread over three classes.
+ * <p>The controls here, the {@link ReplayWorker} and the sweep of orphaned sessions share one per-instance
+ * state (the running workers) and one stored document whose generation number they all respect; which events
+ * a session selects is {@link ReplaySelection}'s.
  */
 @Component
 public class ReplaySessions {
@@ -77,7 +68,6 @@ public class ReplaySessions {
 
     static final Duration FLUSH_EVERY = Duration.ofMillis(500);
     static final Duration SILENT_WORKER = Duration.ofSeconds(30);
-    private static final int MAX_ERRORS = 100;
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,120}");
     private static final Logger log = LoggerFactory.getLogger(ReplaySessions.class);
@@ -89,7 +79,7 @@ public class ReplaySessions {
     private final KafkaTemplate<String, byte[]> kafka;
     private final Path directory;
     private final Clock clock = Clock.systemUTC();
-    private final Map<String, Worker> workers = new ConcurrentHashMap<>();
+    private final Map<String, ReplayWorker> workers = new ConcurrentHashMap<>();
     private final AtomicInteger threads = new AtomicInteger();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "replay-" + threads.incrementAndGet());
@@ -135,14 +125,16 @@ public class ReplaySessions {
     // ---- queries
 
     public long count(ReplaySessionDocument config) {
-        return mongo.count(new Query(criteria(config)), EventIndexDocument.class);
+        return mongo.count(new Query(ReplaySelection.criteria(config)), EventIndexDocument.class);
     }
 
     public record Summary(String eventId, String eventType, Instant timestamp, String aggregateId) {}
 
     /** The first events a replay would send, in order. */
     public List<Summary> preview(ReplaySessionDocument config, int limit) {
-        Query query = new Query(criteria(config)).with(ORDER).limit(limit);
+        Query query = new Query(ReplaySelection.criteria(config))
+                .with(ReplaySelection.ORDER)
+                .limit(limit);
         query.fields().include("_id", "type", "timestamp", "aggregateId");
         return mongo.find(query, EventIndexDocument.class).stream()
                 .map(doc -> new Summary(doc.eventId, doc.type, doc.timestamp, doc.aggregateId))
@@ -269,8 +261,8 @@ public class ReplaySessions {
     // ---- the worker
 
     private void launch(ReplaySessionDocument session) {
-        Worker worker = new Worker(session);
-        Worker previous = workers.put(session.sessionId, worker);
+        ReplayWorker worker = new ReplayWorker(session, mongo, kafka, fileOf(session), clock);
+        ReplayWorker previous = workers.put(session.sessionId, worker);
         if (previous != null) {
             previous.stop = true;
         }
@@ -291,7 +283,7 @@ public class ReplaySessions {
     }
 
     private void stopLocal(String sessionId) {
-        Worker worker = workers.get(sessionId);
+        ReplayWorker worker = workers.get(sessionId);
         if (worker != null) {
             worker.stop = true;
             LockSupport.unpark(worker.thread);
@@ -315,359 +307,14 @@ public class ReplaySessions {
                 ReplaySessionDocument.class);
     }
 
-    private final class Worker {
-        final ReplaySessionDocument config;
-        final long generation;
-        volatile boolean stop;
-        volatile Thread thread;
-        Future<?> future;
-
-        long replayed;
-        long failed;
-        long skipped;
-        final List<ReplaySessionDocument.ReplayErrorEntry> newErrors = new ArrayList<>();
-        Instant positionTimestamp;
-        Long positionSequence;
-        String positionEventId;
-        Instant lastEventAt;
-        BufferedWriter file;
-        Instant previousOriginal;
-        long nextDue;
-
-        Worker(ReplaySessionDocument session) {
-            this.config = session;
-            this.generation = session.generation;
-            this.replayed = session.replayedEvents;
-            this.failed = session.failedEvents;
-            this.skipped = session.skippedEvents;
-            this.positionTimestamp = session.positionTimestamp;
-            this.positionSequence = session.positionSequence;
-            this.positionEventId = session.positionEventId;
-            this.lastEventAt = session.lastEventAt;
-        }
-
-        void run() throws Exception {
-            thread = Thread.currentThread();
-            long limit = config.maxEvents == null ? Long.MAX_VALUE : config.maxEvents;
-            try {
-                if ("file".equals(config.target)) {
-                    Files.createDirectories(directory);
-                    file = Files.newBufferedWriter(
-                            fileOf(config),
-                            StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE,
-                            positionEventId == null ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND,
-                            StandardOpenOption.WRITE);
-                }
-                nextDue = System.nanoTime();
-                long lastFlush = System.nanoTime();
-                while (!stop) {
-                    int size = (int) Math.min(config.batchSize, limit - processed());
-                    List<EventIndexDocument> batch = size <= 0 ? List.of() : nextBatch(size);
-                    if (batch.isEmpty()) {
-                        finish();
-                        return;
-                    }
-                    List<Sent> pending = new ArrayList<>();
-                    for (EventIndexDocument event : batch) {
-                        if (stop) {
-                            break;
-                        }
-                        pace(event.timestamp);
-                        if (stop) {
-                            break;
-                        }
-                        pending.add(send(event));
-                        if (System.nanoTime() - lastFlush >= FLUSH_EVERY.toNanos()) {
-                            settle(pending);
-                            if (!flush()) {
-                                return;
-                            }
-                            lastFlush = System.nanoTime();
-                        }
-                    }
-                    settle(pending);
-                    if (!flush()) {
-                        return;
-                    }
-                    lastFlush = System.nanoTime();
-                }
-                flush();
-            } finally {
-                if (file != null) {
-                    file.close();
-                }
-            }
-        }
-
-        long processed() {
-            return replayed + failed + skipped;
-        }
-
-        List<EventIndexDocument> nextBatch(int size) {
-            Criteria criteria = criteria(config);
-            if (positionTimestamp != null) {
-                criteria = new Criteria()
-                        .andOperator(
-                                criteria,
-                                new Criteria()
-                                        .orOperator(
-                                                Criteria.where("timestamp").gt(positionTimestamp),
-                                                Criteria.where("timestamp")
-                                                        .is(positionTimestamp)
-                                                        .and("sequence")
-                                                        .gt(positionSequence),
-                                                Criteria.where("timestamp")
-                                                        .is(positionTimestamp)
-                                                        .and("sequence")
-                                                        .is(positionSequence)
-                                                        .and("_id")
-                                                        .gt(positionEventId)));
-            }
-            return mongo.find(new Query(criteria).with(ORDER).limit(size), EventIndexDocument.class);
-        }
-
-        void pace(Instant original) {
-            long now = System.nanoTime();
-            long gap;
-            if (config.preserveTimestamps) {
-                gap = previousOriginal == null || original == null
-                        ? 0
-                        : Math.min(MAX_GAP.toNanos(), (long) (Math.max(
-                                        0,
-                                        Duration.between(previousOriginal, original)
-                                                .toNanos())
-                                / config.speedMultiplier));
-            } else {
-                gap = (long) (1e9 / (EVENTS_PER_SECOND_AT_SPEED_1 * config.speedMultiplier));
-            }
-            previousOriginal = original;
-            nextDue = Math.max(nextDue, now - gap) + gap;
-            while (!stop && (now = System.nanoTime()) < nextDue) {
-                LockSupport.parkNanos(nextDue - now);
-            }
-        }
-
-        record Sent(EventIndexDocument event, java.util.concurrent.CompletableFuture<?> future, Exception error) {}
-
-        Sent send(EventIndexDocument event) {
-            if (event.eventJson == null) {
-                return new Sent(event, null, null);
-            }
-            byte[] copy = copyOf(event);
-            try {
-                switch (config.target) {
-                    case "kafka" -> {
-                        var record = new ProducerRecord<String, byte[]>(
-                                topicFor(config, event.type),
-                                null,
-                                config.preserveTimestamps && event.timestamp != null
-                                        ? event.timestamp.toEpochMilli()
-                                        : null,
-                                config.sessionId,
-                                copy);
-                        record.headers()
-                                .add(new RecordHeader("sandpod-replayed", "true".getBytes(StandardCharsets.UTF_8)));
-                        record.headers()
-                                .add(new RecordHeader(
-                                        "sandpod-replay-session", config.sessionId.getBytes(StandardCharsets.UTF_8)));
-                        record.headers()
-                                .add(new RecordHeader(
-                                        "sandpod-event-type", event.type.getBytes(StandardCharsets.UTF_8)));
-                        return new Sent(event, kafka.send(record), null);
-                    }
-                    case "file" -> {
-                        file.write(new String(copy, StandardCharsets.UTF_8));
-                        file.write('\n');
-                        return new Sent(event, null, null);
-                    }
-                    default -> {
-                        return new Sent(event, null, null);
-                    }
-                }
-            } catch (Exception e) {
-                return new Sent(event, null, e);
-            }
-        }
-
-        /** Waits for the sends of the batch, retrying failures as configured, and moves the position on. */
-        void settle(List<Sent> pending) throws Exception {
-            if ("file".equals(config.target) && file != null) {
-                file.flush();
-            }
-            for (Sent sent : pending) {
-                EventIndexDocument event = sent.event();
-                if (event.eventJson == null) {
-                    skipped++;
-                } else {
-                    Exception error = sent.error() != null ? sent.error() : await(sent.future());
-                    int attempts = config.retryFailed ? config.retryAttempts : 0;
-                    for (int i = 0; error != null && i < attempts && !stop; i++) {
-                        Sent again = send(event);
-                        error = again.error() != null ? again.error() : await(again.future());
-                    }
-                    if (error == null) {
-                        replayed++;
-                    } else {
-                        failed++;
-                        if (newErrors.size() < MAX_ERRORS) {
-                            newErrors.add(new ReplaySessionDocument.ReplayErrorEntry(
-                                    clock.instant(),
-                                    String.valueOf(error.getMessage()),
-                                    error.getClass().getSimpleName(),
-                                    event.eventId));
-                        }
-                        if (!config.skipErrors) {
-                            advance(event);
-                            throw new IllegalStateException("Sending event " + event.eventId
-                                    + " failed and skip_errors is off: " + error.getMessage());
-                        }
-                    }
-                }
-                advance(event);
-            }
-            pending.clear();
-        }
-
-        void advance(EventIndexDocument event) {
-            positionTimestamp = event.timestamp;
-            positionSequence = event.sequence;
-            positionEventId = event.eventId;
-            lastEventAt = event.timestamp;
-        }
-
-        Exception await(java.util.concurrent.CompletableFuture<?> future) {
-            if (future == null) {
-                return null;
-            }
-            try {
-                future.get(30, TimeUnit.SECONDS);
-                return null;
-            } catch (java.util.concurrent.ExecutionException e) {
-                return e.getCause() instanceof Exception cause ? cause : e;
-            } catch (Exception e) {
-                return e;
-            }
-        }
-
-        /** Records progress; false when the session was paused or cancelled meanwhile (the worker then stops). */
-        boolean flush() {
-            Update update = new Update()
-                    .set("replayedEvents", replayed)
-                    .set("failedEvents", failed)
-                    .set("skippedEvents", skipped)
-                    .set("positionTimestamp", positionTimestamp)
-                    .set("positionSequence", positionSequence)
-                    .set("positionEventId", positionEventId)
-                    .set("lastEventAt", lastEventAt)
-                    .set("heartbeat", clock.instant());
-            if (!newErrors.isEmpty()) {
-                update.push("errors").each(newErrors.toArray());
-                newErrors.clear();
-            }
-            // progress is recorded whatever happened meanwhile: what was sent was sent
-            ReplaySessionDocument now = mongo.findAndModify(
-                    Query.query(Criteria.where("_id").is(config.sessionId)),
-                    update,
-                    FindAndModifyOptions.options().returnNew(true),
-                    ReplaySessionDocument.class);
-            return now != null && now.generation == generation && "running".equals(now.status);
-        }
-
-        void finish() {
-            flush();
-            mongo.updateFirst(
-                    Query.query(Criteria.where("_id")
-                            .is(config.sessionId)
-                            .and("generation")
-                            .is(generation)
-                            .and("status")
-                            .is("running")),
-                    new Update().set("status", "completed").set("completedAt", clock.instant()),
-                    ReplaySessionDocument.class);
-        }
-
-        byte[] copyOf(EventIndexDocument event) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            copy.put("replayed", true);
-            copy.put("replay_session_id", config.sessionId);
-            copy.put("replayed_at", clock.instant().toString());
-            copy.putAll(AuditedEvent.parse(event.eventJson));
-            return AuditedEvent.json(copy).getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
     private Path fileOf(ReplaySessionDocument session) {
         String name =
                 session.targetFilePath != null ? session.targetFilePath : "replay-" + session.sessionId + ".jsonl";
         return directory.resolve(name).normalize();
     }
 
-    static String topicFor(ReplaySessionDocument config, String type) {
-        if (config.targetTopics != null) {
-            for (ReplaySessionDocument.TopicRoute route : config.targetTopics) {
-                if (route.eventType().equals(type)) {
-                    return route.topic();
-                }
-            }
-            for (ReplaySessionDocument.TopicRoute route : config.targetTopics) {
-                if (route.eventType().equals("*")) {
-                    return route.topic();
-                }
-            }
-        }
-        return DEFAULT_TOPIC;
-    }
-
     private static long capped(ReplaySessionDocument config, long count) {
         return config.maxEvents == null ? count : Math.min(count, config.maxEvents);
-    }
-
-    /** Oldest first; within one millisecond by sequence number, then id. */
-    static final Sort ORDER = Sort.by(Sort.Order.asc("timestamp"), Sort.Order.asc("sequence"), Sort.Order.asc("_id"));
-
-    static Criteria criteria(ReplaySessionDocument c) {
-        Criteria criteria = Criteria.where("hidden").is(false);
-        if (c.eventTypes != null && !c.eventTypes.isEmpty()) {
-            criteria.and("type").in(c.eventTypes);
-            if (c.excludeEventTypes != null && !c.excludeEventTypes.isEmpty()) {
-                criteria = new Criteria()
-                        .andOperator(criteria, Criteria.where("type").nin(c.excludeEventTypes));
-            }
-        } else if (c.excludeEventTypes != null && !c.excludeEventTypes.isEmpty()) {
-            criteria.and("type").nin(c.excludeEventTypes);
-        }
-        List<Criteria> more = new ArrayList<>();
-        if (c.eventIds != null && !c.eventIds.isEmpty()) {
-            more.add(Criteria.where("_id").in(c.eventIds));
-        }
-        if (c.executionId != null) {
-            more.add(Criteria.where("aggregateId")
-                    .is(c.executionId)
-                    .and("aggregateType")
-                    .is("Execution"));
-        }
-        if (c.aggregateId != null) {
-            more.add(Criteria.where("aggregateId").is(c.aggregateId));
-        }
-        if (c.userId != null) {
-            more.add(Criteria.where("ownerId").is(c.userId));
-        }
-        if (c.startTime != null || c.endTime != null) {
-            Criteria time = Criteria.where("timestamp");
-            if (c.startTime != null) {
-                time.gte(c.startTime);
-            }
-            if (c.endTime != null) {
-                time.lte(c.endTime);
-            }
-            more.add(time);
-        }
-        if (more.isEmpty()) {
-            return criteria;
-        }
-        more.add(0, criteria);
-        return new Criteria().andOperator(more.toArray(Criteria[]::new));
     }
 
     // ---- restarts and silent workers
