@@ -139,10 +139,10 @@ final class InFlightRuns {
                     .isEqualTo("result_stored");
             assertThat(fields(stored.get(0)).path("status").asText())
                     .as(label + ": result_stored says the read model's status")
-                    .isEqualTo(status);
+                    .isEqualToIgnoringCase(status);
             List<JsonNode> outcomes = ofType(events, OUTCOME_EVENT.get(status));
             assertThat(outcomes)
-                    .as(label + ": one " + OUTCOME_EVENT.get(status))
+                    .as(label + ": one " + OUTCOME_EVENT.get(status) + " in " + events)
                     .hasSize(1);
             JsonNode outcome = fields(outcomes.get(0)).path("outcome");
             if (!outcome.isMissingNode()) {
