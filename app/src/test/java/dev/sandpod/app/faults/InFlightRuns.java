@@ -21,9 +21,9 @@ final class InFlightRuns {
     private static final Map<String, String> OUTCOME_EVENT = Map.of(
             "completed", "execution_completed",
             "failed", "execution_failed",
-            "timeout", "execution_timed_out",
+            "timeout", "execution_timeout",
             "cancelled", "execution_cancelled",
-            "error", "execution_errored");
+            "error", "execution_error");
 
     private static final int HEAVY_LINES = 3000;
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -74,9 +75,13 @@ class KillNineJourneyTest {
         ApiSession after = ApiSession.login(app.port(), "user", "user123");
         InFlightRuns again = new InFlightRuns(after);
         again.runs().putAll(runs.runs());
-        await().atMost(BOUND.multipliedBy(3))
-                .pollInterval(Duration.ofMillis(250))
-                .until(again::allTerminal);
+        try {
+            await().atMost(BOUND.multipliedBy(3))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(again::allTerminal);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not every run ended after the restart: " + again.statuses(), e);
+        }
         long allEndedAt = System.nanoTime();
         // Whatever the killed JVM left running is gone (killed with it, or reaped by the restarted executor).
         await().atMost(Duration.ofSeconds(60))
