@@ -31,4 +31,17 @@ class KafkaTopicsConfiguration {
                 .config("max.message.bytes", MAX_MESSAGE_BYTES)
                 .build();
     }
+
+    /** One small record per execution, kept until its execution's requests can no longer come back. */
+    @Bean
+    NewTopic runClaimsTopic() {
+        return TopicBuilder.name(Topics.RUN_CLAIMS)
+                .partitions(PARTITIONS)
+                .replicas(1)
+                .config("cleanup.policy", "compact,delete")
+                .config(
+                        "retention.ms",
+                        String.valueOf(java.time.Duration.ofDays(7).toMillis()))
+                .build();
+    }
 }

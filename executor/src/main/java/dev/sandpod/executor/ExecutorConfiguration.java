@@ -1,6 +1,7 @@
 package dev.sandpod.executor;
 
 import dev.sandpod.api.runtime.RuntimeCatalog;
+import dev.sandpod.executor.kafka.HandledRuns;
 import dev.sandpod.executor.kafka.RunDispatcher;
 import dev.sandpod.executor.kafka.RunReportPublisher;
 import dev.sandpod.executor.kafka.RunRequestListener;
@@ -25,6 +26,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -74,10 +76,26 @@ public class ExecutorConfiguration {
         }
 
         @Bean(destroyMethod = "close")
+        HandledRuns handledRuns(
+                ConsumerFactory<String, byte[]> consumers,
+                KafkaTemplate<String, byte[]> kafkaTemplate,
+                ExecutorProperties executor,
+                RunReportPublisher publisher) {
+            return new HandledRuns(
+                            consumers,
+                            kafkaTemplate,
+                            executor.claimsTopic(),
+                            publisher.runnerId(),
+                            executor.rememberedExecutions())
+                    .start();
+        }
+
+        @Bean(destroyMethod = "close")
         RunDispatcher runDispatcher(
                 ObjectProvider<Runner> runners,
                 ObjectProvider<RuntimeCatalog> catalogs,
                 RunReportPublisher publisher,
+                HandledRuns handledRuns,
                 ExecutorProperties executor,
                 @Value(RUNNER) String kind,
                 ObjectProvider<ObservationRegistry> observations) {
@@ -96,6 +114,7 @@ public class ExecutorConfiguration {
                     runner,
                     catalog,
                     publisher,
+                    handledRuns,
                     executor.workers(),
                     executor.queueCapacity(),
                     executor.rememberedExecutions(),

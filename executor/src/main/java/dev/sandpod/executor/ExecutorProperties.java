@@ -18,7 +18,9 @@ import org.springframework.util.unit.DataSize;
  * @param runnerId         the {@code runner} field of every report; defaults to {@code local@<hostname>}
  * @param frameBytes       upper bound of one live output frame (raw bytes before decoding)
  * @param frameInterval    how long live output is coalesced before it is sent
- * @param rememberedExecutions finished execution ids kept to ignore duplicate requests
+ * @param claimsTopic      the compacted topic of run requests executors have taken on (see {@code HandledRuns})
+ * @param rememberedExecutions finished execution ids kept to ignore duplicate requests (also those read back
+ *                         from the claims topic)
  */
 @ConfigurationProperties("sandpod.executor")
 public record ExecutorProperties(
@@ -28,6 +30,7 @@ public record ExecutorProperties(
         String runnerId,
         @DefaultValue("sandpod.run-requests") String requestsTopic,
         @DefaultValue("sandpod.run-reports") String reportsTopic,
+        @DefaultValue("sandpod.run-claims") String claimsTopic,
         @DefaultValue("sandpod-executor") String groupId,
         @DefaultValue("8KB") DataSize frameBytes,
         @DefaultValue("50ms") Duration frameInterval,

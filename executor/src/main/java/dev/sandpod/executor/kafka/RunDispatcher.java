@@ -30,8 +30,9 @@ import org.slf4j.MDC;
 
 /**
  * Turns run commands into runs of the configured {@link Runner} on a bounded worker pool, never on the consumer thread, so a
- * {@link CancelRun} reaches a run while it is going. Requests are idempotent per execution id within this
- * process: a duplicate of a queued, running or recently finished execution is ignored.
+ * {@link CancelRun} reaches a run while it is going. Requests are idempotent per execution id: a duplicate of a
+ * queued, running or recently finished execution of this process is ignored, and so is one that any executor took
+ * on before, this one before a restart included ({@link HandledRuns}).
  */
 public class RunDispatcher implements AutoCloseable {
 
@@ -40,6 +41,7 @@ public class RunDispatcher implements AutoCloseable {
     private final Runner runner;
     private final RuntimeCatalog catalog;
     private final RunReportPublisher publisher;
+    private final HandledRuns handledRuns;
     private final Duration shutdownGrace;
     private final ThreadPoolExecutor pool;
     private final Map<String, Job> active = new ConcurrentHashMap<>();
@@ -52,6 +54,7 @@ public class RunDispatcher implements AutoCloseable {
             Runner runner,
             RuntimeCatalog catalog,
             RunReportPublisher publisher,
+            HandledRuns handledRuns,
             int workers,
             int queueCapacity,
             int remembered,
@@ -59,6 +62,7 @@ public class RunDispatcher implements AutoCloseable {
         this.runner = runner;
         this.catalog = catalog;
         this.publisher = publisher;
+        this.handledRuns = handledRuns;
         this.shutdownGrace = shutdownGrace;
         AtomicInteger n = new AtomicInteger();
         // Core threads never time out: a sandbox dies with the thread that started it (PR_SET_PDEATHSIG).
@@ -109,6 +113,12 @@ public class RunDispatcher implements AutoCloseable {
         }
         if (active.containsKey(id) || finished.contains(id)) {
             log.info("duplicate run request ignored");
+            return;
+        }
+        if (!handledRuns.claim(id)) {
+            // Its reports (or the platform's backstop) end the execution; a second run would only repeat them.
+            log.info("run request taken on before (by this executor before a restart, or by another) ignored");
+            finished.add(id);
             return;
         }
         RunReportPublisher.Reporter reporter = publisher.forExecution(id);
