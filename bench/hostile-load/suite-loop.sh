@@ -27,6 +27,9 @@ for i in $(seq 1 "$n"); do
     fi
     cp -r executor/target/surefire-reports "$log_dir/reports-$i" 2>/dev/null
   fi
+  if ! grep -q "Tests run:" "$log_dir/round-$i.log"; then
+    echo "round $i: no tests ran (build failure?), see $log_dir/round-$i.log"; exit 2
+  fi
   tests=$(grep -ho 'Tests run: [0-9]*, Failures: [0-9]*, Errors: [0-9]*, Skipped: [0-9]*' "$log_dir/round-$i.log" | tail -1)
   echo "round $i: $result in $(( $(date +%s) - started )) s ($tests), load $(cut -d' ' -f1-3 /proc/loadavg)"
 done

@@ -55,7 +55,8 @@ class RunLeftoversTest {
         // One-off runs: no pre-started sandbox (which holds a uid of the runner while it waits) is ever made.
         ResolvedRuntime bash = runtime("bash", "5.2");
         List<String> leftovers = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
+        for (int n = 0; n < 30; n++) {
+            int i = n;
             SandboxRun run = runner.prepareOneOff(
                     RunSpec.of("leftover-" + i, bash, "for i in 1 2 3 4 5; do sleep 30 & done\nwait\n", LIMITS),
                     OutputSink.NONE);
