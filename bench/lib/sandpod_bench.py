@@ -102,6 +102,10 @@ class App:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+        # The app's log outlives the data directory: a 5xx or a stall is explained there.
+        kept = "/tmp/sandpod-bench-app-%d.log" % int(time.time())
+        shutil.copyfile(self.log.name, kept)
+        print("app log: " + kept)
         if not self.keep_data:
             shutil.rmtree(self.data, ignore_errors=True)
 

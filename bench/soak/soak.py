@@ -52,13 +52,14 @@ def descendants(pid):
 
 
 def sandbox_uid_processes(uid_base):
+    """Processes of this app's uid range only (other runners on the machine have their own ranges)."""
     n = 0
     for status in glob.glob("/proc/[0-9]*/status"):
         try:
             with open(status) as f:
                 for line in f:
                     if line.startswith("Uid:"):
-                        if int(line.split()[1]) >= uid_base:
+                        if uid_base <= int(line.split()[1]) < uid_base + 1000000:
                             n += 1
                         break
         except OSError:
@@ -66,10 +67,18 @@ def sandbox_uid_processes(uid_base):
     return n
 
 
-def run_cgroups():
-    # Run groups sit two levels under each hierarchy's sandpod parent: sandpod/<instance>/<run>.
-    return sum(1 for d in glob.glob("/sys/fs/cgroup/*/sandpod/*/*") + glob.glob("/sys/fs/cgroup/sandpod/*/*")
+def run_cgroups(pid):
+    # Run groups of this app's runner: <mount>/sandpod/<app pid>-<random>/<run>, in every hierarchy it uses.
+    pattern = "sandpod/%d-*/*" % pid
+    return sum(1 for d in glob.glob("/sys/fs/cgroup/*/" + pattern) + glob.glob("/sys/fs/cgroup/" + pattern)
                if os.path.isdir(d))
+
+
+def histogram(pid, top=8):
+    """The classes holding the most heap (live objects: the histogram runs a full GC first)."""
+    out = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], stdout=subprocess.PIPE, text=True).stdout
+    rows = [line.split() for line in out.splitlines() if re.match(r"\s*\d+:", line)]
+    return ["%s %d MiB" % (r[3], int(r[2]) // (1 << 20)) for r in rows[:top] if len(r) >= 4]
 
 
 def count_files(root):
@@ -95,7 +104,7 @@ def resources(app, workdir, uid_base):
         "processes of sandbox uids": sandbox_uid_processes(uid_base),
         "open fds of the app": len(os.listdir("/proc/%d/fd" % pid)),
         "threads of the app": threads,
-        "run cgroups": run_cgroups(),
+        "run cgroups of the app's runner": run_cgroups(pid),
         "files in the runner's work dir": count_files(workdir),
         "heap after GC (MiB)": heap_after_gc(pid),
     }
@@ -156,6 +165,7 @@ def main():
         soak(clients, a.warmup, offset=1)  # every language and its pool, JIT; not counted
         time.sleep(5)
         before = resources(app, workdir, uid_base)
+        hist_before = histogram(app.proc.pid)
         load_before = load()
         print("resources before: %s" % before, flush=True)
         elapsed, lat, hostile_lat, errors, outcomes = soak(clients, a.runs)
@@ -180,6 +190,8 @@ def main():
         print("\n`uptime` after: " + up)
         if errors:
             print("first errors: " + " | ".join(errors[:3]))
+        print("largest classes on the heap before: " + ", ".join(hist_before))
+        print("largest classes on the heap after:  " + ", ".join(histogram(app.proc.pid)))
     finally:
         app.stop()
 

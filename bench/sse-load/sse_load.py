@@ -89,7 +89,7 @@ def main():
     p.add_argument("--exec-streams", type=int, default=400)
     p.add_argument("--watchers", type=int, default=20)
     p.add_argument("--notif-streams", type=int, default=100)
-    p.add_argument("--ticker-seconds", type=int, default=8)  # under the 10 s default timeout
+    p.add_argument("--ticker-seconds", type=int, default=6)  # well under the 10 s default timeout
     p.add_argument("--rate", type=float, default=10.0)
     p.add_argument("--label", default="")
     a = p.parse_args()
