@@ -114,22 +114,29 @@ public final class SandboxRun {
     /**
      * Kills the run from the inside out: SIGKILL to the sandbox's init (bubblewrap's reaper, pid 1 of the run's
      * pid namespace) makes the kernel kill every process of the namespace, forks in flight included; the monitor
-     * above it then reaps it and exits on its own, and so does each link above. Killing from the top instead
-     * would orphan the lower links to the host's init, which may leave them zombies of the run's uid for as long
-     * as that init pleases, and {@code unshare} would complain on the run's stderr. Only while the chain is still
-     * setting up (no init yet) is the topmost process that exists killed; the cgroup kill after the exit
-     * catches anything else.
+     * above it then reaps it and exits on its own, and so does each link above. While the chain is still setting
+     * up (no init yet) the lowest process that exists is killed, but never one above the monitor's level that may
+     * still fork (the launch link outside the pid namespace, {@code monitorDepth} 1): killing it would orphan its
+     * child to the host's init, which reaps when it pleases (about a second here), so a zombie of the run's uid
+     * would outlive the run's result. That link never blocks before its fork, so the caller kills again shortly
+     * ({@link SandboxSupervisor}) and finds the child then.
+     *
+     * @return whether a process was killed
      */
-    static void killChain(Process p, int monitorDepth) {
+    static boolean killChain(Process p, int monitorDepth) {
         List<ProcessHandle> level = List.of(p.toHandle());
         for (int depth = 0; depth <= monitorDepth + 1; depth++) {
             List<ProcessHandle> below =
                     level.stream().flatMap(ProcessHandle::children).toList();
             if (below.isEmpty() || depth == monitorDepth + 1) {
+                if (depth == 0 && monitorDepth > 0 && below.isEmpty()) {
+                    return false;
+                }
                 level.forEach(ProcessHandle::destroyForcibly);
-                return;
+                return true;
             }
             level = below;
         }
+        return false;
     }
 }

@@ -45,6 +45,9 @@ final class SandboxSupervisor {
     /** How long a run may crawl at its memory limit before it counts as out of memory (see LiveOutput). */
     private static final Duration THRASH_WINDOW = Duration.ofMillis(500);
 
+    /** How often a killed chain that has not exited yet is killed again (see waitForExit). */
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private static final AtomicLong RUN_COUNTER = new AtomicLong();
 
     private final ExecutorProperties.Sandbox settings;
@@ -142,8 +145,18 @@ final class SandboxSupervisor {
         boolean interrupted = false;
         int exitValue;
         try {
-            if (!process.waitFor(limits.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                run.terminate(Termination.TIMEOUT);
+            long deadline = started + limits.timeout().toNanos();
+            // In slices: a cancel or limit from another thread may have found the chain before its fork, with
+            // nothing it could kill yet; waitForExit kills again until the chain is gone.
+            while (!process.waitFor(
+                    Math.max(0, Math.min(deadline - System.nanoTime(), WAIT_SLICE_NANOS)), TimeUnit.NANOSECONDS)) {
+                if (run.termination() != null) {
+                    break;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    run.terminate(Termination.TIMEOUT);
+                    break;
+                }
             }
         } catch (InterruptedException e) {
             // The worker is being stopped: end the run like a shutdown, clean up, then pass the interrupt on.
@@ -151,13 +164,15 @@ final class SandboxSupervisor {
             run.terminate(Termination.SHUTDOWN);
         }
         try {
-            exitValue = waitForExit(process);
+            exitValue = waitForExit(process, group);
         } finally {
             tick.cancel(false);
         }
         double wallSeconds = (System.nanoTime() - started) / 1e9;
         if (group != null) {
-            group.killAll();
+            // Nothing is left once the chain's first process is gone (see waitForExit); this proves it before the
+            // result goes out, and kills a straggler should the kernel ever disagree.
+            group.killAndAwaitEmpty(settings.killGrace());
         }
         OutputPump.await(outReader, process.getInputStream(), settings.killGrace());
         OutputPump.await(errReader, process.getErrorStream(), settings.killGrace());
@@ -195,7 +210,7 @@ final class SandboxSupervisor {
         Process process = sandbox.process();
         if (process.isAlive()) {
             SandboxRun.killChain(process, host.monitorDepth());
-            waitForExit(process);
+            waitForExit(process, sandbox.group());
         }
         closeQuietly(process.getOutputStream());
         try {
@@ -217,7 +232,7 @@ final class SandboxSupervisor {
                 sandbox.group().killAll();
             }
             SandboxRun.killChain(process, host.monitorDepth());
-            waitForExit(process);
+            waitForExit(process, sandbox.group());
         }
         closeQuietly(process.getOutputStream());
         release(sandbox.group(), sandbox.uid(), sandbox.status());
@@ -277,17 +292,40 @@ final class SandboxSupervisor {
         }
     }
 
-    private int waitForExit(Process process) {
+    /**
+     * Waits for the chain's first process (the launch link, or bubblewrap's monitor without root). A killed chain
+     * is killed again every slice, inside out, and after the first slice through its cgroups as well: a chain
+     * that was still forking when it was first killed has its child now. The first process is never killed while
+     * it has a child unless the chain outlives five grace periods (then it is logged): a killed parent leaves its
+     * children to the host's init, and their zombies (of the run's uid) to its schedule. Once the first process
+     * is gone, every other process of the run is gone too: the kernel ends a pid namespace's processes before its
+     * init's parent can reap the init.
+     */
+    private int waitForExit(Process process, RunCgroup group) {
+        long killGrace = settings.killGrace().toNanos();
+        long begun = System.nanoTime();
+        boolean warned = false;
         try {
-            if (process.waitFor(settings.killGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                return process.exitValue();
+            for (int slice = 0; !process.waitFor(WAIT_SLICE_NANOS, TimeUnit.NANOSECONDS); slice++) {
+                SandboxRun.killChain(process, host.monitorDepth());
+                if (group != null && slice > 0) {
+                    group.killAll();
+                }
+                long waited = System.nanoTime() - begun;
+                if (!warned && waited >= killGrace) {
+                    warned = true;
+                    log.warn(
+                            "run's first process {} still alive {} after the kill",
+                            process.pid(),
+                            settings.killGrace());
+                }
+                if (waited >= 5 * killGrace) {
+                    log.warn("run's first process {} still alive after {}; killing it", process.pid(), waited / 1e9);
+                    process.destroyForcibly();
+                    return process.waitFor();
+                }
             }
-            log.warn(
-                    "run's first process {} still alive {} after the kill; killing it",
-                    process.pid(),
-                    settings.killGrace());
-            process.destroyForcibly();
-            return process.waitFor();
+            return process.exitValue();
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

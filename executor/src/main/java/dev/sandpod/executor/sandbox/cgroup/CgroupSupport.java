@@ -170,6 +170,10 @@ public final class CgroupSupport implements AutoCloseable {
                 reapStale(parentDir);
             }
         }
+        if (words(CgroupFiles.read(mount.resolve(parent).resolve("cgroup.controllers")))
+                .contains("cpu")) {
+            lowerWeight(parentDir.resolve("cpu.weight"), "100", V2_SANDBOX_WEIGHT);
+        }
         Set<String> delegated = words(CgroupFiles.read(instanceDir.resolve("cgroup.subtree_control")));
         Set<Controller> controllers = EnumSet.noneOf(Controller.class);
         if (delegated.contains("memory")) {
@@ -194,11 +198,32 @@ public final class CgroupSupport implements AutoCloseable {
             return null;
         }
         reapStale(parentDir);
+        if (controllers.contains(Controller.CPU)) {
+            lowerWeight(parentDir.resolve("cpu.shares"), "1024", V1_SANDBOX_SHARES);
+        }
         Path instanceDir = parentDir.resolve(instance);
         if (!mkdirs(instanceDir)) {
             return null;
         }
         return new Hierarchy(version, mount, instanceDir, controllers, canKill);
+    }
+
+    /**
+     * All sandboxes of the host together weigh less on the CPU scheduler than one busy thread of the platform (the
+     * JVM and its broker stay in their own group, at the default weight): under hostile load the platform's own
+     * threads (HTTP, command handling, Kafka, the runner's output pumps) keep their share, and a short run still
+     * gets ahead of long ones inside the sandboxes' share through its start-up boost ({@link RunCgroup}). On an idle
+     * host the weight costs nothing (weights only divide contended CPU). Only a parent left at the kernel's
+     * default is lowered, so an operator's own setting (e.g. a benchmark's priority group) stays.
+     */
+    static final int V1_SANDBOX_SHARES = 256;
+
+    static final int V2_SANDBOX_WEIGHT = 25;
+
+    private static void lowerWeight(Path file, String kernelDefault, int weight) {
+        if (CgroupFiles.read(file).trim().equals(kernelDefault)) {
+            CgroupFiles.tryWrite(file, Integer.toString(weight));
+        }
     }
 
     private static boolean mkdirs(Path dir) {

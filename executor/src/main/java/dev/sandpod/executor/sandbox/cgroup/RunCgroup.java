@@ -221,6 +221,23 @@ public final class RunCgroup {
         }
     }
 
+    /**
+     * Kills whatever is still in the groups and waits until they are empty, for at most {@code wait}; true when
+     * they are. Costs one read per hierarchy when they already are (the usual case once the chain has exited).
+     */
+    public boolean killAndAwaitEmpty(java.time.Duration wait) {
+        long end = System.nanoTime() + wait.toNanos();
+        while (!removed && !isEmpty()) {
+            if (System.nanoTime() - end >= 0) {
+                log.warn("processes still in the run's cgroups {} after {}", dirs.values(), wait);
+                return false;
+            }
+            killAll();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        return true;
+    }
+
     /** Kills what is left and removes the directories; safe to call more than once. */
     public synchronized void remove() {
         if (removed) {

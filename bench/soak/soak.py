@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Issue 20 item 5: a soak of N runs over all five languages (a hostile sample among them), 4 clients, against the
+built jar. Prints runs/s, p50/p99, errors, and host resources before and after (processes, open fds, threads,
+cgroups, files in the runner's work directory, heap after a full GC): all should be flat. Asserts nothing.
+"""
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from sandpod_bench import App, Client, ensure_jar, load, pct, uptime  # noqa: E402
+
+GO_HELLO = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("ok") }\n'
+# Per 10 runs; Go compiles each run (about a second of CPU), so it gets 1 in 10.
+MIX = [("python", "print('ok')"), ("bash", "echo ok"), ("node", "console.log('ok')"), ("ruby", "puts 'ok'"),
+       ("python", "import json; print(json.dumps({'ok': sum(range(1000))}))"), ("bash", "for i in 1 2 3; do echo $i; done"),
+       ("node", "console.log([1,2,3].map(x => x * 2).join(','))"), ("ruby", "puts (1..10).sum"),
+       ("python", "import sys; print('err', file=sys.stderr); print('ok')"), ("go", GO_HELLO)]
+# Every 50th run: short hostile ones, each ending at a limit or by itself within about a second or two.
+HOSTILE = [("bash", ":(){ :|:& };:\nsleep 1\n"), ("python", "x = bytearray(10**10)\n"), ("bash", "yes\n"),
+           ("python", "import time\nt = time.time()\nwhile time.time() - t < 1: pass\n"),
+           ("python", "import os\nfor _ in range(30):\n    if os.fork() == 0:\n        import time; time.sleep(60)\n")]
+EXPECTED = {"completed", "failed", "timeout"}
+
+
+def script_for(i):
+    if i % 50 == 49:
+        return True, HOSTILE[(i // 50) % len(HOSTILE)]
+    return False, MIX[i % len(MIX)]
+
+
+def descendants(pid):
+    children = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.split("/")[2]))
+        except (OSError, IndexError, ValueError):
+            pass
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return len(out)
+
+
+def sandbox_uid_processes(uid_base):
+    """Processes of this app's uid range only (other runners on the machine have their own ranges)."""
+    n = 0
+    for status in glob.glob("/proc/[0-9]*/status"):
+        try:
+            with open(status) as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        if uid_base <= int(line.split()[1]) < uid_base + 1000000:
+                            n += 1
+                        break
+        except OSError:
+            pass
+    return n
+
+
+def run_cgroups(pid):
+    # Run groups of this app's runner: <mount>/sandpod/<app pid>-<random>/<run>, in every hierarchy it uses.
+    pattern = "sandpod/%d-*/*" % pid
+    return sum(1 for d in glob.glob("/sys/fs/cgroup/*/" + pattern) + glob.glob("/sys/fs/cgroup/" + pattern)
+               if os.path.isdir(d))
+
+
+def histogram(pid, top=8):
+    """The classes holding the most heap (live objects: the histogram runs a full GC first)."""
+    out = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], stdout=subprocess.PIPE, text=True).stdout
+    rows = [line.split() for line in out.splitlines() if re.match(r"\s*\d+:", line)]
+    return ["%s %d MiB" % (r[3], int(r[2]) // (1 << 20)) for r in rows[:top] if len(r) >= 4]
+
+
+def count_files(root):
+    n = 0
+    for _, dirs, files in os.walk(root):
+        n += len(files) + len(dirs)
+    return n
+
+
+def heap_after_gc(pid):
+    subprocess.run(["jcmd", str(pid), "GC.run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], stdout=subprocess.PIPE, text=True).stdout
+    m = re.search(r"used (\d+)K", out)
+    return int(m.group(1)) // 1024 if m else -1
+
+
+def resources(app, workdir, uid_base):
+    pid = app.proc.pid
+    with open("/proc/%d/status" % pid) as f:
+        threads = int(re.search(r"Threads:\s+(\d+)", f.read()).group(1))
+    return {
+        "app's descendant processes (pooled sandboxes included)": descendants(pid),
+        "processes of sandbox uids": sandbox_uid_processes(uid_base),
+        "open fds of the app": len(os.listdir("/proc/%d/fd" % pid)),
+        "threads of the app": threads,
+        "run cgroups of the app's runner": run_cgroups(pid),
+        "files in the runner's work dir": count_files(workdir),
+        "heap after GC (MiB)": heap_after_gc(pid),
+    }
+
+
+def soak(clients, n, offset=0):
+    lock = threading.Lock()
+    next_i = [0]
+    lat, errors, hostile_lat, outcomes = [], [], [], {}
+
+    def worker(c):
+        while True:
+            with lock:
+                i = next_i[0]
+                if i >= n:
+                    return
+                next_i[0] += 1
+            hostile, (lang, script) = script_for(i + offset)
+            try:
+                took, _, status = c.run(lang, script)
+                with lock:
+                    outcomes[status] = outcomes.get(status, 0) + 1
+                    (hostile_lat if hostile else lat).append(took)
+                    if status not in EXPECTED or (not hostile and status != "completed"):
+                        errors.append("%s run %d ended %s" % (lang, i, status))
+            except Exception as e:  # noqa: BLE001 - counted and shown
+                with lock:
+                    errors.append(str(e)[:200])
+            if i and i % 1000 == 0:
+                print("  %d runs, load %s" % (i, load()), flush=True)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - started, lat, hostile_lat, errors, outcomes
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--jar", default="app/target/sandpod.jar")
+    p.add_argument("--runs", type=int, default=10000)
+    p.add_argument("--clients", type=int, default=4)
+    p.add_argument("--warmup", type=int, default=100)
+    p.add_argument("--label", default="")
+    a = p.parse_args()
+    ensure_jar(a.jar)
+    workdir = "/tmp/sandpod-bench-soak-runs"
+    uid_base = 1960000000
+    print("before: " + uptime(), flush=True)
+    app = App(a.jar, ["-Dsandpod.execution.max-active-per-user=100",
+                      "-Dsandpod.executor.sandbox.work-dir=" + workdir,
+                      "-Dsandpod.executor.sandbox.uid-base=%d" % uid_base])
+    try:
+        clients = [Client(app.port, "user", "user123") for _ in range(a.clients)]
+        soak(clients, a.warmup, offset=1)  # every language and its pool, JIT; not counted
+        time.sleep(5)
+        before = resources(app, workdir, uid_base)
+        hist_before = histogram(app.proc.pid)
+        load_before = load()
+        print("resources before: %s" % before, flush=True)
+        elapsed, lat, hostile_lat, errors, outcomes = soak(clients, a.runs)
+        load_during = load()
+        time.sleep(10)  # the pool refills, clean-ups finish
+        after = resources(app, workdir, uid_base)
+        up = uptime()
+        total = len(lat) + len(hostile_lat)
+        print("\n## soak %s, %d runs, %d clients %s\n" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), a.runs,
+                                                          a.clients, a.label))
+        print("| metric | value |\n|---|---|")
+        print("| runs done / errors | %d / %d |" % (total, len(errors)))
+        print("| runs/s | %.1f |" % (total / elapsed))
+        print("| p50 / p99, ordinary runs (%d) | %.0f / %.0f ms |" % (len(lat), pct(lat, 50), pct(lat, 99)))
+        print("| p50 / p99, hostile sample (%d) | %.0f / %.0f ms |" % (len(hostile_lat), pct(hostile_lat, 50),
+                                                                     pct(hostile_lat, 99)))
+        print("| outcomes | %s |" % ", ".join("%s %d" % kv for kv in sorted(outcomes.items(), key=str)))
+        print("| load before / at the end | %s / %s |" % (load_before, load_during))
+        print("\n| resource | before | after |\n|---|---|---|")
+        for k in before:
+            print("| %s | %s | %s |" % (k, before[k], after[k]))
+        print("\n`uptime` after: " + up)
+        if errors:
+            print("first errors: " + " | ".join(errors[:3]))
+        print("largest classes on the heap before: " + ", ".join(hist_before))
+        print("largest classes on the heap after:  " + ", ".join(histogram(app.proc.pid)))
+    finally:
+        app.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

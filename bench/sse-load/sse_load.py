@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Issue 20 item 6: 500 concurrent SSE streams while 10 runs/s complete. Prints figures, asserts nothing.
+
+Streams: --exec-streams execution streams, watching "ticker" runs (each prints the wall clock every 250 ms for
+--ticker-seconds; --watchers streams per ticker, a new ticker with new watchers as soon as one ends), and
+--notif-streams notification streams (an admin posts an announcement every second; every user gets it in-app).
+Frame delay: receive time minus the time printed inside the sandbox (output frames), or minus the announcement's
+POST (notification frames); same host clock. Meanwhile --rate print('ok') runs a second complete, each followed on
+its own stream. Counts every 5xx answer and every stream that missed a frame.
+"""
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from sandpod_bench import App, Client, ensure_jar, load, pct, uptime  # noqa: E402
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.exec_delays, self.notif_delays, self.ok_lat = [], [], []
+        self.server_errors, self.errors = 0, []
+        self.open_now, self.open_max = 0, 0
+        self.exec_streams = self.exec_short = self.notif_short = 0
+
+    def opened(self, delta):
+        with self.lock:
+            self.open_now += delta
+            self.open_max = max(self.open_max, self.open_now)
+
+    def error(self, e):
+        with self.lock:
+            if " 5" in str(e)[-6:] or ": 5" in str(e):
+                self.server_errors += 1
+            self.errors.append(str(e)[:160])
+
+
+def ticker_script(seconds):
+    return ("import time\nfor i in range(%d):\n    print('%%.3f' %% time.time(), flush=True)\n"
+            "    time.sleep(0.25)\n" % (seconds * 4))
+
+
+def watch_execution(client, execution_id, expected, stats):
+    """One execution stream to its end: output frames' delays, whether all `expected` lines arrived."""
+    try:
+        stream, r = client.open_stream("/api/v1/events/executions/" + execution_id)
+    except Exception as e:  # noqa: BLE001 - counted
+        stats.error(e)
+        return
+    stats.opened(1)
+    lines, delays, done = 0, [], False
+    try:
+        while True:
+            line = r.readline()
+            if not line:
+                break
+            if not line.startswith(b"data:"):
+                continue
+            now = time.time()
+            frame = json.loads(line[5:])
+            if frame.get("event_type") == "output" and frame.get("stream") == "stdout":
+                for text in frame.get("data", "").split("\n"):
+                    if text:
+                        lines += 1
+                        delays.append((now - float(text)) * 1000)
+            elif frame.get("event_type") == "result_stored":
+                done = True
+                break
+    except Exception as e:  # noqa: BLE001 - counted
+        stats.error(e)
+    finally:
+        stream.close()
+        stats.opened(-1)
+    with stats.lock:
+        stats.exec_streams += 1
+        stats.exec_delays.extend(delays)
+        if not done or lines < expected:
+            stats.exec_short += 1
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--jar", default="app/target/sandpod.jar")
+    p.add_argument("--seconds", type=int, default=60)
+    p.add_argument("--exec-streams", type=int, default=400)
+    p.add_argument("--watchers", type=int, default=20)
+    p.add_argument("--notif-streams", type=int, default=100)
+    p.add_argument("--ticker-seconds", type=int, default=6)  # well under the 10 s default timeout
+    p.add_argument("--rate", type=float, default=10.0)
+    p.add_argument("--label", default="")
+    a = p.parse_args()
+    ensure_jar(a.jar)
+    tickers = a.exec_streams // a.watchers
+    print("before: " + uptime(), flush=True)
+    app = App(a.jar, ["-Dsandpod.execution.max-active-per-user=200", "-Dsandpod.executor.workers=%d" % (tickers + 16),
+                      "-Dsandpod.rate-limit.sse-max-connections-per-user=0",
+                      "-Dsandpod.notifications.sse-heartbeat=5s", "-Dsandpod.notifications.throttle.enabled=false"])
+    stats = Stats()
+    stop = threading.Event()
+    posted = []  # announcement subjects with their POST times
+    try:
+        admin = Client(app.port, "admin", "admin123")
+        users = [Client(app.port, "user", "user123") for _ in range(8)]
+
+        def notification_stream(k):
+            c = users[k % len(users)]
+            try:
+                stream, r = c.open_stream("/api/v1/events/notifications/stream")
+            except Exception as e:  # noqa: BLE001
+                stats.error(e)
+                return
+            stats.opened(1)
+            seen = set()
+            try:
+                event = None
+                while not stop.is_set():
+                    line = r.readline()
+                    if not line:
+                        break
+                    if line.startswith(b"event:"):
+                        event = line[6:].strip()
+                    elif line.startswith(b"data:") and event == b"notification":
+                        now = time.time()
+                        n = json.loads(line[5:])
+                        subject = n.get("subject", "")
+                        if subject.startswith("sse-load "):
+                            seen.add(subject)
+                            stats_delay = (now - float(subject.split()[1])) * 1000
+                            with stats.lock:
+                                stats.notif_delays.append(stats_delay)
+            except Exception as e:  # noqa: BLE001
+                if not stop.is_set():
+                    stats.error(e)
+            finally:
+                stream.close()
+                stats.opened(-1)
+            with stats.lock:
+                # the last announcement may still be on its way when the stop comes
+                if len([s for s in posted[:-1] if s not in seen and float(s.split()[1]) > opened_at[k]]) > 0:
+                    stats.notif_short += 1
+
+        opened_at = {}
+        notif_threads = []
+        for k in range(a.notif_streams):
+            opened_at[k] = time.time() + 3  # announcements posted from 3 s after the open count
+            t = threading.Thread(target=notification_stream, args=(k,), daemon=True)
+            t.start()
+            notif_threads.append(t)
+
+        def ticker_slot(k):
+            c = users[k % len(users)]
+            while not stop.is_set():
+                try:
+                    eid = c.submit("python", ticker_script(a.ticker_seconds))
+                except Exception as e:  # noqa: BLE001
+                    stats.error(e)
+                    time.sleep(1)
+                    continue
+                ws = [threading.Thread(target=watch_execution,
+                                       args=(users[(k + j) % len(users)], eid, a.ticker_seconds * 4, stats))
+                      for j in range(a.watchers)]
+                for w in ws:
+                    w.start()
+                for w in ws:
+                    w.join()
+
+        def ok_loop(k, n_loops):
+            c = users[k % len(users)]
+            interval = n_loops / a.rate
+            nxt = time.monotonic()
+            while not stop.is_set():
+                nxt += interval
+                try:
+                    took, _, status = c.run("python", "print('ok')")
+                    with stats.lock:
+                        stats.ok_lat.append(took)
+                        if status != "completed":
+                            stats.errors.append("ok run " + str(status))
+                except Exception as e:  # noqa: BLE001
+                    stats.error(e)
+                time.sleep(max(0, nxt - time.monotonic()))
+
+        def announcer():
+            while not stop.is_set():
+                subject = "sse-load %.3f" % time.time()
+                status, data = admin.request("POST", "/api/v1/admin/notifications/announcements",
+                                             {"subject": subject, "body": "load test", "audience": "all"})
+                if status >= 500:
+                    with stats.lock:
+                        stats.server_errors += 1
+                elif status != 200:
+                    stats.errors.append("announcement %d %s" % (status, data[:100]))
+                with stats.lock:
+                    posted.append(subject)
+                time.sleep(1)
+
+        workers = [threading.Thread(target=ticker_slot, args=(k,), daemon=True) for k in range(tickers)]
+        ok_threads = 6
+        workers += [threading.Thread(target=ok_loop, args=(k, ok_threads), daemon=True) for k in range(ok_threads)]
+        workers.append(threading.Thread(target=announcer, daemon=True))
+        started = time.monotonic()
+        for w in workers:
+            w.start()
+        time.sleep(a.seconds)
+        mid_load = load()
+        stop.set()
+        elapsed = time.monotonic() - started
+        for w in workers:
+            w.join(timeout=a.ticker_seconds + 30)
+        for t in notif_threads:
+            t.join(timeout=10)  # a heartbeat at most 5 s away ends each read
+        up = uptime()
+        with stats.lock:
+            print("\n## SSE load %s %s\n" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), a.label))
+            print("| metric | value | target |\n|---|---|---|")
+            print("| streams open at once (max) | %d | 500 |" % stats.open_max)
+            print("| execution streams done / short of frames | %d / %d | all / 0 |" % (stats.exec_streams,
+                                                                                      stats.exec_short))
+            print("| output frame delay p50 / p99 / max (%d) | %.0f / %.0f / %.0f ms | p99 ≤ 250 ms |" % (
+                len(stats.exec_delays), pct(stats.exec_delays, 50), pct(stats.exec_delays, 99),
+                max(stats.exec_delays or [0])))
+            print("| notification streams / missing an announcement | %d / %d | 0 |" % (a.notif_streams,
+                                                                                      stats.notif_short))
+            print("| notification frame delay p50 / p99 (%d) | %.0f / %.0f ms | p99 ≤ 250 ms |" % (
+                len(stats.notif_delays), pct(stats.notif_delays, 50), pct(stats.notif_delays, 99)))
+            print("| print('ok') runs/s, p50 / p99 | %.1f, %.0f / %.0f ms | 10/s |" % (
+                len(stats.ok_lat) / elapsed, pct(stats.ok_lat, 50), pct(stats.ok_lat, 99)))
+            print("| 5xx / other errors | %d / %d | 0 |" % (stats.server_errors, len(stats.errors)))
+            print("| load average during | %s | |" % mid_load)
+            print("\n`uptime` after: " + up)
+            if stats.errors:
+                print("first errors: " + " | ".join(stats.errors[:3]))
+    finally:
+        app.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
