@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
@@ -68,7 +69,7 @@ final class ExecutionWrites {
      * The writes of the current batch: kept in the batch's unit of work, with every execution of the batch read
      * in one query when it starts. Without a batch (a single event's unit of work, or none): a fresh one.
      */
-    static ExecutionWrites current(MongoTemplate mongo) {
+    static ExecutionWrites current(MongoTemplate mongo, AtomicLong flushed) {
         if (!CurrentUnitOfWork.isStarted()
                 || !(CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> batch)
                 || batch.getMessages().size() < 2) {
@@ -77,7 +78,11 @@ final class ExecutionWrites {
         return batch.getOrComputeResource(RESOURCE, key -> {
             ExecutionWrites writes = new ExecutionWrites(mongo);
             writes.prefetch(aggregateIds(batch.getMessages()));
-            batch.onPrepareCommit(unitOfWork -> writes.flush());
+            batch.onPrepareCommit(unitOfWork -> {
+                if (writes.flush()) {
+                    flushed.incrementAndGet();
+                }
+            });
             return writes;
         });
     }
@@ -157,8 +162,8 @@ final class ExecutionWrites {
         documents.remove(executionId);
     }
 
-    /** Writes every changed execution and every new frame: one bulk write per collection. */
-    void flush() {
+    /** Writes every changed execution and every new frame: one bulk write per collection; false if none. */
+    boolean flush() {
         List<WriteModel<Document>> executions = new ArrayList<>(changed.size());
         for (String id : changed) {
             executions.add(replace(documents.get(id), id));
@@ -171,6 +176,7 @@ final class ExecutionWrites {
         frames.clear();
         write(ExecutionDocument.class, executions);
         write(ExecutionFrameDocument.class, newFrames);
+        return !executions.isEmpty() || !newFrames.isEmpty();
     }
 
     private ReplaceOneModel<Document> replace(Object entity, String id) {
