@@ -100,10 +100,11 @@ public final class OperationsBench {
             // the two rates of the executions projection and the machine's load, on one line
             System.out.printf(
                     Locale.ROOT,
-                    "SUMMARY rebuild %.0f ev/s (floor 10 000: %s) | catch-up %.0f ev/s | load at rebuild end: %s | at"
-                            + " catch-up end: %s%n",
+                    "SUMMARY rebuild %.0f ev/s server, %.0f ev/s to caught up seen by the client (floor 10 000: %s) |"
+                            + " catch-up %.0f ev/s | load at rebuild end: %s | at catch-up end: %s%n",
                     rebuildRate,
-                    rebuildRate >= 10_000 ? "met" : "NOT met",
+                    rebuildCaughtUpRate,
+                    Math.min(rebuildRate, rebuildCaughtUpRate) >= 10_000 ? "met" : "NOT met",
                     catchUpRate,
                     rebuildLoad,
                     catchUpLoad);
@@ -113,6 +114,7 @@ public final class OperationsBench {
 
     private static double rebuildRate = Double.NaN;
     private static double catchUpRate = Double.NaN;
+    private static double rebuildCaughtUpRate = Double.NaN;
     private static String rebuildLoad = "-";
     private static String catchUpLoad = "-";
 
@@ -391,7 +393,14 @@ public final class OperationsBench {
         }
         double wall = (System.nanoTime() - started) / 1e9;
         String loadAfter = uptime();
-        awaitCaughtUp(admin, Duration.ofMinutes(2));
+        awaitCaughtUp(admin, Duration.ofMinutes(10));
+        // The client's own end: every processor with lag 0 and none replaying, whatever the server's figure says.
+        double caughtUp = (System.nanoTime() - started) / 1e9;
+        long target = last == null ? 0 : last.get("target").asLong();
+        result("  rebuild caught up", String.format(Locale.ROOT,
+                "%.1f s from the POST to lag 0 in the processor list = %.0f ev/s (uptime %s)",
+                caughtUp, target / caughtUp, uptime()));
+        rebuildCaughtUpRate = target / caughtUp;
         long executionsAfter = mongo.getCollection("executions").countDocuments();
         long framesAfter = mongo.getCollection("execution_frames").countDocuments();
         result("rebuild of executions", String.format(Locale.ROOT,
