@@ -91,8 +91,13 @@ public final class OperationsBench {
                 options.put(args[i].substring(2), args[++i]);
             }
         }
+        int exit = 0;
         try {
             new OperationsBench(options).run(extra);
+        } catch (Exception e) {
+            // printed, then the JVM exits: the application's threads would otherwise keep it running
+            e.printStackTrace();
+            exit = 1;
         } finally {
             System.out.println();
             System.out.println("== results ==");
@@ -109,7 +114,7 @@ public final class OperationsBench {
                     rebuildLoad,
                     catchUpLoad);
         }
-        System.exit(0);
+        System.exit(exit);
     }
 
     private static double rebuildRate = Double.NaN;
