@@ -91,15 +91,37 @@ public final class OperationsBench {
                 options.put(args[i].substring(2), args[++i]);
             }
         }
+        int exit = 0;
         try {
             new OperationsBench(options).run(extra);
+        } catch (Exception e) {
+            // printed, then the JVM exits: the application's threads would otherwise keep it running
+            e.printStackTrace();
+            exit = 1;
         } finally {
             System.out.println();
             System.out.println("== results ==");
             RESULTS.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-40s %s%n", k, v));
+            // the two rates of the executions projection and the machine's load, on one line
+            System.out.printf(
+                    Locale.ROOT,
+                    "SUMMARY rebuild %.0f ev/s server, %.0f ev/s to caught up seen by the client (floor 10 000: %s) |"
+                            + " catch-up %.0f ev/s | load at rebuild end: %s | at catch-up end: %s%n",
+                    rebuildRate,
+                    rebuildCaughtUpRate,
+                    Math.min(rebuildRate, rebuildCaughtUpRate) >= 10_000 ? "met" : "NOT met",
+                    catchUpRate,
+                    rebuildLoad,
+                    catchUpLoad);
         }
-        System.exit(0);
+        System.exit(exit);
     }
+
+    private static double rebuildRate = Double.NaN;
+    private static double catchUpRate = Double.NaN;
+    private static double rebuildCaughtUpRate = Double.NaN;
+    private static String rebuildLoad = "-";
+    private static String catchUpLoad = "-";
 
     /** Kept for the summary at the end, and printed at once: a run cut short keeps what it measured. */
     private static void result(String name, String value) {
@@ -325,6 +347,8 @@ public final class OperationsBench {
         }
         awaitCaughtUp(admin, Duration.ofMinutes(10));
         double catchUp = (System.nanoTime() - caughtUpStart) / 1e9;
+        catchUpRate = appended / catchUp;
+        catchUpLoad = loadAverages(uptime());
         result("catch-up of executions", String.format(Locale.ROOT, "%d events in %.1f s, %.0f ev/s (uptime %s)",
                 appended, catchUp, appended / catchUp, uptime()));
         System.out.println(RESULTS.get("catch-up of executions"));
@@ -374,7 +398,14 @@ public final class OperationsBench {
         }
         double wall = (System.nanoTime() - started) / 1e9;
         String loadAfter = uptime();
-        awaitCaughtUp(admin, Duration.ofMinutes(2));
+        awaitCaughtUp(admin, Duration.ofMinutes(10));
+        // The client's own end: every processor with lag 0 and none replaying, whatever the server's figure says.
+        double caughtUp = (System.nanoTime() - started) / 1e9;
+        long target = last == null ? 0 : last.get("target").asLong();
+        result("  rebuild caught up", String.format(Locale.ROOT,
+                "%.1f s from the POST to lag 0 in the processor list = %.0f ev/s (uptime %s)",
+                caughtUp, target / caughtUp, uptime()));
+        rebuildCaughtUpRate = target / caughtUp;
         long executionsAfter = mongo.getCollection("executions").countDocuments();
         long framesAfter = mongo.getCollection("execution_frames").countDocuments();
         result("rebuild of executions", String.format(Locale.ROOT,
@@ -386,6 +417,8 @@ public final class OperationsBench {
                 last == null ? "?" : last.get("finished_at").asText(),
                 wall, last == null ? 0 : last.get("target").asLong() / wall,
                 last != null && last.get("events_per_second").asDouble() >= 10_000 ? "met" : "NOT met"));
+        rebuildRate = last == null ? 0 : last.get("events_per_second").asDouble();
+        rebuildLoad = loadAverages(loadAfter);
         result("  rebuild progress", frames + " SSE frames; POST answered in " + accepted + " ms");
         result("  rebuild load", "uptime before: " + loadBefore + " | after: " + loadAfter);
         result("  documents", String.format(Locale.ROOT, "executions %d -> %d, execution_frames %d -> %d",
@@ -468,6 +501,12 @@ public final class OperationsBench {
 
     private static long ms(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** The load averages of an {@code uptime} line (1, 5, 15 min), or the line itself if it has none. */
+    static String loadAverages(String uptime) {
+        int at = uptime.indexOf("load average");
+        return at < 0 ? uptime.trim() : uptime.substring(at).trim();
     }
 
     static String uptime() {

@@ -113,6 +113,20 @@ public final class ReplaySafeMongoTrackingToken extends MongoTrackingToken {
         return timestamp;
     }
 
+    /** How many of the events this token knows were stored at a time in {@code [from, to]} (milliseconds). */
+    int knownBetween(long from, long to) {
+        if (oldest >= from && newest <= to) {
+            return window.size();
+        }
+        int count = 0;
+        for (Long at : window.values()) {
+            if (at != null && at >= from && at <= to) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /**
      * As axon-mongo's (other's time not after this one's, and every event other knows that this one does
      * not is older than this one's oldest), with two changes. A token that knows no event (a head, tail or

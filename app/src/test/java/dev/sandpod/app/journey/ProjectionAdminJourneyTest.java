@@ -8,6 +8,7 @@ import dev.sandpod.api.execution.ExecutionFrameView;
 import dev.sandpod.api.execution.StreamExecutionQuery;
 import dev.sandpod.api.kafka.Topics;
 import dev.sandpod.app.SandpodApplication;
+import dev.sandpod.projections.execution.ExecutionProjection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,9 @@ class ProjectionAdminJourneyTest {
 
     @Autowired
     KafkaAdmin kafkaAdmin;
+
+    @Autowired
+    ExecutionProjection executionProjection;
 
     private ApiSession admin() {
         return ApiSession.login(port, "admin", "admin123");
@@ -236,6 +240,7 @@ class ProjectionAdminJourneyTest {
         Disposable notifications =
                 user.notificationEvents().filter(event -> event.data() != null).subscribe(notificationFrames::add);
 
+        long flushesBefore = executionProjection.flushes();
         ApiSession.Reply started = admin.exchange("POST", "/api/v1/admin/projections/executions/replay", null, true);
         assertThat(started.status()).isEqualTo(202);
 
@@ -264,6 +269,11 @@ class ProjectionAdminJourneyTest {
             assertThat(snapshot("executions")).isEqualTo(executionsBefore);
             assertThat(snapshot("execution_frames")).isEqualTo(framesBefore);
         });
+        // Rebuilt in batches: each bulk write (one per collection) carried the changes of many events.
+        assertThat(executionProjection.flushes() - flushesBefore)
+                .as("bulk writes for %d events", framesBefore.size())
+                .isPositive()
+                .isLessThan(framesBefore.size());
         ApiSession.Reply after = admin.get("/api/v1/admin/projections/executions");
         assertThat(after.body().get("state").asText()).isEqualTo("caught_up");
         // The reset dropped the collections; the rebuilt ones have every index the old ones had.

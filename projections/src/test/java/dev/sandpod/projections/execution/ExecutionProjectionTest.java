@@ -23,12 +23,18 @@ import dev.sandpod.api.execution.StreamExecutionQuery;
 import dev.sandpod.projections.support.InMemoryMongo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.queryhandling.GenericSubscriptionQueryMessage;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
+import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -82,8 +88,13 @@ class ExecutionProjectionTest {
 
     private void apply(Object event) {
         long seq = sequence;
-        EventMessage<?> m = message(event);
-        if (event instanceof ExecutionQueuedEvent e) {
+        handle(event, message(event), seq);
+    }
+
+    private void handle(Object event, EventMessage<?> m, long seq) {
+        if (event instanceof ExecutionRequestedEvent e) {
+            projection.on(e, m, seq, ReplayStatus.REGULAR);
+        } else if (event instanceof ExecutionQueuedEvent e) {
             projection.on(e, m, seq, ReplayStatus.REGULAR);
         } else if (event instanceof ExecutionScheduledEvent e) {
             projection.on(e, m, seq, ReplayStatus.REGULAR);
@@ -247,6 +258,45 @@ class ExecutionProjectionTest {
                 replayed, new GenericDomainEventMessage<>("Execution", ID, 99, replayed), 99, ReplayStatus.REPLAY);
 
         assertThat(pushed).hasSize(7).endsWith("result_stored");
+    }
+
+    /**
+     * In a processor's batch (one unit of work over many events) nothing is written until the batch's last event,
+     * and then every document is what the events one at a time would have written, field by field.
+     */
+    @Test
+    void aBatchIsWrittenAtItsLastEventExactlyAsEventByEvent(MongoTemplate mongo) throws Exception {
+        runToCompletion();
+        Map<Object, Document> executionsOneByOne = raw(mongo, ExecutionDocument.COLLECTION);
+        Map<Object, Document> framesOneByOne = raw(mongo, ExecutionFrameDocument.COLLECTION);
+        assertThat(framesOneByOne).hasSize(7);
+        mongo.dropCollection(ExecutionDocument.class);
+        mongo.dropCollection(ExecutionFrameDocument.class);
+
+        // the same events again, the fifth one twice (a redelivery inside the batch changes nothing either)
+        List<EventMessage<?>> batch = new ArrayList<>(delivered);
+        batch.add(5, delivered.get(4));
+        List<Long> storedWhileHandling = new ArrayList<>();
+        new BatchingUnitOfWork<>(batch).executeWithResult(() -> {
+            EventMessage<?> m = (EventMessage<?>) CurrentUnitOfWork.get().getMessage();
+            handle(m.getPayload(), m, ((DomainEventMessage<?>) m).getSequenceNumber());
+            storedWhileHandling.add(
+                    mongo.getCollection(ExecutionFrameDocument.COLLECTION).countDocuments());
+            return null;
+        });
+
+        assertThat(storedWhileHandling)
+                .hasSize(8)
+                .startsWith(0L, 0L, 0L, 0L, 0L, 0L, 0L)
+                .endsWith(7L);
+        assertThat(raw(mongo, ExecutionDocument.COLLECTION)).isEqualTo(executionsOneByOne);
+        assertThat(raw(mongo, ExecutionFrameDocument.COLLECTION)).isEqualTo(framesOneByOne);
+    }
+
+    private static Map<Object, Document> raw(MongoTemplate mongo, String collection) {
+        Map<Object, Document> byId = new TreeMap<>();
+        mongo.getCollection(collection).find().forEach(d -> byId.put(d.get("_id"), d));
+        return byId;
     }
 
     @Test

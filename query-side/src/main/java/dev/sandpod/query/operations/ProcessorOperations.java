@@ -342,7 +342,13 @@ public class ProcessorOperations implements SmartLifecycle {
             return;
         }
         long total = store.totalEvents();
-        long position = Math.min(rebuild.target(), position(name, found.get(), total));
+        // The lower of what the token store and this instance's live status say: a live status left from before
+        // the restart is never taken for the rebuild's progress (a rebuild once "finished" a second after its
+        // reset, its segments still replaying), and at the end both agree (the last batch stores its token).
+        Map<Integer, TrackingToken> stored = new java.util.TreeMap<>();
+        store.claims(name).forEach(claim -> stored.put(claim.segment(), claim.token()));
+        long position = Math.min(
+                rebuild.target(), Math.min(position(stored, total), position(tokens(name, found.get()), total)));
         rebuildPositions.put(name, Map.entry(rebuild.startedAt(), position));
         if (position >= rebuild.target()) {
             Instant finishedAt = clock.instant();
@@ -357,9 +363,9 @@ public class ProcessorOperations implements SmartLifecycle {
     }
 
     /** Events seen by the segment furthest behind. */
-    private long position(String name, StreamingEventProcessor processor, long total) {
+    private long position(Map<Integer, TrackingToken> tokens, long total) {
         long lowest = Long.MAX_VALUE;
-        for (TrackingToken token : tokens(name, processor).values()) {
+        for (TrackingToken token : tokens.values()) {
             lowest = Math.min(lowest, total - store.eventsAfter(current(token)));
         }
         return lowest == Long.MAX_VALUE ? 0 : lowest;

@@ -64,6 +64,7 @@ public final class IndexedH2Backend extends H2Backend {
 
     public IndexedH2Backend(MVStore store) {
         super(store);
+        PageCache.size(store);
     }
 
     /**
