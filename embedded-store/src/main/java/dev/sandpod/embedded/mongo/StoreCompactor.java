@@ -65,12 +65,13 @@ public final class StoreCompactor implements AutoCloseable {
             return thread;
         });
         StoreCompactor compactor = new StoreCompactor(store, file, maxMillis, scheduler);
-        scheduler.scheduleWithFixedDelay(compactor::compactIfSparse, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> compactor.compactIfSparse(MIN_FILE_BYTES), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
         return compactor;
     }
 
-    /** One check and, if the file is sparse enough, one pass. Never throws. */
-    void compactIfSparse() {
+    /** One check and, if the file is sparse enough (and not smaller than {@code minFileBytes}), one pass. */
+    void compactIfSparse(long minFileBytes) {
         try {
             FileStore<?> fileStore = store.getFileStore();
             if (closing
@@ -81,7 +82,8 @@ public final class StoreCompactor implements AutoCloseable {
             }
             long size = Files.size(file);
             int fill = fileStore.getChunksFillRate();
-            if (size < MIN_FILE_BYTES || fill >= TRIGGER_FILL_RATE) {
+            // Sparse chunks to rewrite, or free space left between chunks by an earlier pass to move into.
+            if (size < minFileBytes || (fill >= TRIGGER_FILL_RATE && fileStore.getFillRate() >= TRIGGER_FILL_RATE)) {
                 return;
             }
             long free = Files.getFileStore(file).getUsableSpace();
@@ -104,15 +106,26 @@ public final class StoreCompactor implements AutoCloseable {
         int retention = store.getRetentionTime();
         store.setRetentionTime(0);
         try {
-            while (System.nanoTime() < deadline && !closing && !store.isClosed()) {
-                boolean rewrote = store.compact(TARGET_FILL_RATE, WRITE_PER_ROUND);
-                store.commit();
+            // H2's own compactStore (what compactFile runs), with this class's fill rate: rewrite the sparse
+            // chunks' live pages, then move chunks into the freed space so that the file's end is cut off.
+            // compact() only tries the store's lock: false also means "busy" (the background writer had it).
+            int misses = 0;
+            while (System.nanoTime() < deadline && !closing && !store.isClosed() && misses < 50) {
+                if (!store.compact(TARGET_FILL_RATE, WRITE_PER_ROUND)) {
+                    if (fileStore.getChunksFillRate() >= TARGET_FILL_RATE) {
+                        break;
+                    }
+                    misses++;
+                    Thread.sleep(20);
+                    continue;
+                }
+                misses = 0;
                 fileStore.sync();
                 fileStore.compactMoveChunks(TARGET_FILL_RATE, WRITE_PER_ROUND, store);
-                if (!rewrote) {
-                    break;
-                }
             }
+            store.commit();
+            fileStore.compactMoveChunks(TARGET_FILL_RATE, Long.MAX_VALUE, store);
+            store.commit();
         } finally {
             store.setRetentionTime(retention);
         }
