@@ -64,7 +64,7 @@ class DiskFullJourneyTest {
                 "--sandpod.rate-limit.enabled=false"));
         if (run("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", dataDir.toString()) == 0) {
             mounted = dataDir;
-            log.info("data directory on a 96 MB tmpfs");
+            System.out.println("data directory on a 96 MB tmpfs");
         } else {
             long reserve = Files.getFileStore(dataDir).getUsableSpace() - (64L << 20);
             args.add("--sandpod.embedded.mongo-min-free-bytes=" + reserve);
@@ -79,7 +79,8 @@ class DiskFullJourneyTest {
 
         filler = dataDir.resolve("filler.bin");
         fill(filler, LEFT_FREE_MB << 20);
-        log.info("file system filled: {} MB left", Files.getFileStore(dataDir).getUsableSpace() >> 20);
+        System.out.printf(
+                "file system filled: %d MB left%n", Files.getFileStore(dataDir).getUsableSpace() >> 20);
 
         ApiSession.Reply refused = user.post("/api/v1/execute", script("print('while full')"));
         assertThat(refused.status()).as(refused.body().toString()).isEqualTo(507);
