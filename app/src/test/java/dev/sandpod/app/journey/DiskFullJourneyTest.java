@@ -68,7 +68,8 @@ class DiskFullJourneyTest {
         } else {
             long reserve = Files.getFileStore(dataDir).getUsableSpace() - (64L << 20);
             args.add("--sandpod.embedded.mongo-min-free-bytes=" + reserve);
-            log.info("mounting is not allowed here: the store keeps {} MB in reserve instead", reserve >> 20);
+            System.out.printf(
+                    "mounting is not allowed here: the store keeps %d MB in reserve instead%n", reserve >> 20);
         }
         running = new SpringApplicationBuilder(SandpodApplication.class).run(args.toArray(String[]::new));
         int port = Integer.parseInt(running.getEnvironment().getProperty("local.server.port"));
@@ -102,8 +103,10 @@ class DiskFullJourneyTest {
                 .until(() ->
                         Files.exists(logFile) && Files.readString(logFile).contains("Refusing writes: OutOfDiskSpace"));
 
+        System.out.printf("while full: POST /api/v1/execute -> %d %s%n", refused.status(), refused.body());
         Files.delete(filler);
         filler = null;
+        long freed = System.nanoTime();
         // The same process, no restart: new runs are accepted and run to their end again.
         List<ApiSession.Reply> replies = new ArrayList<>();
         await().atMost(Duration.ofSeconds(60))
@@ -113,6 +116,9 @@ class DiskFullJourneyTest {
                     replies.add(reply);
                     return reply.status() == 200;
                 });
+        System.out.printf(
+                "space freed: a new run accepted after %d ms (%d attempts)%n",
+                (System.nanoTime() - freed) / 1_000_000, replies.size());
         String after =
                 replies.get(replies.size() - 1).body().get("execution_id").asText();
         // The processors that failed to write meanwhile are in their back-off: generous, on the end state.
