@@ -3,8 +3,11 @@ package dev.sandpod.app.journey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sandpod.app.SandpodApplication;
+import dev.sandpod.embedded.mongo.DiskSpaceGuard;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -78,6 +81,10 @@ class DiskFullJourneyTest {
         JsonNode stored = user.awaitResult(before);
         assertThat(stored.get("stdout").asText()).isEqualTo("stored before the disk filled\n");
 
+        // The application's log as it is written (the log file is the first context's in a shared test JVM).
+        ListAppender<ILoggingEvent> guardLog = new ListAppender<>();
+        guardLog.start();
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DiskSpaceGuard.class)).addAppender(guardLog);
         filler = dataDir.resolve("filler.bin");
         fill(filler, LEFT_FREE_MB << 20);
         System.out.printf(
@@ -98,10 +105,9 @@ class DiskFullJourneyTest {
         assertThat(ApiSession.anonymous(port, "GET", "/api/v1/health/live", null)
                         .status())
                 .isEqualTo(200);
-        Path logFile = dataDir.resolve("logs").resolve("sandpod.log");
-        await().atMost(Duration.ofSeconds(30))
-                .until(() ->
-                        Files.exists(logFile) && Files.readString(logFile).contains("Refusing writes: OutOfDiskSpace"));
+        assertThat(guardLog.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).startsWith("Refusing writes: OutOfDiskSpace"));
 
         System.out.printf("while full: POST /api/v1/execute -> %d %s%n", refused.status(), refused.body());
         Files.delete(filler);
