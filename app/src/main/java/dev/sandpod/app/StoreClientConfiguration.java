@@ -14,14 +14,15 @@ import org.springframework.context.annotation.Configuration;
  * answered 503 (web: {@code StoreErrors}); Axon's event store and token store, the read models and JobRunr
  * share this client, and their callers retry. Replies are not timed out (no socket read timeout): a
  * server that is gone closes or refuses the connection, which fails at once; a slow but live one is
- * waited for.
+ * waited for. 1.5 s for server selection because a request may meet the store twice before it fails (its
+ * session's state, then its own read or command): two waits and the answer stay well inside 5 s.
  */
 @Configuration(proxyBeanMethods = false)
 class StoreClientConfiguration {
 
     @Bean
     MongoClientSettingsBuilderCustomizer storeOutageTimeouts(
-            @Value("${sandpod.mongodb.server-selection-timeout:2s}") Duration serverSelection,
+            @Value("${sandpod.mongodb.server-selection-timeout:1500ms}") Duration serverSelection,
             @Value("${sandpod.mongodb.connect-timeout:2s}") Duration connect,
             @Value("${sandpod.mongodb.pool-wait-timeout:2s}") Duration poolWait) {
         return settings -> settings.applyToClusterSettings(
