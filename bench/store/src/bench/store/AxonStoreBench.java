@@ -45,11 +45,15 @@ final class AxonStoreBench {
 
     private final StoreBench.Options options;
     private final Map<String, String> results;
+    private final StoreFileSizes sizes;
+    /** Events stored by the axon phases (for the sizes after the context is closed). */
+    private long events;
 
     /** Adds its lines to {@code results} as they come, so that a failure keeps the numbers measured before it. */
     AxonStoreBench(StoreBench.Options options, Map<String, String> results) {
         this.options = options;
         this.results = results;
+        this.sizes = new StoreFileSizes(results);
     }
 
     void run() throws Exception {
@@ -78,6 +82,8 @@ final class AxonStoreBench {
             Writers writers = new Writers(store, options.aggregates(), options.writers());
 
             append(writers);
+            Path file = dataDir.resolve("mongo").resolve("sandpod.mv");
+            sizes.measure("store file after append", file, writers.published());
             catchUp("catch-up of a new processor", processor, tracker, options.events());
             // Also after a catch-up that timed out (the stock backend): the replay then reports its rate so far.
             if (!options.skip().contains("replay")) {
@@ -104,9 +110,12 @@ final class AxonStoreBench {
                 }
             }
             processor.shutDown();
+            sizes.measure("store file after the axon phases", file, writers.published());
+            sizes.settle(file, writers.published(), options.settleSeconds());
+            events = writers.published();
         }
         Path file = dataDir.resolve("mongo").resolve("sandpod.mv");
-        results.put("store file after the axon phases", String.format(Locale.ROOT, "%.1f MB", Files.size(file) / 1048576.0));
+        sizes.measure("store file after close", file, events);
         reopen(file);
     }
 

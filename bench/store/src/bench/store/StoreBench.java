@@ -64,7 +64,7 @@ public final class StoreBench {
     /** Command-line settings: {@code --name value} pairs and {@code -Dspring.property=value} for the contexts. */
     record Options(String phases, int events, int aggregates, int writers, int rate, int liveSeconds,
                    int burstSeconds, int executions, int userExecutions, int requests, int warmup, int timeoutSeconds,
-                   String skip, String label, String dataDir, Map<String, String> extraProperties) {
+                   String skip, String label, String dataDir, int settleSeconds, Map<String, String> extraProperties) {
 
         static Options parse(String[] args) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -86,7 +86,8 @@ public final class StoreBench {
                     intValue(values, "live-seconds", 60), intValue(values, "burst-seconds", 15),
                     intValue(values, "executions", 100_000), intValue(values, "user-executions", 1_000),
                     intValue(values, "requests", 200), intValue(values, "warmup", 20), intValue(values, "timeout", 300),
-                    values.getOrDefault("skip", ""), values.getOrDefault("label", "current"), values.get("data-dir"), extra);
+                    values.getOrDefault("skip", ""), values.getOrDefault("label", "current"), values.get("data-dir"),
+                    intValue(values, "settle-seconds", 60), extra);
         }
 
         private static int intValue(Map<String, String> values, String key, int defaultValue) {

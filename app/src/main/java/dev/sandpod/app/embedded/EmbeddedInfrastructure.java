@@ -1,6 +1,7 @@
 package dev.sandpod.app.embedded;
 
 import dev.sandpod.embedded.kafka.EmbeddedKafkaBroker;
+import dev.sandpod.embedded.mongo.DiskSpaceGuard;
 import dev.sandpod.embedded.mongo.EmbeddedMongoServer;
 import dev.sandpod.embedded.mongo.index.IndexedH2Backend;
 import java.nio.file.Path;
@@ -48,8 +49,31 @@ final class EmbeddedInfrastructure implements ApplicationListener<SpringApplicat
     }
 
     String startMongo(Path dir, int port, boolean indexed, int compactFillRate) {
+        return startMongo(dir, port, indexed, compactFillRate, true);
+    }
+
+    String startMongo(Path dir, int port, boolean indexed, int compactFillRate, boolean compress) {
+        return startMongo(
+                dir,
+                port,
+                indexed,
+                compactFillRate,
+                compress,
+                DiskSpaceGuard.DEFAULT_MIN_FREE_BYTES,
+                EmbeddedMongoServer.DEFAULT_COMPACT_PERIOD_MILLIS);
+    }
+
+    String startMongo(
+            Path dir,
+            int port,
+            boolean indexed,
+            int compactFillRate,
+            boolean compress,
+            long minFreeBytes,
+            long compactPeriodMillis) {
         long start = System.nanoTime();
-        mongo = EmbeddedMongoServer.start(dir, port, indexed, compactFillRate);
+        mongo = EmbeddedMongoServer.start(
+                dir, port, indexed, compactFillRate, compress, minFreeBytes, compactPeriodMillis);
         log.info("Embedded Mongo-wire server listening on " + mongo.uri() + ", data file " + mongo.file() + " ("
                 + millisSince(start) + " ms)");
         return mongo.uri();

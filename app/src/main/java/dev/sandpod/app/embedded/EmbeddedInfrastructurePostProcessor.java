@@ -1,9 +1,11 @@
 package dev.sandpod.app.embedded;
 
 import com.mongodb.ConnectionString;
+import dev.sandpod.embedded.mongo.DiskSpaceGuard;
 import dev.sandpod.embedded.mongo.EmbeddedMongoServer;
 import dev.sandpod.embedded.mongo.index.IndexedH2Backend;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.commons.logging.Log;
@@ -28,7 +30,11 @@ import org.springframework.util.StringUtils;
  * {@code sandpod.embedded.enabled} (default true), {@code sandpod.embedded.mongo-port},
  * {@code sandpod.embedded.kafka-port}, {@code sandpod.embedded.kafka-controller-port} (0 = a free port),
  * {@code sandpod.embedded.mongo-indexes} (default true: the Mongo-wire server's secondary indexes serve
- * queries; false runs the stock backend, which ignores them), {@code sandpod.embedded.mongo-compact-fill-rate}
+ * queries; false runs the stock backend, which ignores them), {@code sandpod.embedded.mongo-compress} (default
+ * true: pages are written LZF-compressed), {@code sandpod.embedded.mongo-min-free-bytes} (default 32 MB: writes
+ * are refused while the data directory's file system has less free space), {@code
+ * sandpod.embedded.mongo-compact-period} (default 60 s: how often the data file is checked for online
+ * compaction; 0 never), {@code sandpod.embedded.mongo-compact-fill-rate}
  * (default {@link IndexedH2Backend#DEFAULT_COMPACT_FILL_RATE}: percent of live data in the data file below
  * which H2 rewrites chunks, indexed backend only).
  * Outputs: the Spring properties above, {@code axon.kafka.bootstrap-servers}, the absolute
@@ -108,9 +114,23 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
                     "sandpod.embedded.mongo-compact-fill-rate",
                     Integer.class,
                     IndexedH2Backend.DEFAULT_COMPACT_FILL_RATE);
+            boolean compress = env.getProperty("sandpod.embedded.mongo-compress", Boolean.class, true);
+            long minFreeBytes = env.getProperty(
+                    "sandpod.embedded.mongo-min-free-bytes", Long.class, DiskSpaceGuard.DEFAULT_MIN_FREE_BYTES);
+            Duration compactPeriod = env.getProperty(
+                    "sandpod.embedded.mongo-compact-period",
+                    Duration.class,
+                    Duration.ofMillis(EmbeddedMongoServer.DEFAULT_COMPACT_PERIOD_MILLIS));
             properties.put(
                     "spring.data.mongodb.uri",
-                    infrastructure.startMongo(dataDir.resolve("mongo"), port, indexes, compactFillRate));
+                    infrastructure.startMongo(
+                            dataDir.resolve("mongo"),
+                            port,
+                            indexes,
+                            compactFillRate,
+                            compress,
+                            minFreeBytes,
+                            compactPeriod.toMillis()));
             properties.put("sandpod.embedded.mongo", true);
         } else {
             database = env.getProperty("spring.data.mongodb.database", DEFAULT_DATABASE);

@@ -1,5 +1,6 @@
 package dev.sandpod.app.processors;
 
+import dev.sandpod.api.error.StoreFailures;
 import java.util.List;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.config.EventProcessingConfigurer;
@@ -66,6 +67,14 @@ class DeadLetterConfiguration {
 
     static EnqueuePolicy<EventMessage<?>> countingAttempts() {
         return (letter, cause) -> {
+            if (StoreFailures.isTransient(cause)) {
+                // The store is unreachable or full (issue 20): nothing is wrong with the event. Failing the
+                // batch makes the processor try it again later, instead of parking it (and every later event
+                // of its aggregate) for an admin.
+                throw cause instanceof RuntimeException runtime
+                        ? runtime
+                        : new IllegalStateException("The data store is unavailable", cause);
+            }
             Object previous = letter.diagnostics().get(ATTEMPTS);
             long attempts = (previous instanceof Number n ? n.longValue() : 0) + 1;
             return Decisions.enqueue(cause, l -> l.diagnostics().and(ATTEMPTS, attempts));

@@ -3,6 +3,7 @@ package dev.sandpod.command.execution;
 import dev.sandpod.api.avro.RunFinished;
 import dev.sandpod.api.avro.RunReport;
 import dev.sandpod.api.avro.RunStarted;
+import dev.sandpod.api.error.StoreFailures;
 import dev.sandpod.api.execution.ErrorType;
 import dev.sandpod.api.execution.ExecutionOutcome;
 import dev.sandpod.api.execution.ExecutionStatus;
@@ -31,6 +32,8 @@ class RunReportListener {
 
     private static final Logger log = LoggerFactory.getLogger(RunReportListener.class);
     private static final long COMMAND_TIMEOUT_SECONDS = 30;
+    private static final long FIRST_BACKOFF_MILLIS = 250;
+    private static final long MAX_BACKOFF_MILLIS = 2_000;
 
     private final CommandGateway commands;
 
@@ -59,10 +62,41 @@ class RunReportListener {
         if (command == null) {
             return;
         }
+        long backoffMillis = FIRST_BACKOFF_MILLIS;
+        while (true) {
+            try {
+                commands.sendAndWait(command, COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return;
+            } catch (AggregateNotFoundException e) {
+                log.warn("Run report for unknown execution {} ignored", report.getExecutionId());
+                return;
+            } catch (RuntimeException e) {
+                if (!StoreFailures.isTransient(e)) {
+                    throw e;
+                }
+                // The store is unreachable or full: hold the report (and the partition) until it is back.
+                // Kafka's error handler would try a few times and then skip it, losing the run's outcome.
+                log.warn(
+                        "Run report for execution {} waits for the data store ({}); trying again in {} ms",
+                        report.getExecutionId(),
+                        StoreFailures.classify(e),
+                        backoffMillis);
+                if (!pause(backoffMillis)) {
+                    throw e;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+            }
+        }
+    }
+
+    /** False when interrupted (the container is stopping): the record is then delivered again later. */
+    private static boolean pause(long millis) {
         try {
-            commands.sendAndWait(command, COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (AggregateNotFoundException e) {
-            log.warn("Run report for unknown execution {} ignored", report.getExecutionId());
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -101,6 +101,10 @@ public final class ApiErrors {
         if (e instanceof DataBufferLimitException) {
             return new Answer(HttpStatus.PAYLOAD_TOO_LARGE, body("Request body too large", "PayloadTooLarge"));
         }
+        Answer store = StoreErrors.answer(error);
+        if (store != null) {
+            return store;
+        }
         if (e instanceof TimeoutException) {
             log.warn("A request timed out", e);
             return new Answer(
@@ -158,7 +162,7 @@ public final class ApiErrors {
         return v;
     }
 
-    private static Map<String, Object> body(Object detail, String type) {
+    static Map<String, Object> body(Object detail, String type) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("detail", detail);
         body.put("type", type);
