@@ -72,7 +72,9 @@ cluster_start() {
   cp app/target/sandpod.jar "$dir/sandpod.jar"
   jar="$dir/sandpod.jar"
   # The jar's nested libraries on the class path, with another main class than the application's.
-  launcher=(-cp "$jar" org.springframework.boot.loader.launch.PropertiesLauncher)
+  # Plain logback (no Spring Boot here) would log at DEBUG: the members get infra/cluster/logback-member.xml.
+  launcher=(-Dlogback.configurationFile="$PWD/infra/cluster/logback-member.xml" -cp "$jar"
+    org.springframework.boot.loader.launch.PropertiesLauncher)
 
   # Kafka: one KRaft node (broker + controller), formatted once.
   mkdir -p "$dir/kafka"
@@ -101,7 +103,7 @@ PROPS
       || { echo "cluster: formatting Kafka's storage failed; see $dir/kafka.log" >&2; return 1; }
   fi
   cluster_spawn "$dir" kafka java -Xmx384m -XX:+UseSerialGC "$(cluster_marker "$dir" kafka)" \
-    -Dloader.main=kafka.Kafka -Dlog4j.configuration=file:/dev/null "${launcher[@]}" "$dir/kafka/server.properties"
+    -Dloader.main=kafka.Kafka "${launcher[@]}" "$dir/kafka/server.properties"
   cluster_spawn "$dir" mongo java -Xmx256m -XX:+UseSerialGC "$(cluster_marker "$dir" mongo)" \
     -Dloader.main=dev.sandpod.embedded.mongo.StandaloneMongoServer "${launcher[@]}" "$dir/mongo" "$mongo_port"
   cluster_spawn "$dir" redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no

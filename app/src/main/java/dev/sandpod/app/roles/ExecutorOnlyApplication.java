@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.web.reactive.ReactiveWebServerFact
 import org.springframework.boot.autoconfigure.web.reactive.WebFluxAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.reactive.error.ErrorWebFluxAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Import;
 
@@ -54,9 +55,9 @@ public class ExecutorOnlyApplication {
      */
     static final String MARKER = "sandpod.internal.executor-only-application";
 
-    public static void run(String[] args) {
+    public static ConfigurableApplicationContext run(String[] args) {
         SpringApplication application = new SpringApplication(ExecutorOnlyApplication.class);
         application.setDefaultProperties(Map.of(MARKER, "true"));
-        application.run(args);
+        return application.run(args);
     }
 }

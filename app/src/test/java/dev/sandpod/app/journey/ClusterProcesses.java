@@ -73,6 +73,12 @@ final class ClusterProcesses implements AutoCloseable {
         }
     }
 
+    /** infra/cluster/logback-member.xml, found from the app module's directory (Maven's working directory). */
+    private static final String LOGBACK = Path.of("..", "infra", "cluster", "logback-member.xml")
+            .toAbsolutePath()
+            .normalize()
+            .toString();
+
     private final Path dir;
     private final String classpath;
     private final List<Member> members = new ArrayList<>();
@@ -138,7 +144,7 @@ final class ClusterProcesses implements AutoCloseable {
                         "kafka.tools.StorageTool",
                         "format",
                         "-t",
-                        "c2FuZHBvZC1jbHVzdGVyLXQ",
+                        org.apache.kafka.common.Uuid.randomUuid().toString(),
                         "-c",
                         properties.toString()),
                 Map.of());
@@ -254,6 +260,9 @@ final class ClusterProcesses implements AutoCloseable {
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-Daxoniq.update-checker.disabled=true",
+                // the brokers' and servers' own logging (plain logback logs everything at DEBUG); Spring Boot
+                // instances configure theirs and ignore this
+                "-Dlogback.configurationFile=" + LOGBACK,
                 "-cp",
                 classpath,
                 mainClass));
