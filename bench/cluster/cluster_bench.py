@@ -181,6 +181,8 @@ def main():
     p.add_argument("--runs", type=int, default=200)
     p.add_argument("--users", type=int, default=8)
     p.add_argument("--streams", type=int, default=400)
+    p.add_argument("--max-concurrent", type=int, default=32,
+                   help="the max_concurrent_executions setting during the run (default setting: 10)")
     a = p.parse_args()
     pids = {}
     for name in ("api-1", "api-2", "executor", "kafka", "mongo", "redis"):
@@ -188,6 +190,10 @@ def main():
             pids[name] = int(f.read().strip())
     ports = [a.api1, a.api2]
     tag = uuid.uuid4().hex[:6]
+    admin = Client(a.api1, "admin", "admin123")
+    status, data = admin.call("PUT", "/api/v1/admin/settings", {"max_concurrent_executions": a.max_concurrent})
+    if status != 200:
+        raise RuntimeError("settings: %d %s" % (status, data[:200]))
     clients = []
     for u in range(a.users):
         c = Client(ports[u % 2], "bench-%s-%d" % (tag, u), "bench-password-%d" % u, register=True)
@@ -195,7 +201,8 @@ def main():
     # spread each person's batches over both instances
     clients = clients + [c.at(ports[(k + 1) % 2]) for k, c in enumerate(clients)]
 
-    print("cluster bench: %d runs (python print) over 2 API instances, 1 executor; load before: %s" % (a.runs, load()))
+    print("cluster bench: %d runs (python print) over 2 API instances, 1 executor, max_concurrent_executions %d; "
+          "load before: %s" % (a.runs, a.max_concurrent, load()))
     run_batch(clients, 20, "print('warm')")  # warm-up: JIT, connections, topics
 
     scripts_before = {port: scrape(port, a.token) for port in ports}
