@@ -24,7 +24,7 @@ cluster_member_alive() {
 
 cluster_marker() {
   case "$2" in
-    redis) echo "redis-server 127.0.0.1:" ;;
+    redis) echo "redis-server" ;;
     *) echo "-Dsandpod.cluster.member=$2@$1" ;;
   esac
 }
