@@ -3,6 +3,7 @@
 store writes and Kafka messages per run, SSE connections per API instance. Prints numbers, asserts nothing.
 Run through run.sh, which starts the cluster (rate limits off, a metrics scrape token) and stops it."""
 import argparse
+import collections
 import http.client
 import json
 import os
@@ -216,9 +217,10 @@ def main():
     runs_after = cpu_seconds(pids["executor"], children=True)
     scripts_after = {port: scrape(port, a.token) for port in ports}
 
-    done = sum(1 for s in statuses.values() if s == "completed")
     print("\n== throughput")
-    print("%d runs ended in %.1f s: %.2f runs/s end to end (%d completed)" % (len(statuses), took, len(statuses) / took, done))
+    print("%d runs ended in %.1f s: %.2f runs/s end to end; statuses: %s" % (
+        len(statuses), took, len(statuses) / took,
+        ", ".join("%s %d" % (k, v) for k, v in sorted(collections.Counter(statuses.values()).items()))))
     print("\n== CPU per run (ms) and what one core of each carries")
     for name in pids:
         used = cpu_after[name] - cpu_before[name]
