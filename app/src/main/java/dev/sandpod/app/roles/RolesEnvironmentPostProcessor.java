@@ -15,7 +15,8 @@ import org.springframework.core.env.MapPropertySource;
  * <ul>
  *   <li>without {@code executor}: {@code sandpod.executor.enabled=false} (no run-request consumer, no runner; the
  *       runtime registry is still known for validation);
- *   <li>without {@code processors}: {@code sandpod.axon.claim-segments=false} (the streaming processors are
+ *   <li>without {@code processors}: {@code sandpod.roles.processors=false} (no run-report consumer),
+ *       {@code sandpod.axon.claim-segments=false} (the streaming processors are
  *       registered but claim no segment, so they handle no event: the instances with the role share them) and
  *       {@code jobrunr.background-job-server.enabled=false} (deadlines fire on the processor instances).
  * </ul>
@@ -45,6 +46,8 @@ public class RolesEnvironmentPostProcessor implements EnvironmentPostProcessor, 
             properties.put("sandpod.executor.enabled", false);
         }
         if (!roles.has(Role.PROCESSORS)) {
+            // the run-report handler (command-side RunReportListener) turns reports into commands: processors' work
+            properties.put("sandpod.roles.processors", false);
             properties.put("sandpod.axon.claim-segments", false);
             properties.put("jobrunr.background-job-server.enabled", false);
         }

@@ -16,11 +16,13 @@ import org.jobrunr.server.BackgroundJobServer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * {@code SANDPOD_ROLES=api}: the instance serves the API but runs no event processor — its streaming processors
  * exist and claim no segment (another instance with the processors role handles the events), no deadline fires
- * here, no run is taken from Kafka. The subscribing processors of the command side and the front door stay.
+ * here, no run request or run report is taken from Kafka. The subscribing processors of the command side and the front door stay.
  */
 class ApiOnlyInstanceTest {
 
@@ -47,6 +49,10 @@ class ApiOnlyInstanceTest {
                     .until(() -> streaming.stream()
                             .allMatch(p -> p.processingStatus().isEmpty()));
             assertThat(context.getBeanNamesForType(RunRequestListener.class)).isEmpty();
+            assertThat(context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers())
+                    .filteredOn(container -> "sandpod-report-handler".equals(container.getGroupId()))
+                    .isNotEmpty()
+                    .noneMatch(MessageListenerContainer::isRunning);
             assertThat(context.getBeanProvider(BackgroundJobServer.class).stream()
                             .filter(BackgroundJobServer::isRunning))
                     .isEmpty();

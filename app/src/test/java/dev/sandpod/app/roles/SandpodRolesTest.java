@@ -55,6 +55,7 @@ class SandpodRolesTest {
         new RolesEnvironmentPostProcessor().postProcessEnvironment(env, new SpringApplication());
         assertThat(env.getProperty("sandpod.executor.enabled")).isEqualTo("false");
         assertThat(env.getProperty("sandpod.axon.claim-segments")).isEqualTo("false");
+        assertThat(env.getProperty("sandpod.roles.processors")).isEqualTo("false");
         assertThat(env.getProperty("jobrunr.background-job-server.enabled")).isEqualTo("false");
     }
 
