@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 
 @Configuration(proxyBeanMethods = false)
-class KafkaTopicsConfiguration {
+public class KafkaTopicsConfiguration {
 
     /** Runs of one execution stay in order on one partition (keyed by execution id); partitions bound executor scale-out. */
     private static final int PARTITIONS = 4;

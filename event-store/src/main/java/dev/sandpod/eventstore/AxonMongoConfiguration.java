@@ -19,6 +19,7 @@ import org.axonframework.serialization.Serializer;
 import org.bson.Document;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -124,13 +125,19 @@ class AxonMongoConfiguration {
      * all segments. Batch size, segments and claim interval: see {@link AxonTuning}.
      */
     @Autowired
-    void pooledStreamingByDefault(EventProcessingConfigurer processing, AxonTuning tuning) {
+    void pooledStreamingByDefault(
+            EventProcessingConfigurer processing,
+            AxonTuning tuning,
+            @Value("${sandpod.axon.claim-segments:true}") boolean claimSegments) {
         processing.usingPooledStreamingEventProcessors((configuration, builder) -> builder.messageSource(
                         configuration.getComponent(
                                 CommitNotifyingEventSource.class,
                                 () -> new CommitNotifyingEventSource(configuration.eventStore())))
                 .initialSegmentCount(tuning.initialSegments())
                 .batchSize(tuning.processorBatchSize())
-                .tokenClaimInterval(tuning.tokenClaimInterval().toMillis()));
+                .tokenClaimInterval(tuning.tokenClaimInterval().toMillis())
+                // An instance without the processors role (SANDPOD_ROLES) claims no segment: its processors
+                // exist (their status can be read) but handle nothing; the processor instances share the work.
+                .maxClaimedSegments(claimSegments ? Short.MAX_VALUE : 0));
     }
 }

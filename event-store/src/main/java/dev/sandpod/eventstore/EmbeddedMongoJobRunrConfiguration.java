@@ -12,11 +12,11 @@ import org.springframework.context.annotation.Configuration;
  * Persistent deadlines: with a JobScheduler bean present, Axon autoconfigures its JobRunrDeadlineManager,
  * so deadlines are JobRunr jobs in Mongo and survive a restart. On the embedded Mongo-wire server the
  * starter's storage provider fails in a migration; this one replaces it (same bean name, the starter's
- * backs off) and only there: the embedded server, or an external one that is a Mongo-wire server too
- * ({@code sandpod.mongodb.mongo-wire=true}, e.g. the embedded server run on its own).
+ * backs off) and only there: the in-process server, or the same server run as a process of its own
+ * ({@code sandpod.mongodb.wire-server}, {@code SANDPOD_MONGODB_WIRE_SERVER=true}: {@code ./sandpod cluster}).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnExpression("${sandpod.mongodb.mongo-wire:${sandpod.embedded.mongo:false}}")
+@ConditionalOnExpression("${sandpod.embedded.mongo:false} or ${sandpod.mongodb.wire-server:false}")
 class EmbeddedMongoJobRunrConfiguration {
 
     @Bean(name = "storageProvider", destroyMethod = "close")

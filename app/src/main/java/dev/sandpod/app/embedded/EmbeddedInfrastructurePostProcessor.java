@@ -1,6 +1,7 @@
 package dev.sandpod.app.embedded;
 
 import com.mongodb.ConnectionString;
+import dev.sandpod.app.roles.SandpodRoles;
 import dev.sandpod.embedded.mongo.DiskSpaceGuard;
 import dev.sandpod.embedded.mongo.EmbeddedMongoServer;
 import dev.sandpod.embedded.mongo.index.IndexedH2Backend;
@@ -40,7 +41,8 @@ import org.springframework.util.StringUtils;
  * Outputs: the Spring properties above, {@code axon.kafka.bootstrap-servers}, the absolute
  * {@code sandpod.data-dir}, {@code sandpod.mongodb.database}, {@code jobrunr.database.database-name}
  * (unless set), and the flags {@code sandpod.embedded.mongo} / {@code sandpod.embedded.kafka} telling
- * whether the embedded server runs.
+ * whether the embedded server runs. An instance whose roles need no store ({@link SandpodRoles#needsStore()}:
+ * executor only) gets no Mongo at all and must be given an external Kafka.
  */
 public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -75,8 +77,20 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
         properties.put("sandpod.data-dir", dataDir.toString());
         EmbeddedInfrastructure infrastructure =
                 new EmbeddedInfrastructure(logFactory.getLog(EmbeddedInfrastructure.class));
+        SandpodRoles roles = SandpodRoles.parse(environment.getProperty(SandpodRoles.PROPERTY));
         try {
-            configureMongo(environment, enabled, dataDir, infrastructure, properties);
+            if (roles.needsStore()) {
+                configureMongo(environment, enabled, dataDir, infrastructure, properties);
+            } else {
+                // An executor-only instance never touches Mongo: nothing to start, nothing to point at.
+                properties.put("sandpod.embedded.mongo", false);
+            }
+            if (roles.executorOnly()
+                    && firstText(environment, "sandpod.kafka.bootstrap-servers", "spring.kafka.bootstrap-servers")
+                            == null) {
+                throw new IllegalStateException("An executor-only instance (" + SandpodRoles.VARIABLE + "=executor) "
+                        + "takes its runs from the Kafka of the API instances: set SANDPOD_KAFKA_BOOTSTRAP_SERVERS");
+            }
             configureKafka(environment, enabled, dataDir, infrastructure, properties);
         } catch (RuntimeException e) {
             infrastructure.close();

@@ -75,6 +75,11 @@ public final class ApiSession {
                 .orElseThrow(() -> new IllegalStateException("no cookie " + name));
     }
 
+    /** The same signed-in client, talking to another instance of the same deployment (same stores, same key). */
+    public ApiSession at(int port) {
+        return new ApiSession(clientFor(port), accessToken, csrfToken);
+    }
+
     /** The session cookie's value (a JWT). */
     public String accessToken() {
         return accessToken;

@@ -62,7 +62,7 @@ class StoreOutageJourneyTest {
                         "--sandpod.data-dir=" + Files.createTempDirectory("sandpod-outage"),
                         "--sandpod.mongodb.uri=mongodb://127.0.0.1:" + port + "/sandpod",
                         // A Mongo-wire server, not a MongoDB: JobRunr's storage for it (as in the embedded default).
-                        "--sandpod.mongodb.mongo-wire=true",
+                        "--sandpod.mongodb.wire-server=true",
                         "--sandpod.security.bcrypt.cost=4",
                         "--sandpod.rate-limit.enabled=false",
                         // The backstop must not end a run before its real outcome can be recorded.

@@ -168,6 +168,7 @@ class InfraManifestsTest {
         PodSpec spec = executor.getSpec().getTemplate().getSpec();
         assertThat(spec.getServiceAccountName()).isEqualTo("sandpod-executor");
         Map<String, EnvVar> env = env(spec.getContainers().get(0));
+        assertThat(env.get("SANDPOD_ROLES").getValue()).isEqualTo("executor");
         assertThat(env.get("SANDPOD_EXECUTOR").getValue()).isEqualTo("kubernetes");
         assertThat(env.get("SANDPOD_EXECUTOR_KUBERNETES_NAMESPACE").getValue()).isEqualTo(RUNS);
         assertThat(env.get("SANDPOD_EXECUTOR_KUBERNETES_OWNER")
@@ -184,7 +185,7 @@ class InfraManifestsTest {
         assertThat(spec.getServiceAccountName()).isEqualTo("sandpod-app");
         assertThat(spec.getAutomountServiceAccountToken()).isFalse();
         Map<String, EnvVar> env = env(spec.getContainers().get(0));
-        assertThat(env.get("SANDPOD_EXECUTOR_ENABLED").getValue()).isEqualTo("false");
+        assertThat(env.get("SANDPOD_ROLES").getValue()).isEqualTo("api,processors");
         assertThat(env.get("SANDPOD_EXECUTOR").getValue()).isEqualTo("kubernetes");
         assertLockedDown(spec);
     }
