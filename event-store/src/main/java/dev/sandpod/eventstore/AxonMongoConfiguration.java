@@ -85,11 +85,12 @@ class AxonMongoConfiguration {
 
     /** Mongo's token store without the idle claim checks that cannot find anything: see ClaimAwareTokenStore. */
     @Bean
-    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer) {
+    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer, AxonTuning tuning) {
         return new ClaimAwareTokenStore(
                 MongoTokenStore.builder()
                         .mongoTemplate(axonMongoTemplate)
                         .serializer(serializer)
+                        .claimTimeout(tuning.tokenClaimTimeout())
                         .build(),
                 java.time.Clock.systemUTC());
     }
@@ -121,7 +122,7 @@ class AxonMongoConfiguration {
     /**
      * Processors without explicit settings are pooled streaming: they read the event store (which makes
      * it the outbox), can be split by segment across instances, and one coordinator reads the store for
-     * all segments. Batch size, segments and claim interval: see {@link AxonTuning}.
+     * all segments. Batch size, segments, claim interval, timeout and renewal: see {@link AxonTuning}.
      */
     @Autowired
     void pooledStreamingByDefault(EventProcessingConfigurer processing, AxonTuning tuning) {
@@ -131,6 +132,7 @@ class AxonMongoConfiguration {
                                 () -> new CommitNotifyingEventSource(configuration.eventStore())))
                 .initialSegmentCount(tuning.initialSegments())
                 .batchSize(tuning.processorBatchSize())
-                .tokenClaimInterval(tuning.tokenClaimInterval().toMillis()));
+                .tokenClaimInterval(tuning.tokenClaimInterval().toMillis())
+                .claimExtensionThreshold(tuning.claimExtensionThreshold().toMillis()));
     }
 }
