@@ -17,8 +17,8 @@ import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.ExecutionStoppedEvent;
 import dev.sandpod.api.execution.ExecutionTimedOutEvent;
 import dev.sandpod.api.execution.ResultStoredEvent;
-import dev.sandpod.api.execution.StreamExecutionQuery;
 import dev.sandpod.projections.ReadModelReset;
+import dev.sandpod.projections.live.LiveUpdates;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -26,7 +26,6 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -44,11 +43,11 @@ public class ExecutionProjection {
     public static final String PROCESSING_GROUP = "executions";
 
     private final MongoTemplate mongo;
-    private final QueryUpdateEmitter emitter;
+    private final LiveUpdates live;
 
-    ExecutionProjection(MongoTemplate mongo, QueryUpdateEmitter emitter) {
+    ExecutionProjection(MongoTemplate mongo, LiveUpdates live) {
         this.mongo = mongo;
-        this.emitter = emitter;
+        this.live = live;
     }
 
     @EventHandler
@@ -273,7 +272,7 @@ public class ExecutionProjection {
         }
         ExecutionDocument doc =
                 "result_stored".equals(eventType) ? mongo.findById(executionId, ExecutionDocument.class) : null;
-        emitter.emit(StreamExecutionQuery.class, query -> query.executionId().equals(executionId), toView(frame, doc));
+        live.executionFrame(toView(frame, doc));
     }
 
     static ExecutionFrameView toView(ExecutionFrameDocument frame, ExecutionDocument result) {
