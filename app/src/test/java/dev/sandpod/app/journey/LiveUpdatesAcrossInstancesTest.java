@@ -38,7 +38,7 @@ import reactor.core.Disposable;
  * instance B only (A's are shut down), so every live frame a stream on A shows was stored and published by B and
  * reached A through Redis: runs submitted on B stream to A in order with their result, a notification created on
  * B reaches A's notification stream, a stream resumed with {@code Last-Event-ID} on the other instance misses no
- * frame, and the per-minute execution limit holds across both.
+ * frame, the per-minute execution limit holds across both, and so does a system setting changed on B.
  */
 class LiveUpdatesAcrossInstancesTest {
 
@@ -66,7 +66,8 @@ class LiveUpdatesAcrossInstancesTest {
                         "--sandpod.redis.url=" + redis.url(),
                         "--spring.data.redis.url=" + redis.url(),
                         "--sandpod.live-updates.bus=" + BUS,
-                        "--sandpod.execution.max-active-per-user=" + MAX_ACTIVE);
+                        "--sandpod.execution.max-active-per-user=" + MAX_ACTIVE,
+                        "--sandpod.security.trusted-proxies=127.0.0.1");
         Environment env = first.getEnvironment();
         second = new SpringApplicationBuilder(SandpodApplication.class, SecondOwner.class)
                 .run(
@@ -229,5 +230,35 @@ class LiveUpdatesAcrossInstancesTest {
         assertThat(eleventh.status()).isEqualTo(429);
         assertThat(eleventh.body().get("type").asText()).isEqualTo("RateLimitExceeded");
         assertThat(user[1].post("/api/v1/execute", run).status()).isEqualTo(429);
+    }
+
+    /** The system settings are shared: a password minimum raised by an admin on B holds for a sign-up on A. */
+    @Test
+    void aSystemSettingChangedOnBHoldsOnA() {
+        ApiSession admin = ApiSession.login(portOf(second), "admin", "admin123");
+        assertThat(admin.put("/api/v1/admin/settings", Map.of("password_min_length", 30))
+                        .status())
+                .isEqualTo(200);
+        try {
+            await().atMost(LONG).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                String name = "short-" + UUID.randomUUID().toString().substring(0, 8);
+                // each try from an address of its own: sign-ups count against the per-address sign-in limit
+                String address = "10.18." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250);
+                var reply = ApiSession.clientFor(portOf(first))
+                        .post()
+                        .uri("/api/v1/auth/register")
+                        .header("X-Forwarded-For", address)
+                        .bodyValue(Map.of(
+                                "username", name, "email", name + "@example.test", "password", "twenty-characters-pw"))
+                        .exchangeToMono(r -> r.bodyToMono(String.class)
+                                .defaultIfEmpty("")
+                                .map(body -> Map.entry(r.statusCode().value(), body)))
+                        .block(Duration.ofSeconds(30));
+                assertThat(reply.getKey()).as(reply.getValue()).isEqualTo(422);
+                assertThat(reply.getValue()).contains("30");
+            });
+        } finally {
+            admin.put("/api/v1/admin/settings", Map.of("password_min_length", 8));
+        }
     }
 }
