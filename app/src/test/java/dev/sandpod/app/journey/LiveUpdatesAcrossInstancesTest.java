@@ -258,7 +258,14 @@ class LiveUpdatesAcrossInstancesTest {
                 assertThat(reply.getValue()).contains("30");
             });
         } finally {
+            // back to the default, and only once it holds: the next test signs up with a shorter password
             admin.put("/api/v1/admin/settings", Map.of("password_min_length", 8));
+            await().atMost(LONG)
+                    .untilAsserted(() -> assertThat(admin.get("/api/v1/admin/settings")
+                                    .body()
+                                    .get("password_min_length")
+                                    .asInt())
+                            .isEqualTo(8));
         }
     }
 }
