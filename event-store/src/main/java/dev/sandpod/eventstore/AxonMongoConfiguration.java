@@ -86,11 +86,12 @@ class AxonMongoConfiguration {
 
     /** Mongo's token store without the idle claim checks that cannot find anything: see ClaimAwareTokenStore. */
     @Bean
-    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer) {
+    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer, AxonTuning tuning) {
         return new ClaimAwareTokenStore(
                 MongoTokenStore.builder()
                         .mongoTemplate(axonMongoTemplate)
                         .serializer(serializer)
+                        .claimTimeout(tuning.tokenClaimTimeout())
                         .build(),
                 java.time.Clock.systemUTC());
     }
@@ -122,7 +123,7 @@ class AxonMongoConfiguration {
     /**
      * Processors without explicit settings are pooled streaming: they read the event store (which makes
      * it the outbox), can be split by segment across instances, and one coordinator reads the store for
-     * all segments. Batch size, segments and claim interval: see {@link AxonTuning}.
+     * all segments. Batch size, segments, claim interval, timeout and renewal: see {@link AxonTuning}.
      */
     @Autowired
     void pooledStreamingByDefault(
@@ -136,6 +137,7 @@ class AxonMongoConfiguration {
                 .initialSegmentCount(tuning.initialSegments())
                 .batchSize(tuning.processorBatchSize())
                 .tokenClaimInterval(tuning.tokenClaimInterval().toMillis())
+                .claimExtensionThreshold(tuning.claimExtensionThreshold().toMillis())
                 // An instance without the processors role (SANDPOD_ROLES) claims no segment: its processors
                 // exist (their status can be read) but handle nothing; the processor instances share the work.
                 .maxClaimedSegments(claimSegments ? Short.MAX_VALUE : 0));

@@ -17,8 +17,8 @@ import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.ExecutionStoppedEvent;
 import dev.sandpod.api.execution.ExecutionTimedOutEvent;
 import dev.sandpod.api.execution.ResultStoredEvent;
-import dev.sandpod.api.execution.StreamExecutionQuery;
 import dev.sandpod.projections.ReadModelReset;
+import dev.sandpod.projections.live.LiveUpdates;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
@@ -27,7 +27,6 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -46,12 +45,12 @@ public class ExecutionProjection {
     public static final String PROCESSING_GROUP = "executions";
 
     private final MongoTemplate mongo;
-    private final QueryUpdateEmitter emitter;
+    private final LiveUpdates live;
     private final AtomicLong flushes = new AtomicLong();
 
-    ExecutionProjection(MongoTemplate mongo, QueryUpdateEmitter emitter) {
+    ExecutionProjection(MongoTemplate mongo, LiveUpdates live) {
         this.mongo = mongo;
-        this.emitter = emitter;
+        this.live = live;
     }
 
     @EventHandler
@@ -302,9 +301,9 @@ public class ExecutionProjection {
         if (replay.isReplay()) {
             return;
         }
-        // The emitter sends after the unit of work commits, i.e. after the batch's writes.
+        // Live updates go out after the unit of work commits, i.e. after the batch's writes.
         ExecutionDocument doc = "result_stored".equals(eventType) ? writes.asStored(executionId) : null;
-        emitter.emit(StreamExecutionQuery.class, query -> query.executionId().equals(executionId), toView(frame, doc));
+        live.executionFrame(toView(frame, doc));
     }
 
     static ExecutionFrameView toView(ExecutionFrameDocument frame, ExecutionDocument result) {

@@ -5,7 +5,7 @@ import dev.sandpod.api.execution.ExecutionFailedEvent;
 import dev.sandpod.api.execution.ExecutionOutcome;
 import dev.sandpod.api.execution.ExecutionTimedOutEvent;
 import dev.sandpod.api.execution.ResultStoredEvent;
-import dev.sandpod.api.execution.StreamExecutionQuery;
+import dev.sandpod.projections.live.LiveUpdates;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,7 +16,6 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -60,7 +59,7 @@ public class ResultFastPath {
     private static final int PENDING_MAX = 1024;
 
     private final MongoTemplate mongo;
-    private final QueryUpdateEmitter emitter;
+    private final LiveUpdates live;
     private final AtomicBoolean enabled;
     private final AtomicLong framesSent = new AtomicLong();
     private final Map<String, ExecutionOutcome> pending =
@@ -73,10 +72,10 @@ public class ResultFastPath {
 
     ResultFastPath(
             MongoTemplate mongo,
-            QueryUpdateEmitter emitter,
+            LiveUpdates live,
             @Value("${sandpod.executions.result-fast-path:false}") boolean enabled) {
         this.mongo = mongo;
-        this.emitter = emitter;
+        this.live = live;
         this.enabled = new AtomicBoolean(enabled);
     }
 
@@ -128,10 +127,7 @@ public class ResultFastPath {
             frame.eventType = "result_stored";
             frame.timestamp = message.getTimestamp();
             frame.status = event.status();
-            emitter.emit(
-                    StreamExecutionQuery.class,
-                    query -> query.executionId().equals(event.executionId()),
-                    ExecutionProjection.toView(frame, doc));
+            live.executionFrame(ExecutionProjection.toView(frame, doc));
             framesSent.incrementAndGet();
         } catch (RuntimeException e) {
             // Never fails the command that stored the result: the projection delivers the frame anyway.

@@ -10,8 +10,8 @@ import dev.sandpod.api.notification.NotificationDeliveryFailedEvent;
 import dev.sandpod.api.notification.NotificationDeliveryRequestedEvent;
 import dev.sandpod.api.notification.NotificationReadEvent;
 import dev.sandpod.api.notification.NotificationStatus;
-import dev.sandpod.api.notification.StreamNotificationsQuery;
 import dev.sandpod.projections.ReadModelReset;
+import dev.sandpod.projections.live.LiveUpdates;
 import dev.sandpod.projections.notification.NotificationDocument.AttemptDocument;
 import dev.sandpod.projections.notification.NotificationDocument.DeliveryDocument;
 import java.time.Instant;
@@ -23,7 +23,6 @@ import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
-import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -41,11 +40,11 @@ class NotificationProjection {
     static final String PROCESSING_GROUP = "notifications";
 
     private final MongoTemplate mongo;
-    private final QueryUpdateEmitter emitter;
+    private final LiveUpdates live;
 
-    NotificationProjection(MongoTemplate mongo, QueryUpdateEmitter emitter) {
+    NotificationProjection(MongoTemplate mongo, LiveUpdates live) {
         this.mongo = mongo;
-        this.emitter = emitter;
+        this.live = live;
     }
 
     @EventHandler
@@ -71,7 +70,7 @@ class NotificationProjection {
         if (!replay.isReplay()
                 && doc.channel == NotificationChannel.IN_APP
                 && doc.status == NotificationStatus.DELIVERED) {
-            emitter.emit(StreamNotificationsQuery.class, query -> query.userId().equals(event.userId()), doc.toView());
+            live.notification(doc.toView());
         }
     }
 

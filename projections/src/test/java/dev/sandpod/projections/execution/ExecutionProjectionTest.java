@@ -61,7 +61,7 @@ class ExecutionProjectionTest {
     @BeforeEach
     void setUp(MongoTemplate mongo) {
         emitter = SimpleQueryUpdateEmitter.builder().build();
-        projection = new ExecutionProjection(mongo, emitter);
+        projection = new ExecutionProjection(mongo, new dev.sandpod.projections.live.LocalLiveUpdates(emitter));
         readModel = new ExecutionReadModel(mongo);
         sequence = 0;
     }

@@ -46,7 +46,7 @@ class NotificationProjectionTest {
     @BeforeEach
     void setUp(MongoTemplate mongo) {
         emitter = SimpleQueryUpdateEmitter.builder().build();
-        projection = new NotificationProjection(mongo, emitter);
+        projection = new NotificationProjection(mongo, new dev.sandpod.projections.live.LocalLiveUpdates(emitter));
         subscriptions = new SubscriptionProjection(mongo);
         readModel = new NotificationReadModel(mongo);
     }

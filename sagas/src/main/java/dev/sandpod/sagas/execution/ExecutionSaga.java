@@ -13,10 +13,13 @@ import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
 import dev.sandpod.api.queue.ReprioritizeExecutionCommand;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
@@ -38,6 +41,11 @@ public class ExecutionSaga {
 
     static final String ASSOCIATION = "executionId";
     static final String BACKSTOP_DEADLINE = "execution-backstop";
+
+    /** Tries of a command that keeps losing races for its aggregate; then it is logged as failed. */
+    static final int CONFLICT_ATTEMPTS = 8;
+
+    private static final long CONFLICT_BACKOFF_MILLIS = 50;
 
     private String executionId;
     private String backstopId;
@@ -94,13 +102,44 @@ public class ExecutionSaga {
                 new ExpireExecutionCommand(expiredExecutionId, "No report from the runner in time; the run was lost"));
     }
 
-    /** Fire and forget, but never silently: a lost command would leave the execution waiting for its backstop. */
+    /**
+     * Fire and forget, but never silently: a lost command would leave the execution waiting for its backstop. A
+     * command that lost a race for its aggregate (the one queue, touched by every run, from whichever instances
+     * hold the saga's segment during a hand-over) is sent again on the aggregate as it now is: the queue's and the
+     * execution's handlers ignore what was already done, so a retry never doubles a run
+     * ("Hot aggregates across instances" in docs/architecture.md).
+     */
     private void send(CommandGateway commands, Object command) {
+        send(commands, command, 1);
+    }
+
+    private void send(CommandGateway commands, Object command, int attempt) {
         commands.send(command).whenComplete((result, failure) -> {
-            if (failure != null) {
-                log.warn("{} for execution {} failed", command.getClass().getSimpleName(), executionId, failure);
+            if (failure == null) {
+                return;
             }
+            if (attempt < CONFLICT_ATTEMPTS && lostARace(failure)) {
+                log.debug(
+                        "{} for execution {} lost a race (attempt {}); sending it again",
+                        command.getClass().getSimpleName(),
+                        executionId,
+                        attempt);
+                CompletableFuture.delayedExecutor(CONFLICT_BACKOFF_MILLIS * attempt, TimeUnit.MILLISECONDS)
+                        .execute(() -> send(commands, command, attempt + 1));
+                return;
+            }
+            log.warn("{} for execution {} failed", command.getClass().getSimpleName(), executionId, failure);
         });
+    }
+
+    /** Another unit of work appended to the aggregate first (optimistic locking on its sequence numbers). */
+    static boolean lostARace(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConcurrencyException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public String getExecutionId() {

@@ -1,5 +1,8 @@
 package dev.sandpod.sagas.execution;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.sandpod.api.execution.ExecutionLimits;
 import dev.sandpod.api.execution.ExecutionQueuedEvent;
 import dev.sandpod.api.execution.ExecutionScheduledEvent;
@@ -13,8 +16,11 @@ import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
 import dev.sandpod.api.queue.QueueIds;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.test.saga.FixtureConfiguration;
 import org.axonframework.test.saga.SagaTestFixture;
+import org.axonframework.test.utils.RecordingCommandBus;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -117,5 +123,37 @@ class ExecutionSagaTest {
                 .publishes(new ResultStoredEvent(ID, ExecutionStatus.CANCELLED))
                 .expectActiveSagas(0)
                 .expectDispatchedCommands(new ReleaseExecutionSlotCommand(QueueIds.DEFAULT, ID, MAX_CONCURRENT));
+    }
+
+    /**
+     * Two instances may append to the one queue at once (the saga's segment handed over, a stale cached queue):
+     * the command that lost the race is sent again, on the queue as it now is, instead of leaving the run queued.
+     */
+    @Test
+    void anEnqueueThatLostARaceForTheQueueIsSentAgainUntilItGoesThrough() {
+        AtomicInteger conflicts = new AtomicInteger();
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            if (payload instanceof EnqueueExecutionCommand && conflicts.incrementAndGet() <= 2) {
+                throw new ConcurrencyException("the queue moved on");
+            }
+            return null;
+        });
+
+        fixture.givenNoPriorActivity().whenAggregate(ID).publishes(queued()).expectActiveSagas(1);
+
+        RecordingCommandBus bus = (RecordingCommandBus) fixture.getCommandBus();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(bus.getDispatchedCommands())
+                        .filteredOn(c -> c.getPayload() instanceof EnqueueExecutionCommand)
+                        .hasSize(3));
+        assertThat(conflicts.get()).isEqualTo(3);
+    }
+
+    @Test
+    void onlyARaceLostForTheAggregateCountsAsOneToRetry() {
+        assertThat(ExecutionSaga.lostARace(new RuntimeException(new ConcurrencyException("conflict"))))
+                .isTrue();
+        assertThat(ExecutionSaga.lostARace(new IllegalStateException("no handler")))
+                .isFalse();
     }
 }

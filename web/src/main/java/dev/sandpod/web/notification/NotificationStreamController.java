@@ -29,9 +29,9 @@ import reactor.core.publisher.Mono;
  * every 30 s. The first frame is a {@code connected} comment, sent once the subscription is registered: from
  * then on nothing is missed. The subscription is released when the client goes away.
  *
- * <p>Frames come from the notification projection as it stores each notification, on this instance;
- * notifications stored by another instance's projection reach this one's streams only through a shared
- * bus, which the single-node default does not have.
+ * <p>Frames come from the notification projection as it stores each notification: in this JVM by default, and from
+ * whichever instance's projection stored it when the instances share Redis ({@code SANDPOD_REDIS_URL}; "Several
+ * instances" in docs/architecture.md).
  */
 @RestController
 @Tag(name = "Notifications")

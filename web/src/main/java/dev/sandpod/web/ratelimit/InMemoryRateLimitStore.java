@@ -4,6 +4,7 @@ import dev.sandpod.api.ratelimit.RateLimitAlgorithm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +19,8 @@ public class InMemoryRateLimitStore implements RateLimitStore {
 
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Expiring> values = new ConcurrentHashMap<>();
+    /** Open streams per key: stream id → end of its lease. */
+    private final Map<String, Map<String, Long>> streams = new ConcurrentHashMap<>();
 
     private interface Counter {
         Decision take(Limit limit, long now, boolean consume);
@@ -137,6 +140,39 @@ public class InMemoryRateLimitStore implements RateLimitStore {
             Expiring lock = values.get(key);
             return lock != null && lock.live(nowMillis) ? Instant.ofEpochMilli(lock.value()) : null;
         });
+    }
+
+    @Override
+    public Mono<Boolean> holdStream(String key, String streamId, int cap, Duration lease, long nowMillis) {
+        return Mono.fromSupplier(() -> {
+            boolean[] held = {false};
+            streams.compute(key, (k, open) -> {
+                Map<String, Long> now = open == null ? new HashMap<>() : open;
+                now.values().removeIf(end -> end <= nowMillis);
+                if (now.size() < cap) {
+                    now.put(streamId, nowMillis + lease.toMillis());
+                    held[0] = true;
+                }
+                return now.isEmpty() ? null : now;
+            });
+            return held[0];
+        });
+    }
+
+    @Override
+    public Mono<Void> renewStreams(String key, Collection<String> streamIds, Duration lease, long nowMillis) {
+        return Mono.fromRunnable(() -> streams.computeIfPresent(key, (k, open) -> {
+            streamIds.forEach(id -> open.computeIfPresent(id, (i, end) -> nowMillis + lease.toMillis()));
+            return open;
+        }));
+    }
+
+    @Override
+    public Mono<Void> releaseStream(String key, String streamId) {
+        return Mono.fromRunnable(() -> streams.computeIfPresent(key, (k, open) -> {
+            open.remove(streamId);
+            return open.isEmpty() ? null : open;
+        }));
     }
 
     @Override

@@ -88,11 +88,13 @@ class RateLimitFilter implements WebFilter {
                 }
             }
             if (stream && enabled) {
-                if (!streams.tryOpen(identity)) {
-                    meter(EndpointGroup.SSE);
-                    return tooManyStreams(exchange.getResponse());
-                }
-                return chain.filter(exchange).doFinally(signal -> streams.close(identity));
+                return streams.tryOpen(identity)
+                        .map(place -> chain.filter(exchange).doFinally(signal -> streams.close(place)))
+                        .defaultIfEmpty(Mono.defer(() -> {
+                            meter(EndpointGroup.SSE);
+                            return tooManyStreams(exchange.getResponse());
+                        }))
+                        .flatMap(next -> next);
             }
             return chain.filter(exchange);
         });

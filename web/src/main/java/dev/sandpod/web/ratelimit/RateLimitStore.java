@@ -28,6 +28,19 @@ public interface RateLimitStore {
     /** When the lock on {@code key} ends; empty when it is not locked. */
     Mono<Instant> lockedUntil(String key, long nowMillis);
 
+    /**
+     * Takes a place for the event stream {@code streamId} among those open under {@code key}, when fewer than
+     * {@code cap} are held. A place is held until {@link #releaseStream}, or until {@code lease} has passed
+     * without {@link #renewStreams}: the places of an instance that died come back by themselves.
+     */
+    Mono<Boolean> holdStream(String key, String streamId, int cap, Duration lease, long nowMillis);
+
+    /** Extends the lease of those of these places that are still held. */
+    Mono<Void> renewStreams(String key, Collection<String> streamIds, Duration lease, long nowMillis);
+
+    /** Gives a stream's place back. */
+    Mono<Void> releaseStream(String key, String streamId);
+
     /** A short name for logs and health: {@code memory} or {@code redis}. */
     String kind();
 }

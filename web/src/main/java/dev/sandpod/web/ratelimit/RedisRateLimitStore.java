@@ -3,6 +3,7 @@ package dev.sandpod.web.ratelimit;
 import dev.sandpod.api.ratelimit.RateLimitAlgorithm;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -80,6 +81,29 @@ public class RedisRateLimitStore implements RateLimitStore {
             local count = redis.call('INCR', KEYS[1])
             if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
             return count
+            """, Long.class);
+
+    /** A sorted set of stream id → end of its lease; expired leases are dropped before counting. */
+    private static final RedisScript<Long> HOLD_STREAM = RedisScript.of("""
+            local now = tonumber(ARGV[1])
+            local cap = tonumber(ARGV[2])
+            local lease = tonumber(ARGV[3])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+            if redis.call('ZCARD', KEYS[1]) < cap then
+              redis.call('ZADD', KEYS[1], now + lease, ARGV[4])
+              redis.call('PEXPIRE', KEYS[1], lease)
+              return 1
+            end
+            return 0
+            """, Long.class);
+
+    private static final RedisScript<Long> RENEW_STREAMS = RedisScript.of("""
+            local ends = tonumber(ARGV[1]) + tonumber(ARGV[2])
+            for i = 3, #ARGV do
+              redis.call('ZADD', KEYS[1], 'XX', ends, ARGV[i])
+            end
+            if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+            return 1
             """, Long.class);
 
     private final ReactiveStringRedisTemplate redis;
@@ -177,6 +201,37 @@ public class RedisRateLimitStore implements RateLimitStore {
                 .map(Long::parseLong)
                 .filter(until -> until > nowMillis)
                 .map(Instant::ofEpochMilli);
+    }
+
+    @Override
+    public Mono<Boolean> holdStream(String key, String streamId, int cap, Duration lease, long nowMillis) {
+        return redis.execute(
+                        HOLD_STREAM,
+                        List.of(key),
+                        List.of(
+                                Long.toString(nowMillis),
+                                Integer.toString(cap),
+                                Long.toString(lease.toMillis()),
+                                streamId))
+                .next()
+                .map(held -> held == 1);
+    }
+
+    @Override
+    public Mono<Void> renewStreams(String key, Collection<String> streamIds, Duration lease, long nowMillis) {
+        if (streamIds.isEmpty()) {
+            return Mono.empty();
+        }
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(nowMillis));
+        args.add(Long.toString(lease.toMillis()));
+        args.addAll(streamIds);
+        return redis.execute(RENEW_STREAMS, List.of(key), args).then();
+    }
+
+    @Override
+    public Mono<Void> releaseStream(String key, String streamId) {
+        return redis.opsForZSet().remove(key, streamId).then();
     }
 
     @Override

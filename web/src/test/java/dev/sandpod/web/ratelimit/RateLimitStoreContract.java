@@ -184,4 +184,40 @@ abstract class RateLimitStoreContract {
         assertThat(store().lockedUntil(brief, System.currentTimeMillis()).blockOptional())
                 .isEmpty();
     }
+
+    @Test
+    void streamPlacesAreCappedAndGivenBackWhenAStreamEnds() {
+        String key = key();
+        long now = System.currentTimeMillis();
+        Duration lease = Duration.ofMinutes(1);
+        for (int i = 0; i < 3; i++) {
+            assertThat(store().holdStream(key, "s" + i, 3, lease, now).block()).isTrue();
+        }
+
+        assertThat(store().holdStream(key, "s3", 3, lease, now).block()).isFalse();
+
+        store().releaseStream(key, "s1").block();
+        assertThat(store().holdStream(key, "s4", 3, lease, now).block()).isTrue();
+        assertThat(store().holdStream(key, "s5", 3, lease, now).block()).isFalse();
+    }
+
+    @Test
+    void aStreamPlaceNotRenewedComesBackAfterItsLeaseAndARenewedOneStays() {
+        String key = key();
+        long now = System.currentTimeMillis();
+        Duration lease = Duration.ofSeconds(30);
+        assertThat(store().holdStream(key, "kept", 2, lease, now).block()).isTrue();
+        assertThat(store().holdStream(key, "of-a-dead-instance", 2, lease, now).block())
+                .isTrue();
+        assertThat(store().holdStream(key, "third", 2, lease, now + 20_000).block())
+                .isFalse();
+
+        store().renewStreams(key, List.of("kept"), lease, now + 20_000).block();
+
+        // 31 s on: the unrenewed place has expired, the renewed one still counts
+        assertThat(store().holdStream(key, "third", 2, lease, now + 31_000).block())
+                .isTrue();
+        assertThat(store().holdStream(key, "fourth", 2, lease, now + 31_000).block())
+                .isFalse();
+    }
 }
