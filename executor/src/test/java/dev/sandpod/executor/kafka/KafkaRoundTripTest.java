@@ -13,6 +13,7 @@ import dev.sandpod.api.avro.RunOutput;
 import dev.sandpod.api.avro.RunReport;
 import dev.sandpod.api.avro.RunRequested;
 import dev.sandpod.api.avro.RunStarted;
+import dev.sandpod.api.kafka.Topics;
 import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.executor.ExecutorTestApplication;
 import dev.sandpod.executor.sandbox.SandboxCapabilities;
@@ -58,7 +59,12 @@ import org.springframework.kafka.test.utils.KafkaTestUtils;
 @EmbeddedKafka(
         kraft = true,
         partitions = 1,
-        topics = {KafkaRoundTripTest.REQUESTS, KafkaRoundTripTest.REPORTS, KafkaRoundTripTest.SECOND_REQUESTS})
+        topics = {
+            KafkaRoundTripTest.REQUESTS,
+            KafkaRoundTripTest.REPORTS,
+            KafkaRoundTripTest.SECOND_REQUESTS,
+            Topics.RUN_CLAIMS
+        })
 class KafkaRoundTripTest {
 
     static final String REQUESTS = "sandpod.run-requests";

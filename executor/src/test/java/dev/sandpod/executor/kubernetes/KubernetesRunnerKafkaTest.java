@@ -13,6 +13,7 @@ import dev.sandpod.api.avro.RunOutcome;
 import dev.sandpod.api.avro.RunReport;
 import dev.sandpod.api.avro.RunRequested;
 import dev.sandpod.api.avro.RunStarted;
+import dev.sandpod.api.kafka.Topics;
 import dev.sandpod.api.runtime.RuntimeCatalog;
 import dev.sandpod.executor.ExecutorTestApplication;
 import dev.sandpod.executor.runner.Runner;
@@ -66,7 +67,8 @@ import org.springframework.test.context.DynamicPropertySource;
         topics = {
             KubernetesRunnerKafkaTest.REQUESTS,
             KubernetesRunnerKafkaTest.REPORTS,
-            KubernetesRunnerKafkaTest.RESTART_REQUESTS
+            KubernetesRunnerKafkaTest.RESTART_REQUESTS,
+            Topics.RUN_CLAIMS
         })
 class KubernetesRunnerKafkaTest {
 

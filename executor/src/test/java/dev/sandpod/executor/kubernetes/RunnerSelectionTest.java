@@ -11,9 +11,14 @@ import dev.sandpod.executor.runner.Runner;
 import dev.sandpod.executor.sandbox.LocalSandboxRunner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** {@code SANDPOD_EXECUTOR} / {@code sandpod.executor.runner} choose the runner; the local one stays the default. */
@@ -29,6 +34,14 @@ class RunnerSelectionTest {
                     KubernetesRunnerConfiguration.class,
                     KubernetesCatalogConfiguration.class)
             .withBean("kafkaTemplate", KafkaTemplate.class, () -> mock(KafkaTemplate.class))
+            // The executor's record of taken-on runs reads Kafka; nothing listens here, and these tests run no run.
+            .withBean(
+                    "kafkaConsumerFactory",
+                    ConsumerFactory.class,
+                    () -> new DefaultKafkaConsumerFactory<>(Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9",
+                            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))
             .withPropertyValues(
                     "sandpod.executor.kubernetes.master-url=" + cluster.url(),
                     "sandpod.executor.kubernetes.owner=selection-test");
