@@ -120,6 +120,9 @@ public final class StoreCompactor implements AutoCloseable {
                     continue;
                 }
                 misses = 0;
+                // The rewritten pages are only written (and the old chunks freed) by a commit: without one, the
+                // next round finds the same sparse chunks, and a quick pass ended with the file larger than before.
+                store.commit();
                 fileStore.sync();
                 fileStore.compactMoveChunks(TARGET_FILL_RATE, WRITE_PER_ROUND, store);
             }
