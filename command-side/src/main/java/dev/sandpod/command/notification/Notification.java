@@ -65,7 +65,8 @@ class Notification {
                 command.body(),
                 command.actionUrl(),
                 command.severity(),
-                tags));
+                tags,
+                command.occurredAt()));
         for (DeliveryTarget target : command.deliveries() == null ? List.<DeliveryTarget>of() : command.deliveries()) {
             apply(new NotificationDeliveryRequestedEvent(
                     NotificationIds.delivery(command.notificationId(), target.channel()),

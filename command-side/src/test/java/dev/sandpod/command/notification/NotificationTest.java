@@ -18,6 +18,7 @@ import dev.sandpod.api.notification.NotificationSeverity;
 import dev.sandpod.api.notification.NotificationSource;
 import dev.sandpod.api.notification.NotificationStatus;
 import dev.sandpod.api.notification.RecordDeliveryAttemptCommand;
+import java.time.Instant;
 import java.util.List;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
@@ -31,6 +32,8 @@ class NotificationTest {
     private static final String DELIVERY = ID + ":webhook";
     private static final String URL = "https://hooks.example.com/x";
     private static final List<String> TAGS = List.of("execution", "completed");
+
+    private static final Instant CAUSED_AT = Instant.parse("2026-12-07T10:00:00Z");
 
     private FixtureConfiguration<Notification> fixture;
 
@@ -51,7 +54,8 @@ class NotificationTest {
                 "done",
                 "/editor",
                 NotificationSeverity.MEDIUM,
-                TAGS);
+                TAGS,
+                CAUSED_AT);
     }
 
     private static NotificationDeliveryRequestedEvent requested() {
@@ -96,7 +100,8 @@ class NotificationTest {
                         TAGS,
                         NotificationChannel.IN_APP,
                         NotificationStatus.DELIVERED,
-                        List.of(new DeliveryTarget(NotificationChannel.WEBHOOK, URL))))
+                        List.of(new DeliveryTarget(NotificationChannel.WEBHOOK, URL)),
+                        CAUSED_AT))
                 .expectEvents(created(), requested());
     }
 

@@ -64,7 +64,7 @@ class NotificationProjection {
         doc.severity = event.severity();
         doc.tags = event.tags() == null ? new ArrayList<>() : new ArrayList<>(event.tags());
         doc.source = event.source();
-        doc.createdAt = at;
+        doc.createdAt = event.occurredAt() != null ? event.occurredAt() : at;
         doc.revision = sequence;
         mongo.save(doc);
         if (!replay.isReplay()

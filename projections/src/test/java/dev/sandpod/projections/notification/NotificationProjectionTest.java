@@ -52,6 +52,11 @@ class NotificationProjectionTest {
     }
 
     private static NotificationCreatedEvent created(String id, NotificationStatus status, List<String> tags) {
+        return created(id, status, tags, null);
+    }
+
+    private static NotificationCreatedEvent created(
+            String id, NotificationStatus status, List<String> tags, Instant occurredAt) {
         return new NotificationCreatedEvent(
                 id,
                 USER,
@@ -63,7 +68,8 @@ class NotificationProjectionTest {
                 "Body",
                 "/notifications",
                 NotificationSeverity.MEDIUM,
-                tags);
+                tags,
+                occurredAt);
     }
 
     private void create(String id, int minute, List<String> tags) {
@@ -98,6 +104,24 @@ class NotificationProjectionTest {
         assertThat(page.total()).isEqualTo(3);
         assertThat(page.unreadCount()).isEqualTo(2);
         assertThat(readModel.unreadIds(USER)).containsExactlyInAnyOrder("n-1", "n-2");
+    }
+
+    @Test
+    void theInboxKeepsTheCausesOrderWhenTheNotificationsWereCreatedTheOtherWayRound() {
+        // The policy created the later announcement's notification first (its segments work in parallel).
+        projection.on(
+                created("later", NotificationStatus.DELIVERED, List.of(), T0.plusSeconds(2)),
+                0,
+                T0.plusSeconds(5),
+                ReplayStatus.REGULAR);
+        projection.on(
+                created("earlier", NotificationStatus.DELIVERED, List.of(), T0.plusSeconds(1)),
+                0,
+                T0.plusSeconds(6),
+                ReplayStatus.REGULAR);
+
+        assertThat(ids(query(null, null, null, null))).containsExactly("later", "earlier");
+        assertThat(readModel.byId("earlier").orElseThrow().createdAt()).isEqualTo(T0.plusSeconds(1));
     }
 
     private List<String> ids(FindNotificationsQuery query) {

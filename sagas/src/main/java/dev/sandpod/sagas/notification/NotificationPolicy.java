@@ -257,7 +257,8 @@ class NotificationPolicy {
                             tags,
                             plan.get().channel(),
                             plan.get().status(),
-                            plan.get().deliveries()),
+                            plan.get().deliveries(),
+                            at),
                     TIMEOUT_SECONDS,
                     TimeUnit.SECONDS);
         } catch (RuntimeException e) {

@@ -64,10 +64,13 @@ public final class IndexedH2Backend extends H2Backend {
     private final Object backupLock = new Object();
     /** Sees every command's name before it runs and may refuse it by throwing (the disk-space guard). */
     private volatile Consumer<String> commandGuard = command -> {};
+    /** Write commands are answered once committed to the file ({@link DurableWrites}). */
+    private final DurableWrites durableWrites;
 
     public IndexedH2Backend(MVStore store) {
         super(store);
         PageCache.size(store);
+        durableWrites = new DurableWrites(store);
     }
 
     /**
@@ -230,7 +233,15 @@ public final class IndexedH2Backend extends H2Backend {
                     return response;
                 }
             }
-            return super.handleCommand(channel, command, query, databaseResolver, oplog);
+            if (!DurableWrites.isWrite(command)) {
+                return super.handleCommand(channel, command, query, databaseResolver, oplog);
+            }
+            try {
+                return super.handleCommand(channel, command, query, databaseResolver, oplog);
+            } finally {
+                // Also after a failed write: an ordered insert that failed half-way answers the part it wrote.
+                durableWrites.awaitStored();
+            }
         }
 
         /**
