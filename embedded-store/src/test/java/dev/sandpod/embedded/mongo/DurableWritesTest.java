@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the embedded store acknowledged is in its file at once, so a kill -9 right after loses none of it: the
- * data file, copied byte for byte while the server runs (what a crash leaves behind), opens with every
- * acknowledged insert and the last value of every acknowledged update. Before writes were committed on
- * acknowledgement, H2 stored them about once a second and the copy missed the last ones.
+ * What the embedded store acknowledged to the event store is in its file at once, so a kill -9 right after loses
+ * none of it: the data file, copied byte for byte while the server runs (what a crash leaves behind), opens with
+ * every acknowledged event and snapshot. Before event writes were committed on acknowledgement, H2 stored them
+ * about once a second and the copy missed the last ones.
  */
 class DurableWritesTest {
 
@@ -34,11 +34,11 @@ class DurableWritesTest {
         Path crashed = dir.resolve("crashed.mv");
         try (EmbeddedMongoServer server = EmbeddedMongoServer.start(dir.resolve("live"), 0);
                 MongoClient client = MongoClients.create(server.uri())) {
-            MongoCollection<Document> events = client.getDatabase("sandpod").getCollection("events");
-            MongoCollection<Document> views = client.getDatabase("sandpod").getCollection("views");
+            MongoCollection<Document> events = client.getDatabase("sandpod").getCollection("domainevents");
+            MongoCollection<Document> snapshots = client.getDatabase("sandpod").getCollection("snapshotevents");
             for (int i = 0; i < 40; i++) {
                 events.insertOne(new Document("_id", i).append("payload", "event " + i));
-                views.updateOne(
+                snapshots.updateOne(
                         Filters.eq("_id", "run-1"),
                         Updates.combine(Updates.set("lastEvent", i), Updates.set("status", "event " + i)),
                         new com.mongodb.client.model.UpdateOptions().upsert(true));
@@ -55,17 +55,17 @@ class DurableWritesTest {
                 "mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
             List<Object> ids = new ArrayList<>();
             client.getDatabase("sandpod")
-                    .getCollection("events")
+                    .getCollection("domainevents")
                     .find()
                     .sort(new Document("_id", 1))
                     .forEach(doc -> ids.add(doc.get("_id")));
-            assertThat(ids).as("acknowledged inserts in the crashed file").hasSize(40);
-            Document view = client.getDatabase("sandpod")
-                    .getCollection("views")
+            assertThat(ids).as("acknowledged events in the crashed file").hasSize(40);
+            Document snapshot = client.getDatabase("sandpod")
+                    .getCollection("snapshotevents")
                     .find(Filters.eq("_id", "run-1"))
                     .first();
-            assertThat(view).isNotNull();
-            assertThat(view.getInteger("lastEvent"))
+            assertThat(snapshot).isNotNull();
+            assertThat(snapshot.getInteger("lastEvent"))
                     .as("the last acknowledged update")
                     .isEqualTo(39);
         } finally {

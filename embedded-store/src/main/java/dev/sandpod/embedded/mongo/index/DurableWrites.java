@@ -5,17 +5,22 @@ import java.util.Set;
 import org.h2.mvstore.MVStore;
 
 /**
- * A write is answered only once it is in the data file: after each write command the store commits (a group
- * commit: one commit covers every write made until it starts, and a writer whose change an earlier commit
- * already stored does not commit again).
+ * A write to the event store (Axon's {@code domainevents} and {@code snapshotevents} collections) is answered
+ * only once it is in the data file: after each such write command the store commits (a group commit: one commit
+ * covers every write made until it starts, and a writer whose change an earlier commit already stored does not
+ * commit again). Other writes (read models, tokens, sagas, deadlines) are stored by H2's background writer about
+ * once a second, as before: each of them is derived from events and made again from them after a crash (a
+ * processor whose token was lost handles the events again, idempotently), so only the events must never be
+ * lost once acknowledged. A commit costs a chunk of at least one 4 KB block, so committing every write would
+ * multiply the file's churn for nothing.
  *
  * <p>Why: H2 keeps changes in memory and its background writer stores them about once a second, so a kill -9
  * lost the last second of <em>acknowledged</em> writes while everything the process had told the rest of the
  * world in that second stayed: Kafka offsets committed after a run's outcome was "stored", run claims, published
  * run requests. A run could then complete, be lost, and end again as failed. Worse, H2's store takes the maps'
  * roots one after another, so a crash could keep a read model's write and lose the event it was projected from
- * (the kill -9 test saw a run {@code completed} in its read model whose events said failed). Committing before
- * answering closes both: what a client saw acknowledged, and anything derived from it, is in the file. A commit
+ * (the kill -9 test saw a run {@code completed} in its read model whose events said failed). Committing events
+ * before answering closes both: an acknowledged event is in the file before anything can be derived from it. A commit
  * writes to the operating system, not to the disk (no fsync): it survives the process being killed, not a power
  * cut, as with MongoDB's default write concern on a single node without journaling to disk first.
  */
@@ -35,6 +40,9 @@ final class DurableWrites {
             "dropindexes",
             "renamecollection");
 
+    /** Axon's event store collections (axon-mongo's default names, which Sandpod keeps). */
+    private static final Set<String> EVENT_STORE = Set.of("domainevents", "snapshotevents");
+
     private final MVStore store;
     private final Object commitLock = new Object();
     /** Every change made in a version below this one is in the file. */
@@ -44,8 +52,11 @@ final class DurableWrites {
         this.store = store;
     }
 
-    static boolean isWrite(String command) {
-        return WRITES.contains(command.toLowerCase(Locale.ROOT));
+    /** Whether the command changes the event store; its argument names the collection. */
+    static boolean isEventStoreWrite(String command, Object collection) {
+        return collection instanceof String name
+                && EVENT_STORE.contains(name)
+                && WRITES.contains(command.toLowerCase(Locale.ROOT));
     }
 
     /** Returns once every change made so far by the calling thread is in the file. */

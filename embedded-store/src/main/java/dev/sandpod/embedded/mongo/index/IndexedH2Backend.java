@@ -64,7 +64,7 @@ public final class IndexedH2Backend extends H2Backend {
     private final Object backupLock = new Object();
     /** Sees every command's name before it runs and may refuse it by throwing (the disk-space guard). */
     private volatile Consumer<String> commandGuard = command -> {};
-    /** Write commands are answered once committed to the file ({@link DurableWrites}). */
+    /** Event store writes are answered once committed to the file ({@link DurableWrites}). */
     private final DurableWrites durableWrites;
 
     public IndexedH2Backend(MVStore store) {
@@ -233,7 +233,7 @@ public final class IndexedH2Backend extends H2Backend {
                     return response;
                 }
             }
-            if (!DurableWrites.isWrite(command)) {
+            if (!DurableWrites.isEventStoreWrite(command, query.get(command))) {
                 return super.handleCommand(channel, command, query, databaseResolver, oplog);
             }
             try {
