@@ -224,7 +224,9 @@ class LocalSandboxRunnerTest {
                 (stream, text) -> frames.add(text));
         CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(run::execute);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> frames.contains("first\n"));
+        // The program sleeps 30 s after its first line: the line must come while it still runs (a loaded CI
+        // machine may take seconds to start the sandbox, so the bound is generous but below the sleep).
+        await().atMost(Duration.ofSeconds(25)).until(() -> frames.contains("first\n"));
         assertThat(result).isNotDone();
         run.cancel();
         assertThat(result.join().outcome()).isEqualTo(RunResult.Outcome.CANCELLED);
@@ -440,21 +442,27 @@ class LocalSandboxRunnerTest {
         assertNothingOfARunIsLeft(runner);
     }
 
-    /** Drains the runner's pool, then checks that its work directory and cgroups hold nothing of a run. */
-    static void assertNothingOfARunIsLeft(LocalSandboxRunner runner) throws IOException {
+    /**
+     * Drains the runner's pool, then checks that its work directory and cgroups come to hold nothing of a run
+     * (a drained pre-started sandbox removes its files once its process has been reaped, which a loaded machine
+     * may take a moment to do).
+     */
+    static void assertNothingOfARunIsLeft(LocalSandboxRunner runner) {
         runner.drainPool();
-        try (var files = Files.list(runner.instanceDir())) {
-            assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("passwd", "group", "seccomp.bpf", WorkDir.MOUNT_POINT);
-        }
-        try (var mountPoint = Files.list(runner.instanceDir().resolve(WorkDir.MOUNT_POINT))) {
-            assertThat(mountPoint).isEmpty();
-        }
-        for (Path dir : runner.cgroupDirs()) {
-            try (var groups = Files.list(dir)) {
-                assertThat(groups.filter(Files::isDirectory)).isEmpty();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            try (var files = Files.list(runner.instanceDir())) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .containsExactlyInAnyOrder("passwd", "group", "seccomp.bpf", WorkDir.MOUNT_POINT);
             }
-        }
+            try (var mountPoint = Files.list(runner.instanceDir().resolve(WorkDir.MOUNT_POINT))) {
+                assertThat(mountPoint).isEmpty();
+            }
+            for (Path dir : runner.cgroupDirs()) {
+                try (var groups = Files.list(dir)) {
+                    assertThat(groups.filter(Files::isDirectory)).isEmpty();
+                }
+            }
+        });
     }
 
     @Test
