@@ -5,11 +5,15 @@ import dev.sandpod.api.queue.ExecutionReprioritizedEvent;
 import dev.sandpod.api.queue.ExecutionSlotGrantedEvent;
 import dev.sandpod.api.queue.ExecutionSlotReleasedEvent;
 import dev.sandpod.api.queue.QueueStatusView;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.Timestamp;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -17,7 +21,11 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
-/** What waits and what runs, for the admin queue view. One document per execution in the queue. */
+/**
+ * What waits and what runs, for the admin queue view and the queue's reconciliation
+ * ({@code app.processors.QueueReconciler}). One document per execution in the queue, with the time it took its
+ * current state ({@code since}).
+ */
 @Component
 @ProcessingGroup("dispatch-queue")
 public class QueueProjection {
@@ -33,11 +41,12 @@ public class QueueProjection {
     }
 
     @EventHandler
-    void on(ExecutionEnqueuedEvent event) {
+    void on(ExecutionEnqueuedEvent event, @Timestamp Instant at) {
         mongo.save(
                 new Document("_id", event.executionId())
                         .append("state", WAITING)
-                        .append("priority", event.priority().wireName()),
+                        .append("priority", event.priority().wireName())
+                        .append("since", at),
                 COLLECTION);
     }
 
@@ -50,9 +59,11 @@ public class QueueProjection {
     }
 
     @EventHandler
-    void on(ExecutionSlotGrantedEvent event) {
+    void on(ExecutionSlotGrantedEvent event, @Timestamp Instant at) {
         mongo.updateFirst(
-                Query.query(Criteria.where("_id").is(event.executionId())), Update.update("state", ACTIVE), COLLECTION);
+                Query.query(Criteria.where("_id").is(event.executionId())),
+                Update.update("state", ACTIVE).set("since", at),
+                COLLECTION);
     }
 
     @EventHandler
@@ -63,6 +74,44 @@ public class QueueProjection {
     @ResetHandler
     void reset() {
         mongo.dropCollection(COLLECTION);
+    }
+
+    /** One execution's place in the queue: {@code active} (holds a slot) or waiting, since when. */
+    public record Entry(String executionId, boolean active, Instant since) {}
+
+    /** The entries of these executions that are in the queue (the others are not). */
+    public Map<String, Entry> entries(Collection<String> executionIds) {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Document doc :
+                mongo.find(Query.query(Criteria.where("_id").in(executionIds)), Document.class, COLLECTION)) {
+            Entry entry = entry(doc);
+            entries.put(entry.executionId(), entry);
+        }
+        return entries;
+    }
+
+    /** The executions holding a slot since before {@code before} (entries of older versions have no time). */
+    public List<Entry> activeSince(Instant before) {
+        return mongo
+                .find(
+                        Query.query(Criteria.where("state")
+                                .is(ACTIVE)
+                                .orOperator(
+                                        Criteria.where("since").lt(before),
+                                        Criteria.where("since").exists(false))),
+                        Document.class,
+                        COLLECTION)
+                .stream()
+                .map(QueueProjection::entry)
+                .toList();
+    }
+
+    private static Entry entry(Document doc) {
+        Object since = doc.get("since");
+        return new Entry(
+                doc.getString("_id"),
+                ACTIVE.equals(doc.getString("state")),
+                since instanceof java.util.Date date ? date.toInstant() : null);
     }
 
     public QueueStatusView status() {

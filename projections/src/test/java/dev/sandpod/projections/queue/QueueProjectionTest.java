@@ -37,11 +37,15 @@ class QueueProjectionTest {
     }
 
     private void enqueue(String executionId, Priority priority) {
-        projection.on(new ExecutionEnqueuedEvent(QUEUE, executionId, priority, Instant.now()));
+        projection.on(new ExecutionEnqueuedEvent(QUEUE, executionId, priority, Instant.now()), Instant.now());
     }
 
     private void grant(String executionId) {
-        projection.on(new ExecutionSlotGrantedEvent(QUEUE, executionId));
+        grant(executionId, Instant.now());
+    }
+
+    private void grant(String executionId, Instant at) {
+        projection.on(new ExecutionSlotGrantedEvent(QUEUE, executionId), at);
     }
 
     private static Map<String, Long> waiting(String priority, long count) {
@@ -134,5 +138,24 @@ class QueueProjectionTest {
         projection.reset();
 
         assertThat(projection.status()).isEqualTo(new QueueStatusView(0, 0, NONE_WAITING));
+    }
+
+    @Test
+    void theReconciliationSeesWhoWaitsAndWhoHoldsASlotSinceWhen() {
+        Instant old = Instant.parse("2026-12-07T10:00:00Z");
+        enqueue(RUN_1, Priority.NORMAL);
+        grant(RUN_1, old);
+        enqueue(RUN_2, Priority.NORMAL);
+        grant(RUN_2, old.plusSeconds(60));
+        enqueue(RUN_3, Priority.LOW);
+
+        assertThat(projection.activeSince(old.plusSeconds(30)))
+                .extracting(QueueProjection.Entry::executionId)
+                .containsExactly(RUN_1);
+        var entries = projection.entries(java.util.List.of(RUN_1, RUN_3, "not-queued"));
+        assertThat(entries.keySet()).containsExactlyInAnyOrder(RUN_1, RUN_3);
+        assertThat(entries.get(RUN_1).active()).isTrue();
+        assertThat(entries.get(RUN_1).since()).isEqualTo(old);
+        assertThat(entries.get(RUN_3).active()).isFalse();
     }
 }
