@@ -4,25 +4,22 @@
 Prints numbers and asserts nothing. See README.md beside this file; run it through run.sh.
 """
 import argparse
-import http.client
 import json
 import os
 import re
-import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.parse
 from datetime import datetime
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from sandpod_bench import App, Client, load, pct  # noqa: E402
+
 HELLO = {
-    "python": ("print('hi')", "3.11", ["/usr/bin/python3", "-c", "print('hi')"]),
-    "bash": ("echo hi", "5.2", ["/usr/bin/bash", "-c", "echo hi"]),
+    "python": ("print('hi')", ["/usr/bin/python3", "-c", "print('hi')"]),
+    "bash": ("echo hi", ["/usr/bin/bash", "-c", "echo hi"]),
 }
 
 # The floor: the same hello world in fresh bubblewrap namespaces (every namespace, read-only system,
@@ -34,31 +31,10 @@ BWRAP = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-
          "--tmpfs", "/tmp", "--chdir", "/tmp"]
 
 
-def pct(values, p):
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    k = (len(s) - 1) * p / 100.0
-    lo = int(k)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def load():
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
-
-
 # ---------------------------------------------------------------- floor
 
 def floor_once(lang):
-    argv = BWRAP + HELLO[lang][2]
+    argv = BWRAP + HELLO[lang][1]
     t0 = time.monotonic()
     out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     took = (time.monotonic() - t0) * 1000
@@ -67,77 +43,21 @@ def floor_once(lang):
     return took
 
 
-# ---------------------------------------------------------------- Sandpod client
+# ---------------------------------------------------------------- Sandpod
 
-class Client:
-    """One user's session over keep-alive connections (one for requests, a new one per event stream)."""
-
-    def __init__(self, port, username, password):
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        body = urllib.parse.urlencode({"username": username, "password": password})
-        self.conn.request("POST", "/api/v1/auth/login", body,
-                          {"Content-Type": "application/x-www-form-urlencoded"})
-        r = self.conn.getresponse()
-        payload = r.read()
-        if r.status != 200:
-            raise RuntimeError("login failed: %d %s" % (r.status, payload[:200]))
-        cookies = {}
-        for k, v in r.getheaders():
-            if k.lower() == "set-cookie":
-                name, _, rest = v.partition("=")
-                cookies[name] = rest.split(";", 1)[0]
-        self.cookie = "; ".join("%s=%s" % kv for kv in cookies.items())
-        self.csrf = json.loads(payload)["csrf_token"]
-
-    def request(self, method, path, body=None):
-        headers = {"Cookie": self.cookie}
-        if body is not None:
-            headers.update({"Content-Type": "application/json", "X-CSRF-Token": self.csrf})
-            body = json.dumps(body)
-        try:
-            self.conn.request(method, path, body, headers)
-            r = self.conn.getresponse()
-        except (http.client.HTTPException, OSError):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            self.conn.request(method, path, body, headers)
-            r = self.conn.getresponse()
-        data = r.read()
-        return r.status, data
-
-    def run(self, lang):
-        """POST /execute, then the execution's event stream until result_stored. Returns (ms, id, t0 wall)."""
-        script, version, _ = HELLO[lang]
-        t0_wall = time.time()
-        t0 = time.monotonic()
-        status, data = self.request("POST", "/api/v1/execute",
-                                    {"script": script, "lang": lang, "lang_version": version})
-        if status not in (200, 202):
-            raise RuntimeError("execute: %d %s" % (status, data[:200]))
-        execution_id = json.loads(data)["execution_id"]
-        stream = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            stream.request("GET", "/api/v1/events/executions/" + execution_id,
-                           headers={"Cookie": self.cookie, "Accept": "text/event-stream"})
-            r = stream.getresponse()
-            if r.status != 200:
-                raise RuntimeError("stream: %d" % r.status)
-            while True:
-                line = r.readline()
-                if not line:
-                    raise RuntimeError("stream ended without result_stored")
-                if line.startswith(b"data:"):
-                    frame = json.loads(line[5:])
-                    if frame.get("event_type") == "result_stored":
-                        took = (time.monotonic() - t0) * 1000
-                        received = time.time()
-                        st = frame.get("result", {}).get("status")
-                        if st != "completed":
-                            raise RuntimeError("run ended %s: %s" % (st, frame))
-                        return took, execution_id, t0_wall, received
-        finally:
-            stream.close()
+def hello(client, lang):
+    """POST /execute, then the execution's event stream (opened after the POST's answer, as the SPA does) until
+    result_stored. Returns (ms, execution id, POST time and frame receipt by the wall clock)."""
+    t0_wall = time.time()
+    t0 = time.monotonic()
+    execution_id = client.submit(lang, HELLO[lang][0])
+    frame = client.await_result(execution_id)
+    took = (time.monotonic() - t0) * 1000
+    received = time.time()
+    status = frame.get("result", {}).get("status")
+    if status != "completed":
+        raise RuntimeError("run ended %s: %s" % (status, frame))
+    return took, execution_id, t0_wall, received
 
 
 def parse_ts(text):
@@ -258,51 +178,19 @@ def main():
     for lang in langs:  # the floor must work before the app is worth starting
         floor_once(lang)
 
-    port = free_port()
-    data = tempfile.mkdtemp(prefix="sandpod-fastpath-")
-    env = dict(os.environ, SANDPOD_DATA_DIR=data, SERVER_PORT=str(port), SANDPOD_RATE_LIMIT_ENABLED="false",
-               AXONIQ_UPDATE_CHECKER_DISABLED="true")
-    java_opts = os.environ.get("SANDPOD_BENCH_JAVA_OPTS", "").split()
-    log = open(os.path.join(data, "bench-app.log"), "w")
     load_before = load()
-    started = time.monotonic()
-    app = subprocess.Popen(["java"] + java_opts + ["-jar", a.jar], env=env, stdout=log, stderr=subprocess.STDOUT)
+    app = App(a.jar, keep_data=a.keep_data)  # fresh data dir, free port, rate limits off, signed-in users work
+    port = app.port
     rows = []  # (section, metric, floor, sandpod, note)
     try:
-        base_live = None
-        while time.monotonic() < started + 180:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-                c.request("GET", "/api/v1/health/live")
-                if c.getresponse().status == 200:
-                    base_live = time.monotonic() - started
-                    break
-            except OSError:
-                pass
-            if app.poll() is not None:
-                break
-            time.sleep(0.05)
-        if base_live is None:
-            print("app did not become live; log in " + log.name, file=sys.stderr)
-            a.keep_data = True
-            return 1
-        rows.append(("start", "start → /health/live", "", "%.1f s" % base_live, "fresh data dir"))
-        print("live after %.1f s (port %d, data %s)" % (base_live, port, data), flush=True)
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                clients = [Client(port, "user", "user123") for _ in range(4)]
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        first_run = clients[0].run("python")[0]
+        rows.append(("start", "start → /health/live", "", "%.1f s" % app.live_after, "fresh data dir"))
+        print("live after %.1f s (port %d, data %s)" % (app.live_after, port, app.data), flush=True)
+        clients = [Client(port, "user", "user123") for _ in range(4)]
+        first_run = hello(clients[0], "python")[0]
         rows.append(("start", "first run (cold), python", "", "%.0f ms" % first_run, ""))
         for lang in langs:  # warm-up, not counted
             for _ in range(10):
-                clients[0].run(lang)
+                hello(clients[0], lang)
                 floor_once(lang)
 
         all_hops = {}
@@ -314,7 +202,7 @@ def main():
                 for _ in range(min(10, a.runs - i)):
                     fl.append(floor_once(lang))
                 for _ in range(min(10, a.runs - i)):
-                    took, eid, t0w, rec = clients[0].run(lang)
+                    took, eid, t0w, rec = hello(clients[0], lang)
                     sp.append(took)
                     ids.append((eid, t0w, rec))
             total_runs += len(sp)
@@ -332,7 +220,7 @@ def main():
                   flush=True)
             for n in (2, 4):
                 frate, flat, ferr = closed_loop(n, a.seconds, lambda i: floor_once(lang))
-                srate, slat, serr = closed_loop(n, a.seconds, lambda i: clients[i].run(lang)[0])
+                srate, slat, serr = closed_loop(n, a.seconds, lambda i: hello(clients[i], lang)[0])
                 total_runs += len(slat)
                 rows.append((lang, "%d clients runs/s" % n, "%.1f" % frate, "%.1f" % srate,
                              "%.0f %% of floor" % (100 * srate / frate if frate else 0)))
@@ -365,7 +253,7 @@ def main():
                         if done[0] >= target:
                             return
                         done[0] += 1
-                    clients[i].run(lang0)
+                    hello(clients[i], lang0)
 
             threads = [threading.Thread(target=more, args=(i,)) for i in range(4)]
             for t in threads:
@@ -375,10 +263,10 @@ def main():
             total_runs += target
         time.sleep(5)  # let the last effects settle before idle is measured
         ticks = os.sysconf("SC_CLK_TCK")
-        c0, t0 = proc_stat(app.pid), time.monotonic()
+        c0, t0 = proc_stat(app.proc.pid), time.monotonic()
         time.sleep(10)
-        idle = (proc_stat(app.pid) - c0) / ticks / (time.monotonic() - t0) * 100
-        rss, threads_n = proc_status(app.pid)
+        idle = (proc_stat(app.proc.pid) - c0) / ticks / (time.monotonic() - t0) * 100
+        rss, threads_n = proc_status(app.proc.pid)
         rows.append(("process", "RSS after %d runs" % total_runs, "", "%d MiB" % rss, "%d threads" % threads_n))
         rows.append(("process", "idle CPU (10 s)", "", "%.1f %% of a core" % idle, ""))
 
@@ -387,14 +275,7 @@ def main():
             for name, values in all_hops[lang].items():
                 hop_rows.append((lang, name, "%.1f" % pct(values, 50), "%.1f" % pct(values, 99), len(values)))
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            app.kill()
-        log.close()
-        if not a.keep_data:
-            shutil.rmtree(data, ignore_errors=True)
+        app.stop()
 
     load_after = load()
     head = "## %s UTC, %s%s%s\n\n" % (datetime.utcnow().strftime("%Y-%m-%d %H:%M"), rev, "+changes" if dirty else "",

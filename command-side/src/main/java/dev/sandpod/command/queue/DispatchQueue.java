@@ -57,15 +57,17 @@ class DispatchQueue {
         // for Axon
     }
 
+    /** @return whether the execution holds a slot now (granted by this command or before): its saga may go on */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    void handle(EnqueueExecutionCommand command) {
+    boolean handle(EnqueueExecutionCommand command) {
         if (active.contains(command.executionId()) || isWaiting(command.executionId())) {
-            return;
+            return active.contains(command.executionId());
         }
         apply(new ExecutionEnqueuedEvent(
                 command.queueId(), command.executionId(), command.priority(), command.queuedAt()));
         grantFreeSlots(command.maxConcurrent());
+        return active.contains(command.executionId());
     }
 
     @CommandHandler

@@ -36,14 +36,16 @@ class DispatchQueueTest {
                 .when(new EnqueueExecutionCommand(Q, "a", Priority.NORMAL, at(0), 1))
                 .expectEvents(
                         new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)),
-                        new ExecutionSlotGrantedEvent(Q, "a"));
+                        new ExecutionSlotGrantedEvent(Q, "a"))
+                .expectResultMessagePayload(true); // the saga schedules the run at once
     }
 
     @Test
     void aFullQueueMakesTheExecutionWait() {
         fixture.given(new ExecutionEnqueuedEvent(Q, "a", Priority.NORMAL, at(0)), new ExecutionSlotGrantedEvent(Q, "a"))
                 .when(new EnqueueExecutionCommand(Q, "b", Priority.NORMAL, at(1), 1))
-                .expectEvents(new ExecutionEnqueuedEvent(Q, "b", Priority.NORMAL, at(1)));
+                .expectEvents(new ExecutionEnqueuedEvent(Q, "b", Priority.NORMAL, at(1)))
+                .expectResultMessagePayload(false); // the saga waits for the grant
     }
 
     @Test

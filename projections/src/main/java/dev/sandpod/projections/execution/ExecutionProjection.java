@@ -251,7 +251,9 @@ public class ExecutionProjection {
             ReplayStatus replay) {
         ExecutionWrites writes = ExecutionWrites.current(mongo, flushes);
         ExecutionDocument doc = writes.find(executionId);
-        if (doc != null && doc.lastSequence < sequence) {
+        // <=: the result fast path may have written this event's state already (with the event's creation time);
+        // the projection's write of the same event puts the stored commit time in its place.
+        if (doc != null && doc.lastSequence <= sequence) {
             doc.status = status;
             if (change != null) {
                 change.accept(doc);
@@ -315,7 +317,8 @@ public class ExecutionProjection {
                 frame.status,
                 result == null ? null : result.toView(),
                 null,
-                null);
+                null,
+                frame.sequence);
     }
 
     /** The trace id of a W3C {@code traceparent} ({@code 00-<trace id>-<span id>-<flags>}) in the metadata. */

@@ -9,6 +9,7 @@ import com.mongodb.client.model.WriteModel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -57,6 +59,9 @@ final class ExecutionWrites {
     private final MongoTemplate mongo;
     /** Documents read or written in this batch by id; a null value: the read model has no such execution. */
     private final Map<String, ExecutionDocument> documents = new HashMap<>();
+
+    /** Executions the read model had when this batch read them: written back only over an older state. */
+    private final Set<String> existing = new HashSet<>();
 
     private final Set<String> changed = new LinkedHashSet<>();
     private final Map<String, ExecutionFrameDocument> frames = new LinkedHashMap<>();
@@ -117,6 +122,7 @@ final class ExecutionWrites {
         for (ExecutionDocument doc :
                 mongo.find(Query.query(Criteria.where("_id").in(ids)), ExecutionDocument.class)) {
             documents.put(doc.executionId, doc);
+            existing.add(doc.executionId);
         }
         for (String id : ids) {
             documents.putIfAbsent(id, null);
@@ -130,6 +136,9 @@ final class ExecutionWrites {
         }
         ExecutionDocument doc = mongo.findById(executionId, ExecutionDocument.class);
         documents.put(executionId, doc);
+        if (doc != null) {
+            existing.add(executionId);
+        }
         return doc;
     }
 
@@ -166,11 +175,13 @@ final class ExecutionWrites {
     boolean flush() {
         List<WriteModel<Document>> executions = new ArrayList<>(changed.size());
         for (String id : changed) {
-            executions.add(replace(documents.get(id), id));
+            ExecutionDocument doc = documents.get(id);
+            executions.add(
+                    existing.contains(id) ? replaceOlder(doc, doc.lastSequence) : replace(doc, Filters.eq("_id", id)));
         }
         List<WriteModel<Document>> newFrames = new ArrayList<>(frames.size());
         for (ExecutionFrameDocument frame : frames.values()) {
-            newFrames.add(replace(frame, frame.eventId));
+            newFrames.add(replace(frame, Filters.eq("_id", frame.eventId)));
         }
         changed.clear();
         frames.clear();
@@ -179,10 +190,29 @@ final class ExecutionWrites {
         return !executions.isEmpty() || !newFrames.isEmpty();
     }
 
-    private ReplaceOneModel<Document> replace(Object entity, String id) {
+    private ReplaceOneModel<Document> replace(Object entity, Bson filter) {
         Document document = new Document();
         mongo.getConverter().write(entity, document);
-        return new ReplaceOneModel<>(Filters.eq("_id", id), document, UPSERT);
+        return new ReplaceOneModel<>(filter, document, UPSERT);
+    }
+
+    /**
+     * An execution the read model already has, replaced only while what it holds is not newer: the result fast path
+     * ({@link ResultFastPath}) writes a run's final state as the result is committed, and a batch that read the
+     * execution before that must not put an older state back over it. No upsert: a newer document stays as it is.
+     */
+    private ReplaceOneModel<Document> replaceOlder(ExecutionDocument doc, long upToSequence) {
+        return replaceOlder(mongo, doc, upToSequence);
+    }
+
+    /** The document replaced only where the stored one's {@code lastSequence} is at most {@code upToSequence}. */
+    static ReplaceOneModel<Document> replaceOlder(MongoTemplate mongo, ExecutionDocument doc, long upToSequence) {
+        Document document = new Document();
+        mongo.getConverter().write(doc, document);
+        return new ReplaceOneModel<>(
+                Filters.and(Filters.eq("_id", doc.executionId), Filters.not(Filters.gt("lastSequence", upToSequence))),
+                document,
+                new ReplaceOptions().upsert(false));
     }
 
     /**

@@ -98,8 +98,34 @@ public class ExecutionStream {
         if (finalFrame != null) {
             return Flux.fromIterable(first);
         }
-        Flux<ExecutionFrameView> fresh = live.filter(frame -> frame.eventId() == null || seen.add(frame.eventId()));
+        long[] lastSequence = {-1};
+        stored.forEach(frame -> lastSequence[0] = Math.max(lastSequence[0], sequenceOf(frame)));
+        Flux<ExecutionFrameView> fresh = live.filter(
+                frame -> frame.eventId() == null || (seen.add(frame.eventId()) && laterThan(lastSequence, frame)));
         return Flux.concat(Flux.fromIterable(first), fresh).takeUntil(ExecutionFrameView::isFinal);
+    }
+
+    /**
+     * Lifecycle frames come two ways: from the {@code executions} projection (every one, in order, after it has
+     * stored them) and from the fast path, which emits them as they are committed (in order too, but only from the
+     * first event of the run on and only while it sees each one). A frame of an event before one already sent is
+     * late news from the slower path: the stream has moved past it, so it is dropped, and the stream's frames stay
+     * in the order of the execution's events.
+     */
+    private static boolean laterThan(long[] lastSequence, ExecutionFrameView frame) {
+        long sequence = sequenceOf(frame);
+        if (sequence < 0) {
+            return true;
+        }
+        if (sequence <= lastSequence[0]) {
+            return false;
+        }
+        lastSequence[0] = sequence;
+        return true;
+    }
+
+    private static long sequenceOf(ExecutionFrameView frame) {
+        return frame.sequence() == null ? -1 : frame.sequence();
     }
 
     /** The stored frames after {@code lastEventId}; all of them when it is not among them. */

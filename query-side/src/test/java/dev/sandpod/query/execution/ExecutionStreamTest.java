@@ -34,6 +34,45 @@ class ExecutionStreamTest {
         return frame -> "status".equals(frame.eventType()) && frame.status() == status && frame.eventId() == null;
     }
 
+    private static ExecutionFrameView lifecycle(String type, String eventId, ExecutionStatus status, long sequence) {
+        return new ExecutionFrameView(type, ID, AT, eventId, status, null, null, null, sequence);
+    }
+
+    /**
+     * Two paths deliver lifecycle frames (the fast path as events commit, the projection after storing them): the
+     * slower path's frame of an event before one already sent is dropped, so the final frame still comes last and
+     * every frame comes in the order of the run's events.
+     */
+    @Test
+    void aFrameOfAnEarlierEventThanOneAlreadySentIsDroppedNotSentOutOfOrder() {
+        var scheduled = lifecycle("execution_scheduled", "s2", ExecutionStatus.SCHEDULED, 2);
+        var started = lifecycle("execution_started", "s3", ExecutionStatus.SCHEDULED, 3);
+        var completed = lifecycle("execution_completed", "s5", ExecutionStatus.COMPLETED, 5);
+        var stored = lifecycle("result_stored", "s6", ExecutionStatus.COMPLETED, 6);
+        var queued = lifecycle("execution_queued", "s1", ExecutionStatus.QUEUED, 1);
+        // fast: scheduled, started; projection (behind): queued, scheduled; fast: completed, stored
+        Flux<ExecutionFrameView> live = Flux.just(scheduled, started, queued, scheduled, completed, started, stored);
+
+        StepVerifier.create(ExecutionStream.frames(ID, ExecutionStatus.QUEUED, List.of(), live, null))
+                .expectNextMatches(statusFrameOf(ExecutionStatus.QUEUED))
+                .expectNext(scheduled, started, completed, stored)
+                .verifyComplete();
+    }
+
+    @Test
+    void aLiveFrameOlderThanTheStoredOnesIsNotSent() {
+        var queued = lifecycle("execution_queued", "s1", ExecutionStatus.QUEUED, 1);
+        var scheduled = lifecycle("execution_scheduled", "s2", ExecutionStatus.SCHEDULED, 2);
+        var requested = lifecycle("execution_requested", "s0", ExecutionStatus.QUEUED, 0);
+        var running = lifecycle("execution_running", "s4", ExecutionStatus.RUNNING, 4);
+
+        StepVerifier.create(ExecutionStream.frames(
+                        ID, ExecutionStatus.QUEUED, List.of(queued, scheduled), Flux.just(requested, running), null))
+                .expectNextMatches(statusFrameOf(ExecutionStatus.SCHEDULED))
+                .expectNext(running)
+                .verifyComplete();
+    }
+
     @Test
     void aFirstConnectionGetsTheCurrentStatusThenOnlyWhatIsNew() {
         var live = TestPublisher.<ExecutionFrameView>create();

@@ -75,6 +75,20 @@ class ExecutionSagaTest {
                         QueueIds.DEFAULT, ID, Priority.NORMAL, fixture.currentTime(), MAX_CONCURRENT));
     }
 
+    /** A slot the queue grants at once schedules the run in the same handling, not after reading the grant back. */
+    @Test
+    void aSlotGrantedAtOnceSchedulesTheRunWithoutWaitingForTheGrantEvent() {
+        fixture.setCallbackBehavior((payload, metaData) -> payload instanceof EnqueueExecutionCommand ? true : null);
+
+        fixture.givenNoPriorActivity()
+                .whenAggregate(ID)
+                .publishes(queued())
+                .expectDispatchedCommands(
+                        new EnqueueExecutionCommand(
+                                QueueIds.DEFAULT, ID, Priority.NORMAL, fixture.currentTime(), MAX_CONCURRENT),
+                        new ScheduleExecutionCommand(ID, LIMITS));
+    }
+
     @Test
     void aGrantedSlotSchedulesTheRunWithTheConfiguredLimits() {
         fixture.givenAggregate(ID)

@@ -115,7 +115,10 @@ class ApiDocsConfiguration {
     @Bean
     OperationCustomizer sandpodOperations() {
         return (operation, handler) -> {
-            String resource = handler.getBeanType().getSimpleName().replace("Controller", "");
+            ApiResource named = handler.getBeanType().getAnnotation(ApiResource.class);
+            String resource = named != null
+                    ? named.value()
+                    : handler.getBeanType().getSimpleName().replace("Controller", "");
             operation.setOperationId(Character.toLowerCase(resource.charAt(0)) + resource.substring(1) + "_"
                     + handler.getMethod().getName());
             if (handler.hasMethodAnnotation(Addition.class)) {

@@ -65,7 +65,7 @@ class ExecutionBatchController {
                     minItems = 1,
                     maxItems = BatchAdmission.MAX_BATCH)
             @Valid
-            List<ExecutionController.ExecuteRequest> submissions) {}
+            List<ExecuteRequest> submissions) {}
 
     @Schema(name = "ExecutionBatchResponse")
     record BatchResponse(
@@ -92,7 +92,7 @@ class ExecutionBatchController {
     @ApiResponse(responseCode = "429", description = "The batch needs more executions than are left this minute")
     Mono<BatchResponse> batch(@Valid @RequestBody BatchRequest request, Caller caller, ServerHttpRequest http) {
         List<ExecutionAdmission.Request> requests = new ArrayList<>();
-        for (ExecutionController.ExecuteRequest submission : request.submissions()) {
+        for (ExecuteRequest submission : request.submissions()) {
             requests.add(new ExecutionAdmission.Request(
                     caller.userId(),
                     submission.script(),

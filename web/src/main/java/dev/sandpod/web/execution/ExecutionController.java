@@ -1,43 +1,30 @@
 package dev.sandpod.web.execution;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
-import dev.sandpod.api.error.RequestValidationException;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.CancelExecutionCommand;
 import dev.sandpod.api.execution.DeleteExecutionCommand;
 import dev.sandpod.api.execution.ExecutionCancellationView;
 import dev.sandpod.api.execution.ExecutionInputs;
-import dev.sandpod.api.execution.ExecutionPageView;
 import dev.sandpod.api.execution.ExecutionResultView;
 import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.FindExecutionCancellationQuery;
 import dev.sandpod.api.execution.FindExecutionResultQuery;
-import dev.sandpod.api.execution.FindUserExecutionsQuery;
-import dev.sandpod.api.execution.InputLimits;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.command.execution.ExecutionAdmission;
 import dev.sandpod.query.execution.ExecutionAccess;
 import dev.sandpod.query.execution.ExecutionStream;
-import dev.sandpod.query.history.EventHistory;
-import dev.sandpod.web.apidocs.Addition;
 import dev.sandpod.web.support.Origin;
 import dev.sandpod.web.support.QueryParameters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
@@ -45,7 +32,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -57,23 +43,22 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The execution resource: submit, retry, cancel and delete (commands), and its result, the caller's list
- * and its stored event history (queries). The live stream is its own resource,
- * {@link ExecutionStreamController}; the admin's queue view is {@link AdminExecutionController}.
+ * The execution resource: submit, retry, cancel and delete (commands). Its reads (result, the caller's list, the
+ * stored event history) are {@link ExecutionReadController}, the request body {@link ExecuteRequest}. The live
+ * stream is its own resource, {@link ExecutionStreamController}; the admin's queue view is
+ * {@link AdminExecutionController}.
  */
 @RestController
 @RequestMapping("/api/v1")
 @Tag(name = "Executions", description = "Run a script, read its result and history, cancel, retry or delete it")
 class ExecutionController {
 
-    static final int MAX_SCRIPT_LENGTH = 50_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final CommandGateway commands;
     private final QueryGateway queries;
     private final ExecutionAdmission admission;
     private final ExecutionAccess access;
-    private final EventHistory history;
     private final ExecutionStream stream;
 
     ExecutionController(
@@ -81,108 +66,13 @@ class ExecutionController {
             QueryGateway queries,
             ExecutionAdmission admission,
             ExecutionAccess access,
-            EventHistory history,
             ExecutionStream stream) {
         this.stream = stream;
         this.commands = commands;
         this.queries = queries;
         this.admission = admission;
         this.access = access;
-        this.history = history;
     }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @Schema(name = "ExecutionRequest")
-    record ExecuteRequest(
-            @NotNull
-            @Size(max = MAX_SCRIPT_LENGTH, message = "Script must be at most 50000 characters")
-            @Schema(description = "The source to run")
-            String script,
-
-            @Schema(description = "The runtime's language (GET /api/v1/k8s-limits lists them)", defaultValue = "python")
-            String lang,
-
-            @Schema(description = "The runtime's version", defaultValue = "3.11")
-            String langVersion,
-
-            @Addition
-            @Schema(
-                    description = "Text fed to the program's stdin (at most " + InputLimits.MAX_STDIN_BYTES
-                            + " bytes, no NUL); absent: empty stdin",
-                    maxLength = InputLimits.MAX_STDIN_BYTES)
-            String stdin,
-
-            @Addition
-            @ArraySchema(
-                    arraySchema =
-                            @Schema(
-                                    description =
-                                            "Arguments appended to the runtime's command (e.g. python main.py a b)"),
-                    maxItems = InputLimits.MAX_ARGS,
-                    schema = @Schema(maxLength = InputLimits.MAX_ARG_LENGTH))
-            List<String> args,
-
-            @Addition
-            @ArraySchema(
-                    arraySchema =
-                            @Schema(
-                                    description = "Extra files written beside the main script (at most "
-                                            + InputLimits.MAX_FILES + ", " + InputLimits.MAX_FILES_BYTES
-                                            + " bytes in all): plain names of letters, digits, '.', '_', '-', not"
-                                            + " starting with '.'"),
-                    maxItems = InputLimits.MAX_FILES,
-                    schema = @Schema(implementation = InputFileDoc.class))
-            List<Map<String, Object>> files,
-
-            @Addition
-            @Schema(
-                    description = "What stdout should be; the result's output_match then says whether it was. Does"
-                            + " not change the status")
-            String expectedOutput) {
-
-        String langOrDefault() {
-            return lang == null ? "python" : lang;
-        }
-
-        String versionOrDefault() {
-            return langVersion == null ? "3.11" : langVersion;
-        }
-
-        /**
-         * The inputs as the admission checks them. A file is exactly {@code {name, content}}: anything else
-         * (a link target, a mode, a path) is refused rather than ignored.
-         */
-        ExecutionInputs inputs() {
-            List<ExecutionInputs.InputFile> parsed = new java.util.ArrayList<>();
-            if (files != null) {
-                if (files.size() > InputLimits.MAX_FILES) {
-                    throw RequestValidationException.of("body", "files", "At most " + InputLimits.MAX_FILES + " files");
-                }
-                for (int i = 0; i < files.size(); i++) {
-                    Map<String, Object> file = files.get(i);
-                    if (file == null
-                            || !Set.of("name", "content").containsAll(file.keySet())
-                            || !(file.get("name") instanceof String name)
-                            || !(file.get("content") instanceof String content)) {
-                        throw new RequestValidationException(List.of(new RequestValidationException.Violation(
-                                List.of("body", "files", Integer.toString(i)),
-                                "A file is {name, content}, both strings; nothing else (no links, modes or paths)",
-                                "value_error")));
-                    }
-                    parsed.add(new ExecutionInputs.InputFile(name, content));
-                }
-            }
-            return new ExecutionInputs(stdin, args, parsed, expectedOutput);
-        }
-    }
-
-    @Schema(name = "ExecutionInputFile")
-    record InputFileDoc(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = InputLimits.MAX_NAME_LENGTH)
-            String name,
-
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
-            String content) {}
 
     @Schema(name = "ExecutionResponse")
     record ExecutionResponse(
@@ -390,93 +280,5 @@ class ExecutionController {
                             "Cancellation requested",
                             cancel.map(ExecutionCancellationView::eventId).orElse(null)));
         });
-    }
-
-    @Schema(name = "ExecutionListResponse")
-    record ExecutionListResponse(
-            List<ExecutionResultResponse> executions, long total, int limit, int skip, boolean hasMore) {}
-
-    @GetMapping("/executions/{executionId}/result")
-    @Operation(summary = "An execution's status and, once it has finished, its output and resource usage")
-    @ApiResponse(responseCode = "200", description = "The execution as it is now")
-    @ApiResponse(responseCode = "403", description = "Another user's execution")
-    @ApiResponse(responseCode = "404", description = "No such execution")
-    Mono<ExecutionResultResponse> result(@PathVariable String executionId, Caller caller) {
-        return access.load(executionId, caller).map(ExecutionResultResponse::of);
-    }
-
-    @GetMapping("/user/executions")
-    @Operation(summary = "The caller's executions, newest first")
-    @ApiResponse(responseCode = "200", description = "One page of them")
-    Mono<ExecutionListResponse> list(
-            Caller caller,
-            @RequestParam(required = false) @Schema(implementation = ExecutionStatus.class) String status,
-            @RequestParam(required = false) String lang,
-            @RequestParam(name = "start_time", required = false)
-                    @Parameter(schema = @Schema(type = "string", format = "date-time"))
-                    String startTime,
-            @RequestParam(name = "end_time", required = false)
-                    @Parameter(schema = @Schema(type = "string", format = "date-time"))
-                    String endTime,
-            @RequestParam(required = false, defaultValue = "50")
-                    @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200"))
-                    String limit,
-            @RequestParam(required = false, defaultValue = "0")
-                    @Parameter(schema = @Schema(type = "integer", minimum = "0"))
-                    String skip) {
-        var query = new FindUserExecutionsQuery(
-                caller.userId(),
-                QueryParameters.oneOf(
-                        "status",
-                        status,
-                        ExecutionStatus::fromWire,
-                        ExecutionStatus.values(),
-                        ExecutionStatus::wireName),
-                QueryParameters.optional(lang),
-                QueryParameters.instant("start_time", startTime),
-                QueryParameters.instant("end_time", endTime),
-                QueryParameters.integer("limit", limit, 1, 200),
-                QueryParameters.integer("skip", skip, 0, Integer.MAX_VALUE));
-        return Mono.fromFuture(() -> queries.query(query, ExecutionPageView.class))
-                .timeout(TIMEOUT)
-                .map(page -> new ExecutionListResponse(
-                        page.executions().stream()
-                                .map(ExecutionResultResponse::of)
-                                .toList(),
-                        page.total(),
-                        page.limit(),
-                        page.skip(),
-                        page.hasMore()));
-    }
-
-    /** The execution's stored events in order, optionally only some types. */
-    @GetMapping("/executions/{executionId}/events")
-    @Operation(
-            summary = "An execution's history: its events as stored, in order",
-            description = "Each event carries its identity, type, version, time, aggregate and metadata, then its own "
-                    + "fields.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "The events, oldest first",
-            content = @Content(array = @ArraySchema(schema = @Schema(implementation = StoredEvent.class))))
-    @ApiResponse(responseCode = "403", description = "Another user's execution")
-    @ApiResponse(responseCode = "404", description = "No such execution")
-    Mono<List<Map<String, Object>>> events(
-            @PathVariable String executionId,
-            Caller caller,
-            @RequestParam(name = "event_types", required = false) @Parameter(description = "Only events of these types")
-                    List<String> eventTypes,
-            @RequestParam(required = false, defaultValue = "100")
-                    @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "1000"))
-                    String limit) {
-        int max = QueryParameters.integer("limit", limit, 1, 1000);
-        Set<String> types = new HashSet<>(QueryParameters.list(eventTypes));
-        return access.load(executionId, caller)
-                .flatMap(view ->
-                        Mono.fromCallable(() -> history.of(executionId)).subscribeOn(Schedulers.boundedElastic()))
-                .map(all -> all.stream()
-                        .filter(e -> types.isEmpty() || types.contains(String.valueOf(e.get("event_type"))))
-                        .limit(max)
-                        .toList());
     }
 }
