@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.ZipOutputStream;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -36,7 +37,9 @@ import org.h2.mvstore.MVStore;
  *
  * <p>Data layout is the stock backend's (same MVStore maps, same index descriptions in
  * {@code system.indexes}, same bytes and order in the unique indexes' maps): a data file written by either
- * opens with the other. Secondary index entries are not stored; they are rebuilt from the documents when
+ * opens with the other. Documents are written as BSON inside a Java-serialized {@link StoredDocument}
+ * ({@link DocumentType}); the stock backend reads them through that class, so it needs this module on its
+ * class path, and documents it Java-serialized itself read here as before. Secondary index entries are not stored; they are rebuilt from the documents when
  * the file is opened. Unique indexes ({@code _id} included) are the stock ones over maps whose keys compare
  * without being serialized on every comparison ({@link PersistentUniqueIndex}, {@link UniqueKeyType}).
  *
@@ -94,8 +97,7 @@ public final class IndexedH2Backend extends H2Backend {
 
     /**
      * As {@link #open(Path, int)}; {@code compress}: pages written from now on are LZF-compressed (H2's
-     * {@code compress()}). Documents are stored Java-serialized, each with its classes' descriptors, and the
-     * event store's JSON payloads repeat their field names: compressed, an event takes about a fifth of the
+     * {@code compress()}). The event store's JSON payloads repeat their field names: compressed, an event takes about a fifth of the
      * space (issue 20; bench/store prints bytes per event). Compression is a flag per page, so a file may hold
      * both kinds and opens with either setting and with the stock backend.
      */
@@ -188,9 +190,20 @@ public final class IndexedH2Backend extends H2Backend {
                     this,
                     collectionName,
                     options,
-                    store.openMap(DATABASES_PREFIX + fullName),
+                    openDataMap(store, DATABASES_PREFIX + fullName),
                     store.openMap(META_PREFIX + fullName),
                     cursorRegistry);
+        }
+
+        /** A collection's documents, written as BSON ({@link DocumentType}); old Java-serialized ones still read. */
+        private static MVMap<Object, Document> openDataMap(MVStore store, String name) {
+            MVMap<Object, Document> map =
+                    store.openMap(name, new MVMap.Builder<Object, Document>().valueType(new DocumentType()));
+            if (!((Object) map.getValueType() instanceof DocumentType)) {
+                throw new IllegalStateException("data map " + name + " is already open with value type "
+                        + map.getValueType().getClass().getName());
+            }
+            return map;
         }
 
         @Override
