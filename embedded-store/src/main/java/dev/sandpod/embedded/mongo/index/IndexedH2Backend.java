@@ -20,8 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.ZipOutputStream;
 import org.h2.mvstore.MVMap;
@@ -269,11 +267,15 @@ public final class IndexedH2Backend extends H2Backend {
                     return null;
                 }
             }
-            IndexedH2Collection.MatchSource source = collection.matchSource(match, countsOnly(rest));
-            Aggregation aggregation = Aggregation.fromPipeline(
-                    source.matched() ? rest : pipeline, databaseResolver, this, collection, oplog);
-            aggregation.validate(query);
-            List<Document> result = aggregation.runStages(source.documents().stream());
+            IndexedH2Collection.MatchSource source = collection.matchSource(match, CountingPipeline.countsOnly(rest));
+            List<Document> result;
+            if (source.documents() == null) {
+                result = CountingPipeline.answer(rest, source.count());
+            } else {
+                Aggregation aggregation = Aggregation.fromPipeline(rest, databaseResolver, this, collection, oplog);
+                aggregation.validate(query);
+                result = aggregation.runStages(source.documents().stream());
+            }
             Document cursor = new Document("id", 0L);
             cursor.put("ns", collection.getFullName());
             cursor.put("firstBatch", result);
@@ -281,40 +283,5 @@ public final class IndexedH2Backend extends H2Backend {
             response.put("ok", 1.0);
             return response;
         }
-    }
-
-    /**
-     * The stages after the {@code $match} only count documents: optional {@code $skip}/{@code $limit},
-     * then one {@code $group} by a constant summing constants — the shape of the driver's
-     * {@code countDocuments}.
-     */
-    static boolean countsOnly(List<Document> stages) {
-        if (stages.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < stages.size() - 1; i++) {
-            Set<String> keys = stages.get(i).keySet();
-            if (!keys.equals(Set.of("$skip")) && !keys.equals(Set.of("$limit"))) {
-                return false;
-            }
-        }
-        if (!(stages.get(stages.size() - 1).get("$group") instanceof Document group) || !group.containsKey("_id")) {
-            return false;
-        }
-        for (Map.Entry<String, Object> entry : group.entrySet()) {
-            Object value = entry.getValue();
-            if (entry.getKey().equals("_id")) {
-                if (value instanceof Document
-                        || value instanceof List
-                        || (value instanceof String s && s.startsWith("$"))) {
-                    return false;
-                }
-            } else if (!(value instanceof Document accumulator)
-                    || accumulator.size() != 1
-                    || !(accumulator.get("$sum") instanceof Number)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
