@@ -213,6 +213,7 @@ public class ProcessorOperations implements SmartLifecycle {
             throw new SandpodException(ErrorCode.CONFLICT, "Processor " + name + " is being paused or reset");
         }
         Rebuild rebuild = null;
+        Instant startedAt = null;
         try {
             Rebuild running = store.rebuilds().get(name);
             if (running != null && running.running()) {
@@ -221,17 +222,23 @@ public class ProcessorOperations implements SmartLifecycle {
             store.setPausedByAdmin(name, true);
             shutDownHere(name, processor);
             awaitReleasedEverywhere(name);
-            rebuild = new Rebuild(
-                    clock.instant().truncatedTo(ChronoUnit.MILLIS), store.totalEvents(), null, null, instance);
+            startedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            long target = store.totalEvents();
+            // Recorded after the reset: until then the old tokens (at the head) would look like the rebuild's end.
+            processor.resetTokens();
+            rebuild = new Rebuild(startedAt, target, null, null, instance);
             store.rebuildStarted(name, rebuild);
             rebuildPositions.put(name, Map.entry(rebuild.startedAt(), 0L));
             refreshRebuilds();
-            processor.resetTokens();
             store.setPausedByAdmin(name, false);
             processor.start();
             pausedHere.remove(name);
             log.info("Rebuilding {} from the first of {} events", name, rebuild.target());
         } catch (RuntimeException e) {
+            if (rebuild == null && startedAt != null) { // the reset failed: shown as a failed rebuild
+                rebuild = new Rebuild(startedAt, 0, null, null, instance);
+                store.rebuildStarted(name, rebuild);
+            }
             if (rebuild != null) {
                 store.rebuildEnded(name, rebuild.startedAt(), clock.instant(), String.valueOf(e.getMessage()));
                 refreshRebuilds();
