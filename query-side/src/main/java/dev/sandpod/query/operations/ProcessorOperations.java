@@ -345,14 +345,15 @@ public class ProcessorOperations implements SmartLifecycle {
             return;
         }
         long total = store.totalEvents();
-        // The lower of what the token store and this instance's live status say: a live status left from before
-        // the restart is never taken for the rebuild's progress (a rebuild once "finished" a second after its
-        // reset, its segments still replaying), and at the end both agree (the last batch stores its token).
+        // The lower of the token store's and this instance's live positions: a live status left from before the
+        // restart never passes for the end (a rebuild once "finished" a second after its reset); at the end both
+        // agree (the last batch stores its token), so the live one is counted only once the stored one is there.
         Map<Integer, TrackingToken> stored = new java.util.TreeMap<>();
         store.claims(name).forEach(claim -> stored.put(claim.segment(), claim.token()));
-        long position = Math.min(
-                rebuild.target(),
-                Math.min(views.position(stored, total), views.position(views.tokens(name, found.get()), total)));
+        long position = Math.min(rebuild.target(), views.position(stored, total));
+        if (position >= rebuild.target()) {
+            position = Math.min(position, views.position(views.tokens(name, found.get()), total));
+        }
         rebuildPositions.put(name, Map.entry(rebuild.startedAt(), position));
         if (position >= rebuild.target()) {
             Instant finishedAt = clock.instant();
