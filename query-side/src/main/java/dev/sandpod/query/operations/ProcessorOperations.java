@@ -42,16 +42,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>A rebuild is recorded in the store too ({@link ProcessorStore#rebuilds}), so every instance shows its
  * progress and answers with {@code X-Projection-Replaying}; each instance follows it from the token store,
- * and whichever sees the last segment pass the target ends it. Each tick reads the store once; requests read
- * that snapshot.
+ * and whichever sees the last segment pass the target ends it (every 4th tick). Requests read the tick's snapshot.
  *
  * <p>The tick runs while the application context runs ({@link SmartLifecycle}, stopped first, before Axon
  * and the Mongo client stop) and the stop waits for a tick in flight, so no tick ever meets a closed store.
- *
- * <p>Blocking (Mongo, processor shutdown): call it off the event loop.
- *
- * <p>The status of each processor (segments, lag, state, a rebuild's progress) is built by {@link ProcessorViews}
- * from this instance's state (the running rebuilds and how far this instance saw them).
+ * Blocking (Mongo, processor shutdown): call it off the event loop. Each processor's status (segments, lag,
+ * state, a rebuild's progress) is built by {@link ProcessorViews} from this instance's state.
  */
 @Component
 public class ProcessorOperations implements SmartLifecycle {
@@ -86,6 +82,7 @@ public class ProcessorOperations implements SmartLifecycle {
     private final Object lifecycle = new Object();
     private ScheduledExecutorService ticker;
     private volatile boolean closing;
+    private long ticks;
 
     public ProcessorOperations(EventProcessingConfiguration processing, ProcessorStore store) {
         this.processing = processing;
@@ -307,7 +304,7 @@ public class ProcessorOperations implements SmartLifecycle {
     }
 
     /** Aligns this instance with the shared pause flags and follows the running rebuilds. */
-    private void tick() {
+    private void tick() { // on the ticker's one thread
         if (closing) {
             return;
         }
@@ -329,11 +326,13 @@ public class ProcessorOperations implements SmartLifecycle {
                     processor.start();
                 }
             }
-            rebuilds.forEach((name, rebuild) -> {
-                if (rebuild.running() && !closing) {
-                    follow(name, rebuild);
-                }
-            });
+            if (ticks++ % 4 == 0) { // reads the tokens and counts events per segment: each 1 s, as SSE refreshes
+                rebuilds.forEach((name, rebuild) -> {
+                    if (rebuild.running() && !closing) {
+                        follow(name, rebuild);
+                    }
+                });
+            }
         } catch (RuntimeException e) {
             log.warn("Processor operations tick failed", e);
         }
