@@ -4,15 +4,12 @@ import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.query.operations.ProcessorStore.Claim;
 import dev.sandpod.query.operations.ProcessorStore.Rebuild;
-import dev.sandpod.query.operations.ProcessorView.ReplayView;
-import dev.sandpod.query.operations.ProcessorView.SegmentView;
 import jakarta.annotation.PreDestroy;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
-import org.axonframework.eventhandling.EventTrackerStatus;
-import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.axonframework.eventhandling.SubscribingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -49,16 +42,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>A rebuild is recorded in the store too ({@link ProcessorStore#rebuilds}), so every instance shows its
  * progress and answers with {@code X-Projection-Replaying}; each instance follows it from the token store,
- * and whichever sees the last segment pass the target ends it. Each tick reads the store once; requests read
- * that snapshot.
+ * and whichever sees the last segment pass the target ends it (every 4th tick). Requests read the tick's snapshot.
  *
  * <p>The tick runs while the application context runs ({@link SmartLifecycle}, stopped first, before Axon
  * and the Mongo client stop) and the stop waits for a tick in flight, so no tick ever meets a closed store.
- *
- * <p>Blocking (Mongo, processor shutdown): call it off the event loop.
- *
- * <p>Over 400 lines: status, pause/resume and rebuild share one per-instance state (the pause flags, the
- * running rebuilds) and one tick; splitting the status view into its own class is the next step when it grows.
+ * Blocking (Mongo, processor shutdown): call it off the event loop. Each processor's status (segments, lag,
+ * state, a rebuild's progress) is built by {@link ProcessorViews} from this instance's state.
  */
 @Component
 public class ProcessorOperations implements SmartLifecycle {
@@ -87,15 +76,19 @@ public class ProcessorOperations implements SmartLifecycle {
     /** Where each running rebuild (by its start) was at this instance's last tick: events of its target handled. */
     private final Map<String, Map.Entry<Instant, Long>> rebuildPositions = new ConcurrentHashMap<>();
 
+    private final ProcessorViews views;
+
     private final String instance = ManagementFactory.getRuntimeMXBean().getName();
     private final Object lifecycle = new Object();
     private ScheduledExecutorService ticker;
     private volatile boolean closing;
+    private long ticks;
 
     public ProcessorOperations(EventProcessingConfiguration processing, ProcessorStore store) {
         this.processing = processing;
         this.store = store;
         this.clock = Clock.systemUTC();
+        this.views = new ProcessorViews(processing, store, clock);
     }
 
     @Override
@@ -163,12 +156,12 @@ public class ProcessorOperations implements SmartLifecycle {
         long head = store.totalEvents();
         return processing.eventProcessors().values().stream()
                 .sorted(Comparator.comparing(EventProcessor::getName))
-                .map(p -> view(p, head))
+                .map(p -> views.view(p, head, rebuilds, rebuildPositions))
                 .toList();
     }
 
     public ProcessorView one(String name) {
-        return view(processor(name), store.totalEvents());
+        return views.view(processor(name), store.totalEvents(), rebuilds, rebuildPositions);
     }
 
     /** Names of the projections whose rebuild is still running, on any instance (as of the last tick). */
@@ -217,6 +210,7 @@ public class ProcessorOperations implements SmartLifecycle {
             throw new SandpodException(ErrorCode.CONFLICT, "Processor " + name + " is being paused or reset");
         }
         Rebuild rebuild = null;
+        Instant startedAt = null;
         try {
             Rebuild running = store.rebuilds().get(name);
             if (running != null && running.running()) {
@@ -225,17 +219,23 @@ public class ProcessorOperations implements SmartLifecycle {
             store.setPausedByAdmin(name, true);
             shutDownHere(name, processor);
             awaitReleasedEverywhere(name);
-            rebuild = new Rebuild(
-                    clock.instant().truncatedTo(ChronoUnit.MILLIS), store.totalEvents(), null, null, instance);
+            startedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            long target = store.totalEvents();
+            // Recorded after the reset: until then the old tokens (at the head) would look like the rebuild's end.
+            processor.resetTokens();
+            rebuild = new Rebuild(startedAt, target, null, null, instance);
             store.rebuildStarted(name, rebuild);
             rebuildPositions.put(name, Map.entry(rebuild.startedAt(), 0L));
             refreshRebuilds();
-            processor.resetTokens();
             store.setPausedByAdmin(name, false);
             processor.start();
             pausedHere.remove(name);
             log.info("Rebuilding {} from the first of {} events", name, rebuild.target());
         } catch (RuntimeException e) {
+            if (rebuild == null && startedAt != null) { // the reset failed: shown as a failed rebuild
+                rebuild = new Rebuild(startedAt, 0, null, null, instance);
+                store.rebuildStarted(name, rebuild);
+            }
             if (rebuild != null) {
                 store.rebuildEnded(name, rebuild.startedAt(), clock.instant(), String.valueOf(e.getMessage()));
                 refreshRebuilds();
@@ -304,7 +304,7 @@ public class ProcessorOperations implements SmartLifecycle {
     }
 
     /** Aligns this instance with the shared pause flags and follows the running rebuilds. */
-    private void tick() {
+    private void tick() { // on the ticker's one thread
         if (closing) {
             return;
         }
@@ -326,11 +326,13 @@ public class ProcessorOperations implements SmartLifecycle {
                     processor.start();
                 }
             }
-            rebuilds.forEach((name, rebuild) -> {
-                if (rebuild.running() && !closing) {
-                    follow(name, rebuild);
-                }
-            });
+            if (ticks++ % 4 == 0) { // reads the tokens and counts events per segment: each 1 s, as SSE refreshes
+                rebuilds.forEach((name, rebuild) -> {
+                    if (rebuild.running() && !closing) {
+                        follow(name, rebuild);
+                    }
+                });
+            }
         } catch (RuntimeException e) {
             log.warn("Processor operations tick failed", e);
         }
@@ -342,13 +344,15 @@ public class ProcessorOperations implements SmartLifecycle {
             return;
         }
         long total = store.totalEvents();
-        // The lower of what the token store and this instance's live status say: a live status left from before
-        // the restart is never taken for the rebuild's progress (a rebuild once "finished" a second after its
-        // reset, its segments still replaying), and at the end both agree (the last batch stores its token).
+        // The lower of the token store's and this instance's live positions: a live status left from before the
+        // restart never passes for the end (a rebuild once "finished" a second after its reset); at the end both
+        // agree (the last batch stores its token), so the live one is counted only once the stored one is there.
         Map<Integer, TrackingToken> stored = new java.util.TreeMap<>();
         store.claims(name).forEach(claim -> stored.put(claim.segment(), claim.token()));
-        long position = Math.min(
-                rebuild.target(), Math.min(position(stored, total), position(tokens(name, found.get()), total)));
+        long position = Math.min(rebuild.target(), views.position(stored, total));
+        if (position >= rebuild.target()) {
+            position = Math.min(position, views.position(views.tokens(name, found.get()), total));
+        }
         rebuildPositions.put(name, Map.entry(rebuild.startedAt(), position));
         if (position >= rebuild.target()) {
             Instant finishedAt = clock.instant();
@@ -360,131 +364,6 @@ public class ProcessorOperations implements SmartLifecycle {
                     rebuild.target(),
                     Duration.between(rebuild.startedAt(), finishedAt).toMillis());
         }
-    }
-
-    /** Events seen by the segment furthest behind. */
-    private long position(Map<Integer, TrackingToken> tokens, long total) {
-        long lowest = Long.MAX_VALUE;
-        for (TrackingToken token : tokens.values()) {
-            lowest = Math.min(lowest, total - store.eventsAfter(current(token)));
-        }
-        return lowest == Long.MAX_VALUE ? 0 : lowest;
-    }
-
-    /** Each segment's token: this instance's live one where it has the segment, else the stored one. */
-    private Map<Integer, TrackingToken> tokens(String name, StreamingEventProcessor processor) {
-        Map<Integer, TrackingToken> tokens = new java.util.TreeMap<>();
-        for (Claim claim : store.claims(name)) {
-            tokens.put(claim.segment(), claim.token());
-        }
-        processor.processingStatus().forEach((segment, status) -> tokens.put(segment, status.getTrackingToken()));
-        return tokens;
-    }
-
-    private static TrackingToken current(TrackingToken token) {
-        return token instanceof ReplayToken replay ? replay.getCurrentToken() : token;
-    }
-
-    private ProcessorView view(EventProcessor processor, long head) {
-        String name = processor.getName();
-        Long deadLetters = processing
-                .deadLetterQueue(name)
-                .map(SequencedDeadLetterQueue::size)
-                .orElse(null);
-        if (!(processor instanceof StreamingEventProcessor streaming)) {
-            String state = processor.isRunning() ? "running" : processor.isError() ? "error" : "stopped";
-            String type = processor instanceof SubscribingEventProcessor ? "subscribing" : "other";
-            return new ProcessorView(
-                    name, kind(processor), type, state, null, false, null, null, head, deadLetters, List.of(), null);
-        }
-        Map<Integer, EventTrackerStatus> local = streaming.processingStatus();
-        List<SegmentView> segments = new ArrayList<>();
-        Map<Integer, Claim> claims = new java.util.TreeMap<>();
-        store.claims(name).forEach(c -> claims.put(c.segment(), c));
-        local.keySet().forEach(segment -> claims.putIfAbsent(segment, new Claim(segment, null, null)));
-        long lowest = Long.MAX_VALUE;
-        String error = null;
-        for (Claim claim : claims.values()) {
-            EventTrackerStatus status = local.get(claim.segment());
-            TrackingToken token = status != null ? status.getTrackingToken() : claim.token();
-            long lag = store.eventsAfter(current(token));
-            long position = head - lag;
-            lowest = Math.min(lowest, position);
-            String segmentError = status != null && status.isErrorState() && status.getError() != null
-                    ? String.valueOf(status.getError().getMessage())
-                    : null;
-            if (segmentError != null) {
-                error = segmentError;
-            }
-            segments.add(new SegmentView(
-                    claim.segment(),
-                    claim.owner(),
-                    position,
-                    lag,
-                    status != null ? status.isCaughtUp() : lag == 0,
-                    status != null ? status.isReplaying() : ReplayToken.isReplay(token),
-                    segmentError));
-        }
-        Long position = lowest == Long.MAX_VALUE ? null : lowest;
-        Long lag = position == null ? null : head - position;
-        ReplayView replay = replayView(name);
-        boolean paused = store.pausedProcessors().contains(name);
-        String state;
-        if (streaming.isError() || error != null) {
-            state = "error";
-        } else if (paused) {
-            state = "paused";
-        } else if (replay != null && "replaying".equals(replay.status())) {
-            state = "replaying";
-        } else if (!streaming.isRunning()) {
-            state = "stopped";
-        } else if (lag != null && lag == 0) {
-            state = "caught_up";
-        } else {
-            state = "running";
-        }
-        String kind = kind(processor);
-        return new ProcessorView(
-                name,
-                kind,
-                "pooled_streaming",
-                state,
-                error,
-                PROJECTION.equals(kind),
-                position,
-                lag,
-                head,
-                deadLetters,
-                segments,
-                replay);
-    }
-
-    private ReplayView replayView(String name) {
-        Rebuild replay = rebuilds.get(name);
-        if (replay == null) {
-            return null;
-        }
-        Instant end = replay.finishedAt() != null ? replay.finishedAt() : clock.instant();
-        double seconds =
-                Math.max(0.001, Duration.between(replay.startedAt(), end).toMillis() / 1000.0);
-        Map.Entry<Instant, Long> followed = rebuildPositions.get(name);
-        long position = replay.finishedAt() != null && replay.failure() == null
-                ? replay.target()
-                : followed != null && followed.getKey().equals(replay.startedAt()) ? followed.getValue() : 0L;
-        double rate = position / seconds;
-        double percent = replay.target() == 0 ? 100.0 : Math.min(100.0, 100.0 * position / replay.target());
-        Double eta =
-                replay.finishedAt() != null ? Double.valueOf(0) : rate > 0 ? (replay.target() - position) / rate : null;
-        String status = replay.failure() != null ? "failed" : replay.finishedAt() != null ? "finished" : "replaying";
-        return new ReplayView(
-                status,
-                replay.startedAt(),
-                replay.finishedAt(),
-                position,
-                replay.target(),
-                Math.round(percent * 10) / 10.0,
-                Math.round(rate * 10) / 10.0,
-                eta == null ? null : Math.round(eta * 10) / 10.0);
     }
 
     /**

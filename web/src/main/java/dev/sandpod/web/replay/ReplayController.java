@@ -18,15 +18,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
@@ -49,8 +43,7 @@ import reactor.core.scheduler.Schedulers;
  * a downloadable file, or nowhere (counted only), with a speed, pause / resume / cancel and progress by
  * polling or over SSE. See {@link ReplaySessions} for why a replay has no side effects.
  *
- * <p>Over 400 lines: the ten routes of the contract's "Event Replay" and replay operations, and the validation
- * of a session's configuration (each field refused with its own 422), which they share.
+ * <p>A session's configuration is validated (each field refused with its own 422) by {@link ReplayConfigs}.
  */
 @RestController
 @Tag(name = "Event Replay", description = "Replay sessions (admins)")
@@ -59,7 +52,6 @@ class ReplayController {
     static final Duration FRAME_EVERY = Duration.ofMillis(500);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int PREVIEW = 100;
-    private static final Pattern TYPE_KEY = Pattern.compile("\\*|[a-z][a-z0-9_]{0,80}");
 
     private final ReplaySessions sessions;
 
@@ -78,7 +70,7 @@ class ReplayController {
     @ApiResponse(responseCode = "422", description = "An invalid configuration, or more than 1 000 000 events")
     Mono<ReplayDocs.ReplayResponse> create(@RequestBody ReplayDocs.ReplayRequest request, Caller caller) {
         requireAdmin(caller);
-        ReplaySessionDocument config = config(request);
+        ReplaySessionDocument config = ReplayConfigs.config(request);
         return blocking(() -> sessions.create(config, caller.userId()))
                 .map(s -> new ReplayDocs.ReplayResponse(
                         s.sessionId,
@@ -101,8 +93,8 @@ class ReplayController {
                     String limit) {
         requireAdmin(caller);
         String wanted = QueryParameters.optional(status);
-        if (wanted != null && !statuses().contains(wanted)) {
-            throw QueryParameters.invalid("status", "Input should be one of " + statuses());
+        if (wanted != null && !ReplayConfigs.statuses().contains(wanted)) {
+            throw QueryParameters.invalid("status", "Input should be one of " + ReplayConfigs.statuses());
         }
         int max = QueryParameters.integer("limit", limit, 1, 1000);
         return blocking(() ->
@@ -216,10 +208,10 @@ class ReplayController {
         ReplaySessionDocument config = new ReplaySessionDocument();
         config.replayType = "query";
         config.target = "kafka";
-        config.eventIds = nonEmpty(request.eventIds());
+        config.eventIds = ReplayConfigs.nonEmpty(request.eventIds());
         config.aggregateId = QueryParameters.optional(request.aggregateId());
-        config.startTime = time("body", "start_time", request.startTime());
-        config.endTime = time("body", "end_time", request.endTime());
+        config.startTime = ReplayConfigs.time("body", "start_time", request.startTime());
+        config.endTime = ReplayConfigs.time("body", "end_time", request.endTime());
         if (config.eventIds == null
                 && config.aggregateId == null
                 && config.startTime == null
@@ -302,146 +294,6 @@ class ReplayController {
 
     private Mono<ReplayDocs.ReplayResponse> control(Callable<ReplaySessionDocument> action, String message) {
         return blocking(action).map(s -> new ReplayDocs.ReplayResponse(s.sessionId, s.status, message));
-    }
-
-    private static ReplaySessionDocument config(ReplayDocs.ReplayRequest r) {
-        ReplaySessionDocument c = new ReplaySessionDocument();
-        c.replayType = QueryParameters.optional(r.replayType());
-        if (c.replayType == null) {
-            throw RequestValidationException.of("body", "replay_type", "Field required");
-        }
-        if (!wireNames(ReplayType.values()).contains(c.replayType)) {
-            throw RequestValidationException.of(
-                    "body", "replay_type", "Input should be one of " + wireNames(ReplayType.values()));
-        }
-        c.target = r.target() == null ? "kafka" : r.target();
-        if (!wireNames(ReplayTarget.values()).contains(c.target)) {
-            throw RequestValidationException.of(
-                    "body", "target", "Input should be one of " + wireNames(ReplayTarget.values()));
-        }
-        if ("callback".equals(c.target)) {
-            throw RequestValidationException.of("body", "target", "callback is not supported: use kafka, file or test");
-        }
-        ReplayDocs.ReplayFilter f = r.filter() == null
-                ? new ReplayDocs.ReplayFilter(null, null, null, null, null, null, null, null, null)
-                : r.filter();
-        c.eventIds = nonEmpty(f.eventIds());
-        c.executionId = QueryParameters.optional(f.executionId());
-        c.aggregateId = QueryParameters.optional(f.aggregateId());
-        c.eventTypes = nonEmpty(f.eventTypes());
-        c.excludeEventTypes = nonEmpty(f.excludeEventTypes());
-        c.startTime = time("body", "filter.start_time", f.startTime());
-        c.endTime = time("body", "filter.end_time", f.endTime());
-        c.userId = QueryParameters.optional(f.userId());
-        c.serviceName = QueryParameters.optional(f.serviceName());
-        switch (c.replayType) {
-            case "execution" -> {
-                if (c.executionId == null) {
-                    throw RequestValidationException.of(
-                            "body", "filter.execution_id", "Required for replay_type execution");
-                }
-            }
-            case "time_range" -> {
-                if (c.startTime == null && c.endTime == null) {
-                    throw RequestValidationException.of(
-                            "body",
-                            "filter.start_time",
-                            "start_time or end_time is required for replay_type time_range");
-                }
-            }
-            case "event_type" -> {
-                if (c.eventTypes == null) {
-                    throw RequestValidationException.of(
-                            "body", "filter.event_types", "Required for replay_type event_type");
-                }
-            }
-            default -> {}
-        }
-        if (c.startTime != null && c.endTime != null && c.startTime.isAfter(c.endTime)) {
-            throw RequestValidationException.of("body", "filter.end_time", "end_time is before start_time");
-        }
-        c.speedMultiplier = r.speedMultiplier() == null ? 1.0 : r.speedMultiplier();
-        if (!(c.speedMultiplier >= 0.1 && c.speedMultiplier <= 100)) {
-            throw RequestValidationException.of("body", "speed_multiplier", "Input should be between 0.1 and 100");
-        }
-        c.preserveTimestamps = Boolean.TRUE.equals(r.preserveTimestamps());
-        c.batchSize = r.batchSize() == null ? 100 : r.batchSize();
-        if (c.batchSize < 1 || c.batchSize > 1000) {
-            throw RequestValidationException.of("body", "batch_size", "Input should be between 1 and 1000");
-        }
-        c.maxEvents = r.maxEvents();
-        if (c.maxEvents != null && c.maxEvents < 1) {
-            throw RequestValidationException.of("body", "max_events", "Input should be greater than or equal to 1");
-        }
-        c.skipErrors = r.skipErrors() == null || r.skipErrors();
-        c.retryFailed = Boolean.TRUE.equals(r.retryFailed());
-        c.retryAttempts = r.retryAttempts() == null ? 3 : r.retryAttempts();
-        if (c.retryAttempts < 1 || c.retryAttempts > 10) {
-            throw RequestValidationException.of("body", "retry_attempts", "Input should be between 1 and 10");
-        }
-        c.enableProgressTracking = r.enableProgressTracking() == null || r.enableProgressTracking();
-        String fileName = QueryParameters.optional(r.targetFilePath());
-        if (fileName != null) {
-            if (!"file".equals(c.target)) {
-                throw RequestValidationException.of("body", "target_file_path", "Only for target file");
-            }
-            String problem = ReplaySessions.fileNameProblem(fileName);
-            if (problem != null) {
-                throw RequestValidationException.of("body", "target_file_path", problem);
-            }
-            c.targetFilePath = fileName;
-        }
-        if (r.targetTopics() != null && !r.targetTopics().isEmpty()) {
-            if (!"kafka".equals(c.target)) {
-                throw RequestValidationException.of("body", "target_topics", "Only for target kafka");
-            }
-            List<ReplaySessionDocument.TopicRoute> routes = new ArrayList<>();
-            for (Map.Entry<String, String> route : r.targetTopics().entrySet()) {
-                if (route.getKey() == null || !TYPE_KEY.matcher(route.getKey()).matches()) {
-                    throw RequestValidationException.of(
-                            "body", "target_topics", "Keys are event types (wire names) or *");
-                }
-                String problem = route.getValue() == null
-                        ? "A topic name is required"
-                        : ReplaySessions.topicProblem(route.getValue());
-                if (problem != null) {
-                    throw RequestValidationException.of("body", "target_topics." + route.getKey(), problem);
-                }
-                routes.add(new ReplaySessionDocument.TopicRoute(route.getKey(), route.getValue()));
-            }
-            c.targetTopics = routes;
-        }
-        return c;
-    }
-
-    private static List<String> nonEmpty(List<String> values) {
-        List<String> list = QueryParameters.list(values);
-        return list.isEmpty() ? null : list;
-    }
-
-    private static Instant time(String where, String name, String value) {
-        if (QueryParameters.optional(value) == null) {
-            return null;
-        }
-        try {
-            return QueryParameters.instant(name, value);
-        } catch (RuntimeException e) {
-            try {
-                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException again) {
-                throw RequestValidationException.of(where, name, "Input should be a valid datetime");
-            }
-        }
-    }
-
-    private static List<String> statuses() {
-        return wireNames(ReplayStatus.values());
-    }
-
-    private static <E extends Enum<E>> List<String> wireNames(E[] values) {
-        return java.util.Arrays.stream(values)
-                .map(v -> v.name().toLowerCase(java.util.Locale.ROOT))
-                .toList();
     }
 
     private static <T> Mono<T> blocking(Callable<T> work) {

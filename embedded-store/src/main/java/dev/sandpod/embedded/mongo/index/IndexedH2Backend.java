@@ -20,10 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.ZipOutputStream;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -36,7 +35,9 @@ import org.h2.mvstore.MVStore;
  *
  * <p>Data layout is the stock backend's (same MVStore maps, same index descriptions in
  * {@code system.indexes}, same bytes and order in the unique indexes' maps): a data file written by either
- * opens with the other. Secondary index entries are not stored; they are rebuilt from the documents when
+ * opens with the other. Documents are written as BSON inside a Java-serialized {@link StoredDocument}
+ * ({@link DocumentType}); the stock backend reads them through that class, so it needs this module on its
+ * class path, and documents it Java-serialized itself read here as before. Secondary index entries are not stored; they are rebuilt from the documents when
  * the file is opened. Unique indexes ({@code _id} included) are the stock ones over maps whose keys compare
  * without being serialized on every comparison ({@link PersistentUniqueIndex}, {@link UniqueKeyType}).
  *
@@ -97,8 +98,7 @@ public final class IndexedH2Backend extends H2Backend {
 
     /**
      * As {@link #open(Path, int)}; {@code compress}: pages written from now on are LZF-compressed (H2's
-     * {@code compress()}). Documents are stored Java-serialized, each with its classes' descriptors, and the
-     * event store's JSON payloads repeat their field names: compressed, an event takes about a fifth of the
+     * {@code compress()}). The event store's JSON payloads repeat their field names: compressed, an event takes about a fifth of the
      * space (issue 20; bench/store prints bytes per event). Compression is a flag per page, so a file may hold
      * both kinds and opens with either setting and with the stock backend.
      */
@@ -191,9 +191,20 @@ public final class IndexedH2Backend extends H2Backend {
                     this,
                     collectionName,
                     options,
-                    store.openMap(DATABASES_PREFIX + fullName),
+                    openDataMap(store, DATABASES_PREFIX + fullName),
                     store.openMap(META_PREFIX + fullName),
                     cursorRegistry);
+        }
+
+        /** A collection's documents, written as BSON ({@link DocumentType}); old Java-serialized ones still read. */
+        private static MVMap<Object, Document> openDataMap(MVStore store, String name) {
+            MVMap<Object, Document> map =
+                    store.openMap(name, new MVMap.Builder<Object, Document>().valueType(new DocumentType()));
+            if (!((Object) map.getValueType() instanceof DocumentType)) {
+                throw new IllegalStateException("data map " + name + " is already open with value type "
+                        + map.getValueType().getClass().getName());
+            }
+            return map;
         }
 
         @Override
@@ -267,11 +278,15 @@ public final class IndexedH2Backend extends H2Backend {
                     return null;
                 }
             }
-            IndexedH2Collection.MatchSource source = collection.matchSource(match, countsOnly(rest));
-            Aggregation aggregation = Aggregation.fromPipeline(
-                    source.matched() ? rest : pipeline, databaseResolver, this, collection, oplog);
-            aggregation.validate(query);
-            List<Document> result = aggregation.runStages(source.documents().stream());
+            IndexedH2Collection.MatchSource source = collection.matchSource(match, CountingPipeline.countsOnly(rest));
+            List<Document> result;
+            if (source.documents() == null) {
+                result = CountingPipeline.answer(rest, source.count());
+            } else {
+                Aggregation aggregation = Aggregation.fromPipeline(rest, databaseResolver, this, collection, oplog);
+                aggregation.validate(query);
+                result = aggregation.runStages(source.documents().stream());
+            }
             Document cursor = new Document("id", 0L);
             cursor.put("ns", collection.getFullName());
             cursor.put("firstBatch", result);
@@ -279,40 +294,5 @@ public final class IndexedH2Backend extends H2Backend {
             response.put("ok", 1.0);
             return response;
         }
-    }
-
-    /**
-     * The stages after the {@code $match} only count documents: optional {@code $skip}/{@code $limit},
-     * then one {@code $group} by a constant summing constants — the shape of the driver's
-     * {@code countDocuments}.
-     */
-    static boolean countsOnly(List<Document> stages) {
-        if (stages.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < stages.size() - 1; i++) {
-            Set<String> keys = stages.get(i).keySet();
-            if (!keys.equals(Set.of("$skip")) && !keys.equals(Set.of("$limit"))) {
-                return false;
-            }
-        }
-        if (!(stages.get(stages.size() - 1).get("$group") instanceof Document group) || !group.containsKey("_id")) {
-            return false;
-        }
-        for (Map.Entry<String, Object> entry : group.entrySet()) {
-            Object value = entry.getValue();
-            if (entry.getKey().equals("_id")) {
-                if (value instanceof Document
-                        || value instanceof List
-                        || (value instanceof String s && s.startsWith("$"))) {
-                    return false;
-                }
-            } else if (!(value instanceof Document accumulator)
-                    || accumulator.size() != 1
-                    || !(accumulator.get("$sum") instanceof Number)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -134,41 +134,31 @@ final class IndexedH2Collection extends H2Collection {
     /**
      * What an aggregation's leading {@code $match} has to look at: the matches among the index slice when
      * an index helps (matched here, a long {@code $nin} of strings through a hash set: {@link
-     * ExclusionMatcher}), else every document as the server reads them, for the stage to match. When the
-     * rest of the pipeline only counts and an index covers the match, that many empty documents stand in
-     * for the matches, already matched.
+     * ExclusionMatcher}), else every document as the server reads them, matched. When the rest of the
+     * pipeline only counts and the collection's size or an index answers the match, just the count.
      */
     synchronized MatchSource matchSource(Document match, boolean countOnly) {
         if (countOnly && match.isEmpty()) {
             // countDocuments() without a filter: the collection's size, not a read of every document.
-            return new MatchSource(placeholders(count()), true);
+            return new MatchSource(null, count());
         }
         IndexPlan plan = plan(match, null);
         if (plan == null) {
-            return new MatchSource(queryDocuments(match, null, 0, 0, 0, null).collectDocuments(), true);
+            return new MatchSource(queryDocuments(match, null, 0, 0, 0, null).collectDocuments(), -1);
         }
         if (countOnly && plan.covered()) {
-            return new MatchSource(placeholders(plan.count()), true);
+            return new MatchSource(null, plan.count());
         }
         // Matched here, with the hashed $nin of Axon's token shapes (the stage would scan the list per document).
         return new MatchSource(
                 candidates(plan.ids())
                         .filter(ExclusionMatcher.of(match, this::documentMatchesQuery))
                         .toList(),
-                true);
+                -1);
     }
 
-    /** Empty documents standing in for {@code count} matches, for a pipeline that only counts them. */
-    private static List<Document> placeholders(long count) {
-        List<Document> placeholders = new ArrayList<>((int) Math.min(count, 1 << 16));
-        for (long i = 0; i < count; i++) {
-            placeholders.add(new Document());
-        }
-        return placeholders;
-    }
-
-    /** Documents for an aggregation; {@code matched}: the leading {@code $match} is already applied. */
-    record MatchSource(List<Document> documents, boolean matched) {}
+    /** The leading {@code $match}'s documents, or (documents null) only how many there are. */
+    record MatchSource(List<Document> documents, long count) {}
 
     /**
      * Secondary indexes are in memory: built here when the server opens the collection (or a client

@@ -4,10 +4,13 @@ import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.bson.ObjectId;
 import java.util.AbstractMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -18,6 +21,14 @@ import org.h2.mvstore.MVStore;
 final class PersistentUniqueIndex extends AbstractUniqueIndex<Object> {
 
     private final MVMap<UniqueKeyType.Key, Object> map;
+    /**
+     * The last key built: an insert looks its key up ({@code checkAdd}) and then puts it ({@code add}), each
+     * with its own equal {@link KeyValue}; the second reuses the first's serialized form.
+     */
+    private volatile UniqueKeyType.Key lastKey;
+
+    private static final Set<Class<?>> SIMPLE =
+            Set.of(String.class, Integer.class, Long.class, Boolean.class, ObjectId.class, UUID.class);
 
     private PersistentUniqueIndex(
             MVMap<UniqueKeyType.Key, Object> map, String name, List<IndexKey> keys, boolean sparse) {
@@ -39,12 +50,12 @@ final class PersistentUniqueIndex extends AbstractUniqueIndex<Object> {
 
     @Override
     protected Object removeDocument(KeyValue key) {
-        return map.remove(UniqueKeyType.key(key));
+        return map.remove(key(key));
     }
 
     @Override
     protected boolean putKeyPosition(KeyValue key, Object position) {
-        return map.putIfAbsent(UniqueKeyType.key(key), Missing.ofNullable(position)) == null;
+        return map.putIfAbsent(key(key), Missing.ofNullable(position)) == null;
     }
 
     @Override
@@ -68,7 +79,39 @@ final class PersistentUniqueIndex extends AbstractUniqueIndex<Object> {
 
     @Override
     protected Object getPosition(KeyValue key) {
-        return map.get(UniqueKeyType.key(key));
+        return map.get(key(key));
+    }
+
+    private UniqueKeyType.Key key(KeyValue value) {
+        UniqueKeyType.Key last = lastKey;
+        if (last != null && sameForm(last.value(), value)) {
+            return last;
+        }
+        UniqueKeyType.Key key = UniqueKeyType.key(value);
+        lastKey = key;
+        return key;
+    }
+
+    /**
+     * Equal values of the same simple classes, so the same serialized form (equal documents may order their
+     * fields differently, and 1 equals no 1L: those are other keys in the stock order).
+     */
+    private static boolean sameForm(KeyValue a, KeyValue b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            Object x = a.get(i);
+            Object y = b.get(i);
+            if (x == null
+                    || y == null
+                    || x.getClass() != y.getClass()
+                    || !SIMPLE.contains(x.getClass())
+                    || !x.equals(y)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

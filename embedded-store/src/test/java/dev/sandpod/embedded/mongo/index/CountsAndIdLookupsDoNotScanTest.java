@@ -3,6 +3,7 @@ package dev.sandpod.embedded.mongo.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.CountOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOptions;
@@ -110,6 +111,43 @@ class CountsAndIdLookupsDoNotScanTest {
             assertThat(count).isEqualTo(collection(stock).countDocuments(filter));
         }
         assertThat(collection(indexed).countDocuments(unseenIds)).isEqualTo(1);
+    }
+
+    @Test
+    void countsWithSkipLimitAndConstantSumsAnswerAsTheStockBackendWithoutReadingDocuments() {
+        fill(3000);
+        Bson range = Filters.gt("timestamp", "2026-12-07T09:00:30");
+        List<CountOptions> options = List.of(
+                new CountOptions(),
+                new CountOptions().skip(100),
+                new CountOptions().limit(250),
+                new CountOptions().skip(2990).limit(50),
+                new CountOptions().skip(5000));
+        for (CountOptions option : options) {
+            long before = indexed.documentsRead(COLLECTION);
+            long count = collection(indexed).countDocuments(range, option);
+            assertThat(indexed.documentsRead(COLLECTION) - before).isZero();
+            assertThat(count).isEqualTo(collection(stock).countDocuments(range, option));
+        }
+        // The same shape with other constants: group id and sums (int and long) as the server's $group gives them.
+        List<Document> pipeline = List.of(
+                new Document("$match", new Document("timestamp", new Document("$gte", "2026-12-07T09:00:00"))),
+                new Document("$limit", 2000),
+                new Document(
+                        "$group",
+                        new Document("_id", "all")
+                                .append("twice", new Document("$sum", 2))
+                                .append("huge", new Document("$sum", 3_000_000))
+                                .append("long", new Document("$sum", 5L))));
+        List<Document> empty = List.of(
+                new Document("$match", new Document("timestamp", "none")),
+                new Document("$group", new Document("_id", null).append("n", new Document("$sum", 1))));
+        for (List<Document> stages : List.of(pipeline, empty)) {
+            long before = indexed.documentsRead(COLLECTION);
+            List<Document> answer = collection(indexed).aggregate(stages).into(new ArrayList<>());
+            assertThat(indexed.documentsRead(COLLECTION) - before).isZero();
+            assertThat(answer).isEqualTo(collection(stock).aggregate(stages).into(new ArrayList<>()));
+        }
     }
 
     private void assertReadsAtMost(long documents, Bson filter) {
