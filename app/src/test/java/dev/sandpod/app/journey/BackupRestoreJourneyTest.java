@@ -114,9 +114,15 @@ class BackupRestoreJourneyTest {
             }
         }
         List<String> endedBeforeBackup = new ArrayList<>();
+        // What each ended run's owner saw before the backup (a loaded machine may end one as a timeout).
+        Map<String, JsonNode> resultsBeforeBackup = new LinkedHashMap<>();
         for (Map.Entry<String, String[]> run : runs.entrySet()) {
-            if (TERMINAL.contains(status(users.get(run.getValue()[0]), run.getKey()))) {
+            JsonNode result = users.get(run.getValue()[0])
+                    .get("/api/v1/executions/" + run.getKey() + "/result")
+                    .body();
+            if (TERMINAL.contains(result.get("status").asText())) {
                 endedBeforeBackup.add(run.getKey());
+                resultsBeforeBackup.put(run.getKey(), result);
             }
         }
         assertThat(endedBeforeBackup).hasSizeGreaterThanOrEqualTo(USERS * RUNS_PER_USER / 2);
@@ -154,8 +160,17 @@ class BackupRestoreJourneyTest {
                 assertThat(listed).contains(id);
                 JsonNode result =
                         session.get("/api/v1/executions/" + id + "/result").body();
-                assertThat(result.get("status").asText()).as(id).isEqualTo("completed");
-                assertThat(result.get("stdout").asText()).as(id).isEqualTo(expectedOutput(run[1]));
+                JsonNode before = resultsBeforeBackup.get(id);
+                assertThat(result.get("status").asText())
+                        .as(id)
+                        .isEqualTo(before.get("status").asText());
+                assertThat(result.get("stdout").asText())
+                        .as(id)
+                        .isEqualTo(before.get("stdout").asText());
+                assertThat(result.get("exit_code")).as(id).isEqualTo(before.get("exit_code"));
+                if (before.get("status").asText().equals("completed")) {
+                    assertThat(result.get("stdout").asText()).as(id).isEqualTo(expectedOutput(run[1]));
+                }
             }
         }
         // The runs in flight during the backup end as well (run again, or stopped by their backstop).
