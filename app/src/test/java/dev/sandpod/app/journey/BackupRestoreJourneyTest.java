@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sandpod.app.SandpodApplication;
 import dev.sandpod.app.embedded.BackupCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -49,18 +47,15 @@ class BackupRestoreJourneyTest {
     }
 
     private static ConfigurableApplicationContext start(Path dataDir) {
-        return new SpringApplicationBuilder(SandpodApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--sandpod.data-dir=" + dataDir,
-                        "--sandpod.security.bcrypt.cost=4",
-                        "--sandpod.rate-limit.enabled=false",
-                        "--sandpod.execution.timeout-seconds=" + TIMEOUT_SECONDS,
-                        "--sandpod.execution.backstop-grace-seconds=" + BACKSTOP_GRACE_SECONDS);
+        return AppOnDataDir.start(
+                dataDir,
+                AppOnDataDir.RATE_LIMITS_OFF,
+                "--sandpod.execution.timeout-seconds=" + TIMEOUT_SECONDS,
+                "--sandpod.execution.backstop-grace-seconds=" + BACKSTOP_GRACE_SECONDS);
     }
 
     private static int portOf(ConfigurableApplicationContext context) {
-        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        return AppOnDataDir.port(context);
     }
 
     private static String script(String name, boolean slow) {

@@ -67,12 +67,11 @@ class DiskFullJourneyTest {
                 "--sandpod.rate-limit.enabled=false"));
         if (run("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", dataDir.toString()) == 0) {
             mounted = dataDir;
-            System.out.println("data directory on a 96 MB tmpfs");
+            log.info("data directory on a 96 MB tmpfs");
         } else {
             long reserve = Files.getFileStore(dataDir).getUsableSpace() - (64L << 20);
             args.add("--sandpod.embedded.mongo-min-free-bytes=" + reserve);
-            System.out.printf(
-                    "mounting is not allowed here: the store keeps %d MB in reserve instead%n", reserve >> 20);
+            log.info("mounting is not allowed here: the store keeps {} MB in reserve instead", reserve >> 20);
         }
         running = new SpringApplicationBuilder(SandpodApplication.class).run(args.toArray(String[]::new));
         int port = Integer.parseInt(running.getEnvironment().getProperty("local.server.port"));
@@ -87,8 +86,7 @@ class DiskFullJourneyTest {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DiskSpaceGuard.class)).addAppender(guardLog);
         filler = dataDir.resolve("filler.bin");
         fill(filler, LEFT_FREE_MB << 20);
-        System.out.printf(
-                "file system filled: %d MB left%n", Files.getFileStore(dataDir).getUsableSpace() >> 20);
+        log.info("file system filled: {} MB left", Files.getFileStore(dataDir).getUsableSpace() >> 20);
 
         ApiSession.Reply refused = user.post("/api/v1/execute", script("print('while full')"));
         assertThat(refused.status()).as(refused.body().toString()).isEqualTo(507);
@@ -109,7 +107,7 @@ class DiskFullJourneyTest {
                 .extracting(ILoggingEvent::getFormattedMessage)
                 .anySatisfy(line -> assertThat(line).startsWith("Refusing writes: OutOfDiskSpace"));
 
-        System.out.printf("while full: POST /api/v1/execute -> %d %s%n", refused.status(), refused.body());
+        log.info("while full: POST /api/v1/execute -> {} {}", refused.status(), refused.body());
         Files.delete(filler);
         filler = null;
         long freed = System.nanoTime();
@@ -122,9 +120,10 @@ class DiskFullJourneyTest {
                     replies.add(reply);
                     return reply.status() == 200;
                 });
-        System.out.printf(
-                "space freed: a new run accepted after %d ms (%d attempts)%n",
-                (System.nanoTime() - freed) / 1_000_000, replies.size());
+        log.info(
+                "space freed: a new run accepted after {} ms ({} attempts)",
+                (System.nanoTime() - freed) / 1_000_000,
+                replies.size());
         String after =
                 replies.get(replies.size() - 1).body().get("execution_id").asText();
         // The processors that failed to write meanwhile are in their back-off: generous, on the end state.

@@ -2,13 +2,11 @@ package dev.sandpod.app.journey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sandpod.app.SandpodApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -28,17 +26,11 @@ class RedeliveryAfterRestartJourneyTest {
     }
 
     private static ConfigurableApplicationContext start(Path dataDir) {
-        return new SpringApplicationBuilder(SandpodApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--sandpod.data-dir=" + dataDir,
-                        "--sandpod.security.bcrypt.cost=4",
-                        "--sandpod.rate-limit.enabled=false");
+        return AppOnDataDir.start(dataDir, AppOnDataDir.RATE_LIMITS_OFF);
     }
 
     private static ApiSession user(ConfigurableApplicationContext context) {
-        return ApiSession.login(
-                Integer.parseInt(context.getEnvironment().getProperty("local.server.port")), "user", "user123");
+        return ApiSession.login(AppOnDataDir.port(context), "user", "user123");
     }
 
     private static TopicProbe topics(ConfigurableApplicationContext context) {

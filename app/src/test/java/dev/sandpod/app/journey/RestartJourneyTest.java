@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sandpod.app.SandpodApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Stop and start the application on the same data directory, as an operator would. */
@@ -31,19 +29,15 @@ class RestartJourneyTest {
     }
 
     private static ConfigurableApplicationContext start(Path dataDir) {
-        // Command-line arguments: properties given to the builder would rank below application.yml.
-        return new SpringApplicationBuilder(SandpodApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--sandpod.data-dir=" + dataDir,
-                        "--sandpod.security.bcrypt.cost=4",
-                        "--sandpod.rate-limit.enabled=false",
-                        "--sandpod.execution.timeout-seconds=" + TIMEOUT_SECONDS,
-                        "--sandpod.execution.backstop-grace-seconds=" + BACKSTOP_GRACE_SECONDS);
+        return AppOnDataDir.start(
+                dataDir,
+                AppOnDataDir.RATE_LIMITS_OFF,
+                "--sandpod.execution.timeout-seconds=" + TIMEOUT_SECONDS,
+                "--sandpod.execution.backstop-grace-seconds=" + BACKSTOP_GRACE_SECONDS);
     }
 
     private static int portOf(ConfigurableApplicationContext context) {
-        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        return AppOnDataDir.port(context);
     }
 
     @Test

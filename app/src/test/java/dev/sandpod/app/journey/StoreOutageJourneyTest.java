@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -28,6 +30,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * its real outcome, each with exactly one {@code result_stored}.
  */
 class StoreOutageJourneyTest {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreOutageJourneyTest.class);
 
     private static final Duration OUTAGE = Duration.ofSeconds(20);
     /** The bound for an answer while the store is gone. */
@@ -104,11 +108,11 @@ class StoreOutageJourneyTest {
         long returned = System.nanoTime();
         long outageMillis = (System.nanoTime() - outageStart) / 1_000_000;
 
-        // The figures of the closing note (the application's console shows warnings only).
-        answers.forEach(a -> System.out.printf(
-                "during the outage: %s -> %d in %d ms %s%n", a.what(), a.status(), a.millis(), a.body()));
-        System.out.printf(
-                "store outage of %d ms: %d requests, slowest answer %d ms%n",
+        // The figures of the closing note, in the log (the data directory's log file in this shared test JVM).
+        answers.forEach(
+                a -> log.info("during the outage: {} -> {} in {} ms {}", a.what(), a.status(), a.millis(), a.body()));
+        log.info(
+                "store outage of {} ms: {} requests, slowest answer {} ms",
                 outageMillis,
                 answers.size(),
                 answers.stream().mapToLong(Answer::millis).max().orElse(0));
@@ -145,9 +149,10 @@ class StoreOutageJourneyTest {
                     .filteredOn("result_stored"::equals)
                     .hasSize(1);
         }
-        System.out.printf(
-                "all %d runs in flight ended %d ms after the store returned%n",
-                inFlight.size(), (System.nanoTime() - returned) / 1_000_000);
+        log.info(
+                "all {} runs in flight ended {} ms after the store returned",
+                inFlight.size(),
+                (System.nanoTime() - returned) / 1_000_000);
         String after = user.execute("print('after the outage')");
         assertThat(user.awaitResult(after).get("stdout").asText()).isEqualTo("after the outage\n");
     }

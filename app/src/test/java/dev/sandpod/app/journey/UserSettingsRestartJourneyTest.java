@@ -3,14 +3,12 @@ package dev.sandpod.app.journey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sandpod.app.SandpodApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Stop and start the application on the same data directory: a restore and the snapshots outlive it. */
@@ -28,19 +26,12 @@ class UserSettingsRestartJourneyTest {
     }
 
     private static ConfigurableApplicationContext start(Path dataDir) {
-        // command-line arguments: they outrank application.yml (builder "properties" are only defaults, and
-        // application.yml's sandpod.data-dir would win over them)
-        return new SpringApplicationBuilder(SandpodApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--sandpod.data-dir=" + dataDir,
-                        "--sandpod.security.bcrypt.cost=4",
-                        "--sandpod.rate-limit.enabled=false",
-                        "--sandpod.user-settings.snapshot-threshold=3");
+        return AppOnDataDir.start(
+                dataDir, AppOnDataDir.RATE_LIMITS_OFF, "--sandpod.user-settings.snapshot-threshold=3");
     }
 
     private static int portOf(ConfigurableApplicationContext context) {
-        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        return AppOnDataDir.port(context);
     }
 
     @Test

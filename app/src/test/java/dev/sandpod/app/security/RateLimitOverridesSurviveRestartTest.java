@@ -2,14 +2,13 @@ package dev.sandpod.app.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sandpod.app.SandpodApplication;
+import dev.sandpod.app.journey.AppOnDataDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Overrides are settings (events), not cache entries: they hold across a restart, unlike the reference system's. */
@@ -25,17 +24,11 @@ class RateLimitOverridesSurviveRestartTest {
     }
 
     private static ConfigurableApplicationContext start(Path dataDir) {
-        return new SpringApplicationBuilder(SandpodApplication.class)
-                // As command-line arguments: they rank above application.yml (builder properties rank below it).
-                .run(
-                        "--server.port=0",
-                        "--sandpod.data-dir=" + dataDir,
-                        "--sandpod.security.bcrypt.cost=4",
-                        "--sandpod.security.trusted-proxies=127.0.0.1");
+        return AppOnDataDir.start(dataDir, "--sandpod.security.trusted-proxies=127.0.0.1");
     }
 
     private static int portOf(ConfigurableApplicationContext context) {
-        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        return AppOnDataDir.port(context);
     }
 
     @Test

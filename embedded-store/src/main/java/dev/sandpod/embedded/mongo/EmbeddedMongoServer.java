@@ -9,6 +9,10 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The in-process Mongo-wire server: mongo-java-server over an H2 MVStore file, so data survives a restart.
@@ -16,6 +20,8 @@ import java.nio.file.Path;
  * ignores them); {@code indexed = false} runs the stock backend on the same file format.
  */
 public final class EmbeddedMongoServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoServer.class);
 
     public static final String DATABASE = "sandpod";
     /** The data file's name in the data directory. */
@@ -33,16 +39,39 @@ public final class EmbeddedMongoServer implements AutoCloseable {
     /** At most this long per compaction pass; the next check goes on where it stopped. */
     static final long MAX_COMPACT_PASS_MILLIS = 60_000;
 
-    private final MongoServer server;
+    private final Path dir;
     private final InetSocketAddress address;
     private final Path file;
-    private final StoreCompactor compactor;
+    private final Options options;
+    private final StoreWatchdog watchdog;
+    private volatile Running running;
+    private volatile boolean closed;
 
-    private EmbeddedMongoServer(MongoServer server, InetSocketAddress address, Path file, StoreCompactor compactor) {
-        this.server = server;
-        this.address = address;
+    /** How the server was started: what a reopen after a store failure starts again. */
+    private record Options(
+            boolean indexed, int compactFillRate, boolean compress, long minFreeBytes, long compactPeriodMillis) {}
+
+    /** The server on one opening of the data file. */
+    private record Running(MongoServer server, H2Backend backend, StoreCompactor compactor) {
+
+        void close() {
+            closeQuietly(compactor);
+            MVStore store = backend.getMvStore();
+            if (store.getPanicException() != null && !store.isClosed()) {
+                // H2 2.3's close() of a store in panic commits first, meets the panic and never returns.
+                store.closeImmediately();
+            }
+            server.shutdownNow();
+        }
+    }
+
+    private EmbeddedMongoServer(Path dir, Path file, Options options, Running running) {
+        this.dir = dir;
         this.file = file;
-        this.compactor = compactor;
+        this.options = options;
+        this.running = running;
+        this.address = running.server().getLocalAddress();
+        this.watchdog = StoreWatchdog.start(this::reopenIfClosedByH2, StoreWatchdog.DEFAULT_PERIOD_MILLIS);
     }
 
     private static void closeQuietly(StoreCompactor compactor) {
@@ -97,13 +126,27 @@ public final class EmbeddedMongoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the embedded Mongo data directory " + dir, e);
         }
+        Options options = new Options(indexed, compactFillRate, compress, minFreeBytes, compactPeriodMillis);
+        Running running = open(dir, file, port, options);
+        InetSocketAddress bound = running.server().getLocalAddress();
+        try {
+            Files.writeString(dir.resolve(PORT_FILE_NAME), Integer.toString(bound.getPort()));
+        } catch (IOException e) {
+            running.close();
+            throw new UncheckedIOException("Cannot write " + dir.resolve(PORT_FILE_NAME), e);
+        }
+        return new EmbeddedMongoServer(dir, file, options, running);
+    }
+
+    private static Running open(Path dir, Path file, int port, Options options) {
         H2Backend backend;
         StoreCompactor compactor = null;
-        if (indexed) {
-            IndexedH2Backend indexedBackend = IndexedH2Backend.open(file, compactFillRate, compress);
-            indexedBackend.guardCommands(DiskSpaceGuard.of(dir, minFreeBytes)::checkCommand);
+        if (options.indexed()) {
+            IndexedH2Backend indexedBackend =
+                    IndexedH2Backend.open(file, options.compactFillRate(), options.compress());
+            indexedBackend.guardCommands(DiskSpaceGuard.of(dir, options.minFreeBytes())::checkCommand);
             compactor = StoreCompactor.start(
-                    indexedBackend.getMvStore(), file, compactPeriodMillis, MAX_COMPACT_PASS_MILLIS);
+                    indexedBackend.getMvStore(), file, options.compactPeriodMillis(), MAX_COMPACT_PASS_MILLIS);
             backend = indexedBackend;
         } else {
             backend = new H2Backend(file.toString());
@@ -119,15 +162,66 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             server.shutdownNow();
             throw e;
         }
-        InetSocketAddress bound = server.getLocalAddress();
-        try {
-            Files.writeString(dir.resolve(PORT_FILE_NAME), Integer.toString(bound.getPort()));
-        } catch (IOException e) {
-            closeQuietly(compactor);
-            server.shutdownNow();
-            throw new UncheckedIOException("Cannot write " + dir.resolve(PORT_FILE_NAME), e);
+        return new Running(server, backend, compactor);
+    }
+
+    /**
+     * H2 closes its store for good after an error it cannot recover from in place ("panic": a background
+     * write that ran out of heap or disk, a corrupt page read); every command then fails with
+     * {@code This store is closed} until the process restarts. Called by the {@link StoreWatchdog}: when the
+     * store was closed by H2 and not by {@link #close()}, the server stops listening at once (clients see an
+     * unreachable store, which the app answers with 503 and waits out, see docs/architecture.md "Reliability"),
+     * the file is opened again (H2 goes back to its last complete version, as after a crash; the writes of the
+     * last moments before the error may be lost) and the server listens on the same port again. Should the
+     * file not open, the server stays down (so readiness reports the store down) and the next check tries again.
+     *
+     * @return true when it reopened the store
+     */
+    synchronized boolean reopenIfClosedByH2() {
+        Running current = running;
+        if (closed) {
+            return false;
         }
-        return new EmbeddedMongoServer(server, bound, file, compactor);
+        if (current != null) {
+            MVStore store = current.backend().getMvStore();
+            // After a failed background write H2 records the error ("panic") and closes the store at the next
+            // operation; either is final for this opening.
+            if (!store.isClosed() && store.getPanicException() == null) {
+                return false;
+            }
+            log.error(
+                    "The embedded store {} was closed by H2 after an error ({}); reopening it on port {}",
+                    file,
+                    store.getPanicException() == null
+                            ? "no cause recorded"
+                            : store.getPanicException().toString(),
+                    address.getPort());
+            running = null;
+            try {
+                current.close();
+            } catch (RuntimeException e) {
+                log.warn("Closing the failed embedded store {}: {}", file, e.toString());
+            }
+        }
+        long start = System.nanoTime();
+        try {
+            running = open(dir, file, address.getPort(), options);
+        } catch (RuntimeException e) {
+            log.error("Reopening the embedded store {} failed, trying again: {}", file, e.toString());
+            return false;
+        }
+        log.warn(
+                "Reopened the embedded store {} on port {} in {} ms",
+                file,
+                address.getPort(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        return true;
+    }
+
+    /** The store of the current opening (tests: to make it fail). */
+    MVStore mvStore() {
+        Running current = running;
+        return current == null ? null : current.backend().getMvStore();
     }
 
     public String uri() {
@@ -145,8 +239,14 @@ public final class EmbeddedMongoServer implements AutoCloseable {
     /** Closes the client connections and the backend, which commits and unlocks the MVStore file. */
     @Override
     public void close() {
-        closeQuietly(compactor);
-        server.shutdownNow();
+        synchronized (this) {
+            closed = true;
+        }
+        watchdog.close();
+        Running current = running;
+        if (current != null) {
+            current.close();
+        }
         try {
             Files.deleteIfExists(file.resolveSibling(PORT_FILE_NAME));
         } catch (IOException e) {

@@ -2,8 +2,9 @@ package dev.sandpod.embedded.mongo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
@@ -21,11 +22,24 @@ import org.slf4j.LoggerFactory;
  * ({@link RandomAccessStore#compactMoveChunks}), in rounds of at most {@link #WRITE_PER_ROUND} bytes, for at
  * most {@code maxMillis} per pass; writes go on meanwhile.
  *
- * <p>H2 keeps freed chunks for 45 s (its retention time) in case the OS writes buffers out of order; a
- * pass sets it to 0, as H2's own {@code compactFile} does, and restores it afterwards. A pass is skipped
- * while the file system has less free space than the file's size plus a margin: rewriting needs room
- * before it frees any, and the store must never run into a full disk (see {@code DiskSpaceGuard}). During
- * an online backup H2 switches space reuse off and moves no chunks.
+ * <p>The store's retention time (H2's default 45 s) is left as it is. A chunk whose pages a pass rewrote is
+ * freed only after it, because a query that began before the rewrite may still read pages from it (a plain
+ * MVMap cursor registers no version): a pass that set it to 0, as H2's {@code compactFile} does at close,
+ * made concurrent queries fail with {@code Chunk … not found}. So the space a pass frees is moved into and cut
+ * off by a later pass (the next check, a period later).
+ *
+ * <p>Memory: the pages a round rewrites stay on the heap until its commit writes them as one chunk, and a
+ * moved chunk is read whole; the output floods of hostile runs store megabyte documents, and 16 MB rounds
+ * plus an unbounded final move were part of what ran H2's chunk writer out of a 512 MB heap
+ * ({@code OutOfMemoryError: Capacity}, after which H2 closes the store). Rounds and moves are now bounded by
+ * {@link #WRITE_PER_ROUND}.
+ *
+ * <p>{@code compact} only tries the store's lock; when H2's background writer holds it, the round is tried
+ * again {@link #BUSY_RETRY_MILLIS} later on the compactor's own scheduler (a pass's rounds run there one after
+ * another, between them the other work of the store goes on). A pass is skipped while the file system has less
+ * free space than half the file's size plus a margin: rewriting needs room before it frees any, and the store
+ * must never run into a full disk (see {@code DiskSpaceGuard}). During an online backup H2 switches space reuse
+ * off and moves no chunks.
  */
 public final class StoreCompactor implements AutoCloseable {
 
@@ -36,54 +50,78 @@ public final class StoreCompactor implements AutoCloseable {
     /** The share a pass rewrites towards: chunks below it are rewritten. */
     static final int TARGET_FILL_RATE = 90;
 
-    static final int WRITE_PER_ROUND = 16 << 20;
+    static final int WRITE_PER_ROUND = 4 << 20;
     /** Smaller files are left alone: the few MB are not worth the CPU. */
     static final long MIN_FILE_BYTES = 16L << 20;
+    /** How long a round waits when the store's lock was taken (by H2's background writer, mostly). */
+    static final long BUSY_RETRY_MILLIS = 20;
+    /** A pass gives up after this many busy tries in a row; the next check starts a new one. */
+    static final int MAX_BUSY_TRIES = 50;
 
     private final MVStore store;
     private final Path file;
     private final long maxMillis;
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledThreadPoolExecutor scheduler;
     private volatile boolean closing;
+    /** The pass under way, if any: a check does not start a second one. */
+    private volatile CompletableFuture<Void> pass = CompletableFuture.completedFuture(null);
 
-    private StoreCompactor(MVStore store, Path file, long maxMillis, ScheduledExecutorService scheduler) {
+    private StoreCompactor(MVStore store, Path file, long maxMillis, ScheduledThreadPoolExecutor scheduler) {
         this.store = store;
         this.file = file;
         this.maxMillis = maxMillis;
         this.scheduler = scheduler;
     }
 
-    /** Checks every {@code periodMillis} (first after one period); 0 or less: never (returns a no-op). */
+    /** Checks every {@code periodMillis} (first after one period); 0 or less: only when asked (a test). */
     public static StoreCompactor start(MVStore store, Path file, long periodMillis, long maxMillis) {
-        if (periodMillis <= 0) {
-            return new StoreCompactor(store, file, maxMillis, null);
-        }
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "mongo-wire-compactor");
             thread.setDaemon(true);
             thread.setPriority(Thread.MIN_PRIORITY);
             return thread;
         });
         StoreCompactor compactor = new StoreCompactor(store, file, maxMillis, scheduler);
-        scheduler.scheduleWithFixedDelay(
-                () -> compactor.compactIfSparse(MIN_FILE_BYTES), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        if (periodMillis > 0) {
+            scheduler.scheduleWithFixedDelay(
+                    () -> compactor.compactIfSparse(MIN_FILE_BYTES), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        }
         return compactor;
     }
 
-    /** One check and, if the file is sparse enough (and not smaller than {@code minFileBytes}), one pass. */
-    void compactIfSparse(long minFileBytes) {
+    /**
+     * One check and, if the file is sparse enough (and not smaller than {@code minFileBytes}), one pass on the
+     * compactor's thread; completes when the pass ends (at once when none is needed or one is under way).
+     */
+    CompletableFuture<Void> compactIfSparse(long minFileBytes) {
+        if (!pass.isDone()) {
+            return pass;
+        }
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        pass = started;
+        try {
+            scheduler.execute(() -> check(minFileBytes, started));
+        } catch (RejectedExecutionException e) {
+            started.complete(null);
+        }
+        return started;
+    }
+
+    private void check(long minFileBytes, CompletableFuture<Void> done) {
         try {
             FileStore<?> fileStore = store.getFileStore();
             if (closing
                     || store.isClosed()
                     || fileStore == null
                     || !(fileStore instanceof RandomAccessStore randomAccess)) {
+                done.complete(null);
                 return;
             }
             long size = Files.size(file);
             int fill = fileStore.getChunksFillRate();
             // Sparse chunks to rewrite, or free space left between chunks by an earlier pass to move into.
             if (size < minFileBytes || (fill >= TRIGGER_FILL_RATE && fileStore.getFillRate() >= TRIGGER_FILL_RATE)) {
+                done.complete(null);
                 return;
             }
             long free = Files.getFileStore(file).getUsableSpace();
@@ -91,68 +129,97 @@ public final class StoreCompactor implements AutoCloseable {
                 log.warn(
                         "Not compacting the data file {} ({} MB, {} % live): only {} MB free on its file system",
                         file, size >> 20, fill, free >> 20);
+                done.complete(null);
                 return;
             }
-            compact(randomAccess, size, fill);
+            new Pass(randomAccess, size, fill, done).round();
         } catch (Exception e) {
             // The store may be closing, or its disk full: the next period tries again.
             log.warn("Compacting the data file {} failed: {}", file, e.toString());
+            done.complete(null);
         }
     }
 
-    private void compact(RandomAccessStore fileStore, long sizeBefore, int fillBefore) throws Exception {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(maxMillis);
-        int retention = store.getRetentionTime();
-        store.setRetentionTime(0);
-        try {
-            // H2's own compactStore (what compactFile runs), with this class's fill rate: rewrite the sparse
-            // chunks' live pages, then move chunks into the freed space so that the file's end is cut off.
-            // compact() only tries the store's lock: false also means "busy" (the background writer had it).
-            int misses = 0;
-            while (System.nanoTime() < deadline && !closing && !store.isClosed() && misses < 50) {
-                if (!store.compact(TARGET_FILL_RATE, WRITE_PER_ROUND)) {
-                    if (fileStore.getChunksFillRate() >= TARGET_FILL_RATE) {
-                        break;
-                    }
-                    misses++;
-                    Thread.sleep(20);
-                    continue;
+    /** One pass: rounds of rewriting and moving, each a task of the compactor's scheduler. */
+    private final class Pass {
+
+        private final RandomAccessStore fileStore;
+        private final long sizeBefore;
+        private final int fillBefore;
+        private final CompletableFuture<Void> done;
+        private final long start = System.nanoTime();
+        private final long deadline;
+        private int busyTries;
+
+        Pass(RandomAccessStore fileStore, long sizeBefore, int fillBefore, CompletableFuture<Void> done) {
+            this.fileStore = fileStore;
+            this.sizeBefore = sizeBefore;
+            this.fillBefore = fillBefore;
+            this.done = done;
+            this.deadline = start + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        }
+
+        void round() {
+            try {
+                if (System.nanoTime() >= deadline || closing || store.isClosed()) {
+                    finish();
+                    return;
                 }
-                misses = 0;
-                // The rewritten pages are only written (and the old chunks freed) by a commit: without one, the
-                // next round finds the same sparse chunks, and a quick pass ended with the file larger than before.
+                // H2's own compactStore (what compactFile runs), with this class's fill rate: rewrite the sparse
+                // chunks' live pages, then move chunks into the freed space so that the file's end is cut off.
+                if (!store.compact(TARGET_FILL_RATE, WRITE_PER_ROUND)) {
+                    if (fileStore.getChunksFillRate() >= TARGET_FILL_RATE || ++busyTries >= MAX_BUSY_TRIES) {
+                        finish();
+                    } else {
+                        scheduler.schedule(this::round, BUSY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                    }
+                    return;
+                }
+                busyTries = 0;
+                // The rewritten pages are only written (and the old chunks freed, after the retention time) by a
+                // commit: without one, the next round finds the same sparse chunks.
                 store.commit();
                 fileStore.sync();
                 fileStore.compactMoveChunks(TARGET_FILL_RATE, WRITE_PER_ROUND, store);
+                scheduler.execute(this::round);
+            } catch (RejectedExecutionException e) {
+                done.complete(null); // closing
+            } catch (Exception e) {
+                log.warn("Compacting the data file {} failed: {}", file, e.toString());
+                done.complete(null);
             }
-            store.commit();
-            fileStore.compactMoveChunks(TARGET_FILL_RATE, Long.MAX_VALUE, store);
-            store.commit();
-        } finally {
-            store.setRetentionTime(retention);
         }
-        log.info(
-                "Compacted the data file {}: {} MB ({} % live) -> {} MB ({} % live) in {} ms",
-                file,
-                sizeBefore >> 20,
-                fillBefore,
-                Files.size(file) >> 20,
-                fileStore.getChunksFillRate(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+
+        private void finish() throws Exception {
+            if (!closing && !store.isClosed()) {
+                store.commit();
+                fileStore.compactMoveChunks(TARGET_FILL_RATE, WRITE_PER_ROUND, store);
+                store.commit();
+            }
+            log.info(
+                    "Compacted the data file {}: {} MB ({} % live) -> {} MB ({} % live) in {} ms",
+                    file,
+                    sizeBefore >> 20,
+                    fillBefore,
+                    Files.size(file) >> 20,
+                    fileStore.getChunksFillRate(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            done.complete(null);
+        }
     }
 
     @Override
     public void close() {
         closing = true;
-        if (scheduler != null) {
-            // Not shutdownNow(): interrupting a thread in H2's file I/O closes the file channel (and the store).
-            scheduler.shutdown();
-            try {
-                scheduler.awaitTermination(maxMillis + 10_000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        // Not shutdownNow(): interrupting a thread in H2's file I/O closes the file channel (and the store).
+        // A round under way ends the pass (closing); rounds waiting for the lock are dropped.
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scheduler.shutdown();
+        try {
+            scheduler.awaitTermination(maxMillis + 10_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        pass.complete(null);
     }
 }
