@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sandpod.app.SandpodApplication;
 import dev.sandpod.projections.execution.ExecutionDocument;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -39,17 +37,14 @@ class LostRunSweepJourneyTest {
     @Test
     void aRunWhoseBackstopWasLostIsExpiredByTheSweep() throws Exception {
         Path dataDir = Files.createTempDirectory("sandpod-lost-run");
-        running = new SpringApplicationBuilder(SandpodApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--sandpod.data-dir=" + dataDir,
-                        "--sandpod.security.bcrypt.cost=4",
-                        "--sandpod.rate-limit.enabled=false",
-                        "--sandpod.executor.enabled=false",
-                        "--sandpod.execution.timeout-seconds=2",
-                        "--sandpod.execution.backstop-grace-seconds=600",
-                        "--sandpod.execution.lost-run-sweep-period=500ms");
-        int port = Integer.parseInt(running.getEnvironment().getProperty("local.server.port"));
+        running = AppOnDataDir.start(
+                dataDir,
+                AppOnDataDir.RATE_LIMITS_OFF,
+                "--sandpod.executor.enabled=false",
+                "--sandpod.execution.timeout-seconds=2",
+                "--sandpod.execution.backstop-grace-seconds=600",
+                "--sandpod.execution.lost-run-sweep-period=500ms");
+        int port = AppOnDataDir.port(running);
         ApiSession user = ApiSession.register(port, "lost-" + Long.toHexString(System.nanoTime()));
         String id = user.execute("print('never run')");
         await().atMost(Duration.ofSeconds(60))

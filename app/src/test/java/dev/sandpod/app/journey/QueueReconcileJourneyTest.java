@@ -8,7 +8,6 @@ import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.queue.EnqueueExecutionCommand;
 import dev.sandpod.api.queue.QueueIds;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
-import dev.sandpod.app.SandpodApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -42,15 +40,12 @@ class QueueReconcileJourneyTest {
     @Test
     void aLeakedSlotIsReleasedAndAForgottenRunIsQueuedAgain() throws Exception {
         Path dataDir = Files.createTempDirectory("sandpod-queue-reconcile");
-        running = new SpringApplicationBuilder(SandpodApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--sandpod.data-dir=" + dataDir,
-                        "--sandpod.security.bcrypt.cost=4",
-                        "--sandpod.rate-limit.enabled=false",
-                        "--sandpod.execution.queue-reconcile-period=500ms",
-                        "--sandpod.execution.queue-reconcile-margin=3s");
-        int port = Integer.parseInt(running.getEnvironment().getProperty("local.server.port"));
+        running = AppOnDataDir.start(
+                dataDir,
+                AppOnDataDir.RATE_LIMITS_OFF,
+                "--sandpod.execution.queue-reconcile-period=500ms",
+                "--sandpod.execution.queue-reconcile-margin=3s");
+        int port = AppOnDataDir.port(running);
         CommandGateway commands = running.getBean(CommandGateway.class);
         ApiSession admin = ApiSession.login(port, "admin", "admin123");
         assertThat(admin.put("/api/v1/admin/settings/", Map.of("max_concurrent_executions", 1))

@@ -1,12 +1,8 @@
 package dev.sandpod.command.execution;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandpod.api.execution.ExecutionRequestedEvent;
 import dev.sandpod.api.execution.ExecutionScheduledEvent;
-import org.axonframework.serialization.SimpleSerializedType;
-import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
-import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
+import dev.sandpod.command.support.NullFieldUpcaster;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,28 +14,10 @@ final class ExecutionInputsUpcasters {
 
     private ExecutionInputsUpcasters() {}
 
-    private abstract static class AddInputs extends SingleEventUpcaster {
-
-        private final SimpleSerializedType from;
-        private final SimpleSerializedType to;
+    private abstract static class AddInputs extends NullFieldUpcaster {
 
         AddInputs(Class<?> type) {
-            this.from = new SimpleSerializedType(type.getName(), "1");
-            this.to = new SimpleSerializedType(type.getName(), "2");
-        }
-
-        @Override
-        protected boolean canUpcast(IntermediateEventRepresentation representation) {
-            return representation.getType().equals(from);
-        }
-
-        @Override
-        protected IntermediateEventRepresentation doUpcast(IntermediateEventRepresentation representation) {
-            return representation.upcastPayload(to, JsonNode.class, node -> {
-                ObjectNode payload = (ObjectNode) node;
-                payload.putNull("inputs");
-                return payload;
-            });
+            super(type, "1", "2", "inputs");
         }
     }
 
