@@ -73,7 +73,10 @@ public class ExecutionStream {
     /**
      * The stream from what was stored when it opened and what arrives after.
      *
-     * @param statusNow the execution's status when nothing has been stored for it yet
+     * @param statusNow the execution's status in its read model: the status frame's when nothing has been stored
+     *     for it yet; when it is terminal and the final frame is not stored yet (the fast path updates the read
+     *     model before the projection stores the run's last frames), a first connection gets only the status and
+     *     the final frame, as for any ended run
      */
     static Flux<ExecutionFrameView> frames(
             String executionId,
@@ -85,9 +88,17 @@ public class ExecutionStream {
         stored.forEach(frame -> seen.add(frame.eventId()));
         ExecutionFrameView last = stored.isEmpty() ? null : stored.get(stored.size() - 1);
         List<ExecutionFrameView> first = new ArrayList<>();
-        first.add(statusFrame(executionId, last == null ? statusNow : last.status()));
         ExecutionFrameView finalFrame =
                 stored.stream().filter(ExecutionFrameView::isFinal).findFirst().orElse(null);
+        if (finalFrame == null && lastEventId == null && statusNow.isTerminal()) {
+            // The run has ended (the fast path wrote its result to the read model) but the projection has not
+            // stored its last frames yet: the client still gets only the end, once its frame comes.
+            first.add(statusFrame(executionId, statusNow));
+            Flux<ExecutionFrameView> end =
+                    live.filter(ExecutionFrameView::isFinal).take(1);
+            return Flux.concat(Flux.fromIterable(first), end);
+        }
+        first.add(statusFrame(executionId, last == null ? statusNow : last.status()));
         if (finalFrame != null && lastEventId == null) {
             first.add(finalFrame);
             return Flux.fromIterable(first);

@@ -147,6 +147,22 @@ class ExecutionStreamTest {
                 .verifyComplete();
     }
 
+    /**
+     * The fast path marks the run ended in the read model before the projection stores its last frames: a client
+     * arriving in between gets the end as any late client does, not the frames the projection has yet to store.
+     */
+    @Test
+    void aClientArrivingAfterTheEndButBeforeTheLastFramesAreStoredGetsOnlyTheStatusAndTheFinalFrame() {
+        var live = TestPublisher.<ExecutionFrameView>create();
+
+        StepVerifier.create(ExecutionStream.frames(
+                        ID, ExecutionStatus.COMPLETED, List.of(QUEUED, RUNNING), live.flux(), null))
+                .expectNextMatches(statusFrameOf(ExecutionStatus.COMPLETED))
+                .then(() -> live.next(COMPLETED, STORED))
+                .expectNext(STORED)
+                .verifyComplete();
+    }
+
     @Test
     void aClientResumingAfterTheEndGetsTheStoredFramesItMissedAndTheEnd() {
         StepVerifier.create(ExecutionStream.frames(
