@@ -1,6 +1,7 @@
 package dev.sandpod.eventstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.sandpod.embedded.mongo.index.WireServer;
 import java.time.Duration;
@@ -159,13 +160,13 @@ class ConcurrentWritersAreTrackedWithoutGapsTest {
             duplicated.set(0);
         }
 
-        void awaitHandled(long count) throws InterruptedException {
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (handled.get() < count && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            // A little longer: anything beyond the count would be a duplicate.
-            Thread.sleep(300);
+        void awaitHandled(long count) {
+            await().atMost(PATIENCE).until(() -> handled.get() >= count);
+            // No more than that for a while: anything beyond the count would be a duplicate.
+            await().alias("no event handled twice")
+                    .during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> handled.get() <= count);
         }
 
         void assertCompleteAndInOrder(int aggregates, long eventsPerAggregate) {

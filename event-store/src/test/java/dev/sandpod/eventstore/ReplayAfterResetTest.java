@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.awaitility.Awaitility;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventMessageHandler;
@@ -193,12 +194,14 @@ class ReplayAfterResetTest {
             return true;
         }
 
-        void await(int count) throws InterruptedException {
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (replayFlags.size() < count && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            Thread.sleep(200);
+        void await(int count) {
+            Awaitility.await().atMost(PATIENCE).until(() -> replayFlags.size() >= count);
+            // No more than that for a while: anything beyond the count would be an event handled twice.
+            Awaitility.await()
+                    .alias("no event handled twice")
+                    .during(Duration.ofMillis(200))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> replayFlags.size() <= count);
         }
     }
 }

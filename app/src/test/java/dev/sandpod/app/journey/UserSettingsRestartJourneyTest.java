@@ -41,9 +41,7 @@ class UserSettingsRestartJourneyTest {
         ApiSession before = ApiSession.register(portOf(running), "restarter");
         before.put(SETTINGS + "theme", Map.of("theme", "light"));
         before.put(SETTINGS + "editor", Map.of("font_size", 16));
-        Thread.sleep(20);
-        Instant chosen = Instant.now();
-        Thread.sleep(20);
+        Instant chosen = Moments.between();
         before.put(SETTINGS + "theme", Map.of("theme", "dark"));
         before.put(SETTINGS + "editor", Map.of("font_size", 30));
         JsonNode restored = before.post(

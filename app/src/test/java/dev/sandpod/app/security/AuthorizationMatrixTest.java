@@ -30,6 +30,8 @@ import org.springframework.context.ApplicationContext;
 @FrontDoorTest
 class AuthorizationMatrixTest {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthorizationMatrixTest.class);
+
     private static final Duration RESULT_WAIT = Duration.ofSeconds(120);
 
     enum Role {
@@ -691,7 +693,7 @@ class AuthorizationMatrixTest {
                 }
             }
         }
-        System.out.printf("AUTHORIZATION-MATRIX operations=%d calls=%d wrong=%d%n", rows.size(), calls, wrong.size());
+        log.info("AUTHORIZATION-MATRIX operations={} calls={} wrong={}", rows.size(), calls, wrong.size());
         assertThat(wrong).as("calls answered with the wrong status").isEmpty();
     }
 

@@ -34,6 +34,8 @@ import reactor.core.publisher.Mono;
 @FrontDoorTest
 class FuzzTest {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FuzzTest.class);
+
     private static final int REQUESTS = Integer.getInteger("sandpod.fuzz.requests", 5_000);
     private static final int CONCURRENCY = 8;
     private static final Duration PER_REQUEST = Duration.ofSeconds(60);
@@ -56,7 +58,7 @@ class FuzzTest {
     @Test
     void thousandsOfGeneratedRequestsGetNo5xxAndOnlyWellShapedErrors() {
         long seed = Long.getLong("sandpod.fuzz.seed", System.nanoTime());
-        System.out.println("FUZZ seed=" + seed);
+        log.info("FUZZ seed={} (repeat with -Dsandpod.fuzz.seed={})", seed, seed);
         List<Target> targets = new ArrayList<>();
         for (String operation : Routes.of(context)) {
             if (operation.startsWith("ROUTE ")) {
@@ -99,13 +101,17 @@ class FuzzTest {
                         .mapToLong(e -> e.getValue().get())
                         .sum()
                 - healthReports.get();
-        System.out.printf(
-                "FUZZ requests=%d 5xx=%d (besides %d health reports of 503) failures=%d statuses=%s%n",
-                sent.get(), serverErrors, healthReports.get(), failures.size(), new TreeMap<>(byStatus));
+        log.info(
+                "FUZZ requests={} 5xx={} (besides {} health reports of 503) failures={} statuses={}",
+                sent.get(),
+                serverErrors,
+                healthReports.get(),
+                failures.size(),
+                new TreeMap<>(byStatus));
         failures.stream()
                 .sorted((a, b) -> Boolean.compare(!a.startsWith("server"), !b.startsWith("server")))
                 .limit(120)
-                .forEach(f -> System.out.println("FUZZ-FAILURE " + f));
+                .forEach(f -> log.warn("FUZZ-FAILURE {}", f));
         // the fuzz may have changed system settings: put the defaults back for the tests that follow
         fixture.admin.post("/api/v1/admin/settings/reset", null);
 

@@ -18,6 +18,8 @@ import reactor.core.publisher.Sinks;
 @FrontDoorTest
 class HostileInputTest {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HostileInputTest.class);
+
     private static final String EXECUTE = "/api/v1/execute";
     /** How long the allowed streams are held once all 200 have their answer: heartbeats come every second. */
     private static final Duration HOLD = Duration.ofSeconds(4);
@@ -83,7 +85,7 @@ class HostileInputTest {
         List<Integer> statuses =
                 Mono.zip(flood, meanwhile.thenReturn(true)).map(t -> t.getT1()).block(Duration.ofMinutes(3));
 
-        System.out.printf("H23: 1000 submissions answered in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        log.info("H23: 1000 submissions answered in {} ms", (System.nanoTime() - started) / 1_000_000);
         long accepted = statuses.stream().filter(s -> s == 200).count();
         long refused = statuses.stream().filter(s -> s == 429).count();
         assertThat(accepted + refused)

@@ -1,5 +1,7 @@
 package dev.sandpod.web.ratelimit;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -7,7 +9,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real {@code redis-server} (Debian's, installed by the CI script) on a free loopback port, without
@@ -54,20 +56,27 @@ public final class RedisProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (Instant.now().isBefore(deadline)) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return new RedisProcess(process, port, dir);
-            } catch (IOException notYet) {
-                if (!process.isAlive()) {
-                    break;
-                }
-                Thread.sleep(50);
-            }
+        try {
+            await().pollInterval(Duration.ofMillis(50))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !process.isAlive() || accepts(port));
+        } catch (ConditionTimeoutException slow) {
+            // reported below, with the server's log
+        }
+        if (process.isAlive() && accepts(port)) {
+            return new RedisProcess(process, port, dir);
         }
         process.destroyForcibly();
         throw new IllegalStateException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     public int port() {
