@@ -215,10 +215,20 @@ public final class ApiSession {
 
     /** The notification stream's raw server-sent events: comments (connected, heartbeat) and notification frames. */
     reactor.core.publisher.Flux<ServerSentEvent<String>> notificationEvents() {
+        return notificationEvents(null);
+    }
+
+    /** The notification stream, resumed after {@code lastEventId} when it is not null. */
+    reactor.core.publisher.Flux<ServerSentEvent<String>> notificationEvents(String lastEventId) {
         return client.get()
                 .uri("/api/v1/events/notifications/stream")
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .cookie("access_token", accessToken)
+                .headers(headers -> {
+                    if (lastEventId != null) {
+                        headers.set("Last-Event-ID", lastEventId);
+                    }
+                })
                 .retrieve()
                 .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {});
     }

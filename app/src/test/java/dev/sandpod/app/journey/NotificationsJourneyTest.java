@@ -441,6 +441,56 @@ class NotificationsJourneyTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> streamSubscriptions() == subscriptionsBefore);
     }
 
+    /** A client that lost its connection reconnects with the last id it saw (any instance serves it alike). */
+    @Test
+    void aStreamReopenedWithLastEventIdGetsWhatItMissedInOrderThenWhatIsNewEachOnce() {
+        ApiSession user = newUser();
+        List<ServerSentEvent<String>> before = new CopyOnWriteArrayList<>();
+        Disposable first = user.notificationEvents().subscribe(before::add);
+        String lastSeen;
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> connected(before));
+            String seen = user.execute("print('seen')");
+            await().atMost(ARRIVAL).until(() -> notification(before) != null);
+            lastSeen = notification(before).id();
+            assertThat(tags(ApiSession.parse(notification(before).data()))).contains("execution:" + seen);
+        } finally {
+            first.dispose();
+        }
+        List<String> missed = new ArrayList<>();
+        for (String code : List.of("print('missed 1')", "print('missed 2')")) {
+            String id = user.execute(code);
+            awaitNotification(user, "execution:" + id);
+            missed.add("execution:" + id);
+        }
+
+        List<ServerSentEvent<String>> after = new CopyOnWriteArrayList<>();
+        Disposable resumed = user.notificationEvents(lastSeen).subscribe(after::add);
+        try {
+            await().atMost(ARRIVAL).until(() -> notifications(after).size() >= 2);
+            String live = "execution:" + user.execute("print('live')");
+            await().atMost(ARRIVAL).until(() -> notifications(after).size() >= 3);
+
+            List<String> runs = notifications(after).stream()
+                    .map(e -> tags(ApiSession.parse(e.data())).stream()
+                            .filter(t -> t.startsWith("execution:"))
+                            .findFirst()
+                            .orElseThrow())
+                    .toList();
+            assertThat(runs).containsExactly(missed.get(0), missed.get(1), live);
+            assertThat(notifications(after))
+                    .extracting(ServerSentEvent::id)
+                    .doesNotHaveDuplicates()
+                    .doesNotContain(lastSeen);
+        } finally {
+            resumed.dispose();
+        }
+    }
+
+    private static List<ServerSentEvent<String>> notifications(List<ServerSentEvent<String>> events) {
+        return events.stream().filter(e -> "notification".equals(e.event())).toList();
+    }
+
     @Test
     void theStreamNeedsASession() {
         ApiSession.Reply reply = ApiSession.anonymous(port, "GET", "/api/v1/events/notifications/stream", null);

@@ -35,6 +35,12 @@ class NotificationDocument {
     List<String> tags = new ArrayList<>();
     NotificationSource source;
     Instant createdAt;
+    /**
+     * When its creation was stored in the event store: the order in which streams sent it (the creation time above is
+     * its cause's). Null on documents stored before this field existed.
+     */
+    Instant storedAt;
+
     Instant readAt;
     List<DeliveryDocument> deliveries = new ArrayList<>();
     long revision = -1;

@@ -65,6 +65,7 @@ class NotificationProjection {
         doc.tags = event.tags() == null ? new ArrayList<>() : new ArrayList<>(event.tags());
         doc.source = event.source();
         doc.createdAt = event.occurredAt() != null ? event.occurredAt() : at;
+        doc.storedAt = at;
         doc.revision = sequence;
         mongo.save(doc);
         if (!replay.isReplay()

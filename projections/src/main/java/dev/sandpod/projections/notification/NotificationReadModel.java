@@ -108,6 +108,38 @@ public class NotificationReadModel {
         return new NotificationSubscriptionsView(userId, views);
     }
 
+    /**
+     * What the user's notification stream sent after that notification, oldest first: in-app, delivered, stored
+     * (in the event store) at or after it. One stored in the same millisecond before it may come again; a client
+     * recognises it by its id. Empty when the notification is unknown or another user's.
+     */
+    public List<NotificationView> deliveredAfter(String userId, String notificationId, int limit) {
+        NotificationDocument seen = mongo.findById(notificationId, NotificationDocument.class);
+        if (seen == null || !userId.equals(seen.userId)) {
+            return List.of();
+        }
+        Criteria criteria = Criteria.where("userId")
+                .is(userId)
+                .and("channel")
+                .is(NotificationChannel.IN_APP)
+                .and("status")
+                .is(NotificationStatus.DELIVERED)
+                .and("_id")
+                .ne(notificationId);
+        // documents stored before storedAt existed: by their creation time
+        String order = seen.storedAt != null ? "storedAt" : "createdAt";
+        Instant from = seen.storedAt != null ? seen.storedAt : seen.createdAt;
+        criteria = seen.storedAt != null
+                ? criteria.and(order).gte(from)
+                : criteria.and(order).gt(from);
+        Query query = Query.query(criteria)
+                .with(Sort.by(Sort.Order.asc(order), Sort.Order.asc("_id")))
+                .limit(limit);
+        return mongo.find(query, NotificationDocument.class).stream()
+                .map(NotificationDocument::toView)
+                .toList();
+    }
+
     private static Query unread(String userId) {
         return Query.query(Criteria.where("userId")
                 .is(userId)

@@ -6,6 +6,7 @@ import dev.sandpod.api.notification.CountUnreadNotificationsQuery;
 import dev.sandpod.api.notification.FindNotificationQuery;
 import dev.sandpod.api.notification.FindNotificationRecipientsQuery;
 import dev.sandpod.api.notification.FindNotificationSubscriptionsQuery;
+import dev.sandpod.api.notification.FindNotificationsAfterQuery;
 import dev.sandpod.api.notification.FindNotificationsQuery;
 import dev.sandpod.api.notification.FindUnreadNotificationIdsQuery;
 import dev.sandpod.api.notification.NotificationIdsView;
@@ -62,6 +63,13 @@ class NotificationQueryHandlers {
     @QueryHandler
     NotificationSubscriptionsView handle(FindNotificationSubscriptionsQuery query) {
         return readModel.subscriptions(query.userId());
+    }
+
+    /** What a resuming notification stream missed ({@code Last-Event-ID}). */
+    @QueryHandler
+    NotificationPageView handle(FindNotificationsAfterQuery query) {
+        var missed = readModel.deliveredAfter(query.userId(), query.notificationId(), query.limit());
+        return new NotificationPageView(missed, missed.size(), readModel.unreadCount(query.userId()));
     }
 
     /** The initial result of the live stream: the unread count when it opened. */
