@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.bson.Document;
 import org.springframework.data.domain.Sort;
@@ -298,21 +297,10 @@ public class EventIndexQueries {
                 .map(rows -> String.join("", rows) + "\n");
     }
 
-    static final List<String> CSV_COLUMNS = List.of(
-            "event_id",
-            "event_type",
-            "timestamp",
-            "aggregate_type",
-            "aggregate_id",
-            "sequence_number",
-            "user_id",
-            "correlation_id",
-            "payload");
-
     /** CSV with a header row, one row per event, the payload as a JSON cell. */
     public Flux<String> exportCsv(Filter filter, int limit) {
-        return Flux.just(String.join(",", CSV_COLUMNS) + "\n")
-                .concatWith(export(filter, limit, EventIndexQueries::csvRow)
+        return Flux.just(EventCsv.HEADER)
+                .concatWith(export(filter, limit, EventCsv::row)
                         .buffer(EXPORT_CHUNK)
                         .map(rows -> String.join("", rows)));
     }
@@ -329,35 +317,6 @@ public class EventIndexQueries {
                         Stream::close)
                 .map(row)
                 .subscribeOn(Schedulers.boundedElastic());
-    }
-
-    static String csvRow(EventIndexDocument doc) {
-        Map<String, Object> event = AuditedEvent.parse(doc.eventJson);
-        return Stream.of(
-                                doc.eventId,
-                                doc.type,
-                                doc.timestamp == null ? "" : doc.timestamp.toString(),
-                                doc.aggregateType,
-                                doc.aggregateId,
-                                String.valueOf(doc.sequence),
-                                doc.userId,
-                                doc.correlationId,
-                                AuditedEvent.json(event.get("payload")))
-                        .map(EventIndexQueries::csvCell)
-                        .collect(Collectors.joining(","))
-                + "\n";
-    }
-
-    static String csvCell(String value) {
-        if (value == null) {
-            return "";
-        }
-        // a leading =, +, - or @ would be run as a formula by spreadsheet programs
-        String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-        if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
-            return "\"" + safe.replace("\"", "\"\"") + "\"";
-        }
-        return safe;
     }
 
     private List<Document> group(Criteria match, String field, Sort sort, int limit) {

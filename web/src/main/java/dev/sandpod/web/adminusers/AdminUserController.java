@@ -1,6 +1,5 @@
 package dev.sandpod.web.adminusers;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.RequestValidationException.Violation;
 import dev.sandpod.api.error.SandpodException;
@@ -29,6 +28,13 @@ import dev.sandpod.command.user.AccountRules;
 import dev.sandpod.command.user.UserAdministration;
 import dev.sandpod.command.user.UserRegistration;
 import dev.sandpod.query.operations.UserData;
+import dev.sandpod.web.adminusers.AdminUserPayloads.CreateUserRequest;
+import dev.sandpod.web.adminusers.AdminUserPayloads.DeleteUserResponse;
+import dev.sandpod.web.adminusers.AdminUserPayloads.MessageResponse;
+import dev.sandpod.web.adminusers.AdminUserPayloads.PasswordResetRequest;
+import dev.sandpod.web.adminusers.AdminUserPayloads.UnlockResponse;
+import dev.sandpod.web.adminusers.AdminUserPayloads.UpdateUserRequest;
+import dev.sandpod.web.adminusers.AdminUserPayloads.UserListResponse;
 import dev.sandpod.web.security.LoginLockout;
 import dev.sandpod.web.support.Origin;
 import dev.sandpod.web.support.QueryParameters;
@@ -64,8 +70,7 @@ import reactor.core.scheduler.Schedulers;
  * change answers once the users read model shows it, so a session ended here is refused on its very next
  * request.
  *
- * <p>Over 400 lines, most of it the API document's annotations of its nine operations; the HTTP mapping
- * itself is about 200.
+ * <p>Its request and answer bodies are in {@link AdminUserPayloads}.
  */
 @RestController
 @Tag(name = "Admin: users", description = "Accounts: list, read, create, change, delete, reset a password, unlock")
@@ -96,59 +101,6 @@ class AdminUserController {
         this.queries = queries;
         this.lockout = lockout;
     }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @Schema(name = "UserCreate")
-    record CreateUserRequest(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
-            String username,
-
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "email")
-            String email,
-
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
-            String password,
-
-            @Schema(implementation = UserRole.class, defaultValue = "user")
-            String role,
-
-            @Schema(defaultValue = "true") Boolean isActive) {}
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @Schema(name = "UserUpdate", description = "Fields left out keep their value")
-    record UpdateUserRequest(
-            String username,
-            @Schema(format = "email") String email,
-            @Schema(implementation = UserRole.class) String role,
-            Boolean isActive,
-
-            @Schema(description = "A new password; ends the user's sessions")
-            String password) {}
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @Schema(name = "PasswordResetRequest")
-    record PasswordResetRequest(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
-            String newPassword) {}
-
-    @Schema(name = "MessageResponse")
-    record MessageResponse(String message) {}
-
-    @Schema(name = "DeleteUserResponse", description = "What was deleted with the account")
-    record DeleteUserResponse(
-            boolean userDeleted,
-            int executions,
-            int savedScripts,
-            int notifications,
-            int userSettings,
-            int events,
-            int sagas) {}
-
-    @Schema(name = "UserListResponse")
-    record UserListResponse(List<UserResponse> users, long total, int offset, int limit) {}
-
-    @Schema(name = "UnlockResponse")
-    record UnlockResponse(String userId, String message) {}
 
     @GetMapping({"/api/v1/admin/users", "/api/v1/admin/users/"})
     @Operation(summary = "Accounts, optionally searched (username or e-mail) and filtered by role")
