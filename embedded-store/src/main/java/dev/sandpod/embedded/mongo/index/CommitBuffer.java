@@ -3,9 +3,10 @@ package dev.sandpod.embedded.mongo.index;
 /**
  * How much changed data the MVStore keeps in memory before it writes a new version to the file (H2's
  * {@code autoCommitBufferSize}): an eighth of the maximum heap, never less than H2's own default (19 MB), at most
- * 256 MB. H2's background writer also stores whatever changed about once a second, and an event-store write is
- * stored before it is answered ({@link DurableWrites}), so this only decides how often a burst of read-model writes
- * is written out.
+ * 256 MB; and how long at most (H2's {@code autoCommitDelay}, {@link #DELAY_MILLIS}, H2's default 1 s). An
+ * event-store write is stored before it is answered ({@link DurableWrites}, which commits everything changed so
+ * far), so these only decide how often a burst of read-model writes without new events (a rebuild, a catch-up)
+ * is written out, and how much of it a crash can lose: read models and tokens are made again from the events.
  *
  * <p>Why: every commit writes every page it changed, whole (each document of the page encoded, the page
  * compressed), and the read models' collections are keyed by random ids, so a burst of inserts changes a different
@@ -21,6 +22,13 @@ final class CommitBuffer {
     static final int MIN_MB = 19;
 
     static final int MAX_MB = 256;
+
+    /**
+     * The longest a change waits for its commit. At 1 s a rebuild committed every second and rewrote most pages of
+     * its collections each time (a page per ~1.5 inserts at 1 500 events/s); at 5 s the same page takes five
+     * times the changes per write.
+     */
+    static final int DELAY_MILLIS = 5_000;
 
     private CommitBuffer() {}
 

@@ -114,7 +114,9 @@ public final class IndexedH2Backend extends H2Backend {
         if (compress) {
             builder.compress();
         }
-        return new IndexedH2Backend(builder.open());
+        MVStore store = builder.open();
+        store.setAutoCommitDelay(CommitBuffer.DELAY_MILLIS);
+        return new IndexedH2Backend(store);
     }
 
     /**

@@ -25,6 +25,7 @@ class CommitBufferTest {
         try {
             assertThat(backend.getMvStore().getAutoCommitMemory())
                     .isEqualTo(CommitBuffer.kilobytes(Runtime.getRuntime().maxMemory()) * 1024);
+            assertThat(backend.getMvStore().getAutoCommitDelay()).isEqualTo(CommitBuffer.DELAY_MILLIS);
         } finally {
             backend.close();
         }
