@@ -1,8 +1,12 @@
 package dev.sandpod.projections.execution;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
@@ -55,6 +59,8 @@ final class ExecutionWrites {
 
     private static final String RESOURCE = ExecutionWrites.class.getName();
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
+    /** MongoDB's code of a duplicate key (the embedded server answers the same). */
+    private static final int DUPLICATE_KEY = 11000;
 
     private final MongoTemplate mongo;
     /** Documents read or written in this batch by id; a null value: the read model has no such execution. */
@@ -181,13 +187,39 @@ final class ExecutionWrites {
         }
         List<WriteModel<Document>> newFrames = new ArrayList<>(frames.size());
         for (ExecutionFrameDocument frame : frames.values()) {
-            newFrames.add(replace(frame, Filters.eq("_id", frame.eventId)));
+            Document document = new Document();
+            mongo.getConverter().write(frame, document);
+            newFrames.add(new InsertOneModel<>(document));
         }
         changed.clear();
         frames.clear();
         write(ExecutionDocument.class, executions);
-        write(ExecutionFrameDocument.class, newFrames);
+        insertUnlessPresent(ExecutionFrameDocument.class, newFrames);
         return !executions.isEmpty() || !newFrames.isEmpty();
+    }
+
+    /**
+     * Inserts documents that never change once written (a frame is made from its event alone): one the collection
+     * already holds (a redelivered event's) stays as it is, the others are inserted all the same. An insert costs the
+     * store less than an upsert, which looks the {@code _id} up first and then inserts (bench/operations).
+     */
+    private void insertUnlessPresent(Class<?> type, List<WriteModel<Document>> models) {
+        if (models.isEmpty()) {
+            return;
+        }
+        MongoCollection<Document> collection = mongo.getCollection(mongo.getCollectionName(type));
+        try {
+            collection.bulkWrite(models, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteConcernError() != null) {
+                throw e;
+            }
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (error.getCode() != DUPLICATE_KEY) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private ReplaceOneModel<Document> replace(Object entity, Bson filter) {

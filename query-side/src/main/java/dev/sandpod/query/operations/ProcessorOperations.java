@@ -2,6 +2,7 @@ package dev.sandpod.query.operations;
 
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
+import dev.sandpod.projections.IndexedAfterRebuild;
 import dev.sandpod.query.operations.ProcessorStore.Claim;
 import dev.sandpod.query.operations.ProcessorStore.Rebuild;
 import jakarta.annotation.PreDestroy;
@@ -25,6 +26,7 @@ import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -42,12 +44,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>A rebuild is recorded in the store too ({@link ProcessorStore#rebuilds}), so every instance shows its
  * progress and answers with {@code X-Projection-Replaying}; each instance follows it from the token store,
- * and whichever sees the last segment pass the target ends it (every 4th tick). Requests read the tick's snapshot.
+ * and whichever sees the last segment pass the target creates the indexes left for the end
+ * ({@link RebuildIndexes}) and ends it (every 4th tick). Requests read the tick's snapshot.
  *
  * <p>The tick runs while the application context runs ({@link SmartLifecycle}, stopped first, before Axon
  * and the Mongo client stop) and the stop waits for a tick in flight, so no tick ever meets a closed store.
- * Blocking (Mongo, processor shutdown): call it off the event loop. Each processor's status (segments, lag,
- * state, a rebuild's progress) is built by {@link ProcessorViews} from this instance's state.
+ * Blocking (Mongo, processor shutdown): call it off the event loop. Statuses: {@link ProcessorViews}.
  */
 @Component
 public class ProcessorOperations implements SmartLifecycle {
@@ -77,6 +79,7 @@ public class ProcessorOperations implements SmartLifecycle {
     private final Map<String, Map.Entry<Instant, Long>> rebuildPositions = new ConcurrentHashMap<>();
 
     private final ProcessorViews views;
+    private final RebuildIndexes indexes;
 
     private final String instance = ManagementFactory.getRuntimeMXBean().getName();
     private final Object lifecycle = new Object();
@@ -84,11 +87,18 @@ public class ProcessorOperations implements SmartLifecycle {
     private volatile boolean closing;
     private long ticks;
 
-    public ProcessorOperations(EventProcessingConfiguration processing, ProcessorStore store) {
+    ProcessorOperations(EventProcessingConfiguration processing, ProcessorStore store) {
+        this(processing, store, List.of());
+    }
+
+    @Autowired
+    public ProcessorOperations(
+            EventProcessingConfiguration processing, ProcessorStore store, List<IndexedAfterRebuild> indexed) {
         this.processing = processing;
         this.store = store;
         this.clock = Clock.systemUTC();
         this.views = new ProcessorViews(processing, store, clock);
+        this.indexes = new RebuildIndexes(indexed);
     }
 
     @Override
@@ -107,10 +117,7 @@ public class ProcessorOperations implements SmartLifecycle {
         }
     }
 
-    /**
-     * Stops the tick and waits for one in flight: before Axon shuts its processors down (or the tick would
-     * start them again) and before the Mongo client closes (or it would fail on a closed client).
-     */
+    /** Stops the tick and waits for one in flight: before Axon stops its processors and the Mongo client closes. */
     @Override
     public void stop() {
         ScheduledExecutorService stopping;
@@ -195,10 +202,7 @@ public class ProcessorOperations implements SmartLifecycle {
         return one(name);
     }
 
-    /**
-     * Rebuilds a projection from the first event and answers once the rebuild has begun; its progress is in
-     * {@link #one}'s {@code replay}.
-     */
+    /** Rebuilds a projection from the first event; answers once begun (progress: {@link #one}'s replay). */
     public ProcessorView replay(String name) {
         StreamingEventProcessor processor = streaming(name);
         if (!PROJECTION.equals(kind(processor))) {
@@ -240,7 +244,8 @@ public class ProcessorOperations implements SmartLifecycle {
                 store.rebuildEnded(name, rebuild.startedAt(), clock.instant(), String.valueOf(e.getMessage()));
                 refreshRebuilds();
             }
-            // Whatever failed, the processor must not stay down: resume it where its tokens are.
+            // Whatever failed, the processor must not stay down (nor its model without indexes).
+            indexes.create(name);
             store.setPausedByAdmin(name, false);
             if (!processor.isRunning()) {
                 processor.start();
@@ -355,22 +360,16 @@ public class ProcessorOperations implements SmartLifecycle {
         }
         rebuildPositions.put(name, Map.entry(rebuild.startedAt(), position));
         if (position >= rebuild.target()) {
+            String failure = indexes.create(name);
             Instant finishedAt = clock.instant();
-            store.rebuildEnded(name, rebuild.startedAt(), finishedAt, null);
+            store.rebuildEnded(name, rebuild.startedAt(), finishedAt, failure);
             refreshRebuilds();
-            log.info(
-                    "Rebuilt {}: {} events in {} ms",
-                    name,
-                    rebuild.target(),
-                    Duration.between(rebuild.startedAt(), finishedAt).toMillis());
+            long millis = Duration.between(rebuild.startedAt(), finishedAt).toMillis();
+            log.info("Rebuilt {}: {} events in {} ms", name, rebuild.target(), millis);
         }
     }
 
-    /**
-     * Saga processors are named after their saga; streaming processors whose handlers all refuse a replay
-     * ({@code @DisallowReplay}: Kafka dispatch, notification policy) and the subscribing ones have effects
-     * outside their own read model.
-     */
+    /** Sagas (named after their saga), side effects (all handlers {@code @DisallowReplay}, or subscribing). */
     static String kind(EventProcessor processor) {
         if (processor.getName().endsWith("SagaProcessor")) {
             return SAGA;

@@ -42,6 +42,9 @@ final class DocumentType extends BasicDataType<Object> {
     private static final byte[] PREFIX = StoredDocument.PREFIX;
     private static final ByteBuffer PREFIX_BUFFER = ByteBuffer.wrap(PREFIX).asReadOnlyBuffer();
 
+    private static final int MAX_KEPT_BUFFER = 1024 * 1024;
+    private static final ThreadLocal<ByteBuf> BUFFER = ThreadLocal.withInitial(() -> Unpooled.buffer(512));
+
     private final ObjectDataType stock = new ObjectDataType();
 
     /** A running estimate of a document's size in memory (for H2's page accounting), from its BSON size. */
@@ -99,9 +102,18 @@ final class DocumentType extends BasicDataType<Object> {
         return stock.read(buffer);
     }
 
-    /** The document's BSON bytes, or null when the encoder refuses one of its values. */
+    /**
+     * The document's BSON bytes, or null when the encoder refuses one of its values. In a buffer of the writing
+     * thread, valid until its next call: a commit writes every document of every page it changed, and a new
+     * buffer for each of them was a fifth of a rebuild's allocations (bench/operations, JFR).
+     */
     private static ByteBuf encode(Document document) {
-        ByteBuf bson = Unpooled.buffer(512);
+        ByteBuf bson = BUFFER.get();
+        if (bson.capacity() > MAX_KEPT_BUFFER) { // not kept after a very large document
+            bson = Unpooled.buffer(512);
+            BUFFER.set(bson);
+        }
+        bson.clear();
         try {
             BsonEncoder.encodeDocument(document, bson);
             return bson;

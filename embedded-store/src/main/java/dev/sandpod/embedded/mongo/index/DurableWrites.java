@@ -8,8 +8,8 @@ import org.h2.mvstore.MVStore;
  * A write to the event store (Axon's {@code domainevents} and {@code snapshotevents} collections) is answered
  * only once it is in the data file: after each such write command the store commits (a group commit: one commit
  * covers every write made until it starts, and a writer whose change an earlier commit already stored does not
- * commit again). Other writes (read models, tokens, sagas, deadlines) are stored by H2's background writer about
- * once a second, as before: each of them is derived from events and made again from them after a crash (a
+ * commit again). Other writes (read models, tokens, sagas, deadlines) are stored by H2's background writer within
+ * {@link CommitBuffer#DELAY_MILLIS} (or with the next event-store write): each of them is derived from events and made again from them after a crash (a
  * processor whose token was lost handles the events again, idempotently), so only the events must never be
  * lost once acknowledged. A commit costs a chunk of at least one 4 KB block, so committing every write would
  * multiply the file's churn for nothing.

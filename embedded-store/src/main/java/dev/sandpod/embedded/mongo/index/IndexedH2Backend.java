@@ -106,12 +106,17 @@ public final class IndexedH2Backend extends H2Backend {
         if (file == null) {
             return new IndexedH2Backend(MVStore.open(null));
         }
-        MVStore.Builder builder =
-                new MVStore.Builder().fileName(file.toString()).autoCompactFillRate(compactFillRate);
+        MVStore.Builder builder = new MVStore.Builder()
+                .fileName(file.toString())
+                .autoCompactFillRate(compactFillRate)
+                .autoCommitBufferSize(
+                        CommitBuffer.kilobytes(Runtime.getRuntime().maxMemory()));
         if (compress) {
             builder.compress();
         }
-        return new IndexedH2Backend(builder.open());
+        MVStore store = builder.open();
+        store.setAutoCommitDelay(CommitBuffer.DELAY_MILLIS);
+        return new IndexedH2Backend(store);
     }
 
     /**
