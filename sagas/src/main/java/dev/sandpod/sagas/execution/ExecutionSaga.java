@@ -49,13 +49,16 @@ public class ExecutionSaga {
 
     private String executionId;
     private String backstopId;
+    /** The run's schedule went through from the enqueue's answer: the grant event then has nothing left to do. */
+    private boolean scheduled;
 
     /**
      * The queue is told when the execution was queued: that, not when this reaches it, is its place in line. When
      * the queue grants the slot at once (it answers whether the execution holds one), the run is scheduled right
      * here, in the same unit of work, instead of a processor hop later when the saga reads the grant back from the
-     * store (issue 21: that hop was half of requested → scheduled). The grant's own handler still schedules too;
-     * the execution ignores the second one.
+     * store (issue 21: that hop was half of requested → scheduled). The grant's own handler schedules only when
+     * that did not go through before the saga was stored (the command failed, or finished after this handling): a
+     * second schedule is ignored by the execution, but it cost a load of the execution from the store per run.
      */
     @StartSaga
     @SagaEventHandler(associationProperty = ASSOCIATION)
@@ -75,7 +78,8 @@ public class ExecutionSaga {
                                 settings.maxConcurrentExecutions()))
                 .thenAccept(holdsASlot -> {
                     if (Boolean.TRUE.equals(holdsASlot)) {
-                        send(commands, new ScheduleExecutionCommand(executionId, settings.limits()));
+                        send(commands, new ScheduleExecutionCommand(executionId, settings.limits()))
+                                .thenRun(() -> scheduled = true);
                     }
                 });
     }
@@ -83,7 +87,9 @@ public class ExecutionSaga {
     /** A slot granted later (when another run released one), or the grant of the slot taken at once above. */
     @SagaEventHandler(associationProperty = ASSOCIATION)
     void on(ExecutionSlotGrantedEvent event, CommandGateway commands, ExecutionSettings settings) {
-        send(commands, new ScheduleExecutionCommand(executionId, settings.limits()));
+        if (!scheduled) {
+            send(commands, new ScheduleExecutionCommand(executionId, settings.limits()));
+        }
     }
 
     @SagaEventHandler(associationProperty = ASSOCIATION)
@@ -168,6 +174,14 @@ public class ExecutionSaga {
 
     public void setExecutionId(String executionId) {
         this.executionId = executionId;
+    }
+
+    public boolean isScheduled() {
+        return scheduled;
+    }
+
+    public void setScheduled(boolean scheduled) {
+        this.scheduled = scheduled;
     }
 
     public String getBackstopId() {

@@ -89,6 +89,41 @@ class ExecutionSagaTest {
                         new ScheduleExecutionCommand(ID, LIMITS));
     }
 
+    /**
+     * The grant of a slot taken at once finds the run scheduled already and sends nothing: a second schedule was
+     * ignored by the execution but cost a load of it from the store on every run (issue 21).
+     */
+    @Test
+    void theGrantOfASlotTakenAtOnceDoesNotScheduleTheRunAgain() {
+        fixture.setCallbackBehavior((payload, metaData) -> payload instanceof EnqueueExecutionCommand ? true : null);
+
+        fixture.givenAggregate(ID)
+                .published(queued())
+                .whenAggregate(QueueIds.DEFAULT)
+                .publishes(new ExecutionSlotGrantedEvent(QueueIds.DEFAULT, ID))
+                .expectNoDispatchedCommands();
+    }
+
+    /** When the schedule sent at once failed, the grant event is the second chance: the run is not left queued. */
+    @Test
+    void theGrantSchedulesTheRunWhenTheScheduleSentAtOnceFailed() {
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            if (payload instanceof EnqueueExecutionCommand) {
+                return true;
+            }
+            if (payload instanceof ScheduleExecutionCommand) {
+                throw new IllegalStateException("the store is away");
+            }
+            return null;
+        });
+
+        fixture.givenAggregate(ID)
+                .published(queued())
+                .whenAggregate(QueueIds.DEFAULT)
+                .publishes(new ExecutionSlotGrantedEvent(QueueIds.DEFAULT, ID))
+                .expectDispatchedCommands(new ScheduleExecutionCommand(ID, LIMITS));
+    }
+
     @Test
     void aGrantedSlotSchedulesTheRunWithTheConfiguredLimits() {
         fixture.givenAggregate(ID)
