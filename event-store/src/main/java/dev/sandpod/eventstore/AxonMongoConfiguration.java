@@ -76,9 +76,12 @@ class AxonMongoConfiguration {
     /** Replaces the autoconfigured one (named eventBus) so the store above is the event bus. */
     @Bean
     EmbeddedEventStore eventStore(
-            EventStorageEngine eventStorageEngine, org.axonframework.config.Configuration configuration) {
+            EventStorageEngine eventStorageEngine,
+            org.axonframework.config.Configuration configuration,
+            AxonTuning tuning) {
         return EmbeddedEventStore.builder()
                 .storageEngine(eventStorageEngine)
+                .cachedEvents(tuning.cachedEvents())
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
                 .build();

@@ -35,6 +35,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           that issue 18 asks). Axon's default is 10 s.
  * @param claimExtensionThreshold how often an idle segment's owner renews its claim; well below the timeout, so a
  *                           busy machine's late renewal does not let another instance take a live owner's segment.
+ * @param cachedEvents       the newest events the embedded event store keeps in memory for the processors that
+ *                           follow the head of the stream (a processor further behind reads the store). Axon's
+ *                           default is 10 000 and counts events, not bytes: a run's final event carries its output,
+ *                           up to 2 x {@code max_output_bytes} (2 MiB), held twice (its stored JSON and the event
+ *                           read from it), so output floods filled a 512 MB heap with up to 10 000 such events'
+ *                           output (issue 20 item 8, docs/architecture.md "Output floods"). A run has about eight
+ *                           events, so 128 keeps the last 16 runs or so: at most a few dozen megabytes of output
+ *                           however much the runs print, and well over a second of events at 10 runs/s.
  */
 @ConfigurationProperties("sandpod.axon")
 record AxonTuning(
@@ -43,4 +51,5 @@ record AxonTuning(
         @DefaultValue("2") int initialSegments,
         @DefaultValue("1s") Duration tokenClaimInterval,
         @DefaultValue("8s") Duration tokenClaimTimeout,
-        @DefaultValue("3s") Duration claimExtensionThreshold) {}
+        @DefaultValue("3s") Duration claimExtensionThreshold,
+        @DefaultValue("128") int cachedEvents) {}
