@@ -125,6 +125,9 @@ final class EmbeddedInfrastructure implements ApplicationListener<SpringApplicat
             if (kafka != null) {
                 beanFactory.registerSingleton(KAFKA_READINESS_NAME, new KafkaReadiness());
             }
+            if (mongo != null) {
+                beanFactory.registerSingleton(EmbeddedStoreReopens.BEAN_NAME, new EmbeddedStoreReopens(mongo));
+            }
         } else if (event instanceof ApplicationFailedEvent) {
             close();
         }

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -44,6 +46,9 @@ public final class EmbeddedMongoServer implements AutoCloseable {
     private final Path file;
     private final Options options;
     private final StoreWatchdog watchdog;
+    /** Called after each reopening ({@link #onReopen}). */
+    private final List<Runnable> reopenListeners = new CopyOnWriteArrayList<>();
+
     private volatile Running running;
     private volatile boolean closed;
 
@@ -215,7 +220,24 @@ public final class EmbeddedMongoServer implements AutoCloseable {
                 file,
                 address.getPort(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        for (Runnable listener : reopenListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                log.error("A listener of the store's reopening failed", e);
+            }
+        }
         return true;
+    }
+
+    /**
+     * Runs {@code listener} after each reopening of a store H2 closed after an error. What the store had not
+     * committed yet is gone then (read-model and token writes of up to {@code CommitBuffer}'s delay; event-store
+     * writes are committed before they are answered), while its clients may still hold state derived from it: an
+     * event processor's position, above all, must be read again from the stored tokens.
+     */
+    public void onReopen(Runnable listener) {
+        reopenListeners.add(listener);
     }
 
     /** The store of the current opening (tests: to make it fail). */

@@ -10,6 +10,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
@@ -28,8 +29,10 @@ class StoreRecoveryTest {
 
     @Test
     void aStoreClosedByH2IsReopenedAndServesTheSameClientAgain() {
+        AtomicInteger reopenings = new AtomicInteger();
         try (EmbeddedMongoServer server = EmbeddedMongoServer.start(dir, 0);
                 MongoClient client = MongoClients.create(server.uri() + "?serverSelectionTimeoutMS=2000")) {
+            server.onReopen(reopenings::incrementAndGet);
             MongoCollection<Document> runs =
                     client.getDatabase(EmbeddedMongoServer.DATABASE).getCollection("runs");
             runs.insertOne(new Document("_id", "before").append("status", "completed"));
@@ -51,6 +54,8 @@ class StoreRecoveryTest {
                                 .isNotNull();
                     });
             assertThat(failed.isClosed()).isTrue();
+            // the app restarts its event processors from their stored tokens on this signal
+            assertThat(reopenings).hasValue(1);
             assertThat(server.mvStore().isClosed()).isFalse();
             runs.insertOne(new Document("_id", "after"));
             assertThat(runs.countDocuments()).isEqualTo(2);
