@@ -5,9 +5,6 @@ import dev.sandpod.query.replay.ReplaySessionDocument;
 import dev.sandpod.query.replay.ReplaySessions;
 import dev.sandpod.web.support.QueryParameters;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,17 +136,10 @@ final class ReplayConfigs {
     }
 
     static Instant time(String where, String name, String value) {
-        if (QueryParameters.optional(value) == null) {
-            return null;
-        }
         try {
-            return QueryParameters.instant(name, value);
+            return QueryParameters.instantOrUtc(name, value);
         } catch (RuntimeException e) {
-            try {
-                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException again) {
-                throw RequestValidationException.of(where, name, "Input should be a valid datetime");
-            }
+            throw RequestValidationException.of(where, name, "Input should be a valid datetime");
         }
     }
 

@@ -2,7 +2,9 @@ package dev.sandpod.web.support;
 
 import dev.sandpod.api.error.RequestValidationException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
@@ -62,6 +64,22 @@ public final class QueryParameters {
             return false;
         }
         throw invalid(name, "Input should be a valid boolean");
+    }
+
+    /**
+     * As {@link #instant}, and also a date-time without an offset, read as UTC (as browsers' datetime inputs send
+     * it); {@code null} when not given. Fails as {@link #instant} does.
+     */
+    public static Instant instantOrUtc(String name, String value) {
+        try {
+            return instant(name, value);
+        } catch (RuntimeException e) {
+            try {
+                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException again) {
+                throw e;
+            }
+        }
     }
 
     /** An ISO-8601 date-time with an offset (or a UTC instant); {@code null} when not given. */
