@@ -1,7 +1,10 @@
 package dev.sandpod.app.observability;
 
+import java.util.TreeSet;
 import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.config.ProcessingGroup;
 import org.axonframework.messaging.StreamableMessageSource;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,5 +21,27 @@ class MetricsProcessorConfiguration {
         processing.registerPooledStreamingEventProcessorConfiguration(
                 ExecutionMetrics.PROCESSING_GROUP,
                 (configuration, builder) -> builder.initialToken(StreamableMessageSource::createHeadToken));
+    }
+
+    /**
+     * Every processing group's processor meters live events only, not the events of a rebuild: see
+     * {@link ReplayedEventsUnobserved}. The groups are read from the handler beans' {@code @ProcessingGroup}
+     * without creating the beans.
+     */
+    @Autowired
+    void replayedEventsUnmetered(EventProcessingConfigurer processing, ListableBeanFactory beans) {
+        TreeSet<String> groups = new TreeSet<>();
+        for (String bean : beans.getBeanNamesForAnnotation(ProcessingGroup.class)) {
+            ProcessingGroup group = beans.findAnnotationOnBean(bean, ProcessingGroup.class);
+            if (group != null) {
+                groups.add(group.value());
+            }
+        }
+        for (String group : groups) {
+            processing.registerMessageMonitorFactory(
+                    group,
+                    (configuration, componentType, componentName) -> ReplayedEventsUnobserved.monitor(
+                            configuration.messageMonitor(componentType, componentName)));
+        }
     }
 }

@@ -1,9 +1,11 @@
 package dev.sandpod.app.observability;
 
 import io.opentelemetry.api.OpenTelemetry;
+import org.axonframework.eventhandling.EventProcessorSpanFactory;
 import org.axonframework.tracing.SpanFactory;
 import org.axonframework.tracing.opentelemetry.OpenTelemetrySpanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,5 +26,19 @@ class TracingConfiguration {
                 .tracer(otel.getTracer("AxonFramework-OpenTelemetry"))
                 .contextPropagators(otel.getPropagators().getTextMapPropagator())
                 .build();
+    }
+
+    /**
+     * Axon's event processor spans (autoconfigured from the span factory above) without a span per replayed event:
+     * see {@link ReplayedEventsUnobserved}.
+     */
+    @Bean
+    static BeanPostProcessor replayedEventsUntraced() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof EventProcessorSpanFactory spans ? ReplayedEventsUnobserved.spans(spans) : bean;
+            }
+        };
     }
 }
