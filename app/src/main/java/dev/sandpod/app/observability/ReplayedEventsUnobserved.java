@@ -13,8 +13,8 @@ import org.axonframework.tracing.Span;
 /**
  * The event processors' per-event observation (Axon's OpenTelemetry span and Micrometer meters for every event
  * handled) skipped for the events of a replay, i.e. a projection's rebuild: a rebuild handles the whole history
- * again, tens of thousands of events a minute, and a span and a timer sample per replayed event were about a tenth
- * of its CPU (bench/operations, JFR: {@code OpenTelemetrySpanFactory} and the processor's Micrometer monitors). They
+ * again, tens of thousands of events a minute, and a span and a timer sample per replayed event were 4 % of its
+ * CPU samples (bench/operations, JFR: {@code OpenTelemetrySpanFactory} and the processor's Micrometer monitors). They
  * describe old events handled again, not what the application does now: a replayed event's span would land in the
  * original run's trace (its {@code traceparent}) hours later, and the processor's meters would count it as a new
  * event. Live events are observed exactly as before; so is a batch that holds any of them.
