@@ -6,9 +6,13 @@ Streams: --exec-streams execution streams, watching "ticker" runs (each prints t
 --notif-streams notification streams (an admin posts an announcement every second; every user gets it in-app).
 Frame delay: receive time minus the time printed inside the sandbox (output frames), or minus the announcement's
 POST (notification frames); same host clock. Meanwhile --rate print('ok') runs a second complete, each followed on
-its own stream. Counts every 5xx answer and every stream that missed a frame.
+its own stream. Counts every 5xx answer and every stream that missed a frame, by kind: no final frame, a run that
+did not complete (--run-timeout, 60 s by default, keeps a loaded machine's slow tickers from timing out), the first
+lines missed by a watcher that opened on a running run (live output is not replayed: by design), the last lines
+(the final frame overtaking the run's last output), lines in between.
 """
 import argparse
+import collections
 import json
 import os
 import sys
@@ -26,6 +30,7 @@ class Stats:
         self.server_errors, self.errors = 0, []
         self.open_now, self.open_max = 0, 0
         self.exec_streams = self.exec_short = self.notif_short = 0
+        self.short_kinds = collections.Counter()
 
     def opened(self, delta):
         with self.lock:
@@ -40,7 +45,7 @@ class Stats:
 
 
 def ticker_script(seconds):
-    return ("import time\nfor i in range(%d):\n    print('%%.3f' %% time.time(), flush=True)\n"
+    return ("import time\nfor i in range(%d):\n    print('%%d %%.3f' %% (i, time.time()), flush=True)\n"
             "    time.sleep(0.25)\n" % (seconds * 4))
 
 
@@ -52,7 +57,7 @@ def watch_execution(client, execution_id, expected, stats):
         stats.error(e)
         return
     stats.opened(1)
-    lines, delays, done = 0, [], False
+    got, delays, done, status, opened_as = set(), [], False, None, None
     try:
         while True:
             line = r.readline()
@@ -62,13 +67,17 @@ def watch_execution(client, execution_id, expected, stats):
                 continue
             now = time.time()
             frame = json.loads(line[5:])
+            if opened_as is None:
+                opened_as = frame.get("status")  # the first frame: the status the stream opened on
             if frame.get("event_type") == "output" and frame.get("stream") == "stdout":
                 for text in frame.get("data", "").split("\n"):
                     if text:
-                        lines += 1
-                        delays.append((now - float(text)) * 1000)
+                        index, printed = text.split()
+                        got.add(int(index))
+                        delays.append((now - float(printed)) * 1000)
             elif frame.get("event_type") == "result_stored":
                 done = True
+                status = frame.get("status")
                 break
     except Exception as e:  # noqa: BLE001 - counted
         stats.error(e)
@@ -78,8 +87,24 @@ def watch_execution(client, execution_id, expected, stats):
     with stats.lock:
         stats.exec_streams += 1
         stats.exec_delays.extend(delays)
-        if not done or lines < expected:
+        missing = [i for i in range(expected) if i not in got]
+        if not done or missing:
             stats.exec_short += 1
+            stats.short_kinds[short_kind(done, status, missing, expected, opened_as)] += 1
+
+
+def short_kind(done, status, missing, expected, opened_as):
+    """Why a stream ended short: no final frame, a run that did not complete, or which of its lines it missed."""
+    if not done:
+        return "no result_stored"
+    if status != "completed":
+        return "run " + str(status)
+    head = missing == list(range(len(missing)))
+    tail = missing == list(range(expected - len(missing), expected))
+    if head:  # live output is not replayed: a stream opened on a running run may miss what came before
+        return "missing the first line(s), opened on a %s run" % opened_as
+    return (
+        "missing the last line(s)" if tail else "missing lines in between")
 
 
 def main():
@@ -89,14 +114,16 @@ def main():
     p.add_argument("--exec-streams", type=int, default=400)
     p.add_argument("--watchers", type=int, default=20)
     p.add_argument("--notif-streams", type=int, default=100)
-    p.add_argument("--ticker-seconds", type=int, default=6)  # well under the 10 s default timeout
+    p.add_argument("--ticker-seconds", type=int, default=6)
+    # The runs' timeout: well above the tickers' 6 s, so that a loaded machine does not end them as timed out
+    p.add_argument("--run-timeout", type=int, default=60)
     p.add_argument("--rate", type=float, default=10.0)
     p.add_argument("--label", default="")
     a = p.parse_args()
     ensure_jar(a.jar)
     tickers = a.exec_streams // a.watchers
     print("before: " + uptime(), flush=True)
-    app = App(a.jar, ["-Dsandpod.execution.max-active-per-user=200", "-Dsandpod.executor.workers=%d" % (tickers + 16),
+    app = App(a.jar, ["-Dsandpod.execution.max-active-per-user=200", "-Dsandpod.execution.timeout-seconds=%d" % a.run_timeout, "-Dsandpod.executor.workers=%d" % (tickers + 16),
                       "-Dsandpod.rate-limit.sse-max-connections-per-user=0",
                       "-Dsandpod.notifications.sse-heartbeat=5s", "-Dsandpod.notifications.throttle.enabled=false"])
     stats = Stats()
@@ -220,6 +247,9 @@ def main():
             print("| streams open at once (max) | %d | 500 |" % stats.open_max)
             print("| execution streams done / short of frames | %d / %d | all / 0 |" % (stats.exec_streams,
                                                                                       stats.exec_short))
+            if stats.short_kinds:
+                print("| short streams by kind | %s | |" % ", ".join(
+                    "%s: %d" % kv for kv in stats.short_kinds.most_common()))
             print("| output frame delay p50 / p99 / max (%d) | %.0f / %.0f / %.0f ms | p99 ≤ 250 ms |" % (
                 len(stats.exec_delays), pct(stats.exec_delays, 50), pct(stats.exec_delays, 99),
                 max(stats.exec_delays or [0])))
