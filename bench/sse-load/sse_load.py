@@ -7,9 +7,9 @@ Streams: --exec-streams execution streams, watching "ticker" runs (each prints t
 Frame delay: receive time minus the time printed inside the sandbox (output frames), or minus the announcement's
 POST (notification frames); same host clock. Meanwhile --rate print('ok') runs a second complete, each followed on
 its own stream. Counts every 5xx answer and every stream that missed a frame, by kind: no final frame, a run that
-did not complete (--run-timeout, 60 s by default, keeps a loaded machine's slow tickers from timing out), the first
-lines missed by a watcher that opened on a running run (live output is not replayed: by design), the last lines
-(the final frame overtaking the run's last output), lines in between.
+did not complete (--run-timeout, 60 s by default, keeps a loaded machine's slow tickers from timing out), or lines
+it was owed (printed after it opened: live output is not replayed) missing at the end (the final frame overtaking the
+run's last output) or before. The print('ok') runs print one such line and are checked alike.
 """
 import argparse
 import collections
@@ -30,6 +30,7 @@ class Stats:
         self.server_errors, self.errors = 0, []
         self.open_now, self.open_max = 0, 0
         self.exec_streams = self.exec_short = self.notif_short = 0
+        self.ok_streams = self.ok_short = 0
         self.short_kinds = collections.Counter()
 
     def opened(self, delta):
@@ -49,15 +50,15 @@ def ticker_script(seconds):
             "    time.sleep(0.25)\n" % (seconds * 4))
 
 
-def watch_execution(client, execution_id, expected, stats):
-    """One execution stream to its end: output frames' delays, whether all `expected` lines arrived."""
-    try:
-        stream, r = client.open_stream("/api/v1/events/executions/" + execution_id)
-    except Exception as e:  # noqa: BLE001 - counted
-        stats.error(e)
-        return
-    stats.opened(1)
-    got, delays, done, status, opened_as = set(), [], False, None, None
+def follow(client, execution_id):
+    """One execution stream to its end: (result status or None, line numbers owed but not received, delays).
+
+    Live output is not replayed (docs/architecture.md: the stored result has all of it), so a stream is owed the
+    lines printed after it opened: its response headers arrive after its subscription is registered, so every line
+    the result shows printed after that moment (same host clock) must have come as an output frame."""
+    stream, r = client.open_stream("/api/v1/events/executions/" + execution_id)
+    opened_at = time.time()
+    got, delays, status, stdout = set(), [], None, ""
     try:
         while True:
             line = r.readline()
@@ -67,8 +68,6 @@ def watch_execution(client, execution_id, expected, stats):
                 continue
             now = time.time()
             frame = json.loads(line[5:])
-            if opened_as is None:
-                opened_as = frame.get("status")  # the first frame: the status the stream opened on
             if frame.get("event_type") == "output" and frame.get("stream") == "stdout":
                 for text in frame.get("data", "").split("\n"):
                     if text:
@@ -76,35 +75,46 @@ def watch_execution(client, execution_id, expected, stats):
                         got.add(int(index))
                         delays.append((now - float(printed)) * 1000)
             elif frame.get("event_type") == "result_stored":
-                done = True
-                status = frame.get("status")
+                result = frame.get("result") or {}
+                status, stdout = result.get("status") or frame.get("status"), result.get("stdout") or ""
                 break
-    except Exception as e:  # noqa: BLE001 - counted
-        stats.error(e)
     finally:
         stream.close()
+    printed = [text.split() for text in stdout.split("\n") if text]
+    owed = [int(i) for i, at in printed if float(at) > opened_at]
+    return status, [i for i in owed if i not in got], len(printed), delays
+
+
+def watch_execution(client, execution_id, stats):
+    """A ticker's watcher: its output frames' delays, and whether it got every line it is owed."""
+    stats.opened(1)
+    try:
+        status, missing, lines, delays = follow(client, execution_id)
+    except Exception as e:  # noqa: BLE001 - counted
+        stats.error(e)
+        return
+    finally:
         stats.opened(-1)
     with stats.lock:
         stats.exec_streams += 1
         stats.exec_delays.extend(delays)
-        missing = [i for i in range(expected) if i not in got]
-        if not done or missing:
+        kind = short_kind(status, missing, lines)
+        if kind:
             stats.exec_short += 1
-            stats.short_kinds[short_kind(done, status, missing, expected, opened_as)] += 1
+            stats.short_kinds[kind] += 1
 
 
-def short_kind(done, status, missing, expected, opened_as):
-    """Why a stream ended short: no final frame, a run that did not complete, or which of its lines it missed."""
-    if not done:
+def short_kind(status, missing, lines):
+    """Why a stream ended short (None: it did not): no final frame, a run that did not complete, or which of the
+    lines it was owed it missed."""
+    if status is None:
         return "no result_stored"
     if status != "completed":
         return "run " + str(status)
-    head = missing == list(range(len(missing)))
-    tail = missing == list(range(expected - len(missing), expected))
-    if head:  # live output is not replayed: a stream opened on a running run may miss what came before
-        return "missing the first line(s), opened on a %s run" % opened_as
-    return (
-        "missing the last line(s)" if tail else "missing lines in between")
+    if not missing:
+        return None
+    tail = missing == list(range(lines - len(missing), lines))
+    return "missing its last owed line(s)" if tail else "missing owed lines before the last"
 
 
 def main():
@@ -188,7 +198,7 @@ def main():
                     time.sleep(1)
                     continue
                 ws = [threading.Thread(target=watch_execution,
-                                       args=(users[(k + j) % len(users)], eid, a.ticker_seconds * 4, stats))
+                                       args=(users[(k + j) % len(users)], eid, stats))
                       for j in range(a.watchers)]
                 for w in ws:
                     w.start()
@@ -202,9 +212,19 @@ def main():
             while not stop.is_set():
                 nxt += interval
                 try:
-                    took, _, status = c.run("python", "print('ok')")
+                    # print('ok') with a line number and the time, followed on its own stream: its one output frame
+                    # and its end come on two paths, the tightest case of the final frame overtaking the output
+                    t0 = time.monotonic()
+                    eid = c.submit("python", "import time\nprint('0 %.3f' % time.time())\n")
+                    status, missing, lines, _ = follow(c, eid)
+                    took = (time.monotonic() - t0) * 1000
                     with stats.lock:
                         stats.ok_lat.append(took)
+                        stats.ok_streams += 1
+                        kind = short_kind(status, missing, lines)
+                        if kind:
+                            stats.ok_short += 1
+                            stats.short_kinds["print('ok'): " + kind] += 1
                         if status != "completed":
                             stats.errors.append("ok run " + str(status))
                 except Exception as e:  # noqa: BLE001
@@ -247,6 +267,8 @@ def main():
             print("| streams open at once (max) | %d | 500 |" % stats.open_max)
             print("| execution streams done / short of frames | %d / %d | all / 0 |" % (stats.exec_streams,
                                                                                       stats.exec_short))
+            print("| print('ok') streams / short of their output frame | %d / %d | all / 0 |" % (stats.ok_streams,
+                                                                                                 stats.ok_short))
             if stats.short_kinds:
                 print("| short streams by kind | %s | |" % ", ".join(
                     "%s: %d" % kv for kv in stats.short_kinds.most_common()))

@@ -13,10 +13,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +32,7 @@ import org.springframework.stereotype.Component;
  * until the output's end has come through here ({@link ExecutionStream}) instead of ending before its last output.
  */
 @Component
-class LiveOutputRelay {
+class LiveOutputRelay implements ConsumerSeekAware {
 
     /** The internal frame marking that every output frame of the run has been relayed; never sent to a client. */
     static final String OUTPUT_END = "output_end";
@@ -40,6 +42,7 @@ class LiveOutputRelay {
     private static final int REMEMBERED_ENDS = 4096;
 
     private final QueryUpdateEmitter emitter;
+    private volatile boolean relaying;
     private final Map<String, Boolean> ended = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -81,9 +84,17 @@ class LiveOutputRelay {
         }
     }
 
-    /** Whether the run's end (and so every output frame before it) has been relayed on this instance. */
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        relaying = true;
+    }
+
+    /**
+     * Whether the run's end (and so every output frame before it) has been relayed on this instance; also true
+     * while the relay has no partition yet (just after the start), as then it may never see that end.
+     */
     boolean outputEnded(String executionId) {
-        return ended.containsKey(executionId);
+        return !relaying || ended.containsKey(executionId);
     }
 
     static ExecutionFrameView outputEnd(String executionId) {

@@ -12,7 +12,9 @@ import dev.sandpod.api.execution.StreamExecutionQuery;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.GenericSubscriptionQueryMessage;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
@@ -33,6 +35,10 @@ class LiveOutputRelayTest {
                         ResponseTypes.instanceOf(ExecutionFrameView.class));
         var updates = emitter.registerUpdateHandler(query, 16);
         var relay = new LiveOutputRelay(emitter);
+        assertThat(relay.outputEnded("run-1"))
+                .as("before the relay has partitions, no end is waited for")
+                .isTrue();
+        relay.onPartitionsAssigned(Map.of(new TopicPartition("sandpod.run-reports", 0), 0L), null);
 
         relay.on(record(report(
                 0,
