@@ -45,7 +45,7 @@ public class ExecutionStream {
     ExecutionStream(
             QueryGateway queries,
             LiveOutputRelay relay,
-            @Value("${sandpod.sse.output-end-wait:3s}") Duration outputEndWait) {
+            @Value("${sandpod.sse.output-end-wait:10s}") Duration outputEndWait) {
         this.queries = queries;
         this.relay = relay;
         this.outputEndWait = outputEndWait;
