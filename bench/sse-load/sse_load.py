@@ -6,9 +6,13 @@ Streams: --exec-streams execution streams, watching "ticker" runs (each prints t
 --notif-streams notification streams (an admin posts an announcement every second; every user gets it in-app).
 Frame delay: receive time minus the time printed inside the sandbox (output frames), or minus the announcement's
 POST (notification frames); same host clock. Meanwhile --rate print('ok') runs a second complete, each followed on
-its own stream. Counts every 5xx answer and every stream that missed a frame.
+its own stream. Counts every 5xx answer and every stream that missed a frame, by kind: no final frame, a run that
+did not complete (--run-timeout, 60 s by default, keeps a loaded machine's slow tickers from timing out), or lines
+it was owed (printed after it opened: live output is not replayed) missing at the end (the final frame overtaking the
+run's last output) or before. The print('ok') runs print one such line and are checked alike.
 """
 import argparse
+import collections
 import json
 import os
 import sys
@@ -26,6 +30,8 @@ class Stats:
         self.server_errors, self.errors = 0, []
         self.open_now, self.open_max = 0, 0
         self.exec_streams = self.exec_short = self.notif_short = 0
+        self.ok_streams = self.ok_short = 0
+        self.short_kinds = collections.Counter()
 
     def opened(self, delta):
         with self.lock:
@@ -40,19 +46,19 @@ class Stats:
 
 
 def ticker_script(seconds):
-    return ("import time\nfor i in range(%d):\n    print('%%.3f' %% time.time(), flush=True)\n"
+    return ("import time\nfor i in range(%d):\n    print('%%d %%.3f' %% (i, time.time()), flush=True)\n"
             "    time.sleep(0.25)\n" % (seconds * 4))
 
 
-def watch_execution(client, execution_id, expected, stats):
-    """One execution stream to its end: output frames' delays, whether all `expected` lines arrived."""
-    try:
-        stream, r = client.open_stream("/api/v1/events/executions/" + execution_id)
-    except Exception as e:  # noqa: BLE001 - counted
-        stats.error(e)
-        return
-    stats.opened(1)
-    lines, delays, done = 0, [], False
+def follow(client, execution_id):
+    """One execution stream to its end: (result status or None, line numbers owed but not received, delays).
+
+    Live output is not replayed (docs/architecture.md: the stored result has all of it), so a stream is owed the
+    lines printed after it opened: its response headers arrive after its subscription is registered, so every line
+    the result shows printed after that moment (same host clock) must have come as an output frame."""
+    stream, r = client.open_stream("/api/v1/events/executions/" + execution_id)
+    opened_at = time.time()
+    got, delays, status, stdout = set(), [], None, ""
     try:
         while True:
             line = r.readline()
@@ -65,21 +71,50 @@ def watch_execution(client, execution_id, expected, stats):
             if frame.get("event_type") == "output" and frame.get("stream") == "stdout":
                 for text in frame.get("data", "").split("\n"):
                     if text:
-                        lines += 1
-                        delays.append((now - float(text)) * 1000)
+                        index, printed = text.split()
+                        got.add(int(index))
+                        delays.append((now - float(printed)) * 1000)
             elif frame.get("event_type") == "result_stored":
-                done = True
+                result = frame.get("result") or {}
+                status, stdout = result.get("status") or frame.get("status"), result.get("stdout") or ""
                 break
-    except Exception as e:  # noqa: BLE001 - counted
-        stats.error(e)
     finally:
         stream.close()
+    printed = [text.split() for text in stdout.split("\n") if text]
+    owed = [int(i) for i, at in printed if float(at) > opened_at]
+    return status, [i for i in owed if i not in got], len(printed), delays
+
+
+def watch_execution(client, execution_id, stats):
+    """A ticker's watcher: its output frames' delays, and whether it got every line it is owed."""
+    stats.opened(1)
+    try:
+        status, missing, lines, delays = follow(client, execution_id)
+    except Exception as e:  # noqa: BLE001 - counted
+        stats.error(e)
+        return
+    finally:
         stats.opened(-1)
     with stats.lock:
         stats.exec_streams += 1
         stats.exec_delays.extend(delays)
-        if not done or lines < expected:
+        kind = short_kind(status, missing, lines)
+        if kind:
             stats.exec_short += 1
+            stats.short_kinds[kind] += 1
+
+
+def short_kind(status, missing, lines):
+    """Why a stream ended short (None: it did not): no final frame, a run that did not complete, or which of the
+    lines it was owed it missed."""
+    if status is None:
+        return "no result_stored"
+    if status != "completed":
+        return "run " + str(status)
+    if not missing:
+        return None
+    tail = missing == list(range(lines - len(missing), lines))
+    return "missing its last owed line(s)" if tail else "missing owed lines before the last"
 
 
 def main():
@@ -89,14 +124,16 @@ def main():
     p.add_argument("--exec-streams", type=int, default=400)
     p.add_argument("--watchers", type=int, default=20)
     p.add_argument("--notif-streams", type=int, default=100)
-    p.add_argument("--ticker-seconds", type=int, default=6)  # well under the 10 s default timeout
+    p.add_argument("--ticker-seconds", type=int, default=6)
+    # The runs' timeout: well above the tickers' 6 s, so that a loaded machine does not end them as timed out
+    p.add_argument("--run-timeout", type=int, default=60)
     p.add_argument("--rate", type=float, default=10.0)
     p.add_argument("--label", default="")
     a = p.parse_args()
     ensure_jar(a.jar)
     tickers = a.exec_streams // a.watchers
     print("before: " + uptime(), flush=True)
-    app = App(a.jar, ["-Dsandpod.execution.max-active-per-user=200", "-Dsandpod.executor.workers=%d" % (tickers + 16),
+    app = App(a.jar, ["-Dsandpod.execution.max-active-per-user=200", "-Dsandpod.execution.timeout-seconds=%d" % a.run_timeout, "-Dsandpod.executor.workers=%d" % (tickers + 16),
                       "-Dsandpod.rate-limit.sse-max-connections-per-user=0",
                       "-Dsandpod.notifications.sse-heartbeat=5s", "-Dsandpod.notifications.throttle.enabled=false"])
     stats = Stats()
@@ -161,7 +198,7 @@ def main():
                     time.sleep(1)
                     continue
                 ws = [threading.Thread(target=watch_execution,
-                                       args=(users[(k + j) % len(users)], eid, a.ticker_seconds * 4, stats))
+                                       args=(users[(k + j) % len(users)], eid, stats))
                       for j in range(a.watchers)]
                 for w in ws:
                     w.start()
@@ -175,9 +212,19 @@ def main():
             while not stop.is_set():
                 nxt += interval
                 try:
-                    took, _, status = c.run("python", "print('ok')")
+                    # print('ok') with a line number and the time, followed on its own stream: its one output frame
+                    # and its end come on two paths, the tightest case of the final frame overtaking the output
+                    t0 = time.monotonic()
+                    eid = c.submit("python", "import time\nprint('0 %.3f' % time.time())\n")
+                    status, missing, lines, _ = follow(c, eid)
+                    took = (time.monotonic() - t0) * 1000
                     with stats.lock:
                         stats.ok_lat.append(took)
+                        stats.ok_streams += 1
+                        kind = short_kind(status, missing, lines)
+                        if kind:
+                            stats.ok_short += 1
+                            stats.short_kinds["print('ok'): " + kind] += 1
                         if status != "completed":
                             stats.errors.append("ok run " + str(status))
                 except Exception as e:  # noqa: BLE001
@@ -220,6 +267,11 @@ def main():
             print("| streams open at once (max) | %d | 500 |" % stats.open_max)
             print("| execution streams done / short of frames | %d / %d | all / 0 |" % (stats.exec_streams,
                                                                                       stats.exec_short))
+            print("| print('ok') streams / short of their output frame | %d / %d | all / 0 |" % (stats.ok_streams,
+                                                                                                 stats.ok_short))
+            if stats.short_kinds:
+                print("| short streams by kind | %s | |" % ", ".join(
+                    "%s: %d" % kv for kv in stats.short_kinds.most_common()))
             print("| output frame delay p50 / p99 / max (%d) | %.0f / %.0f / %.0f ms | p99 ≤ 250 ms |" % (
                 len(stats.exec_delays), pct(stats.exec_delays, 50), pct(stats.exec_delays, 99),
                 max(stats.exec_delays or [0])))

@@ -24,7 +24,13 @@ public class ExecutionAccess {
 
     public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(25);
-    private static final int CATCH_UP_POLLS = 400;
+    /**
+     * How long a lookup waits for the read model to catch up with an execution the event store knows. Then it answers
+     * 503 (retry), not 404 (the execution exists) nor 500: 10 s (400 polls) ran out under SSE load on a busy host
+     * (issue 20 item 6, bench/sse-load), and every stream opened on a ticker run then failed with a 500.
+     */
+    static final Duration CATCH_UP = Duration.ofSeconds(30);
+
     /** The aggregate type the command side's {@code Execution} aggregate stores its events under. */
     private static final String EXECUTION_AGGREGATE = "Execution";
 
@@ -41,7 +47,13 @@ public class ExecutionAccess {
                 .switchIfEmpty(Mono.defer(() -> existsInEventStore(executionId)
                         .flatMap(exists -> exists
                                 ? find(executionId)
-                                        .repeatWhenEmpty(CATCH_UP_POLLS, polls -> polls.delayElements(CATCH_UP_POLL))
+                                        .repeatWhenEmpty(polls -> polls.delayElements(CATCH_UP_POLL))
+                                        .timeout(
+                                                CATCH_UP,
+                                                Mono.error(new SandpodException(
+                                                        ErrorCode.SERVICE_UNAVAILABLE,
+                                                        "The execution is not readable yet (its read model is behind);"
+                                                                + " retry shortly")))
                                 : Mono.empty())))
                 .switchIfEmpty(Mono.error(new SandpodException(ErrorCode.NOT_FOUND, "Execution not found")))
                 .flatMap(view -> caller.mayAccess(view.userId())

@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.axonframework.queryhandling.SubscriptionQueryResult;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The frames of one execution's stream, as the web edge sends them: a {@code status} frame first, then each
@@ -25,6 +28,10 @@ import reactor.core.publisher.Mono;
  * <p>The subscription is registered before the stored frames are read, so no frame falls between the two;
  * a frame seen in both is sent once. A client that resumes ({@code Last-Event-ID}) gets the stored frames
  * after the last one it saw. The subscription is released when the stream ends or its client goes away.
+ *
+ * <p>Output and the final frame come two ways (the live relay, the run's events), so the final frame can overtake
+ * the run's last output: once a stream has seen the run running, it holds the final frame until the relay has
+ * relayed the run's end ({@link LiveOutputRelay#OUTPUT_END}), at most {@code sandpod.sse.output-end-wait}.
  */
 @Component
 public class ExecutionStream {
@@ -32,14 +39,21 @@ public class ExecutionStream {
     private static final int UPDATE_BUFFER = 4096;
 
     private final QueryGateway queries;
+    private final LiveOutputRelay relay;
+    private final Duration outputEndWait;
 
-    ExecutionStream(QueryGateway queries) {
+    ExecutionStream(
+            QueryGateway queries,
+            LiveOutputRelay relay,
+            @Value("${sandpod.sse.output-end-wait:10s}") Duration outputEndWait) {
         this.queries = queries;
+        this.relay = relay;
+        this.outputEndWait = outputEndWait;
     }
 
     /** @param lastEventId the last frame the client saw, or {@code null} on a first connection */
     public Flux<ExecutionFrameView> frames(ExecutionResultView view, String lastEventId) {
-        return frames(view.executionId(), view.status(), lastEventId);
+        return frames(view.executionId(), view.status(), lastEventId, outputEndWait);
     }
 
     /**
@@ -47,14 +61,16 @@ public class ExecutionStream {
      * stored; empty when the run has not finished within {@code max}. Subscribes to the frames (no polling).
      */
     public Mono<ExecutionResultView> result(String executionId, Duration max) {
-        return frames(executionId, ExecutionStatus.QUEUED, null)
+        // only the result: no output frame to wait for
+        return frames(executionId, ExecutionStatus.QUEUED, null, Duration.ZERO)
                 .take(max)
                 .filter(ExecutionFrameView::isFinal)
                 .next()
                 .mapNotNull(ExecutionFrameView::result);
     }
 
-    private Flux<ExecutionFrameView> frames(String executionId, ExecutionStatus statusNow, String lastEventId) {
+    private Flux<ExecutionFrameView> frames(
+            String executionId, ExecutionStatus statusNow, String lastEventId, Duration outputEndWait) {
         return Flux.defer(() -> {
             SubscriptionQueryResult<List<ExecutionFrameView>, ExecutionFrameView> subscription =
                     queries.subscriptionQuery(
@@ -63,9 +79,17 @@ public class ExecutionStream {
                             ResponseTypes.multipleInstancesOf(ExecutionFrameView.class),
                             ResponseTypes.instanceOf(ExecutionFrameView.class),
                             UPDATE_BUFFER);
+            // Read after the subscription is registered: an end relayed before it is known here, one after comes live.
+            boolean outputEnded = relay.outputEnded(executionId);
             return subscription
                     .initialResult()
-                    .flatMapMany(stored -> frames(executionId, statusNow, stored, subscription.updates(), lastEventId))
+                    .flatMapMany(stored -> frames(
+                            executionId,
+                            statusNow,
+                            stored,
+                            subscription.updates(),
+                            lastEventId,
+                            outputEnded ? Duration.ZERO : outputEndWait))
                     .doFinally(signal -> subscription.cancel());
         });
     }
@@ -84,6 +108,20 @@ public class ExecutionStream {
             List<ExecutionFrameView> stored,
             Flux<ExecutionFrameView> live,
             String lastEventId) {
+        return frames(executionId, statusNow, stored, live, lastEventId, Duration.ZERO);
+    }
+
+    /**
+     * @param outputEndWait how long the final frame of a run seen running waits for the end of its live output;
+     *     zero when that end has already been relayed
+     */
+    static Flux<ExecutionFrameView> frames(
+            String executionId,
+            ExecutionStatus statusNow,
+            List<ExecutionFrameView> stored,
+            Flux<ExecutionFrameView> live,
+            String lastEventId,
+            Duration outputEndWait) {
         Set<String> seen = new HashSet<>();
         stored.forEach(frame -> seen.add(frame.eventId()));
         ExecutionFrameView last = stored.isEmpty() ? null : stored.get(stored.size() - 1);
@@ -96,6 +134,7 @@ public class ExecutionStream {
             first.add(statusFrame(executionId, statusNow));
             Flux<ExecutionFrameView> end =
                     live.filter(ExecutionFrameView::isFinal).take(1);
+            // Output frames are not sent to a client that arrives after the end, so there is nothing to wait for.
             return Flux.concat(Flux.fromIterable(first), end);
         }
         first.add(statusFrame(executionId, last == null ? statusNow : last.status()));
@@ -113,7 +152,36 @@ public class ExecutionStream {
         stored.forEach(frame -> lastSequence[0] = Math.max(lastSequence[0], sequenceOf(frame)));
         Flux<ExecutionFrameView> fresh = live.filter(
                 frame -> frame.eventId() == null || (seen.add(frame.eventId()) && laterThan(lastSequence, frame)));
-        return Flux.concat(Flux.fromIterable(first), fresh).takeUntil(ExecutionFrameView::isFinal);
+        boolean running = first.get(0).status() == ExecutionStatus.RUNNING;
+        return Flux.concat(Flux.fromIterable(first), finalAfterOutput(fresh, running, outputEndWait))
+                .takeUntil(ExecutionFrameView::isFinal);
+    }
+
+    /**
+     * The frames with the final one held back, once the run was seen running (or its output was), until the end of
+     * its live output has been relayed, for at most {@code wait}; the output end's own frame is never sent. A run
+     * never seen running (a queued run cancelled) has no output to wait for, nor does one whose end came already.
+     */
+    private static Flux<ExecutionFrameView> finalAfterOutput(
+            Flux<ExecutionFrameView> frames, boolean runningAtOpen, Duration wait) {
+        if (wait.isZero()) {
+            return frames.filter(frame -> !LiveOutputRelay.isOutputEnd(frame));
+        }
+        return Flux.defer(() -> {
+            Sinks.Empty<Void> outputEnd = Sinks.empty();
+            AtomicBoolean ran = new AtomicBoolean(runningAtOpen);
+            return frames.doOnNext(frame -> {
+                        if (LiveOutputRelay.isOutputEnd(frame)) {
+                            outputEnd.tryEmitEmpty();
+                        } else if ("output".equals(frame.eventType()) || frame.status() == ExecutionStatus.RUNNING) {
+                            ran.set(true);
+                        }
+                    })
+                    .filter(frame -> !LiveOutputRelay.isOutputEnd(frame))
+                    .flatMap(frame -> frame.isFinal() && ran.get()
+                            ? outputEnd.asMono().timeout(wait, Mono.empty()).thenReturn(frame)
+                            : Mono.just(frame));
+        });
     }
 
     /**

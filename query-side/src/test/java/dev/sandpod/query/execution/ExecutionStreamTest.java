@@ -23,6 +23,9 @@ class ExecutionStreamTest {
     private static final ExecutionFrameView RUNNING = frame("execution_running", "e3", ExecutionStatus.RUNNING);
     private static final ExecutionFrameView COMPLETED = frame("execution_completed", "e4", ExecutionStatus.COMPLETED);
     private static final ExecutionFrameView STORED = frame("result_stored", "e5", ExecutionStatus.COMPLETED);
+    /** Long enough never to run out in a test where the output's end comes. */
+    private static final Duration WAIT = Duration.ofMinutes(5);
+
     private static final ExecutionFrameView OUTPUT =
             new ExecutionFrameView("output", ID, AT, null, null, null, "stdout", "hello\n");
 
@@ -184,5 +187,74 @@ class ExecutionStreamTest {
                 .block(Duration.ofSeconds(5));
 
         assertThat(frames).singleElement().matches(statusFrameOf(ExecutionStatus.QUEUED));
+    }
+
+    /**
+     * The run's last output and its end come through the live relay, its final frame through its events: under load
+     * the final frame can come first. The stream holds it until the relay's end of the run's output, so the client
+     * gets every output frame before the end (issue 20 item 6: streams ended short of their last lines).
+     */
+    @Test
+    void outputOvertakenByTheFinalFrameIsStillSentBeforeIt() {
+        var live = TestPublisher.<ExecutionFrameView>create();
+        var last = new ExecutionFrameView("output", ID, AT, null, null, null, "stdout", "last line\n");
+
+        StepVerifier.create(ExecutionStream.frames(
+                        ID, ExecutionStatus.SCHEDULED, List.of(QUEUED, SCHEDULED), live.flux(), null, WAIT))
+                .expectNextMatches(statusFrameOf(ExecutionStatus.SCHEDULED))
+                .then(() -> live.next(RUNNING, OUTPUT))
+                .expectNext(RUNNING, OUTPUT)
+                .then(() -> live.next(COMPLETED, STORED, last, LiveOutputRelay.outputEnd(ID)))
+                .expectNext(COMPLETED, last, STORED)
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aStreamOpenedOnARunningRunAlsoWaitsForTheEndOfItsOutput() {
+        var live = TestPublisher.<ExecutionFrameView>create();
+
+        StepVerifier.create(ExecutionStream.frames(
+                        ID, ExecutionStatus.RUNNING, List.of(QUEUED, RUNNING), live.flux(), null, WAIT))
+                .expectNextMatches(statusFrameOf(ExecutionStatus.RUNNING))
+                .then(() -> live.next(COMPLETED, STORED, OUTPUT, LiveOutputRelay.outputEnd(ID)))
+                .expectNext(COMPLETED, OUTPUT, STORED)
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
+    }
+
+    /** A run whose end never comes through the relay (its runner died, the relay is down) still ends its stream. */
+    @Test
+    void theFinalFrameWaitsForTheOutputsEndOnlySoLong() {
+        StepVerifier.create(ExecutionStream.frames(
+                        ID,
+                        ExecutionStatus.RUNNING,
+                        List.of(QUEUED, RUNNING),
+                        Flux.concat(Flux.just(COMPLETED, STORED), Flux.never()),
+                        null,
+                        Duration.ofMillis(200)))
+                .expectNextMatches(statusFrameOf(ExecutionStatus.RUNNING))
+                .expectNext(COMPLETED, STORED)
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
+    }
+
+    /** A queued run cancelled never ran: no output to wait for, its end is sent at once. */
+    @Test
+    void aRunNeverSeenRunningEndsWithoutWaitingForOutput() {
+        var cancelled = frame("execution_cancelled", "c4", ExecutionStatus.CANCELLED);
+        var stored = frame("result_stored", "c5", ExecutionStatus.CANCELLED);
+
+        StepVerifier.create(ExecutionStream.frames(
+                        ID,
+                        ExecutionStatus.QUEUED,
+                        List.of(QUEUED),
+                        Flux.concat(Flux.just(cancelled, stored), Flux.never()),
+                        null,
+                        Duration.ofHours(1)))
+                .expectNextMatches(statusFrameOf(ExecutionStatus.QUEUED))
+                .expectNext(cancelled, stored)
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
     }
 }
