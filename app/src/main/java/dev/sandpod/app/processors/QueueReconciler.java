@@ -6,7 +6,9 @@ import dev.sandpod.api.queue.EnqueueExecutionCommand;
 import dev.sandpod.api.queue.QueueIds;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
 import dev.sandpod.projections.execution.ExecutionDocument;
+import dev.sandpod.projections.execution.ExecutionProjection;
 import dev.sandpod.projections.queue.QueueProjection;
+import dev.sandpod.query.operations.ProcessorOperations;
 import dev.sandpod.sagas.execution.ExecutionSettings;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
@@ -46,6 +48,11 @@ import org.springframework.stereotype.Component;
  * idempotent on its aggregate (the queue ignores a known run and a release of an unknown one; an execution no
  * longer queued ignores a schedule), so a command sent for a run that merely lagged changes nothing. Runs on
  * instances with the processors role only.
+ *
+ * <p>While either read model is being rebuilt (on any instance, {@link ProcessorOperations#replaying()}) it sends
+ * nothing: a rebuilt model shows old runs in the state of the events replayed so far, so a run that ended long
+ * ago is briefly "queued since before the margin", and enqueueing it would be a side effect of the rebuild (an
+ * event in the queue's history, a slot granted to an ended run).
  */
 @Component
 @ConditionalOnProperty(name = "sandpod.roles.processors", havingValue = "true", matchIfMissing = true)
@@ -53,9 +60,12 @@ class QueueReconciler {
 
     private static final Logger log = LoggerFactory.getLogger(QueueReconciler.class);
     private static final int BATCH = 200;
+    /** The processing group of {@link QueueProjection}. */
+    private static final String QUEUE_PROCESSOR = "dispatch-queue";
 
     private final MongoTemplate mongo;
     private final QueueProjection queue;
+    private final ProcessorOperations operations;
     private final CommandGateway commands;
     private final ExecutionSettings settings;
     private final Duration period;
@@ -70,12 +80,14 @@ class QueueReconciler {
     QueueReconciler(
             MongoTemplate mongo,
             QueueProjection queue,
+            ProcessorOperations operations,
             CommandGateway commands,
             ExecutionSettings settings,
             @Value("${sandpod.execution.queue-reconcile-period:15s}") Duration period,
             @Value("${sandpod.execution.queue-reconcile-margin:30s}") Duration margin) {
         this.mongo = mongo;
         this.queue = queue;
+        this.operations = operations;
         this.commands = commands;
         this.settings = settings;
         this.period = period;
@@ -89,6 +101,11 @@ class QueueReconciler {
 
     void reconcile() {
         try {
+            List<String> rebuilding = operations.replaying();
+            if (rebuilding.contains(ExecutionProjection.PROCESSING_GROUP) || rebuilding.contains(QUEUE_PROCESSOR)) {
+                log.debug("not reconciling the dispatch queue while {} is rebuilt", rebuilding);
+                return;
+            }
             Instant before = clock.instant().minus(margin);
             releaseSlotsOfEndedRuns(before);
             requeueForgottenRuns(before);

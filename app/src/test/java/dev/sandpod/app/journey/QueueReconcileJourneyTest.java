@@ -8,6 +8,9 @@ import dev.sandpod.api.execution.Priority;
 import dev.sandpod.api.queue.EnqueueExecutionCommand;
 import dev.sandpod.api.queue.QueueIds;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
+import dev.sandpod.projections.execution.ExecutionDocument;
+import dev.sandpod.projections.queue.QueueProjection;
+import dev.sandpod.query.operations.ProcessorStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,13 +21,18 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 
 /**
  * The queue heals what a crash or a restore between the execution saga's progress and its commands leaves
  * behind (see {@code QueueReconciler}). With one slot, the two faults are made as a kill -9 would leave them,
  * by the commands the saga would have sent or not: a slot held by a run that has ended (its release lost), and a
  * queued run the queue does not know (its enqueue lost). Each would stop the runs behind it for ever; both
- * complete, each once.
+ * complete, each once. While the executions read model is rebuilt it shows old runs as queued, and the queue is
+ * left alone then.
  */
 class QueueReconcileJourneyTest {
 
@@ -87,6 +95,44 @@ class QueueReconcileJourneyTest {
                     .as(id)
                     .containsOnlyOnce("result_stored", "execution_completed");
         }
+    }
+
+    @Test
+    void aRunShownQueuedByARebuildInProgressIsNotEnqueuedAgain() throws Exception {
+        Path dataDir = Files.createTempDirectory("sandpod-queue-reconcile-rebuild");
+        running = AppOnDataDir.start(
+                dataDir,
+                AppOnDataDir.RATE_LIMITS_OFF,
+                "--sandpod.execution.queue-reconcile-period=500ms",
+                "--sandpod.execution.queue-reconcile-margin=2s");
+        int port = AppOnDataDir.port(running);
+        ApiSession user = ApiSession.register(port, "rebuilt-" + Long.toHexString(System.nanoTime()));
+        String ended = user.execute("python", "3.11", "print('long ago')");
+        assertThat(user.awaitResult(ended).get("status").asText()).isEqualTo("completed");
+        QueueProjection queue = running.getBean(QueueProjection.class);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> queue.entries(Set.of(ended)).isEmpty());
+
+        // What a rebuild of `executions` that has replayed this run's request but not yet its end shows (recorded as
+        // running, as the instance doing it records it for every instance).
+        ProcessorStore processors = running.getBean(ProcessorStore.class);
+        Instant rebuildStart = Instant.now();
+        processors.rebuildStarted(
+                "executions", new ProcessorStore.Rebuild(rebuildStart, Long.MAX_VALUE, null, null, "test"));
+        MongoTemplate mongo = running.getBean(MongoTemplate.class);
+        mongo.updateFirst(
+                Query.query(Criteria.where("_id").is(ended)),
+                Update.update("status", "QUEUED").set("updatedAt", Instant.now().minus(Duration.ofHours(1))),
+                ExecutionDocument.class);
+
+        await().during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> queue.entries(Set.of(ended)).isEmpty());
+
+        // The same document once no rebuild runs is a forgotten enqueue, and is healed: the check above could fail.
+        processors.rebuildEnded("executions", rebuildStart, Instant.now(), "ended by the test");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !queue.entries(Set.of(ended)).isEmpty());
     }
 
     private static JsonNode awaitEnd(ApiSession user, String id) {
