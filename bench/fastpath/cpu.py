@@ -11,6 +11,7 @@ idle app for `--idle-seconds`: CPU % of a core and which threads woke. Phase B's
 library (the first frame from the leaf in a known package) and by thread.
 
     python3 bench/fastpath/cpu.py [--jar app/target/sandpod.jar] [--runs 300] [--clients 2] [--out DIR]
+                                  [--no-jfr] [--idle-wait 5] [--idle-seconds 20]
 
 Run it as root (the local runner needs it) through /work/wt/heavy on the shared machine.
 """
@@ -176,6 +177,8 @@ def main():
     p.add_argument("--warmup", type=int, default=30)
     p.add_argument("--idle-seconds", type=int, default=20)
     p.add_argument("--out", default="/tmp/sandpod-cpu")
+    p.add_argument("--no-jfr", action="store_true", help="skip phase B (the profiled one)")
+    p.add_argument("--idle-wait", type=int, default=5, help="seconds after the last run before the idle window")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     app = App(args.jar)
@@ -185,11 +188,13 @@ def main():
         admin = Client(app.port, "admin", "admin123")
         drive(clients[:1], args.warmup)
         phase(app, clients, admin, "A", args.runs)
-        jfr_file = os.path.join(args.out, "run.jfr")
-        phase(app, clients, None, "B", args.runs, jfr_file)
-        time.sleep(5)
+        jfr_file = None if args.no_jfr else os.path.join(args.out, "run.jfr")
+        if jfr_file:
+            phase(app, clients, None, "B", args.runs, jfr_file)
+        time.sleep(args.idle_wait)
         idle(app, args.idle_seconds)
-        summarise_jfr(jfr_file, 20)
+        if jfr_file:
+            summarise_jfr(jfr_file, 20)
     finally:
         app.stop()
 

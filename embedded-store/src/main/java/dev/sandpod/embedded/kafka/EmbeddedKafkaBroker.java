@@ -114,7 +114,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // The cleaner allocates this buffer on the heap it shares with the app (default 128 MiB); only
         // the compacted __consumer_offsets needs it here.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+        idleQuiet(p);
         return p;
+    }
+
+    /**
+     * Settings that keep an idle broker from waking the machine (docs/architecture.md, "CPU per run", Idle). Each
+     * request handler and network thread polls its queue every 300 ms whether or not a request came: Kafka's 8
+     * handlers and 3 network threads per listener (broker and controller) woke 81 times a second at rest. One
+     * machine's loopback clients need 2 handlers and 1 network thread per listener (a long-polled empty fetch
+     * waits in the purgatory, not in a handler). The active controller also appended a no-op record to the
+     * metadata log every 500 ms (raft append, flush, and every metadata listener woken), which only tells other
+     * controllers and brokers that it is alive: there are none here, so it is off (0).
+     */
+    private static void idleQuiet(Properties p) {
+        p.put("num.io.threads", "2");
+        p.put("num.network.threads", "1");
+        p.put("metadata.max.idle.interval.ms", "0");
     }
 
     /** Picks {@code count} distinct loopback ports that are free right now (they are bound later). */

@@ -3,7 +3,9 @@ package dev.sandpod.query.execution;
 import dev.sandpod.api.error.ErrorCode;
 import dev.sandpod.api.error.SandpodException;
 import dev.sandpod.api.execution.ExecutionDeletedEvent;
+import dev.sandpod.api.execution.ExecutionPageView;
 import dev.sandpod.api.execution.ExecutionResultView;
+import dev.sandpod.api.execution.FindUserExecutionsQuery;
 import dev.sandpod.api.web.Caller;
 import dev.sandpod.projections.execution.ExecutionReadModel;
 import java.time.Duration;
@@ -60,6 +62,14 @@ public class ExecutionAccess {
                         ? Mono.just(view)
                         : Mono.error(
                                 new SandpodException(ErrorCode.FORBIDDEN, "Not authorized to access this execution")));
+    }
+
+    /**
+     * One page of a user's executions, newest first, from the read model itself: as {@link #find}, not over the query
+     * bus (its message, handler lookup and interceptors around the same read in the same thread).
+     */
+    public Mono<ExecutionPageView> page(FindUserExecutionsQuery query) {
+        return Mono.fromCallable(() -> readModel.page(query)).timeout(QUERY_TIMEOUT);
     }
 
     /**

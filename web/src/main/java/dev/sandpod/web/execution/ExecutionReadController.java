@@ -1,6 +1,5 @@
 package dev.sandpod.web.execution;
 
-import dev.sandpod.api.execution.ExecutionPageView;
 import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.FindUserExecutionsQuery;
 import dev.sandpod.api.web.Caller;
@@ -15,12 +14,10 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -40,14 +37,10 @@ import reactor.core.scheduler.Schedulers;
 @Tag(name = "Executions", description = "Run a script, read its result and history, cancel, retry or delete it")
 class ExecutionReadController {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    private final QueryGateway queries;
     private final ExecutionAccess access;
     private final EventHistory history;
 
-    ExecutionReadController(QueryGateway queries, ExecutionAccess access, EventHistory history) {
-        this.queries = queries;
+    ExecutionReadController(ExecutionAccess access, EventHistory history) {
         this.access = access;
         this.history = history;
     }
@@ -97,8 +90,7 @@ class ExecutionReadController {
                 QueryParameters.instant("end_time", endTime),
                 QueryParameters.integer("limit", limit, 1, 200),
                 QueryParameters.integer("skip", skip, 0, Integer.MAX_VALUE));
-        return Mono.fromFuture(() -> queries.query(query, ExecutionPageView.class))
-                .timeout(TIMEOUT)
+        return access.page(query)
                 .map(page -> new ExecutionListResponse(
                         page.executions().stream()
                                 .map(ExecutionResultResponse::of)

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""The three reads of two jars side by side (issue 21, reads). Not a test: prints req/s and the load, asserts nothing.
+
+Starts both jars (fresh data dirs, free ports, rate limits off, `./sandpod run`'s JVM options unless
+SANDPOD_BENCH_JAVA_OPTS says otherwise), gives each `--runs` hello worlds (so the list has pages to read), warms
+each read up once, then for `--rounds` rounds measures on each jar in turn, with `wrk -t2 -c32` for `--seconds`
+each: `GET /health/live` (the HTTP floor), `GET /executions/{id}/result`, `GET /user/executions?limit=20`. Rounds
+alternate the jars so a change in the machine's load hits both columns.
+
+    python3 bench/fastpath/reads.py --before A.jar --after B.jar [--runs 100] [--seconds 10] [--rounds 2]
+
+Run it as root through /work/wt/heavy on the shared machine.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from fastpath import hello, wrk  # noqa: E402
+from sandpod_bench import App, Client, load  # noqa: E402
+
+READS = [("GET /health/live (HTTP floor)", "/api/v1/health/live"),
+         ("GET /executions/{id}/result", "/api/v1/executions/%s/result"),
+         ("GET /user/executions?limit=20", "/api/v1/user/executions?limit=20")]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--before", required=True)
+    p.add_argument("--after", required=True)
+    p.add_argument("--runs", type=int, default=100)
+    p.add_argument("--seconds", type=int, default=10)
+    p.add_argument("--rounds", type=int, default=2)
+    args = p.parse_args()
+    print("load before: %s" % load(), flush=True)
+    apps, targets = {}, {}
+    try:
+        for name in ("before", "after"):
+            app = apps[name] = App(getattr(args, name))
+            client = Client(app.port, "user", "user123")
+            eid = None
+            for _ in range(args.runs):
+                eid = hello(client, "python")[1]
+            targets[name] = (app.port, client.cookie, eid)
+            print("%s: %s live after %.1f s, %d runs" % (name, getattr(args, name), app.live_after, args.runs),
+                  flush=True)
+        results = {name: {label: [] for label, _ in READS} for name in apps}
+        for name, (port, cookie, eid) in targets.items():  # warm-up, not counted
+            for _, path in READS:
+                wrk("http://127.0.0.1:%d%s" % (port, path.replace("%s", eid)), cookie, 3, 32)
+        for r in range(args.rounds):
+            order = ("before", "after") if r % 2 == 0 else ("after", "before")
+            for name in order:
+                port, cookie, eid = targets[name]
+                for label, path in READS:
+                    rps, bad = wrk("http://127.0.0.1:%d%s" % (port, path.replace("%s", eid)), cookie,
+                                   args.seconds, 32)
+                    results[name][label].append(rps)
+                    if bad:
+                        print("  %s %s: %d non-2xx" % (name, label, bad))
+        print("\nreads, wrk -t2 -c32, %d s each, %d rounds; load %s\n" % (args.seconds, args.rounds, load()))
+        print("| read | before req/s | % of its floor | after req/s | % of its floor |\n|---|---|---|---|---|")
+        for label, _ in READS:
+            cells = []
+            for name in ("before", "after"):
+                mean = sum(results[name][label]) / len(results[name][label])
+                floor = sum(results[name][READS[0][0]]) / len(results[name][READS[0][0]])
+                cells += ["%.0f (%s)" % (mean, ", ".join("%.0f" % v for v in results[name][label])),
+                          "%.0f %%" % (100 * mean / floor)]
+            print("| %s | %s |" % (label, " | ".join(cells)))
+    finally:
+        for a in apps.values():
+            a.stop()
+
+
+if __name__ == "__main__":
+    main()
