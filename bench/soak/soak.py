@@ -7,6 +7,7 @@ import argparse
 import glob
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -74,11 +75,43 @@ def run_cgroups(pid):
                if os.path.isdir(d))
 
 
-def histogram(pid, top=8):
-    """The classes holding the most heap (live objects: the histogram runs a full GC first)."""
+def class_histogram(pid):
+    """{class: (instances, bytes)} of the live objects (the histogram runs a full GC first)."""
     out = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], stdout=subprocess.PIPE, text=True).stdout
     rows = [line.split() for line in out.splitlines() if re.match(r"\s*\d+:", line)]
-    return ["%s %d MiB" % (r[3], int(r[2]) // (1 << 20)) for r in rows[:top] if len(r) >= 4]
+    return {r[3]: (int(r[1]), int(r[2])) for r in rows if len(r) >= 4}
+
+
+def top_classes(hist, top=8):
+    rows = sorted(hist.items(), key=lambda kv: -kv[1][1])[:top]
+    return ["%s %d MiB" % (name, size // (1 << 20)) for name, (_, size) in rows]
+
+
+def growth(first, last, runs, top=15):
+    """The classes that grew most between two histograms, with the bytes and instances per run."""
+    rows = []
+    for name, (count, size) in last.items():
+        count0, size0 = first.get(name, (0, 0))
+        rows.append((size - size0, count - count0, name))
+    rows.sort(reverse=True)
+    return ["%s +%.1f MiB (+%d objects, %.0f B and %.1f objects per run)"
+            % (name, ds / (1 << 20), dc, ds / max(runs, 1), dc / max(runs, 1)) for ds, dc, name in rows[:top]]
+
+
+def fd_kinds(pid):
+    """The app's open fds by kind (socket, pipe, anon_inode:..., or the file's directory)."""
+    kinds = {}
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if target.startswith("/"):
+            target = os.path.dirname(target) + "/"
+        else:
+            target = re.sub(r"\[\d+\]$", "", target)
+        kinds[target] = kinds.get(target, 0) + 1
+    return kinds
 
 
 def count_files(root):
@@ -110,7 +143,10 @@ def resources(app, workdir, uid_base):
     }
 
 
-def soak(clients, n, offset=0):
+STOP = threading.Event()
+
+
+def soak(clients, n, offset=0, on_progress=None):
     lock = threading.Lock()
     next_i = [0]
     lat, errors, hostile_lat, outcomes = [], [], [], {}
@@ -119,7 +155,7 @@ def soak(clients, n, offset=0):
         while True:
             with lock:
                 i = next_i[0]
-                if i >= n:
+                if i >= n or STOP.is_set():
                     return
                 next_i[0] += 1
             hostile, (lang, script) = script_for(i + offset)
@@ -135,6 +171,8 @@ def soak(clients, n, offset=0):
                     errors.append(str(e)[:200])
             if i and i % 1000 == 0:
                 print("  %d runs, load %s" % (i, load()), flush=True)
+            if on_progress is not None:
+                on_progress(i)
 
     started = time.monotonic()
     threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
@@ -152,7 +190,13 @@ def main():
     p.add_argument("--clients", type=int, default=4)
     p.add_argument("--warmup", type=int, default=100)
     p.add_argument("--label", default="")
+    p.add_argument("--histogram-every", type=int, default=0,
+                   help="also take a class histogram (after a full GC) every N runs, and print the growth")
+    p.add_argument("--heap-dump", default="", help="write a heap dump of the live objects here at the end")
     a = p.parse_args()
+    # Ctrl-C (or SIGTERM) ends the soak early: the runs in flight finish, and the figures so far are reported.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: (STOP.set(), print("stopping: reporting the runs done so far", flush=True)))
     ensure_jar(a.jar)
     workdir = "/tmp/sandpod-bench-soak-runs"
     uid_base = 1960000000
@@ -165,17 +209,32 @@ def main():
         soak(clients, a.warmup, offset=1)  # every language and its pool, JIT; not counted
         time.sleep(5)
         before = resources(app, workdir, uid_base)
-        hist_before = histogram(app.proc.pid)
+        hist_before = class_histogram(app.proc.pid)
+        fds_before = fd_kinds(app.proc.pid)
         load_before = load()
         print("resources before: %s" % before, flush=True)
-        elapsed, lat, hostile_lat, errors, outcomes = soak(clients, a.runs)
+        hists = [(0, hist_before)]
+        hist_lock = threading.Lock()
+
+        def progress(i):
+            if a.histogram_every and i and i % a.histogram_every == 0:
+                with hist_lock:
+                    h = class_histogram(app.proc.pid)
+                    hists.append((i, h))
+                    print("  histogram at %d runs: %.0f MiB live; %s" % (i, sum(v[1] for v in h.values()) / (1 << 20),
+                                                                       ", ".join(top_classes(h, 10))), flush=True)
+
+        elapsed, lat, hostile_lat, errors, outcomes = soak(clients, a.runs, on_progress=progress)
         load_during = load()
+        if STOP.is_set():
+            print("stopped early after %.0f s" % elapsed, flush=True)
         time.sleep(10)  # the pool refills, clean-ups finish
         after = resources(app, workdir, uid_base)
         up = uptime()
         total = len(lat) + len(hostile_lat)
-        print("\n## soak %s, %d runs, %d clients %s\n" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), a.runs,
-                                                          a.clients, a.label))
+        print("\n## soak %s, %d runs%s, %d clients %s\n" % (
+            time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), a.runs,
+            " (stopped early)" if STOP.is_set() else "", a.clients, a.label))
         print("| metric | value |\n|---|---|")
         print("| runs done / errors | %d / %d |" % (total, len(errors)))
         print("| runs/s | %.1f |" % (total / elapsed))
@@ -190,8 +249,19 @@ def main():
         print("\n`uptime` after: " + up)
         if errors:
             print("first errors: " + " | ".join(errors[:3]))
-        print("largest classes on the heap before: " + ", ".join(hist_before))
-        print("largest classes on the heap after:  " + ", ".join(histogram(app.proc.pid)))
+        hist_after = class_histogram(app.proc.pid)
+        print("largest classes on the heap before: " + ", ".join(top_classes(hist_before)))
+        print("largest classes on the heap after:  " + ", ".join(top_classes(hist_after)))
+        print("growth over the %d runs:\n  " % total + "\n  ".join(growth(hist_before, hist_after, total)))
+        for (i0, h0), (i1, h1) in zip(hists, hists[1:]):
+            print("growth runs %d-%d: %s" % (i0, i1, "; ".join(growth(h0, h1, i1 - i0, 6))))
+        fds_after = fd_kinds(app.proc.pid)
+        changed = {k: (fds_before.get(k, 0), fds_after.get(k, 0)) for k in set(fds_before) | set(fds_after)
+                   if fds_before.get(k, 0) != fds_after.get(k, 0)}
+        print("open fds by kind that changed (before, after): %s" % (changed or "none"))
+        if a.heap_dump:
+            subprocess.run(["jcmd", str(app.proc.pid), "GC.heap_dump", a.heap_dump], stdout=subprocess.DEVNULL)
+            print("heap dump: " + a.heap_dump)
     finally:
         app.stop()
 

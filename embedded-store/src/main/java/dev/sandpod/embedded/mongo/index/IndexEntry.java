@@ -1,21 +1,58 @@
 package dev.sandpod.embedded.mongo.index;
 
 import de.bwaldvogel.mongo.backend.ValueComparator;
+import java.util.Arrays;
 import java.util.Comparator;
 
 /**
  * One entry of a {@link SortedIndex}: the indexed values of a document (one entry per array element
  * when a key holds an array) and the document's {@code _id}, which on the H2 backend is also its
  * position in the collection's map.
+ *
+ * <p>Entries stay in memory for as long as their documents are stored, so they are kept small: up to three
+ * key values sit in fields of the entry itself (every index the stores declare has at most three keys), only
+ * further ones in an array. An entry of three keys takes 32 bytes where an entry with an array of its values
+ * took 56 (compressed references), besides the skip list's node; see {@link SortedIndex#add} for the values
+ * themselves.
  */
 final class IndexEntry {
 
-    final Object[] values;
+    /** Key values held in fields; keys beyond these go to {@link #more}. */
+    static final int INLINE = 3;
+
+    private final Object v0;
+    private final Object v1;
+    private final Object v2;
+    /** Values of the keys after the third; null for indexes of up to three keys. */
+    private final Object[] more;
+
     final Object id;
 
     IndexEntry(Object[] values, Object id) {
-        this.values = values;
+        this.v0 = values.length > 0 ? values[0] : null;
+        this.v1 = values.length > 1 ? values[1] : null;
+        this.v2 = values.length > 2 ? values[2] : null;
+        this.more = values.length > INLINE ? Arrays.copyOfRange(values, INLINE, values.length) : null;
         this.id = id;
+    }
+
+    /** The value of key {@code key} (0: the first key of the index). */
+    Object value(int key) {
+        switch (key) {
+            case 0:
+                return v0;
+            case 1:
+                return v1;
+            case 2:
+                return v2;
+            default:
+                return more[key - INLINE];
+        }
+    }
+
+    /** Whether the values are held without an array of their own (tests check the entries stay compact). */
+    boolean inline() {
+        return more == null;
     }
 
     /**
@@ -25,7 +62,7 @@ final class IndexEntry {
     static Comparator<IndexEntry> order(boolean[] ascending) {
         return (a, b) -> {
             for (int i = 0; i < ascending.length; i++) {
-                int c = compare(a.values[i], b.values[i], ascending[i]);
+                int c = compare(a.value(i), b.value(i), ascending[i]);
                 if (c != 0) {
                     return c;
                 }

@@ -195,7 +195,7 @@ final class IndexPlan {
             public boolean hasNext() {
                 while (next == null && entries.hasNext()) {
                     IndexEntry entry = entries.next();
-                    if (bracket != Integer.MIN_VALUE && Values.bracket(entry.values[rangeKey]) != bracket) {
+                    if (bracket != Integer.MIN_VALUE && Values.bracket(entry.value(rangeKey)) != bracket) {
                         continue;
                     }
                     if (index.multikey()) {

@@ -6,13 +6,16 @@ import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.exception.CannotIndexParallelArraysError;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.NavigableSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -113,13 +116,61 @@ final class SortedIndex extends Index<Object> {
         }
         for (Object[] values : keyTuples(document)) {
             try {
-                if (entries.add(new IndexEntry(values, position))) {
+                IndexEntry entry = new IndexEntry(values, position);
+                if (shareValues(values, entry)) {
+                    entry = new IndexEntry(values, position);
+                }
+                if (entries.add(entry)) {
                     size.incrementAndGet();
                 }
             } catch (RuntimeException e) {
                 disable("cannot order a key of document " + position, e);
             }
         }
+    }
+
+    /**
+     * Entries live as long as their documents, and each document read from the store brings its own copies of
+     * its values: the same user id, status or aggregate id in every entry of the index. Equal values of the
+     * entries beside the new one (where equal leading keys put the entries that share them) are taken
+     * instead, so that a repeated value is held once per run of equal keys, not once per entry. Only values
+     * that are immutable and equal by type and by {@code equals} are shared: the entry compares exactly as
+     * before. Whether {@code values} changed.
+     */
+    private boolean shareValues(Object[] values, IndexEntry entry) {
+        IndexEntry lower = entries.lower(entry);
+        IndexEntry higher = entries.higher(entry);
+        boolean changed = false;
+        for (int i = 0; i < values.length; i++) {
+            Object shared = equalValue(values[i], lower, i);
+            if (shared == null) {
+                shared = equalValue(values[i], higher, i);
+            }
+            if (shared != null && shared != values[i]) {
+                values[i] = shared;
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private static Object equalValue(Object value, IndexEntry neighbour, int key) {
+        if (neighbour == null || !shareable(value)) {
+            return null;
+        }
+        Object other = neighbour.value(key);
+        return other != null && other.getClass() == value.getClass() && other.equals(value) ? other : null;
+    }
+
+    /** Immutable key values whose {@code equals} is their identity in index order. */
+    static boolean shareable(Object value) {
+        return value instanceof String
+                || value instanceof Long
+                || value instanceof Integer
+                || value instanceof Double
+                || value instanceof Instant
+                || value instanceof UUID
+                || value instanceof ObjectId;
     }
 
     @Override
@@ -184,6 +235,11 @@ final class SortedIndex extends Index<Object> {
     public void drop() {
         entries.clear();
         size.set(0);
+    }
+
+    /** The entries in index order (tests look at what they hold). */
+    NavigableSet<IndexEntry> entries() {
+        return Collections.unmodifiableNavigableSet(entries);
     }
 
     // ---- reading
