@@ -2,147 +2,29 @@
 
     python3 bench/hostile-load/hprof_holders.py DUMP.hprof [MIN_BYTES=65536]
 
-A minimal HPROF reader (no Eclipse MAT here): every byte[] of at least MIN_BYTES is walked up its referrers to
+Every byte[] of at least MIN_BYTES is walked up its referrers to
 the first holder of a known kind (Axon's event cache, Avro's thread-local buffers, H2's page cache, the Mongo
 driver's and Kafka's buffers, ...), and the totals per holder are printed, then the heap's largest classes.
 Take the dump with `jcmd PID GC.heap_dump FILE` (live objects) or -XX:+HeapDumpOnOutOfMemoryError.
-Needs numpy; reads a 350 MB dump in about 15 s.
+Needs numpy; the reader is bench/lib/hprof.py.
 """
-import mmap, struct, sys, collections
-import numpy as np
+import collections, os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from hprof import HeapDump
+
 path = sys.argv[1]; MIN = int(sys.argv[2]) if len(sys.argv) > 2 else 16384
-f = open(path, "rb"); m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-end = m.find(b"\0"); idsz = struct.unpack_from(">I", m, end + 1)[0]; assert idsz == 8
-pos = end + 1 + 4 + 8
-strings = {}; classname = {}  # class obj id -> name
-classinfo = {}  # id -> (super, [(type)], instance fields list)
-SIZES = {2: 8, 4: 1, 5: 2, 6: 4, 7: 8, 8: 1, 9: 2, 10: 4, 11: 8}
-src = array_src = None
-edges_s = []; edges_d = []; objclass = {}  # we keep class per object in arrays
-obj_ids = []; obj_cls = []; obj_size = []
-roots = {}
-bigbytes = {}  # id -> len
-bytes_total = 0; bytes_count = 0
-BYTEARR = -8
-U = struct.unpack_from
-segs = []
-while pos < len(m):
-    tag = m[pos]; ln = U(">I", m, pos + 5)[0]; body = pos + 9
-    if tag == 0x01:
-        strings[U(">Q", m, body)[0]] = m[body + 8: body + ln].decode("utf-8", "replace")
-    elif tag == 0x02:
-        cid = U(">Q", m, body + 4)[0]; nid = U(">Q", m, body + 16)[0]
-        classname[cid] = strings.get(nid, "?").replace("/", ".")
-    elif tag in (0x0C, 0x1C):
-        segs.append((body, body + ln))
-    pos = body + ln
-# pass over segments: class dumps first (they may come anywhere; do two sweeps)
-def sweep(handle_objects):
-    global bytes_total, bytes_count
-    es = []; ed = []
-    for s, e in segs:
-        p = s
-        while p < e:
-            t = m[p]; p += 1
-            if t == 0xFF or t == 0x05 or t == 0x07:
-                if handle_objects: roots[U(">Q", m, p)[0]] = t
-                p += 8
-            elif t == 0x01: p += 16
-            elif t == 0x02 or t == 0x03 or t == 0x08:
-                if handle_objects: roots[U(">Q", m, p)[0]] = t
-                p += 16
-            elif t == 0x04 or t == 0x06:
-                if handle_objects: roots[U(">Q", m, p)[0]] = t
-                p += 12
-            elif t == 0x20:
-                cid, _, sup = U(">QIQ", m, p); p += 8 + 4 + 8 * 6 + 4
-                n = U(">H", m, p)[0]; p += 2
-                for _ in range(n):
-                    ty = m[p + 2]; p += 3 + SIZES[ty]
-                n = U(">H", m, p)[0]; p += 2
-                statics = []
-                for _ in range(n):
-                    ty = m[p + 8]
-                    if ty == 2: statics.append(U(">Q", m, p + 9)[0])
-                    p += 9 + SIZES[ty]
-                n = U(">H", m, p)[0]; p += 2
-                fields = []
-                for _ in range(n):
-                    fields.append((strings.get(U(">Q", m, p)[0], "?"), m[p + 8])); p += 9
-                if not handle_objects: classinfo[cid] = (sup, fields)
-                else:
-                    for d in statics:
-                        if d: es.append(cid); ed.append(d)
-            elif t == 0x21:
-                oid, _, cid, n = U(">QIQI", m, p); p += 24
-                if handle_objects:
-                    obj_ids.append(oid); obj_cls.append(cid); obj_size.append(n + 16)
-                    for off in refoffs(cid):
-                        d = U(">Q", m, p + off)[0]
-                        if d: es.append(oid); ed.append(d)
-                p += n
-            elif t == 0x22:
-                oid, _, n, cid = U(">QIIQ", m, p); p += 24
-                if handle_objects:
-                    obj_ids.append(oid); obj_cls.append(cid); obj_size.append(8 * n + 16)
-                    if n:
-                        arr = np.frombuffer(m, dtype=">u8", count=n, offset=p)
-                        nz = arr[arr != 0]
-                        es.extend([oid] * len(nz)); ed.extend(nz.tolist())
-                p += 8 * n
-            elif t == 0x23:
-                oid, _, n, ty = U(">QIIB", m, p); p += 17
-                if handle_objects:
-                    obj_ids.append(oid); obj_cls.append(-ty); obj_size.append(SIZES[ty] * n + 16)
-                    if ty == 8:
-                        bytes_total += n; bytes_count += 1
-                        if n >= MIN: bigbytes[oid] = n
-                p += SIZES[ty] * n
-            else:
-                raise SystemExit("unknown subtag %x at %d" % (t, p))
-    return es, ed
-sweep(False)
-_ro = {}
-def refoffs(cid):
-    r = _ro.get(cid)
-    if r is None:
-        r = []; off = 0; c = cid
-        while c and c in classinfo:
-            sup, fields = classinfo[c]
-            for name, ty in fields:
-                if ty == 2: r.append(off)
-                off += SIZES[ty]
-            c = sup
-        _ro[cid] = r
-    return r
-def fieldnames(cid):
-    r = []; c = cid
-    while c and c in classinfo:
-        sup, fields = classinfo[c]
-        r += [(n, t) for n, t in fields]; c = sup
-    return r
-es, ed = sweep(True)
-print("byte[]: %d arrays, %.1f MB; >= %d bytes: %d arrays, %.1f MB" % (bytes_count, bytes_total / 1e6, MIN, len(bigbytes), sum(bigbytes.values()) / 1e6))
+dump = HeapDump(path, MIN)
+bigbytes, roots, classname = dump.bigbytes, dump.roots, dump.classname
+obj_ids, obj_cls, obj_size = dump.obj_ids, dump.obj_cls, dump.obj_size
+cname, referrers = dump.cname, dump.referrers
+print("byte[]: %d arrays, %.1f MB; >= %d bytes: %d arrays, %.1f MB" % (dump.bytes_count, dump.bytes_total / 1e6, MIN, len(bigbytes), sum(bigbytes.values()) / 1e6))
 sizes = collections.Counter()
 for n in bigbytes.values(): sizes[1 << (n.bit_length() - 1)] += 1
 print("big byte[] by size class:", sorted(sizes.items()))
-cls = dict(zip(obj_ids, obj_cls)); osize = dict(zip(obj_ids, obj_size))
-def cname(o):
-    c = cls.get(o)
-    if c is None: return "?"
-    if c < 0: return {8: "byte[]", 5: "char[]", 10: "int[]", 11: "long[]"}.get(-c, "prim[]")
-    if o in classname: return "class " + classname[o]
-    return classname.get(c, "?")
-S = np.array(es, dtype=np.uint64); D = np.array(ed, dtype=np.uint64)
-order = np.argsort(D, kind="stable"); Ds = D[order]; Ss = S[order]
-def referrers(o):
-    i = np.searchsorted(Ds, np.uint64(o), "left"); j = np.searchsorted(Ds, np.uint64(o), "right")
-    return [int(x) for x in Ss[i:j]]
 
 HOLDERS = ["EmbeddedEventStore$Node", "RawMessageEncoder", "DirectBinaryDecoder", "CacheLongKeyLIRS", "PowerOfTwoBufferPool",
  "ProducerBatch", "ProducerRecord", "CompletedFetch", "FetchBuffer", "kafka.log.Cleaner", "BatchMemoryPool", "NetworkReceive", "RunFinished", "GapAwareTrackingToken",
  "WorkPackage", "Coordinator", "ExecutionDocument", "UnitOfWork", "EventStreamSpliterator", "de.bwaldvogel.mongo.bson.Document", "org.bson", "reactor", "netty", "Sinks", "Flux", "Page$Leaf", "mvstore"]
-import collections
 cat = collections.Counter(); catn = collections.Counter(); ex = {}
 for b, n in bigbytes.items():
     path = []; o = b; seen = {b}; label = None
