@@ -2,7 +2,6 @@ package dev.sandpod.executor.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sandpod.executor.TestSettings;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import java.time.Duration;
 import java.util.Map;
@@ -24,8 +23,8 @@ class ErrorTypeMappingTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(TestSettings.executor().sandbox(), 8192, Duration.ofMillis(50));
-        catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
+        runner = TestRunners.runner();
+        catalog = TestRunners.catalog(runner);
     }
 
     @AfterAll
@@ -92,11 +91,8 @@ class ErrorTypeMappingTest {
     @Test
     void aHostWhereTheSandboxCannotBeSetUpFailsEveryRunWithSystemError() {
         // A workspace of one inode: the runner's own setup (the tmp directory in it) fails before bwrap starts.
-        try (LocalSandboxRunner starved = new LocalSandboxRunner(
-                TestSettings.executor(Map.of("sandpod.executor.sandbox.workspace-inodes", "1"))
-                        .sandbox(),
-                8192,
-                Duration.ofMillis(50))) {
+        try (LocalSandboxRunner starved =
+                TestRunners.runner(Map.of("sandpod.executor.sandbox.workspace-inodes", "1"))) {
             assertThat(starved.capabilities().available()).isFalse();
             assertThat(starved.capabilities().problem()).startsWith("canary run failed");
 

@@ -2,10 +2,8 @@ package dev.sandpod.executor.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sandpod.executor.TestSettings;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import dev.sandpod.executor.runtime.ResolvedRuntime;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,8 +80,8 @@ class ExampleScriptsRunTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(TestSettings.executor().sandbox(), 8192, Duration.ofMillis(50));
-        catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
+        runner = TestRunners.runner();
+        catalog = TestRunners.catalog(runner);
     }
 
     @AfterAll
@@ -101,9 +99,7 @@ class ExampleScriptsRunTest {
             go     | 1.19 | Hello from a Go 1\\.\\d+(\\.\\d+)? sandbox!\\n
             """)
     void theExampleScriptCompletesWithExitZeroUnderTheDefaultLimits(String lang, String version, String greeting) {
-        ResolvedRuntime runtime = catalog.resolve(lang, version)
-                .orElseThrow(() -> new AssertionError(
-                        catalog.rejection(lang, version).orElse(lang + " " + version + " unavailable")));
+        ResolvedRuntime runtime = TestRunners.runtime(catalog, lang, version);
 
         RunResult r = runner.prepare(
                         RunSpec.of("example-" + lang, runtime, script(lang), SandboxLimits.defaults()), OutputSink.NONE)

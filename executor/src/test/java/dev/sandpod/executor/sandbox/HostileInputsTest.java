@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
 class HostileInputsTest {
 
     private static final Logger log = LoggerFactory.getLogger(HostileInputsTest.class);
-    private static final int FRAME_BYTES = 8192;
+    private static final int FRAME_BYTES = TestRunners.FRAME_BYTES;
     private static final SandboxLimits LIMITS = SandboxLimits.defaults();
     private static final Duration SHORT = Duration.ofSeconds(3);
     private static final Duration FLOOD_TIMEOUT = Duration.ofSeconds(30);
@@ -92,12 +92,8 @@ class HostileInputsTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(
-                TestSettings.executor(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE))
-                        .sandbox(),
-                FRAME_BYTES,
-                Duration.ofMillis(50));
-        catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
+        runner = TestRunners.runner(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE));
+        catalog = TestRunners.catalog(runner);
         pool = Executors.newCachedThreadPool();
         SandboxCapabilities caps = runner.capabilities();
         assertThat(caps.available()).as(caps.summary()).isTrue();
@@ -1280,9 +1276,7 @@ class HostileInputsTest {
             case "go" -> "1.19";
             default -> throw new IllegalArgumentException(lang);
         };
-        return catalog.resolve(lang, version)
-                .orElseThrow(() ->
-                        new AssertionError(catalog.rejection(lang, version).orElse(lang + " unavailable")));
+        return TestRunners.runtime(catalog, lang, version);
     }
 
     private static String pythonString(String s) {

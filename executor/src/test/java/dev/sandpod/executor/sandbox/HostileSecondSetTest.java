@@ -3,7 +3,6 @@ package dev.sandpod.executor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sandpod.executor.TestSettings;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import dev.sandpod.executor.runtime.ResolvedRuntime;
 import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
@@ -98,12 +97,8 @@ class HostileSecondSetTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(
-                TestSettings.executor(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE))
-                        .sandbox(),
-                8192,
-                Duration.ofMillis(50));
-        catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
+        runner = TestRunners.runner(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE));
+        catalog = TestRunners.catalog(runner);
         pool = Executors.newCachedThreadPool();
         SandboxCapabilities caps = runner.capabilities();
         assertThat(caps.available()).as(caps.summary()).isTrue();
@@ -891,9 +886,7 @@ class HostileSecondSetTest {
             case "go" -> "1.19";
             default -> throw new IllegalArgumentException(lang);
         };
-        return catalog.resolve(lang, version)
-                .orElseThrow(() ->
-                        new AssertionError(catalog.rejection(lang, version).orElse(lang + " unavailable")));
+        return TestRunners.runtime(catalog, lang, version);
     }
 
     private static String sha256(byte[] data) {

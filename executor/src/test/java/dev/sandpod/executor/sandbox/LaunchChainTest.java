@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.sandpod.executor.TestSettings;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -51,14 +50,10 @@ class LaunchChainTest {
     @BeforeAll
     static void startRunners() {
         assumeTrue(SandboxHost.effectiveUid() == 0, "the launch links are only used as root");
-        helper = new LocalSandboxRunner(TestSettings.executor().sandbox(), 8192, Duration.ofMillis(50));
-        chain = new LocalSandboxRunner(
-                TestSettings.executor(Map.of("sandpod.executor.sandbox.launcher", "util-linux"))
-                        .sandbox(),
-                8192,
-                Duration.ofMillis(50));
-        helperCatalog = new LocalRuntimeCatalog(TestSettings.runtimes(), helper, Duration.ofSeconds(10));
-        chainCatalog = new LocalRuntimeCatalog(TestSettings.runtimes(), chain, Duration.ofSeconds(10));
+        helper = TestRunners.runner();
+        chain = TestRunners.runner(Map.of("sandpod.executor.sandbox.launcher", "util-linux"));
+        helperCatalog = TestRunners.catalog(helper);
+        chainCatalog = TestRunners.catalog(chain);
         assertThat(helper.capabilities().available())
                 .as(helper.capabilities().summary())
                 .isTrue();

@@ -3,7 +3,6 @@ package dev.sandpod.executor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sandpod.executor.TestSettings;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import dev.sandpod.executor.runtime.ResolvedRuntime;
 import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
 class LocalSandboxRunnerTest {
 
     private static final Logger log = LoggerFactory.getLogger(LocalSandboxRunnerTest.class);
-    private static final int FRAME_BYTES = 8192;
+    private static final int FRAME_BYTES = TestRunners.FRAME_BYTES;
     private static final SandboxLimits LIMITS = SandboxLimits.defaults();
 
     private static LocalSandboxRunner runner;
@@ -36,8 +35,8 @@ class LocalSandboxRunnerTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(TestSettings.executor().sandbox(), FRAME_BYTES, Duration.ofMillis(50));
-        catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
+        runner = TestRunners.runner();
+        catalog = TestRunners.catalog(runner);
         assertThat(runner.capabilities().available())
                 .as(runner.capabilities().summary())
                 .isTrue();
@@ -507,9 +506,7 @@ class LocalSandboxRunnerTest {
     }
 
     private static ResolvedRuntime runtime(String lang, String version) {
-        return catalog.resolve(lang, version)
-                .orElseThrow(() -> new AssertionError(
-                        catalog.rejection(lang, version).orElse(lang + " " + version + " unavailable")));
+        return TestRunners.runtime(catalog, lang, version);
     }
 
     private static List<ProcessHandle> processesWith(String marker) {

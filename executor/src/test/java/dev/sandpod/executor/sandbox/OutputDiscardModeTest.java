@@ -2,9 +2,7 @@ package dev.sandpod.executor.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sandpod.executor.TestSettings;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,12 +19,8 @@ class OutputDiscardModeTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(
-                TestSettings.executor(Map.of("sandpod.executor.sandbox.output-overflow", "discard"))
-                        .sandbox(),
-                8192,
-                Duration.ofMillis(50));
-        catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
+        runner = TestRunners.runner(Map.of("sandpod.executor.sandbox.output-overflow", "discard"));
+        catalog = TestRunners.catalog(runner);
     }
 
     @AfterAll

@@ -2,10 +2,8 @@ package dev.sandpod.executor.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sandpod.executor.TestSettings;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,12 +17,8 @@ class RlimitFallbackTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(
-                TestSettings.executor(Map.of("sandpod.executor.sandbox.cgroups", "none"))
-                        .sandbox(),
-                8192,
-                Duration.ofMillis(50));
-        catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
+        runner = TestRunners.runner(Map.of("sandpod.executor.sandbox.cgroups", "none"));
+        catalog = TestRunners.catalog(runner);
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package dev.sandpod.executor.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sandpod.executor.TestSettings;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import dev.sandpod.executor.runtime.ResolvedRuntime;
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,15 +32,8 @@ class RunLeftoversTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(
-                TestSettings.executor(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE))
-                        .sandbox(),
-                8192,
-                Duration.ofMillis(50));
-        catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
-        assertThat(runner.capabilities().available())
-                .as(runner.capabilities().summary())
-                .isTrue();
+        runner = TestRunners.availableOnUids(UID_BASE);
+        catalog = TestRunners.catalog(runner);
     }
 
     @AfterAll
@@ -120,30 +111,12 @@ class RunLeftoversTest {
     }
 
     private static List<String> processesOfTheRunnersUids() {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .toList()) {
-                try {
-                    for (String line : Files.readAllLines(p.resolve("status"))) {
-                        if (line.startsWith("Uid:") && runner.ownsUid(Integer.parseInt(line.split("\\s+")[1]))) {
-                            found.add(p.getFileName() + " "
-                                    + Files.readAllLines(p.resolve("status")).get(2));
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // Gone meanwhile.
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return found;
+        return TestRunners.processesOfUids(runner).stream()
+                .map(TestRunners.HostProcess::toString)
+                .toList();
     }
 
     private static ResolvedRuntime runtime(String lang, String version) {
-        return catalog.resolve(lang, version)
-                .orElseThrow(() -> new AssertionError(
-                        catalog.rejection(lang, version).orElse(lang + " " + version + " unavailable")));
+        return TestRunners.runtime(catalog, lang, version);
     }
 }

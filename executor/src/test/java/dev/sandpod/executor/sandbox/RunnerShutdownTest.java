@@ -3,7 +3,6 @@ package dev.sandpod.executor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sandpod.executor.TestSettings;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +15,8 @@ class RunnerShutdownTest {
 
     @Test
     void closingTheRunnerKillsRunningSandboxesAndReportsThemFailed() {
-        LocalSandboxRunner runner =
-                new LocalSandboxRunner(TestSettings.executor().sandbox(), 8192, Duration.ofMillis(50));
-        LocalRuntimeCatalog catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
+        LocalSandboxRunner runner = TestRunners.runner();
+        LocalRuntimeCatalog catalog = TestRunners.catalog(runner);
         String marker = "765.4321";
         List<String> frames = Collections.synchronizedList(new ArrayList<>());
         SandboxRun run = runner.prepare(

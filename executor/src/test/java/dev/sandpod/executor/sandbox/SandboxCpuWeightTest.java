@@ -3,16 +3,13 @@ package dev.sandpod.executor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sandpod.executor.TestSettings;
 import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import dev.sandpod.executor.runtime.ResolvedRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -36,15 +33,8 @@ class SandboxCpuWeightTest {
 
     @BeforeAll
     static void startRunner() {
-        runner = new LocalSandboxRunner(
-                TestSettings.executor(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE))
-                        .sandbox(),
-                8192,
-                Duration.ofMillis(50));
-        catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
-        assertThat(runner.capabilities().available())
-                .as(runner.capabilities().summary())
-                .isTrue();
+        runner = TestRunners.availableOnUids(UID_BASE);
+        catalog = TestRunners.catalog(runner);
     }
 
     @AfterAll
@@ -158,26 +148,9 @@ class SandboxCpuWeightTest {
 
     /** A process of the run's uids that is busy (the interpreter), not bubblewrap's own. */
     private static Optional<Long> aProcessOfTheRun() {
-        List<Long> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .toList()) {
-                try {
-                    String comm = Files.readString(p.resolve("comm")).trim();
-                    for (String line : Files.readAllLines(p.resolve("status"))) {
-                        if (line.startsWith("Uid:")
-                                && runner.ownsUid(Integer.parseInt(line.split("\\s+")[1]))
-                                && comm.startsWith("python")) {
-                            found.add(Long.parseLong(p.getFileName().toString()));
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // Gone meanwhile.
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return found.stream().findFirst();
+        return TestRunners.processesOfUids(runner).stream()
+                .filter(p -> p.name().startsWith("python"))
+                .map(TestRunners.HostProcess::pid)
+                .findFirst();
     }
 }

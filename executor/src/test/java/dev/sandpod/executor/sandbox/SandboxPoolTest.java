@@ -74,7 +74,7 @@ class SandboxPoolTest {
     @BeforeAll
     static void startRunner() {
         runner = newRunner(Map.of());
-        catalog = new LocalRuntimeCatalog(TestSettings.runtimes(), runner, Duration.ofSeconds(10));
+        catalog = TestRunners.catalog(runner);
     }
 
     @AfterAll
@@ -312,8 +312,7 @@ class SandboxPoolTest {
         Map<String, String> settings = new HashMap<>(overrides);
         settings.put("sandpod.executor.sandbox.uid-base", UID_BASE);
         settings.putIfAbsent("sandpod.executor.sandbox.pool.size", Integer.toString(POOL_SIZE));
-        LocalSandboxRunner r =
-                new LocalSandboxRunner(TestSettings.executor(settings).sandbox(), 8192, Duration.ofMillis(50));
+        LocalSandboxRunner r = TestRunners.runner(settings);
         assertThat(r.capabilities().available()).as(r.capabilities().summary()).isTrue();
         return r;
     }
