@@ -13,8 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -71,7 +77,10 @@ class StoreOutageJourneyTest {
                         "--sandpod.rate-limit.enabled=false",
                         // The backstop must not end a run before its real outcome can be recorded.
                         "--sandpod.execution.timeout-seconds=30",
-                        "--sandpod.execution.backstop-grace-seconds=90");
+                        "--sandpod.execution.backstop-grace-seconds=90",
+                        // Shorter than the outage: a report consumer that blocked its poll loop while the store is
+                        // away would be thrown out of its group (and rejoin as another member).
+                        "--sandpod.run-reports.max-poll-interval-ms=12000");
         int appPort = Integer.parseInt(running.getEnvironment().getProperty("local.server.port"));
         ApiSession user = ApiSession.login(appPort, "user", "user123");
         String finishedBefore = user.execute("print('before the outage')");
@@ -87,6 +96,8 @@ class StoreOutageJourneyTest {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> inFlight.stream().noneMatch(id -> status(user, id).equals("queued")));
 
+        Set<String> reportConsumers = reportConsumerMembers();
+        assertThat(reportConsumers).isNotEmpty();
         store.close();
         long outageStart = System.nanoTime();
         List<Answer> answers = new ArrayList<>();
@@ -153,8 +164,21 @@ class StoreOutageJourneyTest {
                 "all {} runs in flight ended {} ms after the store returned",
                 inFlight.size(),
                 (System.nanoTime() - returned) / 1_000_000);
+        // The report consumer held the reports without leaving its group: the same member throughout.
+        assertThat(reportConsumerMembers()).isEqualTo(reportConsumers);
         String after = user.execute("print('after the outage')");
         assertThat(user.awaitResult(after).get("stdout").asText()).isEqualTo("after the outage\n");
+    }
+
+    private Set<String> reportConsumerMembers() throws Exception {
+        String brokers = running.getEnvironment().getProperty("spring.kafka.bootstrap-servers");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("sandpod-report-handler"))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get("sandpod-report-handler");
+            return group.members().stream().map(MemberDescription::consumerId).collect(Collectors.toSet());
+        }
     }
 
     private static String status(ApiSession user, String id) {

@@ -32,8 +32,6 @@ class RunReportListener {
 
     private static final Logger log = LoggerFactory.getLogger(RunReportListener.class);
     private static final long COMMAND_TIMEOUT_SECONDS = 30;
-    private static final long FIRST_BACKOFF_MILLIS = 250;
-    private static final long MAX_BACKOFF_MILLIS = 2_000;
 
     private final CommandGateway commands;
 
@@ -44,6 +42,9 @@ class RunReportListener {
     @KafkaListener(
             topics = Topics.RUN_REPORTS,
             groupId = "sandpod-report-handler",
+            containerFactory = RunReportConsumerConfiguration.CONTAINER_FACTORY,
+            // How long a report may take before the group takes the consumer's partitions away (Kafka's default).
+            properties = "max.poll.interval.ms=${sandpod.run-reports.max-poll-interval-ms:300000}",
             autoStartup = "${sandpod.roles.processors:true}")
     void on(ConsumerRecord<String, byte[]> record) {
         RunReport report;
@@ -62,41 +63,20 @@ class RunReportListener {
         if (command == null) {
             return;
         }
-        long backoffMillis = FIRST_BACKOFF_MILLIS;
-        while (true) {
-            try {
-                commands.sendAndWait(command, COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                return;
-            } catch (AggregateNotFoundException e) {
-                log.warn("Run report for unknown execution {} ignored", report.getExecutionId());
-                return;
-            } catch (RuntimeException e) {
-                if (!StoreFailures.isTransient(e)) {
-                    throw e;
-                }
-                // The store is unreachable or full: hold the report (and the partition) until it is back.
-                // Kafka's error handler would try a few times and then skip it, losing the run's outcome.
-                log.warn(
-                        "Run report for execution {} waits for the data store ({}); trying again in {} ms",
-                        report.getExecutionId(),
-                        StoreFailures.classify(e),
-                        backoffMillis);
-                if (!pause(backoffMillis)) {
-                    throw e;
-                }
-                backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
-            }
-        }
-    }
-
-    /** False when interrupted (the container is stopping): the record is then delivered again later. */
-    private static boolean pause(long millis) {
         try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            commands.sendAndWait(command, COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (AggregateNotFoundException e) {
+            log.warn("Run report for unknown execution {} ignored", report.getExecutionId());
+        } catch (RuntimeException e) {
+            if (StoreFailures.isTransient(e)) {
+                // The store is unreachable or full: the report (and its partition) waits until it is back. The
+                // container pauses between tries and keeps polling (RunReportConsumerConfiguration).
+                log.warn(
+                        "Run report for execution {} waits for the data store ({})",
+                        report.getExecutionId(),
+                        StoreFailures.classify(e));
+            }
+            throw e;
         }
     }
 
