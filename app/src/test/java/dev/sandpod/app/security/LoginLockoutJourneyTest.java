@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.mongodb.core.MongoTemplate;
 
 /** Login lockout through HTTP, with the thresholds of the system settings (5 attempts, 15 minutes). */
 @FrontDoorTest
@@ -15,6 +20,9 @@ class LoginLockoutJourneyTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MongoTemplate mongo;
 
     private String registered(String prefix) {
         String username = Accounts.name(prefix);
@@ -76,6 +84,18 @@ class LoginLockoutJourneyTest {
             assertThat(door.login(nobody, WRONG).status()).isEqualTo(401);
         }
         assertThat(door.login(nobody, WRONG).status()).isEqualTo(423);
+    }
+
+    @Test
+    void aNameWhoseRegistrationIsUnderWayIsUnknownToALoginNotAServerError() {
+        // A registration claims the name first and records the account after it: this is the moment between.
+        String midway = Accounts.name("midway");
+        mongo.getCollection("user_directory")
+                .insertOne(new Document("_id", "username:" + midway.toLowerCase(Locale.ROOT))
+                        .append("userId", UUID.randomUUID().toString()));
+        Client.Reply reply = Client.anonymous(port, Accounts.address()).login(midway, Accounts.PASSWORD);
+        assertThat(reply.status()).as(reply.body().toString()).isEqualTo(401);
+        assertThat(reply.body().get("detail").asText()).isEqualTo("Invalid credentials");
     }
 
     @Test

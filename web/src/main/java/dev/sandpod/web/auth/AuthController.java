@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,9 +173,7 @@ class AuthController {
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(userId -> {
                     if (userId.isEmpty()) {
-                        return Mono.fromRunnable(() -> verifier.matchNobody(password))
-                                .subscribeOn(Schedulers.boundedElastic())
-                                .then(failed(username, null, exchange));
+                        return unknown(username, password, exchange);
                     }
                     return Mono.fromFuture(() -> commands.<LoginResult>send(Origin.command(
                                     new LogInUserCommand(userId.get(), password, sessionId),
@@ -193,8 +192,19 @@ class AuthController {
                                     Mono.error(
                                             new SandpodException(ErrorCode.ACCOUNT_INACTIVE, "Account is deactivated"));
                                 case WRONG_PASSWORD -> failed(username, userId.get(), exchange);
-                            });
+                            })
+                            // A registration claims the name before it records the account (UserRegistration): a
+                            // login in between finds the name but no account yet, as for a name nobody holds.
+                            .onErrorResume(
+                                    AggregateNotFoundException.class, e -> unknown(username, password, exchange));
                 });
+    }
+
+    /** A name without an account: as long to answer as a wrong password, and counted the same way. */
+    private <T> Mono<T> unknown(String username, String password, ServerWebExchange exchange) {
+        return Mono.fromRunnable(() -> verifier.matchNobody(password))
+                .subscribeOn(Schedulers.boundedElastic())
+                .then(failed(username, null, exchange));
     }
 
     /** 401, after counting the failure; the failure that locks the name is recorded on the account too. */
