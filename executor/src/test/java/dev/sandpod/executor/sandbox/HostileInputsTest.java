@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sandpod.executor.TestSettings;
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
-import dev.sandpod.executor.runtime.ResolvedRuntime;
+import dev.sandpod.executor.sandbox.HostileRuns.Hostile;
 import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +12,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -21,19 +19,13 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -82,19 +74,14 @@ class HostileInputsTest {
     private static final String UID_BASE = "1950000000";
 
     private static final String FAKE_SECRET_ENV = "SANDPOD_FAKE_SECRET";
-    private static final Set<String> STATIC_FILES = Set.of("passwd", "group", "seccomp.bpf", "mnt");
 
-    private static final Map<String, String> REPORT = new ConcurrentHashMap<>();
-
+    private static HostileRuns runs;
     private static LocalSandboxRunner runner;
-    private static LocalRuntimeCatalog catalog;
-    private static ExecutorService pool;
 
     @BeforeAll
     static void startRunner() {
-        runner = TestRunners.runner(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE));
-        catalog = TestRunners.catalog(runner);
-        pool = Executors.newCachedThreadPool();
+        runs = HostileRuns.onUids(UID_BASE, false);
+        runner = runs.runner();
         SandboxCapabilities caps = runner.capabilities();
         assertThat(caps.available()).as(caps.summary()).isTrue();
         // The suite asserts the strongest enforcement this host offers; a weaker host must fail it loudly.
@@ -106,14 +93,13 @@ class HostileInputsTest {
 
     @AfterAll
     static void stopRunner() throws IOException {
-        pool.shutdownNow();
-        runner.close();
-        log.info("hostile rows:\n{}", HostileReport.write(REPORT, "hostile-report.md"));
+        runs.close();
+        log.info("hostile rows:\n{}", HostileReport.write(runs.report, "hostile-report.md"));
     }
 
     @AfterEach
     void nothingOfTheRunIsLeft() throws IOException {
-        assertNothingLeft();
+        runs.assertNothingLeft();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -121,8 +107,8 @@ class HostileInputsTest {
     @Test
     void H1_forkBombsStopAtThePidsLimitAndEveryDescendantIsKilled() {
         // The bomb goes on in the background while the script itself waits, so it really meets the pids limit.
-        Hostile bash = start("H1", "bash", ":(){ :|:& };:\nsleep 10\n", LIMITS.withTimeout(SHORT));
-        Hostile python = start("H1", "python", """
+        Hostile bash = runs.start("H1", "bash", ":(){ :|:& };:\nsleep 10\n", LIMITS.withTimeout(SHORT));
+        Hostile python = runs.start("H1", "python", """
                 import os
                 while True:
                     try:
@@ -146,7 +132,7 @@ class HostileInputsTest {
 
     @Test
     void H2_threadBombsStopAtThePidsLimit() {
-        Hostile python = start("H2", "python", """
+        Hostile python = runs.start("H2", "python", """
                 import threading, time
                 n = 0
                 try:
@@ -158,7 +144,7 @@ class HostileInputsTest {
                 """, LIMITS.withTimeout(SHORT));
         // A thousand threads are plenty against 64 pids and keep the runtime's dying goroutine dump (all of them)
         // under the 1 MiB stderr cap; ten thousand would make it an output flood, which is H8's business.
-        Hostile go = start("H2", "go", """
+        Hostile go = runs.start("H2", "go", """
                 package main
 
                 import (
@@ -196,10 +182,11 @@ class HostileInputsTest {
 
     @Test
     void H3_memoryBombsAreKilledAtTheMemoryLimitAsResourceLimit() {
-        Hostile huge = start("H3", "python", "x = bytearray(10**10)\nprint(len(x))\n", LIMITS);
-        Hostile list = start("H3", "python", "a = []\nwhile True:\n    a.append(' ' * 10**6)\n", LIMITS);
+        Hostile huge = runs.start("H3", "python", "x = bytearray(10**10)\nprint(len(x))\n", LIMITS);
+        Hostile list = runs.start("H3", "python", "a = []\nwhile True:\n    a.append(' ' * 10**6)\n", LIMITS);
         // Filled, so the pages are really used (a zero-filled Buffer may stay untouched, lazily zeroed memory).
-        Hostile buffers = start("H3", "node", "const a = [];\nfor (;;) a.push(Buffer.alloc(1 << 24, 'x'));\n", LIMITS);
+        Hostile buffers =
+                runs.start("H3", "node", "const a = [];\nfor (;;) a.push(Buffer.alloc(1 << 24, 'x'));\n", LIMITS);
 
         assertConcurrentOkRun(huge, list, buffers);
         long limitKb = LIMITS.memoryBytes() / 1024;
@@ -215,9 +202,9 @@ class HostileInputsTest {
 
     @Test
     void H4_fillingTmpOrDevShmEndsWithEnospcAtTheWorkspaceLimit() throws IOException {
-        Set<String> hostTmpBefore = listNames(Path.of("/tmp"));
-        Set<String> hostShmBefore = listNames(Path.of("/dev/shm"));
-        Hostile fill = start("H4", "python", """
+        Set<String> hostTmpBefore = HostileRuns.listNames(Path.of("/tmp"));
+        Set<String> hostShmBefore = HostileRuns.listNames(Path.of("/dev/shm"));
+        Hostile fill = runs.start("H4", "python", """
                 import os, errno
                 for d in ['/tmp', '/dev/shm', '/var/tmp', os.environ['HOME']]:
                     path = os.path.join(d, 'sandpod-h4-fill')
@@ -248,14 +235,14 @@ class HostileInputsTest {
         // Nothing outside the run's tmpfs received the data: the host's own /tmp and /dev/shm never saw the file.
         assertThat(hostTmpBefore).doesNotContain("sandpod-h4-fill");
         assertThat(hostShmBefore).doesNotContain("sandpod-h4-fill");
-        assertThat(listNames(Path.of("/tmp"))).doesNotContain("sandpod-h4-fill");
-        assertThat(listNames(Path.of("/dev/shm"))).doesNotContain("sandpod-h4-fill");
+        assertThat(HostileRuns.listNames(Path.of("/tmp"))).doesNotContain("sandpod-h4-fill");
+        assertThat(HostileRuns.listNames(Path.of("/dev/shm"))).doesNotContain("sandpod-h4-fill");
         report("H4", fill);
     }
 
     @Test
     void H5_aBusyLoopIsKilledAtTheWallLimitAsTimeout() {
-        Hostile busy = start("H5", "python", "while True: pass\n", LIMITS.withTimeout(SHORT));
+        Hostile busy = runs.start("H5", "python", "while True: pass\n", LIMITS.withTimeout(SHORT));
 
         assertConcurrentOkRun(busy);
         RunResult r = busy.result();
@@ -268,12 +255,13 @@ class HostileInputsTest {
 
     @Test
     void H6_stdinIsEmptyAndSleepingForeverEndsAtTheWallLimit() {
-        Hostile python = start("H6", "python", """
+        Hostile python = runs.start("H6", "python", """
                 import sys, time
                 print(repr(sys.stdin.read()), flush=True)
                 time.sleep(3600)
                 """, LIMITS.withTimeout(SHORT));
-        Hostile bash = start("H6", "bash", "read -r line\necho \"read=$?\"\nsleep 3600\n", LIMITS.withTimeout(SHORT));
+        Hostile bash =
+                runs.start("H6", "bash", "read -r line\necho \"read=$?\"\nsleep 3600\n", LIMITS.withTimeout(SHORT));
 
         assertConcurrentOkRun(python, bash);
         for (Hostile h : List.of(python, bash)) {
@@ -289,7 +277,7 @@ class HostileInputsTest {
 
     @Test
     void H7_daemonizedProcessesDoNotOutliveTheRun() {
-        Hostile bash = start("H7", "bash", """
+        Hostile bash = runs.start("H7", "bash", """
                 setsid nohup sleep 999.71 > /dev/null 2>&1 &
                 (setsid sleep 999.72 &)
                 ( trap '' HUP TERM; exec sleep 999.73 ) &
@@ -297,7 +285,7 @@ class HostileInputsTest {
                 echo detached
                 exit 0
                 """, LIMITS);
-        Hostile python = start("H7", "python", """
+        Hostile python = runs.start("H7", "python", """
                 import os, time
                 if os.fork() == 0:
                     os.setsid()
@@ -326,8 +314,8 @@ class HostileInputsTest {
     void H8_infiniteOutputStopsAtTheCapWithBoundedFramesAndAFlatHeap() {
         long heapBefore = usedHeapAfterGc();
         // Floods end at the cap; a long wall limit keeps a busy machine from turning a slow flood into a timeout.
-        Hostile yes = start("H8", "bash", "yes\n", LIMITS.withTimeout(FLOOD_TIMEOUT));
-        Hostile python = start("H8", "python", "while True: print('x')\n", LIMITS.withTimeout(FLOOD_TIMEOUT));
+        Hostile yes = runs.start("H8", "bash", "yes\n", LIMITS.withTimeout(FLOOD_TIMEOUT));
+        Hostile python = runs.start("H8", "python", "while True: print('x')\n", LIMITS.withTimeout(FLOOD_TIMEOUT));
 
         assertConcurrentOkRun(yes, python);
         for (Hostile h : List.of(yes, python)) {
@@ -349,8 +337,8 @@ class HostileInputsTest {
 
     @Test
     void H9_capsCountBytesOfOneHugeLineAndTheTimeoutAppliesToATrickle() {
-        Hostile line = start("H9", "python", "import sys\nsys.stdout.write('x' * 5_000_000)\n", LIMITS);
-        Hostile trickle = start("H9", "python", """
+        Hostile line = runs.start("H9", "python", "import sys\nsys.stdout.write('x' * 5_000_000)\n", LIMITS);
+        Hostile trickle = runs.start("H9", "python", """
                 import sys, time
                 while True:
                     sys.stdout.write('.')
@@ -376,7 +364,7 @@ class HostileInputsTest {
 
     @Test
     void H10_binaryAnsiAndMarkupOutputIsKeptAsText() {
-        Hostile weird = start("H10", "python", """
+        Hostile weird = runs.start("H10", "python", """
                 import sys
                 sys.stdout.buffer.write(b'bin:\\x00\\x01\\x7f\\xff\\xfe|bad:\\xc3\\x28|ansi:\\x1b[31mred\\x1b[0m\\x1b]0;title\\x07|')
                 sys.stdout.buffer.write('html:</script><img src=x onerror=alert(1)>|utf8:é✓😀\\n'.encode())
@@ -397,7 +385,7 @@ class HostileInputsTest {
 
     @Test
     void H11_aStderrFloodHasItsOwnCapAndKeepsItsOrder() {
-        Hostile flood = start("H11", "python", """
+        Hostile flood = runs.start("H11", "python", """
                 import sys
                 print('out-1', flush=True)
                 i = 0
@@ -429,7 +417,7 @@ class HostileInputsTest {
 
     @Test
     void H12_hugeFilesHitTheFileSizeLimitAndTheWorkspaceQuota() {
-        Hostile disk = start("H12", "python", """
+        Hostile disk = runs.start("H12", "python", """
                 import os, errno
                 fd = os.open('big', os.O_WRONLY | os.O_CREAT)
                 def attempt(name, op):
@@ -463,7 +451,7 @@ class HostileInputsTest {
 
     @Test
     void H13_millionsOfEmptyFilesStopAtTheInodeLimit() {
-        Hostile files = start("H13", "python", """
+        Hostile files = runs.start("H13", "python", """
                 import os, errno
                 n = 0
                 try:
@@ -495,7 +483,7 @@ class HostileInputsTest {
 
     @Test
     void H14_aSecondRunSeesNothingTheFirstOneWrote() {
-        Hostile writer = start("H14", "bash", """
+        Hostile writer = runs.start("H14", "bash", """
                 for d in /tmp /var/tmp /dev/shm "$HOME" /workspace /workspace/.tmp; do
                   echo secret > "$d/h14-marker" && echo "wrote $d"
                 done
@@ -506,7 +494,7 @@ class HostileInputsTest {
         assertThat(first.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
         assertThat(first.stdout().lines()).hasSize(6);
 
-        Hostile reader = start("H14", "bash", """
+        Hostile reader = runs.start("H14", "bash", """
                 ls -A /tmp /var/tmp /dev/shm "$HOME" /workspace
                 find / -xdev -name 'h14-marker' 2>/dev/null
                 find /tmp /dev/shm /workspace -name 'h14-marker' -o -name id_rsa
@@ -524,7 +512,8 @@ class HostileInputsTest {
     @Test
     void H15_outboundNetworkHasNoRouteAndFailsFast() throws IOException {
         try (HostServices services = HostServices.start(1)) {
-            Hostile net = start("H15", "python", """
+            Hostile net =
+                    runs.start("H15", "python", """
                     import socket, time, urllib.request, sys
                     port = int(sys.argv[1]) if len(sys.argv) > 1 else %d
                     def attempt(name, fn):
@@ -578,7 +567,7 @@ class HostileInputsTest {
             Set<Integer> ports = new TreeSet<>(services.ports());
             ports.addAll(hostListeningTcpPorts());
             String portList = ports.stream().map(String::valueOf).collect(Collectors.joining(","));
-            Hostile reach = start("H16", "python", """
+            Hostile reach = runs.start("H16", "python", """
                     import socket, time
                     def attempt(name, family, addr):
                         t = time.monotonic()
@@ -635,7 +624,7 @@ class HostileInputsTest {
         PosixFileAttributes before =
                 Files.readAttributes(hostFile, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         try {
-            Hostile links = start("H17", "bash", """
+            Hostile links = runs.start("H17", "bash", """
                     f=%s; d=%s
                     cd /workspace
                     ln -s "$f" link-file; ln -s "$d" link-dir; ln -s / link-root
@@ -673,7 +662,7 @@ class HostileInputsTest {
             assertThat(after.owner()).isEqualTo(before.owner());
             assertThat(after.group()).isEqualTo(before.group());
             assertThat(Files.getAttribute(hostFile, "unix:nlink")).isEqualTo(1);
-            assertThat(listNames(hostDir)).containsExactly("host-secret.txt");
+            assertThat(HostileRuns.listNames(hostDir)).containsExactly("host-secret.txt");
             report("H17", links);
         } finally {
             WorkDir.deleteTree(hostDir);
@@ -687,7 +676,7 @@ class HostileInputsTest {
                 .as("surefire puts a fake secret into this JVM's environment")
                 .isNotBlank();
         long jvm = ProcessHandle.current().pid();
-        Hostile snoop = start("H18", "python", """
+        Hostile snoop = runs.start("H18", "python", """
                 import os
                 secret, jvm = %s, %d
                 pids = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())
@@ -739,7 +728,7 @@ class HostileInputsTest {
         assertThat(hostOnly)
                 .as("paths that exist on this host and must not inside")
                 .isNotEmpty();
-        Hostile hunt = start("H19", "python", """
+        Hostile hunt = runs.start("H19", "python", """
                 import os, glob
                 paths = %s + [
                     '/var/run/secrets/kubernetes.io/serviceaccount/token', '/run/secrets', '/var/run/docker.sock',
@@ -771,7 +760,7 @@ class HostileInputsTest {
 
     @Test
     void H20_noPrivilegeEscalationThroughSetuidDevicesOrCapabilities() {
-        Hostile escalate = start("H20", "python", """
+        Hostile escalate = runs.start("H20", "python", """
                 import os, stat, subprocess
                 print('ids', os.getuid(), os.geteuid(), os.getgid(), os.getegid(), os.getgroups())
                 status = dict(l.split(':\\t', 1) for l in open('/proc/self/status').read().splitlines() if ':\\t' in l)
@@ -833,7 +822,7 @@ class HostileInputsTest {
 
     @Test
     void H21_dangerousSyscallsAreDenied() {
-        Hostile syscalls = start("H21", "python", """
+        Hostile syscalls = runs.start("H21", "python", """
                 import ctypes, errno, os
                 libc = ctypes.CDLL(None, use_errno=True)
                 libc.syscall.restype = ctypes.c_long
@@ -909,7 +898,7 @@ class HostileInputsTest {
     @Test
     void H22_onlyTheRunsOwnProcessesCanBeSignalled() {
         String marker = "888.2222";
-        Hostile victim = start(
+        Hostile victim = runs.start(
                 "H22-victim",
                 "bash",
                 "sleep " + marker + " &\necho up\nwait\n",
@@ -919,7 +908,7 @@ class HostileInputsTest {
         long victimBwrap = victim.run().hostPid();
         long victimSleep = processesWithArgument(marker).get(0).pid();
         long jvm = ProcessHandle.current().pid();
-        Hostile killer = start("H22", "bash", """
+        Hostile killer = runs.start("H22", "bash", """
                 sleep 100 &
                 own=$!
                 for pid in %d %d %d; do kill -9 "$pid" 2>/dev/null; echo "host pid: $?"; done
@@ -969,9 +958,9 @@ class HostileInputsTest {
         // The row's 2 s is for an otherwise idle host; where CI shares the machine with other work, the same run
         // measured just before (same host, no hostile runs) scales the bound, so the test checks what the runner
         // controls: how much the 20 hostile runs slow a concurrent run down.
-        long baseline = okRunMillis();
+        long baseline = runs.okRunMillis();
         long budget = Math.max(OK_BUDGET_MILLIS, 5 * baseline);
-        REPORT.put("ok-baseline", baseline + " ms idle-ish, H25 budget " + budget + " ms");
+        runs.report.put("ok-baseline", baseline + " ms idle-ish, H25 budget " + budget + " ms");
         // Runs that only end at the wall limit get a short one; bombs and floods end at their own limit first.
         Duration timeout = Duration.ofSeconds(4);
         List<Hostile> forkBombs = new ArrayList<>();
@@ -979,10 +968,10 @@ class HostileInputsTest {
         List<Hostile> busyLoops = new ArrayList<>();
         List<Hostile> floods = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            forkBombs.add(start("H25", "bash", ":(){ :|:& };:\nsleep 10\n", LIMITS.withTimeout(timeout)));
-            memoryBombs.add(start("H25", "python", "x = bytearray(10**10)\n", LIMITS));
-            busyLoops.add(start("H25", "python", "while True: pass\n", LIMITS.withTimeout(timeout)));
-            floods.add(start("H25", "bash", "yes\n", LIMITS));
+            forkBombs.add(runs.start("H25", "bash", ":(){ :|:& };:\nsleep 10\n", LIMITS.withTimeout(timeout)));
+            memoryBombs.add(runs.start("H25", "python", "x = bytearray(10**10)\n", LIMITS));
+            busyLoops.add(runs.start("H25", "python", "while True: pass\n", LIMITS.withTimeout(timeout)));
+            floods.add(runs.start("H25", "bash", "yes\n", LIMITS));
         }
         List<Hostile> all = Stream.of(forkBombs, memoryBombs, busyLoops, floods)
                 .flatMap(List::stream)
@@ -995,7 +984,7 @@ class HostileInputsTest {
                         .allMatch(h -> h.future().isDone()
                                 || h.text(StreamKind.STDERR).contains("Resource temporarily unavailable")));
 
-        assertConcurrentOkRun(budget, all.toArray(Hostile[]::new));
+        runs.assertConcurrentOkRun(budget, all.toArray(Hostile[]::new));
         for (Hostile h : forkBombs) {
             assertThat(h.result().outcome()).isIn(RunResult.Outcome.TIMEOUT, RunResult.Outcome.COMPLETED);
         }
@@ -1018,127 +1007,16 @@ class HostileInputsTest {
     // ---------------------------------------------------------------------------------------------------------
 
     /** A hostile run going on in the background, with its live frames. */
-    record Hostile(
-            String row,
-            String lang,
-            SandboxRun run,
-            CompletableFuture<RunResult> future,
-            List<Frame> frameList,
-            long startedNanos,
-            AtomicLong endedNanos) {
-
-        RunResult result() {
-            return future.join();
-        }
-
-        List<String> frames() {
-            synchronized (frameList) {
-                return frameList.stream().map(Frame::text).toList();
-            }
-        }
-
-        List<String> frames(StreamKind kind) {
-            synchronized (frameList) {
-                return frameList.stream()
-                        .filter(f -> f.kind() == kind)
-                        .map(Frame::text)
-                        .toList();
-            }
-        }
-
-        String text(StreamKind kind) {
-            return String.join("", frames(kind));
-        }
-
-        long frameBytes() {
-            return frames(StreamKind.STDOUT).stream()
-                    .mapToLong(f -> f.getBytes(StandardCharsets.UTF_8).length)
-                    .sum();
-        }
-
-        int largestFrame() {
-            return frames().stream()
-                    .mapToInt(f -> f.getBytes(StandardCharsets.UTF_8).length)
-                    .max()
-                    .orElse(0);
-        }
-
-        double seconds() {
-            result();
-            return (endedNanos.get() - startedNanos) / 1e9;
-        }
-
-        String describe() {
-            RunResult r = future.getNow(null);
-            return row + " " + lang
-                    + (r == null
-                            ? " (running)"
-                            : " " + r.outcome() + "/" + r.errorType()
-                                    + " exit " + r.exitCode() + " peak " + r.peakMemoryKb() + " KB: "
-                                    + abbreviate(r.errorMessage()) + " " + abbreviate(r.stderr()));
-        }
-    }
-
-    record Frame(StreamKind kind, String text) {}
-
-    private Hostile start(String row, String lang, String script, SandboxLimits limits) {
-        List<Frame> frames = Collections.synchronizedList(new ArrayList<>());
-        SandboxRun run = runner.prepare(
-                RunSpec.of(row, runtime(lang), script, limits), (kind, text) -> frames.add(new Frame(kind, text)));
-        long started = System.nanoTime();
-        AtomicLong ended = new AtomicLong();
-        CompletableFuture<RunResult> future = CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return run.execute();
-                    } finally {
-                        ended.set(System.nanoTime());
-                    }
-                },
-                pool);
-        return new Hostile(row, lang, run, future, frames, started, ended);
-    }
-
     /**
      * Once the hostile runs are going (or already over), a {@code print("ok")} run must still complete normally
      * and quickly.
      */
-    private void assertConcurrentOkRun(Hostile... hostile) {
-        assertConcurrentOkRun(OK_SANITY_MILLIS, hostile);
+    private static void assertConcurrentOkRun(Hostile... hostile) {
+        runs.assertConcurrentOkRun(OK_SANITY_MILLIS, hostile);
     }
 
-    private void assertConcurrentOkRun(long budgetMillis, Hostile... hostile) {
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> Stream.of(hostile)
-                        .allMatch(h -> h.run().started() || h.future().isDone()));
-        long started = System.nanoTime();
-        try {
-            RunResult ok = runner.prepare(RunSpec.of("ok", runtime("python"), "print(\"ok\")", LIMITS), OutputSink.NONE)
-                    .execute();
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            REPORT.merge("ok-runs", hostile[0].row() + "=" + millis + "ms", (a, b) -> a + ", " + b);
-            assertThat(ok.outcome()).as("concurrent run: " + ok).isEqualTo(RunResult.Outcome.COMPLETED);
-            assertThat(ok.exitCode()).isZero();
-            assertThat(ok.stdout()).isEqualTo("ok\n");
-            assertThat(millis).as("concurrent print(\"ok\") took %d ms", millis).isLessThan(budgetMillis);
-        } finally {
-            // Whatever failed above, the hostile runs end before the leftover check.
-            for (Hostile h : hostile) {
-                h.future().exceptionally(e -> null).join();
-            }
-        }
-    }
-
-    private static long okRunMillis() {
-        long started = System.nanoTime();
-        RunResult ok = runner.prepare(RunSpec.of("ok", runtime("python"), "print(\"ok\")", LIMITS), OutputSink.NONE)
-                .execute();
-        assertThat(ok.stdout()).isEqualTo("ok\n");
-        return (System.nanoTime() - started) / 1_000_000;
-    }
-
-    private static void report(String row, Hostile... runs) {
-        Map<String, List<Hostile>> byOutcome = Stream.of(runs)
+    private static void report(String row, Hostile... ended) {
+        Map<String, List<Hostile>> byOutcome = Stream.of(ended)
                 .collect(Collectors.groupingBy(
                         h -> {
                             RunResult r = h.result();
@@ -1150,13 +1028,13 @@ class HostileInputsTest {
         String observed = byOutcome.entrySet().stream()
                 .map(e -> (e.getValue().size() > 1 ? e.getValue().size() + "× " : "") + e.getKey())
                 .collect(Collectors.joining("; "));
-        String times = Stream.of(runs)
+        String times = Stream.of(ended)
                 .map(h -> String.format(Locale.ROOT, "%.2f s", h.seconds()))
                 .distinct()
                 .sorted()
                 .collect(Collectors.joining(", "));
-        if (runs.length > 3) {
-            Map<String, Double> slowest = Stream.of(runs)
+        if (ended.length > 3) {
+            Map<String, Double> slowest = Stream.of(ended)
                     .collect(Collectors.toMap(
                             h -> h.lang() + " " + h.result().outcome().name().toLowerCase(Locale.ROOT),
                             Hostile::seconds,
@@ -1166,67 +1044,8 @@ class HostileInputsTest {
                     .map(e -> String.format(Locale.ROOT, "%s ≤ %.2f s", e.getKey(), e.getValue()))
                     .collect(Collectors.joining(", "));
         }
-        REPORT.put(row, observed + " | " + times);
+        runs.report.put(row, observed + " | " + times);
         log.info("{}: {} | {}", row, observed, times);
-    }
-
-    /**
-     * (c): no process of this runner's uids, nor one of its launch chain (root until it drops to the run's uid,
-     * recognisable by the run's paths in its arguments); no run cgroup, no per-run file, no mount of the work dir.
-     */
-    private static void assertNothingLeft() throws IOException {
-        // Pre-started sandboxes are the runner's, not a run's: drained first, they must leave nothing either.
-        runner.drainPool();
-        assertThat(processesOfSandboxUids()).as("processes of sandbox uids").isEmpty();
-        String instance = runner.instanceDir().toString();
-        assertThat(ProcessHandle.allProcesses()
-                        .filter(p -> p.info()
-                                .arguments()
-                                .map(args -> Stream.of(args).anyMatch(a -> a.contains(instance)))
-                                .orElse(false))
-                        .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
-                        .toList())
-                .as("processes of the runs' launch chains")
-                .isEmpty();
-        for (Path dir : runner.cgroupDirs()) {
-            try (Stream<Path> children = Files.list(dir)) {
-                assertThat(children.filter(Files::isDirectory).toList())
-                        .as("run cgroups in " + dir)
-                        .isEmpty();
-            }
-        }
-        assertThat(listNames(runner.instanceDir())).as("files of runs").isSubsetOf(STATIC_FILES);
-        assertThat(listNames(runner.instanceDir().resolve(WorkDir.MOUNT_POINT)))
-                .as("on the host, the " + "runs' mount point stays an empty directory")
-                .isEmpty();
-        String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
-        assertThat(mounts)
-                .as("host mounts")
-                .doesNotContain(runner.instanceDir().toString())
-                .doesNotContain("sandpod-run");
-    }
-
-    private static List<String> processesOfSandboxUids() throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .toList()) {
-                try {
-                    for (String line : Files.readAllLines(p.resolve("status"))) {
-                        if (line.startsWith("Uid:")) {
-                            int uid = Integer.parseInt(line.split("\\s+")[1]);
-                            if (runner.ownsUid(uid)) {
-                                found.add(p.getFileName() + " uid " + uid + " "
-                                        + Files.readString(p.resolve("cmdline")).replace('\0', ' '));
-                            }
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // Gone meanwhile.
-                }
-            }
-        }
-        return found;
     }
 
     private static List<ProcessHandle> processesWithArgument(String... markers) {
@@ -1256,27 +1075,9 @@ class HostileInputsTest {
         return ports;
     }
 
-    private static Set<String> listNames(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
-        }
-    }
-
     private static long usedHeapAfterGc() {
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static ResolvedRuntime runtime(String lang) {
-        String version = switch (lang) {
-            case "python" -> "3.11";
-            case "node" -> "20";
-            case "ruby" -> "3.1";
-            case "bash" -> "5.2";
-            case "go" -> "1.19";
-            default -> throw new IllegalArgumentException(lang);
-        };
-        return TestRunners.runtime(catalog, lang, version);
     }
 
     private static String pythonString(String s) {
@@ -1285,13 +1086,6 @@ class HostileInputsTest {
 
     private static String pythonList(List<String> items) {
         return items.stream().map(HostileInputsTest::pythonString).collect(Collectors.joining(", ", "[", "]"));
-    }
-
-    private static String abbreviate(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 
     /** Real TCP servers on 127.0.0.1 standing in for the platform's services; counts what they accept. */

@@ -3,8 +3,8 @@ package dev.sandpod.executor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sandpod.executor.runtime.LocalRuntimeCatalog;
 import dev.sandpod.executor.runtime.ResolvedRuntime;
+import dev.sandpod.executor.sandbox.HostileRuns.Hostile;
 import dev.sandpod.executor.sandbox.SandboxCapabilities.Enforcement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -57,9 +51,6 @@ class HostileSecondSetTest {
     private static final long OK_SANITY_MILLIS = 5000;
     /** Its own uid range, apart from the first set's and any other executor on a shared machine. */
     private static final String UID_BASE = "1951000000";
-
-    private static final Set<String> STATIC_FILES = Set.of("passwd", "group", "seccomp.bpf", "mnt");
-    private static final Map<String, String> REPORT = new ConcurrentHashMap<>();
 
     /** Python prelude of the syscall probes: {@code call(name, nr, *args)} prints the errno name or ok. */
     private static final String PY_SYSCALL = """
@@ -91,15 +82,13 @@ class HostileSecondSetTest {
                       flush=True)
             """;
 
+    private static HostileRuns runs;
     private static LocalSandboxRunner runner;
-    private static LocalRuntimeCatalog catalog;
-    private static ExecutorService pool;
 
     @BeforeAll
     static void startRunner() {
-        runner = TestRunners.runner(Map.of("sandpod.executor.sandbox.uid-base", UID_BASE));
-        catalog = TestRunners.catalog(runner);
-        pool = Executors.newCachedThreadPool();
+        runs = HostileRuns.onUids(UID_BASE, true);
+        runner = runs.runner();
         SandboxCapabilities caps = runner.capabilities();
         assertThat(caps.available()).as(caps.summary()).isTrue();
         assertThat(caps.pids()).isIn(Enforcement.CGROUP_V1, Enforcement.CGROUP_V2);
@@ -108,14 +97,13 @@ class HostileSecondSetTest {
 
     @AfterAll
     static void stopRunner() throws IOException {
-        pool.shutdownNow();
-        runner.close();
-        log.info("hostile rows (second set):\n{}", HostileReport.write(REPORT, "hostile-second-set-report.md"));
+        runs.close();
+        log.info("hostile rows (second set):\n{}", HostileReport.write(runs.report, "hostile-second-set-report.md"));
     }
 
     @AfterEach
     void nothingOfTheRunIsLeft() throws IOException {
-        assertNothingLeft();
+        runs.assertNothingLeft();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -124,7 +112,7 @@ class HostileSecondSetTest {
     void H26_rareSocketFamiliesAndTheKernelCryptoApiAreUnreachable() throws IOException {
         Map<String, String> hashesBefore = hostHashes();
         Set<String> modulesBefore = hostModules();
-        Hostile probe = start("H26", "python", H26_SCRIPT, LIMITS);
+        Hostile probe = runs.start("H26", "python", H26_SCRIPT, LIMITS);
 
         assertConcurrentOkRun(probe);
         RunResult r = probe.result();
@@ -156,7 +144,7 @@ class HostileSecondSetTest {
 
     @Test
     void H27_noLeakedDescriptorOrHostDirectoryIsReachable() {
-        Hostile probe = start("H27", "bash", """
+        Hostile probe = runs.start("H27", "bash", """
                 ls -l /proc/self/fd /proc/1/fd 2>&1
                 readlink /proc/1/cwd /proc/1/root /proc/self/cwd /proc/self/root
                 for f in /proc/self/fd/* /proc/1/fd/*; do [ -d "$f" ] && ls "$f"/../../.. 2>&1; done
@@ -182,14 +170,14 @@ class HostileSecondSetTest {
     @Test
     void H28_theRuntimeAndSharedCachesCannotBeOverwritten() throws IOException {
         Map<String, String> hashesBefore = hostHashes();
-        Hostile python = start("H28", "python", PY_SYSCALL + """
+        Hostile python = runs.start("H28", "python", PY_SYSCALL + """
                 import sysconfig
                 for p in ('/proc/self/exe', '/proc/1/exe', sys.executable, os.__file__, '/etc/ld.so.preload',
                           sysconfig.get_paths()['purelib'] + '/x.pth'):
                     attempt('open:' + p.replace(' ', '_'), lambda: open(p, 'ab').close())
                 attempt('chmod', lambda: os.chmod(sys.executable, 0o4755))
                 """, LIMITS);
-        Hostile go = start("H28", "go", """
+        Hostile go = runs.start("H28", "go", """
                 package main
 
                 import (
@@ -216,7 +204,7 @@ class HostileSecondSetTest {
         RunResult next = runner.prepare(
                         RunSpec.of(
                                 "H28-next",
-                                runtime("python"),
+                                runs.runtime("python"),
                                 "import os; print(os.stat(os.__file__).st_size)",
                                 LIMITS),
                         OutputSink.NONE)
@@ -227,7 +215,7 @@ class HostileSecondSetTest {
 
     @Test
     void H29_namespacesCannotBeCreatedThroughCloneEither() {
-        Hostile python = start("H29", "python", PY_SYSCALL + """
+        Hostile python = runs.start("H29", "python", PY_SYSCALL + """
                 call('clone-newuser', 56, 0x10000000 | 17, 0, 0, 0, 0)
                 call('clone-newns', 56, 0x00020000 | 17, 0, 0, 0, 0)
                 call('clone-newnet', 56, 0x40000000 | 17, 0, 0, 0, 0)
@@ -238,7 +226,7 @@ class HostileSecondSetTest {
                 call('unshare-net', 272, 0x40000000)
                 print('uid', os.getuid(), os.geteuid())
                 """, LIMITS);
-        Hostile bash = start("H29", "bash", "unshare -Urm id; echo \"unshare exit $?\"\n", LIMITS);
+        Hostile bash = runs.start("H29", "bash", "unshare -Urm id; echo \"unshare exit $?\"\n", LIMITS);
 
         assertConcurrentOkRun(python, bash);
         RunResult p = python.result();
@@ -258,8 +246,8 @@ class HostileSecondSetTest {
 
     @Test
     void H30_ioUringUserfaultfdPerfKeyringsPtraceEquivalentsAndForeignAbisAreDenied() {
-        Hostile python = start("H30", "python", H30_SCRIPT, LIMITS);
-        Hostile node = start("H30", "node", """
+        Hostile python = runs.start("H30", "python", H30_SCRIPT, LIMITS);
+        Hostile node = runs.start("H30", "node", """
                 const fs = require('fs');
                 fs.writeFileSync('f.txt', 'x');
                 Promise.all(Array.from({length: 1000}, () => fs.promises.readFile('f.txt')))
@@ -296,7 +284,7 @@ class HostileSecondSetTest {
 
     @Test
     void H31_noTerminalCanBeInjectedInto() {
-        Hostile python = start("H31", "python", PY_SYSCALL + """
+        Hostile python = runs.start("H31", "python", PY_SYSCALL + """
                 import fcntl, termios, struct
                 for fd in (0, 1, 2):
                     attempt('tiocsti-%d' % fd, lambda: fcntl.ioctl(fd, termios.TIOCSTI, b'x'))
@@ -324,7 +312,7 @@ class HostileSecondSetTest {
 
     @Test
     void H32_cgroupFilesAndLimitsCannotBeChangedFromInside() {
-        Hostile bash = start("H32", "bash", """
+        Hostile bash = runs.start("H32", "bash", """
                 echo "cgroup $(cat /proc/self/cgroup)"
                 ls -d /sys 2>&1 | head -1
                 n=0
@@ -353,7 +341,7 @@ class HostileSecondSetTest {
 
     @Test
     void H33_noUnixSocketOfTheHostCanBeReached() {
-        Hostile python = start("H33", "python", PY_SYSCALL + """
+        Hostile python = runs.start("H33", "python", PY_SYSCALL + """
                 import socket
                 lines = open('/proc/net/unix').read().splitlines()[1:]
                 print('unix-sockets', len(lines), flush=True)
@@ -379,14 +367,14 @@ class HostileSecondSetTest {
     @Test
     void H34_crashesLeaveNoCoreDump() throws IOException {
         Set<String> dumpsBefore = hostCoreDumps();
-        Hostile bash = start("H34", "bash", "ulimit -c unlimited; echo \"ulimit exit $?\"; ulimit -c\n", LIMITS);
-        Hostile python = start("H34", "python", """
+        Hostile bash = runs.start("H34", "bash", "ulimit -c unlimited; echo \"ulimit exit $?\"; ulimit -c\n", LIMITS);
+        Hostile python = runs.start("H34", "python", """
                 import os
                 b = bytearray(40 << 20)
                 os.kill(os.getpid(), 11)
                 """, LIMITS);
-        Hostile node = start("H34", "node", "process.abort();\n", LIMITS);
-        Hostile go = start("H34", "go", """
+        Hostile node = runs.start("H34", "node", "process.abort();\n", LIMITS);
+        Hostile go = runs.start("H34", "go", """
                 package main
 
                 import "runtime/debug"
@@ -397,7 +385,7 @@ class HostileSecondSetTest {
                 }
                 """, LIMITS.withTimeout(Duration.ofSeconds(10)));
 
-        assertConcurrentOkRun(OK_BUDGET_MILLIS * 3, bash, python, node, go);
+        runs.assertConcurrentOkRun(OK_BUDGET_MILLIS * 3, bash, python, node, go);
         assertThat(bash.result().stdout()).contains("ulimit exit 1", "\n0\n");
         for (Hostile h : List.of(python, node, go)) {
             RunResult r = h.result();
@@ -417,7 +405,7 @@ class HostileSecondSetTest {
         long wallBefore = System.currentTimeMillis();
         long monoBefore = System.nanoTime();
         {
-            Hostile python = start("H35", "python", PY_SYSCALL + """
+            Hostile python = runs.start("H35", "python", PY_SYSCALL + """
                     import time
                     attempt('nice', lambda: os.nice(-1))
                     attempt('fifo', lambda: os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1)))
@@ -434,7 +422,7 @@ class HostileSecondSetTest {
                         pass
                     """, LIMITS.withTimeout(SHORT));
 
-            assertConcurrentOkRun(OK_BUDGET_MILLIS * 2, python);
+            runs.assertConcurrentOkRun(OK_BUDGET_MILLIS * 2, python);
             RunResult r = python.result();
             assertThat(r.outcome()).as(r.stderr()).isEqualTo(RunResult.Outcome.TIMEOUT);
             Map<String, String> got = lines(r.stdout());
@@ -459,7 +447,7 @@ class HostileSecondSetTest {
 
     @Test
     void H36_perUidKernelQuotasAreNotSharedWithOtherRunsOrTheApp() throws Exception {
-        Hostile hog = start("H36", "python", PY_SYSCALL + """
+        Hostile hog = runs.start("H36", "python", PY_SYSCALL + """
                 import fcntl, time
                 n = 0
                 while L.inotify_init1(0) >= 0:
@@ -476,13 +464,13 @@ class HostileSecondSetTest {
                 time.sleep(20)
                 """, LIMITS.withTimeout(Duration.ofSeconds(30)));
         await().atMost(Duration.ofSeconds(15)).until(() -> hog.text().contains("pipes "));
-        Hostile watcher = start("H36", "node", """
+        Hostile watcher = runs.start("H36", "node", """
                 const fs = require('fs');
                 const w = fs.watch('.', () => {});
                 console.log('watching');
                 w.close();
                 """, LIMITS);
-        Hostile piper = start("H36", "python", """
+        Hostile piper = runs.start("H36", "python", """
                 import os, fcntl
                 r, w = os.pipe()
                 print('resized', fcntl.fcntl(w, 1031, 1 << 20))
@@ -504,7 +492,7 @@ class HostileSecondSetTest {
     @Test
     void H38_procAndSysShowNothingOfTheHostOrOtherRuns() {
         String marker = "777.3333";
-        Hostile other = start(
+        Hostile other = runs.start(
                 "H38-other",
                 "bash",
                 "sleep " + marker + " &\necho up\nwait\n",
@@ -520,7 +508,7 @@ class HostileSecondSetTest {
     }
 
     private void probeProcAndSys(Hostile other, long jvm, String marker) {
-        Hostile probe = start("H38", "bash", """
+        Hostile probe = runs.start("H38", "bash", """
                 for f in timer_list sched_debug latency_stats keys key-users kallsyms kcore timer_stats vmallocinfo kmsg; do
                   if [ -e /proc/$f ]; then
                     if head -c 4096 /proc/$f >/tmp/out 2>/dev/null && [ -s /tmp/out ]; then echo "$f READABLE"; else echo "$f masked"; fi
@@ -546,7 +534,7 @@ class HostileSecondSetTest {
 
     @Test
     void H39_ipv6IcmpAndOtherEgressRoutesFailFast() {
-        Hostile python = start("H39", "python", """
+        Hostile python = runs.start("H39", "python", """
                 import socket, time, errno
                 def attempt(name, fn):
                     t = time.monotonic()
@@ -599,16 +587,16 @@ class HostileSecondSetTest {
      */
     @Test
     void H25rule_twentyMixedSecondSetRunsBesideAnOkRun() {
-        long baseline = okRunMillis();
+        long baseline = runs.okRunMillis();
         long budget = Math.max(OK_BUDGET_MILLIS, 5 * baseline);
-        REPORT.put("ok-baseline", baseline + " ms, budget " + budget + " ms");
+        runs.report.put("ok-baseline", baseline + " ms, budget " + budget + " ms");
         List<Hostile> all = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            all.add(start("H26x", "python", H26_SCRIPT, LIMITS));
-            all.add(start("H30x", "python", H30_SCRIPT, LIMITS));
-            all.add(start("H32x", "bash", ":(){ :|:& };:\nsleep 10\n", LIMITS.withTimeout(SHORT)));
-            all.add(start("H34x", "node", "process.abort();\n", LIMITS));
-            all.add(start(
+            all.add(runs.start("H26x", "python", H26_SCRIPT, LIMITS));
+            all.add(runs.start("H30x", "python", H30_SCRIPT, LIMITS));
+            all.add(runs.start("H32x", "bash", ":(){ :|:& };:\nsleep 10\n", LIMITS.withTimeout(SHORT)));
+            all.add(runs.start("H34x", "node", "process.abort();\n", LIMITS));
+            all.add(runs.start(
                     "H35x",
                     "python",
                     "import os\ntry:\n    os.nice(-1)\nexcept OSError:\n    pass\nprint('spin', flush=True)\n"
@@ -622,7 +610,7 @@ class HostileSecondSetTest {
                         .allMatch(h -> h.future().isDone()
                                 || h.text().contains("Resource temporarily unavailable")
                                 || h.text().contains("spin")));
-        assertConcurrentOkRun(budget, all.toArray(Hostile[]::new));
+        runs.assertConcurrentOkRun(budget, all.toArray(Hostile[]::new));
         for (Hostile h : all) {
             RunResult r = h.result();
             switch (h.row()) {
@@ -647,7 +635,7 @@ class HostileSecondSetTest {
                 hashes.put(p, sha256(Files.readAllBytes(path)));
             }
         }
-        ResolvedRuntime python = runtime("python");
+        ResolvedRuntime python = runs.runtime("python");
         Path interpreter = Path.of(python.argv().get(0)).toRealPath();
         hashes.put(interpreter.toString(), sha256(Files.readAllBytes(interpreter)));
         return hashes;
@@ -655,7 +643,7 @@ class HostileSecondSetTest {
 
     private static String hostPythonStdlibOs() {
         try {
-            Process p = new ProcessBuilder(runtime("python").argv().get(0), "-c", "import os; print(os.__file__)")
+            Process p = new ProcessBuilder(runs.runtime("python").argv().get(0), "-c", "import os; print(os.__file__)")
                     .redirectErrorStream(true)
                     .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -684,7 +672,7 @@ class HostileSecondSetTest {
         for (String dir : List.of("/var/lib/systemd/coredump", "/var/crash")) {
             Path d = Path.of(dir);
             if (Files.isDirectory(d)) {
-                found.addAll(listNames(d));
+                found.addAll(HostileRuns.listNames(d));
             }
         }
         return found;
@@ -707,101 +695,12 @@ class HostileSecondSetTest {
         return m;
     }
 
-    record Hostile(
-            String row,
-            String lang,
-            SandboxRun run,
-            CompletableFuture<RunResult> future,
-            List<String> frameList,
-            long startedNanos,
-            AtomicLong endedNanos) {
-
-        RunResult result() {
-            return future.join();
-        }
-
-        String text() {
-            synchronized (frameList) {
-                return String.join("", frameList);
-            }
-        }
-
-        double seconds() {
-            result();
-            return (endedNanos.get() - startedNanos) / 1e9;
-        }
-
-        String describe() {
-            RunResult r = future.getNow(null);
-            return row + " " + lang
-                    + (r == null
-                            ? " (running)"
-                            : " " + r.outcome() + "/" + r.errorType() + " exit " + r.exitCode() + ": "
-                                    + abbreviate(r.stdout()) + " " + abbreviate(r.stderr()));
-        }
+    private static void assertConcurrentOkRun(Hostile... hostile) {
+        runs.assertConcurrentOkRun(OK_SANITY_MILLIS, hostile);
     }
 
-    private Hostile start(String row, String lang, String script, SandboxLimits limits) {
-        List<String> frames = Collections.synchronizedList(new ArrayList<>());
-        SandboxRun run =
-                runner.prepare(RunSpec.of(row, runtime(lang), script, limits), (kind, text) -> frames.add(text));
-        long started = System.nanoTime();
-        AtomicLong ended = new AtomicLong();
-        CompletableFuture<RunResult> future = CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return run.execute();
-                    } finally {
-                        ended.set(System.nanoTime());
-                    }
-                },
-                pool);
-        future.thenAccept(r -> log.info(
-                "{} {} ended {}/{} exit {}:\n{}\n{}",
-                row,
-                lang,
-                r.outcome(),
-                r.errorType(),
-                r.exitCode(),
-                abbreviate(r.stdout()),
-                abbreviate(r.stderr())));
-        return new Hostile(row, lang, run, future, frames, started, ended);
-    }
-
-    private void assertConcurrentOkRun(Hostile... hostile) {
-        assertConcurrentOkRun(OK_SANITY_MILLIS, hostile);
-    }
-
-    private void assertConcurrentOkRun(long budgetMillis, Hostile... hostile) {
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> Stream.of(hostile)
-                        .allMatch(h -> h.run().started() || h.future().isDone()));
-        long started = System.nanoTime();
-        try {
-            RunResult ok = runner.prepare(RunSpec.of("ok", runtime("python"), "print(\"ok\")", LIMITS), OutputSink.NONE)
-                    .execute();
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            REPORT.merge("ok-runs", hostile[0].row() + "=" + millis + "ms", (a, b) -> a + ", " + b);
-            assertThat(ok.outcome()).as("concurrent run: " + ok).isEqualTo(RunResult.Outcome.COMPLETED);
-            assertThat(ok.stdout()).isEqualTo("ok\n");
-            assertThat(millis).as("concurrent print(\"ok\") took %d ms", millis).isLessThan(budgetMillis);
-        } finally {
-            for (Hostile h : hostile) {
-                h.future().exceptionally(e -> null).join();
-            }
-        }
-    }
-
-    private static long okRunMillis() {
-        long started = System.nanoTime();
-        RunResult ok = runner.prepare(RunSpec.of("ok", runtime("python"), "print(\"ok\")", LIMITS), OutputSink.NONE)
-                .execute();
-        assertThat(ok.stdout()).isEqualTo("ok\n");
-        return (System.nanoTime() - started) / 1_000_000;
-    }
-
-    private static void report(String row, Hostile... runs) {
-        String observed = Stream.of(runs)
+    private static void report(String row, Hostile... ended) {
+        String observed = Stream.of(ended)
                 .map(h -> {
                     RunResult r = h.result();
                     return h.lang() + " " + r.outcome().name().toLowerCase(Locale.ROOT)
@@ -812,81 +711,14 @@ class HostileSecondSetTest {
                 .stream()
                 .map(e -> (e.getValue() > 1 ? e.getValue() + "× " : "") + e.getKey())
                 .collect(Collectors.joining("; "));
-        double slowest = Stream.of(runs).mapToDouble(Hostile::seconds).max().orElse(0);
+        double slowest = Stream.of(ended).mapToDouble(Hostile::seconds).max().orElse(0);
         String line = observed + String.format(Locale.ROOT, " | ≤ %.2f s", slowest);
-        REPORT.put(row, line);
+        runs.report.put(row, line);
         log.info(
                 "{}: {}\n{}",
                 row,
                 line,
-                Stream.of(runs).map(h -> h.result().stdout()).collect(Collectors.joining("\n")));
-    }
-
-    private static void assertNothingLeft() throws IOException {
-        runner.drainPool();
-        assertThat(processesOfSandboxUids()).as("processes of sandbox uids").isEmpty();
-        String instance = runner.instanceDir().toString();
-        assertThat(ProcessHandle.allProcesses()
-                        .filter(p -> p.info()
-                                .arguments()
-                                .map(args -> Stream.of(args).anyMatch(a -> a.contains(instance)))
-                                .orElse(false))
-                        .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
-                        .toList())
-                .as("processes of the runs' launch chains")
-                .isEmpty();
-        for (Path dir : runner.cgroupDirs()) {
-            try (Stream<Path> children = Files.list(dir)) {
-                assertThat(children.filter(Files::isDirectory).toList())
-                        .as("run cgroups in " + dir)
-                        .isEmpty();
-            }
-        }
-        assertThat(listNames(runner.instanceDir())).as("files of runs").isSubsetOf(STATIC_FILES);
-        assertThat(listNames(runner.instanceDir().resolve(WorkDir.MOUNT_POINT))).isEmpty();
-        assertThat(Files.readString(Path.of("/proc/self/mountinfo")))
-                .as("host mounts")
-                .doesNotContain(runner.instanceDir().toString())
-                .doesNotContain("sandpod-run");
-    }
-
-    private static List<String> processesOfSandboxUids() throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .toList()) {
-                try {
-                    for (String line : Files.readAllLines(p.resolve("status"))) {
-                        if (line.startsWith("Uid:")) {
-                            int uid = Integer.parseInt(line.split("\\s+")[1]);
-                            if (runner.ownsUid(uid)) {
-                                found.add(p.getFileName() + " uid " + uid);
-                            }
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // Gone meanwhile.
-                }
-            }
-        }
-        return found;
-    }
-
-    private static Set<String> listNames(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
-        }
-    }
-
-    private static ResolvedRuntime runtime(String lang) {
-        String version = switch (lang) {
-            case "python" -> "3.11";
-            case "node" -> "20";
-            case "bash" -> "5.2";
-            case "go" -> "1.19";
-            default -> throw new IllegalArgumentException(lang);
-        };
-        return TestRunners.runtime(catalog, lang, version);
+                Stream.of(ended).map(h -> h.result().stdout()).collect(Collectors.joining("\n")));
     }
 
     private static String sha256(byte[] data) {
@@ -895,12 +727,5 @@ class HostileSecondSetTest {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String abbreviate(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() > 400 ? s.substring(0, 400) + "..." : s;
     }
 }
