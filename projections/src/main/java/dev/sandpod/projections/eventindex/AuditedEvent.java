@@ -92,8 +92,18 @@ public final class AuditedEvent {
         return (Map<String, Object>) mask(fields);
     }
 
-    /** The whole rendered event. */
+    /** The whole rendered event, as the API shows it: {@link #stored} with the payload's fields flattened. */
     public static Map<String, Object> render(EventMessage<?> message) {
+        return flattened(stored(message));
+    }
+
+    /**
+     * The event as the index keeps it: the payload once, under {@code payload}. The API's shape repeats the
+     * payload's fields at the top and a run's outcome fields once more, which made a run's output three times
+     * over in every index entry (an output flood's 1 MB stdout wrote 3 MB); {@link #parse} flattens it on the
+     * way out, so a reader sees exactly what {@link #render} gives.
+     */
+    public static Map<String, Object> stored(EventMessage<?> message) {
         Object payload = message.getPayload();
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event_id", message.getIdentifier());
@@ -110,11 +120,20 @@ public final class AuditedEvent {
             event.put("sequence_number", null);
         }
         event.put("metadata", metadata(message.getMetaData()));
-        Map<String, Object> fields = payload(payload);
-        event.put("payload", fields);
-        fields.forEach(event::putIfAbsent);
-        if (fields.get("outcome") instanceof Map<?, ?> outcome) {
-            outcome.forEach((key, value) -> event.putIfAbsent(String.valueOf(key), value));
+        event.put("payload", payload(payload));
+        return event;
+    }
+
+    /**
+     * The API's shape of a stored event: the payload's fields also at the top (where the top does not have them
+     * already), and a run's outcome fields too. Flattening a flattened event changes nothing.
+     */
+    static Map<String, Object> flattened(Map<String, Object> event) {
+        if (event.get("payload") instanceof Map<?, ?> fields) {
+            fields.forEach((key, value) -> event.putIfAbsent(String.valueOf(key), value));
+            if (fields.get("outcome") instanceof Map<?, ?> outcome) {
+                outcome.forEach((key, value) -> event.putIfAbsent(String.valueOf(key), value));
+            }
         }
         return event;
     }
@@ -148,10 +167,11 @@ public final class AuditedEvent {
         }
     }
 
+    /** An index entry's event ({@code eventJson}) in the API's shape; see {@link #stored}. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> parse(String json) {
         try {
-            return JSON.readValue(json, LinkedHashMap.class);
+            return flattened(JSON.readValue(json, LinkedHashMap.class));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

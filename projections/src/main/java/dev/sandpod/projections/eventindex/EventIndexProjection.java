@@ -80,10 +80,10 @@ public class EventIndexProjection {
 
     /** The index entry of one event (public for benchmarks and tests that lay down a large index directly). */
     public static EventIndexDocument document(EventMessage<?> message, String ownerId) {
-        Map<String, Object> rendered = AuditedEvent.render(message);
+        Map<String, Object> stored = AuditedEvent.stored(message);
         EventIndexDocument doc = new EventIndexDocument();
         doc.eventId = message.getIdentifier();
-        doc.type = (String) rendered.get("event_type");
+        doc.type = (String) stored.get("event_type");
         if (message instanceof DomainEventMessage<?> domain) {
             doc.aggregateId = domain.getAggregateIdentifier();
             doc.aggregateType = domain.getType();
@@ -92,14 +92,14 @@ public class EventIndexProjection {
         doc.timestamp = message.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
         doc.hour = doc.timestamp.truncatedTo(ChronoUnit.HOURS).toString();
         @SuppressWarnings("unchecked")
-        Map<String, Object> metadata = (Map<String, Object>) rendered.get("metadata");
+        Map<String, Object> metadata = (Map<String, Object>) stored.get("metadata");
         doc.userId = (String) metadata.get("user_id");
         doc.correlationId = (String) metadata.get("correlation_id");
         doc.ownerId = ownerId;
         doc.error = AuditedEvent.ERROR_TYPES.contains(doc.type);
         doc.processingSeconds = processingSeconds(message.getPayload());
-        doc.searchText = AuditedEvent.json(rendered.get("payload")).toLowerCase();
-        doc.eventJson = AuditedEvent.json(rendered);
+        doc.searchText = AuditedEvent.json(stored.get("payload")).toLowerCase();
+        doc.eventJson = AuditedEvent.json(stored);
         return doc;
     }
 

@@ -288,7 +288,7 @@ public class EventIndexQueries {
 
     /** A JSON array of the matching events, newest first, in chunks read from a cursor as they are written. */
     public Flux<String> exportJson(Filter filter, int limit) {
-        return export(filter, limit, doc -> doc.eventJson)
+        return export(filter, limit, doc -> AuditedEvent.json(AuditedEvent.parse(doc.eventJson)))
                 .index()
                 .map(row -> (row.getT1() == 0 ? "[" : ",") + row.getT2())
                 .concatWith(Flux.just("]"))
