@@ -8,7 +8,12 @@ with and without the JIT compiler threads (C2 drains a burst's compile queue for
 groups that used most CPU and woke most. Both columns see the same machine load, which on a shared machine moves
 more between two runs than the difference measured.
 
-    python3 bench/fastpath/idle.py --before A.jar --after B.jar [--runs 60] [--wait 60] [--seconds 30]
+    python3 bench/fastpath/idle.py --before A.jar --after B.jar [--runs 60] [--wait 60] [--seconds 30] [--windows 1]
+        [--before-opts '-XX:…'] [--after-opts '-XX:…']
+
+With `--windows N` it goes on sampling N-1 further windows of `--seconds` each and prints each window's CPU (with
+and without the JIT), which shows how long the compiler's backlog lasts; the thread table is the first window's.
+SANDPOD_BENCH_PORTS=18200-18299 keeps the apps' HTTP ports in a range.
 
 Run it as root through /work/wt/heavy on the shared machine.
 """
@@ -35,6 +40,16 @@ def burst(app, runs, out):
     out.append(errors)
 
 
+def window(args, i, first, last):
+    cells = []
+    for n in ("before", "after"):
+        total = (last[n][1] - first[n][1]) * 100 / args.seconds
+        jit = sum(v[0] for k, v in thread_groups(first[n][0], last[n][0]) if "Compiler" in k) * 100 / args.seconds
+        cells.append("%.1f, %.1f" % (total, total - jit))
+    start = args.wait + (i - 1) * args.seconds
+    print("| %d–%d | %s | %s |" % (start, start + args.seconds, cells[0], cells[1]), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--before", required=True)
@@ -42,13 +57,17 @@ def main():
     p.add_argument("--runs", type=int, default=60)
     p.add_argument("--wait", type=int, default=60)
     p.add_argument("--seconds", type=int, default=30)
+    p.add_argument("--windows", type=int, default=1)
+    p.add_argument("--before-opts", default="", help="extra JVM options for the before jar (e.g. JIT flags)")
+    p.add_argument("--after-opts", default="", help="extra JVM options for the after jar")
     args = p.parse_args()
     print("load before: %s" % load())
     apps = {}
     try:
         for name in ("before", "after"):
-            apps[name] = App(getattr(args, name))
-            print("%s: %s live after %.1f s" % (name, getattr(args, name), apps[name].live_after))
+            apps[name] = App(getattr(args, name), getattr(args, name + "_opts").split())
+            print("%s: %s %s live after %.1f s" % (name, getattr(args, name), getattr(args, name + "_opts"),
+                                                   apps[name].live_after))
         results = {name: [] for name in apps}
         bursts = [threading.Thread(target=burst, args=(apps[n], args.runs, results[n])) for n in apps]
         for b in bursts:
@@ -77,6 +96,16 @@ def main():
                                                         a[1] / args.seconds))
         wakes = {n: sum(v[1] for v in groups[n].values()) / args.seconds for n in apps}
         print("| (all threads) | | | %.0f | %.0f |" % (wakes["before"], wakes["after"]))
+        if args.windows > 1:
+            print("\n| window (s after the burst) | before: CPU %, without JIT | after: CPU %, without JIT |")
+            print("|---|---|---|")
+            window(args, 1, first, last)
+            for i in range(2, args.windows + 1):
+                first = last
+                time.sleep(args.seconds)
+                last = {n: (threads(a.proc.pid), process_cpu(a.proc.pid)) for n, a in apps.items()}
+                window(args, i, first, last)
+            print("\nload %s" % load())
     finally:
         for a in apps.values():
             a.stop()

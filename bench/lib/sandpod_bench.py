@@ -35,10 +35,25 @@ def uptime():
     return subprocess.run(["uptime"], stdout=subprocess.PIPE, text=True).stdout.strip()
 
 
+_handed_out = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port; from SANDPOD_BENCH_PORTS ("18200-18299") when set, so parallel sessions keep to their ranges."""
+    span = os.environ.get("SANDPOD_BENCH_PORTS")
+    candidates = range(int(span.split("-")[0]), int(span.split("-")[1]) + 1) if span else [0]
+    for port in candidates:
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            if span:
+                _handed_out.add(port)
+            return s.getsockname()[1]
+    raise RuntimeError("no free port in " + span)
 
 
 def ensure_jar(jar):

@@ -149,17 +149,34 @@ class MongoProcessorStore implements ProcessorStore {
     public Map<String, Rebuild> rebuilds() {
         Map<String, Rebuild> rebuilds = new HashMap<>();
         for (Document control : mongo.getCollection(CONTROLS).find(Filters.exists("rebuild"))) {
-            Document rebuild = control.get("rebuild", Document.class);
-            rebuilds.put(
-                    control.getString("_id"),
-                    new Rebuild(
-                            instant(rebuild.getDate("startedAt")),
-                            ((Number) rebuild.get("target")).longValue(),
-                            instant(rebuild.getDate("finishedAt")),
-                            rebuild.getString("failure"),
-                            rebuild.getString("startedBy")));
+            rebuilds.put(control.getString("_id"), rebuild(control.get("rebuild", Document.class)));
         }
         return rebuilds;
+    }
+
+    /** One read of the whole collection (a document per processor that was ever paused or rebuilt). */
+    @Override
+    public Controls controls() {
+        Set<String> paused = new HashSet<>();
+        Map<String, Rebuild> rebuilds = new HashMap<>();
+        for (Document control : mongo.getCollection(CONTROLS).find()) {
+            if (Boolean.TRUE.equals(control.get("paused"))) {
+                paused.add(control.getString("_id"));
+            }
+            if (control.get("rebuild") instanceof Document rebuild) {
+                rebuilds.put(control.getString("_id"), rebuild(rebuild));
+            }
+        }
+        return new Controls(paused, rebuilds);
+    }
+
+    private static Rebuild rebuild(Document rebuild) {
+        return new Rebuild(
+                instant(rebuild.getDate("startedAt")),
+                ((Number) rebuild.get("target")).longValue(),
+                instant(rebuild.getDate("finishedAt")),
+                rebuild.getString("failure"),
+                rebuild.getString("startedBy"));
     }
 
     private static Instant instant(Date date) {

@@ -314,8 +314,9 @@ public class ProcessorOperations implements SmartLifecycle {
             return;
         }
         try {
-            refreshRebuilds();
-            Set<String> pausedNow = store.pausedProcessors();
+            ProcessorStore.Controls controls = store.controls(); // one read for the pause flags and the rebuilds
+            rebuilds = Map.copyOf(controls.rebuilds());
+            Set<String> pausedNow = controls.paused();
             for (EventProcessor p : processing.eventProcessors().values()) {
                 if (!(p instanceof StreamingEventProcessor processor) || busy.contains(p.getName())) {
                     continue;
