@@ -36,9 +36,17 @@ def uptime():
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port; within SANDPOD_BENCH_PORTS (e.g. `18100-18199`) when set, so benchmarks of several sessions
+    on one machine keep to their own ranges."""
+    lo, _, hi = os.environ.get("SANDPOD_BENCH_PORTS", "").partition("-")
+    for port in (range(int(lo), int(hi) + 1) if hi else [0]):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError("no free port in SANDPOD_BENCH_PORTS=" + os.environ["SANDPOD_BENCH_PORTS"])
 
 
 def ensure_jar(jar):
