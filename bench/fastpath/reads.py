@@ -9,7 +9,7 @@ alternate the jars so a change in the machine's load hits both columns.
 
     python3 bench/fastpath/reads.py --before A.jar --after B.jar [--runs 100] [--seconds 10] [--rounds 2]
 
-Run it as root through /work/wt/heavy on the shared machine.
+Run it as root through /work/wt/heavy on the shared machine; SANDPOD_BENCH_PORTS=18100-18199 keeps its ports in a range.
 """
 import argparse
 import os
@@ -18,7 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from fastpath import hello, wrk  # noqa: E402
-from sandpod_bench import App, Client, load  # noqa: E402
+from sandpod_bench import App, Client, uptime  # noqa: E402
 
 READS = [("GET /health/live (HTTP floor)", "/api/v1/health/live"),
          ("GET /executions/{id}/result", "/api/v1/executions/%s/result"),
@@ -33,7 +33,7 @@ def main():
     p.add_argument("--seconds", type=int, default=10)
     p.add_argument("--rounds", type=int, default=2)
     args = p.parse_args()
-    print("load before: %s" % load(), flush=True)
+    print("before: %s" % uptime(), flush=True)
     apps, targets = {}, {}
     try:
         for name in ("before", "after"):
@@ -59,7 +59,7 @@ def main():
                     results[name][label].append(rps)
                     if bad:
                         print("  %s %s: %d non-2xx" % (name, label, bad))
-        print("\nreads, wrk -t2 -c32, %d s each, %d rounds; load %s\n" % (args.seconds, args.rounds, load()))
+        print("\nreads, wrk -t2 -c32, %d s each, %d rounds; after: %s\n" % (args.seconds, args.rounds, uptime()))
         print("| read | before req/s | % of its floor | after req/s | % of its floor |\n|---|---|---|---|---|")
         for label, _ in READS:
             cells = []
