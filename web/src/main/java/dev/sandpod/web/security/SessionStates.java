@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -59,10 +60,16 @@ class SessionStates {
     private final AtomicLong evictions = new AtomicLong();
 
     private final QueryGateway queries;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
+    @Autowired
     SessionStates(QueryGateway queries) {
+        this(queries, Clock.systemUTC());
+    }
+
+    SessionStates(QueryGateway queries, Clock clock) {
         this.queries = queries;
+        this.clock = clock;
     }
 
     /**

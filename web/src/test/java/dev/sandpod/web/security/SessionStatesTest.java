@@ -13,7 +13,10 @@ import dev.sandpod.api.user.SessionStateView;
 import dev.sandpod.api.user.UserDetailsChangedEvent;
 import dev.sandpod.api.user.UserRole;
 import dev.sandpod.api.user.UserSessionsEndedEvent;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.axonframework.queryhandling.QueryGateway;
@@ -29,7 +32,9 @@ class SessionStatesTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final QueryGateway queries = mock(QueryGateway.class);
-    private final SessionStates states = new SessionStates(queries);
+    /** Stopped: whatever the machine's load, the copy a test reads stays within its freshness. */
+    private final SessionStates states =
+            new SessionStates(queries, Clock.fixed(Instant.parse("2026-12-07T12:00:00Z"), ZoneOffset.UTC));
 
     private static SessionStateView state(UserRole role, long version) {
         return new SessionStateView("u1", "alice", role, true, version, false);
