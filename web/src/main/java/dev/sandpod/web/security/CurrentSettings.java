@@ -43,7 +43,8 @@ public class CurrentSettings {
         if (snapshot != null && clock.millis() - snapshot.readAt() < REFRESH.toMillis()) {
             return Mono.just(snapshot.settings());
         }
-        return shared().onErrorResume(e -> {
+        // each request goes on on a thread of its own (the shared answer would run them one after another)
+        return shared().publishOn(Schedulers.boundedElastic()).onErrorResume(e -> {
             log.warn("Could not read the system settings; using the last known ones", e);
             return Mono.just(snapshot == null ? SystemSettings.DEFAULTS : snapshot.settings());
         });

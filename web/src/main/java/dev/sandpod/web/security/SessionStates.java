@@ -91,7 +91,10 @@ class SessionStates {
             cache.values().removeIf(c -> now - c.readAt() >= FRESH.toMillis());
             floors.values().removeIf(f -> now - f.setAt() > FLOOR_KEPT.toMillis());
         }
-        return reading.computeIfAbsent(key, k -> read(k, userId, sessionId, now));
+        return reading.computeIfAbsent(key, k -> read(k, userId, sessionId, now))
+                // each request goes on on a thread of its own, as when each read for itself: the shared answer
+                // would otherwise run every joined request's handler one after another on the thread that read it
+                .publishOn(Schedulers.boundedElastic());
     }
 
     private Mono<Optional<SessionStateView>> read(String key, String userId, String sessionId, long now) {
