@@ -8,6 +8,7 @@ import dev.sandpod.api.execution.FindUserExecutionsQuery;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -24,9 +25,10 @@ public class ExecutionReadModel {
         this.mongo = mongo;
     }
 
+    /** Read as the stored document, straight into the view ({@link ExecutionViews}). */
     public Optional<ExecutionResultView> result(String executionId) {
-        return Optional.ofNullable(mongo.findById(executionId, ExecutionDocument.class))
-                .map(ExecutionDocument::toView);
+        return Optional.ofNullable(mongo.findById(executionId, Document.class, ExecutionDocument.COLLECTION))
+                .map(ExecutionViews::of);
     }
 
     /** Frames of one execution in stored order; the full result rides on {@code result_stored}. */
@@ -76,12 +78,15 @@ public class ExecutionReadModel {
         return page(Query.query(criteria), q.limit(), q.skip());
     }
 
-    /** The total, then the page; both use the read model's index for the filter and {@code createdAt} order. */
+    /**
+     * The total, then the page; both use the read model's index for the filter and {@code createdAt} order. The page's
+     * documents are read as stored, straight into their views ({@link ExecutionViews}).
+     */
     private ExecutionPageView page(Query query, int limit, int skip) {
         long total = mongo.count(query, ExecutionDocument.class);
         query.with(Sort.by(Sort.Direction.DESC, "createdAt")).skip(skip).limit(limit);
-        List<ExecutionResultView> items = mongo.find(query, ExecutionDocument.class).stream()
-                .map(ExecutionDocument::toView)
+        List<ExecutionResultView> items = mongo.find(query, Document.class, ExecutionDocument.COLLECTION).stream()
+                .map(ExecutionViews::of)
                 .toList();
         return new ExecutionPageView(items, total, limit, skip, skip + items.size() < total);
     }

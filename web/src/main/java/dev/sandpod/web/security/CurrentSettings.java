@@ -31,6 +31,7 @@ public class CurrentSettings {
     private final Clock clock = Clock.systemUTC();
     private final AtomicReference<Snapshot> last = new AtomicReference<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final AtomicReference<Mono<SystemSettings>> reading = new AtomicReference<>();
 
     CurrentSettings(QueryGateway queries) {
         this.queries = queries;
@@ -42,10 +43,28 @@ public class CurrentSettings {
         if (snapshot != null && clock.millis() - snapshot.readAt() < REFRESH.toMillis()) {
             return Mono.just(snapshot.settings());
         }
-        return read().onErrorResume(e -> {
+        // each request goes on on a thread of its own (the shared answer would run them one after another)
+        return shared().publishOn(Schedulers.boundedElastic()).onErrorResume(e -> {
             log.warn("Could not read the system settings; using the last known ones", e);
             return Mono.just(snapshot == null ? SystemSettings.DEFAULTS : snapshot.settings());
         });
+    }
+
+    /**
+     * The read under way, or a new one: the requests that find the copy stale meanwhile share it instead of each
+     * sending its own query (every connection of a busy client found it stale in the same millisecond; issue 21,
+     * reads).
+     */
+    private Mono<SystemSettings> shared() {
+        Mono<SystemSettings> current = reading.get();
+        if (current != null) {
+            return current;
+        }
+        AtomicReference<Mono<SystemSettings>> self = new AtomicReference<>();
+        self.set(read().doOnTerminate(() -> reading.compareAndSet(self.get(), null))
+                .doOnCancel(() -> reading.compareAndSet(self.get(), null))
+                .cache());
+        return reading.compareAndSet(null, self.get()) ? self.get() : shared();
     }
 
     /** Right now, never waiting: the last copy (defaults before the first read), refreshed in the background. */

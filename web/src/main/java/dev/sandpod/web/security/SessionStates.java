@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -51,14 +54,32 @@ class SessionStates {
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, Floor> floors = new ConcurrentHashMap<>();
-    private final QueryGateway queries;
-    private final Clock clock = Clock.systemUTC();
+    /** The read under way per session, shared by the requests that find the copy stale meanwhile. */
+    private final Map<String, Mono<Optional<SessionStateView>>> reading = new ConcurrentHashMap<>();
+    /** Bumped by every change seen here: a read begun before it must not be cached. */
+    private final AtomicLong evictions = new AtomicLong();
 
+    private final QueryGateway queries;
+    private final Clock clock;
+
+    @Autowired
     SessionStates(QueryGateway queries) {
-        this.queries = queries;
+        this(queries, Clock.systemUTC());
     }
 
-    /** The account's state for this session; empty when the users read model does not have the account (yet). */
+    SessionStates(QueryGateway queries, Clock clock) {
+        this.queries = queries;
+        this.clock = clock;
+    }
+
+    /**
+     * The account's state for this session; empty when the users read model does not have the account (yet).
+     *
+     * <p>When the copy is stale, the requests of that session that arrive meanwhile share one read instead of
+     * each starting its own: 32 connections of one client all found the copy stale in the same millisecond and
+     * sent 32 queries, each then finishing its request on a blocking-pool thread (issue 21, reads). A read that
+     * started before a change seen here ({@link #evict}) neither fills the cache nor serves requests after it.
+     */
     Mono<Optional<SessionStateView>> of(String userId, String sessionId) {
         String key = userId + "|" + sessionId;
         long now = clock.millis();
@@ -70,14 +91,35 @@ class SessionStates {
             cache.values().removeIf(c -> now - c.readAt() >= FRESH.toMillis());
             floors.values().removeIf(f -> now - f.setAt() > FLOOR_KEPT.toMillis());
         }
-        return Mono.fromFuture(
+        return reading.computeIfAbsent(key, k -> read(k, userId, sessionId, now))
+                // each request goes on on a thread of its own, as when each read for itself: the shared answer
+                // would otherwise run every joined request's handler one after another on the thread that read it
+                .publishOn(Schedulers.boundedElastic());
+    }
+
+    private Mono<Optional<SessionStateView>> read(String key, String userId, String sessionId, long now) {
+        long generation = evictions.get();
+        AtomicReference<Mono<Optional<SessionStateView>>> self = new AtomicReference<>();
+        self.set(Mono.fromFuture(
                         () -> queries.query(new FindSessionStateQuery(userId, sessionId), SessionStateView.class))
                 // the users read model is read with the blocking Mongo driver: never on an event-loop thread
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(QUERY_TIMEOUT)
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
-                .doOnNext(state -> cache.put(key, new Cached(state, now)));
+                .doOnNext(state -> {
+                    synchronized (evictions) {
+                        if (evictions.get() == generation) {
+                            cache.put(key, new Cached(state, now));
+                        }
+                    }
+                })
+                // before the answer goes on: a request after it finds the cache (or a failure: a new read)
+                .doOnTerminate(() -> reading.remove(key, self.get()))
+                .doOnCancel(() -> reading.remove(key, self.get()))
+                // every request that joined gets this one answer; later ones find it in the cache
+                .cache());
+        return self.get();
     }
 
     /** Whether this instance has seen the account deleted, or its sessions before {@code tokenVersion} ended. */
@@ -111,6 +153,10 @@ class SessionStates {
 
     private void evict(String userId) {
         String prefix = userId + "|";
-        cache.keySet().removeIf(key -> key.startsWith(prefix));
+        synchronized (evictions) {
+            evictions.incrementAndGet();
+            cache.keySet().removeIf(key -> key.startsWith(prefix));
+            reading.keySet().removeIf(key -> key.startsWith(prefix));
+        }
     }
 }

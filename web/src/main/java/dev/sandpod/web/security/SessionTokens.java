@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,6 +31,12 @@ import org.springframework.stereotype.Component;
  * Issues and checks the session token (an HS256 JWT in the {@code access_token} cookie) and the CSRF token
  * bound to that session: {@code nonce.HMAC(nonce:sessionId)}, so a CSRF token of one session is worthless
  * in another.
+ *
+ * <p>A token whose signature and claims were checked once is remembered by its exact text (at most
+ * {@link #VERIFIED_KEPT} of them): parsing the JWT, decoding its Base64 and computing its HMAC were a tenth of
+ * a signed-in read (issue 21, reads; docs/architecture.md). Only what the text itself proves is remembered —
+ * that this key signed these claims; the expiry is compared with the clock on every request, and whether the
+ * session was logged out, its account's version, state and role are checked by the caller every time, as before.
  */
 @Component
 public class SessionTokens {
@@ -38,6 +46,13 @@ public class SessionTokens {
     private static final int MAX_TOKEN_LENGTH = 4096;
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    /** About 1 KiB each: a few MiB at most; past it the memory starts again (the next request verifies anew). */
+    static final int VERIFIED_KEPT = 4096;
+
+    /** A token this key signed, with claims that were complete, and when it expires. */
+    private record Verified(Session session, Instant expires) {}
+
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     private final byte[] key;
     private final SecurityProperties properties;
@@ -100,6 +115,10 @@ public class SessionTokens {
         if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
+        Verified known = verified.get(token);
+        if (known != null) {
+            return known.expires().isAfter(clock.instant()) ? Optional.of(known.session()) : Optional.empty();
+        }
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(new MACVerifier(key))) {
@@ -121,7 +140,12 @@ public class SessionTokens {
             Long version = claims.getLongClaim("ver");
             Caller caller = new Caller(
                     subject, claims.getStringClaim("usr"), UserRole.fromWire(claims.getStringClaim("role")), sessionId);
-            return Optional.of(new Session(caller, version == null ? 0 : version, issued.toInstant()));
+            Session session = new Session(caller, version == null ? 0 : version, issued.toInstant());
+            if (verified.size() >= VERIFIED_KEPT) {
+                verified.clear();
+            }
+            verified.put(token, new Verified(session, expires.toInstant()));
+            return Optional.of(session);
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }
