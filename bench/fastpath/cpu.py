@@ -13,7 +13,7 @@ library (the first frame from the leaf in a known package) and by thread.
     python3 bench/fastpath/cpu.py [--jar app/target/sandpod.jar] [--runs 300] [--clients 2] [--out DIR]
                                   [--no-jfr] [--idle-wait 5] [--idle-seconds 20]
 
-Run it as root (the local runner needs it) through /work/wt/heavy on the shared machine.
+Run it as root (the local runner needs it) one heavy job at a time on a shared machine.
 """
 import argparse
 import collections

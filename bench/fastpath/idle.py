@@ -15,7 +15,7 @@ With `--windows N` it goes on sampling N-1 further windows of `--seconds` each a
 and without the JIT), which shows how long the compiler's backlog lasts; the thread table is the first window's.
 SANDPOD_BENCH_PORTS=18200-18299 keeps the apps' HTTP ports in a range.
 
-Run it as root through /work/wt/heavy on the shared machine.
+Run it as root one heavy job at a time on a shared machine.
 """
 import argparse
 import os

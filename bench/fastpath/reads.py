@@ -12,7 +12,7 @@ change in the machine's load hits both columns.
 
     python3 bench/fastpath/reads.py --before A.jar --after B.jar [--runs 100] [--seconds 10] [--rounds 2]
 
-Run it as root through /work/wt/heavy on the shared machine; SANDPOD_BENCH_PORTS=18100-18199 keeps its ports in a range.
+Run it as root one heavy job at a time on a shared machine; SANDPOD_BENCH_PORTS=18100-18199 keeps its ports in a range.
 """
 import argparse
 import json

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the executor's hostile suites (HostileInputsTest, HostileSecondSetTest) N times in a row and counts the
 # rounds that failed, and among them those that found processes of a run left over ("processes of sandbox uids").
-# Issue 20 item 8: the suites must pass 20 times in a row. Run as root (the local runner needs it), through
-# /work/wt/heavy on the shared development machine:   bench/hostile-load/suite-loop.sh [N=20]
+# Issue 20 item 8: the suites must pass 20 times in a row. Run as root (the local runner needs it), alone
+# on a shared machine: bench/hostile-load/suite-loop.sh [N=20]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 n="${1:-20}"
