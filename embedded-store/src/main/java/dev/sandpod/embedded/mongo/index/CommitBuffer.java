@@ -21,7 +21,7 @@ final class CommitBuffer {
     /** H2's own default, for a heap of 1 GB and more ({@code Utils.scaleForAvailableMemory}). */
     static final int MIN_MB = 19;
 
-    static final int MAX_MB = 512;
+    static final int MAX_MB = 256;
 
     /**
      * The longest a change waits for its commit. At 1 s a rebuild committed every second and rewrote most pages of
@@ -34,7 +34,7 @@ final class CommitBuffer {
 
     /** The buffer in KB (the unit of {@code MVStore.Builder.autoCommitBufferSize}) for the given maximum heap. */
     static int kilobytes(long maxHeapBytes) {
-        long quarter = maxHeapBytes / 4 / (1024 * 1024);
-        return (int) Math.max(MIN_MB, Math.min(MAX_MB, quarter)) * 1024;
+        long eighth = maxHeapBytes / 8 / (1024 * 1024);
+        return (int) Math.max(MIN_MB, Math.min(MAX_MB, eighth)) * 1024;
     }
 }
