@@ -137,7 +137,7 @@ public final class OperationsBench {
         Path dataDir = Files.createTempDirectory("sandpod-operations-bench-");
         List<String> args = new ArrayList<>(List.of(
                 "--sandpod.data-dir=" + dataDir,
-                "--server.port=0",
+                "--server.port=" + option("port", 0),
                 // 200 runs a minute from a few accounts and 4 requests a second of an admin: the API's per-user
                 // limits (10 runs, 100 admin calls a minute) would answer 429
                 "--sandpod.rate-limit.enabled=false",

@@ -57,6 +57,14 @@ public final class StoreCompactor implements AutoCloseable {
     static final long BUSY_RETRY_MILLIS = 20;
     /** A pass gives up after this many busy tries in a row; the next check starts a new one. */
     static final int MAX_BUSY_TRIES = 50;
+    /**
+     * Changes not yet committed above which the store is taken to be in a burst of writes (a rebuild, a catch-up):
+     * no pass starts and a pass under way stops, until the next check. Each round commits, and a commit writes
+     * every page changed since the last one: in a rebuild of the executions read model (random keys, nearly every
+     * page changed within a second) a pass's back-to-back rounds made that a full rewrite of the model about every
+     * second instead of every few seconds, and the chunks it compacted were going dead anyway (bench/operations).
+     */
+    static final int BURST_UNSAVED_BYTES = WRITE_PER_ROUND;
 
     private final MVStore store;
     private final Path file;
@@ -117,6 +125,10 @@ public final class StoreCompactor implements AutoCloseable {
                 done.complete(null);
                 return;
             }
+            if (store.getUnsavedMemory() > BURST_UNSAVED_BYTES) {
+                done.complete(null); // a burst of writes: the next check tries again
+                return;
+            }
             long size = Files.size(file);
             int fill = fileStore.getChunksFillRate();
             // Sparse chunks to rewrite, or free space left between chunks by an earlier pass to move into.
@@ -163,6 +175,12 @@ public final class StoreCompactor implements AutoCloseable {
             try {
                 if (System.nanoTime() >= deadline || closing || store.isClosed()) {
                     finish();
+                    return;
+                }
+                if (store.getUnsavedMemory() > BURST_UNSAVED_BYTES) {
+                    // Others wrote more than a round since this pass's last commit: stop without committing.
+                    log.info("Compaction of {} paused by a burst of writes; the next check goes on", file);
+                    done.complete(null);
                     return;
                 }
                 // H2's own compactStore (what compactFile runs), with this class's fill rate: rewrite the sparse

@@ -39,33 +39,10 @@ class FileCareTest {
         // No auto-compaction by H2's background writer: what shrinks the file here is the compactor alone.
         IndexedH2Backend backend = IndexedH2Backend.open(file, 0, true);
         MVStore store = backend.getMvStore();
-        Random random = new Random(20);
         try (Wire wire = new Wire(backend)) {
             MongoCollection<Document> tokens = wire.client.getDatabase("test").getCollection("tokens");
             MongoCollection<Document> events = wire.client.getDatabase("test").getCollection("events");
-            // Like Axon's store: events appended for good (JSON text), between them a few token documents
-            // rewritten again and again, so that every chunk keeps some live data and H2 frees none whole.
-            for (int round = 0; round < 40; round++) {
-                for (int i = 0; i < 250; i++) {
-                    events.insertOne(new Document("_id", round * 1000 + i)
-                            .append(
-                                    "aggregateIdentifier",
-                                    java.util.UUID.randomUUID().toString())
-                            .append(
-                                    "serializedPayload",
-                                    "{\"text\":\"" + Long.toString(random.nextLong(), 36) + "x".repeat(200) + "\"}"));
-                    tokens.replaceOne(
-                            Filters.eq("_id", i % 8),
-                            new Document("_id", i % 8)
-                                    .append("round", round)
-                                    .append("token", "<token>" + random.nextLong() + "y".repeat(3000) + "</token>"),
-                            new ReplaceOptions().upsert(true));
-                    if (i % 10 == 0) {
-                        // A chunk per few writes, as H2's background writer makes them under a steady load.
-                        store.commit();
-                    }
-                }
-            }
+            fillSparsely(events, tokens, store);
             store.commit();
             long before = Files.size(file);
             int fillBefore = store.getFileStore().getChunksFillRate();
@@ -122,8 +99,37 @@ class FileCareTest {
         }
     }
 
+    /**
+     * Like Axon's store: events appended for good (JSON text), between them a few token documents rewritten again
+     * and again, so that every chunk keeps some live data and H2 frees none whole: the chunks end up sparse.
+     */
+    static void fillSparsely(MongoCollection<Document> events, MongoCollection<Document> tokens, MVStore store) {
+        Random random = new Random(20);
+        for (int round = 0; round < 40; round++) {
+            for (int i = 0; i < 250; i++) {
+                events.insertOne(new Document("_id", round * 1000 + i)
+                        .append(
+                                "aggregateIdentifier",
+                                java.util.UUID.randomUUID().toString())
+                        .append(
+                                "serializedPayload",
+                                "{\"text\":\"" + Long.toString(random.nextLong(), 36) + "x".repeat(200) + "\"}"));
+                tokens.replaceOne(
+                        Filters.eq("_id", i % 8),
+                        new Document("_id", i % 8)
+                                .append("round", round)
+                                .append("token", "<token>" + random.nextLong() + "y".repeat(3000) + "</token>"),
+                        new ReplaceOptions().upsert(true));
+                if (i % 10 == 0) {
+                    // A chunk per few writes, as H2's background writer makes them under a steady load.
+                    store.commit();
+                }
+            }
+        }
+    }
+
     /** A Mongo-wire server on the backend and a driver client. */
-    private static final class Wire implements AutoCloseable {
+    static final class Wire implements AutoCloseable {
         final MongoServer server;
         final MongoClient client;
 
