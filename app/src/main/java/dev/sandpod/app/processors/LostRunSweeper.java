@@ -3,6 +3,8 @@ package dev.sandpod.app.processors;
 import dev.sandpod.api.execution.ExecutionStatus;
 import dev.sandpod.api.execution.ExpireExecutionCommand;
 import dev.sandpod.projections.execution.ExecutionDocument;
+import dev.sandpod.projections.execution.ExecutionProjection;
+import dev.sandpod.query.operations.ProcessorOperations;
 import dev.sandpod.sagas.execution.ExecutionSettings;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
@@ -33,6 +35,11 @@ import org.springframework.stereotype.Component;
  * backstop (timeout + grace + {@link #MARGIN} since their last lifecycle event) and expires them, exactly as the
  * backstop would have ({@code ExpireExecutionCommand}, which an execution that has ended ignores). Runs on
  * instances with the processors role only.
+ *
+ * <p>While the executions read model is being rebuilt (on any instance, {@link ProcessorOperations#replaying()}) it
+ * does not sweep: the model then shows runs ended long ago in the state of the events replayed so far, "scheduled"
+ * an hour ago, and the sweep would send each of them an expiry (ignored, but an aggregate load per run and a warning
+ * per run in the log). A run really lost meanwhile is expired by the first sweep after the rebuild.
  */
 @Component
 @ConditionalOnProperty(name = "sandpod.roles.processors", havingValue = "true", matchIfMissing = true)
@@ -46,6 +53,7 @@ class LostRunSweeper {
     private final MongoTemplate mongo;
     private final CommandGateway commands;
     private final ExecutionSettings settings;
+    private final ProcessorOperations operations;
     private final Duration period;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -58,8 +66,10 @@ class LostRunSweeper {
             MongoTemplate mongo,
             CommandGateway commands,
             ExecutionSettings settings,
+            ProcessorOperations operations,
             @Value("${sandpod.execution.lost-run-sweep-period:15s}") Duration period) {
         this.period = period;
+        this.operations = operations;
         this.mongo = mongo;
         this.commands = commands;
         this.settings = settings;
@@ -72,6 +82,10 @@ class LostRunSweeper {
 
     void sweep() {
         try {
+            if (operations.replaying().contains(ExecutionProjection.PROCESSING_GROUP)) {
+                log.debug("not looking for lost runs while the executions read model is rebuilt");
+                return;
+            }
             Duration overdue = Duration.ofSeconds(settings.limits().timeoutSeconds() + settings.backstopGraceSeconds())
                     .plus(MARGIN);
             Instant before = clock.instant().minus(overdue);

@@ -10,6 +10,7 @@ import dev.sandpod.api.queue.QueueIds;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
 import dev.sandpod.projections.execution.ExecutionDocument;
 import dev.sandpod.projections.queue.QueueProjection;
+import dev.sandpod.query.operations.ProcessorOperations;
 import dev.sandpod.query.operations.ProcessorStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,10 @@ class QueueReconcileJourneyTest {
         Instant rebuildStart = Instant.now();
         processors.rebuildStarted(
                 "executions", new ProcessorStore.Rebuild(rebuildStart, Long.MAX_VALUE, null, null, "test"));
+        // seen by this instance at its operations tick
+        ProcessorOperations operations = running.getBean(ProcessorOperations.class);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> operations.replaying().contains("executions"));
         MongoTemplate mongo = running.getBean(MongoTemplate.class);
         mongo.updateFirst(
                 Query.query(Criteria.where("_id").is(ended)),
