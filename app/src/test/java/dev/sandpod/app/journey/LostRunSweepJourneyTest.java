@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sandpod.projections.execution.ExecutionDocument;
-import dev.sandpod.query.operations.ProcessorOperations;
-import dev.sandpod.query.operations.ProcessorStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,14 +59,7 @@ class LostRunSweepJourneyTest {
 
         // While the executions read model is rebuilt (recorded as running, as the instance doing it records it for
         // every instance), what it shows is not swept: a run ended long ago looks scheduled an hour ago then.
-        ProcessorStore processors = running.getBean(ProcessorStore.class);
-        Instant rebuildStart = Instant.now();
-        processors.rebuildStarted(
-                "executions", new ProcessorStore.Rebuild(rebuildStart, Long.MAX_VALUE, null, null, "test"));
-        // seen by this instance at its operations tick
-        ProcessorOperations operations = running.getBean(ProcessorOperations.class);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> operations.replaying().contains("executions"));
+        RecordedRebuild rebuild = new RecordedRebuild(running, "executions");
         mongo.updateFirst(
                 Query.query(Criteria.where("_id").is(id)),
                 Update.update("updatedAt", Instant.now().minus(Duration.ofHours(1))),
@@ -78,7 +69,7 @@ class LostRunSweepJourneyTest {
                 .until(() -> "scheduled".equals(status(user, id)));
 
         // Once no rebuild runs, the same document is a lost run, and the sweep ends it.
-        processors.rebuildEnded("executions", rebuildStart, Instant.now(), "ended by the test");
+        rebuild.close();
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> "error".equals(status(user, id)));

@@ -10,8 +10,6 @@ import dev.sandpod.api.queue.QueueIds;
 import dev.sandpod.api.queue.ReleaseExecutionSlotCommand;
 import dev.sandpod.projections.execution.ExecutionDocument;
 import dev.sandpod.projections.queue.QueueProjection;
-import dev.sandpod.query.operations.ProcessorOperations;
-import dev.sandpod.query.operations.ProcessorStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,14 +114,7 @@ class QueueReconcileJourneyTest {
 
         // What a rebuild of `executions` that has replayed this run's request but not yet its end shows (recorded as
         // running, as the instance doing it records it for every instance).
-        ProcessorStore processors = running.getBean(ProcessorStore.class);
-        Instant rebuildStart = Instant.now();
-        processors.rebuildStarted(
-                "executions", new ProcessorStore.Rebuild(rebuildStart, Long.MAX_VALUE, null, null, "test"));
-        // seen by this instance at its operations tick
-        ProcessorOperations operations = running.getBean(ProcessorOperations.class);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> operations.replaying().contains("executions"));
+        RecordedRebuild rebuild = new RecordedRebuild(running, "executions");
         MongoTemplate mongo = running.getBean(MongoTemplate.class);
         mongo.updateFirst(
                 Query.query(Criteria.where("_id").is(ended)),
@@ -135,7 +126,7 @@ class QueueReconcileJourneyTest {
                 .until(() -> queue.entries(Set.of(ended)).isEmpty());
 
         // The same document once no rebuild runs is a forgotten enqueue, and is healed: the check above could fail.
-        processors.rebuildEnded("executions", rebuildStart, Instant.now(), "ended by the test");
+        rebuild.close();
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> !queue.entries(Set.of(ended)).isEmpty());
     }
