@@ -68,6 +68,9 @@ class EventTopicConfiguration {
             @Value("${sandpod.events.topic:sandpod.events}") String topic) {
         KafkaPublisher<String, byte[]> publisher = KafkaPublisher.<String, byte[]>builder()
                 .producerFactory(domainEventsProducers)
+                // The converter below serializes; naming the serializer here too keeps the builder from creating
+                // its XStream default, which it announced with a warning and a stack trace on every start.
+                .serializer(eventSerializer)
                 .messageConverter(DefaultKafkaMessageConverter.builder()
                         .serializer(eventSerializer)
                         .build())
