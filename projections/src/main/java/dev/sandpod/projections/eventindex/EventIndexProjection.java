@@ -74,8 +74,11 @@ public class EventIndexProjection {
         doc.ownerId = ownerId;
         doc.error = AuditedEvent.ERROR_TYPES.contains(doc.type);
         doc.processingSeconds = processingSeconds(message.getPayload());
-        doc.searchText = AuditedEvent.json(stored.get("payload")).toLowerCase();
-        doc.eventJson = AuditedEvent.json(stored);
+        // The payload (a run's output) is serialized once: the event's JSON ends with it, as "payload" is last.
+        String payload = AuditedEvent.json(stored.remove("payload"));
+        String head = AuditedEvent.json(stored);
+        doc.searchText = payload.toLowerCase();
+        doc.eventJson = head.substring(0, head.length() - 1) + ",\"payload\":" + payload + "}";
         return doc;
     }
 

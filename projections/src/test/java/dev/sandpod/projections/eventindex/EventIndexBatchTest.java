@@ -139,9 +139,15 @@ class EventIndexBatchTest {
     }
 
     @Test
-    void anEntryIsStoredAsTheTemplateWouldStoreItsDocument() {
+    void anEntryIsStoredAsTheTemplateWouldStoreItsDocumentWithTheEventAsTheApiShowsIt() {
         for (EventMessage<?> message : events) {
             EventIndexDocument entry = EventIndexProjection.document(message, "alice");
+            assertThat(entry.eventJson).isEqualTo(AuditedEvent.json(AuditedEvent.stored(message)));
+            assertThat(AuditedEvent.json(AuditedEvent.parse(entry.eventJson)))
+                    .isEqualTo(AuditedEvent.json(AuditedEvent.render(message)));
+            assertThat(entry.searchText)
+                    .isEqualTo(AuditedEvent.json(AuditedEvent.payload(message.getPayload()))
+                            .toLowerCase());
             Document converted = new Document();
             mongo.getConverter().write(entry, converted);
             converted.remove("_class");
