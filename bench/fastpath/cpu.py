@@ -134,6 +134,10 @@ def phase(app, clients, admin, name, runs, jfr_file=None):
         print("\nstore commands per run: %.1f; the largest:" % (store / done))
         for key, value in delta.most_common(20):
             print("  %6.2f  %s" % (value / done, key))
+        # the event index's own commands, also the ones below the twenty largest
+        for key, value in sorted(delta.items()):
+            if "event_index" in key and key not in dict(delta.most_common(20)):
+                print("  %6.2f  %s" % (value / done, key))
 
 
 def idle(app, seconds):

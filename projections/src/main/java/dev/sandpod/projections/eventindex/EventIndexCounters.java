@@ -49,7 +49,8 @@ public final class EventIndexCounters {
         write(mongo, counters);
     }
 
-    private static final class Counter {
+    /** The sums of one counter document, to be added to it. */
+    static final class Counter {
         final String kind;
         final String hour;
         final String key;
@@ -65,7 +66,8 @@ public final class EventIndexCounters {
         }
     }
 
-    private static void accumulate(Map<String, Counter> counters, EventIndexDocument doc, int sign) {
+    /** Adds one event ({@code sign} 1) or takes it away (-1) in sums to be {@link #write written}. */
+    static void accumulate(Map<String, Counter> counters, EventIndexDocument doc, int sign) {
         if (doc.hour == null || doc.type == null) {
             return;
         }
@@ -85,7 +87,8 @@ public final class EventIndexCounters {
         }
     }
 
-    private static void write(MongoTemplate mongo, Map<String, Counter> counters) {
+    /** Adds the sums to the counters: one bulk of upserts, none if there is nothing to add. */
+    static void write(MongoTemplate mongo, Map<String, Counter> counters) {
         if (counters.isEmpty()) {
             return;
         }

@@ -9,18 +9,14 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
-import org.bson.Document;
-import org.springframework.data.mongodb.core.FindAndReplaceOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 /**
  * Every stored event, once, in {@link EventIndexDocument}s: the event store's own documents keep payload
  * and metadata as serialized text, so who caused an event, its correlation and its owner cannot be indexed
- * there. Replayable and idempotent (upserts by event id; a hide is an event later in the same stream, so a
+ * there. Replayable and idempotent (inserted by event id, so a redelivered event changes nothing; a hide is an event later in the same stream, so a
  * replay hides again). The owner of events that do not name their user (a run's completion) is the owner
  * recorded for their aggregate by its first event.
  */
@@ -32,44 +28,24 @@ public class EventIndexProjection {
     static final String OWNERS = "event_index_owners";
 
     private final MongoTemplate mongo;
+    private final EventIndexOwners owners;
 
     EventIndexProjection(MongoTemplate mongo) {
         this.mongo = mongo;
+        this.owners = new EventIndexOwners(mongo);
     }
 
+    /** Buffered per batch and written at its last event ({@link EventIndexWrites}). */
     @EventHandler
     void on(Object payload, EventMessage<?> message) {
-        EventIndexDocument doc = document(message, ownerOf(message));
-        Update update = new Update();
-        Document fields = new Document();
-        mongo.getConverter().write(doc, fields);
-        fields.remove("_id");
-        fields.remove("hidden");
-        fields.remove("hiddenBy");
-        fields.remove("hiddenAt");
-        fields.remove("_class");
-        fields.forEach(update::set);
-        update.setOnInsert("hidden", false);
-        var written =
-                mongo.upsert(Query.query(Criteria.where("_id").is(doc.eventId)), update, EventIndexDocument.class);
-        if (written.getUpsertedId() != null) {
-            // first time this event is indexed: count it (a redelivery finds the entry and counts nothing)
-            EventIndexCounters.add(mongo, doc, 1);
-        }
+        EventIndexWrites writes = EventIndexWrites.current(mongo, owners);
+        EventIndexDocument doc = document(message, ownerOf(message, writes));
+        writes.add(doc);
         if (payload instanceof EventHiddenEvent hidden) {
-            EventIndexDocument was = mongo.findAndModify(
-                    Query.query(Criteria.where("_id")
-                            .is(hidden.eventId())
-                            .and("hidden")
-                            .is(false)),
-                    new Update()
-                            .set("hidden", true)
-                            .set("hiddenBy", hidden.hiddenBy())
-                            .set("hiddenAt", doc.timestamp),
-                    EventIndexDocument.class);
-            if (was != null) {
-                EventIndexCounters.add(mongo, was, -1);
-            }
+            writes.hide(hidden, doc.timestamp);
+        }
+        if (EventIndexWrites.endOfBatch()) {
+            writes.flush();
         }
     }
 
@@ -98,33 +74,19 @@ public class EventIndexProjection {
         doc.ownerId = ownerId;
         doc.error = AuditedEvent.ERROR_TYPES.contains(doc.type);
         doc.processingSeconds = processingSeconds(message.getPayload());
-        doc.searchText = AuditedEvent.json(stored.get("payload")).toLowerCase();
-        doc.eventJson = AuditedEvent.json(stored);
+        // The payload (a run's output) is serialized once: the event's JSON ends with it, as "payload" is last.
+        String payload = AuditedEvent.json(stored.remove("payload"));
+        String head = AuditedEvent.json(stored);
+        doc.searchText = payload.toLowerCase();
+        doc.eventJson = head.substring(0, head.length() - 1) + ",\"payload\":" + payload + "}";
         return doc;
     }
 
-    private String ownerOf(EventMessage<?> message) {
+    private static String ownerOf(EventMessage<?> message, EventIndexWrites writes) {
         if (!(message instanceof DomainEventMessage<?> domain) || domain.getType() == null) {
             return null;
         }
-        String aggregateId = domain.getAggregateIdentifier();
-        String named = AuditedEvent.userNamedBy(message.getPayload());
-        if ("UserAccount".equals(domain.getType())) {
-            named = aggregateId;
-        }
-        if (named != null) {
-            if (domain.getSequenceNumber() == 0) {
-                mongo.findAndReplace(
-                        Query.query(Criteria.where("_id").is(aggregateId)),
-                        new Document("_id", aggregateId).append("ownerId", named),
-                        FindAndReplaceOptions.options().upsert(),
-                        Document.class,
-                        OWNERS);
-            }
-            return named;
-        }
-        Document owner = mongo.findById(aggregateId, Document.class, OWNERS);
-        return owner == null ? null : owner.getString("ownerId");
+        return writes.ownerOf(domain);
     }
 
     private static Double processingSeconds(Object payload) {
@@ -150,6 +112,7 @@ public class EventIndexProjection {
     void reset() {
         mongo.remove(new Query(), EventIndexDocument.class);
         mongo.remove(new Query(), OWNERS);
+        owners.clear();
         EventIndexCounters.clear(mongo);
     }
 }
