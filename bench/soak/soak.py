@@ -193,13 +193,17 @@ def main():
     p.add_argument("--histogram-every", type=int, default=0,
                    help="also take a class histogram (after a full GC) every N runs, and print the growth")
     p.add_argument("--heap-dump", default="", help="write a heap dump of the live objects here at the end")
+    p.add_argument("--work-dir", default="/tmp/sandpod-bench-soak-runs",
+                   help="the runner's work directory (two soaks side by side need two)")
+    p.add_argument("--uid-base", type=int, default=1960000000,
+                   help="the sandboxes' uid base (two soaks side by side need two ranges, 1 000 000 apart)")
     a = p.parse_args()
     # Ctrl-C (or SIGTERM) ends the soak early: the runs in flight finish, and the figures so far are reported.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: (STOP.set(), print("stopping: reporting the runs done so far", flush=True)))
     ensure_jar(a.jar)
-    workdir = "/tmp/sandpod-bench-soak-runs"
-    uid_base = 1960000000
+    workdir = a.work_dir
+    uid_base = a.uid_base
     print("before: " + uptime(), flush=True)
     app = App(a.jar, ["-Dsandpod.execution.max-active-per-user=100",
                       "-Dsandpod.executor.sandbox.work-dir=" + workdir,
