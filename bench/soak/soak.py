@@ -160,7 +160,14 @@ def soak(clients, n, offset=0, on_progress=None):
                 next_i[0] += 1
             hostile, (lang, script) = script_for(i + offset)
             try:
-                took, _, status = c.run(lang, script)
+                try:
+                    took, _, status = c.run(lang, script)
+                except RuntimeError as e:
+                    if "execute: 401" not in str(e):
+                        raise
+                    # The session ended (SANDPOD_SESSION_TIMEOUT, 60 min by default): sign in again and retry once.
+                    c.__init__(c.port, "user", "user123")
+                    took, _, status = c.run(lang, script)
                 with lock:
                     outcomes[status] = outcomes.get(status, 0) + 1
                     (hostile_lat if hostile else lat).append(took)
