@@ -160,7 +160,14 @@ def soak(clients, n, offset=0, on_progress=None):
                 next_i[0] += 1
             hostile, (lang, script) = script_for(i + offset)
             try:
-                took, _, status = c.run(lang, script)
+                try:
+                    took, _, status = c.run(lang, script)
+                except RuntimeError as e:
+                    if "execute: 401" not in str(e):
+                        raise
+                    # The session ended (SANDPOD_SESSION_TIMEOUT, 60 min by default): sign in again and retry once.
+                    c.__init__(c.port, "user", "user123")
+                    took, _, status = c.run(lang, script)
                 with lock:
                     outcomes[status] = outcomes.get(status, 0) + 1
                     (hostile_lat if hostile else lat).append(took)
@@ -193,13 +200,17 @@ def main():
     p.add_argument("--histogram-every", type=int, default=0,
                    help="also take a class histogram (after a full GC) every N runs, and print the growth")
     p.add_argument("--heap-dump", default="", help="write a heap dump of the live objects here at the end")
+    p.add_argument("--work-dir", default="/tmp/sandpod-bench-soak-runs",
+                   help="the runner's work directory (two soaks side by side need two)")
+    p.add_argument("--uid-base", type=int, default=1960000000,
+                   help="the sandboxes' uid base (two soaks side by side need two ranges, 1 000 000 apart)")
     a = p.parse_args()
     # Ctrl-C (or SIGTERM) ends the soak early: the runs in flight finish, and the figures so far are reported.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: (STOP.set(), print("stopping: reporting the runs done so far", flush=True)))
     ensure_jar(a.jar)
-    workdir = "/tmp/sandpod-bench-soak-runs"
-    uid_base = 1960000000
+    workdir = a.work_dir
+    uid_base = a.uid_base
     print("before: " + uptime(), flush=True)
     app = App(a.jar, ["-Dsandpod.execution.max-active-per-user=100",
                       "-Dsandpod.executor.sandbox.work-dir=" + workdir,

@@ -9,11 +9,10 @@ import java.util.Comparator;
  * when a key holds an array) and the document's {@code _id}, which on the H2 backend is also its
  * position in the collection's map.
  *
- * <p>Entries stay in memory for as long as their documents are stored, so they are kept small: up to three
- * key values sit in fields of the entry itself (every index the stores declare has at most three keys), only
- * further ones in an array. An entry of three keys takes 32 bytes where an entry with an array of its values
- * took 56 (compressed references), besides the skip list's node; see {@link SortedIndex#add} for the values
- * themselves.
+ * <p>Entries live in the index store's pages ({@link IndexStore}, written as {@link IndexEntryType} says); those
+ * of the cached pages are on the heap, so they are kept small: up to three key values sit in fields of the entry
+ * itself (every index the stores declare has at most three keys), only further ones in an array. An entry of
+ * three keys takes 32 bytes where an entry with an array of its values took 56 (compressed references).
  */
 final class IndexEntry {
 

@@ -184,7 +184,7 @@ final class IndexPlan {
 
     /** The {@code _id}s of the candidate documents, in scan order, each once. */
     Iterator<Object> ids() {
-        Iterator<IndexEntry> entries = index.slice(prefix, range, reverse).iterator();
+        Iterator<IndexEntry> entries = index.slice(prefix, range, reverse);
         int rangeKey = prefix.length;
         int bracket = range == null ? Integer.MIN_VALUE : Values.bracket(range.typeOf());
         return new Iterator<>() {

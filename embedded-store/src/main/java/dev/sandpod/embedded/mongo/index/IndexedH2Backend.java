@@ -37,8 +37,8 @@ import org.h2.mvstore.MVStore;
  * {@code system.indexes}, same bytes and order in the unique indexes' maps): a data file written by either
  * opens with the other. Documents are written as BSON inside a Java-serialized {@link StoredDocument}
  * ({@link DocumentType}); the stock backend reads them through that class, so it needs this module on its
- * class path, and documents it Java-serialized itself read here as before. Secondary index entries are not stored; they are rebuilt from the documents when
- * the file is opened. Unique indexes ({@code _id} included) are the stock ones over maps whose keys compare
+ * class path, and documents it Java-serialized itself read here as before. Secondary index entries are not stored in it; they are rebuilt from the documents
+ * when the file is opened, into a scratch file beside it ({@link IndexStore}). Unique indexes ({@code _id} included) are the stock ones over maps whose keys compare
  * without being serialized on every comparison ({@link PersistentUniqueIndex}, {@link UniqueKeyType}).
  *
  * <p>Coupling: subclasses of {@code H2Backend}, {@code H2Database} and {@code H2Collection} overriding their
@@ -67,11 +67,39 @@ public final class IndexedH2Backend extends H2Backend {
     private volatile Consumer<String> commandGuard = command -> {};
     /** Event store writes are answered once committed to the file ({@link DurableWrites}). */
     private final DurableWrites durableWrites;
+    /**
+     * The sorted indexes' entries ({@link IndexStore}). Opened by {@link #indexStore()} on first use, which comes
+     * during {@code H2Backend}'s constructor (it opens the databases of the file) before this class's constructor
+     * body: so no initializer here, which would run after that and reset it.
+     */
+    private IndexStore indexStore;
 
     public IndexedH2Backend(MVStore store) {
         super(store);
         PageCache.size(store);
         durableWrites = new DurableWrites(store);
+        indexStore();
+    }
+
+    /** The store of the sorted indexes' entries, beside the data file (in memory for an in-memory store). */
+    synchronized IndexStore indexStore() {
+        if (indexStore == null) {
+            MVStore store = getMvStore();
+            String fileName =
+                    store.getFileStore() == null ? null : store.getFileStore().getFileName();
+            indexStore = IndexStore.open(fileName == null ? null : Path.of(fileName));
+        }
+        return indexStore;
+    }
+
+    /** Closes the data file, then the index store (whose scratch file goes). */
+    @Override
+    public void close() {
+        try {
+            super.close();
+        } finally {
+            indexStore().close();
+        }
     }
 
     /**
@@ -215,7 +243,7 @@ public final class IndexedH2Backend extends H2Backend {
         @Override
         protected Index<Object> openOrCreateSecondaryIndex(
                 String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
-            return new SortedIndex(indexName, keys, sparse);
+            return new SortedIndex(indexName, keys, sparse, indexStore());
         }
 
         @Override
@@ -231,7 +259,7 @@ public final class IndexedH2Backend extends H2Backend {
             if (keys.size() == 1 && keys.get(0).getKey().equals("_id")) {
                 return unique;
             }
-            return new SortedUniqueIndex(unique, new SortedIndex(indexName, keys, sparse), sparse);
+            return new SortedUniqueIndex(unique, new SortedIndex(indexName, keys, sparse, indexStore()), sparse);
         }
 
         @Override

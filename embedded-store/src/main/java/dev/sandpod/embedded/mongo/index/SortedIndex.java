@@ -6,29 +6,27 @@ import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.exception.CannotIndexParallelArraysError;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
-import java.util.NavigableSet;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicLong;
+import org.h2.mvstore.MVMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A sorted secondary index for the Mongo-wire server: its entries ({@link IndexEntry}) sit in a
- * concurrent skip list in index order, so a query with equality on the leading keys and a range on the
- * next one reads a contiguous slice, already in the order of a sort on the following keys.
+ * A sorted secondary index for the Mongo-wire server: its entries ({@link IndexEntry}) sit in an MVMap in
+ * index order, so a query with equality on the leading keys and a range on the next one reads a contiguous
+ * slice, already in the order of a sort on the following keys.
  *
- * <p>Entries live in memory only: the collection rebuilds them from its documents when the server opens
- * (see {@link IndexedH2Collection#addIndex}), so they can never disagree with the data file. A skip list
- * instead of a tree: cursors keep iterating it outside the collection's lock while writers change it.
+ * <p>The map is in the backend's {@link IndexStore}, a scratch file made again at every open, not in the data
+ * file: the collection rebuilds the entries from its documents when the server opens (see {@link
+ * IndexedH2Collection#addIndex}), so they can never disagree with the data file, and only the store's page cache
+ * holds them on the heap. Cursors keep iterating a slice outside the collection's lock while writers change the
+ * map: an MVMap cursor reads the version of the map it started on.
  *
  * <p>The collection maintains it through the {@link Index} contract (add, remove, update in place); it
  * does not answer {@link #canHandle} — queries are planned by {@link IndexedH2Collection}, which knows the
@@ -44,8 +42,7 @@ final class SortedIndex extends Index<Object> {
     private final boolean[] ascending;
     private final boolean sparse;
     private final Comparator<IndexEntry> order;
-    private final ConcurrentSkipListSet<IndexEntry> entries;
-    private final AtomicLong size = new AtomicLong();
+    private final MVMap<IndexEntry, byte[]> entries;
     /** Some document holds an array in a key: several entries per document, no order guarantees. */
     private volatile boolean multikey;
     /** False once an entry could not be compared (a value type the server cannot order): never planned again. */
@@ -53,7 +50,7 @@ final class SortedIndex extends Index<Object> {
     /** Its build is deferred to the end of the server's start: not empty for the server, not yet usable. */
     private volatile boolean buildPending;
 
-    SortedIndex(String name, List<IndexKey> keys, boolean sparse) {
+    SortedIndex(String name, List<IndexKey> keys, boolean sparse, IndexStore store) {
         super(name, keys, sparse);
         this.sparse = sparse;
         this.paths = keys.stream().map(IndexKey::getKey).toArray(String[]::new);
@@ -62,7 +59,7 @@ final class SortedIndex extends Index<Object> {
             ascending[i] = keys.get(i).isAscending();
         }
         this.order = IndexEntry.order(ascending);
-        this.entries = new ConcurrentSkipListSet<>(order);
+        this.entries = store.newMap(paths.length, order);
     }
 
     int keyCount() {
@@ -116,61 +113,11 @@ final class SortedIndex extends Index<Object> {
         }
         for (Object[] values : keyTuples(document)) {
             try {
-                IndexEntry entry = new IndexEntry(values, position);
-                if (shareValues(values, entry)) {
-                    entry = new IndexEntry(values, position);
-                }
-                if (entries.add(entry)) {
-                    size.incrementAndGet();
-                }
+                entries.put(new IndexEntry(values, position), IndexStore.present());
             } catch (RuntimeException e) {
                 disable("cannot order a key of document " + position, e);
             }
         }
-    }
-
-    /**
-     * Entries live as long as their documents, and each document read from the store brings its own copies of
-     * its values: the same user id, status or aggregate id in every entry of the index. Equal values of the
-     * entries beside the new one (where equal leading keys put the entries that share them) are taken
-     * instead, so that a repeated value is held once per run of equal keys, not once per entry. Only values
-     * that are immutable and equal by type and by {@code equals} are shared: the entry compares exactly as
-     * before. Whether {@code values} changed.
-     */
-    private boolean shareValues(Object[] values, IndexEntry entry) {
-        IndexEntry lower = entries.lower(entry);
-        IndexEntry higher = entries.higher(entry);
-        boolean changed = false;
-        for (int i = 0; i < values.length; i++) {
-            Object shared = equalValue(values[i], lower, i);
-            if (shared == null) {
-                shared = equalValue(values[i], higher, i);
-            }
-            if (shared != null && shared != values[i]) {
-                values[i] = shared;
-                changed = true;
-            }
-        }
-        return changed;
-    }
-
-    private static Object equalValue(Object value, IndexEntry neighbour, int key) {
-        if (neighbour == null || !shareable(value)) {
-            return null;
-        }
-        Object other = neighbour.value(key);
-        return other != null && other.getClass() == value.getClass() && other.equals(value) ? other : null;
-    }
-
-    /** Immutable key values whose {@code equals} is their identity in index order. */
-    static boolean shareable(Object value) {
-        return value instanceof String
-                || value instanceof Long
-                || value instanceof Integer
-                || value instanceof Double
-                || value instanceof Instant
-                || value instanceof UUID
-                || value instanceof ObjectId;
     }
 
     @Override
@@ -181,9 +128,7 @@ final class SortedIndex extends Index<Object> {
         }
         for (Object[] values : keyTuples(document)) {
             try {
-                if (entries.remove(new IndexEntry(values, id))) {
-                    size.decrementAndGet();
-                }
+                entries.remove(new IndexEntry(values, id));
             } catch (RuntimeException e) {
                 disable("cannot order a key of document " + id, e);
             }
@@ -203,7 +148,7 @@ final class SortedIndex extends Index<Object> {
 
     @Override
     public long getCount() {
-        return size.get();
+        return entries.sizeAsLong();
     }
 
     /** While its build is pending the server must not build it on its own (a second pass over the documents). */
@@ -214,7 +159,7 @@ final class SortedIndex extends Index<Object> {
 
     @Override
     public long getDataSize() {
-        return size.get();
+        return entries.sizeAsLong();
     }
 
     @Override
@@ -234,12 +179,18 @@ final class SortedIndex extends Index<Object> {
     @Override
     public void drop() {
         entries.clear();
-        size.set(0);
     }
 
     /** The entries in index order (tests look at what they hold). */
-    NavigableSet<IndexEntry> entries() {
-        return Collections.unmodifiableNavigableSet(entries);
+    List<IndexEntry> entries() {
+        List<IndexEntry> all = new ArrayList<>();
+        entries.keyIterator(null).forEachRemaining(all::add);
+        return all;
+    }
+
+    /** The map of the entries in the index store (tests look at where they are kept). */
+    MVMap<IndexEntry, byte[]> map() {
+        return entries;
     }
 
     // ---- reading
@@ -248,14 +199,14 @@ final class SortedIndex extends Index<Object> {
      * The entries whose first {@code prefix.length} keys equal {@code prefix} and whose next key lies in
      * {@code range} (null: any), in index order or reversed.
      */
-    NavigableSet<IndexEntry> slice(Object[] prefix, Range range, boolean reverse) {
+    Iterator<IndexEntry> slice(Object[] prefix, Range range, boolean reverse) {
         IndexEntry from = probe(prefix, range, true);
         IndexEntry to = probe(prefix, range, false);
         if (order.compare(from, to) > 0) {
-            return Collections.emptyNavigableSet();
+            return Collections.emptyIterator();
         }
-        NavigableSet<IndexEntry> slice = entries.subSet(from, true, to, true);
-        return reverse ? slice.descendingSet() : slice;
+        // The probes sort between entries, never equal to one: the cursor's inclusive ends change nothing.
+        return reverse ? entries.cursor(to, from, true) : entries.cursor(from, to, false);
     }
 
     /** A probe that sorts just before (start) or just after (end) the slice. */
