@@ -198,6 +198,31 @@ public final class ApiSession {
         return frames.get(frames.size() - 1).get("result");
     }
 
+    /**
+     * An admin's browse of one execution's indexed events ({@code events}, oldest first), once the run's
+     * {@code result_stored} is among them (the event index follows the store asynchronously).
+     */
+    public JsonNode awaitIndexedRun(String executionId) {
+        Map<String, Object> byAggregate = Map.of("filters", Map.of("aggregate_id", executionId));
+        return org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> post("/api/v1/admin/events/browse", byAggregate)
+                                .body()
+                                .get("events"),
+                        events -> events != null && events.toString().contains("result_stored"));
+    }
+
+    /** Hides (an admin's delete, answered 200) the first indexed event of a finished execution; its event id. */
+    public String hideFirstIndexedEvent(String executionId) {
+        String eventId = awaitIndexedRun(executionId).get(0).get("event_id").asText();
+        Reply reply = delete("/api/v1/admin/events/" + eventId);
+        if (reply.status() != 200) {
+            throw new IllegalStateException("hiding " + eventId + " failed: " + reply);
+        }
+        return eventId;
+    }
+
     /** Registers a new user (role user) with that name and signs it in. */
     static ApiSession register(int port, String username) {
         String password = "pw-" + username + "-123";

@@ -370,24 +370,12 @@ class AuditJourneyTest {
         String executionId = user.execute("print('stats')");
         user.awaitResult(executionId);
         ApiSession admin = ApiSession.login(port, "admin", "admin123");
-        Map<String, Object> byAggregate = Map.of("filters", Map.of("aggregate_id", executionId));
-        await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(admin.post("/api/v1/admin/events/browse", byAggregate)
-                                .body()
-                                .get("events")
-                                .toString())
-                        .contains("result_stored"));
+        admin.awaitIndexedRun(executionId);
         // (the per-hour counters for the whole hours, the index for the window's first partial hour)
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertStatsMatchTheIndex(admin, 168));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertStatsMatchTheIndex(admin, 1));
 
-        String hidden = admin.post("/api/v1/admin/events/browse", byAggregate)
-                .body()
-                .get("events")
-                .get(0)
-                .get("event_id")
-                .asText();
-        assertThat(admin.delete("/api/v1/admin/events/" + hidden).status()).isEqualTo(200);
+        admin.hideFirstIndexedEvent(executionId);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertStatsMatchTheIndex(admin, 168));
     }
 

@@ -50,20 +50,7 @@ class EventIndexRebuildJourneyTest {
             ids.add(user.execute("print('index " + i + "')"));
         }
         ids.forEach(user::awaitResult);
-        Map<String, Object> byAggregate = Map.of("filters", Map.of("aggregate_id", ids.get(0)));
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(admin.post("/api/v1/admin/events/browse", byAggregate)
-                                .body()
-                                .get("events")
-                                .toString())
-                        .contains("result_stored"));
-        String hidden = admin.post("/api/v1/admin/events/browse", byAggregate)
-                .body()
-                .get("events")
-                .get(0)
-                .get("event_id")
-                .asText();
-        assertThat(admin.delete("/api/v1/admin/events/" + hidden).status()).isEqualTo(200);
+        String hidden = admin.hideFirstIndexedEvent(ids.get(0));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(mongo.getCollection("event_index")
                                 .find(new Document("_id", hidden).append("hidden", true))
