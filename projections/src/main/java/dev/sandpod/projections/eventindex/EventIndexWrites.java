@@ -7,6 +7,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.WriteModel;
 import dev.sandpod.api.audit.EventHiddenEvent;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.bson.Document;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -155,18 +157,24 @@ final class EventIndexWrites {
         }
     }
 
-    /** Hides the event's entry (written first if it is this batch's) and uncounts it, if it was visible. */
+    /**
+     * Hides the event's entry (written first if it is this batch's) and uncounts it, if it was visible. The hidden
+     * event may belong to an aggregate that another segment of the processor handles: in a rebuild the two
+     * segments run apart, and the hide can come before its entry is written. It then leaves the entry's place
+     * hidden (an entry of only {@code _id} and the hide's fields, counted nowhere), and the entry, when it comes,
+     * fills it in and stays hidden and uncounted ({@link #fillHiddenPlaces}). One atomic write either way.
+     */
     void hide(EventHiddenEvent hidden, Instant at) {
         writeEntries();
         EventIndexDocument was = mongo.findAndModify(
-                Query.query(
-                        Criteria.where("_id").is(hidden.eventId()).and("hidden").is(false)),
+                Query.query(Criteria.where("_id").is(hidden.eventId())),
                 new Update()
                         .set("hidden", true)
                         .set("hiddenBy", hidden.hiddenBy())
                         .set("hiddenAt", at),
+                FindAndModifyOptions.options().upsert(true),
                 EventIndexDocument.class);
-        if (was != null) {
+        if (was != null && !was.hidden && was.type != null) {
             EventIndexCounters.accumulate(counters, was, -1);
         }
     }
@@ -216,14 +224,39 @@ final class EventIndexWrites {
             }
         }
         // Only a new entry is counted: a redelivered event's insert finds its entry and counts nothing.
+        List<EventIndexDocument> found = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             if (!notInserted.contains(i)) {
                 EventIndexCounters.accumulate(counters, batch.get(i), 1);
+            } else {
+                found.add(batch.get(i));
             }
         }
         if (failure != null) {
             throw failure;
         }
+        fillHiddenPlaces(found);
+    }
+
+    /**
+     * Entries whose insert found their {@code _id} taken: a redelivery (the entry is complete: nothing to do) or
+     * the place a hide left before the entry came ({@link #hide}: no {@code type} yet), which the entry fills in
+     * without making it visible or counting it. Rare: only redeliveries and a rebuild's hides that overtook.
+     */
+    private void fillHiddenPlaces(List<EventIndexDocument> found) {
+        if (found.isEmpty()) {
+            return;
+        }
+        List<WriteModel<Document>> fills = new ArrayList<>(found.size());
+        for (EventIndexDocument entry : found) {
+            Document fields = stored(entry);
+            fields.remove("_id");
+            fields.remove("hidden");
+            fills.add(new UpdateOneModel<>(
+                    Filters.and(Filters.eq("_id", entry.eventId), Filters.exists("type", false)),
+                    new Document("$set", fields)));
+        }
+        mongo.getCollection(EventIndexDocument.COLLECTION).bulkWrite(fills, UNORDERED);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sandpod.projections.eventindex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sandpod.api.audit.EventHiddenEvent;
 import dev.sandpod.api.execution.ExecutionCompletedEvent;
 import dev.sandpod.api.execution.ExecutionOutcome;
 import dev.sandpod.api.execution.ExecutionQueuedEvent;
@@ -136,6 +137,35 @@ class EventIndexBatchTest {
                 .extracting(d -> d.getString("aggregateId") + "@" + d.get("sequence") + ":" + d.getString("ownerId"))
                 .containsExactlyInAnyOrder(
                         "run-1@0:alice", "run-1@1:alice", "run-2@0:bob", "run-2@1:bob", "queue@0:null", "queue@1:null");
+    }
+
+    @Test
+    void aHideHandledBeforeItsEntryAsARebuildsOtherSegmentMayEndsLikeTheHideAfterIt() throws Exception {
+        String target = events.get(1).getIdentifier();
+        EventMessage<?> hide =
+                event("EventHide", "hide-1", 0, new EventHiddenEvent("hide-1", target, "root", "spam"), null);
+        EventIndexProjection projection = new EventIndexProjection(mongo);
+        projection.reset();
+        oneByOne(projection, events);
+        oneByOne(projection, List.of(hide));
+        Map<String, Map<Object, Document>> live = index();
+        assertThat(live.get(EventIndexDocument.COLLECTION).get(target).getBoolean("hidden"))
+                .isTrue();
+
+        // the hide first (its segment ran ahead), then the events in one batch and one by one: the same index
+        projection.reset();
+        oneByOne(projection, List.of(hide));
+        asBatch(projection, events);
+        assertThat(index()).isEqualTo(live);
+        projection.reset();
+        oneByOne(projection, List.of(hide));
+        oneByOne(projection, events);
+        assertThat(index()).isEqualTo(live);
+
+        // and redelivered afterwards, nothing changes
+        oneByOne(new EventIndexProjection(mongo), List.of(hide));
+        asBatch(new EventIndexProjection(mongo), events);
+        assertThat(index()).isEqualTo(live);
     }
 
     @Test
