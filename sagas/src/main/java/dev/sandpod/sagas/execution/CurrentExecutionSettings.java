@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -42,6 +43,7 @@ class CurrentExecutionSettings implements ExecutionSettings {
     /** Counts the changes announced: a read that began before one is not kept. */
     private final AtomicLong changes = new AtomicLong();
 
+    @Autowired
     CurrentExecutionSettings(QueryGateway queries, ExecutionDefaults defaults) {
         this(queries, defaults, System::nanoTime);
     }
