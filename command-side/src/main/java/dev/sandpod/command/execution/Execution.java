@@ -44,7 +44,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  * once, but its result is stored only when the runner reports the stopped run, so that the result keeps
  * what the program printed until then (or when the backstop gives up on the runner).
  */
-@Aggregate
+@Aggregate(cache = "executionCache")
 class Execution {
 
     @AggregateIdentifier

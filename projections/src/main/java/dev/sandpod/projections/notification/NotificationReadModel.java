@@ -10,7 +10,9 @@ import dev.sandpod.api.notification.NotificationSubscriptionsView;
 import dev.sandpod.api.notification.NotificationView;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.data.domain.Sort;
@@ -88,12 +90,24 @@ public class NotificationReadModel {
                 NotificationDocument.class);
     }
 
-    /** One entry per channel: the stored subscription, or the defaults marked as not explicit. */
+    /**
+     * One entry per channel: the stored subscription, or the defaults marked as not explicit. One read by the
+     * channels' ids (an {@code _id} lookup) rather than one per channel: the notification policy asks for each
+     * run that ends (issue 21, store commands per run).
+     */
     public NotificationSubscriptionsView subscriptions(String userId) {
+        List<String> ids = new ArrayList<>();
+        for (NotificationChannel channel : NotificationChannel.values()) {
+            ids.add(SubscriptionDocument.idOf(userId, channel));
+        }
+        Map<String, SubscriptionDocument> stored = new HashMap<>();
+        for (SubscriptionDocument doc :
+                mongo.find(Query.query(Criteria.where("_id").in(ids)), SubscriptionDocument.class)) {
+            stored.put(doc.id, doc);
+        }
         List<ChannelSubscriptionView> views = new ArrayList<>();
         for (NotificationChannel channel : NotificationChannel.values()) {
-            SubscriptionDocument doc =
-                    mongo.findById(SubscriptionDocument.idOf(userId, channel), SubscriptionDocument.class);
+            SubscriptionDocument doc = stored.get(SubscriptionDocument.idOf(userId, channel));
             views.add(
                     doc == null
                             ? new ChannelSubscriptionView(

@@ -7,20 +7,27 @@ import java.util.Optional;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.stereotype.Component;
 
-/** The current system settings, one document. */
+/**
+ * The current system settings, one document. Each change stored is announced in this instance (a Spring
+ * application event, the change itself), so that what keeps a copy of the settings (the execution saga's
+ * settings) reads them again at once.
+ */
 @Component
 @ProcessingGroup("system-settings")
 public class SystemSettingsProjection {
 
     private final MongoTemplate mongo;
+    private final ApplicationEventPublisher stored;
 
-    SystemSettingsProjection(MongoTemplate mongo) {
+    SystemSettingsProjection(MongoTemplate mongo, ApplicationEventPublisher stored) {
         this.mongo = mongo;
+        this.stored = stored;
     }
 
     @Document("system_settings")
@@ -37,6 +44,7 @@ public class SystemSettingsProjection {
         doc.id = event.settingsId();
         doc.settings = event.settings();
         mongo.save(doc);
+        stored.publishEvent(event);
     }
 
     @ResetHandler

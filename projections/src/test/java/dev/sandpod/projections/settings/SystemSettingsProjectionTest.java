@@ -6,6 +6,8 @@ import dev.sandpod.api.settings.SettingsIds;
 import dev.sandpod.api.settings.SystemSettings;
 import dev.sandpod.api.settings.SystemSettingsChangedEvent;
 import dev.sandpod.projections.support.InMemoryMongo;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,10 +26,11 @@ class SystemSettingsProjectionTest {
             new SystemSettings(600, "1Gi", "2000m", 20, 8, 120, 10, 5, 90, "DEBUG", true, 1.0);
 
     private SystemSettingsProjection projection;
+    private final List<Object> announced = new ArrayList<>();
 
     @BeforeEach
     void setUp(MongoTemplate mongo) {
-        projection = new SystemSettingsProjection(mongo);
+        projection = new SystemSettingsProjection(mongo, announced::add);
     }
 
     private void change(SystemSettings previous, SystemSettings settings) {
@@ -81,5 +84,20 @@ class SystemSettingsProjectionTest {
         projection.reset();
 
         assertThat(projection.current(ID)).isEmpty();
+    }
+
+    @Test
+    void eachStoredChangeIsAnnouncedInThisInstanceOnceItCanBeReadBack(MongoTemplate mongo) {
+        var changed = new SystemSettingsChangedEvent(ID, DEFAULTS, STRICT, ADMIN, false);
+        List<Object> readableWhenAnnounced = new ArrayList<>();
+        projection = new SystemSettingsProjection(mongo, event -> {
+            announced.add(event);
+            readableWhenAnnounced.add(projection.current(ID).orElseThrow());
+        });
+
+        projection.on(changed);
+
+        assertThat(announced).containsExactly(changed);
+        assertThat(readableWhenAnnounced).containsExactly(STRICT);
     }
 }
